@@ -1,0 +1,100 @@
+"""The screening pipeline: an ordered list of small screeners, one runner.
+
+A screener is a callable `screen(text, context) -> list[Flag]` named by its
+dotted path in `settings.SCREENING_SCREENERS`. It reads, it never writes: the
+runner turns the flags into a risk score and an action, and
+`moderation.services` applies them. Both the Celery task and
+`manage.py screen` call `run()`.
+"""
+
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from functools import cache
+from typing import Any, Literal
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+Severity = Literal["low", "medium", "high"]
+Action = Literal["queue", "auto_reject"]
+
+SEVERITY_POINTS: dict[str, int] = {"low": 10, "medium": 30, "high": 60}
+
+
+@dataclass(frozen=True)
+class Flag:
+    kind: str
+    severity: Severity
+    detail: str
+    start: int | None = None
+    end: int | None = None
+    entity: str | None = None
+    duplicate_of: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        if self.kind != "pii":
+            data.pop("entity")
+        if self.kind != "duplicate":
+            data.pop("duplicate_of")
+        return data
+
+
+@dataclass(frozen=True)
+class EarlierItem:
+    id: str
+    body: str
+
+
+@dataclass(frozen=True)
+class ScreeningContext:
+    """What a screener may know besides the text."""
+
+    topic: str | None = None
+    author_name: str | None = None
+    rating: int | None = None
+    language: str | None = None
+    earlier: Sequence[EarlierItem] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class ScreeningResult:
+    flags: list[Flag]
+    risk_score: int
+    action: Action
+
+    def flags_as_dicts(self) -> list[dict[str, Any]]:
+        return [flag.as_dict() for flag in self.flags]
+
+
+Screener = Callable[[str, ScreeningContext], list[Flag]]
+
+
+@cache
+def _load(paths: tuple[str, ...]) -> tuple[Screener, ...]:
+    return tuple(import_string(path) for path in paths)
+
+
+def screeners() -> tuple[Screener, ...]:
+    return _load(tuple(settings.SCREENING_SCREENERS))
+
+
+def risk_score(flags: Sequence[Flag]) -> int:
+    """0 (nothing found) to 100; the queue shows the riskiest first."""
+    return min(100, sum(SEVERITY_POINTS[flag.severity] for flag in flags))
+
+
+def decide(flags: Sequence[Flag]) -> Action:
+    """Only clear spam skips the human queue. Nothing is ever rejected for
+    its sentiment or rating (FTC 16 CFR 465 forbids review suppression)."""
+    if any(flag.kind == "spam" and flag.severity == "high" for flag in flags):
+        return "auto_reject"
+    return "queue"
+
+
+def run(text: str, context: ScreeningContext) -> ScreeningResult:
+    flags: list[Flag] = []
+    for screener in screeners():
+        flags.extend(screener(text, context))
+    flags.sort(key=lambda flag: (flag.start is None, flag.start or 0, flag.kind))
+    return ScreeningResult(flags=flags, risk_score=risk_score(flags), action=decide(flags))

@@ -1,0 +1,212 @@
+"""Moderation's writes: screening outcomes and moderators' decisions.
+
+Every status change goes through `testimonials.transitions`, which checks
+the move, applies it as a compare-and-set and writes the audit record.
+"""
+
+import logging
+import uuid
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser, Group, Permission
+from django.db.models import Q
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+
+from moderation.permissions import MODERATORS_GROUP
+from moderation import screening
+from testimonials import transitions
+from testimonials.errors import FieldErrors, InvalidTransition, NotFound
+from testimonials.models import RejectionReason, Status, Testimonial
+
+logger = logging.getLogger(__name__)
+
+
+def screening_enqueue(testimonial_id: int) -> None:
+    """Hand a committed submission to the worker (the hook `testimonials`
+    calls after commit; registered in `ModerationConfig.ready`)."""
+    from moderation.tasks import screen_testimonial
+
+    screen_testimonial.delay(testimonial_id)
+
+
+def screening_context(testimonial: Testimonial) -> screening.ScreeningContext:
+    return screening.ScreeningContext(
+        topic=testimonial.topic.slug,
+        author_name=testimonial.author_name,
+        rating=testimonial.rating,
+    )
+
+
+def testimonial_screen(*, testimonial_id: int) -> Testimonial | None:
+    """Screen one submission and move it to `pending_review` (or `rejected`
+    when it is clear spam).
+
+    Safe to run twice and concurrently: the claim `submitted → screening` and
+    the result `screening → …` are compare-and-set, so exactly one result is
+    stored; a run that finds the item already screened does nothing and
+    returns `None`. An item left in `screening` by a crashed worker is
+    screened again.
+    """
+    testimonial = Testimonial.objects.select_related("topic").filter(pk=testimonial_id).first()
+    if testimonial is None:
+        logger.warning("testimonial id=%s vanished before screening", testimonial_id)
+        return None
+    if testimonial.status == Status.SUBMITTED:
+        try:
+            testimonial = transitions.transition(
+                testimonial, to=Status.SCREENING, actor=transitions.SCREENING
+            )
+        except InvalidTransition:
+            return None  # another worker claimed it first
+    if testimonial.status != Status.SCREENING:
+        return None
+
+    result = screening.run(testimonial.body, screening_context(testimonial))
+    to = Status.REJECTED if result.action == "auto_reject" else Status.PENDING_REVIEW
+    fields: dict[str, object] = {
+        "screening_flags": result.flags_as_dicts(),
+        "risk_score": result.risk_score,
+        "screened_at": timezone.now(),
+    }
+    if to == Status.REJECTED:
+        fields["rejection_reason"] = RejectionReason.SPAM
+    try:
+        return transitions.transition(
+            testimonial,
+            to=to,
+            actor=transitions.SCREENING,
+            reason="clear spam" if to == Status.REJECTED else "",
+            details={"risk_score": result.risk_score, "flags": len(result.flags)},
+            **fields,
+        )
+    except InvalidTransition:
+        return None  # withdrawn meanwhile, or another run stored its result first
+
+
+def screening_give_up(*, testimonial_id: int, error: str) -> Testimonial | None:
+    """Screening failed every retry: a human reviews it, flagged as such.
+    A failure never publishes anything."""
+    testimonial = Testimonial.objects.filter(pk=testimonial_id).first()
+    if testimonial is None or testimonial.status not in (Status.SUBMITTED, Status.SCREENING):
+        return None
+    if testimonial.status == Status.SUBMITTED:
+        testimonial = transitions.transition(
+            testimonial, to=Status.SCREENING, actor=transitions.SCREENING
+        )
+    flag = screening.Flag(
+        kind="screening_failed", severity="high", detail=f"Automatic screening failed ({error})."
+    )
+    return transitions.transition(
+        testimonial,
+        to=Status.PENDING_REVIEW,
+        actor=transitions.SCREENING,
+        reason="screening failed; sent to human review",
+        screening_flags=[flag.as_dict()],
+        risk_score=screening.risk_score([flag]),
+        screened_at=timezone.now(),
+    )
+
+
+def screening_sweep() -> int:
+    """Re-enqueue submissions stuck before review (a lost message, a broker
+    that was down, a worker that died). Returns how many were re-enqueued."""
+    cutoff = timezone.now() - settings.SCREENING_STUCK_AFTER
+    stuck_ids = list(
+        Testimonial.objects.filter(
+            Q(status=Status.SUBMITTED) | Q(status=Status.SCREENING),
+            status_changed_at__lt=cutoff,
+        )
+        .order_by("status_changed_at")
+        .values_list("pk", flat=True)[:1000]
+    )
+    for testimonial_id in stuck_ids:
+        screening_enqueue(testimonial_id)
+    if stuck_ids:
+        logger.info("sweep re-enqueued %d testimonials for screening", len(stuck_ids))
+    return len(stuck_ids)
+
+
+def _for_decision(public_id: uuid.UUID) -> Testimonial:
+    testimonial = Testimonial.objects.filter(public_id=public_id).first()
+    if testimonial is None:
+        raise NotFound("No such testimonial.")
+    return testimonial
+
+
+def testimonial_approve(
+    *, public_id: uuid.UUID, moderator: AbstractBaseUser, body: str | None = None
+) -> Testimonial:
+    """Publish a story awaiting review, optionally with an edited (e.g.
+    redacted) text; the patient's original stays in `body`."""
+    testimonial = _for_decision(public_id)
+    edited = body is not None and body.strip() != testimonial.body.strip()
+    return transitions.transition(
+        testimonial,
+        to=Status.PUBLISHED,
+        actor=transitions.Actor.for_user(moderator),
+        reason="approved with an edited text" if edited else "approved",
+        details={"edited": edited},
+        published_body=body.strip() if edited and body is not None else "",
+        decided_by=moderator,
+        decided_at=timezone.now(),
+    )
+
+
+def testimonial_reject(
+    *, public_id: uuid.UUID, moderator: AbstractBaseUser, reason: str, note: str = ""
+) -> Testimonial:
+    """Decline a story for a content-based reason; `other` needs a note."""
+    if reason not in RejectionReason.values:
+        raise FieldErrors({"reason": [f"Choose one of: {', '.join(RejectionReason.values)}."]})
+    if reason == RejectionReason.OTHER and not note.strip():
+        raise FieldErrors({"note": ["A note is required when the reason is 'other'."]})
+    testimonial = _for_decision(public_id)
+    return transitions.transition(
+        testimonial,
+        to=Status.REJECTED,
+        actor=transitions.Actor.for_user(moderator),
+        reason=reason,
+        details={"note": bool(note.strip())},
+        rejection_reason=reason,
+        rejection_note=note.strip(),
+        decided_by=moderator,
+        decided_at=timezone.now(),
+    )
+
+
+def moderators_group_ensure() -> Group:
+    """The Moderators group with exactly the permissions moderators need.
+    Idempotent; runs after every `migrate` and from `create_moderator`."""
+    group, _ = Group.objects.get_or_create(name=MODERATORS_GROUP)
+    wanted = Permission.objects.filter(
+        content_type__app_label="testimonials",
+        codename__in=[
+            "moderate_testimonial",
+            "view_testimonial",
+            "view_topic",
+            "view_statuschange",
+        ],
+    )
+    group.permissions.set(wanted)
+    return group
+
+
+def moderator_create(*, username: str, email: str = "", password: str | None = None) -> Token:
+    """Create or update a moderator account; returns its API token."""
+    user_model = get_user_model()
+    user, created = user_model.objects.get_or_create(username=username, defaults={"email": email})
+    user.is_staff = True
+    user.is_active = True
+    if email:
+        user.email = email
+    if password:
+        user.set_password(password)
+    elif created:
+        user.set_unusable_password()
+    user.save()
+    user.groups.add(moderators_group_ensure())
+    token, _ = Token.objects.get_or_create(user=user)
+    logger.info("moderator account %s %s", user.pk, "created" if created else "updated")
+    return token

@@ -1,0 +1,42 @@
+"""Celery tasks: ids in, one service call, the retry policy."""
+
+import logging
+
+from celery import Task, shared_task
+from django.conf import settings
+
+from moderation import services
+
+logger = logging.getLogger(__name__)
+
+
+def backoff_seconds(retries: int) -> int:
+    """2, 4, 8, … seconds, capped at five minutes."""
+    return int(min(300, 2 ** (retries + 1)))
+
+
+@shared_task(bind=True, max_retries=None)
+def screen_testimonial(self: Task, testimonial_id: int) -> None:
+    try:
+        services.testimonial_screen(testimonial_id=testimonial_id)
+    except Exception as exc:
+        if self.request.retries >= settings.SCREENING_MAX_RETRIES:
+            logger.exception(
+                "screening testimonial id=%s failed %d times; sending it to human review",
+                testimonial_id,
+                self.request.retries + 1,
+            )
+            services.screening_give_up(testimonial_id=testimonial_id, error=type(exc).__name__)
+            return
+        logger.warning(
+            "screening testimonial id=%s failed (%s); retry %d",
+            testimonial_id,
+            type(exc).__name__,
+            self.request.retries + 1,
+        )
+        raise self.retry(exc=exc, countdown=backoff_seconds(self.request.retries)) from exc
+
+
+@shared_task
+def sweep_stuck_screening() -> int:
+    return services.screening_sweep()

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class TestimonialsConfig(AppConfig):
+    name = "testimonials"
+    verbose_name = "Testimonials"

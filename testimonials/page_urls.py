@@ -1,0 +1,8 @@
+from django.urls import path
+
+from testimonials import views
+
+urlpatterns = [
+    path("", views.education_index, name="education-index"),
+    path("<slug:slug>/", views.education_topic, name="education-topic"),
+]

@@ -1,0 +1,58 @@
+"""Reads with policy for the patients' and the websites' side."""
+
+import hmac
+import uuid
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.utils.crypto import salted_hmac
+
+from testimonials.errors import NotFound
+from testimonials.models import ConsentText, Status, Testimonial, Topic
+
+_SECRET_SALT = "testimonials.patient-secret"
+
+
+def topic_list() -> QuerySet[Topic]:
+    return Topic.objects.order_by("title")
+
+
+def topic_get(*, slug: str) -> Topic:
+    topic = Topic.objects.filter(slug=slug).first()
+    if topic is None:
+        raise NotFound("No such topic.")
+    return topic
+
+
+def consent_current() -> ConsentText | None:
+    """The consent text a patient must agree to now."""
+    return ConsentText.objects.filter(superseded_at__isnull=True).order_by("-created_at").first()
+
+
+def published_testimonials(*, topic: Topic | None = None) -> QuerySet[Testimonial]:
+    """What may be public. Every public surface reads through here."""
+    queryset = Testimonial.objects.filter(status=Status.PUBLISHED).select_related("topic")
+    if topic is not None:
+        queryset = queryset.filter(topic=topic)
+    return queryset.order_by("-published_at", "-id")
+
+
+def patient_secret(public_id: uuid.UUID, *, key: str | None = None) -> str:
+    """The patient's capability secret for one testimonial.
+
+    Derived, not stored: a leaked database gives no one the power to withdraw
+    a story, and an idempotent retry of a submission can answer the same URLs.
+    """
+    return salted_hmac(_SECRET_SALT, str(public_id), secret=key, algorithm="sha256").hexdigest()
+
+
+def testimonial_for_patient(*, public_id: uuid.UUID, secret: str) -> Testimonial:
+    """The testimonial whose secret this is; anything else is `NotFound`,
+    the same answer for an unknown id and a wrong secret."""
+    keys = [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]
+    if not any(hmac.compare_digest(patient_secret(public_id, key=key), secret) for key in keys):
+        raise NotFound("No such testimonial.")
+    testimonial = Testimonial.objects.select_related("topic").filter(public_id=public_id).first()
+    if testimonial is None:
+        raise NotFound("No such testimonial.")
+    return testimonial

@@ -1,0 +1,101 @@
+"""The one module that changes a testimonial's status.
+
+Every move is checked against `ALLOWED`, applied as a compare-and-set on the
+status the caller read (a lost race is a `Conflict`, never an overwrite), and
+recorded in the audit trail in the same transaction.
+"""
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from testimonials.errors import InvalidTransition, NotFound
+from testimonials.models import Status, StatusChange, Testimonial
+
+logger = logging.getLogger(__name__)
+
+ALLOWED: dict[str, frozenset[str]] = {
+    Status.SUBMITTED: frozenset({Status.SCREENING, Status.WITHDRAWN}),
+    Status.SCREENING: frozenset({Status.PENDING_REVIEW, Status.REJECTED, Status.WITHDRAWN}),
+    Status.PENDING_REVIEW: frozenset({Status.PUBLISHED, Status.REJECTED, Status.WITHDRAWN}),
+    Status.PUBLISHED: frozenset({Status.UNPUBLISHED, Status.WITHDRAWN}),
+    Status.REJECTED: frozenset({Status.WITHDRAWN}),
+    Status.UNPUBLISHED: frozenset({Status.WITHDRAWN}),
+    Status.WITHDRAWN: frozenset(),
+}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who or what changes a status, as the audit trail names it."""
+
+    label: str
+    user: AbstractBaseUser | None = None
+
+    @classmethod
+    def for_user(cls, user: AbstractBaseUser) -> "Actor":
+        return cls(label=user.get_username(), user=user)
+
+
+PATIENT = Actor("patient")
+SCREENING = Actor("system:screening")
+
+
+def is_allowed(from_status: str, to_status: str) -> bool:
+    return to_status in ALLOWED.get(from_status, frozenset())
+
+
+def transition(
+    testimonial: Testimonial,
+    *,
+    to: Status,
+    actor: Actor,
+    reason: str = "",
+    details: dict[str, Any] | None = None,
+    **fields: Any,
+) -> Testimonial:
+    """Move `testimonial` from the status it was read with to `to`.
+
+    `fields` are written in the same UPDATE. Raises `InvalidTransition` when
+    the move is not allowed or the row changed since it was read; on success
+    the instance is refreshed from the database.
+    """
+    from_status = testimonial.status
+    if not is_allowed(from_status, to):
+        raise InvalidTransition(
+            f"A {from_status} testimonial cannot become {to}.",
+            extra={"status": from_status},
+        )
+    now = timezone.now()
+    if to == Status.PUBLISHED:
+        fields.setdefault("published_at", now)
+    with transaction.atomic():
+        updated = Testimonial.objects.filter(pk=testimonial.pk, status=from_status).update(
+            status=to, status_changed_at=now, updated_at=now, **fields
+        )
+        if updated != 1:
+            current = Testimonial.objects.filter(pk=testimonial.pk).values_list("status", flat=True).first()
+            if current is None:
+                raise NotFound("No such testimonial.")
+            raise InvalidTransition(
+                f"The testimonial changed meanwhile: it is now {current}.",
+                extra={"status": current},
+            )
+        StatusChange.objects.create(
+            testimonial_id=testimonial.pk,
+            from_status=from_status,
+            to_status=to,
+            actor=actor.user,
+            actor_label=actor.label,
+            reason=reason,
+            details=details or {},
+        )
+    logger.info(
+        "testimonial=%s status %s -> %s by %s", testimonial.public_id, from_status, to, actor.label
+    )
+    testimonial.refresh_from_db()
+    return testimonial

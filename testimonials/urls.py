@@ -1,0 +1,20 @@
+from django.urls import path
+
+from testimonials import apis
+
+urlpatterns = [
+    path("topics/", apis.TopicListApi.as_view(), name="topic-list"),
+    path("topics/<slug:slug>/", apis.TopicDetailApi.as_view(), name="topic-detail"),
+    path("testimonials/", apis.TestimonialSubmitApi.as_view(), name="testimonial-submit"),
+    path(
+        "testimonials/<uuid:public_id>/<str:secret>/",
+        apis.TestimonialStatusApi.as_view(),
+        name="testimonial-status",
+    ),
+    path(
+        "testimonials/<uuid:public_id>/<str:secret>/withdraw",
+        apis.TestimonialWithdrawApi.as_view(),
+        name="testimonial-withdraw",
+    ),
+    path("published/", apis.PublishedListApi.as_view(), name="published-list"),
+]
