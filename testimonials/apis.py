@@ -134,6 +134,11 @@ class TestimonialSubmitApi(APIView):
             default=DisplayPreference.FIRST_NAME_INITIAL,
         )
 
+        def validate_consent_to_publish(self, value: bool) -> bool:
+            if value is not True:
+                raise serializers.ValidationError("Consent to publish is required.")
+            return value
+
     @extend_schema(
         request=InputSerializer,
         responses={202: PatientTestimonialSerializer},

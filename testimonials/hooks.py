@@ -26,11 +26,14 @@ def request_screening(testimonial_id: int) -> None:
     picks up whatever could not be enqueued now (a broker that is down).
     """
     if _screening_hook is None:
-        logger.warning("no screening hook registered; testimonial=%s waits for the sweep", testimonial_id)
+        logger.warning("no screening hook registered; testimonial id=%s waits for the sweep", testimonial_id)
         return
     try:
         _screening_hook(testimonial_id)
-    except Exception:
-        logger.exception(
-            "could not enqueue screening; testimonial=%s waits for the sweep", testimonial_id
+    except Exception as exc:
+        logger.warning(
+            "could not enqueue screening (%s: %s); testimonial id=%s waits for the sweep",
+            type(exc).__name__,
+            exc,
+            testimonial_id,
         )

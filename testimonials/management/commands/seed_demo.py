@@ -1,0 +1,112 @@
+import json
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.db.models import Count
+
+from moderation import services as moderation_services
+from testimonials import demo, services
+from testimonials.models import ConsentText, Status, Testimonial, Topic
+
+CREDENTIALS_FILE = settings.VAR_DIR / "demo-credentials.json"
+
+
+class Command(BaseCommand):
+    help = (
+        "Create the demo topics, consent text, accounts and testimonials in several statuses. "
+        "Safe to run again: what exists is left as it is."
+    )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        consent, _ = ConsentText.objects.get_or_create(
+            version=demo.DEMO_CONSENT_VERSION, defaults={"text": demo.DEMO_CONSENT_TEXT}
+        )
+        topic, _ = Topic.objects.get_or_create(
+            slug=demo.DRY_NEEDLING_SLUG,
+            defaults={
+                "title": demo.DRY_NEEDLING_TITLE,
+                "summary": demo.DRY_NEEDLING_SUMMARY,
+                "article": demo.DRY_NEEDLING_ARTICLE,
+                "open_for_submissions": True,
+            },
+        )
+        Topic.objects.get_or_create(
+            slug=demo.SECOND_TOPIC_SLUG,
+            defaults={
+                "title": demo.SECOND_TOPIC_TITLE,
+                "summary": demo.SECOND_TOPIC_SUMMARY,
+                "article": demo.SECOND_TOPIC_ARTICLE,
+                "open_for_submissions": True,
+            },
+        )
+        credentials = self._accounts()
+        if not Testimonial.objects.filter(topic=topic).exists():
+            self._stories(topic, consent)
+        counts = {
+            row["status"]: row["n"]
+            for row in Testimonial.objects.values("status").annotate(n=Count("id"))
+        }
+        self.stdout.write(f"Demo data ready: {json.dumps(counts, sort_keys=True)}")
+        self.stdout.write(
+            f"Admin login: user 'admin', password '{credentials['admin']}' "
+            f"(moderator: user 'moderator', password '{credentials['moderator']}'); "
+            f"stored in {CREDENTIALS_FILE}"
+        )
+        self.stdout.write(f"Moderator API token: {credentials['moderator_token']}")
+
+    def _accounts(self) -> dict[str, str]:
+        stored: dict[str, str] = {}
+        if CREDENTIALS_FILE.exists():
+            stored = json.loads(CREDENTIALS_FILE.read_text())
+        user_model = get_user_model()
+        admin_password = stored.get("admin") or secrets.token_urlsafe(12)
+        admin, created = user_model.objects.get_or_create(
+            username="admin", defaults={"is_staff": True, "is_superuser": True}
+        )
+        if created or "admin" not in stored:
+            admin.set_password(admin_password)
+            admin.save()
+        moderator_password = stored.get("moderator") or secrets.token_urlsafe(12)
+        token = moderation_services.moderator_create(
+            username="moderator",
+            password=moderator_password if "moderator" not in stored else None,
+        )
+        credentials = {
+            "admin": admin_password,
+            "moderator": moderator_password,
+            "moderator_token": token.key,
+        }
+        CREDENTIALS_FILE.parent.mkdir(parents=True, exist_ok=True)
+        CREDENTIALS_FILE.write_text(json.dumps(credentials, indent=2))
+        CREDENTIALS_FILE.chmod(0o600)
+        return credentials
+
+    def _stories(self, topic: Topic, consent: ConsentText) -> None:
+        moderator = get_user_model().objects.get(username="moderator")
+        for author, preference, rating, body, final_status in demo.DEMO_STORIES:
+            with transaction.atomic():
+                outcome = services.testimonial_submit(
+                    submission=services.Submission(
+                        topic_slug=topic.slug,
+                        author_name=author,
+                        body=body,
+                        consent_to_publish=True,
+                        consent_text_version=consent.version,
+                        rating=rating,
+                        display_preference=preference,
+                    )
+                )
+            testimonial = outcome.testimonial
+            if final_status == Status.SUBMITTED:
+                continue  # the worker screens this one, as it would a real submission
+            moderation_services.testimonial_screen(testimonial_id=testimonial.pk)
+            if final_status in (Status.PUBLISHED, Status.WITHDRAWN):
+                testimonial = moderation_services.testimonial_approve(
+                    public_id=testimonial.public_id, moderator=moderator
+                )
+            if final_status == Status.WITHDRAWN:
+                services.testimonial_withdraw(testimonial=testimonial)

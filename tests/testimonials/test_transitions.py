@@ -1,0 +1,100 @@
+import threading
+
+import pytest
+from django.db import connection
+
+from moderation import services
+from testimonials import transitions
+from testimonials.errors import InvalidTransition
+from testimonials.models import Status, StatusChange, Testimonial
+from tests.factories import TestimonialFactory
+
+
+def test_every_status_has_a_row_in_the_table():
+    assert set(transitions.ALLOWED) == set(Status.values)
+
+
+def test_withdrawn_is_final():
+    assert transitions.ALLOWED[Status.WITHDRAWN] == frozenset()
+
+
+@pytest.mark.parametrize("status", [s for s in Status.values if s != Status.WITHDRAWN])
+def test_a_patient_can_withdraw_from_any_status(db, status):
+    testimonial = TestimonialFactory(status=status)
+    transitions.transition(testimonial, to=Status.WITHDRAWN, actor=transitions.PATIENT)
+    assert testimonial.status == Status.WITHDRAWN
+
+
+def test_an_illegal_move_raises_a_clear_error_and_changes_nothing(db):
+    testimonial = TestimonialFactory(status=Status.WITHDRAWN)
+    with pytest.raises(InvalidTransition, match="A withdrawn testimonial cannot become published"):
+        transitions.transition(testimonial, to=Status.PUBLISHED, actor=transitions.PATIENT)
+    assert Testimonial.objects.get().status == Status.WITHDRAWN
+    assert not StatusChange.objects.exists()
+
+
+def test_a_stale_read_loses_the_race_with_a_conflict(db):
+    testimonial = TestimonialFactory(status=Status.PENDING_REVIEW)
+    stale = Testimonial.objects.get(pk=testimonial.pk)
+    transitions.transition(testimonial, to=Status.REJECTED, actor=transitions.SCREENING)
+    with pytest.raises(InvalidTransition, match="changed meanwhile: it is now rejected"):
+        transitions.transition(stale, to=Status.PUBLISHED, actor=transitions.SCREENING)
+    assert Testimonial.objects.get().status == Status.REJECTED
+    assert StatusChange.objects.count() == 1
+
+
+def test_every_change_is_audited_with_who_from_to_when_and_why(db, moderator):
+    testimonial = TestimonialFactory(status=Status.PENDING_REVIEW)
+    transitions.transition(
+        testimonial, to=Status.REJECTED, actor=transitions.Actor.for_user(moderator), reason="spam"
+    )
+    change = StatusChange.objects.get()
+    assert change.from_status == "pending_review"
+    assert change.to_status == "rejected"
+    assert change.actor == moderator
+    assert change.actor_label == "alice"
+    assert change.reason == "spam"
+    assert change.created_at is not None
+
+
+def test_audit_records_are_append_only(db):
+    testimonial = TestimonialFactory(status=Status.PENDING_REVIEW)
+    transitions.transition(testimonial, to=Status.PUBLISHED, actor=transitions.SCREENING)
+    change = StatusChange.objects.get()
+    change.reason = "rewritten history"
+    with pytest.raises(ValueError, match="append-only"):
+        change.save()
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_two_moderators_deciding_at_once_yield_exactly_one_decision(moderator, other_moderator):
+    """On PostgreSQL, two connections race; the compare-and-set lets one win."""
+    for _ in range(10):
+        testimonial = TestimonialFactory(status=Status.PENDING_REVIEW)
+        barrier = threading.Barrier(2)
+        outcomes: list[str] = []
+
+        def decide(action, user, testimonial=testimonial, barrier=barrier, outcomes=outcomes):
+            barrier.wait()
+            try:
+                if action == "approve":
+                    services.testimonial_approve(public_id=testimonial.public_id, moderator=user)
+                else:
+                    services.testimonial_reject(public_id=testimonial.public_id, moderator=user, reason="spam")
+                outcomes.append("ok")
+            except InvalidTransition:
+                outcomes.append("conflict")
+            finally:
+                connection.close()
+
+        threads = [
+            threading.Thread(target=decide, args=("approve", moderator)),
+            threading.Thread(target=decide, args=("reject", other_moderator)),
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert sorted(outcomes) == ["conflict", "ok"]
+        assert StatusChange.objects.filter(testimonial=testimonial).count() == 1
