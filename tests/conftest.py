@@ -19,6 +19,21 @@ def _missing_services():
     return missing
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _clean_redis_after_the_run():
+    """Leave the shared Redis as we found it: delete this run's keys only."""
+    yield
+    if not settings.REDIS_URL or not settings.REDIS_KEY_PREFIX:
+        return
+    import redis
+
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    keys = list(client.scan_iter(match=f"{settings.REDIS_KEY_PREFIX}*", count=500))
+    if keys:
+        client.delete(*keys)
+    client.close()
+
+
 @pytest.fixture(autouse=True)
 def _require_services(request):
     """Tests marked `services` need PostgreSQL and Redis. Without them they
