@@ -20,12 +20,12 @@ def healthz(request: HttpRequest) -> JsonResponse:
 def _database_ok() -> bool:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
-        return cursor.fetchone() == (1,)
+        return bool(cursor.fetchone() == (1,))
 
 
 def _cache_ok() -> bool:
     cache.set("readyz", "ok", timeout=10)
-    return cache.get("readyz") == "ok"
+    return bool(cache.get("readyz") == "ok")
 
 
 def _broker_ok() -> bool:

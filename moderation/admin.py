@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
 
 from moderation import services
-from moderation.permissions import MODERATE_PERMISSION
+from moderation.permissions import MODERATE_PERMISSION, moderator_of
 from testimonials.errors import ApplicationError
 from testimonials.models import RejectionReason, Status, StatusChange, Testimonial
 
@@ -41,7 +41,9 @@ class QueueStatusFilter(admin.SimpleListFilter):
                 "display": label,
             }
 
-    def queryset(self, request: HttpRequest, queryset: QuerySet[Testimonial]) -> QuerySet[Testimonial]:
+    def queryset(
+        self, request: HttpRequest, queryset: QuerySet[Testimonial]
+    ) -> QuerySet[Testimonial]:
         value = self.value() or Status.PENDING_REVIEW
         if value == "all":
             return queryset
@@ -50,7 +52,7 @@ class QueueStatusFilter(admin.SimpleListFilter):
 
 class StatusChangeInline(admin.TabularInline[StatusChange, Testimonial]):
     model = StatusChange
-    fields = ["created_at", "from_status", "to_status", "actor_label", "reason"]
+    fields = ("created_at", "from_status", "to_status", "actor_label", "reason")
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -62,19 +64,44 @@ class StatusChangeInline(admin.TabularInline[StatusChange, Testimonial]):
 @admin.register(Testimonial)
 class TestimonialAdmin(admin.ModelAdmin[Testimonial]):
     action_form = DecisionActionForm
-    actions = ["approve_selected", "reject_selected"]  # noqa: RUF012
-    list_display = ["short_body", "topic", "status", "risk_score", "flag_badges", "rating", "created_at"]
+    actions = ["approve_selected", "reject_selected"]
+    list_display = [
+        "short_body",
+        "topic",
+        "status",
+        "risk_score",
+        "flag_badges",
+        "rating",
+        "created_at",
+    ]
     list_filter = [QueueStatusFilter, "topic", "rating"]
     search_fields = ["body", "public_id"]
     ordering = ["-risk_score", "created_at"]
     list_select_related = ["topic"]
     inlines = [StatusChangeInline]
-    readonly_fields = [
-        "public_id", "topic", "status", "body", "flags_explained", "risk_score", "rating",
-        "author_name", "display_preference", "email", "consent_to_publish", "consent_text",
-        "consented_at", "published_body", "decided_by", "decided_at", "rejection_reason",
-        "rejection_note", "published_at", "created_at", "updated_at",
-    ]
+    readonly_fields = (
+        "public_id",
+        "topic",
+        "status",
+        "body",
+        "flags_explained",
+        "risk_score",
+        "rating",
+        "author_name",
+        "display_preference",
+        "email",
+        "consent_to_publish",
+        "consent_text",
+        "consented_at",
+        "published_body",
+        "decided_by",
+        "decided_at",
+        "rejection_reason",
+        "rejection_note",
+        "published_at",
+        "created_at",
+        "updated_at",
+    )
     fields = readonly_fields
 
     @admin.display(description="Story")
@@ -84,7 +111,9 @@ class TestimonialAdmin(admin.ModelAdmin[Testimonial]):
     @admin.display(description="Flags")
     def flag_badges(self, obj: Testimonial) -> str:
         kinds = sorted({flag["kind"] for flag in obj.screening_flags})
-        return format_html_join(" ", '<span class="flag-badge">{}</span>', ((kind,) for kind in kinds))
+        return format_html_join(
+            " ", '<span class="flag-badge">{}</span>', ((kind,) for kind in kinds)
+        )
 
     @admin.display(description="Screening flags")
     def flags_explained(self, obj: Testimonial) -> str:
@@ -100,7 +129,9 @@ class TestimonialAdmin(admin.ModelAdmin[Testimonial]):
                         flag["kind"],
                         flag["severity"],
                         flag["detail"],
-                        obj.body[flag["start"] : flag["end"]] if flag.get("start") is not None else "",
+                        obj.body[flag["start"] : flag["end"]]
+                        if flag.get("start") is not None
+                        else "",
                     )
                     for flag in obj.screening_flags
                 ),
@@ -118,22 +149,40 @@ class TestimonialAdmin(admin.ModelAdmin[Testimonial]):
 
     @admin.action(description="Approve and publish the selected stories", permissions=["moderate"])
     def approve_selected(self, request: HttpRequest, queryset: QuerySet[Testimonial]) -> None:
-        self._decide(request, queryset, lambda t: services.testimonial_approve(
-            public_id=t.public_id, moderator=request.user  # type: ignore[arg-type]
-        ), "approved")
+        self._decide(
+            request,
+            queryset,
+            lambda t: services.testimonial_approve(
+                public_id=t.public_id,
+                moderator=moderator_of(request),
+            ),
+            "approved",
+        )
 
-    @admin.action(description="Reject the selected stories (choose a reason)", permissions=["moderate"])
+    @admin.action(
+        description="Reject the selected stories (choose a reason)", permissions=["moderate"]
+    )
     def reject_selected(self, request: HttpRequest, queryset: QuerySet[Testimonial]) -> None:
         reason = request.POST.get("reason", "")
         note = request.POST.get("note", "")
         if not reason:
             self.message_user(request, "Choose a rejection reason first.", messages.ERROR)
             return
-        self._decide(request, queryset, lambda t: services.testimonial_reject(
-            public_id=t.public_id, moderator=request.user, reason=reason, note=note  # type: ignore[arg-type]
-        ), "rejected")
+        self._decide(
+            request,
+            queryset,
+            lambda t: services.testimonial_reject(
+                public_id=t.public_id,
+                moderator=moderator_of(request),
+                reason=reason,
+                note=note,
+            ),
+            "rejected",
+        )
 
-    def _decide(self, request: HttpRequest, queryset: QuerySet[Testimonial], decide: Any, verb: str) -> None:
+    def _decide(
+        self, request: HttpRequest, queryset: QuerySet[Testimonial], decide: Any, verb: str
+    ) -> None:
         done, refused = 0, []
         for testimonial in queryset:
             try:

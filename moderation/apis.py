@@ -11,9 +11,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from moderation import selectors, services
-from moderation.permissions import IsModerator
+from moderation.permissions import IsModerator, moderator_of
 from testimonials.fields import RejectUnknownFieldsMixin, StrictCharField
-from testimonials.models import RejectionReason, StatusChange, Testimonial
+from testimonials.models import RejectionReason
 
 
 class FlagSerializer(serializers.Serializer[Any]):
@@ -26,7 +26,7 @@ class FlagSerializer(serializers.Serializer[Any]):
     duplicate_of = serializers.CharField(required=False)
 
 
-class QueueItemSerializer(serializers.Serializer[Testimonial]):
+class QueueItemSerializer(serializers.Serializer[Any]):
     id = serializers.UUIDField(source="public_id")
     status = serializers.CharField()
     topic = serializers.CharField(source="topic.slug")
@@ -37,7 +37,7 @@ class QueueItemSerializer(serializers.Serializer[Testimonial]):
     submitted_at = serializers.DateTimeField(source="created_at")
 
 
-class HistorySerializer(serializers.Serializer[StatusChange]):
+class HistorySerializer(serializers.Serializer[Any]):
     from_status = serializers.CharField()
     to_status = serializers.CharField()
     actor = serializers.CharField(source="actor_label")
@@ -68,7 +68,7 @@ class QueuePagination(PageNumberPagination):
 
 
 class ModerationApi(APIView):
-    permission_classes = [IsModerator]  # noqa: RUF012
+    permission_classes = [IsModerator]
 
 
 class QueueApi(ModerationApi):
@@ -99,7 +99,9 @@ class ApproveApi(ModerationApi):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.testimonial_approve(
-            public_id=public_id, moderator=request.user, body=serializer.validated_data.get("body")
+            public_id=public_id,
+            moderator=moderator_of(request),
+            body=serializer.validated_data.get("body"),
         )
         return Response(_detail(public_id))
 
@@ -115,7 +117,7 @@ class RejectApi(ModerationApi):
         serializer.is_valid(raise_exception=True)
         services.testimonial_reject(
             public_id=public_id,
-            moderator=request.user,
+            moderator=moderator_of(request),
             reason=serializer.validated_data["reason"],
             note=serializer.validated_data["note"],
         )

@@ -9,13 +9,13 @@ import uuid
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser, Group, Permission
+from django.contrib.auth.models import Group, Permission, User
 from django.db.models import Q
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from moderation.permissions import MODERATORS_GROUP
 from moderation import screening
+from moderation.permissions import MODERATORS_GROUP
 from testimonials import transitions
 from testimonials.errors import FieldErrors, InvalidTransition, NotFound
 from testimonials.models import RejectionReason, Status, Testimonial
@@ -136,7 +136,7 @@ def _for_decision(public_id: uuid.UUID) -> Testimonial:
 
 
 def testimonial_approve(
-    *, public_id: uuid.UUID, moderator: AbstractBaseUser, body: str | None = None
+    *, public_id: uuid.UUID, moderator: User, body: str | None = None
 ) -> Testimonial:
     """Publish a story awaiting review, optionally with an edited (e.g.
     redacted) text; the patient's original stays in `body`."""
@@ -155,7 +155,7 @@ def testimonial_approve(
 
 
 def testimonial_reject(
-    *, public_id: uuid.UUID, moderator: AbstractBaseUser, reason: str, note: str = ""
+    *, public_id: uuid.UUID, moderator: User, reason: str, note: str = ""
 ) -> Testimonial:
     """Decline a story for a content-based reason; `other` needs a note."""
     if reason not in RejectionReason.values:

@@ -1,6 +1,7 @@
 """Celery tasks: ids in, one service call, the retry policy."""
 
 import logging
+from typing import Any
 
 from celery import Task, shared_task
 from django.conf import settings
@@ -16,7 +17,7 @@ def backoff_seconds(retries: int) -> int:
 
 
 @shared_task(bind=True, max_retries=None)
-def screen_testimonial(self: Task, testimonial_id: int) -> None:
+def screen_testimonial(self: Task[Any, Any], testimonial_id: int) -> None:
     try:
         services.testimonial_screen(testimonial_id=testimonial_id)
     except Exception as exc:

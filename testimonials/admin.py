@@ -8,7 +8,7 @@ class TopicAdmin(admin.ModelAdmin[Topic]):
     list_display = ["title", "slug", "open_for_submissions", "created_at"]
     list_filter = ["open_for_submissions"]
     search_fields = ["title", "slug"]
-    prepopulated_fields = {"slug": ["title"]}  # noqa: RUF012
+    prepopulated_fields = {"slug": ["title"]}
 
 
 @admin.register(ConsentText)

@@ -31,7 +31,7 @@ class ConsentOutputSerializer(serializers.Serializer[Any]):
     text = serializers.CharField()
 
 
-class TopicOutputSerializer(serializers.Serializer[Topic]):
+class TopicOutputSerializer(serializers.Serializer[Any]):
     slug = serializers.CharField()
     title = serializers.CharField()
     summary = serializers.CharField()
@@ -46,9 +46,8 @@ class TopicOutputSerializer(serializers.Serializer[Topic]):
         return {"version": consent.version, "text": consent.text}
 
     def get_education_url(self, topic: Topic) -> str:
-        return self.context["request"].build_absolute_uri(
-            reverse("education-topic", kwargs={"slug": topic.slug})
-        )
+        request: Request = self.context["request"]
+        return request.build_absolute_uri(reverse("education-topic", kwargs={"slug": topic.slug}))
 
 
 def _topic_context(request: Request) -> dict[str, Any]:
@@ -83,7 +82,7 @@ class SubmitThrottle(AnonRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
-class PatientTestimonialSerializer(serializers.Serializer[Testimonial]):
+class PatientTestimonialSerializer(serializers.Serializer[Any]):
     """What a patient sees of their own story, with their secret links."""
 
     id = serializers.UUIDField(source="public_id")
@@ -105,7 +104,8 @@ class PatientTestimonialSerializer(serializers.Serializer[Testimonial]):
                 "secret": selectors.patient_secret(testimonial.public_id),
             },
         )
-        return self.context["request"].build_absolute_uri(path)
+        request: Request = self.context["request"]
+        return request.build_absolute_uri(path)
 
     def get_status_url(self, testimonial: Testimonial) -> str:
         return self._url("testimonial-status", testimonial)
@@ -115,8 +115,8 @@ class PatientTestimonialSerializer(serializers.Serializer[Testimonial]):
 
 
 class TestimonialSubmitApi(APIView):
-    throttle_classes = [SubmitThrottle]  # noqa: RUF012
-    authentication_classes: list[type] = []  # noqa: RUF012
+    throttle_classes = [SubmitThrottle]
+    authentication_classes: list[type] = []
 
     class InputSerializer(RejectUnknownFieldsMixin, serializers.Serializer[Any]):
         topic = StrictCharField(max_length=80)
@@ -127,7 +127,9 @@ class TestimonialSubmitApi(APIView):
         consent_to_publish = StrictBooleanField()
         consent_text_version = StrictCharField(max_length=40)
         email = StrictEmailField(required=False, allow_blank=True, default="")
-        rating = StrictIntegerField(required=False, allow_null=True, default=None, min_value=1, max_value=5)
+        rating = StrictIntegerField(
+            required=False, allow_null=True, default=None, min_value=1, max_value=5
+        )
         display_preference = serializers.ChoiceField(
             choices=DisplayPreference.choices,
             required=False,
@@ -170,28 +172,38 @@ class TestimonialSubmitApi(APIView):
             idempotency_key=request.headers.get("Idempotency-Key", "").strip()[:255] or None,
         )
         body = PatientTestimonialSerializer(outcome.testimonial, context={"request": request}).data
-        return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": body["status_url"]})
+        return Response(
+            body, status=status.HTTP_202_ACCEPTED, headers={"Location": body["status_url"]}
+        )
 
 
 class TestimonialStatusApi(APIView):
-    authentication_classes: list[type] = []  # noqa: RUF012
+    authentication_classes: list[type] = []
 
     @extend_schema(responses=PatientTestimonialSerializer, summary="A patient checks their story")
     def get(self, request: Request, public_id: uuid.UUID, secret: str) -> Response:
         testimonial = selectors.testimonial_for_patient(public_id=public_id, secret=secret)
-        response = Response(PatientTestimonialSerializer(testimonial, context={"request": request}).data)
+        response = Response(
+            PatientTestimonialSerializer(testimonial, context={"request": request}).data
+        )
         response["Cache-Control"] = "no-store"
         return response
 
 
 class TestimonialWithdrawApi(APIView):
-    authentication_classes: list[type] = []  # noqa: RUF012
+    authentication_classes: list[type] = []
 
-    @extend_schema(request=None, responses=PatientTestimonialSerializer, summary="A patient withdraws their story")
+    @extend_schema(
+        request=None,
+        responses=PatientTestimonialSerializer,
+        summary="A patient withdraws their story",
+    )
     def post(self, request: Request, public_id: uuid.UUID, secret: str) -> Response:
         testimonial = selectors.testimonial_for_patient(public_id=public_id, secret=secret)
         testimonial = services.testimonial_withdraw(testimonial=testimonial)
-        return Response(PatientTestimonialSerializer(testimonial, context={"request": request}).data)
+        return Response(
+            PatientTestimonialSerializer(testimonial, context={"request": request}).data
+        )
 
 
 class PublishedPagination(CursorPagination):
@@ -201,7 +213,7 @@ class PublishedPagination(CursorPagination):
     max_page_size = 100
 
 
-class PublishedOutputSerializer(serializers.Serializer[Testimonial]):
+class PublishedOutputSerializer(serializers.Serializer[Any]):
     id = serializers.UUIDField(source="public_id")
     display_name = serializers.CharField()
     body = serializers.CharField(source="shown_body")
@@ -211,11 +223,13 @@ class PublishedOutputSerializer(serializers.Serializer[Testimonial]):
 
 
 class PublishedListApi(APIView):
-    authentication_classes: list[type] = []  # noqa: RUF012
+    authentication_classes: list[type] = []
 
     @extend_schema(
-        parameters=[OpenApiParameter("topic", str, description="A topic's slug."),
-                    OpenApiParameter("limit", int, description="Page size, at most 100.")],
+        parameters=[
+            OpenApiParameter("topic", str, description="A topic's slug."),
+            OpenApiParameter("limit", int, description="Page size, at most 100."),
+        ],
         responses=inline_serializer(
             "PublishedPage",
             {

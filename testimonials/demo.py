@@ -11,7 +11,9 @@ DEMO_CONSENT_TEXT = (
 
 DRY_NEEDLING_SLUG = "dry-needling-low-back-pain"
 DRY_NEEDLING_TITLE = "Dry needling for low back pain"
-DRY_NEEDLING_SUMMARY = "What dry needling is, what the evidence says, and what a session feels like."
+DRY_NEEDLING_SUMMARY = (
+    "What dry needling is, what the evidence says, and what a session feels like."
+)
 DRY_NEEDLING_ARTICLE = """\
 Dry needling is a technique physical therapists use to treat tight, tender bands of muscle, often called trigger points. A therapist inserts a very thin, solid needle through the skin into the muscle. No medication is injected, which is why it is called "dry".
 

@@ -15,7 +15,7 @@ _screening_hook: ScreeningHook | None = None
 
 
 def register_screening_hook(hook: ScreeningHook) -> None:
-    global _screening_hook  # noqa: PLW0603
+    global _screening_hook
     _screening_hook = hook
 
 
@@ -26,7 +26,9 @@ def request_screening(testimonial_id: int) -> None:
     picks up whatever could not be enqueued now (a broker that is down).
     """
     if _screening_hook is None:
-        logger.warning("no screening hook registered; testimonial id=%s waits for the sweep", testimonial_id)
+        logger.warning(
+            "no screening hook registered; testimonial id=%s waits for the sweep", testimonial_id
+        )
         return
     try:
         _screening_hook(testimonial_id)

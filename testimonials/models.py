@@ -30,7 +30,9 @@ class Topic(models.Model):
     slug = models.SlugField(max_length=80, unique=True)
     title = models.CharField(max_length=200)
     summary = models.CharField(max_length=300, blank=True)
-    article = models.TextField(help_text="The education article, plain text; blank lines separate paragraphs.")
+    article = models.TextField(
+        help_text="The education article, plain text; blank lines separate paragraphs."
+    )
     open_for_submissions = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -192,7 +194,9 @@ class StatusChange(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    actor_label = models.CharField(max_length=150, help_text="Who or what: a username, 'patient' or 'system:…'.")
+    actor_label = models.CharField(
+        max_length=150, help_text="Who or what: a username, 'patient' or 'system:…'."
+    )
     reason = models.TextField(blank=True)
     details = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -10,7 +10,7 @@ from django.utils.crypto import salted_hmac
 from testimonials.errors import NotFound
 from testimonials.models import ConsentText, Status, Testimonial, Topic
 
-_SECRET_SALT = "testimonials.patient-secret"
+_PATIENT_LINK_SALT = "testimonials.patient-secret"
 
 
 def topic_list() -> QuerySet[Topic]:
@@ -43,13 +43,14 @@ def patient_secret(public_id: uuid.UUID, *, key: str | None = None) -> str:
     Derived, not stored: a leaked database gives no one the power to withdraw
     a story, and an idempotent retry of a submission can answer the same URLs.
     """
-    return salted_hmac(_SECRET_SALT, str(public_id), secret=key, algorithm="sha256").hexdigest()
+    digest = salted_hmac(_PATIENT_LINK_SALT, str(public_id), secret=key, algorithm="sha256")
+    return digest.hexdigest()
 
 
 def testimonial_for_patient(*, public_id: uuid.UUID, secret: str) -> Testimonial:
     """The testimonial whose secret this is; anything else is `NotFound`,
     the same answer for an unknown id and a wrong secret."""
-    keys = [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]
+    keys = [str(key) for key in (settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS)]
     if not any(hmac.compare_digest(patient_secret(public_id, key=key), secret) for key in keys):
         raise NotFound("No such testimonial.")
     testimonial = Testimonial.objects.select_related("topic").filter(public_id=public_id).first()

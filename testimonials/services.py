@@ -90,9 +90,7 @@ def testimonial_submit(
 def _idempotent_replay(key: str, fingerprint: str) -> Testimonial | None:
     earlier = Testimonial.objects.select_related("topic").filter(idempotency_key=key).first()
     if earlier is not None and earlier.request_fingerprint != fingerprint:
-        raise IdempotencyKeyReused(
-            "This Idempotency-Key was used for a different submission."
-        )
+        raise IdempotencyKeyReused("This Idempotency-Key was used for a different submission.")
     return earlier
 
 
@@ -113,9 +111,8 @@ def _validate(submission: Submission) -> tuple[Topic, ConsentText]:
             if known
             else "Unknown consent version."
         ]
-    if errors:
+    if errors or topic is None or consent is None:
         raise FieldErrors(errors)
-    assert topic is not None and consent is not None  # noqa: S101 (narrowing for mypy)
     return topic, consent
 
 
@@ -127,5 +124,8 @@ def testimonial_withdraw(*, testimonial: Testimonial) -> Testimonial:
     if testimonial.status == Status.WITHDRAWN:
         return testimonial
     return transitions.transition(
-        testimonial, to=Status.WITHDRAWN, actor=transitions.PATIENT, reason="withdrawn by the patient"
+        testimonial,
+        to=Status.WITHDRAWN,
+        actor=transitions.PATIENT,
+        reason="withdrawn by the patient",
     )

@@ -9,7 +9,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -34,10 +34,10 @@ class Actor:
     """Who or what changes a status, as the audit trail names it."""
 
     label: str
-    user: AbstractBaseUser | None = None
+    user: User | None = None
 
     @classmethod
-    def for_user(cls, user: AbstractBaseUser) -> "Actor":
+    def for_user(cls, user: User) -> "Actor":
         return cls(label=user.get_username(), user=user)
 
 
@@ -78,7 +78,11 @@ def transition(
             status=to, status_changed_at=now, updated_at=now, **fields
         )
         if updated != 1:
-            current = Testimonial.objects.filter(pk=testimonial.pk).values_list("status", flat=True).first()
+            current = (
+                Testimonial.objects.filter(pk=testimonial.pk)
+                .values_list("status", flat=True)
+                .first()
+            )
             if current is None:
                 raise NotFound("No such testimonial.")
             raise InvalidTransition(

@@ -1,19 +1,20 @@
 """Server-rendered pages for readers: no JavaScript needed."""
 
-from django.http import HttpRequest, HttpResponse
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
-from django.conf import settings
 
 from testimonials import selectors
 from testimonials.errors import NotFound
-from django.http import Http404
 
 EDUCATION_PAGE_TESTIMONIALS = 50
 
 
 def education_index(request: HttpRequest) -> HttpResponse:
-    response = render(request, "testimonials/education_index.html", {"topics": selectors.topic_list()})
+    response = render(
+        request, "testimonials/education_index.html", {"topics": selectors.topic_list()}
+    )
     patch_cache_control(response, public=True, max_age=settings.PUBLISHED_CACHE_MAX_AGE)
     return response
 

@@ -49,7 +49,9 @@ def test_a_story_travels_from_patient_to_page_and_back(live_server, worker):
     def status():
         return http.get(item["status_url"], timeout=10).json()["status"]
 
-    wait_for(lambda: status() == "pending_review", timeout=60, message="the worker to screen the story")
+    wait_for(
+        lambda: status() == "pending_review", timeout=60, message="the worker to screen the story"
+    )
 
     queue = http.get(f"{base}/api/v1/moderation/queue/", headers=moderator, timeout=10).json()
     assert [entry["id"] for entry in queue["results"]] == [item["id"]]
@@ -72,8 +74,13 @@ def test_a_story_travels_from_patient_to_page_and_back(live_server, worker):
 
     withdrawn = http.post(item["withdraw_url"], timeout=10)
     assert withdrawn.json()["status"] == "withdrawn"
-    assert http.get(f"{base}/api/v1/published/?topic={topic.slug}", timeout=10).json()["results"] == []
-    assert "sit through a whole workday" not in http.get(f"{base}/education/{topic.slug}/", timeout=10).text
+    assert (
+        http.get(f"{base}/api/v1/published/?topic={topic.slug}", timeout=10).json()["results"] == []
+    )
+    assert (
+        "sit through a whole workday"
+        not in http.get(f"{base}/education/{topic.slug}/", timeout=10).text
+    )
 
     history = http.get(
         f"{base}/api/v1/moderation/testimonials/{item['id']}/", headers=moderator, timeout=10
@@ -101,5 +108,9 @@ def test_clear_spam_is_rejected_by_the_worker_without_a_moderator(live_server, w
         timeout=10,
     )
     status_url = response.json()["status_url"]
-    wait_for(lambda: requests.get(status_url, timeout=10).json()["status"] == "rejected", timeout=60, message="auto-reject")
+    wait_for(
+        lambda: requests.get(status_url, timeout=10).json()["status"] == "rejected",
+        timeout=60,
+        message="auto-reject",
+    )
     assert requests.get(status_url, timeout=10).json()["rejection_reason"] == "spam"

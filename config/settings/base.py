@@ -210,8 +210,7 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "Patient testimonials API",
     "DESCRIPTION": (
-        "Submit, screen, moderate and publish patient testimonials. "
-        "See README.md for the flow."
+        "Submit, screen, moderate and publish patient testimonials. See README.md for the flow."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

@@ -13,8 +13,8 @@ os.environ.setdefault("TEST_RUN_DIR", tempfile.mkdtemp(prefix="testimonials-test
 os.environ.setdefault("REDIS_KEY_PREFIX", f"testimonials-test-{uuid.uuid4().hex[:8]}:")
 os.environ.setdefault("CELERY_BROKER_DIR", str(Path(os.environ["TEST_RUN_DIR"]) / "broker"))
 
-from config.settings.base import *  # noqa: E402, F403
-from config.settings.base import DATABASES, env  # noqa: E402
+from config.settings.base import *  # noqa: F403
+from config.settings.base import DATABASES, env
 
 TEST_RUN_DIR = Path(os.environ["TEST_RUN_DIR"])
 

@@ -9,7 +9,8 @@ _URL = re.compile(
     \b(?:
         https?://[^\s<>"']+
       | www\.[^\s<>"']+
-      | [a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:com|net|org|io|co|biz|info|ly|me|xyz|shop|online|site|us|uk)
+      | [a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*
+        \.(?:com|net|org|io|co|biz|info|ly|me|xyz|shop|online|site|us|uk)
         (?:/[^\s<>"']*)?
     )
     """
@@ -33,7 +34,5 @@ def screen(text: str, context: ScreeningContext) -> list[Flag]:
             )
         )
     if len(flags) >= _SPAM_LINK_COUNT:
-        flags.append(
-            Flag(kind="spam", severity="high", detail=f"{len(flags)} links in one story.")
-        )
+        flags.append(Flag(kind="spam", severity="high", detail=f"{len(flags)} links in one story."))
     return flags

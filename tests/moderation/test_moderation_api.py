@@ -20,7 +20,16 @@ def pending(db):
     return TestimonialFactory(
         status="pending_review",
         body="Jenna was great and my back is better.",
-        screening_flags=[{"kind": "pii", "entity": "PERSON", "severity": "medium", "start": 0, "end": 5, "detail": "A name."}],
+        screening_flags=[
+            {
+                "kind": "pii",
+                "entity": "PERSON",
+                "severity": "medium",
+                "start": 0,
+                "end": 5,
+                "detail": "A name.",
+            }
+        ],
         risk_score=30,
     )
 
@@ -32,7 +41,10 @@ def test_the_queue_lists_items_awaiting_review_riskiest_first(moderator_client, 
     TestimonialFactory(status="submitted")
     response = moderator_client.get("/api/v1/moderation/queue/")
     assert response.status_code == 200
-    assert [item["id"] for item in response.json()["results"]] == [str(risky.public_id), str(calm.public_id)]
+    assert [item["id"] for item in response.json()["results"]] == [
+        str(risky.public_id),
+        str(calm.public_id),
+    ]
     assert response.json()["count"] == 2
 
 
@@ -40,7 +52,14 @@ def test_the_queue_shows_flags_and_risk(moderator_client, pending):
     [item] = moderator_client.get("/api/v1/moderation/queue/").json()["results"]
     assert item["risk_score"] == 30
     assert item["flags"] == [
-        {"kind": "pii", "severity": "medium", "start": 0, "end": 5, "detail": "A name.", "entity": "PERSON"}
+        {
+            "kind": "pii",
+            "severity": "medium",
+            "start": 0,
+            "end": 5,
+            "detail": "A name.",
+            "entity": "PERSON",
+        }
     ]
 
 
@@ -61,12 +80,17 @@ def test_approve_publishes_and_audits(moderator_client, moderator, pending):
     assert response.json()["decided_by"] == "alice"
     change = StatusChange.objects.get(testimonial=pending)
     assert (change.from_status, change.to_status, change.actor, change.reason) == (
-        "pending_review", "published", moderator, "approved",
+        "pending_review",
+        "published",
+        moderator,
+        "approved",
     )
 
 
 def test_approve_with_an_edited_text_keeps_the_original(moderator_client, api_client, pending):
-    response = moderator_client.post(approve_url(pending), {"body": "[name] was great and my back is better."}, format="json")
+    response = moderator_client.post(
+        approve_url(pending), {"body": "[name] was great and my back is better."}, format="json"
+    )
     assert response.status_code == 200
     pending.refresh_from_db()
     assert pending.body == "Jenna was great and my back is better."
@@ -91,7 +115,9 @@ def test_reject_needs_a_reason_from_the_list(moderator_client, pending):
 
 
 def test_reject_records_reason_and_note(moderator_client, pending):
-    response = moderator_client.post(reject_url(pending), {"reason": "off_topic", "note": "About parking only."}, format="json")
+    response = moderator_client.post(
+        reject_url(pending), {"reason": "off_topic", "note": "About parking only."}, format="json"
+    )
     assert response.status_code == 200
     assert response.json()["status"] == "rejected"
     assert response.json()["rejection_reason"] == "off_topic"
@@ -131,8 +157,13 @@ def test_publishing_twice_is_refused(moderator_client, pending):
 
 
 def test_an_unknown_item_is_404(moderator_client, db):
-    assert moderator_client.get(f"/api/v1/moderation/testimonials/{uuid.uuid4()}/").status_code == 404
-    assert moderator_client.post(f"/api/v1/moderation/testimonials/{uuid.uuid4()}/approve").status_code == 404
+    assert (
+        moderator_client.get(f"/api/v1/moderation/testimonials/{uuid.uuid4()}/").status_code == 404
+    )
+    assert (
+        moderator_client.post(f"/api/v1/moderation/testimonials/{uuid.uuid4()}/approve").status_code
+        == 404
+    )
 
 
 ENDPOINTS = [
@@ -145,7 +176,9 @@ ENDPOINTS = [
 
 @pytest.mark.parametrize(("method", "path"), ENDPOINTS)
 def test_anonymous_callers_get_401(api_client, pending, method, path):
-    response = getattr(api_client, method)(path.format(id=pending.public_id), {"reason": "spam"}, format="json")
+    response = getattr(api_client, method)(
+        path.format(id=pending.public_id), {"reason": "spam"}, format="json"
+    )
     assert response.status_code == 401
     assert response["WWW-Authenticate"].startswith("Token")
     pending.refresh_from_db()
@@ -158,7 +191,9 @@ def test_signed_in_non_moderators_get_403(patient_user, pending, method, path):
 
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=patient_user).key}")
-    response = getattr(client, method)(path.format(id=pending.public_id), {"reason": "spam"}, format="json")
+    response = getattr(client, method)(
+        path.format(id=pending.public_id), {"reason": "spam"}, format="json"
+    )
     assert response.status_code == 403
     pending.refresh_from_db()
     assert pending.status == "pending_review"

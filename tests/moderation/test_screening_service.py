@@ -90,7 +90,9 @@ def test_a_screener_that_keeps_failing_sends_the_story_to_humans(submitted, sett
     assert "RuntimeError" in submitted.screening_flags[0]["detail"]
 
 
-def test_a_failing_screener_is_retried_with_backoff_before_giving_up(submitted, settings, monkeypatch):
+def test_a_failing_screener_is_retried_with_backoff_before_giving_up(
+    submitted, settings, monkeypatch
+):
     from celery.exceptions import Retry
 
     settings.SCREENING_SCREENERS = ["tests.moderation.test_screening_service.exploding_screener"]

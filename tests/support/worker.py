@@ -26,9 +26,8 @@ def worker_environment(**extra: str) -> dict[str, str]:
         credentials = quote(db["USER"] or "")
         if db.get("PASSWORD"):
             credentials += ":" + quote(db["PASSWORD"])
-        env["DATABASE_URL"] = (
-            f"postgres://{credentials}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
-        )
+        host, port = db["HOST"] or "localhost", db["PORT"] or 5432
+        env["DATABASE_URL"] = f"postgres://{credentials}@{host}:{port}/{db['NAME']}"
     else:
         env.pop("DATABASE_URL", None)
         env["SQLITE_PATH"] = str(db["NAME"])
@@ -60,7 +59,9 @@ class WorkerProcess:
 
 
 @contextmanager
-def celery_worker(*, concurrency: int = 2, extra_env: dict[str, str] | None = None) -> Iterator[WorkerProcess]:
+def celery_worker(
+    *, concurrency: int = 2, extra_env: dict[str, str] | None = None
+) -> Iterator[WorkerProcess]:
     """Start `celery -A config worker`, yield once it is ready, stop it after."""
     command = [
         sys.executable, "-m", "celery", "-A", "config", "worker",

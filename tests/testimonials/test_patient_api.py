@@ -55,7 +55,9 @@ def test_withdrawing_twice_changes_nothing(api_client, submitted):
 
 
 def test_a_withdrawn_story_leaves_every_public_surface(api_client, db):
-    testimonial = TestimonialFactory(status="published", body="A published story that the patient takes back.")
+    testimonial = TestimonialFactory(
+        status="published", body="A published story that the patient takes back."
+    )
     secret = patient_secret(testimonial.public_id)
     assert api_client.get("/api/v1/published/").json()["results"]
     api_client.post(f"/api/v1/testimonials/{testimonial.public_id}/{secret}/withdraw")

@@ -24,10 +24,25 @@ def test_an_unknown_topic_is_404(api_client, db):
 
 def test_the_published_list_shows_only_published_newest_first(api_client, topic):
     now = timezone.now()
-    older = TestimonialFactory(status="published", published_at=now - timedelta(days=2), body="Older published story here.")
-    newer = TestimonialFactory(status="published", published_at=now - timedelta(days=1), body="Newer published story here.",
-                               author_name="James Carter", display_preference="initials", rating=None)
-    for status in ("submitted", "screening", "pending_review", "rejected", "withdrawn", "unpublished"):
+    older = TestimonialFactory(
+        status="published", published_at=now - timedelta(days=2), body="Older published story here."
+    )
+    newer = TestimonialFactory(
+        status="published",
+        published_at=now - timedelta(days=1),
+        body="Newer published story here.",
+        author_name="James Carter",
+        display_preference="initials",
+        rating=None,
+    )
+    for status in (
+        "submitted",
+        "screening",
+        "pending_review",
+        "rejected",
+        "withdrawn",
+        "unpublished",
+    ):
         TestimonialFactory(status=status, body=f"A {status} story that must stay hidden.")
 
     response = api_client.get(f"/api/v1/published/?topic={topic.slug}")
@@ -46,7 +61,11 @@ def test_the_published_list_shows_only_published_newest_first(api_client, topic)
 
 
 def test_the_published_list_shows_the_approved_edit_not_the_original(api_client, topic):
-    TestimonialFactory(status="published", body="Call me at 555-0101 any time.", published_body="Call me at [phone] any time.")
+    TestimonialFactory(
+        status="published",
+        body="Call me at 555-0101 any time.",
+        published_body="Call me at [phone] any time.",
+    )
     [item] = api_client.get("/api/v1/published/").json()["results"]
     assert item["body"] == "Call me at [phone] any time."
 
@@ -74,7 +93,8 @@ def test_it_answers_304_to_a_matching_etag(api_client, topic):
     TestimonialFactory(status="published")
     first = api_client.get("/api/v1/published/")
     assert first["ETag"]
-    assert "max-age=" in first["Cache-Control"] and "public" in first["Cache-Control"]
+    assert "max-age=" in first["Cache-Control"]
+    assert "public" in first["Cache-Control"]
     again = api_client.get("/api/v1/published/", HTTP_IF_NONE_MATCH=first["ETag"])
     assert again.status_code == 304
     TestimonialFactory(status="published", body="A newly published story changes the ETag.")

@@ -12,7 +12,9 @@ def post(client, payload, **headers):
     return client.post(SUBMIT_URL, payload, format="json", **headers)
 
 
-def test_it_accepts_a_story_and_answers_secret_links(api_client, submission, django_capture_on_commit_callbacks):
+def test_it_accepts_a_story_and_answers_secret_links(
+    api_client, submission, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         response = post(api_client, submission)
 
@@ -31,7 +33,9 @@ def test_it_accepts_a_story_and_answers_secret_links(api_client, submission, dja
     assert len(callbacks) == 1, "screening is enqueued once, after commit"
 
 
-def test_it_enqueues_screening_only_after_commit(api_client, submission, django_capture_on_commit_callbacks, monkeypatch):
+def test_it_enqueues_screening_only_after_commit(
+    api_client, submission, django_capture_on_commit_callbacks, monkeypatch
+):
     enqueued = []
     monkeypatch.setattr("moderation.tasks.screen_testimonial.delay", enqueued.append)
     with django_capture_on_commit_callbacks(execute=True):
@@ -39,7 +43,9 @@ def test_it_enqueues_screening_only_after_commit(api_client, submission, django_
     assert enqueued == [Testimonial.objects.get(public_id=response.json()["id"]).pk]
 
 
-def test_it_answers_202_when_the_broker_is_down(api_client, submission, django_capture_on_commit_callbacks, monkeypatch):
+def test_it_answers_202_when_the_broker_is_down(
+    api_client, submission, django_capture_on_commit_callbacks, monkeypatch
+):
     def broker_down(_):
         raise ConnectionError("broker unreachable")
 
@@ -79,8 +85,16 @@ BAD_INPUTS = [
     ("author missing", lambda p: p.pop("author_name"), "author_name"),
     ("author a list", lambda p: p.update(author_name=["Maria"]), "author_name"),
     ("bad email", lambda p: p.update(email="not-an-email"), "email"),
-    ("bad display preference", lambda p: p.update(display_preference="nickname"), "display_preference"),
-    ("unknown consent version", lambda p: p.update(consent_text_version="1999-01"), "consent_text_version"),
+    (
+        "bad display preference",
+        lambda p: p.update(display_preference="nickname"),
+        "display_preference",
+    ),
+    (
+        "unknown consent version",
+        lambda p: p.update(consent_text_version="1999-01"),
+        "consent_text_version",
+    ),
     ("unknown field", lambda p: p.update(raiting=5), "raiting"),
 ]
 
@@ -124,7 +138,12 @@ def test_it_reports_every_bad_field_at_once(api_client, submission):
 
 @pytest.mark.parametrize(
     ("content_type", "data"),
-    [("application/json", "{not json"), ("application/json", "[1, 2]"), ("text/plain", "hello"), ("application/json", "")],
+    [
+        ("application/json", "{not json"),
+        ("application/json", "[1, 2]"),
+        ("text/plain", "hello"),
+        ("application/json", ""),
+    ],
     ids=["broken json", "a list", "not json at all", "empty"],
 )
 def test_it_refuses_a_body_that_is_not_a_json_object(api_client, db, content_type, data):

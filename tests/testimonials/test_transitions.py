@@ -81,7 +81,9 @@ def test_two_moderators_deciding_at_once_yield_exactly_one_decision(moderator, o
                 if action == "approve":
                     services.testimonial_approve(public_id=testimonial.public_id, moderator=user)
                 else:
-                    services.testimonial_reject(public_id=testimonial.public_id, moderator=user, reason="spam")
+                    services.testimonial_reject(
+                        public_id=testimonial.public_id, moderator=user, reason="spam"
+                    )
                 outcomes.append("ok")
             except InvalidTransition:
                 outcomes.append("conflict")

@@ -30,7 +30,9 @@ class Command(BaseCommand):
                     item = json.loads(line)
                     item_id, body = str(item["id"]), item["body"]
                 except (json.JSONDecodeError, KeyError, TypeError) as exc:
-                    raise CommandError(f"{path}:{number}: not an object with id and body ({exc})") from exc
+                    raise CommandError(
+                        f"{path}:{number}: not an object with id and body ({exc})"
+                    ) from exc
                 if not isinstance(body, str):
                     raise CommandError(f"{path}:{number}: body must be a string")
                 context = screening.ScreeningContext(

@@ -1,5 +1,6 @@
 import json
 import secrets
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -12,7 +13,9 @@ from moderation import services as moderation_services
 from testimonials import demo, services
 from testimonials.models import ConsentText, Status, Testimonial, Topic
 
-CREDENTIALS_FILE = settings.VAR_DIR / "demo-credentials.json"
+
+def credentials_file() -> Path:
+    return Path(settings.VAR_DIR) / "demo-credentials.json"
 
 
 class Command(BaseCommand):
@@ -54,14 +57,15 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Admin login: user 'admin', password '{credentials['admin']}' "
             f"(moderator: user 'moderator', password '{credentials['moderator']}'); "
-            f"stored in {CREDENTIALS_FILE}"
+            f"stored in {credentials_file()}"
         )
         self.stdout.write(f"Moderator API token: {credentials['moderator_token']}")
 
     def _accounts(self) -> dict[str, str]:
         stored: dict[str, str] = {}
-        if CREDENTIALS_FILE.exists():
-            stored = json.loads(CREDENTIALS_FILE.read_text())
+        path = credentials_file()
+        if path.exists():
+            stored = json.loads(path.read_text())
         user_model = get_user_model()
         admin_password = stored.get("admin") or secrets.token_urlsafe(12)
         admin, created = user_model.objects.get_or_create(
@@ -80,9 +84,9 @@ class Command(BaseCommand):
             "moderator": moderator_password,
             "moderator_token": token.key,
         }
-        CREDENTIALS_FILE.parent.mkdir(parents=True, exist_ok=True)
-        CREDENTIALS_FILE.write_text(json.dumps(credentials, indent=2))
-        CREDENTIALS_FILE.chmod(0o600)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(credentials, indent=2))
+        path.chmod(0o600)
         return credentials
 
     def _stories(self, topic: Topic, consent: ConsentText) -> None:

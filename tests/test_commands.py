@@ -1,0 +1,83 @@
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from rest_framework.test import APIClient
+
+from testimonials.models import Status, Testimonial, Topic
+
+
+def run(*args):
+    out = StringIO()
+    call_command(*args, stdout=out)
+    return out.getvalue()
+
+
+def test_create_moderator_prints_a_working_token_last(db):
+    output = run("create_moderator", "dana")
+    token = output.strip().splitlines()[-1]
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    assert client.get("/api/v1/moderation/queue/").status_code == 200
+
+
+def test_create_moderator_updates_an_existing_account_with_the_same_token(db):
+    first = run("create_moderator", "dana").strip().splitlines()[-1]
+    second = run("create_moderator", "dana", "--email", "dana@example.com").strip().splitlines()[-1]
+    assert first == second
+
+
+def test_screen_prints_one_result_per_line_and_writes_nothing(db, tmp_path):
+    lines = [
+        {"id": "a", "body": "The exercises helped my back a lot over six weeks."},
+        {
+            "id": "b",
+            "body": "Buy now http://a.example.biz http://b.example.biz http://c.example.biz",
+        },
+        {
+            "id": "c",
+            "body": "My blog www.back-story.example.com has the details.",
+            "topic": "neck-pain",
+        },
+    ]
+    path = tmp_path / "items.jsonl"
+    path.write_text("\n".join(json.dumps(line) for line in lines) + "\n")
+    results = [json.loads(line) for line in run("screen", str(path)).splitlines()]
+    assert [r["id"] for r in results] == ["a", "b", "c"]
+    assert results[0] == {"id": "a", "flags": [], "risk_score": 0, "action": "queue"}
+    assert results[1]["action"] == "auto_reject"
+    [url] = results[2]["flags"]
+    assert (url["kind"], url["entity"]) == ("pii", "URL")
+    assert lines[2]["body"][url["start"] : url["end"]] == "www.back-story.example.com"
+    assert Testimonial.objects.count() == 0
+
+
+def test_screen_names_a_broken_line(db, tmp_path):
+    path = tmp_path / "items.jsonl"
+    path.write_text('{"id": "a", "body": "fine text here"}\n{not json}\n')
+    with pytest.raises(CommandError, match=r"items.jsonl:2"):
+        run("screen", str(path))
+
+
+def test_screen_runs_over_the_labelled_data(db):
+    from pathlib import Path
+
+    data = Path(__file__).resolve().parents[2] / "shared" / "data" / "screening-dev.jsonl"
+    if not data.exists():
+        pytest.skip("the shared screening data is not next to this checkout")
+    results = run("screen", str(data)).splitlines()
+    assert len(results) == sum(1 for line in data.read_text().splitlines() if line.strip())
+
+
+def test_seed_demo_shows_every_part_at_once_and_can_run_again(db, settings, tmp_path):
+    settings.VAR_DIR = tmp_path
+    run("seed_demo")
+    output = run("seed_demo")
+    topic = Topic.objects.get(slug="dry-needling-low-back-pain")
+    assert topic.open_for_submissions
+    statuses = set(Testimonial.objects.values_list("status", flat=True))
+    assert {Status.PUBLISHED, Status.PENDING_REVIEW, Status.REJECTED, Status.WITHDRAWN} <= statuses
+    assert Testimonial.objects.count() == 8, "a second run adds nothing"
+    assert "Admin login: user 'admin'" in output
+    assert (tmp_path / "demo-credentials.json").exists()
