@@ -3,7 +3,7 @@
 import uuid
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
@@ -91,6 +91,7 @@ class DetailApi(ModerationApi):
 
 
 class ApproveApi(ModerationApi):
+    @extend_schema_serializer(component_name="ApproveInput")
     class InputSerializer(RejectUnknownFieldsMixin, serializers.Serializer[Any]):
         body = StrictCharField(required=False, max_length=10000)
 
@@ -107,6 +108,7 @@ class ApproveApi(ModerationApi):
 
 
 class RejectApi(ModerationApi):
+    @extend_schema_serializer(component_name="RejectInput")
     class InputSerializer(RejectUnknownFieldsMixin, serializers.Serializer[Any]):
         reason = serializers.ChoiceField(choices=RejectionReason.choices)
         note = StrictCharField(required=False, allow_blank=True, default="", max_length=2000)

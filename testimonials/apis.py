@@ -7,7 +7,12 @@ from typing import Any
 from django.conf import settings
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_serializer,
+    inline_serializer,
+)
 from rest_framework import serializers, status
 from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
@@ -118,6 +123,7 @@ class TestimonialSubmitApi(APIView):
     throttle_classes = [SubmitThrottle]
     authentication_classes: list[type] = []
 
+    @extend_schema_serializer(component_name="SubmissionInput")
     class InputSerializer(RejectUnknownFieldsMixin, serializers.Serializer[Any]):
         topic = StrictCharField(max_length=80)
         author_name = StrictCharField(max_length=120)

@@ -76,3 +76,13 @@ def test_the_api_docs_are_served_without_internet(client, db):
 def test_the_root_leads_to_the_education_pages(client, db, path):
     response = client.get(path, follow=True)
     assert response.status_code == 200
+
+
+def test_the_schema_generates_without_warnings_and_validates(db):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("spectacular", "--validate", "--fail-on-warn", stdout=out)
+    assert "/api/v1/testimonials/" in out.getvalue()
