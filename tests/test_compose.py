@@ -91,11 +91,7 @@ def _problems_in(command: str | list[str]) -> list[str]:
                 problems.append(f"gunicorn module {module!r} does not exist")
             elif not re.search(rf"^{attribute or 'application'}\s*=", path.read_text(), re.M):
                 problems.append(f"{path.name} defines no {attribute or 'application'}")
-        elif (
-            word.endswith(".py")
-            and not word.startswith("-")
-            and not (ROOT / word).is_file()
-        ):
+        elif word.endswith(".py") and not word.startswith("-") and not (ROOT / word).is_file():
             problems.append(f"script {word} does not exist")
     return problems
 

@@ -22,7 +22,7 @@ WRITER = textwrap.dedent(
     from testimonials.services import Submission, testimonial_submit
     for n in range(40):
         outcome = testimonial_submit(submission=Submission(
-            topic_slug="t", author_name="Writer", body=f"Story number {n} from one process, long enough.",
+            topic_slug="t", author_name="Writer", body=f"Story number {n}, long enough to keep.",
             consent_to_publish=True, consent_text_version="v1"))
         testimonial_screen(testimonial_id=outcome.testimonial.pk)
     """
@@ -68,8 +68,8 @@ def test_three_processes_write_one_sqlite_file_without_locking_errors(tmp_path):
         env,
         "shell",
         "-c",
-        "from testimonials.models import Testimonial, StatusChange; "
-        "print(Testimonial.objects.filter(status='pending_review').count(), StatusChange.objects.count())",
+        "from testimonials.models import Testimonial as T, StatusChange as C; "
+        "print(T.objects.filter(status='pending_review').count(), C.objects.count())",
     )
     output, _ = count.communicate(timeout=60)
     assert output.split()[-2:] == ["120", "240"]
