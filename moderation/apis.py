@@ -3,7 +3,12 @@
 import uuid
 from typing import Any
 
-from drf_spectacular.utils import extend_schema, extend_schema_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_serializer,
+)
 from rest_framework import serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
@@ -12,7 +17,7 @@ from rest_framework.views import APIView
 
 from moderation import selectors, services
 from moderation.permissions import IsModerator, moderator_of
-from testimonials.fields import RejectUnknownFieldsMixin, StrictCharField
+from testimonials.fields import RejectUnknownFieldsMixin, StrictCharField, StrictIntegerField
 from testimonials.models import RejectionReason
 
 
@@ -45,12 +50,33 @@ class HistorySerializer(serializers.Serializer[Any]):
     at = serializers.DateTimeField(source="created_at")
 
 
+class NoteSerializer(serializers.Serializer[Any]):
+    author = serializers.CharField(source="author_label")
+    text = serializers.CharField()
+    at = serializers.DateTimeField(source="created_at")
+
+
+class EarlierItemSerializer(serializers.Serializer[Any]):
+    id = serializers.UUIDField(source="public_id")
+    status = serializers.CharField()
+    topic = serializers.CharField(source="topic.slug")
+    submitted_at = serializers.DateTimeField(source="created_at")
+
+
+class ClaimSerializer(serializers.Serializer[Any]):
+    moderator = serializers.CharField()
+    expires_at = serializers.DateTimeField()
+    mine = serializers.BooleanField()
+
+
 class ModerationDetailSerializer(QueueItemSerializer):
+    version = serializers.IntegerField()
     author_name = serializers.CharField()
     display_preference = serializers.CharField()
     display_name = serializers.CharField()
     email = serializers.EmailField()
     published_body = serializers.CharField()
+    consent_to_publish = serializers.BooleanField()
     consent_text_version = serializers.CharField(source="consent_text.version")
     consented_at = serializers.DateTimeField()
     decided_by = serializers.CharField(source="decided_by.get_username", default=None)
@@ -59,6 +85,18 @@ class ModerationDetailSerializer(QueueItemSerializer):
     rejection_note = serializers.CharField()
     published_at = serializers.DateTimeField(allow_null=True)
     history = HistorySerializer(many=True)
+    notes = NoteSerializer(many=True)
+    earlier_from_same_email = serializers.SerializerMethodField()
+    claim = serializers.SerializerMethodField()
+
+    @extend_schema_field(EarlierItemSerializer(many=True))
+    def get_earlier_from_same_email(self, testimonial: Any) -> Any:
+        return EarlierItemSerializer(selectors.earlier_from_same_email(testimonial), many=True).data
+
+    @extend_schema_field(ClaimSerializer(allow_null=True))
+    def get_claim(self, testimonial: Any) -> Any:
+        claim = self.context.get("claim")
+        return ClaimSerializer(claim).data if claim is not None else None
 
 
 class QueuePagination(PageNumberPagination):
@@ -72,16 +110,27 @@ class ModerationApi(APIView):
 
 
 class QueueApi(ModerationApi):
-    @extend_schema(responses=QueueItemSerializer(many=True), summary="Items awaiting review")
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("flag", str, description="Only items with a flag of this kind."),
+            OpenApiParameter("topic", str, description="Only items of this topic (slug)."),
+        ],
+        responses=QueueItemSerializer(many=True),
+        summary="Items awaiting review, most urgent first",
+    )
     def get(self, request: Request) -> Response:
+        queue = selectors.review_queue(
+            flag_kind=request.query_params.get("flag") or None,
+            topic_slug=request.query_params.get("topic") or None,
+        )
         paginator = QueuePagination()
-        page = paginator.paginate_queryset(selectors.review_queue(), request, view=self)
+        page = paginator.paginate_queryset(queue, request, view=self)
         return paginator.get_paginated_response(QueueItemSerializer(page, many=True).data)
 
 
-def _detail(public_id: uuid.UUID) -> dict[str, Any]:
+def _detail(public_id: uuid.UUID, claim: services.ClaimState | None = None) -> dict[str, Any]:
     testimonial = selectors.testimonial_for_moderator(public_id=public_id)
-    return dict(ModerationDetailSerializer(testimonial).data)
+    return dict(ModerationDetailSerializer(testimonial, context={"claim": claim}).data)
 
 
 class DetailApi(ModerationApi):
@@ -90,37 +139,129 @@ class DetailApi(ModerationApi):
         return Response(_detail(public_id))
 
 
+class ClaimApi(ModerationApi):
+    @extend_schema(
+        request=None,
+        responses=ModerationDetailSerializer,
+        summary="Start reviewing an item: claim it, or learn who else is",
+    )
+    def post(self, request: Request, public_id: uuid.UUID) -> Response:
+        testimonial = selectors.testimonial_for_moderator(public_id=public_id)
+        claim = services.review_claim(testimonial=testimonial, moderator=moderator_of(request))
+        return Response(_detail(public_id, claim))
+
+
+VERSION_HELP = (
+    "The `version` the moderator saw; a decision on an item that changed since "
+    "is refused with 409 `stale_version`."
+)
+
+
 class ApproveApi(ModerationApi):
     @extend_schema_serializer(component_name="ApproveInput")
     class InputSerializer(RejectUnknownFieldsMixin, serializers.Serializer[Any]):
         body = StrictCharField(required=False, max_length=10000)
+        version = StrictIntegerField(required=False, min_value=1, help_text=VERSION_HELP)
 
     @extend_schema(request=InputSerializer, responses=ModerationDetailSerializer, summary="Publish")
     def post(self, request: Request, public_id: uuid.UUID) -> Response:
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
         services.testimonial_approve(
             public_id=public_id,
             moderator=moderator_of(request),
-            body=serializer.validated_data.get("body"),
+            body=data.get("body"),
+            expected_version=data.get("version"),
         )
         return Response(_detail(public_id))
+
+
+@extend_schema_serializer(component_name="ReasonInput")
+class ReasonInputSerializer(RejectUnknownFieldsMixin, serializers.Serializer[Any]):
+    reason = serializers.ChoiceField(choices=RejectionReason.choices)
+    note = StrictCharField(required=False, allow_blank=True, default="", max_length=2000)
+    version = StrictIntegerField(required=False, min_value=1, help_text=VERSION_HELP)
 
 
 class RejectApi(ModerationApi):
-    @extend_schema_serializer(component_name="RejectInput")
-    class InputSerializer(RejectUnknownFieldsMixin, serializers.Serializer[Any]):
-        reason = serializers.ChoiceField(choices=RejectionReason.choices)
-        note = StrictCharField(required=False, allow_blank=True, default="", max_length=2000)
-
-    @extend_schema(request=InputSerializer, responses=ModerationDetailSerializer, summary="Reject")
+    @extend_schema(
+        request=ReasonInputSerializer, responses=ModerationDetailSerializer, summary="Reject"
+    )
     def post(self, request: Request, public_id: uuid.UUID) -> Response:
-        serializer = self.InputSerializer(data=request.data)
+        serializer = ReasonInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
         services.testimonial_reject(
             public_id=public_id,
             moderator=moderator_of(request),
-            reason=serializer.validated_data["reason"],
-            note=serializer.validated_data["note"],
+            reason=data["reason"],
+            note=data["note"],
+            expected_version=data.get("version"),
         )
         return Response(_detail(public_id))
+
+
+class UnpublishApi(ModerationApi):
+    @extend_schema(
+        request=ReasonInputSerializer,
+        responses=ModerationDetailSerializer,
+        summary="Take a published story down",
+    )
+    def post(self, request: Request, public_id: uuid.UUID) -> Response:
+        serializer = ReasonInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        services.testimonial_unpublish(
+            public_id=public_id,
+            moderator=moderator_of(request),
+            reason=data["reason"],
+            note=data["note"],
+            expected_version=data.get("version"),
+        )
+        return Response(_detail(public_id))
+
+
+class ReopenApi(ModerationApi):
+    @extend_schema_serializer(component_name="ReopenInput")
+    class InputSerializer(RejectUnknownFieldsMixin, serializers.Serializer[Any]):
+        note = StrictCharField(required=False, allow_blank=True, default="", max_length=2000)
+        version = StrictIntegerField(required=False, min_value=1, help_text=VERSION_HELP)
+
+    @extend_schema(
+        request=InputSerializer,
+        responses=ModerationDetailSerializer,
+        summary="Put a rejected or unpublished story back in the queue",
+    )
+    def post(self, request: Request, public_id: uuid.UUID) -> Response:
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        services.testimonial_reopen(
+            public_id=public_id,
+            moderator=moderator_of(request),
+            note=data["note"],
+            expected_version=data.get("version"),
+        )
+        return Response(_detail(public_id))
+
+
+class NoteApi(ModerationApi):
+    @extend_schema_serializer(component_name="NoteInput")
+    class InputSerializer(RejectUnknownFieldsMixin, serializers.Serializer[Any]):
+        text = StrictCharField(max_length=4000)
+
+    @extend_schema(
+        request=InputSerializer,
+        responses={201: ModerationDetailSerializer},
+        summary="Add a private note",
+    )
+    def post(self, request: Request, public_id: uuid.UUID) -> Response:
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.moderator_note_add(
+            public_id=public_id,
+            moderator=moderator_of(request),
+            text=serializer.validated_data["text"],
+        )
+        return Response(_detail(public_id), status=201)

@@ -8,19 +8,36 @@ from testimonials.errors import NotFound
 from testimonials.models import Status, Testimonial
 
 
-def review_queue() -> QuerySet[Testimonial]:
+def review_queue(
+    *, flag_kind: str | None = None, topic_slug: str | None = None
+) -> QuerySet[Testimonial]:
     """Items awaiting review, most urgent first: highest risk, then oldest."""
+    queue = Testimonial.objects.filter(status=Status.PENDING_REVIEW).select_related("topic")
+    if flag_kind:
+        queue = queue.filter(flag_kinds__contains=f",{flag_kind},")
+    if topic_slug:
+        queue = queue.filter(topic__slug=topic_slug)
+    return queue.order_by(F("risk_score").desc(nulls_first=True), "created_at", "id")
+
+
+def earlier_from_same_email(testimonial: Testimonial, *, limit: int = 20) -> QuerySet[Testimonial]:
+    """The same patient's other stories (by email), newest first."""
+    if not testimonial.email:
+        return Testimonial.objects.none()
     return (
-        Testimonial.objects.filter(status=Status.PENDING_REVIEW)
+        Testimonial.objects.filter(
+            email__iexact=testimonial.email, created_at__lt=testimonial.created_at
+        )
+        .exclude(pk=testimonial.pk)
         .select_related("topic")
-        .order_by(F("risk_score").desc(nulls_first=True), "created_at", "id")
+        .order_by("-created_at")[:limit]
     )
 
 
 def testimonial_for_moderator(*, public_id: uuid.UUID) -> Testimonial:
     testimonial = (
         Testimonial.objects.select_related("topic", "consent_text", "decided_by")
-        .prefetch_related("history")
+        .prefetch_related("history", "notes")
         .filter(public_id=public_id)
         .first()
     )

@@ -6,21 +6,32 @@ the move, applies it as a compare-and-set and writes the audit record.
 
 import logging
 import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission, User
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from moderation import screening
+from moderation import notifications, screening
+from moderation.models import ModeratorNote, ReviewClaim
 from moderation.permissions import MODERATORS_GROUP
 from testimonials import transitions
 from testimonials.errors import FieldErrors, InvalidTransition, NotFound
 from testimonials.models import RejectionReason, Status, Testimonial
 
 logger = logging.getLogger(__name__)
+
+
+def flag_kinds(flags: list[dict[str, object]]) -> str:
+    """',pii,spam,': lets the admin filter by kind with a portable LIKE."""
+    kinds = sorted({str(flag["kind"]) for flag in flags})
+    return f",{','.join(kinds)}," if kinds else ""
 
 
 def screening_enqueue(testimonial_id: int) -> None:
@@ -65,8 +76,9 @@ def testimonial_screen(*, testimonial_id: int) -> Testimonial | None:
 
     result = screening.run(testimonial.body, screening_context(testimonial))
     to = Status.REJECTED if result.action == "auto_reject" else Status.PENDING_REVIEW
-    fields: dict[str, object] = {
+    fields: dict[str, Any] = {
         "screening_flags": result.flags_as_dicts(),
+        "flag_kinds": flag_kinds(result.flags_as_dicts()),
         "risk_score": result.risk_score,
         "screened_at": timezone.now(),
     }
@@ -104,6 +116,7 @@ def screening_give_up(*, testimonial_id: int, error: str) -> Testimonial | None:
         actor=transitions.SCREENING,
         reason="screening failed; sent to human review",
         screening_flags=[flag.as_dict()],
+        flag_kinds=flag_kinds([flag.as_dict()]),
         risk_score=screening.risk_score([flag]),
         screened_at=timezone.now(),
     )
@@ -135,45 +148,173 @@ def _for_decision(public_id: uuid.UUID) -> Testimonial:
     return testimonial
 
 
+def _after_decision(testimonial: Testimonial, moderator: User) -> None:
+    """What follows every decision: the claim ends, the patient hears."""
+    ReviewClaim.objects.filter(testimonial=testimonial, moderator=moderator).delete()
+    if testimonial.status in (Status.PUBLISHED, Status.REJECTED):
+        notifications.patient_decision_enqueue(testimonial)
+
+
 def testimonial_approve(
-    *, public_id: uuid.UUID, moderator: User, body: str | None = None
+    *,
+    public_id: uuid.UUID,
+    moderator: User,
+    body: str | None = None,
+    expected_version: int | None = None,
 ) -> Testimonial:
     """Publish a story awaiting review, optionally with an edited (e.g.
-    redacted) text; the patient's original stays in `body`."""
+    redacted) text; the patient's original stays in `body`.
+
+    With `expected_version`, refuses (`StaleVersion`) when the item changed
+    after the moderator opened it. Emails the patient after commit.
+    """
     testimonial = _for_decision(public_id)
     edited = body is not None and body.strip() != testimonial.body.strip()
-    return transitions.transition(
-        testimonial,
-        to=Status.PUBLISHED,
-        actor=transitions.Actor.for_user(moderator),
-        reason="approved with an edited text" if edited else "approved",
-        details={"edited": edited},
-        published_body=body.strip() if edited and body is not None else "",
-        decided_by=moderator,
-        decided_at=timezone.now(),
-    )
+    with transaction.atomic():
+        testimonial = transitions.transition(
+            testimonial,
+            to=Status.PUBLISHED,
+            actor=transitions.Actor.for_user(moderator),
+            reason="approved with an edited text" if edited else "approved",
+            details={"edited": edited},
+            expected_version=expected_version,
+            published_body=body.strip() if edited and body is not None else "",
+            decided_by=moderator,
+            decided_at=timezone.now(),
+        )
+        _after_decision(testimonial, moderator)
+    return testimonial
 
 
-def testimonial_reject(
-    *, public_id: uuid.UUID, moderator: User, reason: str, note: str = ""
-) -> Testimonial:
-    """Decline a story for a content-based reason; `other` needs a note."""
+def _check_reason(reason: str, note: str) -> None:
     if reason not in RejectionReason.values:
         raise FieldErrors({"reason": [f"Choose one of: {', '.join(RejectionReason.values)}."]})
     if reason == RejectionReason.OTHER and not note.strip():
         raise FieldErrors({"note": ["A note is required when the reason is 'other'."]})
+
+
+def testimonial_reject(
+    *,
+    public_id: uuid.UUID,
+    moderator: User,
+    reason: str,
+    note: str = "",
+    expected_version: int | None = None,
+) -> Testimonial:
+    """Decline a story for a content-based reason; `other` needs a note.
+    Emails the patient after commit."""
+    _check_reason(reason, note)
+    testimonial = _for_decision(public_id)
+    with transaction.atomic():
+        testimonial = transitions.transition(
+            testimonial,
+            to=Status.REJECTED,
+            actor=transitions.Actor.for_user(moderator),
+            reason=reason,
+            details={"note": note.strip()} if note.strip() else {},
+            expected_version=expected_version,
+            rejection_reason=reason,
+            rejection_note=note.strip(),
+            decided_by=moderator,
+            decided_at=timezone.now(),
+        )
+        _after_decision(testimonial, moderator)
+    return testimonial
+
+
+def testimonial_unpublish(
+    *,
+    public_id: uuid.UUID,
+    moderator: User,
+    reason: str,
+    note: str = "",
+    expected_version: int | None = None,
+) -> Testimonial:
+    """A moderator takes a published story down, for a content-based reason."""
+    _check_reason(reason, note)
     testimonial = _for_decision(public_id)
     return transitions.transition(
         testimonial,
-        to=Status.REJECTED,
+        to=Status.UNPUBLISHED,
         actor=transitions.Actor.for_user(moderator),
         reason=reason,
-        details={"note": bool(note.strip())},
+        details={"note": note.strip()} if note.strip() else {},
+        expected_version=expected_version,
         rejection_reason=reason,
         rejection_note=note.strip(),
         decided_by=moderator,
         decided_at=timezone.now(),
     )
+
+
+def testimonial_reopen(
+    *,
+    public_id: uuid.UUID,
+    moderator: User,
+    note: str = "",
+    expected_version: int | None = None,
+) -> Testimonial:
+    """Put a rejected or unpublished story back in the review queue."""
+    testimonial = _for_decision(public_id)
+    return transitions.transition(
+        testimonial,
+        to=Status.PENDING_REVIEW,
+        actor=transitions.Actor.for_user(moderator),
+        reason="reopened",
+        details={"note": note.strip()} if note.strip() else {},
+        expected_version=expected_version,
+        rejection_reason="",
+        rejection_note="",
+        decided_by=None,
+        decided_at=None,
+    )
+
+
+def moderator_note_add(*, public_id: uuid.UUID, moderator: User, text: str) -> ModeratorNote:
+    """A private note on an item, for the other moderators."""
+    if not text.strip():
+        raise FieldErrors({"text": ["Write something."]})
+    testimonial = _for_decision(public_id)
+    return ModeratorNote.objects.create(
+        testimonial=testimonial,
+        author=moderator,
+        author_label=moderator.get_username(),
+        text=text.strip(),
+    )
+
+
+@dataclass(frozen=True)
+class ClaimState:
+    """Who is reviewing an item; `mine` is False when someone else is."""
+
+    moderator: str
+    expires_at: datetime
+    mine: bool
+
+
+def review_claim(*, testimonial: Testimonial, moderator: User) -> ClaimState:
+    """Claim an item on opening it, unless another moderator's claim is still
+    running; either way, say who is looking. Claims expire on their own."""
+    now = timezone.now()
+    expires_at = now + settings.REVIEW_CLAIM_TTL
+    with transaction.atomic():
+        ReviewClaim.objects.filter(testimonial=testimonial, expires_at__lte=now).delete()
+        claim, created = ReviewClaim.objects.select_for_update().get_or_create(
+            testimonial=testimonial,
+            defaults={"moderator": moderator, "claimed_at": now, "expires_at": expires_at},
+        )
+        if not created and claim.moderator_id == moderator.pk:
+            claim.expires_at = expires_at
+            claim.save(update_fields=["expires_at"])
+    return ClaimState(
+        moderator=claim.moderator.get_username(),
+        expires_at=claim.expires_at,
+        mine=claim.moderator_id == moderator.pk,
+    )
+
+
+def review_release(*, testimonial: Testimonial, moderator: User) -> None:
+    ReviewClaim.objects.filter(testimonial=testimonial, moderator=moderator).delete()
 
 
 def moderators_group_ensure() -> Group:

@@ -6,7 +6,7 @@ from typing import Any
 from celery import Task, shared_task
 from django.conf import settings
 
-from moderation import services
+from moderation import notifications, services
 
 logger = logging.getLogger(__name__)
 
@@ -41,3 +41,29 @@ def screen_testimonial(self: Task[Any, Any], testimonial_id: int) -> None:
 @shared_task
 def sweep_stuck_screening() -> int:
     return services.screening_sweep()
+
+
+@shared_task(bind=True, max_retries=None)
+def notify_patient(self: Task[Any, Any], notification_id: int) -> None:
+    try:
+        notifications.patient_notification_send(notification_id=notification_id)
+    except Exception as exc:
+        if self.request.retries >= settings.NOTIFICATION_MAX_RETRIES:
+            logger.error(
+                "notification id=%s failed for good (%s)", notification_id, type(exc).__name__
+            )
+            return
+        raise self.retry(exc=exc, countdown=backoff_seconds(self.request.retries)) from exc
+
+
+@shared_task
+def sweep_unsent_notifications() -> int:
+    ids = notifications.unsent_notification_ids(older_than=settings.SCREENING_STUCK_AFTER)
+    for notification_id in ids:
+        notify_patient.delay(notification_id)
+    return len(ids)
+
+
+@shared_task
+def send_moderator_digest() -> bool:
+    return notifications.moderator_digest_send() is not None

@@ -13,4 +13,14 @@ urlpatterns = [
     path(
         "testimonials/<uuid:public_id>/reject", apis.RejectApi.as_view(), name="moderation-reject"
     ),
+    path(
+        "testimonials/<uuid:public_id>/unpublish",
+        apis.UnpublishApi.as_view(),
+        name="moderation-unpublish",
+    ),
+    path(
+        "testimonials/<uuid:public_id>/reopen", apis.ReopenApi.as_view(), name="moderation-reopen"
+    ),
+    path("testimonials/<uuid:public_id>/claim", apis.ClaimApi.as_view(), name="moderation-claim"),
+    path("testimonials/<uuid:public_id>/notes", apis.NoteApi.as_view(), name="moderation-notes"),
 ]

@@ -31,6 +31,12 @@ class InvalidTransition(Conflict):
     code = "invalid_transition"
 
 
+class StaleVersion(Conflict):
+    """The caller decided on a version of the item that is no longer current."""
+
+    code = "stale_version"
+
+
 class IdempotencyKeyReused(ApplicationError):
     status_code = 422
     code = "idempotency_key_reused"

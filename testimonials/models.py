@@ -92,8 +92,16 @@ class Testimonial(models.Model):
 
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.SUBMITTED)
     status_changed_at = models.DateTimeField()
+    version = models.PositiveIntegerField(
+        default=1, help_text="Bumped by every change; a decision names the version it saw."
+    )
 
     screening_flags = models.JSONField(default=list, blank=True)
+    flag_kinds = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="',pii,spam,': the flags' kinds, for filtering on every database.",
+    )
     risk_score = models.PositiveSmallIntegerField(null=True, blank=True)
     screened_at = models.DateTimeField(null=True, blank=True)
 

@@ -1,8 +1,8 @@
 """The one module that changes a testimonial's status.
 
 Every move is checked against `ALLOWED`, applied as a compare-and-set on the
-status the caller read (a lost race is a `Conflict`, never an overwrite), and
-recorded in the audit trail in the same transaction.
+status and version the caller read (a lost race is a `Conflict`, never an
+overwrite), and recorded in the audit trail in the same transaction.
 """
 
 import logging
@@ -11,9 +11,10 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
-from testimonials.errors import InvalidTransition, NotFound
+from testimonials.errors import InvalidTransition, NotFound, StaleVersion
 from testimonials.models import Status, StatusChange, Testimonial
 
 logger = logging.getLogger(__name__)
@@ -23,8 +24,8 @@ ALLOWED: dict[str, frozenset[str]] = {
     Status.SCREENING: frozenset({Status.PENDING_REVIEW, Status.REJECTED, Status.WITHDRAWN}),
     Status.PENDING_REVIEW: frozenset({Status.PUBLISHED, Status.REJECTED, Status.WITHDRAWN}),
     Status.PUBLISHED: frozenset({Status.UNPUBLISHED, Status.WITHDRAWN}),
-    Status.REJECTED: frozenset({Status.WITHDRAWN}),
-    Status.UNPUBLISHED: frozenset({Status.WITHDRAWN}),
+    Status.REJECTED: frozenset({Status.PENDING_REVIEW, Status.WITHDRAWN}),
+    Status.UNPUBLISHED: frozenset({Status.PENDING_REVIEW, Status.WITHDRAWN}),
     Status.WITHDRAWN: frozenset(),
 }
 
@@ -56,15 +57,18 @@ def transition(
     actor: Actor,
     reason: str = "",
     details: dict[str, Any] | None = None,
+    expected_version: int | None = None,
     **fields: Any,
 ) -> Testimonial:
     """Move `testimonial` from the status it was read with to `to`.
 
-    `fields` are written in the same UPDATE. Raises `InvalidTransition` when
+    `fields` are written in the same UPDATE. Raises `StaleVersion` when the
+    caller decided on an older `expected_version`, `InvalidTransition` when
     the move is not allowed or the row changed since it was read; on success
     the instance is refreshed from the database.
     """
     from_status = testimonial.status
+    check_version(testimonial, expected_version)
     if not is_allowed(from_status, to):
         raise InvalidTransition(
             f"A {from_status} testimonial cannot become {to}.",
@@ -74,8 +78,14 @@ def transition(
     if to == Status.PUBLISHED:
         fields.setdefault("published_at", now)
     with transaction.atomic():
-        updated = Testimonial.objects.filter(pk=testimonial.pk, status=from_status).update(
-            status=to, status_changed_at=now, updated_at=now, **fields
+        updated = Testimonial.objects.filter(
+            pk=testimonial.pk, status=from_status, version=testimonial.version
+        ).update(
+            status=to,
+            status_changed_at=now,
+            updated_at=now,
+            version=F("version") + 1,
+            **fields,
         )
         if updated != 1:
             current = (
@@ -103,3 +113,14 @@ def transition(
     )
     testimonial.refresh_from_db()
     return testimonial
+
+
+def check_version(testimonial: Testimonial, expected_version: int | None) -> None:
+    """Refuse a decision taken on a version of the item that is not current."""
+    if expected_version is not None and expected_version != testimonial.version:
+        raise StaleVersion(
+            "Someone changed this item after you opened it "
+            f"(you saw version {expected_version}; it is now version {testimonial.version}, "
+            f"{testimonial.status}). Reload it and decide again.",
+            extra={"status": testimonial.status, "version": testimonial.version},
+        )

@@ -173,6 +173,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "moderation.tasks.sweep_stuck_screening",
         "schedule": SCREENING_SWEEP_INTERVAL.total_seconds(),
     },
+    "sweep-unsent-notifications": {
+        "task": "moderation.tasks.sweep_unsent_notifications",
+        "schedule": SCREENING_SWEEP_INTERVAL.total_seconds(),
+    },
+    "moderator-digest": {
+        "task": "moderation.tasks.send_moderator_digest",
+        "schedule": 15 * 60,
+    },
 }
 
 # --- Screening ------------------------------------------------------------
@@ -184,6 +192,18 @@ SCREENING_SCREENERS: list[str] = [
 # Rows left in `submitted` or `screening` longer than this are re-enqueued.
 SCREENING_STUCK_AFTER = timedelta(seconds=env.int("SCREENING_STUCK_AFTER", default=60))
 SCREENING_MAX_RETRIES: int = env.int("SCREENING_MAX_RETRIES", default=5)
+
+# --- Moderation -----------------------------------------------------------
+REVIEW_CLAIM_TTL = timedelta(minutes=env.int("REVIEW_CLAIM_TTL_MINUTES", default=10))
+MODERATION_OVERDUE_AFTER = timedelta(hours=env.int("MODERATION_OVERDUE_AFTER_HOURS", default=24))
+MODERATION_DIGEST_INTERVAL = timedelta(
+    hours=env.int("MODERATION_DIGEST_INTERVAL_HOURS", default=24)
+)
+# Approving several items at once is only offered for items this calm.
+BULK_APPROVE_MAX_RISK: int = env.int("BULK_APPROVE_MAX_RISK", default=10)
+NOTIFICATION_MAX_RETRIES: int = env.int("NOTIFICATION_MAX_RETRIES", default=8)
+# Links in emails point here (the address patients and moderators use).
+PUBLIC_BASE_URL: str = env.str("PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
 
 # --- Submissions ----------------------------------------------------------
 SUBMIT_THROTTLE_RATE: str = env.str("SUBMIT_THROTTLE_RATE", default="10/minute")
@@ -249,9 +269,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-EMAIL_BACKEND: str = env.str(
-    "EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
-)
+# EMAIL_URL, e.g. smtp+tls://user:password@smtp.example.com:587 (django-environ).
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL: str = env.str("DEFAULT_FROM_EMAIL", default="stories@clinic.example")
 
 # --- Logging --------------------------------------------------------------
 # Log lines carry ids and statuses, never a patient's name, email or text.
