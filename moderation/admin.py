@@ -1,19 +1,40 @@
 """The moderators' workspace in the Django admin. Every decision calls the
 same services as the moderation API; nothing here writes a status itself."""
 
+import csv
+from collections.abc import Callable
+from datetime import date, timedelta
 from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.timesince import timesince
 
-from moderation import services
+from moderation import presentation, selectors, services
+from moderation.models import ModeratorNote
 from moderation.permissions import MODERATE_PERMISSION, moderator_of
 from testimonials.errors import ApplicationError
 from testimonials.models import RejectionReason, Status, StatusChange, Testimonial
+
+FLAG_KINDS = [
+    ("pii", "Personal data"),
+    ("profanity", "Profanity"),
+    ("abuse", "Abuse"),
+    ("spam", "Spam"),
+    ("medical_claim", "Medical claim"),
+    ("duplicate", "Duplicate"),
+    ("language", "Language"),
+    ("screening_failed", "Screening failed"),
+]
 
 
 class DecisionActionForm(ActionForm):
@@ -50,6 +71,21 @@ class QueueStatusFilter(admin.SimpleListFilter):
         return queryset.filter(status=value)
 
 
+class FlagKindFilter(admin.SimpleListFilter):
+    title = "flag"
+    parameter_name = "flag"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return FLAG_KINDS
+
+    def queryset(
+        self, request: HttpRequest, queryset: QuerySet[Testimonial]
+    ) -> QuerySet[Testimonial]:
+        if not self.value():
+            return queryset
+        return queryset.filter(flag_kinds__contains=f",{self.value()},")
+
+
 class StatusChangeInline(admin.TabularInline[StatusChange, Testimonial]):
     model = StatusChange
     fields = ("created_at", "from_status", "to_status", "actor_label", "reason")
@@ -61,30 +97,31 @@ class StatusChangeInline(admin.TabularInline[StatusChange, Testimonial]):
         return False
 
 
+def flag_badges(flags: list[dict[str, Any]]) -> str:
+    kinds = sorted({flag["kind"] for flag in flags})
+    return format_html_join(
+        " ", '<span class="flag-badge flag-{}">{}</span>', ((kind, kind) for kind in kinds)
+    )
+
+
 @admin.register(Testimonial)
 class TestimonialAdmin(admin.ModelAdmin[Testimonial]):
     action_form = DecisionActionForm
-    actions = ["approve_selected", "reject_selected"]
-    list_display = [
-        "short_body",
-        "topic",
-        "status",
-        "risk_score",
-        "flag_badges",
-        "rating",
-        "created_at",
-    ]
-    list_filter = [QueueStatusFilter, "topic", "rating"]
+    actions = ["approve_low_risk", "reject_as_spam", "reject_selected"]
+    list_display = ["short_body", "topic", "status", "risk_score", "flags", "age", "rating"]
+    list_display_links = ["short_body"]
+    list_filter = [QueueStatusFilter, FlagKindFilter, "topic", "rating", "created_at"]
     search_fields = ["body", "public_id"]
     ordering = ["-risk_score", "created_at"]
     list_select_related = ["topic"]
+    list_per_page = 50
     inlines = [StatusChangeInline]
     readonly_fields = (
         "public_id",
         "topic",
         "status",
+        "version",
         "body",
-        "flags_explained",
         "risk_score",
         "rating",
         "author_name",
@@ -104,39 +141,20 @@ class TestimonialAdmin(admin.ModelAdmin[Testimonial]):
     )
     fields = readonly_fields
 
+    class Media:
+        css = {"all": ["moderation/review.css"]}
+
     @admin.display(description="Story")
     def short_body(self, obj: Testimonial) -> str:
-        return obj.body if len(obj.body) <= 80 else obj.body[:77] + "…"
+        return obj.body if len(obj.body) <= 90 else obj.body[:87] + "…"
 
     @admin.display(description="Flags")
-    def flag_badges(self, obj: Testimonial) -> str:
-        kinds = sorted({flag["kind"] for flag in obj.screening_flags})
-        return format_html_join(
-            " ", '<span class="flag-badge">{}</span>', ((kind,) for kind in kinds)
-        )
+    def flags(self, obj: Testimonial) -> str:
+        return flag_badges(obj.screening_flags)
 
-    @admin.display(description="Screening flags")
-    def flags_explained(self, obj: Testimonial) -> str:
-        if not obj.screening_flags:
-            return "None"
-        return format_html(
-            "<ul>{}</ul>",
-            format_html_join(
-                "",
-                "<li><strong>{}</strong> ({}): {} <q>{}</q></li>",
-                (
-                    (
-                        flag["kind"],
-                        flag["severity"],
-                        flag["detail"],
-                        obj.body[flag["start"] : flag["end"]]
-                        if flag.get("start") is not None
-                        else "",
-                    )
-                    for flag in obj.screening_flags
-                ),
-            ),
-        )
+    @admin.display(description="Waiting", ordering="created_at")
+    def age(self, obj: Testimonial) -> str:
+        return timesince(obj.created_at, timezone.now()).split(",")[0]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # stories come from patients, never from the admin
@@ -144,19 +162,169 @@ class TestimonialAdmin(admin.ModelAdmin[Testimonial]):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # removal is a status change with an audit record
 
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # fields change only through decisions on the review page
+
     def has_moderate_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm(MODERATE_PERMISSION)
 
-    @admin.action(description="Approve and publish the selected stories", permissions=["moderate"])
-    def approve_selected(self, request: HttpRequest, queryset: QuerySet[Testimonial]) -> None:
-        self._decide(
-            request,
-            queryset,
-            lambda t: services.testimonial_approve(
-                public_id=t.public_id,
-                moderator=moderator_of(request),
+    # --- The review page -------------------------------------------------
+
+    def get_urls(self) -> list[URLPattern]:
+        review = path(
+            "<int:object_id>/review/",
+            self.admin_site.admin_view(self.review_view),
+            name="testimonials_testimonial_review",
+        )
+        return [review, *super().get_urls()]
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        if object_id.isdigit():
+            return HttpResponseRedirect(review_url(int(object_id)))
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def review_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        testimonial = get_object_or_404(Testimonial, pk=object_id)
+        if request.method == "POST":
+            return self._decide_on_review_page(request, testimonial)
+        testimonial = selectors.testimonial_for_moderator(public_id=testimonial.public_id)
+        can_moderate = self.has_moderate_permission(request)
+        claim = None
+        if can_moderate and testimonial.status == Status.PENDING_REVIEW:
+            claim = services.review_claim(testimonial=testimonial, moderator=moderator_of(request))
+        flags = testimonial.screening_flags
+        next_item = selectors.next_in_queue(after=testimonial)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"Review: {testimonial.topic.title}",
+            "testimonial": testimonial,
+            "can_moderate": can_moderate,
+            "claim": claim,
+            "highlighted": presentation.highlighted(testimonial.body, flags),
+            "flags": flags,
+            "suggested": presentation.suggested_redaction(testimonial.body, flags),
+            "edit_diff": (
+                presentation.edit_diff(testimonial.body, testimonial.published_body)
+                if testimonial.published_body
+                else None
             ),
+            "earlier": selectors.earlier_from_same_email(testimonial),
+            "timeline": _timeline(testimonial),
+            "reasons": RejectionReason.choices,
+            "next_url": review_url(next_item.pk) if next_item else None,
+            "queue_url": reverse("admin:testimonials_testimonial_changelist"),
+        }
+        return TemplateResponse(request, "admin/moderation/review.html", context)
+
+    def _decide_on_review_page(
+        self, request: HttpRequest, testimonial: Testimonial
+    ) -> HttpResponse:
+        if not self.has_moderate_permission(request):
+            raise PermissionDenied
+        moderator = moderator_of(request)
+        action = request.POST.get("action", "")
+        version = (
+            int(request.POST["version"]) if request.POST.get("version", "").isdigit() else None
+        )
+        reason = request.POST.get("reason", "")
+        note = request.POST.get("note", "")
+        decisions: dict[str, Callable[[], Any]] = {
+            "approve": lambda: services.testimonial_approve(
+                public_id=testimonial.public_id, moderator=moderator, expected_version=version
+            ),
+            "approve_edited": lambda: services.testimonial_approve(
+                public_id=testimonial.public_id,
+                moderator=moderator,
+                body=request.POST.get("body", ""),
+                expected_version=version,
+            ),
+            "reject": lambda: services.testimonial_reject(
+                public_id=testimonial.public_id,
+                moderator=moderator,
+                reason=reason,
+                note=note,
+                expected_version=version,
+            ),
+            "unpublish": lambda: services.testimonial_unpublish(
+                public_id=testimonial.public_id,
+                moderator=moderator,
+                reason=reason,
+                note=note,
+                expected_version=version,
+            ),
+            "reopen": lambda: services.testimonial_reopen(
+                public_id=testimonial.public_id,
+                moderator=moderator,
+                note=note,
+                expected_version=version,
+            ),
+            "note": lambda: services.moderator_note_add(
+                public_id=testimonial.public_id, moderator=moderator, text=note
+            ),
+            "skip": lambda: services.review_release(testimonial=testimonial, moderator=moderator),
+        }
+        if action not in decisions:
+            messages.error(request, "Unknown action.")
+            return HttpResponseRedirect(review_url(testimonial.pk))
+        try:
+            decisions[action]()
+        except ApplicationError as exc:
+            fields = getattr(exc, "fields", None)
+            detail = "; ".join(f"{k}: {' '.join(v)}" for k, v in fields.items()) if fields else ""
+            messages.error(request, detail or exc.message)
+            return HttpResponseRedirect(review_url(testimonial.pk))
+        if action == "note":
+            messages.success(request, "Note added.")
+            return HttpResponseRedirect(review_url(testimonial.pk))
+        if action != "skip":
+            testimonial.refresh_from_db()
+            messages.success(request, f"Story {testimonial.get_status_display().lower()}.")
+        next_item = selectors.next_in_queue(after=testimonial)
+        if next_item is None:
+            messages.info(request, "The queue is empty.")
+            return HttpResponseRedirect(reverse("admin:testimonials_testimonial_changelist"))
+        return HttpResponseRedirect(review_url(next_item.pk))
+
+    # --- Bulk actions: each item is decided and audited on its own ---------
+
+    @admin.action(description="Approve the selected low-risk stories", permissions=["moderate"])
+    def approve_low_risk(self, request: HttpRequest, queryset: QuerySet[Testimonial]) -> None:
+        moderator = moderator_of(request)
+        limit = services.bulk_approve_max_risk()
+        calm = [t for t in queryset if t.risk_score is not None and t.risk_score <= limit]
+        skipped = len(queryset) - len(calm)
+        self._decide_each(
+            request,
+            calm,
+            lambda t: services.testimonial_approve(public_id=t.public_id, moderator=moderator),
             "approved",
+        )
+        if skipped:
+            self.message_user(
+                request,
+                f"{skipped} skipped: risk above {limit} needs a review of its own.",
+                messages.WARNING,
+            )
+
+    @admin.action(description="Reject the selected stories as spam", permissions=["moderate"])
+    def reject_as_spam(self, request: HttpRequest, queryset: QuerySet[Testimonial]) -> None:
+        moderator = moderator_of(request)
+        self._decide_each(
+            request,
+            list(queryset),
+            lambda t: services.testimonial_reject(
+                public_id=t.public_id, moderator=moderator, reason=RejectionReason.SPAM
+            ),
+            "rejected as spam",
         )
 
     @admin.action(
@@ -168,23 +336,25 @@ class TestimonialAdmin(admin.ModelAdmin[Testimonial]):
         if not reason:
             self.message_user(request, "Choose a rejection reason first.", messages.ERROR)
             return
-        self._decide(
+        moderator = moderator_of(request)
+        self._decide_each(
             request,
-            queryset,
+            list(queryset),
             lambda t: services.testimonial_reject(
-                public_id=t.public_id,
-                moderator=moderator_of(request),
-                reason=reason,
-                note=note,
+                public_id=t.public_id, moderator=moderator, reason=reason, note=note
             ),
             "rejected",
         )
 
-    def _decide(
-        self, request: HttpRequest, queryset: QuerySet[Testimonial], decide: Any, verb: str
+    def _decide_each(
+        self,
+        request: HttpRequest,
+        testimonials: list[Testimonial],
+        decide: Callable[[Testimonial], Any],
+        verb: str,
     ) -> None:
         done, refused = 0, []
-        for testimonial in queryset:
+        for testimonial in testimonials:
             try:
                 decide(testimonial)
                 done += 1
@@ -194,3 +364,132 @@ class TestimonialAdmin(admin.ModelAdmin[Testimonial]):
             self.message_user(request, f"{done} {verb}.", messages.SUCCESS)
         for message in refused:
             self.message_user(request, message, messages.WARNING)
+
+
+def review_url(testimonial_pk: int) -> str:
+    return reverse("admin:testimonials_testimonial_review", args=[testimonial_pk])
+
+
+def _timeline(testimonial: Testimonial) -> list[dict[str, Any]]:
+    """Status changes and notes, oldest first."""
+    events: list[dict[str, Any]] = [
+        {"at": change.created_at, "kind": "change", "change": change}
+        for change in testimonial.history.all()
+    ]
+    events += [
+        {"at": note.created_at, "kind": "note", "note": note} for note in testimonial.notes.all()
+    ]
+    return sorted(events, key=lambda event: event["at"])
+
+
+# --- The audit trail -------------------------------------------------------
+
+
+class AuditExportForm(forms.Form):
+    start = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label="To", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            raise forms.ValidationError("'From' must not be after 'To'.")
+        return data
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+@admin.register(StatusChange)
+class StatusChangeAdmin(admin.ModelAdmin[StatusChange]):
+    """Append-only: visible and exportable, never edited or deleted."""
+
+    list_display = [
+        "created_at",
+        "testimonial_link",
+        "from_status",
+        "to_status",
+        "actor_label",
+        "reason",
+    ]
+    list_filter = ["to_status", "from_status", "created_at"]
+    search_fields = ["actor_label", "reason", "testimonial__public_id"]
+    date_hierarchy = "created_at"
+    list_select_related = ["testimonial"]
+    change_list_template = "admin/moderation/statuschange_changelist.html"
+
+    @admin.display(description="Testimonial")
+    def testimonial_link(self, obj: StatusChange) -> str:
+        return format_html(
+            '<a href="{}">{}</a>', review_url(obj.testimonial_id), obj.testimonial.public_id
+        )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def get_urls(self) -> list[URLPattern]:
+        export = path(
+            "export/",
+            self.admin_site.admin_view(self.export_view),
+            name="testimonials_statuschange_export",
+        )
+        return [export, *super().get_urls()]
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        today = timezone.now().date()
+        form = AuditExportForm(initial={"start": today - timedelta(days=30), "end": today})
+        return super().changelist_view(request, {**(extra_context or {}), "export_form": form})
+
+    def export_view(self, request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        form = AuditExportForm(request.GET)
+        if not form.is_valid():
+            messages.error(request, "Choose a valid date range to export.")
+            return HttpResponseRedirect(reverse("admin:testimonials_statuschange_changelist"))
+        start: date = form.cleaned_data["start"]
+        end: date = form.cleaned_data["end"]
+        writer = csv.writer(_Echo())
+        header = ["at", "testimonial", "from_status", "to_status", "actor", "reason", "details"]
+
+        def rows() -> Any:
+            yield writer.writerow(header)
+            for event in selectors.audit_events(start=start, end=end).iterator(chunk_size=2000):
+                yield writer.writerow(
+                    [
+                        event.created_at.isoformat(),
+                        event.testimonial.public_id,
+                        event.from_status,
+                        event.to_status,
+                        event.actor_label,
+                        event.reason,
+                        event.details or "",
+                    ]
+                )
+
+        response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="audit-{start}-to-{end}.csv"'
+        return response
+
+
+@admin.register(ModeratorNote)
+class ModeratorNoteAdmin(admin.ModelAdmin[ModeratorNote]):
+    list_display = ["created_at", "author_label", "testimonial"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

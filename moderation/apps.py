@@ -17,6 +17,7 @@ class ModerationConfig(AppConfig):
 
 
 def _ensure_moderators_group(**kwargs: object) -> None:
-    from moderation.services import moderators_group_ensure
+    from moderation.services import clinic_admins_group_ensure, moderators_group_ensure
 
     moderators_group_ensure()
+    clinic_admins_group_ensure()

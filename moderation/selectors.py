@@ -1,11 +1,12 @@
 """What moderators see."""
 
 import uuid
+from datetime import date
 
-from django.db.models import F, QuerySet
+from django.db.models import Count, F, QuerySet
 
 from testimonials.errors import NotFound
-from testimonials.models import Status, Testimonial
+from testimonials.models import Status, StatusChange, Testimonial
 
 
 def review_queue(
@@ -44,3 +45,29 @@ def testimonial_for_moderator(*, public_id: uuid.UUID) -> Testimonial:
     if testimonial is None:
         raise NotFound("No such testimonial.")
     return testimonial
+
+
+def status_counts() -> dict[str, int]:
+    """How many items are in each status, every status named."""
+    counts = dict(
+        Testimonial.objects.values_list("status").annotate(n=Count("id")).values_list("status", "n")
+    )
+    return {status: counts.get(status, 0) for status in Status.values}
+
+
+def next_in_queue(*, after: Testimonial | None = None) -> Testimonial | None:
+    """The next item a moderator should open: the queue's first, skipping
+    `after` (the one just decided or skipped)."""
+    queue = review_queue()
+    if after is not None:
+        queue = queue.exclude(pk=after.pk)
+    return queue.first()
+
+
+def audit_events(*, start: date, end: date) -> QuerySet[StatusChange]:
+    """Status changes from `start` to `end`, both days included (UTC)."""
+    return (
+        StatusChange.objects.filter(created_at__date__gte=start, created_at__date__lte=end)
+        .select_related("testimonial")
+        .order_by("created_at", "id")
+    )

@@ -270,6 +270,11 @@ def testimonial_reopen(
     )
 
 
+def bulk_approve_max_risk() -> int:
+    """Above this risk an item needs a review of its own, not a bulk approval."""
+    return int(settings.BULK_APPROVE_MAX_RISK)
+
+
 def moderator_note_add(*, public_id: uuid.UUID, moderator: User, text: str) -> ModeratorNote:
     """A private note on an item, for the other moderators."""
     if not text.strip():
@@ -330,6 +335,26 @@ def moderators_group_ensure() -> Group:
             "view_statuschange",
         ],
     )
+    group.permissions.set(wanted)
+    return group
+
+
+CLINIC_ADMINS_GROUP = "Clinic admins"
+
+
+def clinic_admins_group_ensure() -> Group:
+    """Admins manage topics, consent texts and moderator accounts; deciding on
+    stories stays with moderators. Superusers can do both."""
+    group, _ = Group.objects.get_or_create(name=CLINIC_ADMINS_GROUP)
+    wanted = Permission.objects.filter(
+        Q(content_type__app_label="testimonials", codename__endswith="_topic")
+        | Q(content_type__app_label="testimonials", codename__endswith="_consenttext")
+        | Q(
+            content_type__app_label="auth",
+            codename__in=["add_user", "change_user", "view_user", "view_group"],
+        )
+        | Q(content_type__app_label="authtoken")
+    ).exclude(codename="delete_consenttext")
     group.permissions.set(wanted)
     return group
 

@@ -1,0 +1,104 @@
+"""How the review page shows a story: flagged spans highlighted, the
+suggested redaction, and edits as diffs. Pure functions over the stored
+screening result; everything a patient wrote is escaped here."""
+
+import difflib
+from dataclasses import dataclass
+from itertools import pairwise
+from typing import Any
+
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+
+ENTITY_PLACEHOLDERS = {
+    "PERSON": "[name]",
+    "PHONE": "[phone]",
+    "EMAIL": "[email]",
+    "ADDRESS": "[address]",
+    "DATE_OF_BIRTH": "[date of birth]",
+    "MEDICAL_RECORD_NUMBER": "[record number]",
+    "SSN": "[SSN]",
+    "URL": "[link]",
+}
+
+
+@dataclass(frozen=True)
+class Segment:
+    text: str
+    flags: tuple[dict[str, Any], ...]
+
+
+def _spans(body: str, flags: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [
+        flag
+        for flag in flags
+        if isinstance(flag.get("start"), int)
+        and isinstance(flag.get("end"), int)
+        and 0 <= flag["start"] < flag["end"] <= len(body)
+    ]
+
+
+def segments(body: str, flags: list[dict[str, Any]]) -> list[Segment]:
+    """Cut the body at every span boundary; each piece knows its flags, so
+    overlapping flags (a URL that is also spam) both show."""
+    spans = _spans(body, flags)
+    cuts = sorted({0, len(body), *(f["start"] for f in spans), *(f["end"] for f in spans)})
+    pieces = []
+    for start, end in pairwise(cuts):
+        covering = tuple(f for f in spans if f["start"] <= start and end <= f["end"])
+        pieces.append(Segment(body[start:end], covering))
+    return pieces
+
+
+def highlighted(body: str, flags: list[dict[str, Any]]) -> SafeString:
+    """The story as HTML with each flagged span in a <mark> that explains it."""
+
+    def explain(flag: dict[str, Any]) -> str:
+        what = flag["kind"] + (f" ({flag['entity']})" if flag.get("entity") else "")
+        return f"{what}, {flag['severity']}: {flag['detail']}"
+
+    parts = []
+    for segment in segments(body, flags):
+        if not segment.flags:
+            parts.append(format_html("{}", segment.text))
+            continue
+        kinds = " ".join(sorted({f"flag-{f['kind']}" for f in segment.flags}))
+        parts.append(
+            format_html(
+                '<mark class="flag {}" title="{}">{}</mark>',
+                kinds,
+                "; ".join(explain(f) for f in segment.flags),
+                segment.text,
+            )
+        )
+    return format_html_join("", "{}", ((part,) for part in parts))
+
+
+def suggested_redaction(body: str, flags: list[dict[str, Any]]) -> str:
+    """The body with every personal-data span replaced by a placeholder."""
+    pii = sorted((f for f in _spans(body, flags) if f["kind"] == "pii"), key=lambda f: f["start"])
+    out, position = [], 0
+    for flag in pii:
+        if flag["start"] < position:
+            continue  # overlaps a span already replaced
+        out.append(body[position : flag["start"]])
+        out.append(ENTITY_PLACEHOLDERS.get(flag.get("entity") or "", "[redacted]"))
+        position = flag["end"]
+    out.append(body[position:])
+    return "".join(out)
+
+
+def edit_diff(original: str, edited: str) -> SafeString:
+    """Word-level diff: removed words struck through, added words underlined."""
+    before, after = original.split(), edited.split()
+    parts = []
+    matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
+    for op, a0, a1, b0, b1 in matcher.get_opcodes():
+        if op == "equal":
+            parts.append(format_html("{}", " ".join(before[a0:a1])))
+            continue
+        if a1 > a0:
+            parts.append(format_html("<del>{}</del>", " ".join(before[a0:a1])))
+        if b1 > b0:
+            parts.append(format_html("<ins>{}</ins>", " ".join(after[b0:b1])))
+    return format_html_join(" ", "{}", ((part,) for part in parts))
