@@ -25,6 +25,12 @@ from moderation.permissions import MODERATE_PERMISSION, moderator_of
 from testimonials.errors import ApplicationError
 from testimonials.models import RejectionReason, Status, StatusChange, Testimonial
 
+admin.site.site_header = "Patient stories: moderation"
+admin.site.site_title = "Patient stories"
+admin.site.index_title = "Moderation workspace"
+# The queue needs the width more than the app list does.
+admin.site.enable_nav_sidebar = False
+
 FLAG_KINDS = [
     ("pii", "Personal data"),
     ("profanity", "Profanity"),
