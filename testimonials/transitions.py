@@ -7,6 +7,7 @@ overwrite), and recorded in the audit trail in the same transaction.
 
 import logging
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -14,6 +15,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from testimonials import publishing
 from testimonials.errors import InvalidTransition, NotFound, StaleVersion
 from testimonials.models import Status, StatusChange, Testimonial
 
@@ -99,6 +101,9 @@ def transition(
                 f"The testimonial changed meanwhile: it is now {current}.",
                 extra={"status": current},
             )
+        event = _publication_event(from_status, to)
+        if event is not None:
+            transaction.on_commit(partial(publishing.publication_changed, testimonial.pk, event))
         StatusChange.objects.create(
             testimonial_id=testimonial.pk,
             from_status=from_status,
@@ -113,6 +118,14 @@ def transition(
     )
     testimonial.refresh_from_db()
     return testimonial
+
+
+def _publication_event(from_status: str, to: str) -> publishing.PublicationEvent | None:
+    if to == Status.PUBLISHED:
+        return publishing.PublicationEvent.PUBLISHED
+    if from_status == Status.PUBLISHED:
+        return publishing.PublicationEvent.UNPUBLISHED
+    return None
 
 
 def check_version(testimonial: Testimonial, expected_version: int | None) -> None:

@@ -100,3 +100,28 @@ def test_two_moderators_deciding_at_once_yield_exactly_one_decision(moderator, o
             thread.join()
         assert sorted(outcomes) == ["conflict", "ok"]
         assert StatusChange.objects.filter(testimonial=testimonial).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("start", "to", "event"),
+    [
+        (Status.PENDING_REVIEW, Status.PUBLISHED, "testimonial.published"),
+        (Status.PUBLISHED, Status.WITHDRAWN, "testimonial.unpublished"),
+        (Status.PUBLISHED, Status.UNPUBLISHED, "testimonial.unpublished"),
+        (Status.PENDING_REVIEW, Status.REJECTED, None),
+    ],
+)
+def test_publication_changes_are_announced_after_commit(
+    db, monkeypatch, django_capture_on_commit_callbacks, start, to, event
+):
+    announced = []
+    monkeypatch.setattr(
+        "testimonials.publishing.publication_changed", lambda pk, e: announced.append((pk, e))
+    )
+    testimonial = TestimonialFactory(status=start)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        transitions.transition(testimonial, to=to, actor=transitions.SCREENING)
+    assert announced == []
+    for callback in callbacks:
+        callback()
+    assert announced == ([(testimonial.pk, event)] if event else [])
