@@ -1,0 +1,116 @@
+# The service's commands. GNU make and bash; on a fresh machine only python3
+# is needed: `.venv` gets a pinned uv, and uv installs exactly what uv.lock says.
+#
+#   make run     the demo on 127.0.0.1:$(PORT): web, Celery worker, Celery beat
+#   make serve   the same in production mode (gunicorn, DEBUG off, whitenoise)
+#   make test    lint, types, migrations check, then the whole test suite
+#
+# Settings come from the environment and from `.env` (see .env.example).
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+.DELETE_ON_ERROR:
+MAKEFLAGS += --no-print-directory
+
+PYTHON ?= python3
+UV_VERSION := 0.13.9
+VENV := .venv
+BIN := $(CURDIR)/$(VENV)/bin
+# Written after a successful install; newer lock or project files redo it.
+INSTALLED := $(VENV)/.make-installed
+
+# $(call dotenv,NAME): the value of NAME in .env, if .env sets it.
+dotenv = $(shell sed -n 's/^[[:space:]]*$(1)[[:space:]]*=[[:space:]]*//p' .env 2>/dev/null | tail -n 1 | sed 's/^["'\'']//; s/["'\'']$$//')
+
+# PORT: the environment wins, then a PORT= line in .env, then 8000.
+PORT ?= $(or $(call dotenv,PORT),8000)
+URL := http://127.0.0.1:$(PORT)
+
+export PORT
+export PATH := $(BIN):$(PATH)
+export PYTHONUNBUFFERED := 1
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+export UV_PYTHON_DOWNLOADS := never
+# Read by scripts/announce.py, which prints where to go once the web answers.
+export ANNOUNCE_URL := $(URL)
+
+MANAGE := $(BIN)/python manage.py
+# Honcho would let `.env` override the real environment; Django reads `.env`
+# itself (without overriding), so honcho is told not to read it.
+HONCHO := $(BIN)/honcho start --env /dev/null --port $(PORT)
+
+.PHONY: help install run serve worker beat migrate seed check test screenshots clean
+
+help: ## list the commands
+	@grep -hE '^[a-z.-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+install: $(INSTALLED) ## create .venv and install from uv.lock (dev tools included)
+
+$(INSTALLED): pyproject.toml uv.lock
+	@if [[ "$$($(VENV)/bin/uv --version 2>/dev/null | awk '{print $$2}')" != "$(UV_VERSION)" ]]; then \
+	  echo "==> $(VENV): a virtual environment with uv $(UV_VERSION)"; \
+	  [[ -x $(VENV)/bin/pip ]] || $(PYTHON) -m venv $(VENV); \
+	  $(VENV)/bin/pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"; \
+	fi
+	@echo "==> installing from uv.lock"
+	$(VENV)/bin/uv sync --frozen
+	@touch $@
+
+.env:
+	@echo "==> writing .env with a new random DJANGO_SECRET_KEY (never commit it; see .env.example)"
+	@umask 077 && $(PYTHON) -c 'import secrets; print("# Local settings, read by Django; every variable is described in .env.example.\nDJANGO_SECRET_KEY=" + secrets.token_urlsafe(50))' > $@
+
+# Links in emails point at the port actually served, unless set elsewhere.
+ifeq ($(origin PUBLIC_BASE_URL)$(call dotenv,PUBLIC_BASE_URL),undefined)
+run serve: export PUBLIC_BASE_URL := $(URL)
+endif
+
+run: export DJANGO_SETTINGS_MODULE := config.settings.local
+run: install .env ## install, migrate, seed the demo, serve with worker and beat (Ctrl-C stops all)
+	$(MANAGE) migrate --noinput
+	$(MANAGE) seed_demo
+	@echo "==> starting web ($(URL)), Celery worker and Celery beat; Ctrl-C stops them all"
+	exec $(HONCHO) -f Procfile.dev
+
+serve: export DJANGO_SETTINGS_MODULE := config.settings.production
+serve: export DJANGO_DEBUG := false
+# Plain http on loopback: secure-only cookies would make the admin login fail.
+serve: export DJANGO_SECURE_COOKIES ?= false
+serve: install .env ## production mode: collectstatic, migrate, seed, gunicorn with worker and beat
+	$(MANAGE) collectstatic --noinput -v 0
+	$(MANAGE) migrate --noinput
+	$(MANAGE) seed_demo
+	@echo "==> starting gunicorn ($(URL)), Celery worker and Celery beat; Ctrl-C stops them all"
+	exec $(HONCHO) -f Procfile
+
+worker: install .env ## only the Celery worker
+	exec celery -A config worker --loglevel INFO --concurrency 2
+
+beat: install .env ## only Celery beat (the periodic scheduler)
+	exec celery -A config beat --loglevel INFO
+
+migrate: install .env ## apply database migrations
+	$(MANAGE) migrate --noinput
+
+seed: install .env ## create the demo data (idempotent)
+	$(MANAGE) seed_demo
+
+# The checks import the test settings: they need no .env and no database.
+check: export DJANGO_SETTINGS_MODULE := config.settings.test
+check: install ## ruff, ruff format, mypy, and no missing migrations
+	ruff check .
+	ruff format --check .
+	mypy .
+	$(MANAGE) makemigrations --check --dry-run
+
+test: export DJANGO_SETTINGS_MODULE := config.settings.test
+test: check ## check, then the whole test suite (skipped tests are listed with their reason)
+	pytest
+
+screenshots: export DJANGO_SETTINGS_MODULE := config.settings.test
+screenshots: install ## refresh docs/screenshots from the browser tests (needs Chromium)
+	SAVE_SCREENSHOTS=docs/screenshots pytest tests/browser
+
+clean: ## remove .venv and var/ (the SQLite database, broker files, static files)
+	rm -rf $(VENV) var
