@@ -106,6 +106,7 @@ check: install ## ruff, ruff format, mypy, and no missing migrations
 
 test: export DJANGO_SETTINGS_MODULE := config.settings.test
 test: check ## check, then the whole test suite (skipped tests are listed with their reason)
+	scripts/install-test-tools
 	pytest
 
 screenshots: export DJANGO_SETTINGS_MODULE := config.settings.test
