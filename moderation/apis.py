@@ -1,6 +1,7 @@
 """The moderation API: the admin's powers for tools, with the same audit."""
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from drf_spectacular.utils import (
@@ -8,6 +9,7 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_field,
     extend_schema_serializer,
+    extend_schema_view,
 )
 from rest_framework import serializers
 from rest_framework.pagination import PageNumberPagination
@@ -18,7 +20,7 @@ from rest_framework.views import APIView
 from moderation import selectors, services
 from moderation.permissions import IsModerator, moderator_of
 from testimonials.fields import RejectUnknownFieldsMixin, StrictCharField, StrictIntegerField
-from testimonials.models import RejectionReason
+from testimonials.models import RejectionReason, Testimonial
 
 
 class FlagSerializer(serializers.Serializer[Any]):
@@ -184,15 +186,16 @@ class ReasonInputSerializer(RejectUnknownFieldsMixin, serializers.Serializer[Any
     version = StrictIntegerField(required=False, min_value=1, help_text=VERSION_HELP)
 
 
-class RejectApi(ModerationApi):
-    @extend_schema(
-        request=ReasonInputSerializer, responses=ModerationDetailSerializer, summary="Reject"
-    )
+class ReasonDecisionApi(ModerationApi):
+    """A decision that needs a content-based reason: reject, unpublish."""
+
+    decide: Callable[..., Testimonial]
+
     def post(self, request: Request, public_id: uuid.UUID) -> Response:
         serializer = ReasonInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        services.testimonial_reject(
+        type(self).decide(
             public_id=public_id,
             moderator=moderator_of(request),
             reason=data["reason"],
@@ -202,24 +205,24 @@ class RejectApi(ModerationApi):
         return Response(_detail(public_id))
 
 
-class UnpublishApi(ModerationApi):
-    @extend_schema(
+@extend_schema_view(
+    post=extend_schema(
+        request=ReasonInputSerializer, responses=ModerationDetailSerializer, summary="Reject"
+    )
+)
+class RejectApi(ReasonDecisionApi):
+    decide = services.testimonial_reject
+
+
+@extend_schema_view(
+    post=extend_schema(
         request=ReasonInputSerializer,
         responses=ModerationDetailSerializer,
         summary="Take a published story down",
     )
-    def post(self, request: Request, public_id: uuid.UUID) -> Response:
-        serializer = ReasonInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        services.testimonial_unpublish(
-            public_id=public_id,
-            moderator=moderator_of(request),
-            reason=data["reason"],
-            note=data["note"],
-            expected_version=data.get("version"),
-        )
-        return Response(_detail(public_id))
+)
+class UnpublishApi(ReasonDecisionApi):
+    decide = services.testimonial_unpublish
 
 
 class ReopenApi(ModerationApi):

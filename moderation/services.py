@@ -203,23 +203,9 @@ def testimonial_reject(
 ) -> Testimonial:
     """Decline a story for a content-based reason; `other` needs a note.
     Emails the patient after commit."""
-    _check_reason(reason, note)
-    testimonial = _for_decision(public_id)
-    with transaction.atomic():
-        testimonial = transitions.transition(
-            testimonial,
-            to=Status.REJECTED,
-            actor=transitions.Actor.for_user(moderator),
-            reason=reason,
-            details={"note": note.strip()} if note.strip() else {},
-            expected_version=expected_version,
-            rejection_reason=reason,
-            rejection_note=note.strip(),
-            decided_by=moderator,
-            decided_at=timezone.now(),
-        )
-        _after_decision(testimonial, moderator)
-    return testimonial
+    return _decide_with_reason(
+        public_id, moderator, Status.REJECTED, reason, note, expected_version
+    )
 
 
 def testimonial_unpublish(
@@ -231,20 +217,37 @@ def testimonial_unpublish(
     expected_version: int | None = None,
 ) -> Testimonial:
     """A moderator takes a published story down, for a content-based reason."""
-    _check_reason(reason, note)
-    testimonial = _for_decision(public_id)
-    return transitions.transition(
-        testimonial,
-        to=Status.UNPUBLISHED,
-        actor=transitions.Actor.for_user(moderator),
-        reason=reason,
-        details={"note": note.strip()} if note.strip() else {},
-        expected_version=expected_version,
-        rejection_reason=reason,
-        rejection_note=note.strip(),
-        decided_by=moderator,
-        decided_at=timezone.now(),
+    return _decide_with_reason(
+        public_id, moderator, Status.UNPUBLISHED, reason, note, expected_version
     )
+
+
+def _decide_with_reason(
+    public_id: uuid.UUID,
+    moderator: User,
+    to: Status,
+    reason: str,
+    note: str,
+    expected_version: int | None,
+) -> Testimonial:
+    _check_reason(reason, note)
+    note = note.strip()
+    testimonial = _for_decision(public_id)
+    with transaction.atomic():
+        testimonial = transitions.transition(
+            testimonial,
+            to=to,
+            actor=transitions.Actor.for_user(moderator),
+            reason=reason,
+            details={"note": note} if note else {},
+            expected_version=expected_version,
+            rejection_reason=reason,
+            rejection_note=note,
+            decided_by=moderator,
+            decided_at=timezone.now(),
+        )
+        _after_decision(testimonial, moderator)
+    return testimonial
 
 
 def testimonial_reopen(
