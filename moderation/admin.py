@@ -8,7 +8,8 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 
 from moderation import services
 from moderation.permissions import MODERATE_PERMISSION, moderator_of
@@ -64,7 +65,7 @@ class StatusChangeInline(admin.TabularInline[StatusChange, Testimonial]):
 @admin.register(Testimonial)
 class TestimonialAdmin(admin.ModelAdmin[Testimonial]):
     action_form = DecisionActionForm
-    actions = ["approve_selected", "reject_selected"]
+    actions = ["approve_selected", "approve_with_suggestion", "reject_selected"]
     list_display = [
         "short_body",
         "topic",
@@ -83,8 +84,9 @@ class TestimonialAdmin(admin.ModelAdmin[Testimonial]):
         "public_id",
         "topic",
         "status",
-        "body",
+        "body_highlighted",
         "flags_explained",
+        "suggested_body",
         "risk_score",
         "rating",
         "author_name",
@@ -114,6 +116,10 @@ class TestimonialAdmin(admin.ModelAdmin[Testimonial]):
         return format_html_join(
             " ", '<span class="flag-badge">{}</span>', ((kind,) for kind in kinds)
         )
+
+    @admin.display(description="Story, with what screening found marked")
+    def body_highlighted(self, obj: Testimonial) -> SafeString:
+        return highlight(obj.body, obj.screening_flags)
 
     @admin.display(description="Screening flags")
     def flags_explained(self, obj: Testimonial) -> str:
@@ -160,6 +166,23 @@ class TestimonialAdmin(admin.ModelAdmin[Testimonial]):
         )
 
     @admin.action(
+        description="Approve with screening's suggested redaction", permissions=["moderate"]
+    )
+    def approve_with_suggestion(
+        self, request: HttpRequest, queryset: QuerySet[Testimonial]
+    ) -> None:
+        self._decide(
+            request,
+            queryset,
+            lambda t: services.testimonial_approve(
+                public_id=t.public_id,
+                moderator=moderator_of(request),
+                use_suggested_body=True,
+            ),
+            "approved with the suggested redaction",
+        )
+
+    @admin.action(
         description="Reject the selected stories (choose a reason)", permissions=["moderate"]
     )
     def reject_selected(self, request: HttpRequest, queryset: QuerySet[Testimonial]) -> None:
@@ -194,3 +217,22 @@ class TestimonialAdmin(admin.ModelAdmin[Testimonial]):
             self.message_user(request, f"{done} {verb}.", messages.SUCCESS)
         for message in refused:
             self.message_user(request, message, messages.WARNING)
+
+
+def highlight(body: str, flags: list[dict[str, Any]]) -> SafeString:
+    """The body, escaped, with each flagged span in a <mark> naming its kind."""
+    spans = sorted(
+        (flag["start"], flag["end"], flag.get("entity") or flag["kind"])
+        for flag in flags
+        if isinstance(flag.get("start"), int) and isinstance(flag.get("end"), int)
+    )
+    parts: list[str] = []
+    position = 0
+    for start, end, label in spans:
+        if start < position:
+            continue  # overlapping flags: the first one is marked
+        parts.append(escape(body[position:start]))
+        parts.append(f'<mark title="{escape(label)}">{escape(body[start:end])}</mark>')
+        position = end
+    parts.append(escape(body[position:]))
+    return mark_safe("".join(parts))  # noqa: S308 - every piece of text is escaped above

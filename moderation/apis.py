@@ -3,14 +3,14 @@
 import uuid
 from typing import Any
 
-from drf_spectacular.utils import extend_schema, extend_schema_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from moderation import selectors, services
+from moderation import screening, selectors, services
 from moderation.permissions import IsModerator, moderator_of
 from testimonials.fields import RejectUnknownFieldsMixin, StrictCharField
 from testimonials.models import RejectionReason
@@ -34,7 +34,12 @@ class QueueItemSerializer(serializers.Serializer[Any]):
     rating = serializers.IntegerField(allow_null=True)
     flags = FlagSerializer(source="screening_flags", many=True)
     risk_score = serializers.IntegerField(allow_null=True)
+    priority = serializers.SerializerMethodField()
     submitted_at = serializers.DateTimeField(source="created_at")
+
+    @extend_schema_field(serializers.ChoiceField(choices=["urgent", "high", "normal", "routine"]))
+    def get_priority(self, obj: Any) -> str:
+        return screening.priority(obj.risk_score)
 
 
 class HistorySerializer(serializers.Serializer[Any]):
@@ -51,6 +56,10 @@ class ModerationDetailSerializer(QueueItemSerializer):
     display_name = serializers.CharField()
     email = serializers.EmailField()
     published_body = serializers.CharField()
+    suggested_body = serializers.CharField(
+        help_text="The body with personal data replaced by placeholders; blank when screening "
+        "found none. Approve with `use_suggested_body` to publish it."
+    )
     consent_text_version = serializers.CharField(source="consent_text.version")
     consented_at = serializers.DateTimeField()
     decided_by = serializers.CharField(source="decided_by.get_username", default=None)
@@ -94,6 +103,14 @@ class ApproveApi(ModerationApi):
     @extend_schema_serializer(component_name="ApproveInput")
     class InputSerializer(RejectUnknownFieldsMixin, serializers.Serializer[Any]):
         body = StrictCharField(required=False, max_length=10000)
+        use_suggested_body = serializers.BooleanField(required=False, default=False)
+
+        def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+            if attrs.get("use_suggested_body") and "body" in attrs:
+                raise serializers.ValidationError(
+                    {"use_suggested_body": ["Send either a body or use_suggested_body, not both."]}
+                )
+            return attrs
 
     @extend_schema(request=InputSerializer, responses=ModerationDetailSerializer, summary="Publish")
     def post(self, request: Request, public_id: uuid.UUID) -> Response:
@@ -103,6 +120,7 @@ class ApproveApi(ModerationApi):
             public_id=public_id,
             moderator=moderator_of(request),
             body=serializer.validated_data.get("body"),
+            use_suggested_body=serializer.validated_data["use_suggested_body"],
         )
         return Response(_detail(public_id))
 
