@@ -44,7 +44,8 @@ _CLAIMS: list[tuple[str, str]] = [
         "never again",
         r"\bnever\s+(?:\w+\s+){0,2}(?:need|take|have|feel|felt|suffer|experience|get)\s+"
         r"(?:\w+\s+){0,3}(?:again|anymore)\b"
-        r"|\b(?:it|pain|the\s+pain|symptoms?|problem|it'll|it’ll)\s+(?:will\s+)?never\s+(?:come|coming)\s+back\b"
+        r"|\b(?!(?:and|or|but|so|then|i|we|just|will|am|are|is)\b)\w+(?:['’]ll)?\s+(?:will\s+)?"
+        r"never\s+(?:come|coming)\s+back\b"
         r"|\bno\s+more\s+(?:meds|medication|pills|painkillers|surgery|injections)\s+ever\b"
         r"|\bnunca\s+m[aá]s\b",
     ),

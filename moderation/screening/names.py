@@ -97,7 +97,8 @@ _LEAD_INS = re.compile(
       | props\s+to | grateful\s+(?:to|for) | ask(?:ed)?\s+for | request(?:ed)?
       | hi | hello | hey | dear | gracias\s+(?:a\s+)? | obrigad[oa]\s+(?:ao?\s+)?
       | merci\s+(?:a\s+|à\s+)? | danke\s+(?:an\s+)? | grazie\s+(?:a\s+)?
-      | querid[oa] | called | named | nombre\s+es | se\s+llama | chamad[oa]
+      | querid[oa] | called | named | call | text | tell | email
+      | nombre\s+es | se\s+llama | chamad[oa]
     )\s*,?\s*$
     """
 )
@@ -263,14 +264,11 @@ def _title_at(text: str, tokens: Sequence[Token], i: int) -> bool:
         return False
     if token.folded in _TITLES_NEEDING_CAPITALS and not token.capitalised:
         return False
-    needs_capital = token.folded in _TITLES_NEEDING_CAPITALS or not token.capitalised
     if nxt.folded in not_names() or nxt.folded in _AFTER_NOT_PERSON:
         return False
     if nxt.shouting and len(nxt.text) <= 3 and not _known_name(nxt):
         return False
-    if needs_capital or not token.capitalised:
-        return nxt.capitalised or nxt.folded in given_names()
-    return nxt.capitalised or nxt.folded in given_names() or len(nxt.text) > 2
+    return nxt.capitalised or nxt.folded in given_names()
 
 
 def _context_before(text: str, token: Token) -> str:

@@ -156,14 +156,15 @@ _MONTHS = (
     r"|dezembro|janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre"
     r"|octobre|novembre|décembre|decembre|januar|februar|märz|maerz|juni|juli|oktober|dezember"
 )
+_MONTH = rf"(?:{_MONTHS})(?![^\W\d_])"
 _DATE = re.compile(
     rf"""(?ix)
       \d{{4}}-\d{{1,2}}-\d{{1,2}}
     | \d{{1,2}}[/.\-]\d{{1,2}}[/.\-](?:\d{{4}}|\d{{2}})(?!\d)
-    | (?:{_MONTHS})\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?(?!\d)
-    | \d{{1,2}}(?:st|nd|rd|th|\.|º|er)?\s+(?:of\s+|de\s+)?(?:{_MONTHS})
+    | {_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?(?!\d)
+    | \d{{1,2}}(?:st|nd|rd|th|\.|º|er)?\s+(?:of\s+|de\s+)?{_MONTH}
       (?:,?\s+(?:de\s+)?\d{{4}})?(?!\d)
-    | (?:{_MONTHS})\s+\d{{4}}
+    | {_MONTH}\s+\d{{4}}
     """
 )
 _DOB_LEAD = re.compile(

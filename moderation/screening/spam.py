@@ -27,7 +27,7 @@ _OFFERS = [
     r"\b(?:payday\s+loans?|quick\s+loans?|cash\s+advance|loans?\s+(?:approved|available|today))\b",
     r"\b(?:work(?:ing)?\s+from\s+home|from\s+the\s+comfort\s+of\s+your\s+home|be\s+your\s+own\s+boss)\b",
     r"\b(?:make|earn|earning|made|making)\s+\$\s?\d[\d,]*(?:\.\d+)?\s*(?:k\b)?(?:\s*(?:an?|per|a)\s+(?:hour|day|week|month))?",
-    r"\bturned\s+\$\s?\d[\d,]*\s+into\s+\$\s?\d",
+    r"\bturn(?:ed|s)?\s+\$\s?\d[\d,]*\s+into\s+\$\s?\d",
     r"\b(?:buy|get|gain)\s+(?:\d+[kK]?\s+)?(?:real\s+)?(?:followers|likes|views|subscribers|backlinks)\b",
     r"\b(?:followers|likes|backlinks|seo\s+services?|link\s+building|guest\s+posts?)\b.*\b(?:cheap|buy|only|\$)",
     r"\b(?:essay|homework|assignment)\s+(?:writing|writers?|help)\b",
