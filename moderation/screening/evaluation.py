@@ -41,12 +41,14 @@ class Row:
         return 2 * p * r / (p + r)
 
     def misses(self) -> list[str]:
+        """Targets this row misses; a ratio with nothing to count misses none."""
         missed = []
         min_recall, min_precision = self.minimum
-        if min_recall is not None and (self.recall or 0.0) < min_recall:
-            missed.append(f"{self.name} recall {self.recall or 0:.3f} < {min_recall}")
-        if min_precision is not None and (self.precision or 0.0) < min_precision:
-            missed.append(f"{self.name} precision {self.precision or 0:.3f} < {min_precision}")
+        if min_recall is not None and self.recall is not None and self.recall < min_recall:
+            missed.append(f"{self.name} recall {self.recall:.3f} < {min_recall}")
+        precision = self.precision
+        if min_precision is not None and precision is not None and precision < min_precision:
+            missed.append(f"{self.name} precision {precision:.3f} < {min_precision}")
         return missed
 
 

@@ -92,6 +92,29 @@ def test_the_review_page_shows_flags_with_their_text(moderator_browser, topic):
     )
     html = moderator_browser.get(f"{CHANGELIST}{testimonial.pk}/change/").content.decode()
     assert "<q>www.my-blog.example.com</q>" in html
+    assert 'See <mark title="URL">www.my-blog.example.com</mark> for more.' in html
+
+
+def test_the_story_is_escaped_around_its_highlights(topic):
+    from moderation.admin import highlight
+
+    flags = [{"kind": "abuse", "start": 10, "end": 15, "severity": "medium", "detail": "x"}]
+    assert highlight("<b>hi</b> idiot", flags) == (
+        '&lt;b&gt;hi&lt;/b&gt; <mark title="abuse">idiot</mark>'
+    )
+
+
+def test_the_suggested_redaction_is_approved_in_one_action(moderator_browser, topic):
+    testimonial = TestimonialFactory(
+        status="pending_review", body="Ask for Bree!", suggested_body="Ask for [name]!"
+    )
+    moderator_browser.post(
+        CHANGELIST,
+        {"action": "approve_with_suggestion", "_selected_action": [testimonial.pk]},
+        follow=True,
+    )
+    testimonial.refresh_from_db()
+    assert (testimonial.status, testimonial.published_body) == ("published", "Ask for [name]!")
 
 
 def test_moderators_cannot_manage_topics_or_accounts(moderator_browser):
