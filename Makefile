@@ -40,7 +40,7 @@ MANAGE := $(BIN)/python manage.py
 # itself (without overriding), so honcho is told not to read it.
 HONCHO := $(BIN)/honcho start --env /dev/null --port $(PORT)
 
-.PHONY: help install run serve worker beat migrate seed check test screenshots clean
+.PHONY: help install run serve worker beat migrate seed check test eval screenshots clean
 
 help: ## list the commands
 	@grep -hE '^[a-z.-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -108,6 +108,9 @@ test: export DJANGO_SETTINGS_MODULE := config.settings.test
 test: check ## check, then the whole test suite (skipped tests are listed with their reason)
 	scripts/install-test-tools
 	pytest
+
+eval: install .env ## screening precision and recall on ../shared/data (or FILE=...); fails if a target is missed
+	$(MANAGE) evaluate_screening $(FILE) --check
 
 screenshots: export DJANGO_SETTINGS_MODULE := config.settings.test
 screenshots: install ## refresh docs/screenshots from the browser tests (needs Chromium)

@@ -22,7 +22,7 @@ from django.utils.timesince import timesince
 from moderation import presentation, selectors, services
 from moderation.models import ModeratorNote
 from moderation.permissions import MODERATE_PERMISSION, moderator_of
-from testimonials.errors import ApplicationError
+from testimonials.errors import ApplicationError, FieldErrors
 from testimonials.models import RejectionReason, Status, StatusChange, Testimonial
 
 admin.site.site_header = "Patient stories: moderation"
@@ -113,7 +113,7 @@ def flag_badges(flags: list[dict[str, Any]]) -> str:
 @admin.register(Testimonial)
 class TestimonialAdmin(admin.ModelAdmin[Testimonial]):
     action_form = DecisionActionForm
-    actions = ["approve_low_risk", "reject_as_spam", "reject_selected"]
+    actions = ["approve_low_risk", "approve_with_suggestion", "reject_as_spam", "reject_selected"]
     list_display = ["short_body", "topic", "status", "risk_score", "flags", "age", "rating"]
     list_display_links = ["short_body"]
     list_filter = [QueueStatusFilter, FlagKindFilter, "topic", "rating", "created_at"]
@@ -129,6 +129,7 @@ class TestimonialAdmin(admin.ModelAdmin[Testimonial]):
         "version",
         "body",
         "risk_score",
+        "suggested_body",
         "rating",
         "author_name",
         "display_preference",
@@ -217,7 +218,8 @@ class TestimonialAdmin(admin.ModelAdmin[Testimonial]):
             "claim": claim,
             "highlighted": presentation.highlighted(testimonial.body, flags),
             "flags": flags,
-            "suggested": presentation.suggested_redaction(testimonial.body, flags),
+            "suggested": testimonial.suggested_body or testimonial.body,
+            "has_suggestion": bool(testimonial.suggested_body),
             "edit_diff": (
                 presentation.edit_diff(testimonial.body, testimonial.published_body)
                 if testimonial.published_body
@@ -284,9 +286,7 @@ class TestimonialAdmin(admin.ModelAdmin[Testimonial]):
         try:
             decisions[action]()
         except ApplicationError as exc:
-            fields = getattr(exc, "fields", None)
-            detail = "; ".join(f"{k}: {' '.join(v)}" for k, v in fields.items()) if fields else ""
-            messages.error(request, detail or exc.message)
+            messages.error(request, error_text(exc))
             return HttpResponseRedirect(review_url(testimonial.pk))
         if action == "note":
             messages.success(request, "Note added.")
@@ -320,6 +320,22 @@ class TestimonialAdmin(admin.ModelAdmin[Testimonial]):
                 f"{skipped} skipped: risk above {limit} needs a review of its own.",
                 messages.WARNING,
             )
+
+    @admin.action(
+        description="Approve with screening's suggested redaction", permissions=["moderate"]
+    )
+    def approve_with_suggestion(
+        self, request: HttpRequest, queryset: QuerySet[Testimonial]
+    ) -> None:
+        moderator = moderator_of(request)
+        self._decide_each(
+            request,
+            list(queryset),
+            lambda t: services.testimonial_approve(
+                public_id=t.public_id, moderator=moderator, use_suggested_body=True
+            ),
+            "approved with the suggested redaction",
+        )
 
     @admin.action(description="Reject the selected stories as spam", permissions=["moderate"])
     def reject_as_spam(self, request: HttpRequest, queryset: QuerySet[Testimonial]) -> None:
@@ -365,11 +381,18 @@ class TestimonialAdmin(admin.ModelAdmin[Testimonial]):
                 decide(testimonial)
                 done += 1
             except ApplicationError as exc:
-                refused.append(f"{testimonial.public_id}: {exc.message}")
+                refused.append(f"{testimonial.public_id}: {error_text(exc)}")
         if done:
             self.message_user(request, f"{done} {verb}.", messages.SUCCESS)
         for message in refused:
             self.message_user(request, message, messages.WARNING)
+
+
+def error_text(exc: ApplicationError) -> str:
+    """What went wrong, in words: the field errors when there are any."""
+    if isinstance(exc, FieldErrors):
+        return "; ".join(f"{field}: {' '.join(errors)}" for field, errors in exc.fields.items())
+    return exc.message
 
 
 def review_url(testimonial_pk: int) -> str:

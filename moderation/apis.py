@@ -17,9 +17,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from moderation import selectors, services
+from moderation import screening, selectors, services
 from moderation.permissions import IsModerator, moderator_of
-from testimonials.fields import RejectUnknownFieldsMixin, StrictCharField, StrictIntegerField
+from testimonials.fields import (
+    RejectUnknownFieldsMixin,
+    StrictBooleanField,
+    StrictCharField,
+    StrictIntegerField,
+)
 from testimonials.models import RejectionReason, Testimonial
 
 
@@ -41,7 +46,12 @@ class QueueItemSerializer(serializers.Serializer[Any]):
     rating = serializers.IntegerField(allow_null=True)
     flags = FlagSerializer(source="screening_flags", many=True)
     risk_score = serializers.IntegerField(allow_null=True)
+    priority = serializers.SerializerMethodField()
     submitted_at = serializers.DateTimeField(source="created_at")
+
+    @extend_schema_field(serializers.ChoiceField(choices=["urgent", "high", "normal", "routine"]))
+    def get_priority(self, obj: Any) -> str:
+        return screening.priority(obj.risk_score)
 
 
 class HistorySerializer(serializers.Serializer[Any]):
@@ -78,6 +88,10 @@ class ModerationDetailSerializer(QueueItemSerializer):
     display_name = serializers.CharField()
     email = serializers.EmailField()
     published_body = serializers.CharField()
+    suggested_body = serializers.CharField(
+        help_text="The body with personal data replaced by placeholders; blank when screening "
+        "found none. Approve with `use_suggested_body` to publish it."
+    )
     consent_to_publish = serializers.BooleanField()
     consent_text_version = serializers.CharField(source="consent_text.version")
     consented_at = serializers.DateTimeField()
@@ -163,7 +177,16 @@ class ApproveApi(ModerationApi):
     @extend_schema_serializer(component_name="ApproveInput")
     class InputSerializer(RejectUnknownFieldsMixin, serializers.Serializer[Any]):
         body = StrictCharField(required=False, max_length=10000)
+        use_suggested_body = StrictBooleanField(required=False, default=False)
         version = StrictIntegerField(required=False, min_value=1, help_text=VERSION_HELP)
+
+        def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+            attrs = super().validate(attrs)
+            if attrs.get("use_suggested_body") and "body" in attrs:
+                raise serializers.ValidationError(
+                    {"use_suggested_body": ["Send either a body or use_suggested_body, not both."]}
+                )
+            return attrs
 
     @extend_schema(request=InputSerializer, responses=ModerationDetailSerializer, summary="Publish")
     def post(self, request: Request, public_id: uuid.UUID) -> Response:
@@ -174,6 +197,7 @@ class ApproveApi(ModerationApi):
             public_id=public_id,
             moderator=moderator_of(request),
             body=data.get("body"),
+            use_suggested_body=data["use_suggested_body"],
             expected_version=data.get("version"),
         )
         return Response(_detail(public_id))

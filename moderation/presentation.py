@@ -1,5 +1,5 @@
-"""How the review page shows a story: flagged spans highlighted, the
-suggested redaction, and edits as diffs. Pure functions over the stored
+"""How the review page shows a story: flagged spans highlighted and edits
+as diffs. Pure functions over the stored
 screening result; everything a patient wrote is escaped here."""
 
 import difflib
@@ -9,17 +9,6 @@ from typing import Any
 
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
-
-ENTITY_PLACEHOLDERS = {
-    "PERSON": "[name]",
-    "PHONE": "[phone]",
-    "EMAIL": "[email]",
-    "ADDRESS": "[address]",
-    "DATE_OF_BIRTH": "[date of birth]",
-    "MEDICAL_RECORD_NUMBER": "[record number]",
-    "SSN": "[SSN]",
-    "URL": "[link]",
-}
 
 
 @dataclass(frozen=True)
@@ -72,20 +61,6 @@ def highlighted(body: str, flags: list[dict[str, Any]]) -> SafeString:
             )
         )
     return format_html_join("", "{}", ((part,) for part in parts))
-
-
-def suggested_redaction(body: str, flags: list[dict[str, Any]]) -> str:
-    """The body with every personal-data span replaced by a placeholder."""
-    pii = sorted((f for f in _spans(body, flags) if f["kind"] == "pii"), key=lambda f: f["start"])
-    out, position = [], 0
-    for flag in pii:
-        if flag["start"] < position:
-            continue  # overlaps a span already replaced
-        out.append(body[position : flag["start"]])
-        out.append(ENTITY_PLACEHOLDERS.get(flag.get("entity") or "", "[redacted]"))
-        position = flag["end"]
-    out.append(body[position:])
-    return "".join(out)
 
 
 def edit_diff(original: str, edited: str) -> SafeString:

@@ -14,13 +14,14 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission, User
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from moderation import notifications, screening
-from moderation.models import ModeratorNote, ReviewClaim
+from moderation.models import DuplicateKey, ModeratorNote, ReviewClaim
 from moderation.permissions import MODERATORS_GROUP
+from moderation.screening import duplicate
 from testimonials import transitions
 from testimonials.errors import FieldErrors, InvalidTransition, NotFound
 from testimonials.models import RejectionReason, Status, Testimonial
@@ -42,11 +43,39 @@ def screening_enqueue(testimonial_id: int) -> None:
     screen_testimonial.delay(testimonial_id)
 
 
-def screening_context(testimonial: Testimonial) -> screening.ScreeningContext:
+# Enough to find a story's duplicates, few enough to compare in a millisecond.
+MAX_DUPLICATE_CANDIDATES = 20
+
+
+def earlier_candidates(
+    testimonial: Testimonial, keys: list[int]
+) -> tuple[screening.EarlierItem, ...]:
+    """Earlier stories sharing a lookup key with this one, most keys first:
+    an indexed query, whatever the number of stories."""
+    if not keys:
+        return ()
+    ids = list(
+        DuplicateKey.objects.filter(key__in=keys, testimonial_id__lt=testimonial.pk)
+        .values("testimonial_id")
+        .annotate(shared=Count("id"))
+        .order_by("-shared", "testimonial_id")
+        .values_list("testimonial_id", flat=True)[:MAX_DUPLICATE_CANDIDATES]
+    )
+    rows = Testimonial.objects.filter(pk__in=ids).values_list("public_id", "body")
+    return tuple(screening.EarlierItem(id=str(public_id), body=body) for public_id, body in rows)
+
+
+def screening_context(
+    testimonial: Testimonial, keys: list[int] | None = None
+) -> screening.ScreeningContext:
+    if keys is None:
+        keys = duplicate.lookup_keys(testimonial.body)
     return screening.ScreeningContext(
         topic=testimonial.topic.slug,
         author_name=testimonial.author_name,
         rating=testimonial.rating,
+        languages=tuple(testimonial.topic.languages or ()),
+        earlier=earlier_candidates(testimonial, keys),
     )
 
 
@@ -74,25 +103,34 @@ def testimonial_screen(*, testimonial_id: int) -> Testimonial | None:
     if testimonial.status != Status.SCREENING:
         return None
 
-    result = screening.run(testimonial.body, screening_context(testimonial))
+    keys = duplicate.lookup_keys(testimonial.body)
+    result = screening.run(testimonial.body, screening_context(testimonial, keys))
     to = Status.REJECTED if result.action == "auto_reject" else Status.PENDING_REVIEW
     fields: dict[str, Any] = {
         "screening_flags": result.flags_as_dicts(),
         "flag_kinds": flag_kinds(result.flags_as_dicts()),
         "risk_score": result.risk_score,
+        "suggested_body": result.suggested_body,
         "screened_at": timezone.now(),
     }
     if to == Status.REJECTED:
         fields["rejection_reason"] = RejectionReason.SPAM
     try:
-        return transitions.transition(
-            testimonial,
-            to=to,
-            actor=transitions.SCREENING,
-            reason="clear spam" if to == Status.REJECTED else "",
-            details={"risk_score": result.risk_score, "flags": len(result.flags)},
-            **fields,
-        )
+        with transaction.atomic():
+            screened = transitions.transition(
+                testimonial,
+                to=to,
+                actor=transitions.SCREENING,
+                reason="clear spam" if to == Status.REJECTED else "",
+                details={"risk_score": result.risk_score, "flags": len(result.flags)},
+                **fields,
+            )
+            # Later submissions find this one through its keys.
+            DuplicateKey.objects.bulk_create(
+                [DuplicateKey(testimonial_id=testimonial.pk, key=key) for key in keys],
+                ignore_conflicts=True,
+            )
+            return screened
     except InvalidTransition:
         return None  # withdrawn meanwhile, or another run stored its result first
 
@@ -160,15 +198,21 @@ def testimonial_approve(
     public_id: uuid.UUID,
     moderator: User,
     body: str | None = None,
+    use_suggested_body: bool = False,
     expected_version: int | None = None,
 ) -> Testimonial:
     """Publish a story awaiting review, optionally with an edited (e.g.
-    redacted) text; the patient's original stays in `body`.
+    redacted) text, or with screening's suggested redaction in one step;
+    the patient's original stays in `body`.
 
     With `expected_version`, refuses (`StaleVersion`) when the item changed
     after the moderator opened it. Emails the patient after commit.
     """
     testimonial = _for_decision(public_id)
+    if use_suggested_body:
+        if not testimonial.suggested_body:
+            raise FieldErrors({"use_suggested_body": ["Screening suggested no redaction."]})
+        body = testimonial.suggested_body
     edited = body is not None and body.strip() != testimonial.body.strip()
     with transaction.atomic():
         testimonial = transitions.transition(

@@ -5,7 +5,7 @@ from testimonials.models import ConsentText, Topic
 
 @admin.register(Topic)
 class TopicAdmin(admin.ModelAdmin[Topic]):
-    list_display = ["title", "slug", "open_for_submissions", "created_at"]
+    list_display = ["title", "slug", "open_for_submissions", "languages", "created_at"]
     list_filter = ["open_for_submissions"]
     search_fields = ["title", "slug"]
     prepopulated_fields = {"slug": ["title"]}

@@ -26,6 +26,10 @@ class ConsentText(models.Model):
         return self.superseded_at is None
 
 
+def default_topic_languages() -> list[str]:
+    return ["en"]
+
+
 class Topic(models.Model):
     slug = models.SlugField(max_length=80, unique=True)
     title = models.CharField(max_length=200)
@@ -34,6 +38,12 @@ class Topic(models.Model):
         help_text="The education article, plain text; blank lines separate paragraphs."
     )
     open_for_submissions = models.BooleanField(default=True)
+    languages = models.JSONField(
+        default=default_topic_languages,
+        blank=True,
+        help_text='ISO 639-1 codes of the languages stories are published in, e.g. ["en", "es"]. '
+        "Screening flags a story written in any other.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -104,6 +114,11 @@ class Testimonial(models.Model):
     )
     risk_score = models.PositiveSmallIntegerField(null=True, blank=True)
     screened_at = models.DateTimeField(null=True, blank=True)
+    suggested_body = models.TextField(
+        blank=True,
+        help_text="Screening's suggestion: the body with personal data replaced by placeholders "
+        "such as [name]; blank when it found none.",
+    )
 
     published_body = models.TextField(
         blank=True, help_text="The text as approved (e.g. redacted); blank means the original."

@@ -187,8 +187,16 @@ CELERY_BEAT_SCHEDULE = {
 # Ordered; each entry is a dotted path to a callable screener.
 SCREENING_SCREENERS: list[str] = [
     "moderation.screening.length.screen",
-    "moderation.screening.links.screen",
+    "moderation.screening.pii.screen",
+    "moderation.screening.profanity.screen",
+    "moderation.screening.abuse.screen",
+    "moderation.screening.spam.screen",
+    "moderation.screening.medical_claim.screen",
+    "moderation.screening.duplicate.screen",
+    "moderation.screening.language.screen",
 ]
+# Languages a topic publishes in when it names none, and for `manage.py screen`.
+SCREENING_DEFAULT_LANGUAGES: list[str] = env.list("SCREENING_DEFAULT_LANGUAGES", default=["en"])
 # Rows left in `submitted` or `screening` longer than this are re-enqueued.
 SCREENING_STUCK_AFTER = timedelta(seconds=env.int("SCREENING_STUCK_AFTER", default=60))
 SCREENING_MAX_RETRIES: int = env.int("SCREENING_MAX_RETRIES", default=5)

@@ -55,6 +55,8 @@ class ScreeningContext:
     rating: int | None = None
     language: str | None = None
     earlier: Sequence[EarlierItem] = field(default_factory=tuple)
+    # ISO 639-1 codes the topic publishes in; empty means the settings' default.
+    languages: Sequence[str] = field(default_factory=tuple)
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,8 @@ class ScreeningResult:
     flags: list[Flag]
     risk_score: int
     action: Action
+    # The text with every pii span replaced by a placeholder; "" when none.
+    suggested_body: str = ""
 
     def flags_as_dicts(self) -> list[dict[str, Any]]:
         return [flag.as_dict() for flag in self.flags]
@@ -80,8 +84,64 @@ def screeners() -> tuple[Screener, ...]:
 
 
 def risk_score(flags: Sequence[Flag]) -> int:
-    """0 (nothing found) to 100; the queue shows the riskiest first."""
-    return min(100, sum(SEVERITY_POINTS[flag.severity] for flag in flags))
+    """0 (nothing found) to 100; the queue shows the riskiest first.
+
+    Each kind counts once, at its most severe flag, so four staff names
+    weigh like one and a threat outranks them all; kinds add up.
+    """
+    worst: dict[str, int] = {}
+    for flag in flags:
+        worst[flag.kind] = max(worst.get(flag.kind, 0), SEVERITY_POINTS[flag.severity])
+    return min(100, sum(worst.values()))
+
+
+Priority = Literal["urgent", "high", "normal", "routine"]
+
+
+def priority(score: int | None) -> Priority:
+    """The queue's label for a risk score. Sentiment and rating play no part:
+    an honest negative story with no flags is as routine as a glowing one."""
+    if score is None or score >= 60:
+        return "urgent"  # unscreened (a failed screening) or a serious finding
+    if score >= 30:
+        return "high"
+    if score > 0:
+        return "normal"
+    return "routine"
+
+
+PLACEHOLDERS = {
+    "PERSON": "[name]",
+    "PHONE": "[phone]",
+    "EMAIL": "[email]",
+    "ADDRESS": "[address]",
+    "DATE_OF_BIRTH": "[date of birth]",
+    "MEDICAL_RECORD_NUMBER": "[record number]",
+    "SSN": "[SSN]",
+    "URL": "[link]",
+}
+
+
+def redact(text: str, flags: Sequence[Flag]) -> str:
+    """The text with each pii span replaced by its placeholder, or "" when
+    there is nothing to redact."""
+    spans = sorted(
+        (flag.start, flag.end, PLACEHOLDERS.get(flag.entity or "", "[redacted]"))
+        for flag in flags
+        if flag.kind == "pii" and flag.start is not None and flag.end is not None
+    )
+    if not spans:
+        return ""
+    parts: list[str] = []
+    position = 0
+    for start, end, placeholder in spans:
+        if start < position:
+            continue  # overlapping spans: the first one already covers it
+        parts.append(text[position:start])
+        parts.append(placeholder)
+        position = end
+    parts.append(text[position:])
+    return "".join(parts)
 
 
 def decide(flags: Sequence[Flag]) -> Action:
@@ -97,4 +157,9 @@ def run(text: str, context: ScreeningContext) -> ScreeningResult:
     for screener in screeners():
         flags.extend(screener(text, context))
     flags.sort(key=lambda flag: (flag.start is None, flag.start or 0, flag.kind))
-    return ScreeningResult(flags=flags, risk_score=risk_score(flags), action=decide(flags))
+    return ScreeningResult(
+        flags=flags,
+        risk_score=risk_score(flags),
+        action=decide(flags),
+        suggested_body=redact(text, flags),
+    )

@@ -49,6 +49,7 @@ def flagged(topic):
         flag_kinds=",pii,",
         risk_score=60,
         email="maria@example.com",
+        suggested_body="Ask [name] at [link] <b>now</b>.",
     )
 
 
@@ -210,6 +211,23 @@ def test_bulk_approve_takes_only_low_risk_items(moderator_browser, flagged, topi
     flagged.refresh_from_db()
     assert (calm.status, flagged.status) == ("published", "pending_review")
     assert StatusChange.objects.filter(to_status="published").count() == 1
+
+
+def test_the_suggested_redaction_is_approved_in_one_action(moderator_browser, topic):
+    testimonial = TestimonialFactory(
+        status="pending_review", body="Ask for Bree!", suggested_body="Ask for [name]!"
+    )
+    plain = TestimonialFactory(status="pending_review", body="Nothing to redact in this one.")
+    response = moderator_browser.post(
+        CHANGELIST,
+        {"action": "approve_with_suggestion", "_selected_action": [testimonial.pk, plain.pk]},
+        follow=True,
+    )
+    testimonial.refresh_from_db()
+    plain.refresh_from_db()
+    assert (testimonial.status, testimonial.published_body) == ("published", "Ask for [name]!")
+    assert plain.status == "pending_review"
+    assert "Screening suggested no redaction." in response.content.decode()
 
 
 def test_bulk_reject_as_spam_audits_each_item(moderator_browser, moderator, topic):

@@ -202,3 +202,35 @@ def test_signed_in_non_moderators_get_403(patient_user, pending, method, path):
 def test_a_bad_token_is_401(api_client, pending):
     api_client.credentials(HTTP_AUTHORIZATION="Token not-a-real-token")
     assert api_client.get("/api/v1/moderation/queue/").status_code == 401
+
+
+def test_the_detail_offers_the_suggested_redaction_and_a_priority(moderator_client, pending):
+    pending.suggested_body = "Thanks [name]!"
+    pending.risk_score = 30
+    pending.save()
+    data = moderator_client.get(f"/api/v1/moderation/testimonials/{pending.public_id}/").json()
+    assert data["suggested_body"] == "Thanks [name]!"
+    assert data["priority"] == "high"
+
+
+def test_a_moderator_accepts_the_suggested_redaction_in_one_step(moderator_client, pending):
+    pending.suggested_body = "Thanks [name]!"
+    pending.save()
+    response = moderator_client.post(
+        f"/api/v1/moderation/testimonials/{pending.public_id}/approve",
+        {"use_suggested_body": True},
+        format="json",
+    )
+    assert response.status_code == 200
+    assert response.json()["published_body"] == "Thanks [name]!"
+    pending.refresh_from_db()
+    assert pending.body != pending.published_body, "the original is kept"
+
+
+def test_accepting_a_suggestion_that_does_not_exist_is_refused(moderator_client, pending):
+    url = f"/api/v1/moderation/testimonials/{pending.public_id}/approve"
+    assert (
+        moderator_client.post(url, {"use_suggested_body": True}, format="json").status_code == 400
+    )
+    both = {"use_suggested_body": True, "body": "x"}
+    assert moderator_client.post(url, both, format="json").status_code == 400

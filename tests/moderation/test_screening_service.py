@@ -36,7 +36,82 @@ def test_the_task_stores_the_flags_with_spans(db):
     assert flag["kind"] == "pii"
     assert flag["entity"] == "URL"
     assert body[flag["start"] : flag["end"]] == "www.my-back-story.example.com"
+    assert testimonial.risk_score == 10, "a link is low risk"
+    assert testimonial.suggested_body == "My recovery blog is at [link] and it has the details."
+
+
+def test_the_task_stores_every_flag_and_the_suggested_redaction(db):
+    body = (
+        "My therapist Odalys Brennan fixed my back. Call me at (541) 555-0187 "
+        "or write to rosalind.k@example.com if you want to know more."
+    )
+    testimonial = TestimonialFactory(status=Status.SUBMITTED, body=body, author_name="Ros K.")
+    services.testimonial_screen(testimonial_id=testimonial.pk)
+    testimonial.refresh_from_db()
+    found = [(f["entity"], body[f["start"] : f["end"]]) for f in testimonial.screening_flags]
+    assert found == [
+        ("PERSON", "Odalys Brennan"),
+        ("PHONE", "(541) 555-0187"),
+        ("EMAIL", "rosalind.k@example.com"),
+    ]
+    assert testimonial.suggested_body == (
+        "My therapist [name] fixed my back. Call me at [phone] "
+        "or write to [email] if you want to know more."
+    )
+    assert testimonial.status == Status.PENDING_REVIEW
     assert testimonial.risk_score == 30
+
+
+def test_the_task_names_the_earlier_story_a_repost_duplicates(db):
+    story = (
+        "Six sessions of dry needling and the knot under my shoulder blade finally let go. "
+        "The home exercises were simple and I still do them every morning."
+    )
+    first = TestimonialFactory(status=Status.SUBMITTED, body=story)
+    services.testimonial_screen(testimonial_id=first.pk)
+    other = TestimonialFactory(status=Status.SUBMITTED, body="A different story about my knee.")
+    services.testimonial_screen(testimonial_id=other.pk)
+    repost = TestimonialFactory(
+        status=Status.SUBMITTED, body=story.upper().replace(".", "!") + " Thank you all!"
+    )
+    services.testimonial_screen(testimonial_id=repost.pk)
+    repost.refresh_from_db()
+    [flag] = [f for f in repost.screening_flags if f["kind"] == "duplicate"]
+    assert flag["duplicate_of"] == str(first.public_id)
+    assert repost.status == Status.PENDING_REVIEW, "a repost still goes to a human"
+
+
+def test_duplicate_candidates_come_from_the_key_index_not_every_story(
+    db, django_assert_max_num_queries
+):
+    for number in range(30):
+        services.testimonial_screen(
+            testimonial_id=TestimonialFactory(
+                status=Status.SUBMITTED,
+                body=f"Story number {number} about treatment {number * 7} and my recovery.",
+            ).pk
+        )
+    newest = TestimonialFactory(status=Status.SUBMITTED, body="Something else entirely, truly new.")
+    context = services.screening_context(newest)
+    assert context.earlier == ()
+    with django_assert_max_num_queries(2):
+        services.screening_context(newest)
+
+
+def test_the_topic_languages_decide_the_language_flag(db):
+    body = "El tratamiento fue excelente y mi espalda está mucho mejor después de seis sesiones."
+    spanish = TestimonialFactory(status=Status.SUBMITTED, body=body)
+    services.testimonial_screen(testimonial_id=spanish.pk)
+    spanish.refresh_from_db()
+    assert [f["kind"] for f in spanish.screening_flags] == ["language"]
+    assert "Spanish (es)" in spanish.screening_flags[0]["detail"]
+
+    spanish.topic.languages = ["en", "es"]
+    spanish.topic.save()
+    again = TestimonialFactory(status=Status.SUBMITTED, body=body, topic=spanish.topic)
+    services.testimonial_screen(testimonial_id=again.pk)
+    again.refresh_from_db()
+    assert [f["kind"] for f in again.screening_flags] == ["duplicate"]
 
 
 def test_clear_spam_skips_the_queue_with_the_reason_recorded(db):
@@ -47,6 +122,23 @@ def test_clear_spam_skips_the_queue_with_the_reason_recorded(db):
     assert testimonial.status == Status.REJECTED
     assert testimonial.rejection_reason == "spam"
     assert StatusChange.objects.get(to_status="rejected").reason == "clear spam"
+
+
+def test_it_never_rejects_or_deprioritises_a_negative_story(db):
+    # FTC 16 CFR 465: reviews may not be suppressed for their rating or sentiment.
+    bodies = [
+        "Worst clinic I have been to. Waited an hour, the therapist was on his phone, "
+        "and my shoulder is worse. Never again.",
+        "Do not go here. They billed me twice and nobody called back. One star is generous.",
+        "Total waste of money!!! Six visits, zero improvement, rude front desk.",
+        "I will never come back here. The exercises made my knee worse.",
+    ]
+    for body in bodies:
+        testimonial = TestimonialFactory(status=Status.SUBMITTED, rating=1, body=body)
+        services.testimonial_screen(testimonial_id=testimonial.pk)
+        testimonial.refresh_from_db()
+        assert testimonial.status == Status.PENDING_REVIEW, body
+        assert testimonial.risk_score == 0, (body, testimonial.screening_flags)
 
 
 def test_a_negative_low_rated_story_is_never_rejected_by_screening(db):

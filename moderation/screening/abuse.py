@@ -1,0 +1,140 @@
+"""Abuse: insults aimed at people, demeaning remarks, threats, hate.
+
+Criticism of the service or of someone's behaviour is not abuse ("rude
+receptionist", "he ignored me", "avoid this therapist"): the rules look for
+name-calling ("idiot", "clown"), words that demean a person's body, age or
+origin, and threats, veiled ones included ("I know where he parks").
+Severity is high for threats, medium otherwise.
+"""
+
+import re
+from collections.abc import Iterator
+
+from moderation.screening import Flag, ScreeningContext, Severity
+
+# Nouns and adjectives that insult whoever they are aimed at.
+_INSULTS = r"""
+    idiot|idiots|idiotic|moron|morons|moronic|imbecile|imbeciles|imbécil|cretin|cretins|dimwit
+  | dimwits|nitwit|halfwit|numbskull|bonehead|airhead|dunce|buffoon|buffoons|clown|clowns
+  | loser|losers|scumbag|scumbags|scum|lowlife|dirtbag|pervert|psycho|lunatic
+  | retard|retards|retarded|quack|quacks|charlatan|charlatans|butcher|butchers
+  | vermin|subhuman|slob|slobs|hag|bimbo|geezer
+  | douchebag|douchebags|dumbass|jackass|dipshit|dickhead|wanker
+  | idiota|idiotas|estúpido|estúpida|estupido|estupida|pendejo|pendeja|gilipollas|imbecil
+  | tonto|tonta|otário|otária|burro|burra|connard|connasse|crétin|abruti
+  | abrutie|débile|trottel|vollidiot|depp|arschloch|stronzo|cretino
+"""
+_INSULT = re.compile(rf"(?ix)\b(?:{_INSULTS})\b")
+# Swear words that insult only when aimed: "what a bitch", not "hurts like a bitch".
+_AIMED_SWEAR = re.compile(
+    r"""(?ix)\b(?:you|you're|he's|she's|is\s+a|was\s+a|what\s+a|that|this|such\s+a|total
+      |complete|real|absolute|bunch\s+of|these|those)\s+(?:\w+\s+)?
+      (?:bitch(?:es)?|b[*!]tch|bastards?|pricks?|assholes?|a[*$]{2}holes?|cunts?|twats?|dicks?)\b"""
+)
+# Adjectives that insult when aimed at a person, not at a thing ("stupid app").
+_PERSON_ADJECTIVE = re.compile(
+    r"""(?ix)\b(?:stupid|stupidest|dumb|dumbest|fat|ugly|useless|worthless|pathetic|brainless
+      |disgusting|smelly|senile|incompetent|lazy|laziest|whiny|ignorant|illiterate)\b"""
+)
+_PERSON_NOUN = re.compile(
+    r"""(?ix)\b(?:person|people|woman|women|man|men|guy|guys|girl|lady|ladies|idiot
+      |therapist|therapists|receptionist|receptionists|doctor|doctors|nurse|nurses|staff
+      |physio|trainer|surgeon|chiropractor|assistant|manager|he|she|they|him|her|them|you
+      |someone|somebody|anyone|lot|bunch|clown|creature|human|humans|being|folks|loser|losers
+      |moron|morons|slob|cow|pig|hag|witch|fossil|geezer|grandpa|grandma|boomer|boomers)\b"""
+)
+_ALWAYS = re.compile(
+    r"""(?ix)
+      \b(?:dumb|stupid|thick|dense)\s+as\s+(?:a\s+)?(?:box\s+of\s+)?(?:rocks?|bricks?|a\s+post|dirt|wood)
+    | \bpiece\s+of\s+(?:sh\S*|crap|garbage|trash|work|filth)
+    | \bwaste\s+of\s+(?:space|oxygen|air|skin)
+    | \b(?:stupidest|dumbest|laziest|ugliest|fattest)\b
+    | \bgo\s+back\s+(?:to\s+)?where\s+(?:you|they|he|she)\s+came\s+from
+    | \bgo\s+back\s+to\s+(?:your|their|his|her)\s+(?:own\s+)?country
+    | \bpeople\s+like\s+(?:that|them|her|him|you|those)\s+
+      (?:shouldn't|should\s+not|don't|do\s+not|can't|are)
+    | \b(?:barely|can't|cannot|doesn't|don't)\s+(?:even\s+)?speaks?\s+(?:proper\s+)?english\b
+    | \b(?:those|these|you)\s+people\s+(?:are|always|never|can't|shouldn't|should)
+    | \bretire\s+already\b
+    | \bwhiny\s+old\b
+    | \bfat\s+(?:cow|pig|slob|ass|lazy)\b
+    | \bsmell(?:ed|s)?\s+(?:terrible|awful|disgusting|like\s+(?:a|an)\s+\w+)
+    """
+)
+_THREATS = re.compile(
+    r"""(?ix)
+      \bi\s+know\s+where\s+(?:he|she|you|they|your|his|her|their)\b[^.!?]{0,20}?
+      \b(?:lives?|parks?|works?|sleeps?|kids?|family|house|car)\b
+    | \b(?:someone|somebody|you|he|she|they|people)\s+(?:is|are|will|'s|’s|'re|’re)?\s*
+      (?:going\s+to|gonna|will)\s+(?:get\s+hurt|pay|regret|be\s+sorry|suffer|bleed)
+    | \b(?:you've|you\s+have|you're|you\s+are|consider\s+yourselves?|be)\s+(?:been\s+)?warned\b
+    | \bwatch\s+(?:your|his|her|their)\s+back\b
+    | \b(?:i'll|i\s+will|i'm\s+going\s+to|im\s+gonna|i'm\s+gonna|gonna)\s+
+      (?:kill|hurt|beat|punch|shoot|stab|destroy|find|get|end|break)\s+
+      (?:you|him|her|them|that|this|the|your|his|every)
+    | \b(?:make|making)\s+(?:him|her|them|you)\s+pay\b
+    | \b(?:he|she|they|you)\s*(?:'s|’s|is|are|'re)?\s*(?:going\s+to|gonna)\s+pay\s+for\b
+    | \b(?:burn|blow)\s+(?:the\s+place|it|this\s+place|that\s+place)\s+(?:down|up)\b
+    | \b(?:deserves?|ought)\s+to\s+(?:die|suffer|be\s+(?:shot|beaten|hurt|killed))
+    | \bshould\s+be\s+(?:shot|beaten|hanged|hung|killed|strangled)\b
+    | \bcoming\s+(?:down|over)\s+there\b[^.!?]{0,40}\b(?:hurt|pay|sorry|regret)
+    """
+)
+# Self-directed: "I felt like an idiot" is not aimed at anyone else.
+_SELF = re.compile(
+    r"(?i)\b(?:i|i'm|i’m|i\s+am|i\s+was|me|myself|felt\s+like|feel\s+like)\b[^.!?]{0,20}$"
+)
+
+
+def find_abuse(text: str) -> Iterator[tuple[int, int, str]]:
+    for match in _THREATS.finditer(text):
+        yield match.start(), match.end(), "threat"
+    for match in _ALWAYS.finditer(text):
+        yield match.start(), match.end(), "insult"
+    for match in _AIMED_SWEAR.finditer(text):
+        yield match.start(), match.end(), "insult"
+    for match in _INSULT.finditer(text):
+        if _SELF.search(text[max(0, match.start() - 30) : match.start()]):
+            continue
+        yield match.start(), match.end(), "insult"
+    for match in _PERSON_ADJECTIVE.finditer(text):
+        # "stupid receptionist", "the receptionist is stupid", "someone that stupid"
+        after = text[match.end() : match.end() + 25]
+        before = text[max(0, match.start() - 25) : match.start()]
+        sentence_before = re.split(r"[.!?]", before)[-1]
+        word = match.group(0).lower()
+        if word in ("incompetent", "lazy", "useless", "ignorant", "pathetic", "disgusting"):
+            # criticism of how someone works, unless it is name-calling
+            if re.match(
+                r"(?i)\s*,?\s*(?:\w+\s+)?(?:idiots?|morons?|losers?|slobs?|fools?)\b", after
+            ):
+                yield match.start(), match.end(), "insult"
+            continue
+        if (
+            any(_PERSON_NOUN.fullmatch(word) for word in re.findall(r"[\w']+", after)[:2])
+            or (
+                re.search(r"(?i)\b(?:that|so|too)\s*$", sentence_before)
+                and re.search(
+                    r"(?i)\b(?:someone|somebody|anyone|person|people|he|she|they)\b",
+                    sentence_before,
+                )
+            )
+            or re.search(
+                r"(?i)\b(?:he|she|they|you|therapist|receptionist|doctor|nurse|staff)\s+(?:is|was|are|were|'s|’s|'re)\s+(?:so\s+|such\s+|really\s+|just\s+)?(?:a\s+|an\s+)?$",
+                sentence_before,
+            )
+        ):
+            yield match.start(), match.end(), "insult"
+
+
+def screen(text: str, context: ScreeningContext) -> list[Flag]:
+    flags: list[Flag] = []
+    seen: list[tuple[int, int]] = []
+    for start, end, kind in sorted(find_abuse(text)):
+        if any(start < other_end and other_start < end for other_start, other_end in seen):
+            continue
+        seen.append((start, end))
+        severity: Severity = "high" if kind == "threat" else "medium"
+        detail = "A threat." if kind == "threat" else "An insult or a demeaning remark."
+        flags.append(Flag(kind="abuse", severity=severity, detail=detail, start=start, end=end))
+    return flags

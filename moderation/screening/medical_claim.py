@@ -1,0 +1,183 @@
+"""Outcome claims a clinic may not publish as typical: "cured", "miracle",
+"guaranteed", "permanent fix", "100% pain free", "works for everyone",
+"better than any drug", "skip the surgery", "stop your meds", "reverses
+arthritis".
+
+A claim inside a negated, hedged or critical clause is not one: "it's not
+a miracle cure", "no clinic can promise a permanent fix", "they oversold it
+like some miracle". A patient's own numbers ("my pain went from 8 to 3")
+and recommendations ("I'd recommend them to everyone") are not claims.
+"""
+
+import re
+from collections.abc import Iterator
+
+from moderation.screening import Flag, ScreeningContext
+
+_CLAIMS: list[tuple[str, str]] = [
+    (
+        "a cure",
+        r"\b(?:cured?|cures|curing|curative|cura|curó|curou|curado|curada|curada|se\s+me\s+curó"
+        r"|guéri[est]?|geheilt|heilt|guarito|guarita)\b",
+    ),
+    (
+        "a miracle",
+        r"\b(?:miracles?|miraculous(?:ly)?|milagros?[oa]?s?|milagre|milagrosa?|miracle|miracoloso"
+        r"|wunderheilung|wirkt\s+wunder)\b",
+    ),
+    (
+        "a guarantee",
+        r"\b(?:guarantee[ds]?|guaranteed|garantizad[oa]s?|garantid[oa]s?|garanti[e]?s?|garantiert)\b",
+    ),
+    (
+        "a permanent fix",
+        r"\bpermanent(?:ly)?\s+(?:fix(?:ed)?|cure[ds]?|solution|relief|results?|recovery|healed"
+        r"|gone|eliminated|resolved)\b|\bcured?\b[^.!?]{0,30}\bpermanently\b",
+    ),
+    (
+        "forever",
+        r"\b(?:pain[\s-]?free|gone|fixed|cured|healed|better|relief)\s+(?:\w+\s+){0,2}forever\b"
+        r"|\bforever\s+(?:pain[\s-]?free|cured|fixed|healed)\b|\bfor\s+good\b(?!\s+reason)"
+        r"|\bpara\s+siempre\b|\bpara\s+sempre\b|\bpour\s+toujours\b|\bfür\s+immer\b",
+    ),
+    (
+        "never again",
+        r"\bnever\s+(?:\w+\s+){0,2}(?:need|take|have|feel|felt|suffer|experience|get)\s+"
+        r"(?:\w+\s+){0,3}(?:again|anymore)\b"
+        r"|\b(?!(?:and|or|but|so|then|i|we|just|will|am|are|is)\b)\w+(?:['’]ll)?\s+(?:will\s+)?"
+        r"never\s+(?:come|coming)\s+back\b"
+        r"|\bno\s+more\s+(?:meds|medication|pills|painkillers|surgery|injections)\s+ever\b"
+        r"|\bnunca\s+m[aá]s\b",
+    ),
+    (
+        "100%",
+        r"\b100\s?(?:%|percent)\s+(?:pain[\s-]?free|effective|success(?:ful)?|cured?|guaranteed|fixed"
+        r"|results?|healed|recovery|natural\s+cure)\b|\bfix\w*\s+(?:\w+\s+){0,3}100\s?%"
+        r"|\bworks\s+100\s?%",
+    ),
+    (
+        "works for everyone",
+        r"\bworks?\s+(?:for|on|with)\s+(?:everyone|everybody|anyone|all|every(?:\s+single)?"
+        r"\s+(?:patient|person|one|body|case|knee|back|problem|condition|\w+\s+problem))\b"
+        r"|\bfunciona\s+(?:con|para)\s+(?:todo\s+el\s+mundo|todos|todas|qualquer)\b"
+        r"|\bmarche\s+pour\s+tout\s+le\s+monde\b|\bwirkt\s+bei\s+jedem\b"
+        r"|\bthe\s+only\s+(?:treatment|thing|therapy|cure)\s+that\s+(?:works|helps)\b"
+        r"|\beveryone\s+with\s+[\w\s]{1,30}\s+(?:needs|should)\b",
+    ),
+    (
+        "better than drugs",
+        r"\bbetter\s+than\s+(?:any|all|every)?\s*(?:other\s+)?(?:drugs?|medications?|medicines?"
+        r"|pills?|injections?|surgery|surgeries|painkillers?|meds)\b",
+    ),
+    (
+        "skip surgery or medication",
+        r"\b(?:skip|forget|cancel|avoid|ditch|throw\s+away|stop\s+taking|stop|quit)\s+(?:the\s+|your\s+|their\s+|all\s+)?"
+        r"(?:surgery|surgeon|surgeons|operation|meds|medications?|pills|ibuprofen|painkillers|injections?)\b"
+        r"|\b(?:nobody|no\s+one|you\s+don't|you\s+won't|nobody\s+will)\s+(?:\w+\s+)?needs?\s+(?:\w+\s+)?(?:surgery|meds|medication|pills)\b",
+    ),
+    (
+        "reverses damage",
+        r"\b(?:revers(?:e|es|ed|ing)|regrow(?:s|ing)?|regenerat(?:e|es|ed|ing)|undid|undo(?:es)?)\s+"
+        r"(?:all\s+)?(?:of\s+)?(?:my\s+|your\s+|the\s+)?(?:\w+\s+)?(?:arthritis|nerve\s+damage|damage"
+        r"|degeneration|cartilage|disc|aging|osteoporosis|scoliosis)\b",
+    ),
+]
+_PATTERNS = [(label, re.compile(pattern, re.IGNORECASE)) for label, pattern in _CLAIMS]
+
+_CLAUSE_BREAK = re.compile(
+    r"[.!?;:\n]|\bbut\b|\bhowever\b|\bthough\b|\bpero\b|\bmas\b|\bmais\b|\baber\b|—"
+)
+# In the clause before the claim: it is denied, hedged or reported critically.
+_NEGATION = re.compile(
+    r"""(?ix)\b(?:not|no|never|nothing|nobody|none|without|hardly|far\s+from|n't|cannot
+      |isn't|wasn't|aren't|won't|can't|couldn't|wouldn't|don't|doesn't|didn't|nor|neither
+      |promise[sd]?|promising|claim(?:s|ed)?|pretend(?:s|ed)?|advertis\w*|market\w*|oversold
+      |oversell\w*|hype[sd]?|supposed|looking\s+for|hoping\s+for|hoped\s+for|searching\s+for
+      |expect(?:ed|ing)?|like\s+it's|like\s+it\s+was|as\s+if|some\s+kind\s+of|some|so-called
+      |no\s+such|nunca|ningún|ninguna|nadie|sin|não|nem|ninguém|pas|jamais|aucun|nicht|kein\w*|nie)\b"""
+)
+# Right after the claim: "... a miracle, and for me it was not."
+_NEGATION_AFTER = re.compile(
+    r"(?i)^[^.!?]{0,40}\b(?:it\s+was\s+not|it\s+wasn't|it\s+isn't|it\s+is\s+not)\b"
+)
+_SCARE_QUOTES = re.compile(r"[\"'“‘]\s*$")
+# "cured meat", "cured ham": food, not health.
+_FOOD = re.compile(
+    r"(?i)^\s+(?:meats?|hams?|bacon|salmon|sausages?|salami|pork|beef|fish|olives?|eggs?|tobacco|cheese|chorizo|jam[oó]n)\b"
+)
+# "I will never come back" is a verdict on the clinic, not a claim.
+_NEVER_BACK_SELF = re.compile(
+    r"(?i)\b(?:i|we|i'll|i’ll|i'm|we'll)\s+(?:will\s+)?(?:\w+\s+)?never\s+(?:come|coming)\s+back"
+)
+_NON_CLAIM_SUBJECT = re.compile(
+    r"(?i)\b(?:surgeon|doctor|my\s+doctor)\s+(?:said|suggested|recommended)\b"
+)
+
+
+def find_claims(text: str) -> Iterator[tuple[int, int, str]]:
+    for label, pattern in _PATTERNS:
+        for match in pattern.finditer(text):
+            start, end = match.start(), match.end()
+            clause = _CLAUSE_BREAK.split(text[max(0, start - 80) : start])[-1]
+            if label == "never again" and _NEVER_BACK_SELF.search(text[max(0, start - 20) : end]):
+                continue
+            # Only the last few words count: "years of no relief, then it cured me".
+            near = " ".join(clause.split()[-6:])
+            if label == "never again":
+                if re.search(r"(?i)\b(?:not|no|n't)\b", near):
+                    continue
+            elif _NEGATION.search(near) or re.search(r"(?i)n't\s*(?:\w+\s+)?$", near + " "):
+                continue
+            if _NEGATION_AFTER.match(text[end : end + 60]):
+                continue
+            if _SCARE_QUOTES.search(text[max(0, start - 2) : start]):
+                continue
+            if label == "a cure" and _FOOD.match(text[end : end + 20]):
+                continue
+            if label == "skip surgery or medication" and not _imperative_or_general(text, start):
+                continue
+            if label == "a guarantee" and re.search(
+                r"(?i)\bno\s+$", text[max(0, start - 5) : start]
+            ):
+                continue
+            yield start, end, label
+
+
+def _imperative_or_general(text: str, start: int) -> bool:
+    """ "Skip the surgery" told to others, not "I was able to avoid surgery"."""
+    before = _CLAUSE_BREAK.split(text[max(0, start - 60) : start])[-1].strip().lower()
+    if not before or before in (
+        ",",
+        "so",
+        "just",
+        "and",
+        "then",
+        "so just",
+        "you should",
+        "people should",
+    ):
+        return True
+    if re.search(r"(?i)\b(?:should|must|need\s+to|can|could)\s*$", before):
+        return not re.search(r"(?i)\b(?:i|we)\s+(?:could|can)\s*$", before)
+    if re.search(r"(?i)\b(?:nobody|no\s+one|you\s+don't|you\s+won't)\b", text[start : start + 20]):
+        return True
+    return bool(re.fullmatch(r"(?i)(?:\w+\s*,\s*)?", before))
+
+
+def screen(text: str, context: ScreeningContext) -> list[Flag]:
+    flags: list[Flag] = []
+    taken: list[tuple[int, int]] = []
+    for start, end, label in sorted(find_claims(text)):
+        if any(start < other_end and other_start < end for other_start, other_end in taken):
+            continue
+        taken.append((start, end))
+        flags.append(
+            Flag(
+                kind="medical_claim",
+                severity="medium",
+                detail=f"An outcome claim ({label}).",
+                start=start,
+                end=end,
+            )
+        )
+    return flags

@@ -1,0 +1,400 @@
+"""Names of people in free text, by rules and a shipped list of given names.
+
+No statistical model: every span can be explained to a moderator ("a title
+and a capitalised word", "a given name from the list", "the word after 'my
+therapist'"). The evidence, strongest first:
+
+- a title: "Dr. Vance", "Ms. Okoro", "Sra. Gil";
+- a role word or a lead-in: "my therapist Jenna", "thanks to Marcus",
+  "I'm Karen Li", "ask for Bree";
+- a given name from `data/first_names.txt`, in any case ("tasha", "VIKTOR");
+  names that are also words ("Grace", "Will", "Dolores") only capitalised in
+  the middle of a sentence, or followed by a surname;
+- the author's own name from the submission form.
+
+A found name grows to the right over capitalised words (surnames, particles
+such as "de la", an initial "K."), never across punctuation.
+"""
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+_DATA = Path(__file__).resolve().parent / "data"
+
+
+def fold(word: str) -> str:
+    """Lower case without accents: "Sofía" and "SOFIA" both give "sofia"."""
+    decomposed = unicodedata.normalize("NFKD", word.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).replace("’", "'")
+
+
+def _read_words(name: str) -> frozenset[str]:
+    words: set[str] = set()
+    for line in (_DATA / name).read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0]
+        words.update(fold(word) for word in line.split())
+    return frozenset(words)
+
+
+@cache
+def given_names() -> frozenset[str]:
+    return _read_words("first_names.txt") - word_names()
+
+
+@cache
+def word_names() -> frozenset[str]:
+    return _read_words("name_words.txt")
+
+
+@cache
+def not_names() -> frozenset[str]:
+    return _read_words("not_names.txt")
+
+
+# A word: letters, with inner apostrophes or hyphens ("O'Brien", "Ortiz-Baker").
+_WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
+
+_TITLES = {
+    "dr", "dra", "doctor", "doc", "mr", "mrs", "ms", "miss", "mx", "prof", "professor",
+    "sr", "sra", "srta", "señor", "señora", "senhor", "senhora", "don", "doña", "dona",
+    "herr", "frau", "mme", "mlle", "madame", "monsieur", "dott", "dottssa", "nurse", "coach",
+}  # fmt: skip
+# Titles that need a capitalised name after them ("the doctor said" is not one).
+_TITLES_NEEDING_CAPITALS = {"doctor", "doc", "nurse", "coach", "don", "dona", "miss", "frau"}
+
+_ROLE_WORDS = {
+    # English
+    "therapist", "physio", "physiotherapist", "pt", "trainer", "doctor", "doc", "surgeon",
+    "chiropractor", "chiro", "nurse", "receptionist", "assistant", "aide", "manager",
+    "specialist", "practitioner", "physician", "provider", "instructor", "tech",
+    "technician", "clinician", "massage", "husband", "wife", "son", "daughter", "mom", "mum",
+    "mother", "dad", "father", "sister", "brother", "friend", "neighbor", "neighbour",
+    "coworker", "co-worker", "colleague", "boss", "partner", "fiance", "fiancee", "boyfriend",
+    "girlfriend", "grandson", "granddaughter", "grandma", "grandpa", "grandmother",
+    "grandfather", "aunt", "uncle", "cousin", "niece", "nephew", "kid", "child", "teammate",
+    "roommate", "buddy", "pal", "kinesiologist", "osteopath", "acupuncturist",
+    # Spanish, Portuguese, French, German, Italian
+    "fisioterapeuta", "fisio", "terapeuta", "doctora", "medico", "medica", "enfermera",
+    "enfermero", "esposo", "esposa", "marido", "hijo", "hija", "hermano", "hermana", "madre",
+    "padre", "amigo", "amiga", "recepcionista", "filho", "filha", "irmao", "irma", "mae",
+    "pai", "kine", "kinesitherapeute", "medecin", "mari", "femme", "fils", "fille", "frere",
+    "soeur", "ami", "amie", "physiotherapeut", "physiotherapeutin", "therapeut",
+    "therapeutin", "arzt", "arztin", "mann", "sohn", "tochter", "bruder", "schwester",
+    "freund", "freundin", "fisioterapista", "moglie", "marito", "figlio", "figlia",
+    "fratello", "sorella",
+}  # fmt: skip
+
+# Lead-ins after which a capitalised word is a name ("thanks to Marcus").
+_LEAD_INS = re.compile(
+    r"""(?ix)
+    \b(?:
+        thanks?\s+(?:you\s+)?(?:so\s+much\s+)?(?:to\s+)? | thx\s+(?:to\s+)?
+      | (?:big|special|huge|many)\s+thanks\s+to | shout[\s-]?outs?\s+to | kudos\s+to
+      | props\s+to | grateful\s+(?:to|for) | ask(?:ed)?\s+for | request(?:ed)?
+      | hi | hello | hey | dear | gracias\s+(?:a\s+)? | obrigad[oa]\s+(?:ao?\s+)?
+      | merci\s+(?:a\s+|à\s+)? | danke\s+(?:an\s+)? | grazie\s+(?:a\s+)?
+      | querid[oa] | called | named | call | text | tell | email
+      | nombre\s+es | se\s+llama | chamad[oa]
+    )\s*,?\s*$
+    """
+)
+_STRONG_INTRO = re.compile(
+    r"""(?ix)
+    \b(?:my\s+name\s+is|my\s+name's|name's|me\s+llamo|mi\s+nombre\s+es|je\s+m'appelle
+      | ich\s+hei(?:ß|ss)e|mein\s+name\s+ist|meu\s+nome\s+(?:é|e)|mi\s+chiamo
+      | signed|sincerely|regards)\s*,?\s*$
+    """
+)
+_WEAK_INTRO = re.compile(
+    r"(?i)\b(?:i'm|i’m|im|i\s+am|this\s+is|soy|je\s+suis|ich\s+bin|eu\s+sou|sou\s+[oa]|sono)\s*,?\s*$"
+)
+_PARTICLES = {
+    "de", "da", "do", "dos", "das", "del", "della", "di", "van", "von", "der", "den", "la",
+    "le", "du", "bin", "ibn", "al", "el", "ben", "y",
+}  # fmt: skip
+# A place, not a person, when one of these comes first ("drove in from Austin").
+_PLACE_LEAD = {"in", "from", "near", "at", "outside", "of", "into", "visiting", "st", "saint",
+               "san", "santa", "sao", "mount", "mt", "lake", "fort", "port", "new"}  # fmt: skip
+_PLACE_NAMES = {
+    "austin", "dallas", "houston", "charlotte", "florence", "georgia", "virginia", "savannah",
+    "madison", "jackson", "lincoln", "victoria", "regina", "sydney", "chelsea", "orlando",
+    "eugene", "tyler", "phoenix", "aurora", "santiago", "lourdes", "jordan", "milan", "paris",
+    "denver", "cleveland", "kent", "salem", "camden", "hudson", "columbus", "raleigh",
+    "augusta", "helena", "marion", "elizabeth", "beverly", "montgomery", "richmond", "troy",
+}  # fmt: skip
+# Words after a name that make it a street, a clinic or a brand instead.
+_AFTER_NOT_PERSON = {
+    "street", "st", "avenue", "ave", "road", "rd", "lane", "ln", "drive", "dr", "boulevard",
+    "blvd", "court", "ct", "way", "place", "pl", "parkway", "highway", "hwy", "clinic",
+    "clinics", "hospital", "center", "centre", "physio", "physiotherapy", "physical", "rehab",
+    "wellness", "health", "medical", "sports", "spine", "orthopedics", "chiropractic",
+    "institute", "associates", "group", "university", "college", "pharmacy", "inc", "llc",
+    "county", "city", "park", "memorial", "foundation",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str
+    start: int
+    end: int
+
+    @property
+    def folded(self) -> str:
+        return fold(self.text)
+
+    @property
+    def capitalised(self) -> bool:
+        return self.text[:1].isupper()
+
+    @property
+    def shouting(self) -> bool:
+        return len(self.text) > 1 and self.text.isupper()
+
+
+@dataclass(frozen=True)
+class NameSpan:
+    start: int
+    end: int
+    reason: str
+
+
+def _tokens(text: str) -> list[Token]:
+    return [Token(m.group(0), m.start(), m.end()) for m in _WORD.finditer(text)]
+
+
+def _sentence_initial(text: str, token: Token) -> bool:
+    before = text[: token.start].rstrip(" \t\"'“‘(*-—–")
+    return not before or before[-1] in ".!?\n:;¡¿…"
+
+
+def _looks_like_name_word(token: Token) -> bool:
+    """Could this word be part of a name on its own evidence (capitals)?"""
+    folded = token.folded
+    if folded in not_names() or len(folded) < 2:
+        return False
+    if token.shouting and len(token.text) <= 4 and folded not in given_names():
+        return False  # PT, MRI, ACL, SEO
+    return token.capitalised
+
+
+def _known_name(token: Token) -> bool:
+    return token.folded in given_names() or token.folded in word_names()
+
+
+def _surname_candidate(text: str, prev: Token, token: Token) -> bool:
+    if text[prev.end : token.start] not in (" ", "\u00a0"):
+        return False
+    folded = token.folded
+    if folded in _AFTER_NOT_PERSON or folded in not_names():
+        return False
+    if token.shouting and len(token.text) <= 4 and not _known_name(token):
+        return False
+    return token.capitalised
+
+
+def _extend(text: str, tokens: Sequence[Token], index: int) -> int:
+    """Index of the last token of the name that starts at `index`."""
+    last = index
+    steps = 0
+    i = index + 1
+    while i < len(tokens) and steps < 3:
+        token = tokens[i]
+        gap = text[tokens[last].end : token.start]
+        # An initial: "Brad K." or "John Q. Public".
+        if gap == " " and len(token.text) == 1 and token.text.isupper():
+            if text[token.end : token.end + 1] == ".":
+                last, i, steps = i, i + 1, steps + 1
+                continue
+            break
+        if gap == " " and token.text in ("Jr", "Sr", "II", "III"):
+            last, i, steps = i, i + 1, steps + 1
+            break
+        if gap == " " and token.folded in _PARTICLES and i + 1 < len(tokens):
+            following = tokens[i + 1]
+            if (
+                text[token.end : following.start] == " "
+                and following.capitalised
+                and following.folded not in not_names()
+            ):
+                last, i, steps = i + 1, i + 2, steps + 2
+                continue
+            break
+        if gap.startswith(". ") and len(tokens[last].text) == 1:
+            gap = gap[1:]  # after an initial
+        if gap == " " and _surname_candidate(text, tokens[i - 1], token):
+            last, i, steps = i, i + 1, steps + 1
+            continue
+        break
+    return last
+
+
+def _span_end(text: str, tokens: Sequence[Token], last: int) -> int:
+    end = tokens[last].end
+    short = len(tokens[last].text) == 1 or tokens[last].text in ("Jr", "Sr")
+    if short and text[end : end + 1] == ".":
+        end += 1
+    return end
+
+
+def _followed_by_organisation(text: str, tokens: Sequence[Token], last: int) -> bool:
+    if last + 1 >= len(tokens):
+        return False
+    nxt = tokens[last + 1]
+    gap = text[tokens[last].end : nxt.start]
+    if gap in (" ", "'s ", "’s ", "s "):
+        return nxt.folded in _AFTER_NOT_PERSON
+    return False
+
+
+def _title_at(text: str, tokens: Sequence[Token], i: int) -> bool:
+    """Is token i a title followed by a name ("Dr. Vance", "Ms Okoro")?"""
+    token = tokens[i]
+    if token.folded not in _TITLES or i + 1 >= len(tokens):
+        return False
+    nxt = tokens[i + 1]
+    gap = text[token.end : nxt.start]
+    if gap not in (" ", ". ", ".", "\u00a0", ".\u00a0"):
+        return False
+    if gap.startswith(".") and token.folded in ("doctor", "professor", "nurse", "coach"):
+        return False
+    if token.folded in _TITLES_NEEDING_CAPITALS and not token.capitalised:
+        return False
+    if nxt.folded in not_names() or nxt.folded in _AFTER_NOT_PERSON:
+        return False
+    if nxt.shouting and len(nxt.text) <= 3 and not _known_name(nxt):
+        return False
+    return nxt.capitalised or nxt.folded in given_names()
+
+
+def _context_before(text: str, token: Token) -> str:
+    return text[max(0, token.start - 40) : token.start]
+
+
+def _role_before(tokens: Sequence[Token], text: str, i: int) -> bool:
+    if i == 0:
+        return False
+    prev = tokens[i - 1]
+    gap = text[prev.end : tokens[i].start]
+    if gap.strip(" ,:") or "\n" in gap:
+        return False
+    if prev.folded in _ROLE_WORDS:
+        # "my therapist Jenna", "the clinic manager, Sheila Tate" — not "PT Jenna"
+        # at a sentence start where PT is the subject.
+        return not (prev.folded == "pt" and prev.text == "PT" and i == 1)
+    return False
+
+
+_ROLE_AFTER = re.compile(
+    r"""(?ix)^(?:,\s*|\s+)(?:(?:my|our|the|a|your|his|her)\s+)?(?:\w+\s+)?
+    (?:therapist|physio|physiotherapist|pt|trainer|doctor|surgeon|chiropractor|nurse
+      |receptionist|assistant|aide|manager|coach|tech|technician)\b
+    | ^\s+(?:at|from|on)\s+(?:the\s+)?(?:front\s+desk|desk|reception|check-?in)\b"""
+)
+
+
+def _role_after(text: str, tokens: Sequence[Token], i: int) -> bool:
+    return bool(_ROLE_AFTER.match(text[tokens[i].end : tokens[i].end + 40]))
+
+
+def find_names(text: str, author_name: str | None = None) -> list[NameSpan]:
+    tokens = _tokens(text)
+    author_words = _author_words(author_name)
+    spans: list[NameSpan] = []
+    i = 0
+    while i < len(tokens):
+        found = _name_at(text, tokens, i, author_words)
+        if found is None:
+            i += 1
+            continue
+        start_index, reason = found
+        last = _extend(text, tokens, i + 1 if reason == "title" else i)
+        if _followed_by_organisation(text, tokens, last) and reason not in ("title", "intro"):
+            i = last + 1
+            continue
+        spans.append(
+            NameSpan(tokens[start_index].start, _span_end(text, tokens, last), reason=reason)
+        )
+        i = last + 1
+    return spans
+
+
+def _name_at(
+    text: str, tokens: Sequence[Token], i: int, author_words: frozenset[str]
+) -> tuple[int, str] | None:
+    token = tokens[i]
+    folded = token.folded
+    if _title_at(text, tokens, i):
+        return i, "title"
+    if i > 0 and _title_at(text, tokens, i - 1):
+        return None  # already part of a title span
+    if len(folded) < 2 or (token.text.islower() and len(folded) < 3):
+        return None
+    before = _context_before(text, token)
+    initial = _sentence_initial(text, token)
+    has_surname = i + 1 < len(tokens) and _surname_candidate(text, token, tokens[i + 1])
+    vetoed = folded in not_names()
+
+    if _STRONG_INTRO.search(before) and (token.capitalised or _known_name(token)) and not vetoed:
+        return i, "intro"
+    if _WEAK_INTRO.search(before) and not vetoed:
+        if folded in given_names() or (token.capitalised and has_surname):
+            return i, "intro"
+        if folded in word_names() and token.capitalised:
+            return i, "intro"
+    if (_LEAD_INS.search(before) or _role_before(tokens, text, i)) and not vetoed:
+        if _looks_like_name_word(token) or folded in given_names():
+            return i, "context"
+        if folded in word_names() and token.capitalised:
+            return i, "context"
+    if _known_name(token) and token.capitalised and _role_after(text, tokens, i):
+        return i, "context"
+    if vetoed:
+        if _known_name(token) and token.capitalised and has_surname and not initial:
+            return i, "given name"
+        return None
+    if folded in given_names():
+        if folded in _PLACE_NAMES and not has_surname and _after_place_word(tokens, i):
+            return None
+        if _previous_is_saint(tokens, i):
+            return None
+        return i, "given name"
+    capitalised_word = token.capitalised and not token.shouting
+    if folded in word_names() and capitalised_word and (has_surname or not initial):
+        if _after_place_word(tokens, i) and not has_surname:
+            return None
+        return i, "given name"
+    if folded in author_words and token.capitalised and not initial:
+        return i, "author"
+    return None
+
+
+def _after_place_word(tokens: Sequence[Token], i: int) -> bool:
+    return i > 0 and tokens[i - 1].folded in _PLACE_LEAD
+
+
+def _previous_is_saint(tokens: Sequence[Token], i: int) -> bool:
+    return i > 0 and tokens[i - 1].folded in {"st", "saint", "san", "santa", "sao"}
+
+
+def _author_words(author_name: str | None) -> frozenset[str]:
+    """Words of the author's name worth looking for in the text: only when the
+    name looks like a person's (one word of it is a known given name)."""
+    if not author_name:
+        return frozenset()
+    words = [Token(m.group(0), 0, 0) for m in _WORD.finditer(author_name)]
+    if not any(_known_name(word) for word in words):
+        return frozenset()
+    return frozenset(
+        word.folded
+        for word in words
+        if len(word.folded) >= 3 and word.folded not in not_names() and not word.shouting
+    )
+
+
+def name_words_in(spans: Iterable[NameSpan], text: str) -> set[str]:
+    return {fold(part) for span in spans for part in _WORD.findall(text[span.start : span.end])}

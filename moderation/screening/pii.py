@@ -1,0 +1,330 @@
+"""Personal data that must not go public, with the exact span of each value.
+
+A span covers the value only ("MRN 00739182" gives "00739182"), keeps a
+title with its name ("Dr. Vance") and a prefix attached to an identifier
+("PT-204881"). Phones come from Google's libphonenumber (the `phonenumbers`
+package); names from `names.find_names`; everything else from rules here.
+Where two findings overlap, the more specific entity wins (an email's
+domain is not also a URL; a record number is not also a phone).
+"""
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import phonenumbers
+
+from moderation.screening import Flag, ScreeningContext, Severity
+from moderation.screening.names import find_names
+
+ENTITY_SEVERITY: dict[str, Severity] = {
+    "SSN": "high",
+    "MEDICAL_RECORD_NUMBER": "high",
+    "DATE_OF_BIRTH": "high",
+    "PHONE": "medium",
+    "EMAIL": "medium",
+    "ADDRESS": "medium",
+    "PERSON": "medium",
+    "URL": "low",
+}
+ENTITY_DETAIL = {
+    "SSN": "A social security number.",
+    "MEDICAL_RECORD_NUMBER": "A patient, chart or record number.",
+    "DATE_OF_BIRTH": "A date of birth.",
+    "PHONE": "A phone number.",
+    "EMAIL": "An email address.",
+    "ADDRESS": "A street address.",
+    "PERSON": "A person's name.",
+    "URL": "A web address.",
+}
+# Overlaps resolve in this order: the first entity keeps its span.
+_PRIORITY = ["EMAIL", "URL", "SSN", "MEDICAL_RECORD_NUMBER", "DATE_OF_BIRTH", "PHONE", "ADDRESS"]
+
+
+@dataclass(frozen=True)
+class Found:
+    entity: str
+    start: int
+    end: int
+
+
+# --- email and web addresses ---------------------------------------------
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+_BRACKET_AT = r"\s*[\[\(\{<]\s*(?:at|@)\s*[\]\)\}>]\s*"
+_BRACKET_DOT = r"\s*[\[\(\{<]\s*(?:dot|\.)\s*[\]\)\}>]\s*"
+_TLDS_EMAIL = r"(?:com|net|org|edu|gov|io|co|us|uk|ca|au|es|mx|br|pt|de|fr|it|nl|info|biz|me)"
+_EMAIL_OBFUSCATED = re.compile(
+    rf"""(?ix)(?<![\w.+-])[\w.+-]+
+    (?:{_BRACKET_AT}|\s+at\s+|\s+@\s+)
+    [\w-]+(?:(?:{_BRACKET_DOT}|\s+dot\s+|\.)[\w-]+)*?
+    (?:{_BRACKET_DOT}|\s+dot\s+|\.){_TLDS_EMAIL}\b"""
+)
+_OBFUSCATION_MARK = re.compile(r"(?i)[\[\(\{<]\s*(?:at|@|dot|\.)\s*[\]\)\}>]|\sdot\s|\s@\s")
+
+_TLDS = (
+    "com|net|org|edu|gov|io|co|biz|info|ly|me|xyz|shop|online|site|store|us|uk|ca|au|de|fr|es|"
+    "it|nl|pt|br|mx|ar|cl|in|ru|jp|tv|app|dev|ai|health|care|clinic|club|live|life|pro|top|vip|"
+    "win|bet|cash|loan|fit|fitness|blog|news|link|click|today|world|space|tech|website|page|eu|"
+    "gg|cc|ws|ch|be|se|dk|fi|pl|ie|nz|za|to|la|at"
+)
+# Two-letter domains that are also words need a path ("t.me/x", not "fine.it").
+_WORDY_TLDS = {"me", "us", "it", "in", "be", "to", "la", "at", "es", "de", "co", "se", "ch"}
+_URL = re.compile(
+    rf"""(?ix)(?<![@\w.-])
+    (?:
+        https?://[^\s<>"'“”]+
+      | www\.[^\s<>"'“”]+
+      | (?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?-i:{_TLDS})(?![\w-])(?:/[^\s<>"'“”]*)?
+    )"""
+)
+_TRAILING = ".,;:!?)]}'\"”’"
+
+
+def _urls(text: str) -> Iterator[Found]:
+    for match in _URL.finditer(text):
+        value = match.group(0).rstrip(_TRAILING)
+        lowered = value.lower()
+        if not lowered.startswith(("http", "www.")):
+            host, _, path = value.partition("/")
+            labels = host.split(".")
+            if labels[-1] in _WORDY_TLDS and not path:
+                continue
+            if all(label.isdigit() for label in labels[:-1]):
+                continue
+            if len(labels) == 2 and len(labels[0]) == 1 and not path:
+                continue  # "e.g", "a.m" style abbreviations
+        yield Found("URL", match.start(), match.start() + len(value))
+
+
+def _emails(text: str) -> Iterator[Found]:
+    for match in _EMAIL.finditer(text):
+        yield Found("EMAIL", match.start(), match.end())
+    for match in _EMAIL_OBFUSCATED.finditer(text):
+        if _OBFUSCATION_MARK.search(match.group(0)):
+            yield Found("EMAIL", match.start(), match.end())
+
+
+# --- numbers with a meaning ------------------------------------------------
+_SSN = re.compile(r"(?<![\d-])\d{3}([- ])\d{2}\1\d{4}(?![\d-])")
+_SSN_PLAIN = re.compile(r"(?<!\d)\d{9}(?!\d)")
+_SSN_CONTEXT = re.compile(r"(?i)\b(?:ssn|ss#|social(?:\s+security)?|seguro\s+social)\b")
+
+
+def _ssns(text: str) -> Iterator[Found]:
+    for match in _SSN.finditer(text):
+        yield Found("SSN", match.start(), match.end())
+    for match in _SSN_PLAIN.finditer(text):
+        if _SSN_CONTEXT.search(text[max(0, match.start() - 40) : match.start()]):
+            yield Found("SSN", match.start(), match.end())
+
+
+_ID_PREFIXED = re.compile(
+    r"(?<![\w-])(?:MRN|MR|PT|PID|PAT|CHART|REC|ID)[-#]\s?\d{4,}[A-Z]?(?![\w-])"
+)
+_MRN_LEAD = re.compile(
+    r"""(?ix)\b(?:
+        mrn | m\.r\.n\.? | medical\s+record | record | chart | patient\s+(?:id|number|no\.?|\#|file)
+      | file | case | account | member\s+id | health\s+card | prontu[aá]rio
+      | n[uú]mero\s+de\s+(?:paciente|historia|expediente|prontu[aá]rio|dossier)
+      | historia\s+cl[ií]nica | expediente | dossier | patientennummer | akten(?:zeichen|nummer)
+      | cartella\s+clinica | id\s+de\s+paciente
+    )"""
+)
+_MRN_VALUE = re.compile(
+    r"""(?ix)(?:\s*(?:number|num|no\.?|nr\.?|\#|id|is|es|é|e|ist|was|:|=|-)\s*){0,3}
+    \s*([A-Z]{0,4}[-\#]?\d[\d-]{3,}[A-Z0-9]*)(?![\w-])"""
+)
+
+
+def _record_numbers(text: str) -> Iterator[Found]:
+    for match in _ID_PREFIXED.finditer(text):
+        yield Found("MEDICAL_RECORD_NUMBER", match.start(), match.end())
+    for lead in _MRN_LEAD.finditer(text):
+        value = _MRN_VALUE.match(text, lead.end())
+        if value is None:
+            continue
+        digits = sum(ch.isdigit() for ch in value.group(1))
+        if digits >= 4:
+            yield Found("MEDICAL_RECORD_NUMBER", value.start(1), value.end(1))
+
+
+_MONTHS = (
+    r"jan(?:uary|\.)?|feb(?:ruary|\.)?|mar(?:ch|\.)?|apr(?:il|\.)?|may|june?|july?|aug(?:ust|\.)?"
+    r"|sep(?:t(?:ember)?)?\.?|oct(?:ober|\.)?|nov(?:ember|\.)?|dec(?:ember|\.)?"
+    r"|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre"
+    r"|diciembre|janeiro|fevereiro|março|marco|maio|junho|julho|setembro|outubro|novembro"
+    r"|dezembro|janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre"
+    r"|octobre|novembre|décembre|decembre|januar|februar|märz|maerz|juni|juli|oktober|dezember"
+)
+_MONTH = rf"(?:{_MONTHS})(?![^\W\d_])"
+_DATE = re.compile(
+    rf"""(?ix)
+      \d{{4}}-\d{{1,2}}-\d{{1,2}}
+    | \d{{1,2}}[/.\-]\d{{1,2}}[/.\-](?:\d{{4}}|\d{{2}})(?!\d)
+    | {_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?(?!\d)
+    | \d{{1,2}}(?:st|nd|rd|th|\.|º|er)?\s+(?:of\s+|de\s+)?{_MONTH}
+      (?:,?\s+(?:de\s+)?\d{{4}})?(?!\d)
+    | {_MONTH}\s+\d{{4}}
+    """
+)
+_DOB_LEAD = re.compile(
+    r"""(?ix)\b(?:
+        dob | d\.o\.b\.? | date\s+of\s+birth | birth\s*date | birthday | born
+      | fecha\s+de\s+nacimiento | nac[ií] | nacid[oa] | nascid[oa] | nasci
+      | data\s+de\s+nascimento | n[ée]e? | date\s+de\s+naissance | geboren | geburtsdatum
+      | geburtstag | nat[oa] | data\s+di\s+nascita | cumpleaños | aniversário
+    )\b"""
+)
+_DOB_GAP = re.compile(
+    r"(?i)(?:\s|[:,\-=]|\bis\b|\bwas\b|\bon\b|\bthe\b|\bel\b|\bem\b|\ble\b|\bam\b|\bil\b|\bin\b|\bof\b)*"
+)
+
+
+def _dates_of_birth(text: str) -> Iterator[Found]:
+    for lead in _DOB_LEAD.finditer(text):
+        gap = _DOB_GAP.match(text, lead.end())
+        position = gap.end() if gap else lead.end()
+        if position - lead.end() > 14:
+            continue
+        date = _DATE.match(text, position)
+        if date is not None:
+            yield Found("DATE_OF_BIRTH", date.start(), date.end())
+
+
+# --- phones ----------------------------------------------------------------
+_PHONE_CANDIDATE = re.compile(r"\+?\(?\d[\d\s().\-/]{5,}\d")
+_REGIONS = ("US", "GB", "DE", "FR", "ES", "BR", "MX", "IT", "PT")
+_PHONE_CUE = re.compile(
+    r"(?i)\b(?:phone|tel|telephone|call|text|cell|mobile|whats\s?app|number|tel[eé]fono|telefone"
+    r"|n[uú]mero|m[oó]vil|celular|llama|ligue|portable|t[eé]l[eé]phone|handy|telefon|chiama)"
+)
+_DIGIT_WORD = r"(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)"
+_SPELLED_PHONE = re.compile(rf"(?i)\b{_DIGIT_WORD}(?:[\s,.\-]+{_DIGIT_WORD}){{6,14}}\b")
+
+
+def _phones(text: str) -> Iterator[Found]:
+    for candidate in _PHONE_CANDIDATE.finditer(text):
+        chunk = candidate.group(0)
+        digits = sum(ch.isdigit() for ch in chunk)
+        if digits < 7 or digits > 15:
+            continue
+        cue = _PHONE_CUE.search(text[max(0, candidate.start() - 40) : candidate.start()])
+        regions = _REGIONS if chunk.startswith(("+", "0")) or cue else ("US",)
+        best: list[tuple[int, int]] = []
+        for region in regions:
+            spans = [
+                (match.start, match.end)
+                for match in phonenumbers.PhoneNumberMatcher(
+                    chunk, region, leniency=phonenumbers.Leniency.POSSIBLE
+                )
+            ]
+            if sum(end - start for start, end in spans) > sum(end - start for start, end in best):
+                best = spans
+        for start, end in best:
+            yield Found("PHONE", candidate.start() + start, candidate.start() + end)
+    for match in _SPELLED_PHONE.finditer(text):
+        yield Found("PHONE", match.start(), match.end())
+
+
+# --- street addresses --------------------------------------------------------
+_SUFFIX = (
+    r"Street|St|Avenue|Ave|Av|Road|Rd|Lane|Ln|Drive|Dr|Boulevard|Blvd|Court|Ct|Way|Place|Pl|"
+    r"Terrace|Ter|Circle|Cir|Parkway|Pkwy|Highway|Hwy|Trail|Trl|Square|Sq|Loop|Row|Crescent|"
+    r"Close|Path|Pike|Alley|Run"
+)
+_UNIT = r"(?:,?\s+(?:Apt|Apartment|Unit|Suite|Ste|Fl|Floor|Bldg|Building|\#)\.?\s*\#?\s*[\w-]+)"
+_CITY_STATE_ZIP = (
+    r"(?:,\s*[A-Z][A-Za-z.'’-]*(?:\s+[A-Z][A-Za-z.'’-]*){0,2})?"
+    r"(?:,?\s+[A-Z]{2}(?![a-z]))?(?:,?\s+\d{5}(?:-\d{4})?)?"
+    r"(?:,\s*(?:USA|US|United\s+States|Canada|UK))?"
+)
+_US_ADDRESS = re.compile(
+    rf"""(?x)(?<![\w$.,/-])\d{{1,6}}[A-Za-z]?\s+
+    (?:(?:[NSEW]\.?|North|South|East|West)\s+)?
+    (?:(?:[A-Z][\w'’.-]*|\d+(?:st|nd|rd|th))\s+){{1,3}}
+    (?:{_SUFFIX})\b\.?
+    {_UNIT}?{_CITY_STATE_ZIP}"""
+)
+_LATIN_ADDRESS = re.compile(
+    r"""(?x)(?<![\w])
+    (?:Calle|C/|Avenida|Avda\.?|Av\.|Rua|R\.|Travessa|Alameda|Praça|Plaza|Paseo|Carrer|Camino
+      |Rue|Boulevard|Chemin|Allée|Impasse|Via|Viale|Piazza|Corso)
+    \s+(?:(?:de|del|da|das|do|dos|la|las|los|le|les|des|di|della|[A-ZÁÉÍÓÚÂÊÔÃÕÇ][\w'’.-]*)\s*){1,5}
+    ,?\s*(?:n[º°o]\.?\s*)?\d{1,5}[A-Za-z]?(?![\d/])
+    (?:,?\s*\d{4,5}(?:-\d{3})?\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)?"""
+)
+_FRENCH_ADDRESS = re.compile(
+    r"""(?x)(?<![\w$])\d{1,5}(?:\s?bis|\s?ter)?,?\s+
+    (?:rue|avenue|boulevard|bd|chemin|allée|impasse|place|quai|route)\s+
+    (?:(?:de|du|des|la|le|l'|d')\s*)*[A-ZÉÈ][\w'’-]*(?:\s+[A-ZÉÈ][\w'’-]*){0,3}
+    (?:,?\s+\d{5}\s+[A-Z][\w'’-]+)?"""
+)
+_GERMAN_ADDRESS = re.compile(
+    r"""(?x)(?<![\w])[A-ZÄÖÜ][\wäöüß-]*(?:straße|strasse|str\.|weg|platz|gasse|allee|ring|damm)
+    \s+\d{1,4}[a-z]?(?:,?\s+\d{5}\s+[A-ZÄÖÜ][\wäöüß-]+)?"""
+)
+_NOT_STREET_WORDS = {"I", "PT", "Dr", "The", "My", "A"}
+
+
+def _addresses(text: str) -> Iterator[Found]:
+    for pattern in (_US_ADDRESS, _LATIN_ADDRESS, _FRENCH_ADDRESS, _GERMAN_ADDRESS):
+        for match in pattern.finditer(text):
+            value = match.group(0).rstrip(" ,.")
+            if pattern is _US_ADDRESS:
+                words = value.split()
+                if len(words) > 1 and words[1] in _NOT_STREET_WORDS:
+                    continue
+                # "Dr." or "St." at the end may be a suffix without its full stop.
+                if match.group(0).rstrip(",").endswith(".") and value.split()[-1] in ("Dr", "St"):
+                    value += "."
+            yield Found("ADDRESS", match.start(), match.start() + len(value))
+
+
+def find_urls(text: str) -> list[Found]:
+    return list(_urls(text))
+
+
+def find_phones(text: str) -> list[Found]:
+    return list(_phones(text))
+
+
+# --- the screener ------------------------------------------------------------
+def _overlaps(a: Found, b: Found) -> bool:
+    return a.start < b.end and b.start < a.end
+
+
+def find_pii(text: str, context: ScreeningContext | None = None) -> list[Found]:
+    candidates: dict[str, list[Found]] = {
+        "EMAIL": list(_emails(text)),
+        "URL": list(_urls(text)),
+        "SSN": list(_ssns(text)),
+        "MEDICAL_RECORD_NUMBER": list(_record_numbers(text)),
+        "DATE_OF_BIRTH": list(_dates_of_birth(text)),
+        "PHONE": list(_phones(text)),
+        "ADDRESS": list(_addresses(text)),
+    }
+    kept: list[Found] = []
+    for entity in _PRIORITY:
+        for found in sorted(candidates[entity], key=lambda f: (f.start, -(f.end - f.start))):
+            if not any(_overlaps(found, other) for other in kept):
+                kept.append(found)
+    author = context.author_name if context else None
+    for span in find_names(text, author_name=author):
+        person = Found("PERSON", span.start, span.end)
+        if not any(_overlaps(person, other) for other in kept):
+            kept.append(person)
+    return sorted(kept, key=lambda f: f.start)
+
+
+def screen(text: str, context: ScreeningContext) -> list[Flag]:
+    return [
+        Flag(
+            kind="pii",
+            entity=found.entity,
+            severity=ENTITY_SEVERITY[found.entity],
+            detail=ENTITY_DETAIL[found.entity],
+            start=found.start,
+            end=found.end,
+        )
+        for found in find_pii(text, context)
+    ]

@@ -1,0 +1,171 @@
+"""Spam: ads, sales links, money schemes, SEO keyword strings and junk.
+
+Only *clear* spam gets severity high, the one flag that lets screening
+reject without a human (see `screening.decide`): keyboard mash or
+repeated-character junk, a keyword string with no sentence in it, or an
+offer together with a way to buy (a link, a phone, "DM me"). A single
+commercial hint gets a medium flag and goes to a moderator like any other
+story. A patient who names a product or links their own blog is not spam.
+"""
+
+import re
+from collections import Counter
+
+from moderation.screening import Flag, ScreeningContext
+from moderation.screening.pii import find_phones, find_urls
+
+# Offers: each pattern that matches adds one point.
+_OFFERS = [
+    r"\b\d{1,3}\s?%\s?off\b",
+    r"\bfree\s+(?:shipping|delivery|spins?|trial|gift|bonus)\b",
+    r"\b(?:buy|order|shop|play|sign\s+up|join|register|download|subscribe)\s+(?:now|today|here|online)\b",
+    r"\b(?:limited\s+(?:stock|time|offer|spots)|today\s+only|act\s+now|while\s+(?:stocks?|supplies)\s+last|don't\s+miss\s+out)\b",
+    r"\b(?:promo|coupon|discount|referral)\s+code\b",
+    r"\b(?:money[-\s]back|risk[-\s]free|no\s+credit\s+check|100%\s+safe|fast\s+delivery|cheapest|best\s+price|lowest\s+price)\b",
+    r"\b(?:casino|jackpot|free\s+spins|welcome\s+bonus|slots?\s+machine|sports?\s+betting|bet\s+now|poker\s+online)\b",
+    r"\b(?:crypto(?:currency|currencies)?|bitcoin|btc|ethereum|forex|nft|trading\s+(?:bot|signals?)|binary\s+options|passive\s+income)\b",
+    r"\b(?:payday\s+loans?|quick\s+loans?|cash\s+advance|loans?\s+(?:approved|available|today))\b",
+    r"\b(?:work(?:ing)?\s+from\s+home|from\s+the\s+comfort\s+of\s+your\s+home|be\s+your\s+own\s+boss)\b",
+    r"\b(?:make|earn|earning|made|making)\s+\$\s?\d[\d,]*(?:\.\d+)?\s*(?:k\b)?(?:\s*(?:an?|per|a)\s+(?:hour|day|week|month))?",
+    r"\bturn(?:ed|s)?\s+\$\s?\d[\d,]*\s+into\s+\$\s?\d",
+    r"\b(?:buy|get|gain)\s+(?:\d+[kK]?\s+)?(?:real\s+)?(?:followers|likes|views|subscribers|backlinks)\b",
+    r"\b(?:followers|likes|backlinks|seo\s+services?|link\s+building|guest\s+posts?)\b.*\b(?:cheap|buy|only|\$)",
+    r"\b(?:essay|homework|assignment)\s+(?:writing|writers?|help)\b",
+    r"\b(?:nice|great|informative|awesome)\s+(?:post|article|blog)\b|\bi\s+like\s+your\s+(?:website|site|blog)\b",
+    r"\b(?:one\s+(?:weird|simple)\s+trick|doctors\s+hate|lose\s+\d+\s*(?:lbs|pounds|kg|kilos))\b",
+    r"\b(?:weight\s+loss|diet\s+pills?|keto\s+pills?|viagra|cialis|replica|rolex|ray-?bans?)\b",
+    r"\bfor\s+(?:only|just)\s+\$\s?\d",
+    r"\b(?:gana|ganar|gane)\s+dinero\b|\bpr[eé]stamos?\b|\boferta\s+(?:exclusiva|especial|limitada)\b|\bsin\s+aval\b",
+    r"\b(?:ganhe|ganhar)\s+dinheiro\b|\bempr[eé]stimos?\b|\bpromo[cç][aã]o\b",
+    r"\bgagnez\s+de\s+l'argent\b|\bcrédit\s+rapide\b|\bgeld\s+verdienen\b",
+]
+_OFFER = [re.compile(pattern, re.IGNORECASE) for pattern in _OFFERS]
+# Ways to buy: a call to action with somewhere to go.
+_CHANNEL = re.compile(
+    r"""(?ix)\b(?:
+        click(?:\s+here|\s+the\s+link|\s+below|:)? | visit | go\s+to | check\s+(?:it\s+)?out
+      | check\s+my\s+(?:site|website|page|channel|profile) | order\s+(?:at|from|now|online)
+      | call\s+(?:now|today|us) | dm\s+me | message\s+me | whats\s?app | telegram | signal\s+me
+      | link\s+in\s+(?:bio|profile) | sign\s+up | escr[ií]be(?:me|nos)?\s+por | entra\s+en
+      | acesse | visite
+    )"""
+)
+_SHORTENER = re.compile(
+    r"(?i)\b(?:bit\.ly|tinyurl\.com|t\.co|goo\.gl|ow\.ly|is\.gd|t\.me|cutt\.ly)/"
+)
+_COMMERCIAL_TLDS = {"biz", "shop", "store", "xyz", "online", "site", "top", "vip", "win", "bet",
+                    "loan", "cash", "click"}  # fmt: skip
+_COMMERCIAL_WORDS = {
+    "cheap", "discount", "discounts", "sale", "sales", "outlet", "deal", "deals", "casino", "bet",
+    "loan", "loans", "crypto", "btc", "profit", "profits", "cash", "keto", "burn", "pills",
+    "cure", "follow", "followers", "boost", "bonus", "spin", "spins", "slots", "forex", "earn",
+    "money", "rich", "essay", "essays", "prestamos", "promo", "offer", "offers", "free", "win",
+    "doubler", "income", "job", "jobs",
+}  # fmt: skip
+
+
+def _commercial(url: str) -> bool:
+    if _SHORTENER.search(url + "/"):
+        return True
+    host = re.sub(r"(?i)^(?:https?://)?(?:www\.)?", "", url).split("/", 1)[0].lower()
+    parts = host.split(".")
+    words = set(re.split(r"[^a-z0-9]+", ".".join(parts[:-1])))
+    return parts[-1] in _COMMERCIAL_TLDS or bool(words & _COMMERCIAL_WORDS)
+
+
+_PERSONAL_LINK = re.compile(
+    r"(?i)\b(?:my|our)\s+(?:\w+\s+){0,3}(?:blog|vlog|video|videos|photos?|pictures|journey|story|diary|channel|page|instagram|youtube|post)\b"
+)
+
+_VOWELS = set("aeiouyáéíóúàèìòùâêîôûäëïöüãõ")
+_KEYBOARD_RUNS = ("qwert", "werty", "asdf", "sdfg", "dfgh", "fghj", "ghjk", "hjkl", "zxcv",
+                  "xcvb", "yuio", "uiop", "jkl;")  # fmt: skip
+_STOPWORDS = set(
+    re.findall(
+        r"\S+",
+        """i me my we our you your he she it they them the a an and or but so to of in on at for
+    with from by is are was were be been am do did does have has had not no this that my
+    after before about as if when then than very just too also all some it's i'm i've its
+    el la los las de del y que en un una es por con para mi me se lo le o pero muy
+    o os as um uma é do da dos das em no na com para meu minha mas
+    le la les un une des et est à au en du pour pas je mon ma mes très
+    der die das und ist ein eine nicht ich mit zu von im für sehr""",
+    )
+)
+
+
+def _is_gibberish(word: str) -> bool:
+    lowered = word.lower()
+    letters = [ch for ch in lowered if ch.isalpha()]
+    if len(letters) < 5:
+        return False
+    if re.search(r"(.)\1{3,}", lowered):
+        return True
+    if any(run in lowered for run in _KEYBOARD_RUNS):
+        return True
+    if re.fullmatch(r"(.{2,6}?)\1{2,}.*", lowered):
+        return True  # "qwertyqwertyqwerty", "hahahaha" is caught by the length of its run
+    vowels = sum(ch in _VOWELS for ch in letters)
+    return vowels == 0 or (len(letters) >= 8 and vowels / len(letters) < 0.12)
+
+
+def _junk(text: str) -> str | None:
+    words = re.findall(r"\S+", text)
+    if not words:
+        return None
+    gibberish = [word for word in words if _is_gibberish(word)]
+    if len(gibberish) / len(words) >= 0.5 and len(words) <= 12:
+        return "Keyboard mash or repeated characters."
+    lowered = [re.sub(r"\W", "", word.lower()) for word in words]
+    lowered = [word for word in lowered if word]
+    if len(lowered) >= 3:
+        counts = Counter(lowered)
+        _, count = counts.most_common(1)[0]
+        if count / len(lowered) >= 0.6 and len(counts) <= 3:
+            return "The same word over and over."
+    return None
+
+
+def _keyword_string(text: str) -> bool:
+    """SEO filler: a string of search phrases with no sentence in it."""
+    near_me = text.lower().count("near me")
+    words = re.findall(r"[\w']+", text.lower().replace("near me", "near"))
+    if len(words) < 10 or re.search(r"[.!?]\s+\w", text.strip()):
+        return False
+    stop = sum(word in _STOPWORDS for word in words) / len(words)
+    content = Counter(word for word in words if word not in _STOPWORDS and len(word) > 2)
+    repeated = sum(count for count in content.values() if count >= 3)
+    return stop < 0.15 and (repeated >= 4 or near_me >= 2)
+
+
+def screen(text: str, context: ScreeningContext) -> list[Flag]:
+    junk = _junk(text)
+    if junk:
+        return [Flag(kind="spam", severity="high", detail=junk)]
+    if _keyword_string(text):
+        return [Flag(kind="spam", severity="high", detail="A string of search keywords.")]
+
+    offers = [pattern.pattern for pattern in _OFFER if pattern.search(text)]
+    urls = [text[f.start : f.end] for f in find_urls(text)]
+    phones = find_phones(text)
+    personal_link = bool(_PERSONAL_LINK.search(text))
+    commercial_links = [url for url in urls if _commercial(url)]
+    channel = bool(_CHANNEL.search(text)) or bool(commercial_links)
+    if urls and not personal_link:
+        channel = True
+    if phones and re.search(r"(?i)\b(?:call|order|text|whats\s?app)\b", text) and offers:
+        channel = True
+    score = float(len(offers) + len(commercial_links))
+    if len(urls) >= 3:
+        score += 1
+    if text.count("!!!") or text.count("$"):
+        score += 0.5
+
+    reasons = f"{len(offers)} sales phrase(s), {len(urls)} link(s)"
+    if channel and score >= 2:
+        return [Flag(kind="spam", severity="high", detail=f"An advert: {reasons}.")]
+    if score >= 3 or (score >= 2 and not personal_link):
+        return [Flag(kind="spam", severity="medium", detail=f"Looks like an advert: {reasons}.")]
+    if len(urls) >= 3 and not personal_link:
+        return [Flag(kind="spam", severity="medium", detail=f"{len(urls)} links in one story.")]
+    return []

@@ -1,0 +1,51 @@
+import pytest
+
+from moderation.screening import ScreeningContext
+from moderation.screening.medical_claim import screen
+
+
+def claims(text):
+    return [text[f.start : f.end] for f in screen(text, ScreeningContext())]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Their program cured my arthritis in a month.",
+        "It's a miracle, the pain is gone.",
+        "Guaranteed results if you just show up.",
+        "A permanent fix for my sciatica.",
+        "I'm pain free forever after three visits.",
+        "100% effective, I promise you.",
+        "This works for everyone, every single patient.",
+        "Better than any painkiller on the market.",
+        "Skip the surgery and come here first.",
+        "Stop taking your meds, you won't need them.",
+        "Their laser reversed my nerve damage.",
+        "The migraines will never come back.",
+        "Me curó la espalda por completo.",
+    ],
+)
+def test_it_finds_outcome_claims(text):
+    assert claims(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My pain went from 8 to 3 after four sessions.",
+        "I avoided the injections, at least for now.",
+        "I'd recommend them to everyone in my running club.",
+        "It's not a miracle cure, and nobody pretended it was.",
+        "No clinic can promise a permanent fix, and they didn't.",
+        "The ads make it sound like some miracle; for me it was not.",
+        "It's not for everyone, but it helped me.",
+        "I had cured meat and cheese at the cafe next door.",
+        "I will never come back to this clinic.",
+        "The wait took forever and I'm forever grateful to the nurse.",
+        "There is no guarantee, they said, but it is worth a try.",
+        "My surgeon suggested trying physical therapy first.",
+    ],
+)
+def test_negated_hedged_or_ordinary_mentions_are_not_claims(text):
+    assert claims(text) == []

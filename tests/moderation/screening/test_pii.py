@@ -1,0 +1,120 @@
+import pytest
+
+from moderation.screening import ScreeningContext
+from moderation.screening.pii import find_pii, screen
+
+
+def found(text, author=None):
+    return [
+        (f.entity, text[f.start : f.end])
+        for f in find_pii(text, ScreeningContext(author_name=author))
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("My physio Tomasz Wójcik sorted out my knee.", [("PERSON", "Tomasz Wójcik")]),
+        ("Huge thanks to Priyanka and the crew.", [("PERSON", "Priyanka")]),
+        ("I'm Deshawn Carter and I approve.", [("PERSON", "Deshawn Carter")]),
+        (
+            "Ms. Adeyemi and Mr Halvorsen were kind.",
+            [("PERSON", "Ms. Adeyemi"), ("PERSON", "Mr Halvorsen")],
+        ),
+        ("ask for siobhan at the desk", [("PERSON", "siobhan")]),
+        ("GRETA at reception is a star.", [("PERSON", "GRETA")]),
+        ("Therapist Kwabena and his colleague Aoife", [("PERSON", "Kwabena"), ("PERSON", "Aoife")]),
+        ("Thank you Jenna M. for everything.", [("PERSON", "Jenna M.")]),
+        ("Saw Dr. Elif Şahin twice.", [("PERSON", "Dr. Elif Şahin")]),
+        ("Grace at the desk and Will the trainer", [("PERSON", "Grace"), ("PERSON", "Will")]),
+        ("Mi fisioterapeuta, Lucía Fernández, es un encanto.", [("PERSON", "Lucía Fernández")]),
+        ("Merci à Thérèse pour sa patience.", [("PERSON", "Thérèse")]),
+        ("Reviewed by Tom Hanrahan Jr. on Tuesday.", [("PERSON", "Tom Hanrahan Jr.")]),
+    ],
+)
+def test_it_finds_names_with_their_titles(text, expected):
+    assert found(text) == expected
+
+
+def test_it_finds_the_authors_surname_when_the_author_mentions_it():
+    text = "Everyone at the clinic knows me, Kowalczyk, the guy with the bad hip."
+    assert found(text, author="Irena Kowalczyk") == [("PERSON", "Kowalczyk")]
+
+
+def test_it_ignores_an_author_name_that_is_a_brand():
+    assert found("Growth is what you get with Instagram.", author="Instagram Growth") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The drive was long but worth it, and Dr visits are covered.",
+        "I'd rate them 10/10, and I have been coming since 2019.",
+        "An MRI showed problems at L4-L5 and C5-C6.",
+        "I'm 58 and I'm so glad I came.",
+        "Each session was $85, and my copay was $30.",
+        "Follow me @backpainwarrior for updates.",
+        "My appointment on 03/14/2024 was moved to March 21, 2024.",
+        "My therapist was great and the receptionist was kind.",
+        "The Johnson Physical Therapy team on Jackson Street were lovely.",
+        "St. Mary's Hospital referred me. Will it help? May was a rough month.",
+        "We drove in from Austin every week.",
+        "Dr. Google told me otherwise. My doctor said rest.",
+    ],
+)
+def test_it_leaves_things_that_are_not_personal_data_alone(text):
+    assert found(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("call me at (541) 555-0187 please", ("PHONE", "(541) 555-0187")),
+        ("my number is 541.555.0163.", ("PHONE", "541.555.0163")),
+        ("text 5415550110 anytime", ("PHONE", "5415550110")),
+        ("on +44 7700 900123 from abroad", ("PHONE", "+44 7700 900123")),
+        ("Mi número es 612 345 678.", ("PHONE", "612 345 678")),
+        ("reach me at five four one five five five zero one nine eight", None),
+        ("write to lena.p@example.org today", ("EMAIL", "lena.p@example.org")),
+        ("email lena [at] example [dot] org", ("EMAIL", "lena [at] example [dot] org")),
+        ("see https://example.net/my-knee for photos", ("URL", "https://example.net/my-knee")),
+        ("my blog backstory.example.com/week-3 has more", ("URL", "backstory.example.com/week-3")),
+        ("join t.me/freeknees now", ("URL", "t.me/freeknees")),
+        ("my SSN 987-65-4321 was on it", ("SSN", "987-65-4321")),
+        ("social security 987654320 sadly", ("SSN", "987654320")),
+        ("MRN 00412377 for the file", ("MEDICAL_RECORD_NUMBER", "00412377")),
+        ("chart number: 77120-4 please", ("MEDICAL_RECORD_NUMBER", "77120-4")),
+        ("patient ID is MRN-5520417 thanks", ("MEDICAL_RECORD_NUMBER", "MRN-5520417")),
+        ("DOB 7/4/1961 on the form", ("DATE_OF_BIRTH", "7/4/1961")),
+        ("I was born on July 4, 1961 in Ohio", ("DATE_OF_BIRTH", "July 4, 1961")),
+        ("fecha de nacimiento: 14 de marzo de 1957", ("DATE_OF_BIRTH", "14 de marzo de 1957")),
+        (
+            "mail it to 1208 West Maple Avenue, Unit 3B, Boise, ID 83702 thanks",
+            ("ADDRESS", "1208 West Maple Avenue, Unit 3B, Boise, ID 83702"),
+        ),
+        (
+            "send it to 12 rue de la Paix, 75002 Paris.",
+            ("ADDRESS", "12 rue de la Paix, 75002 Paris"),
+        ),
+        ("wohne in der Hauptstraße 5, 10115 Berlin", ("ADDRESS", "Hauptstraße 5, 10115 Berlin")),
+    ],
+)
+def test_it_finds_each_kind_of_value_with_its_exact_span(text, expected):
+    if expected is None:
+        assert found(text) == [("PHONE", "five four one five five five zero one nine eight")]
+    else:
+        assert found(text) == [expected]
+
+
+def test_the_email_domain_is_not_also_a_url_and_a_name_inside_it_is_not_a_person():
+    assert found("write to marcus.lee@example.com") == [("EMAIL", "marcus.lee@example.com")]
+
+
+def test_flags_carry_entity_severity_and_offsets():
+    text = "SSN 987-65-4320 and Dr. Okonkwo"
+    flags = screen(text, ScreeningContext())
+    assert [(f.kind, f.entity, f.severity) for f in flags] == [
+        ("pii", "SSN", "high"),
+        ("pii", "PERSON", "medium"),
+    ]
+    assert flags[0].as_dict()["entity"] == "SSN"

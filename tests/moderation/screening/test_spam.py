@@ -1,0 +1,45 @@
+import pytest
+
+from moderation.screening import ScreeningContext
+from moderation.screening.spam import screen
+
+
+def spam(text):
+    return [f.severity for f in screen(text, ScreeningContext())]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Great clinic!! Also get 80% off designer watches today only at watch-outlet-deals.shop",
+        "Earn $300 a day working from home, no experience. Visit quick-cash-jobs.biz",
+        "Turn $200 into $5,000 with our crypto trading bot, DM me on telegram @richfast",
+        "Buy 5K real followers for only $4.99!!! Go to instafame-boost.com now",
+        "Payday loans approved in 5 minutes, no credit check. Call now 1-800-555-0177",
+        "Nice post, very informative. Please check my site about cheap essay writing help.",
+        "zxcvbnm zxcvbnm qwertyuiop",
+        "aaaaaaaaaaaaaaaaaaaaaaa",
+        "test test test test test",
+        "knee pain doctor knee pain clinic knee pain relief knee pain near me knee pain cheap "
+        "knee pain best near me",
+    ],
+)
+def test_it_marks_clear_spam_high(text):
+    assert spam(text) == ["high"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I used a Theraband and a foam roller from the sporting goods store at home.",
+        "I documented my recovery on my blog: https://knee-diary.example.net/week-6",
+        "Follow my recovery on youtube.com/@kneejourney, this clinic is in every video.",
+        "Copay was $30 a visit, and the clinic gave me a 10% discount for paying up front.",
+        "Worst experience ever!!! They charged me $400 and my back is worse. Avoid!!!",
+        "Noooooo more pain in the mornings, I can finally sleep.",
+        "Terrible. Don't bother.",
+        "Two links the clinic gave me: example.org/exercises and example.org/stretches",
+    ],
+)
+def test_it_leaves_patients_stories_alone_even_angry_ones(text):
+    assert spam(text) == []

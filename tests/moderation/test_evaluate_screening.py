@@ -1,0 +1,66 @@
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from moderation.management.commands.evaluate_screening import default_path
+from moderation.screening.batch import read_items, screen_items
+
+DEV = default_path()
+needs_dev_data = pytest.mark.skipif(not DEV.exists(), reason="shared/data is not beside the repo")
+
+
+def evaluate(*args):
+    out = StringIO()
+    call_command("evaluate_screening", *args, stdout=out)
+    return out.getvalue()
+
+
+@needs_dev_data
+def test_it_meets_the_targets_on_the_dev_set():
+    output = evaluate("--check")
+    assert "All targets met." in output
+    for measure in ("pii spans (overlap", "profanity", "spam", "medical_claim", "duplicate pairs"):
+        assert measure in output
+    assert "negative-but-honest items auto-rejected" in output
+
+
+@needs_dev_data
+def test_it_never_auto_rejects_a_negative_item_of_the_dev_set():
+    for screened in screen_items(read_items(DEV)):
+        labels = screened.item["labels"]
+        if labels["sentiment"] == "negative" and not labels["spam"]:
+            assert screened.result.action == "queue", screened.item["id"]
+
+
+def _labelled(item_id, body, **labels):
+    base = {"pii": [], "profanity": False, "abuse": False, "spam": False}
+    base.update({"medical_claim": False, "sentiment": "neutral"})
+    base.update(labels)
+    return {"id": item_id, "body": body, "labels": base, "duplicate_of": None}
+
+
+def test_check_fails_when_a_target_is_missed(tmp_path):
+    path = tmp_path / "labelled.jsonl"
+    items = [
+        _labelled("a", "A perfectly ordinary story about my knee and the exercises.", spam=True),
+        _labelled("b", "The staff were kind and the knee is better now, thank you."),
+    ]
+    path.write_text("\n".join(json.dumps(item) for item in items) + "\n")
+    output = evaluate(str(path))
+    assert "MISSED: spam recall 0.000 < 0.9" in output
+    with pytest.raises(CommandError, match="Targets missed"):
+        evaluate(str(path), "--check")
+
+
+def test_it_scores_pii_spans_leniently_and_exactly(tmp_path):
+    body = "Thanks to Dr. Okonkwo for everything."
+    item = _labelled("a", body, pii=[{"start": 14, "end": 21, "type": "PERSON"}])
+    path = tmp_path / "labelled.jsonl"
+    path.write_text(json.dumps(item) + "\n")
+    lines = evaluate(str(path)).splitlines()
+    lenient = next(line for line in lines if line.startswith("pii spans (overlap"))
+    exact = next(line for line in lines if line.startswith("pii spans (exact"))
+    assert lenient[44:].split()[:3] == ["1", "1.000", "1.000"]
+    assert exact[44:].split()[:3] == ["1", "0.000", "0.000"]
