@@ -13,11 +13,10 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from config.errors import DATABASE_RETRY_AFTER_SECONDS
 from testimonials.errors import ApplicationError, FieldErrors
 
 logger = logging.getLogger(__name__)
-
-DATABASE_RETRY_AFTER_SECONDS = 5
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:

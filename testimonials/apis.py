@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
+from config.throttling import FailOpenThrottleMixin
 from testimonials import selectors, services
 from testimonials.fields import (
     RejectUnknownFieldsMixin,
@@ -75,8 +76,9 @@ class TopicDetailApi(APIView):
         return Response(TopicOutputSerializer(topic, context=_topic_context(request)).data)
 
 
-class SubmitThrottle(AnonRateThrottle):
-    """Submissions per client IP, at `SUBMIT_THROTTLE_RATE`, signed in or not."""
+class SubmitThrottle(FailOpenThrottleMixin, AnonRateThrottle):
+    """Submissions per client IP, at `SUBMIT_THROTTLE_RATE`, signed in or not;
+    lets them through when the cache is down (the row is what matters)."""
 
     scope = "submit"
 

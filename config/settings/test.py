@@ -14,7 +14,7 @@ os.environ.setdefault("REDIS_KEY_PREFIX", f"testimonials-test-{uuid.uuid4().hex[
 os.environ.setdefault("CELERY_BROKER_DIR", str(Path(os.environ["TEST_RUN_DIR"]) / "broker"))
 
 from config.settings.base import *  # noqa: F403
-from config.settings.base import DATABASES, env
+from config.settings.base import DATABASES, SCREENING_SCREENERS, env
 
 TEST_RUN_DIR = Path(os.environ["TEST_RUN_DIR"])
 
@@ -27,8 +27,20 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 # Throttle counters stay in process; the tests that depend on Redis reach it
-# through the broker.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# through the broker, and the fault tests (tests/faults) that need Redis as
+# the cache too set TEST_REDIS_CACHE for the processes they start.
+if not env.bool("TEST_REDIS_CACHE", default=False):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Screeners the fault tests add to a worker they start (a slow one, one that
+# always fails): comma-separated dotted paths from tests/support/screeners.py.
+SCREENING_SCREENERS = [*SCREENING_SCREENERS, *env.list("TEST_EXTRA_SCREENERS", default=[])]
+# Where a worker started by a test writes the emails it sends, one file each
+# (the test process cannot see a subprocess's in-memory outbox).
+if env.str("TEST_EMAIL_DIR", default=""):
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = env.str("TEST_EMAIL_DIR")
+# Two-factor sign-in stays off here but for the tests of it (override_settings).
+ADMIN_REQUIRE_2FA = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(TEST_RUN_DIR / "celerybeat-schedule")
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

@@ -1,0 +1,75 @@
+"""Middleware that keeps answers honest when a dependency or a client
+misbehaves: a database that is down is a `503` with `Retry-After` on every
+path (not only the API's), and an oversized request body a clear `413`."""
+
+import logging
+import sys
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.core.signals import got_request_exception
+from django.http import HttpRequest, HttpResponse
+
+from config.errors import DATABASE_ERRORS, database_unavailable, error_response
+
+logger = logging.getLogger(__name__)
+
+_UNAVAILABLE_MARK = "_database_unavailable"
+
+
+def _mark_database_errors(sender: Any, request: HttpRequest | None = None, **kwargs: Any) -> None:
+    # Django sends this inside the `except` of an exception no view caught
+    # (one raised by a middleware, such as saving the session).
+    if request is not None and isinstance(sys.exc_info()[1], DATABASE_ERRORS):
+        setattr(request, _UNAVAILABLE_MARK, True)
+
+
+got_request_exception.connect(_mark_database_errors, dispatch_uid="database-unavailable")
+
+
+class DatabaseUnavailableMiddleware:
+    """A database error anywhere in the request becomes a `503` with
+    `Retry-After`, JSON under `/api/` and HTML elsewhere, never a `500`
+    or a traceback (not even with DEBUG on). Place it near the top, under
+    the middleware that only adds headers."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if getattr(request, _UNAVAILABLE_MARK, False) and response.status_code >= 500:
+            return database_unavailable(request)
+        return response
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, DATABASE_ERRORS):
+            logger.warning("database unavailable: %s", type(exception).__name__)
+            return database_unavailable(request)
+        return None
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse a body over `DATA_UPLOAD_MAX_MEMORY_SIZE` bytes with `413`
+    before anything reads it. Django checks that limit only when a form reads
+    `request.body`; REST framework's parsers read the stream and would not."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if limit is not None and length > limit:
+            return error_response(
+                request,
+                status=413,
+                code="request_too_large",
+                detail=f"The request body is larger than {limit} bytes.",
+                max_bytes=limit,
+            )
+        return self.get_response(request)
