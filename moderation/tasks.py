@@ -1,6 +1,14 @@
-"""Celery tasks: ids in, one service call, the retry policy."""
+"""Celery tasks: ids in, one service call, the retry policy.
+
+Failures are logged and retried by the exception's type and where it was
+raised, never its message: a message may quote a patient's text, name or
+email address (a screener's ValueError, an SMTP refusal), and Celery writes
+the retry reason into its log.
+"""
 
 import logging
+import traceback
+from pathlib import Path
 from typing import Any
 
 from celery import Task, shared_task
@@ -9,6 +17,19 @@ from django.conf import settings
 from moderation import notifications, services
 
 logger = logging.getLogger(__name__)
+
+
+class TaskFailed(Exception):
+    """What a task retries with: the failure's type and place, no message."""
+
+
+def failure_summary(exc: BaseException) -> str:
+    """`ValueError at pii.py:42 in screen`: enough to find the bug."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    if not frames:
+        return type(exc).__name__
+    last = frames[-1]
+    return f"{type(exc).__name__} at {Path(last.filename).name}:{last.lineno} in {last.name}"
 
 
 def backoff_seconds(retries: int) -> int:
@@ -21,21 +42,25 @@ def screen_testimonial(self: Task[Any, Any], testimonial_id: int) -> None:
     try:
         services.testimonial_screen(testimonial_id=testimonial_id)
     except Exception as exc:
+        failure = failure_summary(exc)
         if self.request.retries >= settings.SCREENING_MAX_RETRIES:
-            logger.exception(
-                "screening testimonial id=%s failed %d times; sending it to human review",
+            logger.error(
+                "screening testimonial id=%s failed %d times (%s); sending it to human review",
                 testimonial_id,
                 self.request.retries + 1,
+                failure,
             )
             services.screening_give_up(testimonial_id=testimonial_id, error=type(exc).__name__)
             return
         logger.warning(
             "screening testimonial id=%s failed (%s); retry %d",
             testimonial_id,
-            type(exc).__name__,
+            failure,
             self.request.retries + 1,
         )
-        raise self.retry(exc=exc, countdown=backoff_seconds(self.request.retries)) from exc
+        raise self.retry(
+            exc=TaskFailed(failure), countdown=backoff_seconds(self.request.retries)
+        ) from None
 
 
 @shared_task
@@ -48,12 +73,13 @@ def notify_patient(self: Task[Any, Any], notification_id: int) -> None:
     try:
         notifications.patient_notification_send(notification_id=notification_id)
     except Exception as exc:
+        failure = failure_summary(exc)
         if self.request.retries >= settings.NOTIFICATION_MAX_RETRIES:
-            logger.error(
-                "notification id=%s failed for good (%s)", notification_id, type(exc).__name__
-            )
+            logger.error("notification id=%s failed for good (%s)", notification_id, failure)
             return
-        raise self.retry(exc=exc, countdown=backoff_seconds(self.request.retries)) from exc
+        raise self.retry(
+            exc=TaskFailed(failure), countdown=backoff_seconds(self.request.retries)
+        ) from None
 
 
 @shared_task

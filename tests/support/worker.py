@@ -1,13 +1,15 @@
-"""A real Celery worker in a subprocess, on the test database and broker."""
+"""Real processes on the test database: a Celery worker, Celery beat and a
+gunicorn web server, each a subprocess whose output the test can read."""
 
 import os
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from urllib.parse import quote
 
@@ -36,9 +38,14 @@ def worker_environment(**extra: str) -> dict[str, str]:
 
 
 class WorkerProcess:
-    def __init__(self, process: subprocess.Popen[str]) -> None:
+    """A subprocess whose output lines are collected (with the monotonic time
+    each arrived) and which is ready once a line contains `ready_marker`."""
+
+    def __init__(self, process: subprocess.Popen[str], ready_marker: str = " ready.") -> None:
         self.process = process
+        self.ready_marker = ready_marker
         self.lines: list[str] = []
+        self.timed_lines: list[tuple[float, str]] = []
         self._ready = threading.Event()
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
@@ -47,15 +54,47 @@ class WorkerProcess:
         assert self.process.stdout is not None
         for line in self.process.stdout:
             self.lines.append(line.rstrip())
-            if " ready." in line:
+            self.timed_lines.append((time.monotonic(), line.rstrip()))
+            if self.ready_marker in line:
                 self._ready.set()
 
     def wait_ready(self, timeout: float = 60) -> None:
         if not self._ready.wait(timeout):
-            raise RuntimeError("worker did not start:\n" + "\n".join(self.lines[-40:]))
+            raise RuntimeError(
+                f"{self.process.args!r} did not start:\n" + "\n".join(self.lines[-40:])
+            )
 
     def output(self) -> str:
         return "\n".join(self.lines)
+
+    def children(self) -> list[int]:
+        """Process ids of the pool's child processes (prefork)."""
+        import psutil
+
+        try:
+            return [child.pid for child in psutil.Process(self.process.pid).children()]
+        except psutil.NoSuchProcess:
+            return []
+
+
+def _stop(process: subprocess.Popen[str]) -> None:
+    """Stop a process and whatever it started (its pool children too)."""
+    import psutil
+
+    try:
+        children = psutil.Process(process.pid).children(recursive=True)
+    except psutil.NoSuchProcess:
+        children = []
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)
+    for child in children:
+        with suppress(psutil.NoSuchProcess):
+            child.kill()
 
 
 @contextmanager
@@ -69,6 +108,17 @@ def celery_worker(
         "--without-gossip", "--without-mingle", "--without-heartbeat",
         "--hostname", f"test-{uuid.uuid4().hex[:6]}@%h",
     ]  # fmt: skip
+    with _started(command, extra_env) as worker:
+        yield worker
+
+
+@contextmanager
+def _started(
+    command: list[str],
+    extra_env: dict[str, str] | None,
+    ready_marker: str = " ready.",
+    ready=None,  # type: ignore[no-untyped-def]
+) -> Iterator[WorkerProcess]:
     process = subprocess.Popen(
         command,
         cwd=BASE_DIR,
@@ -77,18 +127,63 @@ def celery_worker(
         stderr=subprocess.STDOUT,
         text=True,
     )
-    worker = WorkerProcess(process)
+    managed = WorkerProcess(process, ready_marker)
     try:
-        worker.wait_ready()
-        yield worker
+        if ready is None:
+            managed.wait_ready()
+        else:
+            wait_for(ready, timeout=60, message=f"{command[2:4]} to answer")
+        yield managed
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
+        _stop(process)
         connection.close()
+
+
+@contextmanager
+def celery_beat(*, extra_env: dict[str, str] | None = None) -> Iterator[WorkerProcess]:
+    """Celery beat, sending the periodic sweeps (their interval comes from
+    SCREENING_SWEEP_INTERVAL in `extra_env`), with a schedule file of its own."""
+    schedule = Path(tempfile.mkdtemp(prefix="beat-")) / "schedule"
+    command = [
+        sys.executable, "-m", "celery", "-A", "config", "beat", "--loglevel", "INFO",
+        "--schedule", str(schedule),
+    ]  # fmt: skip
+    with _started(command, extra_env, ready_marker="beat: Starting") as beat:
+        yield beat
+
+
+@contextmanager
+def web_server(
+    *, extra_env: dict[str, str] | None = None, workers: int = 2, threads: int = 8
+) -> Iterator[tuple[str, WorkerProcess]]:
+    """gunicorn serving `config.wsgi` with the test settings and `extra_env`
+    (for instance a REDIS_URL of the test's own Redis); yields its base URL."""
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    command = [
+        sys.executable, "-m", "gunicorn", "config.wsgi:application",
+        "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--threads", str(threads),
+        "--timeout", "60", "--access-logfile", "-", "--error-logfile", "-",
+    ]  # fmt: skip
+
+    def answers() -> bool:
+        import requests
+
+        try:
+            return requests.get(f"{base}/healthz", timeout=1).status_code == 200
+        except requests.RequestException:
+            return False
+
+    with _started(command, extra_env, ready=answers) as web:
+        yield base, web
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 def wait_for(predicate, *, timeout: float = 30, interval: float = 0.2, message: str = "condition"):  # type: ignore[no-untyped-def]
