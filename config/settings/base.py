@@ -141,6 +141,9 @@ if REDIS_URL:
         "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
         "socket_connect_timeout": 2,
         "socket_timeout": 5,
+        # Look for messages whose worker died unacknowledged every 10 s, not
+        # kombu's default of every 100 s, so the visibility timeout rules.
+        "unacked_restore_throttle": 1,
     }
     if REDIS_KEY_PREFIX:
         CELERY_BROKER_TRANSPORT_OPTIONS["global_keyprefix"] = REDIS_KEY_PREFIX

@@ -14,7 +14,13 @@ os.environ.setdefault("REDIS_KEY_PREFIX", f"testimonials-test-{uuid.uuid4().hex[
 os.environ.setdefault("CELERY_BROKER_DIR", str(Path(os.environ["TEST_RUN_DIR"]) / "broker"))
 
 from config.settings.base import *  # noqa: F403
-from config.settings.base import DATABASES, SCREENING_SCREENERS, env
+from config.settings.base import (
+    CELERY_BROKER_TRANSPORT_OPTIONS,
+    DATABASES,
+    REDIS_URL,
+    SCREENING_SCREENERS,
+    env,
+)
 
 TEST_RUN_DIR = Path(os.environ["TEST_RUN_DIR"])
 
@@ -42,6 +48,12 @@ if env.str("TEST_EMAIL_DIR", default=""):
 # Two-factor sign-in stays off here but for the tests of it (override_settings).
 ADMIN_REQUIRE_2FA = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(TEST_RUN_DIR / "celerybeat-schedule")
+if REDIS_URL:
+    # A task whose worker died unacknowledged comes back after 30 s, not an
+    # hour (still longer than any retry's countdown in the tests).
+    CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = env.int(
+        "CELERY_VISIBILITY_TIMEOUT", default=30
+    )
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not :memory:, so a worker subprocess sees the same database.

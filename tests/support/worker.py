@@ -67,6 +67,10 @@ class WorkerProcess:
     def output(self) -> str:
         return "\n".join(self.lines)
 
+    def wait_output_closed(self, timeout: float = 10) -> None:
+        """After the process ended: every line it wrote has been read."""
+        self._reader.join(timeout)
+
     def children(self) -> list[int]:
         """Process ids of the pool's child processes (prefork)."""
         import psutil
