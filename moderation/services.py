@@ -179,11 +179,35 @@ def screening_sweep() -> int:
     return len(stuck_ids)
 
 
-def _for_decision(public_id: uuid.UUID) -> Testimonial:
+def _for_decision(
+    public_id: uuid.UUID, *, allowed_from: frozenset[str], expected_version: int | None = None
+) -> Testimonial:
+    """The item a moderator decides on, if its status allows that decision.
+
+    `testimonials.transitions` allows every move the system makes; moderators
+    make fewer. In particular `screening` belongs to the screening task: a
+    moderator who rejected or "reopened" an item mid-screening would skip
+    its flags (found by the access matrix, tests/security).
+    """
     testimonial = Testimonial.objects.filter(public_id=public_id).first()
     if testimonial is None:
         raise NotFound("No such testimonial.")
+    transitions.check_version(testimonial, expected_version)
+    if testimonial.status not in allowed_from:
+        raise InvalidTransition(
+            f"A moderator cannot decide on a {testimonial.status} testimonial this way.",
+            extra={"status": testimonial.status},
+        )
     return testimonial
+
+
+DECIDABLE_FROM = {
+    Status.PUBLISHED: frozenset({Status.PENDING_REVIEW}),
+    Status.REJECTED: frozenset({Status.PENDING_REVIEW}),
+    Status.UNPUBLISHED: frozenset({Status.PUBLISHED}),
+    Status.PENDING_REVIEW: frozenset({Status.REJECTED, Status.UNPUBLISHED}),
+}
+ANY_STATUS = frozenset(Status.values)
 
 
 def _after_decision(testimonial: Testimonial, moderator: User) -> None:
@@ -208,7 +232,9 @@ def testimonial_approve(
     With `expected_version`, refuses (`StaleVersion`) when the item changed
     after the moderator opened it. Emails the patient after commit.
     """
-    testimonial = _for_decision(public_id)
+    testimonial = _for_decision(
+        public_id, allowed_from=DECIDABLE_FROM[Status.PUBLISHED], expected_version=expected_version
+    )
     if use_suggested_body:
         if not testimonial.suggested_body:
             raise FieldErrors({"use_suggested_body": ["Screening suggested no redaction."]})
@@ -276,7 +302,9 @@ def _decide_with_reason(
 ) -> Testimonial:
     _check_reason(reason, note)
     note = note.strip()
-    testimonial = _for_decision(public_id)
+    testimonial = _for_decision(
+        public_id, allowed_from=DECIDABLE_FROM[to], expected_version=expected_version
+    )
     with transaction.atomic():
         testimonial = transitions.transition(
             testimonial,
@@ -302,7 +330,11 @@ def testimonial_reopen(
     expected_version: int | None = None,
 ) -> Testimonial:
     """Put a rejected or unpublished story back in the review queue."""
-    testimonial = _for_decision(public_id)
+    testimonial = _for_decision(
+        public_id,
+        allowed_from=DECIDABLE_FROM[Status.PENDING_REVIEW],
+        expected_version=expected_version,
+    )
     return transitions.transition(
         testimonial,
         to=Status.PENDING_REVIEW,
@@ -326,7 +358,7 @@ def moderator_note_add(*, public_id: uuid.UUID, moderator: User, text: str) -> M
     """A private note on an item, for the other moderators."""
     if not text.strip():
         raise FieldErrors({"text": ["Write something."]})
-    testimonial = _for_decision(public_id)
+    testimonial = _for_decision(public_id, allowed_from=ANY_STATUS)
     return ModeratorNote.objects.create(
         testimonial=testimonial,
         author=moderator,
