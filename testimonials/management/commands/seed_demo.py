@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.db.models import Count
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from moderation import services as moderation_services
 from testimonials import demo, services
@@ -60,6 +61,11 @@ class Command(BaseCommand):
             f"stored in {credentials_file()}"
         )
         self.stdout.write(f"Moderator API token: {credentials['moderator_token']}")
+        self.stdout.write(
+            "Two-factor codes (needed when ADMIN_REQUIRE_2FA is on, as in `make serve`): add "
+            f"these to an authenticator app: admin {credentials['admin_totp']} ; "
+            f"moderator {credentials['moderator_totp']}"
+        )
 
     def _accounts(self) -> dict[str, str]:
         stored: dict[str, str] = {}
@@ -83,6 +89,8 @@ class Command(BaseCommand):
             "admin": admin_password,
             "moderator": moderator_password,
             "moderator_token": token.key,
+            "admin_totp": _totp_address(admin),
+            "moderator_totp": _totp_address(token.user),
         }
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(credentials, indent=2))
@@ -114,3 +122,11 @@ class Command(BaseCommand):
                 )
             if final_status == Status.WITHDRAWN:
                 services.testimonial_withdraw(testimonial=testimonial)
+
+
+def _totp_address(user: Any) -> str:
+    """The demo account's authenticator (one, kept across runs), as otpauth://."""
+    device = TOTPDevice.objects.filter(user=user, name="demo").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="demo", confirmed=True)
+    return str(device.config_url)
