@@ -272,10 +272,14 @@ CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified"]
 
 # --- Content-Security-Policy (django-csp) on every response ----------------
 # Scripts and styles come from our own origin only: no inline script
-# anywhere. The one inline <style> we do not write, on drf-spectacular's
-# Swagger UI page, is allowed by its hash (tests/security/test_csp.py fails
-# if a page carries an inline style or script the policy does not allow).
-CSP_INLINE_STYLE_HASHES = ["'sha256-MMpT0iDxyjALd9PdfepImGX3DBfJPXZ4IlDWdPAgtn0='"]
+# anywhere. The two inline <style> blocks we do not write are allowed by
+# their hash: drf-spectacular's Swagger UI page and Django's CSRF failure
+# page (tests/security/test_csp.py fails if a page carries an inline style
+# or script the policy does not allow, or if a hash is no longer used).
+CSP_INLINE_STYLE_HASHES = [
+    "'sha256-MMpT0iDxyjALd9PdfepImGX3DBfJPXZ4IlDWdPAgtn0='",  # /api/docs/
+    "'sha256-jYJ/qrz4ojqMFEXV4ROer3I8bInDaDsKjQuktj9ESIk='",  # CSRF failure (403)
+]
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
