@@ -10,6 +10,7 @@ from drf_spectacular.utils import (
     extend_schema_field,
     extend_schema_serializer,
     extend_schema_view,
+    inline_serializer,
 )
 from rest_framework import serializers
 from rest_framework.pagination import PageNumberPagination
@@ -86,7 +87,7 @@ class ModerationDetailSerializer(QueueItemSerializer):
     author_name = serializers.CharField()
     display_preference = serializers.CharField()
     display_name = serializers.CharField()
-    email = serializers.EmailField()
+    email = serializers.CharField(help_text="Blank when the patient left none.")
     published_body = serializers.CharField()
     suggested_body = serializers.CharField(
         help_text="The body with personal data replaced by placeholders; blank when screening "
@@ -95,7 +96,9 @@ class ModerationDetailSerializer(QueueItemSerializer):
     consent_to_publish = serializers.BooleanField()
     consent_text_version = serializers.CharField(source="consent_text.version")
     consented_at = serializers.DateTimeField()
-    decided_by = serializers.CharField(source="decided_by.get_username", default=None)
+    decided_by = serializers.CharField(
+        source="decided_by.get_username", default=None, allow_null=True
+    )
     decided_at = serializers.DateTimeField(allow_null=True)
     rejection_reason = serializers.CharField()
     rejection_note = serializers.CharField()
@@ -131,7 +134,15 @@ class QueueApi(ModerationApi):
             OpenApiParameter("flag", str, description="Only items with a flag of this kind."),
             OpenApiParameter("topic", str, description="Only items of this topic (slug)."),
         ],
-        responses=QueueItemSerializer(many=True),
+        responses=inline_serializer(
+            "QueuePage",
+            {
+                "count": serializers.IntegerField(),
+                "next": serializers.URLField(allow_null=True),
+                "previous": serializers.URLField(allow_null=True),
+                "results": QueueItemSerializer(many=True),
+            },
+        ),
         summary="Items awaiting review, most urgent first",
     )
     def get(self, request: Request) -> Response:

@@ -220,6 +220,16 @@ class PublishedPagination(CursorPagination):
     page_size_query_param = "limit"
     max_page_size = 100
 
+    def get_page_size(self, request: Request) -> int:
+        """`limit` is a whole number from 1 (more than 100 gives 100); anything
+        else is a 400, not silently the default."""
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        if not raw.isdigit() or int(raw) < 1:
+            raise serializers.ValidationError({"limit": ["A whole number, at least 1."]})
+        return min(int(raw), self.max_page_size)
+
 
 class PublishedOutputSerializer(serializers.Serializer[Any]):
     id = serializers.UUIDField(source="public_id")
@@ -236,7 +246,11 @@ class PublishedListApi(APIView):
     @extend_schema(
         parameters=[
             OpenApiParameter("topic", str, description="A topic's slug."),
-            OpenApiParameter("limit", int, description="Page size, at most 100."),
+            OpenApiParameter(
+                "limit",
+                {"type": "integer", "minimum": 1},
+                description="Page size; more than 100 gives 100.",
+            ),
         ],
         responses=inline_serializer(
             "PublishedPage",
