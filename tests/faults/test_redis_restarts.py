@@ -33,14 +33,17 @@ def test_the_worker_resumes_after_every_redis_restart(own_redis, figure):
             time.sleep(DOWN_SECONDS)
             own_redis.start()
             send_tasks(own_redis, screen_testimonial, [item.pk])
-            resumes.append(
-                wait_until(
-                    lambda item=item: count_screened([item.pk]) == 1,
-                    timeout=RESUME_LIMIT,
-                    interval=0.1,
-                    message="the worker to take a task after Redis restarted",
+            try:
+                resumes.append(
+                    wait_until(
+                        lambda item=item: count_screened([item.pk]) == 1,
+                        timeout=RESUME_LIMIT,
+                        interval=0.1,
+                        message="the worker to take a task after Redis restarted",
+                    )
                 )
-            )
+            except AssertionError as exc:
+                raise AssertionError(f"{exc}\n{worker.output()[-6000:]}") from None
         still_running = worker.process.poll() is None
         log = worker.output()
     assert still_running, "the same worker process, never restarted"
