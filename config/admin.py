@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.http import HttpRequest
+from django_otp import devices_for_user
 from django_otp.admin import OTPAdminAuthenticationForm
 
 
@@ -22,11 +23,24 @@ def is_verified(user: Any) -> bool:
     return bool(check and check())
 
 
+class TwoFactorSignInForm(OTPAdminAuthenticationForm):  # type: ignore[misc]
+    """Password and code on one page: a moderator with one authenticator
+    need not choose it first (django-otp asks whenever none is chosen)."""
+
+    def _chosen_device(self, user: Any) -> Any:
+        device = super()._chosen_device(user)
+        if device is None:
+            devices = list(devices_for_user(user, confirmed=True))
+            if len(devices) == 1:
+                return devices[0]
+        return device
+
+
 class ModerationAdminSite(admin.AdminSite):
     # Read on every login, so that the setting (and tests) can turn it.
     @property
     def login_form(self) -> type[AdminAuthenticationForm]:  # type: ignore[override]
-        return OTPAdminAuthenticationForm if two_factor_required() else AdminAuthenticationForm
+        return TwoFactorSignInForm if two_factor_required() else AdminAuthenticationForm
 
     @property
     def login_template(self) -> str:  # type: ignore[override]
