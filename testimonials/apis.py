@@ -61,12 +61,42 @@ class TopicOutputSerializer(serializers.Serializer[Any]):
         return request.build_absolute_uri(reverse("education-topic", kwargs={"slug": topic.slug}))
 
 
+TOPIC_EXAMPLE = {
+    "slug": "dry-needling-low-back-pain",
+    "title": "Dry needling for low back pain",
+    "summary": "What to expect from dry needling, and what patients say.",
+    "open_for_submissions": True,
+    "consent": {
+        "version": "2026-01",
+        "text": "I agree that the clinic may publish my story. I can withdraw it at any time.",
+    },
+    "education_url": "https://stories.clinic.example/education/dry-needling-low-back-pain/",
+}
+_LINKS = "https://stories.clinic.example/api/v1/testimonials/3f0c2a4e-8d1b-4c55-9d7e-2b6a1f0e9c11"
+PATIENT_EXAMPLE = {
+    "id": "3f0c2a4e-8d1b-4c55-9d7e-2b6a1f0e9c11",
+    "status": "submitted",
+    "topic": "dry-needling-low-back-pain",
+    "display_name": "Maria L.",
+    "rating": 5,
+    "submitted_at": "2026-03-01T09:12:44.501000Z",
+    "published_at": None,
+    "rejection_reason": "",
+    "status_url": f"{_LINKS}/9c1e…b7/",
+    "withdraw_url": f"{_LINKS}/9c1e…b7/withdraw",
+}
+
+
 def _topic_context(request: Request) -> dict[str, Any]:
     return {"request": request, "consent": selectors.consent_current()}
 
 
 class TopicListApi(APIView):
-    @extend_schema(responses=TopicOutputSerializer(many=True), summary="List topics")
+    @extend_schema(
+        responses=TopicOutputSerializer(many=True),
+        summary="List topics",
+        examples=[OpenApiExample("Topics", value=[TOPIC_EXAMPLE], response_only=True)],
+    )
     def get(self, request: Request) -> Response:
         data = TopicOutputSerializer(
             selectors.topic_list(), many=True, context=_topic_context(request)
@@ -75,7 +105,11 @@ class TopicListApi(APIView):
 
 
 class TopicDetailApi(APIView):
-    @extend_schema(responses=TopicOutputSerializer, summary="One topic and its consent text")
+    @extend_schema(
+        responses=TopicOutputSerializer,
+        summary="One topic and its consent text",
+        examples=[OpenApiExample("A topic", value=TOPIC_EXAMPLE, response_only=True)],
+    )
     def get(self, request: Request, slug: str) -> Response:
         topic = selectors.topic_get(slug=slug)
         return Response(TopicOutputSerializer(topic, context=_topic_context(request)).data)
@@ -163,6 +197,26 @@ class TestimonialSubmitApi(APIView):
     @extend_schema(
         request=InputSerializer,
         responses={202: PatientTestimonialSerializer},
+        examples=[
+            OpenApiExample(
+                "A story",
+                value={
+                    "topic": "dry-needling-low-back-pain",
+                    "author_name": "Maria Lopez",
+                    "body": "After four sessions and the home exercises I can sit through a "
+                    "workday again.",
+                    "consent_to_publish": True,
+                    "consent_text_version": "2026-01",
+                    "email": "maria@example.com",
+                    "rating": 5,
+                    "display_preference": "first_name_initial",
+                },
+                request_only=True,
+            ),
+            OpenApiExample(
+                "Received", value=PATIENT_EXAMPLE, response_only=True, status_codes=["202"]
+            ),
+        ],
         parameters=[
             OpenApiParameter(
                 "Idempotency-Key",
@@ -190,7 +244,17 @@ class TestimonialSubmitApi(APIView):
 class TestimonialStatusApi(APIView):
     authentication_classes: list[type] = []
 
-    @extend_schema(responses=PatientTestimonialSerializer, summary="A patient checks their story")
+    @extend_schema(
+        responses=PatientTestimonialSerializer,
+        summary="A patient checks their story",
+        examples=[
+            OpenApiExample(
+                "Waiting for a moderator",
+                value={**PATIENT_EXAMPLE, "status": "pending_review"},
+                response_only=True,
+            )
+        ],
+    )
     def get(self, request: Request, public_id: uuid.UUID, secret: str) -> Response:
         testimonial = selectors.testimonial_for_patient(public_id=public_id, secret=secret)
         response = Response(
@@ -207,6 +271,13 @@ class TestimonialWithdrawApi(APIView):
         request=None,
         responses=PatientTestimonialSerializer,
         summary="A patient withdraws their story",
+        examples=[
+            OpenApiExample(
+                "Withdrawn",
+                value={**PATIENT_EXAMPLE, "status": "withdrawn"},
+                response_only=True,
+            )
+        ],
     )
     def post(self, request: Request, public_id: uuid.UUID, secret: str) -> Response:
         testimonial = selectors.testimonial_for_patient(public_id=public_id, secret=secret)
