@@ -175,12 +175,11 @@ class ShareForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"required": True, "maxlength": 120, "autocomplete": "name"}),
     )
-    display_preference = forms.ChoiceField(
+    display_preference = forms.CharField(
         label="Show my name as",
-        choices=DisplayPreference.choices,
         initial=DisplayPreference.FIRST_NAME_INITIAL,
         required=False,
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(choices=DisplayPreference.choices),
     )
     body = forms.CharField(
         label="Your story",
@@ -199,13 +198,12 @@ class ShareForm(forms.Form):
             "and addresses."
         ),
     )
-    rating = forms.TypedChoiceField(
+    rating = forms.CharField(
         label="Your rating (optional)",
-        choices=[("", "No rating"), *((n, f"{n} out of 5") for n in range(1, 6))],
-        coerce=int,
-        empty_value=None,
         required=False,
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(
+            choices=[("", "No rating"), *((str(n), f"{n} out of 5") for n in range(1, 6))]
+        ),
     )
     email = forms.CharField(
         label="Email (optional)",
@@ -234,6 +232,7 @@ class ShareForm(forms.Form):
     def submission_data(self, topic: Topic) -> dict[str, Any]:
         """The cleaned values as the API's JSON body would carry them."""
         data = self.cleaned_data
+        rating = data["rating"]
         values: dict[str, Any] = {
             "topic": topic.slug,
             "author_name": data["author_name"],
@@ -241,7 +240,7 @@ class ShareForm(forms.Form):
             "consent_to_publish": data["consent_to_publish"],
             "consent_text_version": data["consent_text_version"],
             "email": data["email"],
-            "rating": data["rating"],
+            "rating": int(rating) if rating.isdigit() else (rating or None),
         }
         if data["display_preference"]:
             values["display_preference"] = data["display_preference"]
