@@ -4,6 +4,7 @@ Every variable read here is listed in `.env.example`.
 """
 
 from datetime import timedelta
+from ipaddress import ip_network
 from pathlib import Path
 from typing import Any
 
@@ -273,7 +274,10 @@ WEBHOOK_RETRY_BASE_SECONDS: float = env.float("WEBHOOK_RETRY_BASE_SECONDS", defa
 WEBHOOK_RETRY_MAX_SECONDS: float = env.float("WEBHOOK_RETRY_MAX_SECONDS", default=1800.0)
 # Webhooks go to public addresses only; CIDRs listed here are allowed too
 # (e.g. 10.0.0.0/8 for a receiver inside the clinic's network).
-WEBHOOK_ALLOWED_NETWORKS: list[str] = env.list("WEBHOOK_ALLOWED_NETWORKS", default=[])
+WEBHOOK_ALLOWED_NETWORKS: list[str] = [
+    str(ip_network(cidr, strict=False))  # a typo fails at startup, not at delivery
+    for cidr in env.list("WEBHOOK_ALLOWED_NETWORKS", default=[])
+]
 
 # --- i18n, static ---------------------------------------------------------
 LANGUAGE_CODE = "en-us"

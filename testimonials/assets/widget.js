@@ -59,13 +59,11 @@
     root.appendChild(el("style", CSS));
     root.appendChild(section);
 
-    var headers = {};
-    if (script.getAttribute("data-key")) headers["X-Api-Key"] = script.getAttribute("data-key");
     var query = "?topic=" + encodeURIComponent(topic) + "&limit=" + limit;
     if (script.getAttribute("data-featured") === "true") query += "&featured=true";
     // no-cache: revalidate every time (a cheap 304), so a withdrawn story
     // is gone on the next page view.
-    fetch(origin + "/api/v1/published/" + query, { headers: headers, credentials: "omit", cache: "no-cache" })
+    fetch(origin + "/api/v1/published/" + query, { credentials: "omit", cache: "no-cache" })
       .then(function (response) {
         if (!response.ok) throw new Error(response.status);
         return response.json();
