@@ -190,3 +190,14 @@ def test_it_takes_no_stories_for_a_closed_topic(client, consent):
     assert "not taking new stories" in html
     assert "<form" not in html
     assert client.get("/share/no-such-topic/").status_code == 404
+
+
+def test_it_asks_to_send_again_when_an_old_form_comes_back_with_other_words(client, topic, form):
+    client.post(share_url(topic), form)
+    form["body"] = "Other words entirely, written in a form that was already sent once."
+    response = client.post(share_url(topic), form)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "already sent" in html
+    assert 'name="submission_key" value="a1b2c3"' not in html
+    assert Testimonial.objects.count() == 1
