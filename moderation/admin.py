@@ -143,6 +143,7 @@ class TestimonialAdmin(admin.ModelAdmin[Testimonial]):
         "rejection_reason",
         "rejection_note",
         "published_at",
+        "featured",
         "created_at",
         "updated_at",
     )
@@ -269,6 +270,18 @@ class TestimonialAdmin(admin.ModelAdmin[Testimonial]):
                 note=note,
                 expected_version=version,
             ),
+            "edit_published": lambda: services.testimonial_edit_published(
+                public_id=testimonial.public_id,
+                moderator=moderator,
+                body=request.POST.get("body", ""),
+                expected_version=version,
+            ),
+            "feature": lambda: services.testimonial_feature(
+                public_id=testimonial.public_id,
+                moderator=moderator,
+                featured=request.POST.get("featured") == "1",
+                expected_version=version,
+            ),
             "reopen": lambda: services.testimonial_reopen(
                 public_id=testimonial.public_id,
                 moderator=moderator,
@@ -290,6 +303,9 @@ class TestimonialAdmin(admin.ModelAdmin[Testimonial]):
             return HttpResponseRedirect(review_url(testimonial.pk))
         if action == "note":
             messages.success(request, "Note added.")
+            return HttpResponseRedirect(review_url(testimonial.pk))
+        if action in ("edit_published", "feature"):
+            messages.success(request, "Published story updated.")
             return HttpResponseRedirect(review_url(testimonial.pk))
         if action != "skip":
             testimonial.refresh_from_db()

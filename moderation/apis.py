@@ -5,6 +5,7 @@ from collections.abc import Callable
 from typing import Any
 
 from drf_spectacular.utils import (
+    OpenApiExample,
     OpenApiParameter,
     extend_schema,
     extend_schema_field,
@@ -100,6 +101,7 @@ class ModerationDetailSerializer(QueueItemSerializer):
     rejection_reason = serializers.CharField()
     rejection_note = serializers.CharField()
     published_at = serializers.DateTimeField(allow_null=True)
+    featured = serializers.BooleanField()
     history = HistorySerializer(many=True)
     notes = NoteSerializer(many=True)
     earlier_from_same_email = serializers.SerializerMethodField()
@@ -268,6 +270,72 @@ class ReopenApi(ModerationApi):
             public_id=public_id,
             moderator=moderator_of(request),
             note=data["note"],
+            expected_version=data.get("version"),
+        )
+        return Response(_detail(public_id))
+
+
+class EditPublishedApi(ModerationApi):
+    @extend_schema_serializer(
+        component_name="EditPublishedInput",
+        examples=[
+            OpenApiExample(
+                "Redact a name the patient asked to remove",
+                value={
+                    "body": "The therapist at the front desk was kind and I walk again.",
+                    "version": 4,
+                },
+                request_only=True,
+            )
+        ],
+    )
+    class InputSerializer(RejectUnknownFieldsMixin, serializers.Serializer[Any]):
+        body = StrictCharField(max_length=10000, help_text="The text to show from now on.")
+        version = StrictIntegerField(required=False, min_value=1, help_text=VERSION_HELP)
+
+    @extend_schema(
+        request=InputSerializer,
+        responses=ModerationDetailSerializer,
+        summary="Edit a published story's text",
+        description="Every public surface shows the new text at once and websites hear "
+        "`testimonial.updated`. The patient's original is kept; sending it back shows it "
+        "again. `409` unless the story is published.",
+    )
+    def post(self, request: Request, public_id: uuid.UUID) -> Response:
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        services.testimonial_edit_published(
+            public_id=public_id,
+            moderator=moderator_of(request),
+            body=data["body"],
+            expected_version=data.get("version"),
+        )
+        return Response(_detail(public_id))
+
+
+class FeatureApi(ModerationApi):
+    @extend_schema_serializer(
+        component_name="FeatureInput",
+        examples=[OpenApiExample("Feature it", value={"featured": True}, request_only=True)],
+    )
+    class InputSerializer(RejectUnknownFieldsMixin, serializers.Serializer[Any]):
+        featured = StrictBooleanField()
+        version = StrictIntegerField(required=False, min_value=1, help_text=VERSION_HELP)
+
+    @extend_schema(
+        request=InputSerializer,
+        responses=ModerationDetailSerializer,
+        summary="Feature a published story, or stop featuring it",
+    )
+    def post(self, request: Request, public_id: uuid.UUID) -> Response:
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        services.testimonial_feature(
+            public_id=public_id,
+            moderator=moderator_of(request),
+            featured=data["featured"],
             expected_version=data.get("version"),
         )
         return Response(_detail(public_id))

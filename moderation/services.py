@@ -317,6 +317,65 @@ def testimonial_reopen(
     )
 
 
+def testimonial_edit_published(
+    *,
+    public_id: uuid.UUID,
+    moderator: User,
+    body: str,
+    expected_version: int | None = None,
+) -> Testimonial:
+    """Change the text a published story shows (a late redaction, a typo);
+    the patient's original stays in `body`, and giving the original back
+    shows the original again.
+
+    Audited as `published → published`; after commit every public surface
+    shows the new text at once and websites hear `testimonial.updated`.
+    Refuses an empty text (`FieldErrors`), a story that is not published
+    (`InvalidTransition`) and a stale `expected_version` (`StaleVersion`).
+    The same text as shown now changes nothing.
+    """
+    text = body.strip()
+    if not text:
+        raise FieldErrors({"body": ["The published text cannot be empty."]})
+    testimonial = _for_decision(public_id)
+    transitions.check_version(testimonial, expected_version)
+    published_body = "" if text == testimonial.body.strip() else text
+    if testimonial.status == Status.PUBLISHED and published_body == testimonial.published_body:
+        return testimonial
+    return transitions.revise_published(
+        testimonial,
+        actor=transitions.Actor.for_user(moderator),
+        reason="published text edited",
+        details={"edited": bool(published_body)},
+        expected_version=expected_version,
+        published_body=published_body,
+    )
+
+
+def testimonial_feature(
+    *,
+    public_id: uuid.UUID,
+    moderator: User,
+    featured: bool,
+    expected_version: int | None = None,
+) -> Testimonial:
+    """Feature a published story (websites can ask for featured ones), or
+    stop featuring it. Audited and announced like an edit; setting what is
+    already set changes nothing."""
+    testimonial = _for_decision(public_id)
+    transitions.check_version(testimonial, expected_version)
+    if testimonial.status == Status.PUBLISHED and testimonial.featured == featured:
+        return testimonial
+    return transitions.revise_published(
+        testimonial,
+        actor=transitions.Actor.for_user(moderator),
+        reason="featured" if featured else "no longer featured",
+        details={"featured": featured},
+        expected_version=expected_version,
+        featured=featured,
+    )
+
+
 def bulk_approve_max_risk() -> int:
     """Above this risk an item needs a review of its own, not a bulk approval."""
     return int(settings.BULK_APPROVE_MAX_RISK)
@@ -390,12 +449,19 @@ CLINIC_ADMINS_GROUP = "Clinic admins"
 
 
 def clinic_admins_group_ensure() -> Group:
-    """Admins manage topics, consent texts and moderator accounts; deciding on
+    """Admins manage topics, consent texts, moderator accounts and the
+    websites that show stories (keys, webhooks, deliveries); deciding on
     stories stays with moderators. Superusers can do both."""
     group, _ = Group.objects.get_or_create(name=CLINIC_ADMINS_GROUP)
     wanted = Permission.objects.filter(
         Q(content_type__app_label="testimonials", codename__endswith="_topic")
         | Q(content_type__app_label="testimonials", codename__endswith="_consenttext")
+        | Q(content_type__app_label="testimonials", codename__endswith="_site")
+        | Q(content_type__app_label="testimonials", codename__endswith="_webhookendpoint")
+        | Q(
+            content_type__app_label="testimonials",
+            codename__in=["view_webhookdelivery", "change_webhookdelivery"],
+        )
         | Q(
             content_type__app_label="auth",
             codename__in=["add_user", "change_user", "view_user", "view_group"],

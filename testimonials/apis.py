@@ -1,26 +1,31 @@
 """The patients' and websites' HTTP API: parse, call one service or
 selector, shape the answer."""
 
+import hashlib
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.http import HttpResponse, HttpResponseBase
 from django.urls import reverse
-from django.utils.cache import patch_cache_control
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date
 from drf_spectacular.utils import (
+    OpenApiExample,
     OpenApiParameter,
+    OpenApiResponse,
     extend_schema,
     extend_schema_serializer,
-    inline_serializer,
 )
 from rest_framework import serializers, status
 from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
-from testimonials import selectors, services
+from testimonials import publishing, selectors, services
+from testimonials.authentication import SiteKeyAuthentication
 from testimonials.fields import (
     RejectUnknownFieldsMixin,
     StrictBooleanField,
@@ -29,6 +34,7 @@ from testimonials.fields import (
     StrictIntegerField,
 )
 from testimonials.models import DisplayPreference, Testimonial, Topic
+from testimonials.throttling import PUBLIC_THROTTLES, SubmitThrottle
 
 
 class ConsentOutputSerializer(serializers.Serializer[Any]):
@@ -55,12 +61,42 @@ class TopicOutputSerializer(serializers.Serializer[Any]):
         return request.build_absolute_uri(reverse("education-topic", kwargs={"slug": topic.slug}))
 
 
+TOPIC_EXAMPLE = {
+    "slug": "dry-needling-low-back-pain",
+    "title": "Dry needling for low back pain",
+    "summary": "What to expect from dry needling, and what patients say.",
+    "open_for_submissions": True,
+    "consent": {
+        "version": "2026-01",
+        "text": "I agree that the clinic may publish my story. I can withdraw it at any time.",
+    },
+    "education_url": "https://stories.clinic.example/education/dry-needling-low-back-pain/",
+}
+_LINKS = "https://stories.clinic.example/api/v1/testimonials/3f0c2a4e-8d1b-4c55-9d7e-2b6a1f0e9c11"
+PATIENT_EXAMPLE = {
+    "id": "3f0c2a4e-8d1b-4c55-9d7e-2b6a1f0e9c11",
+    "status": "submitted",
+    "topic": "dry-needling-low-back-pain",
+    "display_name": "Maria L.",
+    "rating": 5,
+    "submitted_at": "2026-03-01T09:12:44.501000Z",
+    "published_at": None,
+    "rejection_reason": "",
+    "status_url": f"{_LINKS}/9c1e…b7/",
+    "withdraw_url": f"{_LINKS}/9c1e…b7/withdraw",
+}
+
+
 def _topic_context(request: Request) -> dict[str, Any]:
     return {"request": request, "consent": selectors.consent_current()}
 
 
 class TopicListApi(APIView):
-    @extend_schema(responses=TopicOutputSerializer(many=True), summary="List topics")
+    @extend_schema(
+        responses=TopicOutputSerializer(many=True),
+        summary="List topics",
+        examples=[OpenApiExample("Topics", value=[TOPIC_EXAMPLE], response_only=True)],
+    )
     def get(self, request: Request) -> Response:
         data = TopicOutputSerializer(
             selectors.topic_list(), many=True, context=_topic_context(request)
@@ -69,22 +105,14 @@ class TopicListApi(APIView):
 
 
 class TopicDetailApi(APIView):
-    @extend_schema(responses=TopicOutputSerializer, summary="One topic and its consent text")
+    @extend_schema(
+        responses=TopicOutputSerializer,
+        summary="One topic and its consent text",
+        examples=[OpenApiExample("A topic", value=TOPIC_EXAMPLE, response_only=True)],
+    )
     def get(self, request: Request, slug: str) -> Response:
         topic = selectors.topic_get(slug=slug)
         return Response(TopicOutputSerializer(topic, context=_topic_context(request)).data)
-
-
-class SubmitThrottle(AnonRateThrottle):
-    """Submissions per client IP, at `SUBMIT_THROTTLE_RATE`, signed in or not."""
-
-    scope = "submit"
-
-    def get_rate(self) -> str:
-        return str(settings.SUBMIT_THROTTLE_RATE)
-
-    def get_cache_key(self, request: Request, view: APIView) -> str:
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
 class PatientTestimonialSerializer(serializers.Serializer[Any]):
@@ -119,37 +147,76 @@ class PatientTestimonialSerializer(serializers.Serializer[Any]):
         return self._url("testimonial-withdraw", testimonial)
 
 
+@extend_schema_serializer(component_name="SubmissionInput")
+class SubmissionInputSerializer(RejectUnknownFieldsMixin, serializers.Serializer[Any]):
+    """The rules of a submission, for the API and the share page alike."""
+
+    topic = StrictCharField(max_length=80)
+    author_name = StrictCharField(max_length=120)
+    body = StrictCharField(
+        min_length=settings.TESTIMONIAL_MIN_LENGTH, max_length=settings.TESTIMONIAL_MAX_LENGTH
+    )
+    consent_to_publish = StrictBooleanField()
+    consent_text_version = StrictCharField(max_length=40)
+    email = StrictEmailField(required=False, allow_blank=True, default="")
+    rating = StrictIntegerField(
+        required=False, allow_null=True, default=None, min_value=1, max_value=5
+    )
+    display_preference = serializers.ChoiceField(
+        choices=DisplayPreference.choices,
+        required=False,
+        default=DisplayPreference.FIRST_NAME_INITIAL,
+    )
+
+    def validate_consent_to_publish(self, value: bool) -> bool:
+        if value is not True:
+            raise serializers.ValidationError("Consent to publish is required.")
+        return value
+
+
+def submission_from(data: dict[str, Any]) -> services.Submission:
+    """A valid `SubmissionInputSerializer`'s data, for the service."""
+    return services.Submission(
+        topic_slug=data["topic"],
+        author_name=data["author_name"].strip(),
+        body=data["body"],
+        consent_to_publish=data["consent_to_publish"],
+        consent_text_version=data["consent_text_version"],
+        email=data["email"],
+        rating=data["rating"],
+        display_preference=data["display_preference"],
+    )
+
+
 class TestimonialSubmitApi(APIView):
     throttle_classes = [SubmitThrottle]
     authentication_classes: list[type] = []
 
-    @extend_schema_serializer(component_name="SubmissionInput")
-    class InputSerializer(RejectUnknownFieldsMixin, serializers.Serializer[Any]):
-        topic = StrictCharField(max_length=80)
-        author_name = StrictCharField(max_length=120)
-        body = StrictCharField(
-            min_length=settings.TESTIMONIAL_MIN_LENGTH, max_length=settings.TESTIMONIAL_MAX_LENGTH
-        )
-        consent_to_publish = StrictBooleanField()
-        consent_text_version = StrictCharField(max_length=40)
-        email = StrictEmailField(required=False, allow_blank=True, default="")
-        rating = StrictIntegerField(
-            required=False, allow_null=True, default=None, min_value=1, max_value=5
-        )
-        display_preference = serializers.ChoiceField(
-            choices=DisplayPreference.choices,
-            required=False,
-            default=DisplayPreference.FIRST_NAME_INITIAL,
-        )
-
-        def validate_consent_to_publish(self, value: bool) -> bool:
-            if value is not True:
-                raise serializers.ValidationError("Consent to publish is required.")
-            return value
+    InputSerializer = SubmissionInputSerializer
 
     @extend_schema(
         request=InputSerializer,
         responses={202: PatientTestimonialSerializer},
+        examples=[
+            OpenApiExample(
+                "A story",
+                value={
+                    "topic": "dry-needling-low-back-pain",
+                    "author_name": "Maria Lopez",
+                    "body": "After four sessions and the home exercises I can sit through a "
+                    "workday again.",
+                    "consent_to_publish": True,
+                    "consent_text_version": "2026-01",
+                    "email": "maria@example.com",
+                    "rating": 5,
+                    "display_preference": "first_name_initial",
+                },
+                request_only=True,
+            ),
+            OpenApiExample(
+                "Received", value=PATIENT_EXAMPLE, response_only=True, status_codes=["202"]
+            ),
+        ],
         parameters=[
             OpenApiParameter(
                 "Idempotency-Key",
@@ -165,16 +232,7 @@ class TestimonialSubmitApi(APIView):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         outcome = services.testimonial_submit(
-            submission=services.Submission(
-                topic_slug=data["topic"],
-                author_name=data["author_name"].strip(),
-                body=data["body"],
-                consent_to_publish=data["consent_to_publish"],
-                consent_text_version=data["consent_text_version"],
-                email=data["email"],
-                rating=data["rating"],
-                display_preference=data["display_preference"],
-            ),
+            submission=submission_from(data),
             idempotency_key=request.headers.get("Idempotency-Key", "").strip()[:255] or None,
         )
         body = PatientTestimonialSerializer(outcome.testimonial, context={"request": request}).data
@@ -186,7 +244,17 @@ class TestimonialSubmitApi(APIView):
 class TestimonialStatusApi(APIView):
     authentication_classes: list[type] = []
 
-    @extend_schema(responses=PatientTestimonialSerializer, summary="A patient checks their story")
+    @extend_schema(
+        responses=PatientTestimonialSerializer,
+        summary="A patient checks their story",
+        examples=[
+            OpenApiExample(
+                "Waiting for a moderator",
+                value={**PATIENT_EXAMPLE, "status": "pending_review"},
+                response_only=True,
+            )
+        ],
+    )
     def get(self, request: Request, public_id: uuid.UUID, secret: str) -> Response:
         testimonial = selectors.testimonial_for_patient(public_id=public_id, secret=secret)
         response = Response(
@@ -203,6 +271,13 @@ class TestimonialWithdrawApi(APIView):
         request=None,
         responses=PatientTestimonialSerializer,
         summary="A patient withdraws their story",
+        examples=[
+            OpenApiExample(
+                "Withdrawn",
+                value={**PATIENT_EXAMPLE, "status": "withdrawn"},
+                response_only=True,
+            )
+        ],
     )
     def post(self, request: Request, public_id: uuid.UUID, secret: str) -> Response:
         testimonial = selectors.testimonial_for_patient(public_id=public_id, secret=secret)
@@ -213,6 +288,8 @@ class TestimonialWithdrawApi(APIView):
 
 
 class PublishedPagination(CursorPagination):
+    # Positions, not offsets: stories published while a reader pages
+    # through land before the first page and never shift later pages.
     ordering = ("-published_at", "-id")
     page_size = 20
     page_size_query_param = "limit"
@@ -220,46 +297,250 @@ class PublishedPagination(CursorPagination):
 
 
 class PublishedOutputSerializer(serializers.Serializer[Any]):
-    id = serializers.UUIDField(source="public_id")
+    """`selectors.published_representation`, for the schema (a test keeps
+    the two in step)."""
+
+    id = serializers.UUIDField()
     display_name = serializers.CharField()
-    body = serializers.CharField(source="shown_body")
-    rating = serializers.IntegerField(allow_null=True)
-    topic = serializers.CharField(source="topic.slug")
+    body = serializers.CharField(help_text="As approved: a moderator's redaction, if any.")
+    rating = serializers.IntegerField(allow_null=True, min_value=1, max_value=5)
+    topic = serializers.CharField(help_text="The topic's slug.")
     published_at = serializers.DateTimeField()
+    featured = serializers.BooleanField()
 
 
-class PublishedListApi(APIView):
-    authentication_classes: list[type] = []
+class PublishedPageSerializer(serializers.Serializer[Any]):
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = PublishedOutputSerializer(many=True)
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("topic", str, description="A topic's slug."),
-            OpenApiParameter("limit", int, description="Page size, at most 100."),
-        ],
-        responses=inline_serializer(
-            "PublishedPage",
-            {
-                "next": serializers.URLField(allow_null=True),
-                "previous": serializers.URLField(allow_null=True),
-                "results": PublishedOutputSerializer(many=True),
-            },
-        ),
-        summary="Published testimonials, newest first",
-    )
-    def get(self, request: Request) -> Response:
-        topic = None
-        slug = request.query_params.get("topic")
-        if slug:
-            topic = selectors.topic_get(slug=slug)
-        paginator = PublishedPagination()
-        page = paginator.paginate_queryset(
-            selectors.published_testimonials(topic=topic), request, view=self
-        )
-        response = paginator.get_paginated_response(PublishedOutputSerializer(page, many=True).data)
+
+STORY_EXAMPLE = {
+    "id": "3f0c2a4e-8d1b-4c55-9d7e-2b6a1f0e9c11",
+    "display_name": "Maria L.",
+    "body": "After four sessions and the home exercises I can sit through a workday again.",
+    "rating": 5,
+    "topic": "dry-needling-low-back-pain",
+    "published_at": "2026-03-02T14:05:09.120000Z",
+    "featured": False,
+}
+
+
+@dataclass(frozen=True)
+class _Validators:
+    """A public response's ETag and Last-Modified, from the publication
+    generation alone: a 304 costs one cache lookup and no query."""
+
+    etag: str
+    last_modified: int | None
+
+    @classmethod
+    def of(cls, request: Request) -> "_Validators":
+        state = publishing.publication_state()
+        url = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()[:16]
+        modified = int(state.last_modified.timestamp()) if state.last_modified else None
+        return cls(etag=f'"{state.generation}-{url}"', last_modified=modified)
+
+    def apply(self, response: HttpResponseBase) -> None:
+        response["ETag"] = self.etag
+        if self.last_modified is not None:
+            response["Last-Modified"] = http_date(self.last_modified)
         patch_cache_control(
             response,
             public=True,
             max_age=settings.PUBLISHED_CACHE_MAX_AGE,
             stale_while_revalidate=settings.PUBLISHED_CACHE_MAX_AGE * 4,
         )
+
+    def not_modified(self, request: Request) -> HttpResponseBase | None:
+        """A 304 when the client's copy is current (If-None-Match, else
+        If-Modified-Since), else None."""
+        current = HttpResponse()
+        self.apply(current)
+        answer = get_conditional_response(
+            request._request,
+            etag=self.etag,
+            last_modified=self.last_modified,
+            response=current,
+        )
+        return None if answer is current else answer
+
+
+class PublicReadApi(APIView):
+    """Public, cacheable reads: anyone, any origin; a site's key raises the
+    throttle from per-IP to per-site."""
+
+    authentication_classes = [SiteKeyAuthentication]
+    throttle_classes = PUBLIC_THROTTLES
+
+
+CONDITIONAL_HEADERS = [
+    OpenApiParameter(
+        "If-None-Match",
+        location=OpenApiParameter.HEADER,
+        required=False,
+        description="An `ETag` from an earlier answer: `304` while nothing was published, "
+        "edited, unpublished or withdrawn since.",
+    ),
+    OpenApiParameter(
+        "If-Modified-Since",
+        location=OpenApiParameter.HEADER,
+        required=False,
+        description="A `Last-Modified` from an earlier answer (one-second resolution; "
+        "prefer the ETag).",
+    ),
+]
+NOT_MODIFIED = OpenApiResponse(description="Not modified: your copy is current.")
+
+
+class PublishedListApi(PublicReadApi):
+    class FilterSerializer(serializers.Serializer[Any]):
+        topic = serializers.SlugField(required=False)
+        min_rating = serializers.IntegerField(required=False, min_value=1, max_value=5)
+        featured = serializers.BooleanField(required=False, allow_null=True, default=None)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("topic", str, description="A topic's slug."),
+            OpenApiParameter(
+                "min_rating", int, description="Only stories rated at least this (1-5)."
+            ),
+            OpenApiParameter(
+                "featured", bool, description="Only featured stories (true) or only others."
+            ),
+            OpenApiParameter("limit", int, description="Page size, at most 100 (default 20)."),
+            OpenApiParameter("cursor", str, description="From a `next` or `previous` link."),
+            *CONDITIONAL_HEADERS,
+        ],
+        responses={
+            200: PublishedPageSerializer,
+            304: NOT_MODIFIED,
+        },
+        examples=[
+            OpenApiExample(
+                "A page of stories",
+                value={
+                    "next": "https://stories.clinic.example/api/v1/published/?cursor=cD0yMDI2",
+                    "previous": None,
+                    "results": [STORY_EXAMPLE],
+                },
+                response_only=True,
+                status_codes=["200"],
+            )
+        ],
+        summary="Published testimonials, newest first",
+        description="The stories websites may show. Cacheable: `ETag` and `Last-Modified` "
+        "change the moment a story is published, edited, unpublished or withdrawn. "
+        "Any origin may read it (CORS).",
+    )
+    def get(self, request: Request) -> HttpResponseBase:
+        # Validators first: a change committing during this request can then
+        # only make the answer newer than its ETag, never older.
+        validators = _Validators.of(request)
+        not_modified = validators.not_modified(request)
+        if not_modified is not None:
+            return not_modified
+        filters = self.FilterSerializer(data=request.query_params.dict())
+        filters.is_valid(raise_exception=True)
+        data = filters.validated_data
+        topic = selectors.topic_get(slug=data["topic"]) if data.get("topic") else None
+        paginator = PublishedPagination()
+        page = paginator.paginate_queryset(
+            selectors.published_testimonials(
+                topic=topic, min_rating=data.get("min_rating"), featured=data.get("featured")
+            ),
+            request,
+            view=self,
+        )
+        response = paginator.get_paginated_response(
+            [selectors.published_representation(t) for t in page or []]
+        )
+        validators.apply(response)
+        return response
+
+
+class ChangeSerializer(serializers.Serializer[Any]):
+    type = serializers.ChoiceField(choices=["published", "updated", "removed"])
+    id = serializers.UUIDField()
+    topic = serializers.CharField()
+    changed_at = serializers.DateTimeField()
+    testimonial = PublishedOutputSerializer(
+        allow_null=True, help_text="The story as public now; null for a removal (a tombstone)."
+    )
+
+
+class ChangesPageSerializer(serializers.Serializer[Any]):
+    results = ChangeSerializer(many=True)
+    next_cursor = serializers.CharField(help_text="Pass as `since` next time.")
+    has_more = serializers.BooleanField(help_text="More changes wait: ask again at once.")
+
+
+class PublishedChangesApi(PublicReadApi):
+    class FilterSerializer(serializers.Serializer[Any]):
+        since = serializers.CharField(required=False, max_length=200)
+        topic = serializers.SlugField(required=False)
+        limit = serializers.IntegerField(required=False, min_value=1, max_value=500, default=100)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "since",
+                str,
+                description="The `next_cursor` of your last call; omit it to start from the "
+                "first publication.",
+            ),
+            OpenApiParameter("topic", str, description="Only this topic's stories."),
+            OpenApiParameter("limit", int, description="Changes per page, at most 500."),
+            *CONDITIONAL_HEADERS,
+        ],
+        responses={200: ChangesPageSerializer, 304: NOT_MODIFIED},
+        examples=[
+            OpenApiExample(
+                "Published, edited and withdrawn stories",
+                value={
+                    "results": [
+                        {
+                            "type": "published",
+                            "id": STORY_EXAMPLE["id"],
+                            "topic": STORY_EXAMPLE["topic"],
+                            "changed_at": "2026-03-02T14:05:09.120000Z",
+                            "testimonial": STORY_EXAMPLE,
+                        },
+                        {
+                            "type": "removed",
+                            "id": "9b2d7c1a-0f4e-4a8b-b1c3-5d6e7f8a9b0c",
+                            "topic": STORY_EXAMPLE["topic"],
+                            "changed_at": "2026-03-02T15:40:00Z",
+                            "testimonial": None,
+                        },
+                    ],
+                    "next_cursor": "MTI:1tTq2b:Yt0k...",
+                    "has_more": False,
+                },
+                response_only=True,
+                status_codes=["200"],
+            )
+        ],
+        summary="What was published, updated or removed since a cursor",
+        description="For websites that keep a copy: apply the results in order, a "
+        "`published` or `updated` change as an upsert, a `removed` one (a tombstone: "
+        "withdrawn or taken down) as a delete, then keep `next_cursor`. Each story "
+        "appears in its state now; repeating a page is harmless.",
+    )
+    def get(self, request: Request) -> HttpResponseBase:
+        validators = _Validators.of(request)
+        not_modified = validators.not_modified(request)
+        if not_modified is not None:
+            return not_modified
+        filters = self.FilterSerializer(data=request.query_params.dict())
+        filters.is_valid(raise_exception=True)
+        data = filters.validated_data
+        topic = selectors.topic_get(slug=data["topic"]) if data.get("topic") else None
+        page = selectors.publication_changes(
+            cursor=data.get("since") or None, topic=topic, limit=data["limit"]
+        )
+        response = Response(
+            {"results": page.results, "next_cursor": page.next_cursor, "has_more": page.has_more}
+        )
+        validators.apply(response)
         return response

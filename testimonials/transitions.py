@@ -2,7 +2,10 @@
 
 Every move is checked against `ALLOWED`, applied as a compare-and-set on the
 status and version the caller read (a lost race is a `Conflict`, never an
-overwrite), and recorded in the audit trail in the same transaction.
+overwrite), and recorded in the audit trail in the same transaction. A change
+to a published story that keeps it published (`revise_published`) takes the
+same path and is audited as `published → published`. Whatever enters, changes
+within or leaves `published` is recorded for websites by `publishing`.
 """
 
 import logging
@@ -76,19 +79,71 @@ def transition(
             f"A {from_status} testimonial cannot become {to}.",
             extra={"status": from_status},
         )
+    return _apply(
+        testimonial,
+        to=to,
+        actor=actor,
+        reason=reason,
+        details=details,
+        event=_publication_event(from_status, to),
+        fields=fields,
+    )
+
+
+def revise_published(
+    testimonial: Testimonial,
+    *,
+    actor: Actor,
+    reason: str,
+    details: dict[str, Any] | None = None,
+    expected_version: int | None = None,
+    **fields: Any,
+) -> Testimonial:
+    """Change a published story in place (its shown text, whether it is
+    featured) without a change of status.
+
+    The same compare-and-set on status and version as `transition`, audited
+    as a `published → published` record, and announced to websites as
+    `testimonial.updated`. Raises `InvalidTransition` when the story is not
+    (or no longer) published.
+    """
+    check_version(testimonial, expected_version)
+    if testimonial.status != Status.PUBLISHED:
+        raise InvalidTransition(
+            f"Only a published story can be revised; this one is {testimonial.status}.",
+            extra={"status": testimonial.status},
+        )
+    return _apply(
+        testimonial,
+        to=Status.PUBLISHED,
+        actor=actor,
+        reason=reason,
+        details=details,
+        event=publishing.PublicationEvent.UPDATED,
+        fields=fields,
+    )
+
+
+def _apply(
+    testimonial: Testimonial,
+    *,
+    to: Status,
+    actor: Actor,
+    reason: str,
+    details: dict[str, Any] | None,
+    event: publishing.PublicationEvent | None,
+    fields: dict[str, Any],
+) -> Testimonial:
+    from_status = testimonial.status
     now = timezone.now()
-    if to == Status.PUBLISHED:
-        fields.setdefault("published_at", now)
+    if to != from_status:
+        fields["status_changed_at"] = now
+        if to == Status.PUBLISHED:
+            fields.setdefault("published_at", now)
     with transaction.atomic():
         updated = Testimonial.objects.filter(
             pk=testimonial.pk, status=from_status, version=testimonial.version
-        ).update(
-            status=to,
-            status_changed_at=now,
-            updated_at=now,
-            version=F("version") + 1,
-            **fields,
-        )
+        ).update(status=to, updated_at=now, version=F("version") + 1, **fields)
         if updated != 1:
             current = (
                 Testimonial.objects.filter(pk=testimonial.pk)
@@ -101,8 +156,8 @@ def transition(
                 f"The testimonial changed meanwhile: it is now {current}.",
                 extra={"status": current},
             )
-        event = _publication_event(from_status, to)
         if event is not None:
+            publishing.publication_record(testimonial=testimonial, event=event)
             transaction.on_commit(partial(publishing.publication_changed, testimonial.pk, event))
         StatusChange.objects.create(
             testimonial_id=testimonial.pk,

@@ -17,4 +17,5 @@ urlpatterns = [
         name="testimonial-withdraw",
     ),
     path("published/", apis.PublishedListApi.as_view(), name="published-list"),
+    path("published/changes", apis.PublishedChangesApi.as_view(), name="published-changes"),
 ]

@@ -4,11 +4,13 @@ Every variable read here is listed in `.env.example`.
 """
 
 from datetime import timedelta
+from ipaddress import ip_network
 from pathlib import Path
 from typing import Any
 
 import django_stubs_ext
 import environ
+from corsheaders.defaults import default_headers as default_cors_headers
 
 # Lets `admin.ModelAdmin[Topic]` and friends be subscripted at run time.
 django_stubs_ext.monkeypatch()
@@ -181,6 +183,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "moderation.tasks.send_moderator_digest",
         "schedule": 15 * 60,
     },
+    "sweep-webhook-deliveries": {
+        "task": "testimonials.tasks.sweep_webhook_deliveries",
+        "schedule": SCREENING_SWEEP_INTERVAL.total_seconds(),
+    },
+    "check-publication-cache": {
+        "task": "testimonials.tasks.check_publication_cache",
+        "schedule": SCREENING_SWEEP_INTERVAL.total_seconds(),
+    },
 }
 
 # --- Screening ------------------------------------------------------------
@@ -252,10 +262,30 @@ SPECTACULAR_SETTINGS = {
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_URLS_REGEX = r"^/api/v1/(published|topics)/.*$"
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
-CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified"]
+CORS_ALLOW_HEADERS = [*default_cors_headers, "x-api-key"]
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Retry-After"]
 
 # --- Public read cache ----------------------------------------------------
 PUBLISHED_CACHE_MAX_AGE: int = env.int("PUBLISHED_CACHE_MAX_AGE", default=15)
+# /widget.js changes only with a release.
+WIDGET_CACHE_MAX_AGE: int = env.int("WIDGET_CACHE_MAX_AGE", default=3600)
+
+# --- Websites: keys, throttles, webhooks -----------------------------------
+# Reads of the public API per client IP without a key, and per site with one.
+PUBLIC_API_ANON_RATE: str = env.str("PUBLIC_API_ANON_RATE", default="120/minute")
+PUBLIC_API_SITE_RATE: str = env.str("PUBLIC_API_SITE_RATE", default="1200/minute")
+WEBHOOK_TIMEOUT_SECONDS: float = env.float("WEBHOOK_TIMEOUT_SECONDS", default=5.0)
+WEBHOOK_MAX_ATTEMPTS: int = env.int("WEBHOOK_MAX_ATTEMPTS", default=8)
+# Retry n waits base * 2^(n-1) seconds, at most the max (under the Redis
+# visibility timeout, so a waiting retry is not delivered twice).
+WEBHOOK_RETRY_BASE_SECONDS: float = env.float("WEBHOOK_RETRY_BASE_SECONDS", default=30.0)
+WEBHOOK_RETRY_MAX_SECONDS: float = env.float("WEBHOOK_RETRY_MAX_SECONDS", default=1800.0)
+# Webhooks go to public addresses only; CIDRs listed here are allowed too
+# (e.g. 10.0.0.0/8 for a receiver inside the clinic's network).
+WEBHOOK_ALLOWED_NETWORKS: list[str] = [
+    str(ip_network(cidr, strict=False))  # a typo fails at startup, not at delivery
+    for cidr in env.list("WEBHOOK_ALLOWED_NETWORKS", default=[])
+]
 
 # --- i18n, static ---------------------------------------------------------
 LANGUAGE_CODE = "en-us"

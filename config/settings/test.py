@@ -22,6 +22,9 @@ DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 SUBMIT_THROTTLE_RATE = env.str("SUBMIT_THROTTLE_RATE", default="1000/minute")
+PUBLIC_API_ANON_RATE = env.str("PUBLIC_API_ANON_RATE", default="10000/minute")
+# Test receivers listen on loopback; everything else private stays refused.
+WEBHOOK_ALLOWED_NETWORKS = env.list("WEBHOOK_ALLOWED_NETWORKS", default=["127.0.0.0/8", "::1/128"])
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

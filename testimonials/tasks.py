@@ -1,0 +1,56 @@
+"""Celery tasks for publishing: ids in, one service call, the retry policy."""
+
+import logging
+from typing import Any
+
+from celery import Task, shared_task
+from django.conf import settings
+from django.utils import timezone
+
+from testimonials import publishing, services
+from testimonials.models import DeliveryStatus
+
+logger = logging.getLogger(__name__)
+
+
+def webhook_retry_delay(attempts: int) -> float | None:
+    """Seconds before the next attempt after `attempts` failed ones:
+    exponential (base, 2 * base, 4 * base, and so on, capped), None once
+    `WEBHOOK_MAX_ATTEMPTS` have failed."""
+    if attempts >= settings.WEBHOOK_MAX_ATTEMPTS:
+        return None
+    return float(
+        min(
+            settings.WEBHOOK_RETRY_MAX_SECONDS,
+            settings.WEBHOOK_RETRY_BASE_SECONDS * 2 ** (attempts - 1),
+        )
+    )
+
+
+@shared_task(bind=True, max_retries=None)
+def deliver_webhook(self: Task[Any, Any], delivery_id: int) -> None:
+    # The row holds the schedule (the sweep reads it too); this task waits
+    # for it with a countdown instead of keeping a count of its own.
+    delivery = services.webhook_delivery_attempt(
+        delivery_id=delivery_id, retry_delay=webhook_retry_delay
+    )
+    if delivery is None or delivery.status != DeliveryStatus.PENDING:
+        return
+    if delivery.next_attempt_at is None:
+        return
+    countdown = max(0.0, (delivery.next_attempt_at - timezone.now()).total_seconds())
+    raise self.retry(countdown=countdown)
+
+
+@shared_task
+def sweep_webhook_deliveries() -> int:
+    ids = services.webhook_deliveries_due(older_than=settings.SCREENING_STUCK_AFTER)
+    publishing.webhook_deliveries_enqueue(ids)
+    if ids:
+        logger.info("sweep re-enqueued %d webhook deliveries", len(ids))
+    return len(ids)
+
+
+@shared_task
+def check_publication_cache() -> bool:
+    return publishing.publication_cache_check()
