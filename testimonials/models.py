@@ -11,13 +11,66 @@ from django.utils import timezone
 
 from testimonials import webhooks
 
+# The statements 45 CFR 164.508(c) requires, as each consent version starts.
+DEFAULT_DISCLOSER = "The clinic that runs this website, and the staff who publish its stories."
+DEFAULT_PURPOSE = (
+    "To show people who consider this treatment what other patients experienced: "
+    "the clinic uses your story to promote its services (marketing)."
+)
+DEFAULT_REVOCATION_STATEMENT = (
+    'You may revoke this authorization at any time, in writing: press "Withdraw my story" '
+    "on your story's private page (the link you receive), or write to the clinic. Your story "
+    "then leaves every page, the widget and partner websites at once. Revoking cannot undo "
+    "what was published or copied before."
+)
+DEFAULT_CONDITIONING_STATEMENT = (
+    "Your treatment, payment, enrollment and eligibility for benefits do not depend on "
+    "whether you sign."
+)
+DEFAULT_REDISCLOSURE_STATEMENT = (
+    "Once published, your story can be read and copied by anyone, including the partner "
+    "websites you choose, and may no longer be protected by federal privacy rules (HIPAA)."
+)
+
 
 class ConsentText(models.Model):
-    """A version of the consent a patient agrees to. A used version is never
-    edited: a new one supersedes it."""
+    """A version of the consent template a patient agrees to: the text, and
+    the elements of an authorization (who discloses, the purpose, the
+    required statements). A used version is never edited: a new one
+    supersedes it."""
+
+    TEMPLATE_FIELDS = (
+        "version",
+        "text",
+        "discloser",
+        "purpose",
+        "revocation_statement",
+        "conditioning_statement",
+        "redisclosure_statement",
+    )
 
     version = models.SlugField(max_length=40, unique=True)
     text = models.TextField()
+    discloser = models.CharField(
+        max_length=300,
+        default=DEFAULT_DISCLOSER,
+        help_text="Who uses and discloses the story (164.508(c)(1)(ii)).",
+    )
+    purpose = models.TextField(
+        default=DEFAULT_PURPOSE, help_text="Why the story is published (164.508(c)(1)(iv))."
+    )
+    revocation_statement = models.TextField(
+        default=DEFAULT_REVOCATION_STATEMENT,
+        help_text="The right to revoke in writing, how, and its limits (164.508(c)(2)(i)).",
+    )
+    conditioning_statement = models.TextField(
+        default=DEFAULT_CONDITIONING_STATEMENT,
+        help_text="Treatment does not depend on signing (164.508(c)(2)(ii)).",
+    )
+    redisclosure_statement = models.TextField(
+        default=DEFAULT_REDISCLOSURE_STATEMENT,
+        help_text="Recipients may disclose it again (164.508(c)(2)(iii)).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     superseded_at = models.DateTimeField(null=True, blank=True)
 
@@ -27,9 +80,27 @@ class ConsentText(models.Model):
     def __str__(self) -> str:
         return self.version
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            stored = type(self).objects.filter(pk=self.pk).values(*self.TEMPLATE_FIELDS).first()
+            changed = stored is not None and any(
+                stored[name] != getattr(self, name) for name in self.TEMPLATE_FIELDS
+            )
+            if changed and self.is_used():
+                raise ValueError(
+                    "Patients agreed to this consent version: add a new version instead."
+                )
+        super().save(*args, **kwargs)
+
     @property
     def is_current(self) -> bool:
         return self.superseded_at is None
+
+    def is_used(self) -> bool:
+        return (
+            Testimonial.objects.filter(consent_text=self).exists()
+            or Authorization.objects.filter(consent_text=self).exists()
+        )
 
 
 def default_topic_languages() -> list[str]:
@@ -76,6 +147,31 @@ class DisplayPreference(models.TextChoices):
     ANONYMOUS = "anonymous", "Anonymous"
 
 
+# From the most to the least identifying: a patient may narrow to a later one.
+DISPLAY_ORDER: list[str] = [
+    DisplayPreference.FULL_NAME,
+    DisplayPreference.FIRST_NAME_INITIAL,
+    DisplayPreference.INITIALS,
+    DisplayPreference.ANONYMOUS,
+]
+
+
+class Channel(models.TextChoices):
+    """Where a story may appear; the patient authorizes each one."""
+
+    CLINIC = "clinic", "The clinic's own pages"
+    PARTNERS = "partners", "Partner websites"
+    WIDGET = "widget", "The widget on other websites"
+
+
+def channels_key(channels: Any) -> str:
+    """',clinic,widget,': a set of channels, for filtering on every database."""
+    return "," + ",".join(sorted(str(channel) for channel in channels)) + ","
+
+
+ALL_CHANNELS_KEY = channels_key(Channel.values)
+
+
 class RejectionReason(models.TextChoices):
     """Content-based reasons only: nothing is rejected for sentiment or rating."""
 
@@ -97,6 +193,11 @@ class Testimonial(models.Model):
         max_length=20,
         choices=DisplayPreference.choices,
         default=DisplayPreference.FIRST_NAME_INITIAL,
+    )
+    public_name = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text="The name as shown, which the patient's authorization covers with the text.",
     )
     email = models.EmailField(blank=True)
     body = models.TextField(help_text="What the patient wrote, never changed.")
@@ -145,10 +246,16 @@ class Testimonial(models.Model):
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    erased_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the patient's personal data and story were erased."
+    )
 
     class Meta:
         ordering = ["-created_at"]
-        permissions = [("moderate_testimonial", "Can approve, reject and edit testimonials")]
+        permissions = [
+            ("moderate_testimonial", "Can approve, reject and edit testimonials"),
+            ("erase_personal_data", "Can erase a patient's stories and personal data"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=Status.values), name="testimonial_status_valid"
@@ -193,13 +300,18 @@ class Testimonial(models.Model):
     def __str__(self) -> str:
         return f"Testimonial {self.public_id}"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self.public_name and self.author_name:
+            self.public_name = display_name_for(self.author_name, self.display_preference)
+        super().save(*args, **kwargs)
+
     @property
     def shown_body(self) -> str:
         return self.published_body or self.body
 
     @property
     def display_name(self) -> str:
-        return display_name_for(self.author_name, self.display_preference)
+        return self.public_name or display_name_for(self.author_name, self.display_preference)
 
 
 def display_name_for(author_name: str, preference: str) -> str:
@@ -245,6 +357,192 @@ class StatusChange(models.Model):
         super().save(*args, **kwargs)
 
 
+class AuthorizationBasis(models.TextChoices):
+    """Why an authorization row exists: the patient signed or approved it,
+    or it covers a moderator's redaction of what the patient signed."""
+
+    SIGNED = "signed", "Signed by the patient with the story"
+    LEGACY = "legacy", "Consent given before authorizations were recorded"
+    REDACTION = "redaction", "A moderator's redaction of the authorized text"
+    PATIENT_APPROVAL = "patient_approval", "The patient approved an edited text"
+    NARROWED = "narrowed", "The patient narrowed it"
+    RENEWED = "renewed", "The patient renewed it"
+
+
+class SignerRole(models.TextChoices):
+    PATIENT = "patient", "The patient"
+    PARENT = "parent", "A parent of the patient"
+    LEGAL_GUARDIAN = "legal_guardian", "The patient's legal guardian"
+
+
+class SignatureMethod(models.TextChoices):
+    TYPED = "typed", "Typed their name as a signature"
+    NAME_AND_CHECKBOX = "name_and_checkbox", "Gave their name and ticked the consent box"
+    NONE = "none", "No signature recorded"
+
+
+class Revocation(models.TextChoices):
+    WITHDRAWN = "withdrawn", "Withdrawn by the patient"
+    ERASED = "erased", "The patient's data was erased"
+
+
+CHANNEL_FIELDS = {
+    Channel.CLINIC: "for_clinic",
+    Channel.PARTNERS: "for_partners",
+    Channel.WIDGET: "for_widget",
+}
+
+
+class Authorization(models.Model):
+    """A patient's authorization to publish one story, with the elements of
+    45 CFR 164.508(c): what is disclosed (`content_sha256` of the exact text
+    and name shown, and `text` itself while the story exists), by whom and
+    for what purpose (`consent_text`, a version that is never edited), to
+    whom (the channels), until when (`expires_at`), the signature and its
+    time, and the required statements (`consent_text`).
+
+    The story's current authorization is its one row with no
+    `superseded_at`; a redaction, an approved edit, a narrowing or a renewal
+    adds a row that supersedes it. A row is otherwise never edited, except
+    to end it (`revoked_at`) and, when the story is erased, to clear `text`
+    and `display_name`. Kept until `retain_until`, six years after it was
+    last in effect (164.530(j)), even after the story is erased.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    testimonial = models.ForeignKey(
+        Testimonial,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="authorizations",
+    )
+    testimonial_public_id = models.UUIDField(help_text="Kept if the story's row ever goes.")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    basis = models.CharField(max_length=20, choices=AuthorizationBasis.choices)
+    consent_text = models.ForeignKey(ConsentText, on_delete=models.PROTECT, related_name="+")
+
+    content_sha256 = models.CharField(
+        max_length=64, help_text="SHA-256 of the exact text and name that may be published."
+    )
+    text = models.TextField(blank=True, help_text="The text authorized; cleared on erasure.")
+    display_name = models.CharField(
+        max_length=120, blank=True, help_text="The name shown with it; cleared on erasure."
+    )
+    display_preference = models.CharField(max_length=20, choices=DisplayPreference.choices)
+    for_clinic = models.BooleanField(verbose_name="the clinic's own pages")
+    for_partners = models.BooleanField(verbose_name="partner websites")
+    for_widget = models.BooleanField(verbose_name="the widget")
+    expires_at = models.DateTimeField()
+
+    signature = models.CharField(max_length=120, blank=True)
+    signature_method = models.CharField(max_length=20, choices=SignatureMethod.choices)
+    signer_role = models.CharField(max_length=20, choices=SignerRole.choices)
+    patient_is_adult = models.BooleanField(
+        null=True, blank=True, help_text="The age question's answer; empty when not asked."
+    )
+    signed_at = models.DateTimeField()
+
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.CharField(
+        max_length=150, help_text="'patient', a moderator's username or 'system:…'."
+    )
+    superseded_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revocation = models.CharField(max_length=20, choices=Revocation.choices, blank=True)
+    reconfirm_requested_at = models.DateTimeField(null=True, blank=True)
+    retain_until = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["testimonial"],
+                condition=Q(superseded_at__isnull=True),
+                name="authorization_one_current_per_story",
+            ),
+            models.CheckConstraint(
+                condition=Q(for_clinic=True) | Q(for_partners=True) | Q(for_widget=True),
+                name="authorization_some_channel",
+            ),
+            models.CheckConstraint(
+                condition=Q(basis__in=AuthorizationBasis.values), name="authorization_basis_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(signer_role__in=SignerRole.values),
+                name="authorization_signer_role_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(patient_is_adult=False) | ~Q(signer_role=SignerRole.PATIENT),
+                name="authorization_minor_signed_by_representative",
+            ),
+            models.CheckConstraint(
+                condition=Q(signature_method=SignatureMethod.NONE) | ~Q(signature=""),
+                name="authorization_signature_present",
+            ),
+        ]
+        indexes = [
+            # testimonials.authorizations.authorizations_expire / _reconfirm_due
+            models.Index(
+                fields=["expires_at"],
+                name="authorization_in_effect_idx",
+                condition=Q(superseded_at__isnull=True, revoked_at__isnull=True),
+            ),
+            # testimonials.authorizations.authorizations_purge
+            models.Index(fields=["retain_until"], name="authorization_retention_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Authorization {self.public_id}"
+
+    @property
+    def channels(self) -> list[str]:
+        return [channel for channel, field in CHANNEL_FIELDS.items() if getattr(self, field)]
+
+    def covers(self, channel: str) -> bool:
+        return bool(getattr(self, CHANNEL_FIELDS[Channel(channel)]))
+
+    def is_in_effect(self, at: Any = None) -> bool:
+        """Not superseded, not revoked, not expired."""
+        at = at or timezone.now()
+        return self.superseded_at is None and self.revoked_at is None and self.expires_at > at
+
+
+class NoticeKind(models.TextChoices):
+    COPY = "copy", "A copy of the authorization"
+    APPROVE_EDIT = "approve_edit", "An edited text awaits the patient's approval"
+    RECONFIRM = "reconfirm", "The authorization expires soon"
+    EXPIRED = "expired", "The authorization expired"
+
+
+class ConsentNotice(models.Model):
+    """One email to a patient about their authorization: the outbox row,
+    written in the change's transaction and sent after commit; the sweep
+    resends what a lost message left behind. Holds no address: it is read
+    from the story when sending, so an erased story gets nothing."""
+
+    authorization = models.ForeignKey(
+        Authorization, on_delete=models.CASCADE, related_name="notices"
+    )
+    kind = models.CharField(max_length=20, choices=NoticeKind.choices)
+    testimonial_version = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["authorization", "kind", "testimonial_version"],
+                name="consent_notice_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} notice for {self.authorization_id}"
+
+
 class PublicationEvent(models.TextChoices):
     """What websites hear about: a story entered, changed within, or left `published`."""
 
@@ -272,6 +570,11 @@ class PublicationChange(models.Model):
     )
     public_id = models.UUIDField()
     topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="+")
+    channels = models.CharField(
+        max_length=60,
+        default=ALL_CHANNELS_KEY,
+        help_text="',partners,widget,': the channels whose readers this change concerns.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -349,6 +652,16 @@ class Site(models.Model):
             "site's key only from these origins; leave empty for a key used from servers only."
         ),
     )
+    channel = models.CharField(
+        max_length=20,
+        choices=[
+            (Channel.PARTNERS, "A partner website"),
+            (Channel.CLINIC, "The clinic's own site"),
+        ],
+        default=Channel.PARTNERS,
+        help_text="Decides which stories the site's key reads and its webhooks hear about: "
+        "only those the patient authorized for this channel.",
+    )
     key_prefix = models.CharField(max_length=16, editable=False)
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
     key_issued_at = models.DateTimeField(editable=False)
@@ -359,6 +672,12 @@ class Site(models.Model):
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(channel__in=[Channel.PARTNERS, Channel.CLINIC]),
+                name="site_channel_valid",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
