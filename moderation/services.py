@@ -22,7 +22,7 @@ from moderation import notifications, screening
 from moderation.models import DuplicateKey, ModeratorNote, ReviewClaim
 from moderation.permissions import MODERATORS_GROUP
 from moderation.screening import duplicate
-from testimonials import transitions
+from testimonials import authorizations, transitions
 from testimonials.errors import FieldErrors, InvalidTransition, NotFound
 from testimonials.models import RejectionReason, Status, Testimonial
 
@@ -186,10 +186,15 @@ def _for_decision(public_id: uuid.UUID) -> Testimonial:
     return testimonial
 
 
-def _after_decision(testimonial: Testimonial, moderator: User) -> None:
-    """What follows every decision: the claim ends, the patient hears."""
+def _after_decision(
+    testimonial: Testimonial, moderator: User, *, awaiting_patient: bool = False
+) -> None:
+    """What follows every decision: the claim ends, the patient hears (of
+    the decision, or that an edit awaits their approval)."""
     ReviewClaim.objects.filter(testimonial=testimonial, moderator=moderator).delete()
-    if testimonial.status in (Status.PUBLISHED, Status.REJECTED):
+    if awaiting_patient:
+        authorizations.approval_request(testimonial=testimonial)
+    elif testimonial.status in (Status.PUBLISHED, Status.REJECTED):
         notifications.patient_decision_enqueue(testimonial)
 
 
@@ -205,8 +210,13 @@ def testimonial_approve(
     redacted) text, or with screening's suggested redaction in one step;
     the patient's original stays in `body`.
 
-    With `expected_version`, refuses (`StaleVersion`) when the item changed
-    after the moderator opened it. Emails the patient after commit.
+    A redaction (`testimonials.consent.is_redaction`) is covered by the
+    patient's authorization and public at once; any other edit is
+    published but shown nowhere until the patient approves it on their
+    page, and they are asked by email. Refuses (`AuthorizationRequired`)
+    a story whose authorization is not in effect. With `expected_version`,
+    refuses (`StaleVersion`) when the item changed after the moderator
+    opened it. Emails the patient after commit.
     """
     testimonial = _for_decision(public_id)
     if use_suggested_body:
@@ -214,19 +224,32 @@ def testimonial_approve(
             raise FieldErrors({"use_suggested_body": ["Screening suggested no redaction."]})
         body = testimonial.suggested_body
     edited = body is not None and body.strip() != testimonial.body.strip()
+    published_body = body.strip() if edited and body is not None else ""
+    coverage = authorizations.authorization_for_edit(
+        testimonial=testimonial,
+        text=published_body or testimonial.body,
+        editor=moderator.get_username(),
+    )
+    if edited and coverage.covered:
+        reason = "approved with an edited text"
+    elif edited:
+        reason = "approved with an edit that awaits the patient's approval"
+    else:
+        reason = "approved"
     with transaction.atomic():
         testimonial = transitions.transition(
             testimonial,
             to=Status.PUBLISHED,
             actor=transitions.Actor.for_user(moderator),
-            reason="approved with an edited text" if edited else "approved",
-            details={"edited": edited},
+            reason=reason,
+            details={"edited": edited, "awaiting_patient": not coverage.covered},
             expected_version=expected_version,
-            published_body=body.strip() if edited and body is not None else "",
+            alongside=coverage.alongside,
+            published_body=published_body,
             decided_by=moderator,
             decided_at=timezone.now(),
         )
-        _after_decision(testimonial, moderator)
+        _after_decision(testimonial, moderator, awaiting_patient=not coverage.covered)
     return testimonial
 
 
@@ -328,8 +351,13 @@ def testimonial_edit_published(
     the patient's original stays in `body`, and giving the original back
     shows the original again.
 
-    Audited as `published → published`; after commit every public surface
-    shows the new text at once and websites hear `testimonial.updated`.
+    Audited as `published → published`. A redaction of what the patient
+    wrote or authorized is covered by their authorization: every public
+    surface shows it at once and websites hear `testimonial.updated`. Any
+    other edit takes the story off every surface (websites hear
+    `testimonial.unpublished`) until the patient approves the new text on
+    their page; they are asked by email.
+
     Refuses an empty text (`FieldErrors`), a story that is not published
     (`InvalidTransition`) and a stale `expected_version` (`StaleVersion`).
     The same text as shown now changes nothing.
@@ -342,14 +370,28 @@ def testimonial_edit_published(
     published_body = "" if text == testimonial.body.strip() else text
     if testimonial.status == Status.PUBLISHED and published_body == testimonial.published_body:
         return testimonial
-    return transitions.revise_published(
-        testimonial,
-        actor=transitions.Actor.for_user(moderator),
-        reason="published text edited",
-        details={"edited": bool(published_body)},
-        expected_version=expected_version,
-        published_body=published_body,
+    coverage = authorizations.authorization_for_edit(
+        testimonial=testimonial,
+        text=published_body or testimonial.body,
+        editor=moderator.get_username(),
     )
+    with transaction.atomic():
+        testimonial = transitions.revise_published(
+            testimonial,
+            actor=transitions.Actor.for_user(moderator),
+            reason=(
+                "published text edited"
+                if coverage.covered
+                else "published text edited; awaits the patient's approval"
+            ),
+            details={"edited": bool(published_body), "awaiting_patient": not coverage.covered},
+            expected_version=expected_version,
+            alongside=coverage.alongside,
+            published_body=published_body,
+        )
+        if not coverage.covered:
+            authorizations.approval_request(testimonial=testimonial)
+    return testimonial
 
 
 def testimonial_feature(

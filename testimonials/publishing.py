@@ -9,6 +9,7 @@ ETag built before the change stops matching) and the webhooks are enqueued.
 
 import logging
 import secrets
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
@@ -16,12 +17,14 @@ from django.core.cache import cache
 from django.db import connection
 
 from testimonials.models import (
+    Channel,
     DeliveryStatus,
     PublicationChange,
     PublicationEvent,
     Testimonial,
     WebhookDelivery,
     WebhookEndpoint,
+    channels_key,
 )
 
 __all__ = [
@@ -55,19 +58,30 @@ class PublicationState:
     last_modified: datetime | None
 
 
-def publication_record(*, testimonial: Testimonial, event: PublicationEvent) -> PublicationChange:
+def publication_record(
+    *,
+    testimonial: Testimonial,
+    event: PublicationEvent,
+    channels: Iterable[str] = tuple(Channel.values),
+) -> PublicationChange:
     """Inside the change's transaction: append to the changes feed and write
-    one outbox row per webhook that listens for this event."""
+    one outbox row per webhook that listens for this event, among the sites
+    of the `channels` it concerns (a partner site never hears of a story
+    not authorized for partners)."""
+    channels = frozenset(channels)
     _serialize_feed_writers()
     change = PublicationChange.objects.create(
         event=event,
         testimonial=testimonial,
         public_id=testimonial.public_id,
         topic_id=testimonial.topic_id,
+        channels=channels_key(channels),
     )
     endpoints = [
         endpoint
-        for endpoint in WebhookEndpoint.objects.filter(is_active=True, site__revoked_at=None)
+        for endpoint in WebhookEndpoint.objects.filter(
+            is_active=True, site__revoked_at=None, site__channel__in=channels
+        )
         if event in endpoint.events
         and (endpoint.topic_id is None or endpoint.topic_id == testimonial.topic_id)
     ]

@@ -3,17 +3,23 @@
 import hashlib
 import hmac
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from django.conf import settings
 from django.core import signing
-from django.db.models import QuerySet
+from django.db.models import Case, CharField, F, QuerySet, TextField, Value, When
+from django.db.models.functions import SHA256, Cast, Concat, Length
+from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from testimonials import consent as consent_rules
 from testimonials.errors import FieldErrors, NotFound
 from testimonials.models import (
+    CHANNEL_FIELDS,
+    Authorization,
+    Channel,
     ConsentText,
     PublicationChange,
     PublicationEvent,
@@ -42,17 +48,74 @@ def consent_current() -> ConsentText | None:
     return ConsentText.objects.filter(superseded_at__isnull=True).order_by("-created_at").first()
 
 
+class Sha256Hex(SHA256):
+    """Hex SHA-256 of a text's UTF-8 bytes. SQLite runs Django's own
+    function; PostgreSQL its built-in sha256(), which needs no extension
+    (Django's SHA256 asks for pgcrypto)."""
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
+        return super(SHA256, self).as_sql(
+            compiler,
+            connection,
+            template="ENCODE(SHA256(CONVERT_TO(%(expressions)s, 'UTF8')), 'hex')",
+            **extra_context,
+        )
+
+
+def shown_sha256() -> Sha256Hex:
+    """`consent.content_sha256` of what a story shows (its text, as edited
+    or as written, and its name), computed by the database from the row."""
+    shown = Case(
+        When(published_body="", then=F("body")),
+        default=F("published_body"),
+        output_field=TextField(),
+    )
+    return Sha256Hex(
+        Concat(
+            Cast(Length("public_name"), CharField()),
+            Value(":"),
+            F("public_name"),
+            Value("\n"),
+            shown,
+            output_field=TextField(),
+        )
+    )
+
+
 def published_testimonials(
     *,
+    channel: str | None = None,
     topic: Topic | None = None,
     min_rating: int | None = None,
     featured: bool | None = None,
 ) -> QuerySet[Testimonial]:
-    """What may be public. Every public surface reads through here.
+    """What may be public. Every public surface reads through here, naming
+    its channel: the clinic's pages, a partner site, the widget.
+
+    No authorization, no publish: a story is here only while it is
+    `published` and its current authorization is in effect (not revoked,
+    not expired), covers `channel`, and its fingerprint matches the text
+    and name the story shows now, as the database computes them from the
+    row. So a text changed by any path without the patient's approval, a
+    withdrawal or an expiry takes it off every surface at once. Without a
+    `channel` (counts, internal reads), any channel will do.
 
     `min_rating` leaves out stories without a rating; `featured` keeps only
     the stories a moderator featured (True) or did not (False)."""
-    queryset = Testimonial.objects.filter(status=Status.PUBLISHED).select_related("topic")
+    in_effect: dict[str, Any] = {
+        "authorizations__superseded_at": None,
+        "authorizations__revoked_at": None,
+        "authorizations__expires_at__gt": timezone.now(),
+        "authorizations__content_sha256": F("shown_sha256"),
+    }
+    if channel is not None:
+        in_effect[f"authorizations__{CHANNEL_FIELDS[Channel(channel)]}"] = True
+    queryset = (
+        Testimonial.objects.filter(status=Status.PUBLISHED)
+        .alias(shown_sha256=shown_sha256())
+        .filter(**in_effect)
+        .select_related("topic")
+    )
     if topic is not None:
         queryset = queryset.filter(topic=topic)
     if min_rating is not None:
@@ -111,12 +174,16 @@ class ChangesPage:
 
 
 def publication_changes(
-    *, cursor: str | None = None, topic: Topic | None = None, limit: int = 100
+    *,
+    cursor: str | None = None,
+    topic: Topic | None = None,
+    limit: int = 100,
+    channel: str | None = None,
 ) -> ChangesPage:
     """What was published, updated or removed after `cursor`, oldest first.
 
     Each story appears once per page in its state now, read through
-    `published_testimonials`: a story that is public now comes with its
+    `published_testimonials` for the reader's `channel`: a story that is public now comes with its
     representation; one that is not is a tombstone (its id and topic), so
     a withdrawn story's text is never served from here, whatever the events
     before the withdrawal said. Applying a page as upserts and deletes, in
@@ -126,6 +193,8 @@ def publication_changes(
     changes = PublicationChange.objects.filter(id__gt=after)
     if topic is not None:
         changes = changes.filter(topic=topic)
+    if channel is not None:
+        changes = changes.filter(channels__contains=f",{Channel(channel)},")
     batch = list(
         changes.order_by("id").values_list("id", "event", "public_id", "topic__slug", "created_at")[
             : limit + 1
@@ -137,7 +206,10 @@ def publication_changes(
     for _, event, public_id, topic_slug, created_at in batch:
         latest.pop(public_id, None)  # keeps each story at the place of its newest change
         latest[public_id] = (event, topic_slug, created_at)
-    public = {t.public_id: t for t in published_testimonials().filter(public_id__in=list(latest))}
+    public = {
+        t.public_id: t
+        for t in published_testimonials(channel=channel).filter(public_id__in=list(latest))
+    }
     results: list[dict[str, Any]] = []
     for public_id, (event, topic_slug, created_at) in latest.items():
         testimonial = public.get(public_id)
@@ -201,3 +273,145 @@ def testimonial_for_patient(*, public_id: uuid.UUID, secret: str) -> Testimonial
     if testimonial is None:
         raise NotFound("No such testimonial.")
     return testimonial
+
+
+# --- Authorizations -------------------------------------------------------------
+
+
+def authorization_current(*, testimonial_id: int) -> Authorization | None:
+    """The story's current authorization (in effect or not), or None."""
+    return Authorization.objects.filter(testimonial_id=testimonial_id, superseded_at=None).first()
+
+
+def authorization_in_effect(*, testimonial_id: int) -> Authorization | None:
+    """The current authorization if it is neither revoked nor expired."""
+    return Authorization.objects.filter(
+        testimonial_id=testimonial_id,
+        superseded_at=None,
+        revoked_at=None,
+        expires_at__gt=timezone.now(),
+    ).first()
+
+
+def public_channels(*, testimonial_id: int) -> frozenset[str]:
+    """The channels in which the story is public now, by the gate."""
+    flags = (
+        Authorization.objects.filter(
+            testimonial__in=published_testimonials().filter(pk=testimonial_id),
+            superseded_at=None,
+        )
+        .values_list(*CHANNEL_FIELDS.values())
+        .first()
+    )
+    if flags is None:
+        return frozenset()
+    return frozenset(channel for channel, on in zip(CHANNEL_FIELDS, flags, strict=True) if on)
+
+
+def covers(authorization: Authorization, testimonial: Testimonial) -> bool:
+    """Whether the authorization covers what the story shows now."""
+    fingerprint = consent_rules.content_sha256(
+        text=testimonial.shown_body, display_name=testimonial.display_name
+    )
+    return authorization.content_sha256 == fingerprint
+
+
+@dataclass(frozen=True)
+class AuthorizationState:
+    """A story's authorization as the patient's page, the moderators and
+    the API describe it."""
+
+    current: Authorization | None
+    in_effect: bool
+    expired: bool
+    revoked: bool
+    covers_shown: bool
+    awaiting_approval: bool
+    renewal_open: bool
+    diff: list[consent_rules.DiffPart] = field(default_factory=list)
+    history: list[Authorization] = field(default_factory=list)
+
+    @property
+    def state(self) -> str:
+        """One word: `active`, `awaiting_approval`, `expired`, `revoked` or `none`."""
+        if self.current is None:
+            return "none"
+        if self.revoked:
+            return "revoked"
+        if self.expired:
+            return "expired"
+        return "awaiting_approval" if self.awaiting_approval else "active"
+
+
+def authorization_state(testimonial: Testimonial) -> AuthorizationState:
+    history = list(
+        Authorization.objects.filter(testimonial_id=testimonial.pk)
+        .select_related("consent_text")
+        .order_by("created_at", "id")
+    )
+    current = next((row for row in history if row.superseded_at is None), None)
+    if current is None:
+        return AuthorizationState(
+            current=None,
+            in_effect=False,
+            expired=False,
+            revoked=False,
+            covers_shown=False,
+            awaiting_approval=False,
+            renewal_open=False,
+            history=history,
+        )
+    now = timezone.now()
+    in_effect = current.is_in_effect(now)
+    covers_shown = covers(current, testimonial)
+    awaiting = in_effect and not covers_shown and testimonial.status == Status.PUBLISHED
+    renewal_open = (
+        in_effect
+        and testimonial.status in (Status.PUBLISHED, Status.PENDING_REVIEW)
+        and current.expires_at <= now + settings.AUTHORIZATION_RECONFIRM_BEFORE
+    )
+    return AuthorizationState(
+        current=current,
+        in_effect=in_effect,
+        expired=current.revoked_at is None and current.expires_at <= now,
+        revoked=current.revoked_at is not None,
+        covers_shown=covers_shown,
+        awaiting_approval=awaiting,
+        renewal_open=renewal_open,
+        diff=consent_rules.word_diff(current.text, testimonial.shown_body) if awaiting else [],
+        history=history,
+    )
+
+
+def authorization_copy(testimonial: Testimonial) -> dict[str, Any] | None:
+    """The patient's copy of their current authorization, as JSON."""
+    state = authorization_state(testimonial)
+    current = state.current
+    if current is None:
+        return None
+    template = current.consent_text
+    return {
+        "id": str(current.public_id),
+        "state": state.state,
+        "basis": current.basis,
+        "content_sha256": current.content_sha256,
+        "display_name": current.display_name,
+        "channels": current.channels,
+        "expires_at": api_time(current.expires_at),
+        "signature": current.signature,
+        "signature_method": current.signature_method,
+        "signer_role": current.signer_role,
+        "patient_is_adult": current.patient_is_adult,
+        "signed_at": api_time(current.signed_at),
+        "revoked_at": api_time(current.revoked_at) if current.revoked_at else None,
+        "consent_version": template.version,
+        "consent_text": template.text,
+        "discloser": template.discloser,
+        "purpose": template.purpose,
+        "statements": {
+            "revocation": template.revocation_statement,
+            "conditioning": template.conditioning_statement,
+            "redisclosure": template.redisclosure_statement,
+        },
+        "awaiting_approval": state.awaiting_approval,
+    }

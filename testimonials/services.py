@@ -9,7 +9,7 @@ import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from functools import partial
 from typing import Any
 
@@ -18,13 +18,14 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from testimonials import hooks, publishing, selectors, transitions, webhooks
+from testimonials import authorizations, hooks, publishing, selectors, transitions, webhooks
 from testimonials.errors import FieldErrors, IdempotencyKeyReused
 from testimonials.models import (
     ConsentText,
     DeliveryStatus,
     DisplayPreference,
     PublicationEvent,
+    Revocation,
     Site,
     Status,
     Testimonial,
@@ -45,9 +46,15 @@ class Submission:
     email: str = ""
     rating: int | None = None
     display_preference: str = DisplayPreference.FIRST_NAME_INITIAL
+    # The authorization (see `authorizations.terms_from` for the defaults).
+    channels: tuple[str, ...] = ()
+    signature: str = ""
+    expires_on: date | None = None
+    patient_is_adult: bool | None = None
+    guardian_relationship: str = ""
 
     def fingerprint(self) -> str:
-        payload = json.dumps(self.__dict__, sort_keys=True, ensure_ascii=False)
+        payload = json.dumps(self.__dict__, sort_keys=True, ensure_ascii=False, default=str)
         return hashlib.sha256(payload.encode()).hexdigest()
 
 
@@ -60,10 +67,12 @@ class SubmitOutcome:
 def testimonial_submit(
     *, submission: Submission, idempotency_key: str | None = None
 ) -> SubmitOutcome:
-    """Store a patient's story as `submitted` and start its screening.
+    """Store a patient's story as `submitted`, with the authorization they
+    signed for it, and start its screening.
 
     Refuses (`FieldErrors`, nothing stored) an unknown or closed topic, consent
-    not given, or a consent version that is unknown or superseded. With an
+    not given, a consent version that is unknown or superseded, or terms of
+    authorization that do not hold (`authorizations.terms_from`). With an
     `idempotency_key` seen before, answers the earlier testimonial when the
     request is the same and `IdempotencyKeyReused` when it is not. After
     commit, asks moderation to screen it; the row is the outbox, so a broker
@@ -75,8 +84,8 @@ def testimonial_submit(
         if earlier is not None:
             return SubmitOutcome(earlier, created=False)
 
-    topic, consent = _validate(submission)
     now = timezone.now()
+    topic, consent, terms = _validate(submission, now)
     try:
         with transaction.atomic():
             testimonial = Testimonial.objects.create(
@@ -93,6 +102,9 @@ def testimonial_submit(
                 status_changed_at=now,
                 idempotency_key=idempotency_key or None,
                 request_fingerprint=fingerprint,
+            )
+            authorizations.authorization_sign(
+                testimonial=testimonial, consent_text=consent, terms=terms, now=now
             )
             transaction.on_commit(partial(hooks.request_screening, testimonial.pk))
     except IntegrityError:
@@ -113,7 +125,9 @@ def _idempotent_replay(key: str, fingerprint: str) -> Testimonial | None:
     return earlier
 
 
-def _validate(submission: Submission) -> tuple[Topic, ConsentText]:
+def _validate(
+    submission: Submission, now: datetime
+) -> tuple[Topic, ConsentText, authorizations.Terms]:
     errors: dict[str, list[str]] = {}
     topic = Topic.objects.filter(slug=submission.topic_slug).first()
     if topic is None:
@@ -130,13 +144,27 @@ def _validate(submission: Submission) -> tuple[Topic, ConsentText]:
             if known
             else "Unknown consent version."
         ]
-    if errors or topic is None or consent is None:
+    terms = None
+    try:
+        terms = authorizations.terms_from(
+            author_name=submission.author_name,
+            channels=submission.channels,
+            signature=submission.signature,
+            expires_on=submission.expires_on,
+            patient_is_adult=submission.patient_is_adult,
+            guardian_relationship=submission.guardian_relationship,
+            now=now,
+        )
+    except FieldErrors as exc:
+        errors.update(exc.fields)
+    if errors or topic is None or consent is None or terms is None:
         raise FieldErrors(errors)
-    return topic, consent
+    return topic, consent, terms
 
 
 def testimonial_withdraw(*, testimonial: Testimonial) -> Testimonial:
-    """The patient takes their story back, from any status, at once.
+    """The patient takes their story back, from any status, at once: the
+    authorization is revoked in the same transaction.
 
     Idempotent: withdrawing a withdrawn story changes nothing.
     """
@@ -147,6 +175,9 @@ def testimonial_withdraw(*, testimonial: Testimonial) -> Testimonial:
         to=Status.WITHDRAWN,
         actor=transitions.PATIENT,
         reason="withdrawn by the patient",
+        alongside=authorizations.authorization_revoker(
+            testimonial_id=testimonial.pk, revocation=Revocation.WITHDRAWN
+        ),
     )
 
 
@@ -221,13 +252,18 @@ _DUE_SLACK = timedelta(seconds=2)
 
 
 def _webhook_payload(delivery: WebhookDelivery) -> dict[str, Any] | None:
-    """What the receiver gets: the story as it is public now, or a tombstone.
+    """What the receiver gets: the story as it is public now in the site's
+    channel, or a tombstone.
 
     None when the event is no longer true (a story published then withdrawn
     before its turn, or removed then published again): the later event's
     own delivery tells the receiver the truth."""
     change = delivery.change
-    testimonial = selectors.published_testimonials().filter(public_id=change.public_id).first()
+    testimonial = (
+        selectors.published_testimonials(channel=delivery.endpoint.site.channel)
+        .filter(public_id=change.public_id)
+        .first()
+    )
     story: dict[str, Any]
     if change.event == PublicationEvent.UNPUBLISHED:
         if testimonial is not None:

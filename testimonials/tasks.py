@@ -7,7 +7,7 @@ from celery import Task, shared_task
 from django.conf import settings
 from django.utils import timezone
 
-from testimonials import publishing, services
+from testimonials import authorizations, publishing, services
 from testimonials.models import DeliveryStatus
 
 logger = logging.getLogger(__name__)
@@ -54,3 +54,35 @@ def sweep_webhook_deliveries() -> int:
 @shared_task
 def check_publication_cache() -> bool:
     return publishing.publication_cache_check()
+
+
+@shared_task
+def sweep_authorizations() -> int:
+    """Ask before expiry, take down at expiry, purge past retention."""
+    asked = authorizations.authorizations_reconfirm()
+    expired = authorizations.authorizations_expire()
+    authorizations.authorizations_purge()
+    return asked + expired
+
+
+def _notice_backoff(retries: int) -> int:
+    return int(min(300, 2 ** (retries + 1)))
+
+
+@shared_task(bind=True, max_retries=None)
+def send_consent_notice(self: Task[Any, Any], notice_id: int) -> None:
+    try:
+        authorizations.consent_notice_send(notice_id=notice_id)
+    except Exception as exc:
+        if self.request.retries >= settings.NOTIFICATION_MAX_RETRIES:
+            logger.error("consent notice id=%s failed for good (%s)", notice_id, type(exc).__name__)
+            return
+        raise self.retry(exc=exc, countdown=_notice_backoff(self.request.retries)) from exc
+
+
+@shared_task
+def sweep_consent_notices() -> int:
+    ids = authorizations.consent_notices_unsent(older_than=settings.SCREENING_STUCK_AFTER)
+    for notice_id in ids:
+        send_consent_notice.delay(notice_id)
+    return len(ids)

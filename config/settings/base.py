@@ -191,6 +191,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "testimonials.tasks.check_publication_cache",
         "schedule": SCREENING_SWEEP_INTERVAL.total_seconds(),
     },
+    "sweep-authorizations": {
+        "task": "testimonials.tasks.sweep_authorizations",
+        "schedule": env.int("AUTHORIZATION_SWEEP_INTERVAL", default=60),
+    },
+    "sweep-consent-notices": {
+        "task": "testimonials.tasks.sweep_consent_notices",
+        "schedule": SCREENING_SWEEP_INTERVAL.total_seconds(),
+    },
+    "expire-personal-data": {
+        "task": "moderation.tasks.expire_personal_data",
+        "schedule": 60 * 60,
+    },
 }
 
 # --- Screening ------------------------------------------------------------
@@ -227,6 +239,19 @@ PUBLIC_BASE_URL: str = env.str("PUBLIC_BASE_URL", default="http://127.0.0.1:8000
 SUBMIT_THROTTLE_RATE: str = env.str("SUBMIT_THROTTLE_RATE", default="10/minute")
 TESTIMONIAL_MIN_LENGTH: int = env.int("TESTIMONIAL_MIN_LENGTH", default=20)
 TESTIMONIAL_MAX_LENGTH: int = env.int("TESTIMONIAL_MAX_LENGTH", default=5000)
+
+# --- Authorization and erasure ---------------------------------------------
+# An authorization's term when the client names none (older API clients),
+# and the longest a patient may choose.
+AUTHORIZATION_DEFAULT_TERM = timedelta(days=env.int("AUTHORIZATION_DEFAULT_DAYS", default=730))
+AUTHORIZATION_MAX_TERM = timedelta(days=env.int("AUTHORIZATION_MAX_DAYS", default=1095))
+# The patient is asked to keep, change or withdraw this long before expiry.
+AUTHORIZATION_RECONFIRM_BEFORE = timedelta(days=env.int("AUTHORIZATION_RECONFIRM_DAYS", default=30))
+# HIPAA (45 CFR 164.530(j)): six years after an authorization was last in
+# effect, even when the story itself is erased.
+AUTHORIZATION_RETENTION = timedelta(days=env.int("AUTHORIZATION_RETENTION_DAYS", default=2192))
+# Rejected and withdrawn stories lose their personal data this long after.
+PERSONAL_DATA_RETENTION = timedelta(days=env.int("PERSONAL_DATA_RETENTION_DAYS", default=90))
 
 # --- REST framework -------------------------------------------------------
 REST_FRAMEWORK = {

@@ -8,7 +8,7 @@ from testimonials.models import PublicationChange, StatusChange, Testimonial
 from tests.factories import TestimonialFactory
 
 ORIGINAL = "Jenna at the desk was lovely and after six sessions my back pain is gone."
-EDITED = "The staff at the desk were lovely and after six sessions my back pain is gone."
+EDITED = "[name] at the desk was lovely and after six sessions my back pain is gone."
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ def test_it_lists_publications_edits_and_removals_with_tombstones(
         moderation_services.testimonial_edit_published,
         public_id=kept.public_id,
         moderator=moderator,
-        body="My knee works again.",
+        body="My knee works again […].",
     )
     committed(services.testimonial_withdraw, testimonial=gone)
 
@@ -34,7 +34,7 @@ def test_it_lists_publications_edits_and_removals_with_tombstones(
         ("updated", str(kept.public_id)),
         ("removed", str(gone.public_id)),
     ]
-    assert page["results"][0]["testimonial"]["body"] == "My knee works again."
+    assert page["results"][0]["testimonial"]["body"] == "My knee works again […]."
     assert page["results"][1]["testimonial"] is None
     assert page["results"][1]["topic"] == gone.topic.slug
     assert page["has_more"] is False

@@ -102,7 +102,7 @@ STORY = "Eight sessions in, I sleep through the night without the back pain waki
 
 def _edit(testimonial, moderator):
     return moderation_services.testimonial_edit_published(
-        public_id=testimonial.public_id, moderator=moderator, body="Eight sessions in, I sleep."
+        public_id=testimonial.public_id, moderator=moderator, body="Eight sessions in, I sleep […]."
     )
 
 
@@ -125,7 +125,7 @@ def _feature(testimonial, moderator):
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
-        (_edit, [("Eight sessions in, I sleep.", False)]),
+        (_edit, [("Eight sessions in, I sleep […].", False)]),
         (_feature, [(STORY, True)]),
         (_unpublish, []),
         (_withdraw, []),

@@ -21,7 +21,7 @@ from tests.support.receiver import webhook_receiver
 
 ALL_EVENTS = ["testimonial.published", "testimonial.updated", "testimonial.unpublished"]
 ORIGINAL = "Call me on 541-555-0123: the therapist Jenna fixed my back in four sessions."
-REDACTED = "The therapist fixed my back in four sessions."
+REDACTED = "[…] the therapist [name] fixed my back in four sessions."
 
 
 @pytest.fixture
