@@ -96,16 +96,17 @@ class SiteAdmin(admin.ModelAdmin[Site]):
     """Websites and their keys: clinic admins only (moderators have no
     permission on these models)."""
 
-    list_display = ["name", "key_prefix", "key_state", "request_count", "last_used_at"]
+    list_display = ["name", "channel", "key_prefix", "key_state", "request_count", "last_used_at"]
     search_fields = ["name"]
     actions = ["issue_new_key", "revoke_keys"]
     inlines = [WebhookEndpointInline]
 
     def get_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
         if obj is None:
-            return ["name", "allowed_origins"]
+            return ["name", "channel", "allowed_origins"]
         return [
             "name",
+            "channel",
             "allowed_origins",
             "key_prefix",
             "key_issued_at",
@@ -135,7 +136,9 @@ class SiteAdmin(admin.ModelAdmin[Site]):
         if change:
             obj.save()
             return
-        issued = services.site_create(name=obj.name, allowed_origins=obj.allowed_origins)
+        issued = services.site_create(
+            name=obj.name, allowed_origins=obj.allowed_origins, channel=obj.channel
+        )
         # The admin goes on with `obj` (inlines, the log): make it the saved row.
         obj.pk = issued.site.pk
         obj.refresh_from_db()

@@ -9,7 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpResponse, HttpResponseBase
 from django.urls import reverse
-from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -26,6 +26,7 @@ from rest_framework.views import APIView
 
 from testimonials import publishing, selectors, services
 from testimonials.authentication import SiteKeyAuthentication
+from testimonials.channels import request_channel
 from testimonials.fields import (
     RejectUnknownFieldsMixin,
     StrictBooleanField,
@@ -33,7 +34,7 @@ from testimonials.fields import (
     StrictEmailField,
     StrictIntegerField,
 )
-from testimonials.models import DisplayPreference, Testimonial, Topic
+from testimonials.models import Channel, DisplayPreference, Testimonial, Topic
 from testimonials.throttling import PUBLIC_THROTTLES, SubmitThrottle
 
 
@@ -335,14 +336,17 @@ class _Validators:
     last_modified: int | None
 
     @classmethod
-    def of(cls, request: Request) -> "_Validators":
+    def of(cls, request: Request, channel: str) -> "_Validators":
         state = publishing.publication_state()
-        url = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()[:16]
+        # The channel too: a site's key changes the answer, not the address.
+        seen = f"{channel} {request.build_absolute_uri()}"
+        url = hashlib.sha256(seen.encode()).hexdigest()[:16]
         modified = int(state.last_modified.timestamp()) if state.last_modified else None
         return cls(etag=f'"{state.generation}-{url}"', last_modified=modified)
 
     def apply(self, response: HttpResponseBase) -> None:
         response["ETag"] = self.etag
+        patch_vary_headers(response, ("X-Api-Key", "Authorization"))
         if self.last_modified is not None:
             response["Last-Modified"] = http_date(self.last_modified)
         patch_cache_control(
@@ -393,8 +397,23 @@ CONDITIONAL_HEADERS = [
 NOT_MODIFIED = OpenApiResponse(description="Not modified: your copy is current.")
 
 
+CHANNEL_PARAMETER = OpenApiParameter(
+    "channel",
+    str,
+    enum=["partners", "widget", "clinic"],
+    description="Whose stories: only those the patients authorized for this channel. Without "
+    "a key, `partners` (the default) or `widget` (what the widget asks for); with a site's "
+    "key, the site's own channel (leave it out). `clinic` needs the clinic's own site's key.",
+)
+
+
+def _channel_of(request: Request) -> Channel:
+    return request_channel(request, request.query_params.get("channel") or None)
+
+
 class PublishedListApi(PublicReadApi):
     class FilterSerializer(serializers.Serializer[Any]):
+        channel = serializers.ChoiceField(choices=Channel.choices, required=False)
         topic = serializers.SlugField(required=False)
         min_rating = serializers.IntegerField(required=False, min_value=1, max_value=5)
         featured = serializers.BooleanField(required=False, allow_null=True, default=None)
@@ -410,6 +429,7 @@ class PublishedListApi(PublicReadApi):
             ),
             OpenApiParameter("limit", int, description="Page size, at most 100 (default 20)."),
             OpenApiParameter("cursor", str, description="From a `next` or `previous` link."),
+            CHANNEL_PARAMETER,
             *CONDITIONAL_HEADERS,
         ],
         responses={
@@ -436,7 +456,8 @@ class PublishedListApi(PublicReadApi):
     def get(self, request: Request) -> HttpResponseBase:
         # Validators first: a change committing during this request can then
         # only make the answer newer than its ETag, never older.
-        validators = _Validators.of(request)
+        channel = _channel_of(request)
+        validators = _Validators.of(request, channel)
         not_modified = validators.not_modified(request)
         if not_modified is not None:
             return not_modified
@@ -447,7 +468,10 @@ class PublishedListApi(PublicReadApi):
         paginator = PublishedPagination()
         page = paginator.paginate_queryset(
             selectors.published_testimonials(
-                topic=topic, min_rating=data.get("min_rating"), featured=data.get("featured")
+                channel=channel,
+                topic=topic,
+                min_rating=data.get("min_rating"),
+                featured=data.get("featured"),
             ),
             request,
             view=self,
@@ -477,6 +501,7 @@ class ChangesPageSerializer(serializers.Serializer[Any]):
 
 class PublishedChangesApi(PublicReadApi):
     class FilterSerializer(serializers.Serializer[Any]):
+        channel = serializers.ChoiceField(choices=Channel.choices, required=False)
         since = serializers.CharField(required=False, max_length=200)
         topic = serializers.SlugField(required=False)
         limit = serializers.IntegerField(required=False, min_value=1, max_value=500, default=100)
@@ -491,6 +516,7 @@ class PublishedChangesApi(PublicReadApi):
             ),
             OpenApiParameter("topic", str, description="Only this topic's stories."),
             OpenApiParameter("limit", int, description="Changes per page, at most 500."),
+            CHANNEL_PARAMETER,
             *CONDITIONAL_HEADERS,
         ],
         responses={200: ChangesPageSerializer, 304: NOT_MODIFIED},
@@ -528,7 +554,8 @@ class PublishedChangesApi(PublicReadApi):
         "appears in its state now; repeating a page is harmless.",
     )
     def get(self, request: Request) -> HttpResponseBase:
-        validators = _Validators.of(request)
+        channel = _channel_of(request)
+        validators = _Validators.of(request, channel)
         not_modified = validators.not_modified(request)
         if not_modified is not None:
             return not_modified
@@ -537,7 +564,7 @@ class PublishedChangesApi(PublicReadApi):
         data = filters.validated_data
         topic = selectors.topic_get(slug=data["topic"]) if data.get("topic") else None
         page = selectors.publication_changes(
-            cursor=data.get("since") or None, topic=topic, limit=data["limit"]
+            cursor=data.get("since") or None, topic=topic, limit=data["limit"], channel=channel
         )
         response = Response(
             {"results": page.results, "next_cursor": page.next_cursor, "has_more": page.has_more}

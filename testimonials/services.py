@@ -21,6 +21,7 @@ from django.utils import timezone
 from testimonials import authorizations, hooks, publishing, selectors, transitions, webhooks
 from testimonials.errors import FieldErrors, IdempotencyKeyReused
 from testimonials.models import (
+    Channel,
     ConsentText,
     DeliveryStatus,
     DisplayPreference,
@@ -203,11 +204,16 @@ def _new_site_key() -> tuple[str, dict[str, Any]]:
     }
 
 
-def site_create(*, name: str, allowed_origins: str = "") -> IssuedKey:
+def site_create(
+    *, name: str, allowed_origins: str = "", channel: str = Channel.PARTNERS
+) -> IssuedKey:
     """Register a website and issue its API key. The key is returned, never
-    stored: show it to the admin once."""
+    stored: show it to the admin once. `channel` decides which stories it
+    reads: a partner's, or (for the clinic's own site) the clinic's."""
     key, key_fields = _new_site_key()
-    site = Site(name=name.strip(), allowed_origins=allowed_origins.strip(), **key_fields)
+    site = Site(
+        name=name.strip(), allowed_origins=allowed_origins.strip(), channel=channel, **key_fields
+    )
     site.full_clean()
     site.save()
     logger.info("site id=%s registered", site.pk)

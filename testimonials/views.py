@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from testimonials import selectors, services
 from testimonials.apis import SubmissionInputSerializer, submission_from
 from testimonials.errors import FieldErrors, IdempotencyKeyReused, NotFound
-from testimonials.models import DisplayPreference, Status, Testimonial, Topic
+from testimonials.models import Channel, DisplayPreference, Status, Testimonial, Topic
 from testimonials.throttling import submit_throttle_wait
 
 logger = logging.getLogger(__name__)
@@ -86,7 +86,11 @@ def _reviews(topic: Topic, testimonials: list[Testimonial], page_url: str) -> di
 @require_GET
 def education_topic(request: HttpRequest, slug: str) -> HttpResponse:
     topic = _topic_or_404(slug)
-    testimonials = list(selectors.published_testimonials(topic=topic)[:EDUCATION_PAGE_TESTIMONIALS])
+    testimonials = list(
+        selectors.published_testimonials(channel=Channel.CLINIC, topic=topic)[
+            :EDUCATION_PAGE_TESTIMONIALS
+        ]
+    )
     paragraphs = [p.strip() for p in topic.article.split("\n\n") if p.strip()]
     page_url = request.build_absolute_uri(reverse("education-topic", kwargs={"slug": slug}))
     response = render(
@@ -126,7 +130,9 @@ class TopicStoriesFeed(Feed):  # type: ignore[type-arg]
         return reverse("education-topic", kwargs={"slug": topic.slug})
 
     def items(self, topic: Topic) -> list[Testimonial]:
-        return list(selectors.published_testimonials(topic=topic)[:FEED_ITEMS])
+        return list(
+            selectors.published_testimonials(channel=Channel.CLINIC, topic=topic)[:FEED_ITEMS]
+        )
 
     def item_title(self, item: Testimonial) -> str:
         return f"A story from {item.display_name}"

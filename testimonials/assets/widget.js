@@ -59,7 +59,7 @@
     root.appendChild(el("style", CSS));
     root.appendChild(section);
 
-    var query = "?topic=" + encodeURIComponent(topic) + "&limit=" + limit;
+    var query = "?topic=" + encodeURIComponent(topic) + "&limit=" + limit + "&channel=widget";
     if (script.getAttribute("data-featured") === "true") query += "&featured=true";
     // no-cache: revalidate every time (a cheap 304), so a withdrawn story
     // is gone on the next page view.

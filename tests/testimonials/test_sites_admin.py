@@ -27,6 +27,7 @@ def add_site(client, **extra):
         "/admin/testimonials/site/add/",
         {
             "name": "Riverside Physio",
+            "channel": "partners",
             "allowed_origins": "https://riverside.example\nhttp://localhost:3000",
             "webhooks-TOTAL_FORMS": "0",
             "webhooks-INITIAL_FORMS": "0",
