@@ -9,8 +9,9 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.html import format_html
 
-from testimonials import services
+from testimonials import authorizations, services
 from testimonials.models import (
+    Authorization,
     ConsentText,
     PublicationEvent,
     Site,
@@ -39,14 +40,60 @@ class TopicAdmin(admin.ModelAdmin[Topic]):
 
 @admin.register(ConsentText)
 class ConsentTextAdmin(admin.ModelAdmin[ConsentText]):
+    """The consent template: its text and the elements every authorization
+    states. Adding a version supersedes the current one; a version is never
+    edited (the model refuses it once patients agreed to it)."""
+
     list_display = ["version", "created_at", "superseded_at"]
     readonly_fields = ["created_at"]
 
     def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
         # A version patients agreed to is never edited: supersede it instead.
         if obj is not None and obj.pk is not None:
-            return ["version", "text", "created_at"]
+            return [*ConsentText.TEMPLATE_FIELDS, "created_at", "superseded_at"]
         return ["created_at"]
+
+    def save_model(self, request: HttpRequest, obj: ConsentText, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if not change:
+            authorizations.consent_text_supersede_others(consent_text=obj)
+
+
+@admin.register(Authorization)
+class AuthorizationAdmin(admin.ModelAdmin[Authorization]):
+    """Patients' authorizations: evidence, read-only. Rows change only
+    through the services (a new row supersedes the old one)."""
+
+    list_display = [
+        "created_at",
+        "testimonial_public_id",
+        "basis",
+        "channel_list",
+        "expires_at",
+        "revoked_at",
+        "superseded_at",
+        "retain_until",
+    ]
+    list_filter = ["basis", "revocation", "signer_role", "signature_method"]
+    search_fields = ["testimonial_public_id", "public_id", "content_sha256"]
+    date_hierarchy = "created_at"
+    exclude = ["testimonial", "parent"]
+
+    @admin.display(description="Channels")
+    def channel_list(self, obj: Authorization) -> str:
+        return ", ".join(obj.channels)
+
+    def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return [f.name for f in Authorization._meta.fields if f.name not in self.exclude]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 # --- Websites ----------------------------------------------------------------

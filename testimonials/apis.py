@@ -16,6 +16,7 @@ from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
+    extend_schema_field,
     extend_schema_serializer,
 )
 from rest_framework import serializers, status
@@ -51,11 +52,25 @@ class TopicOutputSerializer(serializers.Serializer[Any]):
     consent = serializers.SerializerMethodField()
     education_url = serializers.SerializerMethodField()
 
-    def get_consent(self, topic: Topic) -> dict[str, str] | None:
+    def get_consent(self, topic: Topic) -> dict[str, Any] | None:
         consent = self.context["consent"]
         if consent is None:
             return None
-        return {"version": consent.version, "text": consent.text}
+        return {
+            "version": consent.version,
+            "text": consent.text,
+            # What an authorization must state (45 CFR 164.508(c)): show it.
+            "discloser": consent.discloser,
+            "purpose": consent.purpose,
+            "statements": {
+                "revocation": consent.revocation_statement,
+                "conditioning": consent.conditioning_statement,
+                "redisclosure": consent.redisclosure_statement,
+            },
+            "channels": [{"value": value, "label": label} for value, label in Channel.choices],
+            "default_term_days": settings.AUTHORIZATION_DEFAULT_TERM.days,
+            "max_term_days": settings.AUTHORIZATION_MAX_TERM.days,
+        }
 
     def get_education_url(self, topic: Topic) -> str:
         request: Request = self.context["request"]
@@ -85,6 +100,35 @@ PATIENT_EXAMPLE = {
     "rejection_reason": "",
     "status_url": f"{_LINKS}/9c1e…b7/",
     "withdraw_url": f"{_LINKS}/9c1e…b7/withdraw",
+    "story_page_url": "https://stories.clinic.example/stories/3f0c2a4e-8d1b-4c55-9d7e-2b6a1f0e9c11/9c1e…b7/",
+    "authorization": {
+        "id": "b51c7f7e-3f0d-4a43-9d38-1e0f6c1d2a77",
+        "state": "active",
+        "basis": "signed",
+        "text": "After four sessions and the home exercises I can sit through a workday again.",
+        "created_at": "2026-03-01T09:12:44.501000Z",
+        "superseded_at": None,
+        "content_sha256": "5d41402abc4b2a76b9719d911017c592a1c8f2e6b3d4f1e0a9c8b7d6e5f4a3b2",
+        "display_name": "Maria L.",
+        "channels": ["clinic", "partners", "widget"],
+        "expires_at": "2028-03-02T00:00:00Z",
+        "signature": "Maria Lopez",
+        "signature_method": "typed",
+        "signer_role": "patient",
+        "patient_is_adult": True,
+        "signed_at": "2026-03-01T09:12:44.501000Z",
+        "revoked_at": None,
+        "consent_version": "2026-01",
+        "consent_text": "I agree that the clinic may publish my story.",
+        "discloser": "The clinic that runs this website, and the staff who publish its stories.",
+        "purpose": "To show people who consider this treatment what other patients experienced.",
+        "statements": {
+            "revocation": "You may revoke this authorization at any time, in writing: ...",
+            "conditioning": "Your treatment ... do not depend on whether you sign.",
+            "redisclosure": "Once published, your story can be read and copied by anyone ...",
+        },
+        "awaiting_approval": False,
+    },
 }
 
 
@@ -116,6 +160,37 @@ class TopicDetailApi(APIView):
         return Response(TopicOutputSerializer(topic, context=_topic_context(request)).data)
 
 
+class AuthorizationCopySerializer(serializers.Serializer[Any]):
+    """The patient's copy of their authorization (`selectors.authorization_copy`)."""
+
+    id = serializers.UUIDField()
+    state = serializers.ChoiceField(
+        choices=["active", "awaiting_approval", "expired", "revoked", "none"],
+        help_text="`awaiting_approval`: a moderator's edit waits for the patient; the story "
+        "is shown nowhere meanwhile.",
+    )
+    basis = serializers.CharField()
+    text = serializers.CharField(help_text="The text authorized (blank once erased).")
+    created_at = serializers.DateTimeField()
+    superseded_at = serializers.DateTimeField(allow_null=True)
+    content_sha256 = serializers.CharField(help_text="SHA-256 of the text and name authorized.")
+    display_name = serializers.CharField()
+    channels = serializers.ListField(child=serializers.CharField())
+    expires_at = serializers.DateTimeField()
+    signature = serializers.CharField()
+    signature_method = serializers.CharField()
+    signer_role = serializers.CharField()
+    patient_is_adult = serializers.BooleanField(allow_null=True)
+    signed_at = serializers.DateTimeField()
+    revoked_at = serializers.DateTimeField(allow_null=True)
+    consent_version = serializers.CharField()
+    consent_text = serializers.CharField()
+    discloser = serializers.CharField()
+    purpose = serializers.CharField()
+    statements = serializers.DictField(child=serializers.CharField())
+    awaiting_approval = serializers.BooleanField()
+
+
 class PatientTestimonialSerializer(serializers.Serializer[Any]):
     """What a patient sees of their own story, with their secret links."""
 
@@ -129,6 +204,18 @@ class PatientTestimonialSerializer(serializers.Serializer[Any]):
     rejection_reason = serializers.CharField()
     status_url = serializers.SerializerMethodField()
     withdraw_url = serializers.SerializerMethodField()
+    story_page_url = serializers.SerializerMethodField(
+        help_text="The patient's page: their copy of the authorization, and the forms to "
+        "approve an edit, narrow, renew or withdraw."
+    )
+    authorization = serializers.SerializerMethodField()
+
+    @extend_schema_field(AuthorizationCopySerializer(allow_null=True))
+    def get_authorization(self, testimonial: Testimonial) -> dict[str, Any] | None:
+        return selectors.authorization_copy(testimonial)
+
+    def get_story_page_url(self, testimonial: Testimonial) -> str:
+        return self._url("patient-story", testimonial)
 
     def _url(self, name: str, testimonial: Testimonial) -> str:
         path = reverse(
@@ -168,6 +255,45 @@ class SubmissionInputSerializer(RejectUnknownFieldsMixin, serializers.Serializer
         required=False,
         default=DisplayPreference.FIRST_NAME_INITIAL,
     )
+    # The authorization (45 CFR 164.508). All optional, so older clients keep
+    # working: see `testimonials.authorizations.terms_from` for the defaults.
+    channels = serializers.ListField(
+        child=serializers.ChoiceField(choices=Channel.choices),
+        required=False,
+        allow_empty=False,
+        max_length=len(Channel.values),
+        help_text="Where the story may appear. Default: every channel.",
+    )
+    signature = StrictCharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=120,
+        help_text="The signer's typed name. Default: `author_name`, recorded as a name given "
+        "with the consent box rather than as a typed signature. Required under 18: the "
+        "parent's or guardian's name.",
+    )
+    expires_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="The last day the story may be shown (UTC). Default: "
+        "`AUTHORIZATION_DEFAULT_DAYS` from now; at most `AUTHORIZATION_MAX_DAYS`.",
+    )
+    age_18_or_over = StrictBooleanField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="The age question. Default: not asked. `false` needs a parent or guardian "
+        "to sign (`signature`, `guardian_relationship`).",
+    )
+    guardian_relationship = serializers.ChoiceField(
+        choices=[("parent", "Parent"), ("legal_guardian", "Legal guardian")],
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Who signs for a patient under 18.",
+    )
 
     def validate_consent_to_publish(self, value: bool) -> bool:
         if value is not True:
@@ -186,6 +312,11 @@ def submission_from(data: dict[str, Any]) -> services.Submission:
         email=data["email"],
         rating=data["rating"],
         display_preference=data["display_preference"],
+        channels=tuple(dict.fromkeys(data.get("channels") or ())),
+        signature=data["signature"],
+        expires_on=data["expires_on"],
+        patient_is_adult=data["age_18_or_over"],
+        guardian_relationship=data["guardian_relationship"],
     )
 
 
@@ -211,6 +342,26 @@ class TestimonialSubmitApi(APIView):
                     "email": "maria@example.com",
                     "rating": 5,
                     "display_preference": "first_name_initial",
+                    "channels": ["clinic", "partners", "widget"],
+                    "signature": "Maria Lopez",
+                    "expires_on": "2028-03-01",
+                    "age_18_or_over": True,
+                },
+                request_only=True,
+            ),
+            OpenApiExample(
+                "A story signed by a parent",
+                value={
+                    "topic": "dry-needling-low-back-pain",
+                    "author_name": "Sam Lopez",
+                    "body": "My knee stopped hurting on the stairs after six weeks of exercises.",
+                    "consent_to_publish": True,
+                    "consent_text_version": "2026-01",
+                    "display_preference": "initials",
+                    "channels": ["clinic"],
+                    "age_18_or_over": False,
+                    "signature": "Maria Lopez",
+                    "guardian_relationship": "parent",
                 },
                 request_only=True,
             ),

@@ -54,6 +54,19 @@ logger = logging.getLogger(__name__)
 GUARDIAN_ROLES = (SignerRole.PARENT, SignerRole.LEGAL_GUARDIAN)
 
 
+# --- The consent template -----------------------------------------------------
+
+
+def consent_text_supersede_others(*, consent_text: ConsentText) -> int:
+    """A new consent version becomes the one patients agree to: every other
+    current one is superseded (never edited). Returns how many."""
+    return (
+        ConsentText.objects.filter(superseded_at=None)
+        .exclude(pk=consent_text.pk)
+        .update(superseded_at=timezone.now())
+    )
+
+
 # --- Signing with the story ---------------------------------------------------
 
 

@@ -18,9 +18,11 @@ from testimonials import consent as consent_rules
 from testimonials.errors import FieldErrors, NotFound
 from testimonials.models import (
     CHANNEL_FIELDS,
+    DISPLAY_ORDER,
     Authorization,
     Channel,
     ConsentText,
+    DisplayPreference,
     PublicationChange,
     PublicationEvent,
     Site,
@@ -386,14 +388,24 @@ def authorization_state(testimonial: Testimonial) -> AuthorizationState:
 def authorization_copy(testimonial: Testimonial) -> dict[str, Any] | None:
     """The patient's copy of their current authorization, as JSON."""
     state = authorization_state(testimonial)
-    current = state.current
-    if current is None:
+    if state.current is None:
         return None
+    return {
+        **authorization_record(state.current),
+        "state": state.state,
+        "awaiting_approval": state.awaiting_approval,
+    }
+
+
+def authorization_record(current: Authorization) -> dict[str, Any]:
+    """One authorization row as JSON: the copy, the export, the evidence."""
     template = current.consent_text
     return {
         "id": str(current.public_id),
-        "state": state.state,
         "basis": current.basis,
+        "text": current.text,
+        "created_at": api_time(current.created_at),
+        "superseded_at": api_time(current.superseded_at) if current.superseded_at else None,
         "content_sha256": current.content_sha256,
         "display_name": current.display_name,
         "channels": current.channels,
@@ -413,5 +425,55 @@ def authorization_copy(testimonial: Testimonial) -> dict[str, Any] | None:
             "conditioning": template.conditioning_statement,
             "redisclosure": template.redisclosure_statement,
         },
-        "awaiting_approval": state.awaiting_approval,
+    }
+
+
+@dataclass(frozen=True)
+class AuthorizationEvent:
+    """One row of a story's authorization history, with how its text differs
+    from the row before it (empty when the text did not change)."""
+
+    authorization: Authorization
+    diff: list[consent_rules.DiffPart]
+
+
+def authorization_history(history: list[Authorization]) -> list[AuthorizationEvent]:
+    by_id = {row.pk: row for row in history}
+    events = []
+    for row in history:
+        parent = by_id.get(row.parent_id) if row.parent_id else None
+        changed = parent is not None and parent.text != row.text and row.text
+        diff = consent_rules.word_diff(parent.text, row.text) if parent and changed else []
+        events.append(AuthorizationEvent(authorization=row, diff=diff))
+    return events
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: str
+    label: str
+    checked: bool
+
+
+def authorization_page(testimonial: Testimonial) -> dict[str, Any]:
+    """What the patient's page shows of the authorization, and the choices
+    its forms offer (narrowing only takes away; renewing chooses anew)."""
+    state = authorization_state(testimonial)
+    current = state.current
+    labels = dict(Channel.choices)
+    preferences = dict(DisplayPreference.choices)
+    chosen = set(current.channels) if current else set()
+    preference = current.display_preference if current else testimonial.display_preference
+    narrower = DISPLAY_ORDER[DISPLAY_ORDER.index(preference) :]
+    return {
+        "authorization": state,
+        "authorization_history": authorization_history(state.history),
+        "authorized_channels": [
+            labels[channel] for channel in (current.channels if current else [])
+        ],
+        "narrow_channels": [Choice(c, labels[c], True) for c in Channel.values if c in chosen],
+        "narrow_preferences": [Choice(p, preferences[p], p == preference) for p in narrower],
+        "renew_channels": [Choice(c, labels[c], c in chosen) for c in Channel.values],
+        "renew_preferences": [Choice(p, preferences[p], p == preference) for p in DISPLAY_ORDER],
+        "can_change": state.in_effect and testimonial.status != Status.WITHDRAWN,
     }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from testimonials import apis
+from testimonials import apis, consent_apis
 
 urlpatterns = [
     path("topics/", apis.TopicListApi.as_view(), name="topic-list"),
@@ -15,6 +15,21 @@ urlpatterns = [
         "testimonials/<uuid:public_id>/<str:secret>/withdraw",
         apis.TestimonialWithdrawApi.as_view(),
         name="testimonial-withdraw",
+    ),
+    path(
+        "testimonials/<uuid:public_id>/<str:secret>/approve-edit",
+        consent_apis.ApproveEditApi.as_view(),
+        name="testimonial-approve-edit",
+    ),
+    path(
+        "testimonials/<uuid:public_id>/<str:secret>/narrow",
+        consent_apis.NarrowApi.as_view(),
+        name="testimonial-narrow",
+    ),
+    path(
+        "testimonials/<uuid:public_id>/<str:secret>/renew",
+        consent_apis.RenewApi.as_view(),
+        name="testimonial-renew",
     ),
     path("published/", apis.PublishedListApi.as_view(), name="published-list"),
     path("published/changes", apis.PublishedChangesApi.as_view(), name="published-changes"),

@@ -3,6 +3,7 @@ Plus the widget's script, served for other websites."""
 
 import logging
 import uuid
+from datetime import timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any, cast
@@ -13,6 +14,7 @@ from django.contrib.syndication.views import Feed
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import linebreaks
@@ -222,6 +224,44 @@ class ShareForm(forms.Form):
         required=False,
         widget=forms.CheckboxInput(attrs={"required": True}),
     )
+    # The authorization. The page always asks for the age and a typed
+    # signature; the API leaves both optional for older clients.
+    channels = forms.MultipleChoiceField(
+        label="Where your story may appear",
+        choices=Channel.choices,
+        initial=Channel.values,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    expires_in = forms.ChoiceField(
+        label="Until",
+        choices=[("12", "One year"), ("24", "Two years"), ("36", "Three years")],
+        initial="24",
+        required=False,
+        help_text="Then your story comes down, unless you renew it when we ask you.",
+    )
+    age = forms.ChoiceField(
+        label="Your age",
+        choices=[("adult", "I am 18 or older"), ("minor", "I am under 18")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Please tell us whether you are 18 or older."},
+    )
+    guardian_relationship = forms.ChoiceField(
+        label="Under 18: who signs for you",
+        choices=[
+            ("", "Not needed"),
+            ("parent", "My parent"),
+            ("legal_guardian", "My legal guardian"),
+        ],
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    signature = forms.CharField(
+        label="Signature: type your full name (under 18: your parent or guardian types theirs)",
+        max_length=120,
+        error_messages={"required": "Type your name to sign."},
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
     consent_text_version = forms.CharField(widget=forms.HiddenInput, required=False)
     submission_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
     # The honeypot: hidden from people (and from screen readers), filled by bots.
@@ -247,7 +287,14 @@ class ShareForm(forms.Form):
             "consent_text_version": data["consent_text_version"],
             "email": data["email"],
             "rating": int(rating) if rating.isdigit() else (rating or None),
+            "channels": list(data["channels"]),
+            "signature": data["signature"],
+            "age_18_or_over": data["age"] == "adult",
+            "guardian_relationship": data["guardian_relationship"],
         }
+        if data["expires_in"].isdigit():
+            days = 365 * int(data["expires_in"]) // 12
+            values["expires_on"] = (timezone.now() + timedelta(days=days)).date().isoformat()
         if data["display_preference"]:
             values["display_preference"] = data["display_preference"]
         return values
@@ -363,29 +410,58 @@ def _patient_page(response: HttpResponse) -> HttpResponse:
     return response
 
 
-@require_GET
-def patient_story(request: HttpRequest, public_id: uuid.UUID, secret: str) -> HttpResponse:
-    """What the patient sees of their story: its status, and the way out."""
+def patient_testimonial(public_id: uuid.UUID, secret: str) -> Testimonial:
+    """The story this secret link is for, or a 404."""
     try:
-        testimonial = selectors.testimonial_for_patient(public_id=public_id, secret=secret)
+        return selectors.testimonial_for_patient(public_id=public_id, secret=secret)
     except NotFound as exc:
         raise Http404(exc.message) from exc
-    api_kwargs = {"public_id": public_id, "secret": secret}
+
+
+def render_story(
+    request: HttpRequest,
+    testimonial: Testimonial,
+    secret: str,
+    *,
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    """The patient's page: the status, their copy of the authorization with
+    what they can do with it, and the way out."""
+    api_kwargs = {"public_id": testimonial.public_id, "secret": secret}
+    consent_page = selectors.authorization_page(testimonial)
+    status_words = STATUS_WORDS[Status(testimonial.status)]
+    if consent_page["authorization"].awaiting_approval:
+        status_words = "Waiting for your approval of an edit: shown nowhere until then."
+    elif testimonial.status == Status.UNPUBLISHED and consent_page["authorization"].expired:
+        status_words = "Taken down: your authorization ended."
     response = render(
         request,
         "testimonials/story_status.html",
         {
             "testimonial": testimonial,
-            "status_words": STATUS_WORDS[Status(testimonial.status)],
-            "page_url": request.build_absolute_uri(),
+            "status_words": status_words,
+            "page_url": request.build_absolute_uri(reverse("patient-story", kwargs=api_kwargs)),
             "status_api_url": request.build_absolute_uri(
                 reverse("testimonial-status", kwargs=api_kwargs)
             ),
             "withdraw_url": reverse("patient-story-withdraw", kwargs=api_kwargs),
             "education_url": reverse("education-topic", kwargs={"slug": testimonial.topic.slug}),
+            "approve_url": reverse("patient-story-approve", kwargs=api_kwargs),
+            "narrow_url": reverse("patient-story-narrow", kwargs=api_kwargs),
+            "renew_url": reverse("patient-story-renew", kwargs=api_kwargs),
+            **consent_page,
+            "error": error,
         },
+        status=status,
     )
     return _patient_page(response)
+
+
+@require_GET
+def patient_story(request: HttpRequest, public_id: uuid.UUID, secret: str) -> HttpResponse:
+    """What the patient sees of their story: its status, and the way out."""
+    return render_story(request, patient_testimonial(public_id, secret), secret)
 
 
 @require_POST

@@ -12,7 +12,12 @@ def test_topics_carry_the_consent_a_patient_must_give(api_client, topic, consent
     [item] = response.json()
     assert item["slug"] == topic.slug
     assert item["open_for_submissions"] is True
-    assert item["consent"] == {"version": consent.version, "text": consent.text}
+    assert item["consent"] == {
+        **item["consent"],
+        "version": consent.version,
+        "text": consent.text,
+    }
+    assert item["consent"]["statements"]["conditioning"] == consent.conditioning_statement
     detail = api_client.get(f"/api/v1/topics/{topic.slug}/")
     assert detail.json() == item
 

@@ -21,6 +21,10 @@ def form(consent, topic):
         "email": "maria@example.com",
         "consent_to_publish": "on",
         "consent_text_version": consent.version,
+        "channels": ["clinic", "partners", "widget"],
+        "expires_in": "24",
+        "age": "adult",
+        "signature": "Maria Lopez",
         "submission_key": "a1b2c3",
         "website": "",
     }
@@ -78,7 +82,7 @@ def test_it_lets_the_patient_withdraw_from_the_status_page(client, topic, form):
     assert Testimonial.objects.get().status == Status.WITHDRAWN
     html = client.get(location).content.decode()
     assert "Withdrawn" in html
-    assert "Withdraw my story" not in html
+    assert "withdraw-button" not in html
 
 
 def test_it_shows_nothing_for_a_wrong_secret(client, topic, form):
