@@ -310,6 +310,20 @@ def public_channels(*, testimonial_id: int) -> frozenset[str]:
     return frozenset(channel for channel, on in zip(CHANNEL_FIELDS, flags, strict=True) if on)
 
 
+def announced_channels(*, testimonial_id: int) -> frozenset[str]:
+    """The channels in which websites were last told the story is public:
+    its changes feed, replayed."""
+    public: set[str] = set()
+    changes = PublicationChange.objects.filter(testimonial_id=testimonial_id).order_by("id")
+    for event, key in changes.values_list("event", "channels"):
+        channels = {channel for channel in key.split(",") if channel}
+        if event == PublicationEvent.PUBLISHED:
+            public |= channels
+        elif event == PublicationEvent.UNPUBLISHED:
+            public -= channels
+    return frozenset(public)
+
+
 def covers(authorization: Authorization, testimonial: Testimonial) -> bool:
     """Whether the authorization covers what the story shows now."""
     fingerprint = consent_rules.content_sha256(

@@ -8,9 +8,10 @@ same path and is audited as `published → published`; so is a change to a
 story's authorization (`amend`), in whatever status.
 
 Whatever becomes public, changes while public or stops being public, in
-each channel, is recorded for websites by `publishing`: the channels in
-which the story is public (`selectors.public_channels`, the gate) are read
-before and after the change, in its transaction.
+each channel, is recorded for websites by `publishing`: where the story is
+public (`selectors.public_channels`, the gate) after the change is compared
+with where it was before (by the gate, or as last announced to websites),
+in its transaction.
 
 No authorization, no publish: a move into `published` is refused unless the
 story's authorization is in effect (`AuthorizationRequired`).
@@ -197,7 +198,11 @@ def _apply(
         if to == Status.PUBLISHED:
             fields.setdefault("published_at", now)
     with transaction.atomic():
-        before = selectors.public_channels(testimonial_id=testimonial.pk)
+        # Where websites were told it is public, or it is by the gate: an
+        # expiry hides a story before any change tells them so.
+        before = selectors.announced_channels(
+            testimonial_id=testimonial.pk
+        ) | selectors.public_channels(testimonial_id=testimonial.pk)
         updated = Testimonial.objects.filter(
             pk=testimonial.pk, status=from_status, version=testimonial.version
         ).update(status=to, updated_at=now, version=F("version") + 1, **fields)
