@@ -4,11 +4,12 @@ same services as the moderation API; nothing here writes a status itself."""
 import csv
 from collections.abc import Callable
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
@@ -19,9 +20,11 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.timesince import timesince
 
-from moderation import presentation, selectors, services
+from moderation import presentation, privacy, selectors, services
 from moderation.models import ModeratorNote
 from moderation.permissions import MODERATE_PERMISSION, moderator_of
+from testimonials import selectors as testimonial_selectors
+from testimonials import transitions
 from testimonials.errors import ApplicationError, FieldErrors
 from testimonials.models import RejectionReason, Status, StatusChange, Testimonial
 
@@ -113,7 +116,13 @@ def flag_badges(flags: list[dict[str, Any]]) -> str:
 @admin.register(Testimonial)
 class TestimonialAdmin(admin.ModelAdmin[Testimonial]):
     action_form = DecisionActionForm
-    actions = ["approve_low_risk", "approve_with_suggestion", "reject_as_spam", "reject_selected"]
+    actions = [
+        "approve_low_risk",
+        "approve_with_suggestion",
+        "reject_as_spam",
+        "reject_selected",
+        "erase_authors_data",
+    ]
     list_display = ["short_body", "topic", "status", "risk_score", "flags", "age", "rating"]
     list_display_links = ["short_body"]
     list_filter = [QueueStatusFilter, FlagKindFilter, "topic", "rating", "created_at"]
@@ -176,6 +185,42 @@ class TestimonialAdmin(admin.ModelAdmin[Testimonial]):
     def has_moderate_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm(MODERATE_PERMISSION)
 
+    def has_erase_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("testimonials.erase_personal_data")
+
+    @admin.action(
+        description="Erase the authors' personal data (all their stories)", permissions=["erase"]
+    )
+    def erase_authors_data(
+        self, request: HttpRequest, queryset: QuerySet[Testimonial]
+    ) -> HttpResponse | None:
+        """GDPR art. 17 on request: asks to confirm, then erases each selected
+        story and every other story from the same email address."""
+        stories = list(queryset)
+        if request.POST.get("confirm") != "yes":
+            return TemplateResponse(
+                request,
+                "admin/moderation/erase_confirm.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "opts": self.opts,
+                    "title": "Erase personal data",
+                    "stories": stories,
+                    "action": "erase_authors_data",
+                    "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                },
+            )
+        report = privacy.testimonials_erase_authors(
+            testimonials=stories, actor=transitions.Actor.for_user(cast(User, request.user))
+        )
+        kept = (
+            f" The authorization evidence is kept until {report.evidence_kept_until:%Y-%m-%d}."
+            if report.evidence_kept_until
+            else ""
+        )
+        self.message_user(request, f"Erased {len(report.erased)} stories.{kept}", messages.SUCCESS)
+        return None
+
     # --- The review page -------------------------------------------------
 
     def get_urls(self) -> list[URLPattern]:
@@ -210,6 +255,7 @@ class TestimonialAdmin(admin.ModelAdmin[Testimonial]):
             claim = services.review_claim(testimonial=testimonial, moderator=moderator_of(request))
         flags = testimonial.screening_flags
         next_item = selectors.next_in_queue(after=testimonial)
+        authorization = testimonial_selectors.authorization_state(testimonial)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -227,6 +273,10 @@ class TestimonialAdmin(admin.ModelAdmin[Testimonial]):
                 else None
             ),
             "earlier": selectors.earlier_from_same_email(testimonial),
+            "authorization": authorization,
+            "authorization_history": testimonial_selectors.authorization_history(
+                authorization.history
+            ),
             "timeline": _timeline(testimonial),
             "reasons": RejectionReason.choices,
             "next_url": review_url(next_item.pk) if next_item else None,

@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 
 from moderation import screening, selectors, services
 from moderation.permissions import IsModerator, moderator_of
+from testimonials.apis import AuthorizationCopySerializer
 from testimonials.fields import (
     RejectUnknownFieldsMixin,
     StrictBooleanField,
@@ -27,6 +28,7 @@ from testimonials.fields import (
     StrictIntegerField,
 )
 from testimonials.models import RejectionReason, Testimonial
+from testimonials.selectors import authorization_copy
 
 
 class FlagSerializer(serializers.Serializer[Any]):
@@ -106,6 +108,14 @@ class ModerationDetailSerializer(QueueItemSerializer):
     notes = NoteSerializer(many=True)
     earlier_from_same_email = serializers.SerializerMethodField()
     claim = serializers.SerializerMethodField()
+    authorization = serializers.SerializerMethodField(
+        help_text="The patient's current authorization; `state` `awaiting_approval` means the "
+        "published text changes its meaning and is shown nowhere until the patient approves."
+    )
+
+    @extend_schema_field(AuthorizationCopySerializer(allow_null=True))
+    def get_authorization(self, testimonial: Any) -> Any:
+        return authorization_copy(testimonial)
 
     @extend_schema_field(EarlierItemSerializer(many=True))
     def get_earlier_from_same_email(self, testimonial: Any) -> Any:

@@ -481,6 +481,7 @@ def moderators_group_ensure() -> Group:
             "view_testimonial",
             "view_topic",
             "view_statuschange",
+            "view_authorization",
         ],
     )
     group.permissions.set(wanted)
@@ -500,6 +501,10 @@ def clinic_admins_group_ensure() -> Group:
         | Q(content_type__app_label="testimonials", codename__endswith="_consenttext")
         | Q(content_type__app_label="testimonials", codename__endswith="_site")
         | Q(content_type__app_label="testimonials", codename__endswith="_webhookendpoint")
+        | Q(
+            content_type__app_label="testimonials",
+            codename__in=["view_authorization", "erase_personal_data", "view_testimonial"],
+        )
         | Q(
             content_type__app_label="testimonials",
             codename__in=["view_webhookdelivery", "change_webhookdelivery"],
