@@ -17,6 +17,7 @@ import difflib
 import hashlib
 import re
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 # The placeholders a redaction may leave, compared case-insensitively:
 # screening's suggestions (`moderation.screening`) plus a few generic ones.
@@ -44,6 +45,14 @@ _BRACKETED = re.compile(r"\[([^\[\]\n]{1,20})\]")
 _WORD = re.compile(r"\w+(?:['\u2019]\w+)*")
 # Markup such as <b> is formatting, not words (what a page shows is escaped).
 _TAG = re.compile(r"</?[A-Za-z][^<>]{0,30}>")
+
+
+def expiry_day(months: str, *, today: date) -> date | None:
+    """The forms' "until" choice ("12", "24", "36" months) as a last day;
+    None when no choice was made."""
+    if not months.isdigit():
+        return None
+    return today + timedelta(days=365 * int(months) // 12)
 
 
 def content_sha256(*, text: str, display_name: str) -> str:

@@ -4,14 +4,13 @@ calls one service, and goes back to the page (or shows it with the problem).
 No JavaScript needed; CSRF as on every form."""
 
 import uuid
-from datetime import date, timedelta
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from testimonials import authorizations, views
+from testimonials import authorizations, consent, views
 from testimonials.errors import ApplicationError, FieldErrors
 
 
@@ -24,13 +23,6 @@ def _problem(exc: ApplicationError) -> str:
 def _version(request: HttpRequest) -> int | None:
     value = request.POST.get("version", "")
     return int(value) if value.isdigit() else None
-
-
-def expires_on_from(months: str) -> date | None:
-    """The share page's and the renewal form's "until" choice, as a day."""
-    if not months.isdigit():
-        return None
-    return (timezone.now() + timedelta(days=365 * int(months) // 12)).date()
 
 
 def _act(request: HttpRequest, public_id: uuid.UUID, secret: str, action: str) -> HttpResponse:
@@ -54,7 +46,9 @@ def _act(request: HttpRequest, public_id: uuid.UUID, secret: str, action: str) -
             authorizations.authorization_renew(
                 testimonial=testimonial,
                 signature=post.get("signature", ""),
-                expires_on=expires_on_from(post.get("expires_in", "")),
+                expires_on=consent.expiry_day(
+                    post.get("expires_in", ""), today=timezone.now().date()
+                ),
                 channels=post.getlist("channels"),
                 display_preference=post.get("display_preference") or None,
                 expected_version=_version(request),

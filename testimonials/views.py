@@ -3,7 +3,6 @@ Plus the widget's script, served for other websites."""
 
 import logging
 import uuid
-from datetime import timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any, cast
@@ -22,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from testimonials import selectors, services
 from testimonials.apis import SubmissionInputSerializer, submission_from
+from testimonials.consent import expiry_day
 from testimonials.errors import FieldErrors, IdempotencyKeyReused, NotFound
 from testimonials.models import Channel, DisplayPreference, Status, Testimonial, Topic
 from testimonials.throttling import submit_throttle_wait
@@ -292,9 +292,9 @@ class ShareForm(forms.Form):
             "age_18_or_over": data["age"] == "adult",
             "guardian_relationship": data["guardian_relationship"],
         }
-        if data["expires_in"].isdigit():
-            days = 365 * int(data["expires_in"]) // 12
-            values["expires_on"] = (timezone.now() + timedelta(days=days)).date().isoformat()
+        expires_on = expiry_day(data["expires_in"], today=timezone.now().date())
+        if expires_on is not None:
+            values["expires_on"] = expires_on.isoformat()
         if data["display_preference"]:
             values["display_preference"] = data["display_preference"]
         return values

@@ -17,7 +17,13 @@ from moderation import privacy
 from moderation import services as moderation_services
 from moderation.models import DuplicateKey, ModeratorNote, PatientNotification, ReviewClaim
 from testimonials import authorizations, services
-from testimonials.models import Authorization, StatusChange, Testimonial
+from testimonials.models import (
+    Authorization,
+    StatusChange,
+    Testimonial,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 from tests.factories import TestimonialFactory
 
 EMAIL = "maria.lopez@example.com"
@@ -103,6 +109,10 @@ def test_erasure_leaves_nothing_but_the_audit_and_the_authorization_evidence(
     marias_stories, api_client
 ):
     published, rejected, someone_else = marias_stories
+    partner = services.site_create(name="Partner")
+    hook = WebhookEndpoint.objects.create(
+        site=partner.site, url="https://partner.example/hooks", events=["testimonial.unpublished"]
+    )
     assert tables_containing(EMAIL), "the search finds data"
     assert tables_containing(SENTENCE)
     assert PatientNotification.objects.exists()
@@ -137,6 +147,11 @@ def test_erasure_leaves_nothing_but_the_audit_and_the_authorization_evidence(
     assert api_client.get("/api/v1/published/").json()["results"] == []
     [change] = api_client.get("/api/v1/published/changes").json()["results"]
     assert (change["type"], change["id"]) == ("removed", str(published.public_id))
+    [told] = WebhookDelivery.objects.filter(endpoint=hook)
+    assert (told.change.event, told.change.public_id) == (
+        "testimonial.unpublished",
+        published.public_id,
+    )
     someone_else.refresh_from_db()
     assert (someone_else.body, someone_else.email) == (OTHER, "ana@example.com")
 
