@@ -4,6 +4,7 @@ Every status change goes through `testimonials.transitions`, which checks
 the move, applies it as a compare-and-set and writes the audit record.
 """
 
+import difflib
 import logging
 import uuid
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from moderation import notifications, screening
 from moderation.models import DuplicateKey, ModeratorNote, ReviewClaim
 from moderation.permissions import MODERATORS_GROUP
 from moderation.screening import duplicate
-from testimonials import transitions
+from testimonials import disclosures, transitions
 from testimonials.errors import FieldErrors, InvalidTransition, NotFound
 from testimonials.models import RejectionReason, Status, Testimonial
 
@@ -200,11 +201,18 @@ def testimonial_approve(
     body: str | None = None,
     use_suggested_body: bool = False,
     expected_version: int | None = None,
+    typical_results: str | None = None,
+    material_connection: str | None = None,
+    material_connection_detail: str | None = None,
 ) -> Testimonial:
     """Publish a story awaiting review, optionally with an edited (e.g.
     redacted) text, or with screening's suggested redaction in one step;
     the patient's original stays in `body`.
 
+    Published with its disclosures (`disclosures.approval_disclosures`): the
+    topic's typical-results statement, or the one tagged `typical_results`;
+    refused (`FieldErrors`) for a story claiming a result when there is
+    none. `material_connection` (and detail) replace what the patient said.
     With `expected_version`, refuses (`StaleVersion`) when the item changed
     after the moderator opened it. Emails the patient after commit.
     """
@@ -214,20 +222,39 @@ def testimonial_approve(
             raise FieldErrors({"use_suggested_body": ["Screening suggested no redaction."]})
         body = testimonial.suggested_body
     edited = body is not None and body.strip() != testimonial.body.strip()
+    honest = disclosures.approval_disclosures(
+        testimonial,
+        typical_results=typical_results,
+        connection=material_connection,
+        connection_detail=material_connection_detail,
+    )
+    details: dict[str, Any] = {"edited": edited, **honest.audit}
+    if edited and body is not None:
+        details["text_diff"] = text_diff(testimonial.body, body.strip())
     with transaction.atomic():
         testimonial = transitions.transition(
             testimonial,
             to=Status.PUBLISHED,
             actor=transitions.Actor.for_user(moderator),
             reason="approved with an edited text" if edited else "approved",
-            details={"edited": edited},
+            details=details,
             expected_version=expected_version,
             published_body=body.strip() if edited and body is not None else "",
             decided_by=moderator,
             decided_at=timezone.now(),
+            **honest.fields,
         )
         _after_decision(testimonial, moderator)
     return testimonial
+
+
+def text_diff(before: str, after: str) -> str:
+    """A unified diff of a published text's change, kept in its audit record
+    so that the evidence export can show every edit."""
+    lines = difflib.unified_diff(
+        before.splitlines(), after.splitlines(), "before", "after", lineterm="", n=1
+    )
+    return "\n".join(lines)
 
 
 def _check_reason(reason: str, note: str) -> None:
@@ -277,6 +304,7 @@ def _decide_with_reason(
     _check_reason(reason, note)
     note = note.strip()
     testimonial = _for_decision(public_id)
+    disclosures.check_removal_reason(topic=testimonial.topic, reason=reason)
     with transaction.atomic():
         testimonial = transitions.transition(
             testimonial,
@@ -346,7 +374,10 @@ def testimonial_edit_published(
         testimonial,
         actor=transitions.Actor.for_user(moderator),
         reason="published text edited",
-        details={"edited": bool(published_body)},
+        details={
+            "edited": bool(published_body),
+            "text_diff": text_diff(testimonial.shown_body, published_body or testimonial.body),
+        },
         expected_version=expected_version,
         published_body=published_body,
     )
@@ -373,6 +404,44 @@ def testimonial_feature(
         details={"featured": featured},
         expected_version=expected_version,
         featured=featured,
+    )
+
+
+def testimonial_connection_set(
+    *,
+    public_id: uuid.UUID,
+    moderator: User,
+    material_connection: str,
+    material_connection_detail: str = "",
+    expected_version: int | None = None,
+) -> Testimonial:
+    """Set a published story's material connection (learned after it was
+    published: a patient who turns out to work at the clinic). Audited and
+    announced like an edit; every surface shows the disclosure at once.
+    Setting what is already set changes nothing."""
+    detail = material_connection_detail.strip()
+    disclosures.check_connection(material_connection, detail)
+    testimonial = _for_decision(public_id)
+    transitions.check_version(testimonial, expected_version)
+    unchanged = (
+        testimonial.material_connection == material_connection
+        and testimonial.material_connection_detail == detail
+    )
+    if testimonial.status == Status.PUBLISHED and unchanged:
+        return testimonial
+    return transitions.revise_published(
+        testimonial,
+        actor=transitions.Actor.for_user(moderator),
+        reason="material connection set",
+        details={
+            "material_connection": {
+                "from": testimonial.material_connection,
+                "to": material_connection,
+            }
+        },
+        expected_version=expected_version,
+        material_connection=material_connection,
+        material_connection_detail=detail,
     )
 
 
@@ -439,6 +508,9 @@ def moderators_group_ensure() -> Group:
             "view_testimonial",
             "view_topic",
             "view_statuschange",
+            "add_invitation",
+            "view_invitation",
+            "view_typicalresultsstatement",
         ],
     )
     group.permissions.set(wanted)
@@ -458,6 +530,11 @@ def clinic_admins_group_ensure() -> Group:
         | Q(content_type__app_label="testimonials", codename__endswith="_consenttext")
         | Q(content_type__app_label="testimonials", codename__endswith="_site")
         | Q(content_type__app_label="testimonials", codename__endswith="_webhookendpoint")
+        | Q(content_type__app_label="testimonials", codename__endswith="_typicalresultsstatement")
+        | Q(
+            content_type__app_label="testimonials",
+            codename__in=["add_invitation", "view_invitation"],
+        )
         | Q(
             content_type__app_label="testimonials",
             codename__in=["view_webhookdelivery", "change_webhookdelivery"],
