@@ -18,7 +18,15 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from testimonials import hooks, publishing, selectors, transitions, webhooks
+from testimonials import (
+    disclosures,
+    hooks,
+    invitations,
+    publishing,
+    selectors,
+    transitions,
+    webhooks,
+)
 from testimonials.errors import FieldErrors, IdempotencyKeyReused
 from testimonials.models import (
     ConsentText,
@@ -45,10 +53,25 @@ class Submission:
     email: str = ""
     rating: int | None = None
     display_preference: str = DisplayPreference.FIRST_NAME_INITIAL
+    material_connection: str = ""
+    material_connection_detail: str = ""
+    invitation: str = ""
 
     def fingerprint(self) -> str:
-        payload = json.dumps(self.__dict__, sort_keys=True, ensure_ascii=False)
+        # The honesty fields count only when given, so that a retry of a
+        # request made before they existed still matches its fingerprint.
+        values = {
+            name: value
+            for name, value in self.__dict__.items()
+            if value or name not in _OPTIONAL_SINCE_ISSUE_7
+        }
+        payload = json.dumps(values, sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(payload.encode()).hexdigest()
+
+
+_OPTIONAL_SINCE_ISSUE_7 = frozenset(
+    {"material_connection", "material_connection_detail", "invitation"}
+)
 
 
 @dataclass(frozen=True)
@@ -63,7 +86,9 @@ def testimonial_submit(
     """Store a patient's story as `submitted` and start its screening.
 
     Refuses (`FieldErrors`, nothing stored) an unknown or closed topic, consent
-    not given, or a consent version that is unknown or superseded. With an
+    not given, a consent version that is unknown or superseded, or an
+    invitation that is invalid, expired or used; a valid one is used up in
+    the same transaction and makes the story a verified patient's. With an
     `idempotency_key` seen before, answers the earlier testimonial when the
     request is the same and `IdempotencyKeyReused` when it is not. After
     commit, asks moderation to screen it; the row is the outbox, so a broker
@@ -76,9 +101,17 @@ def testimonial_submit(
             return SubmitOutcome(earlier, created=False)
 
     topic, consent = _validate(submission)
+    disclosures.check_connection(
+        submission.material_connection, submission.material_connection_detail
+    )
     now = timezone.now()
     try:
         with transaction.atomic():
+            invitation = (
+                invitations.invitation_claim(token=submission.invitation, topic=topic)
+                if submission.invitation
+                else None
+            )
             testimonial = Testimonial.objects.create(
                 topic=topic,
                 author_name=submission.author_name,
@@ -93,6 +126,10 @@ def testimonial_submit(
                 status_changed_at=now,
                 idempotency_key=idempotency_key or None,
                 request_fingerprint=fingerprint,
+                material_connection=submission.material_connection,
+                material_connection_detail=submission.material_connection_detail.strip(),
+                invitation=invitation,
+                incentive=invitation.incentive if invitation else "",
             )
             transaction.on_commit(partial(hooks.request_screening, testimonial.pk))
     except IntegrityError:

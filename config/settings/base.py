@@ -191,6 +191,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "testimonials.tasks.check_publication_cache",
         "schedule": SCREENING_SWEEP_INTERVAL.total_seconds(),
     },
+    "sweep-unsent-invitations": {
+        "task": "testimonials.tasks.sweep_unsent_invitations",
+        "schedule": SCREENING_SWEEP_INTERVAL.total_seconds(),
+    },
 }
 
 # --- Screening ------------------------------------------------------------
@@ -228,6 +232,14 @@ SUBMIT_THROTTLE_RATE: str = env.str("SUBMIT_THROTTLE_RATE", default="10/minute")
 TESTIMONIAL_MIN_LENGTH: int = env.int("TESTIMONIAL_MIN_LENGTH", default=20)
 TESTIMONIAL_MAX_LENGTH: int = env.int("TESTIMONIAL_MAX_LENGTH", default=5000)
 
+# --- Invitations to share a story ------------------------------------------
+# How long an invitation's single-use link works.
+INVITATION_TTL = timedelta(days=env.int("INVITATION_TTL_DAYS", default=30))
+# Most invitations one batch (a CSV upload or one command) may create.
+INVITATION_MAX_BATCH: int = env.int("INVITATION_MAX_BATCH", default=1000)
+# The clinic's name as invitation emails give it (they never name a treatment).
+CLINIC_NAME: str = env.str("CLINIC_NAME", default="Our clinic")
+
 # --- REST framework -------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -256,6 +268,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"PublishingModeEnum": "testimonials.models.PublishingMode"},
 }
 
 # django-cors-headers: only the public read API is open to every origin.
