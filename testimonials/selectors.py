@@ -12,6 +12,7 @@ from django.core import signing
 from django.db.models import QuerySet
 from django.utils.crypto import salted_hmac
 
+from testimonials import disclosures
 from testimonials.errors import FieldErrors, NotFound
 from testimonials.models import (
     ConsentText,
@@ -52,7 +53,9 @@ def published_testimonials(
 
     `min_rating` leaves out stories without a rating; `featured` keeps only
     the stories a moderator featured (True) or did not (False)."""
-    queryset = Testimonial.objects.filter(status=Status.PUBLISHED).select_related("topic")
+    queryset = Testimonial.objects.filter(status=Status.PUBLISHED).select_related(
+        "topic", "typical_results"
+    )
     if topic is not None:
         queryset = queryset.filter(topic=topic)
     if min_rating is not None:
@@ -69,8 +72,8 @@ def api_time(value: datetime) -> str:
 
 def published_representation(testimonial: Testimonial) -> dict[str, Any]:
     """A published story as every public surface shows it: the API, the
-    changes feed and webhooks. Never the email, the name as written or the
-    original text when a moderator published an edit."""
+    changes feed and webhooks, with its disclosures. Never the email, the
+    name as written or the original text when a moderator published an edit."""
     published_at = testimonial.published_at  # never None when published (a constraint)
     return {
         "id": str(testimonial.public_id),
@@ -80,6 +83,7 @@ def published_representation(testimonial: Testimonial) -> dict[str, Any]:
         "topic": testimonial.topic.slug,
         "published_at": api_time(published_at) if published_at else None,
         "featured": testimonial.featured,
+        **disclosures.public_disclosures(testimonial),
     }
 
 
