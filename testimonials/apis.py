@@ -317,6 +317,7 @@ class SubmissionInputSerializer(RejectUnknownFieldsMixin, serializers.Serializer
     material_connection = serializers.ChoiceField(
         choices=MaterialConnection.choices,
         required=False,
+        allow_blank=True,
         default="",
         help_text="Any tie to the clinic a reader should know of; published with the story.",
     )

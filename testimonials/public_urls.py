@@ -13,4 +13,5 @@ urlpatterns = [
         name="patient-story-withdraw",
     ),
     path("widget.js", views.widget_js, name="widget-js"),
+    path("invite/<str:token>/", views.invitation, name="invitation"),
 ]

@@ -63,6 +63,14 @@ class TopicStats:
     def reviewed_total(self) -> int:
         return sum(self.ratings_reviewed.values())
 
+    @property
+    def declined_reasons(self) -> list[tuple[str, int]]:
+        """Rejected and taken down together, by reason, in words; only the
+        reasons that were used."""
+        labels = dict(RejectionReason.choices)
+        both = Counter(self.rejected) + Counter(self.unpublished)  # drops the zeros
+        return [(labels.get(reason, "Unspecified"), both[reason]) for reason in both]
+
     def rating_rows(self) -> list[dict[str, Any]]:
         """Per rating: how many reviewed, how many published, and the share
         of each column, for the page's table."""
