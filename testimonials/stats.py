@@ -163,6 +163,15 @@ class RatingRow:
     awaiting: int
 
     @property
+    def declined_reasons(self) -> list[tuple[str, int]]:
+        labels = dict(RejectionReason.choices)
+        return [
+            (labels.get(reason, "Unspecified"), n)
+            for reason, n in self.declined_by_reason.items()
+            if n
+        ]
+
+    @property
     def declined_rate(self) -> int | None:
         """Rejected or taken down, as a share of the reviewed, in percent."""
         return _share(self.declined, self.reviewed)
