@@ -579,6 +579,8 @@ class TypicalResultsStatement(models.Model):
                 fields=["topic", "tag"],
                 condition=Q(retired_at__isnull=True),
                 name="typical_results_one_current_per_tag",
+                violation_error_message="This topic already has a current statement with this "
+                "tag: retire it first, then write the new one.",
             )
         ]
 

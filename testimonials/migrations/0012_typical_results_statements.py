@@ -78,6 +78,8 @@ class Migration(migrations.Migration):
                         condition=models.Q(("retired_at__isnull", True)),
                         fields=("topic", "tag"),
                         name="typical_results_one_current_per_tag",
+                        violation_error_message="This topic already has a current statement "
+                        "with this tag: retire it first, then write the new one.",
                     )
                 ],
             },
