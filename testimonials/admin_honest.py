@@ -83,10 +83,12 @@ class InviteForm(forms.Form):
         "their story says, and published with each story that comes of it.",
     )
 
-    def text(self) -> str:
+    def sources(self) -> list[tuple[str, str]]:
         upload = self.cleaned_data.get("csv_file")
-        data = upload.read().decode("utf-8-sig", errors="replace") if upload else ""
-        return "\n".join(part for part in (self.cleaned_data.get("emails") or "", data) if part)
+        sources = [("", self.cleaned_data.get("emails") or "")]
+        if upload:
+            sources.append((upload.name, upload.read().decode("utf-8-sig", errors="replace")))
+        return sources
 
 
 @admin.register(Invitation)
@@ -136,7 +138,7 @@ class InvitationAdmin(admin.ModelAdmin[Invitation]):
             raise PermissionDenied
         form = InviteForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
-            parsed = invitations.parse_emails(form.text())
+            parsed = invitations.parse_sources(form.sources())
             try:
                 batch = invitations.invitations_create(
                     topic=form.cleaned_data["topic"],
@@ -178,9 +180,10 @@ class InvitationAdmin(admin.ModelAdmin[Invitation]):
         if parsed.duplicates:
             self.message_user(request, f"{parsed.duplicates} repeated addresses sent once.")
         if parsed.invalid_lines:
-            lines = ", ".join(str(n) for n in parsed.invalid_lines[:20])
             self.message_user(
-                request, f"Not an email address, skipped: line(s) {lines}.", messages.WARNING
+                request,
+                f"Not an email address, skipped: {', '.join(parsed.invalid_lines[:20])}.",
+                messages.WARNING,
             )
 
 

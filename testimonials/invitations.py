@@ -109,9 +109,27 @@ def invitation_claim(*, token: str, topic: Topic) -> Invitation:
 @dataclass
 class ParsedEmails:
     emails: list[str] = field(default_factory=list)
-    # Line numbers (1-based) of rows that hold no valid address.
-    invalid_lines: list[int] = field(default_factory=list)
+    # Where rows hold no valid address: "line 3", or "patients.csv line 3".
+    invalid_lines: list[str] = field(default_factory=list)
     duplicates: int = 0
+
+
+def parse_sources(sources: list[tuple[str, str]]) -> ParsedEmails:
+    """Addresses from several (name, text) sources, such as a text box and
+    an uploaded file, each parsed on its own; repeats across them count once."""
+    merged = ParsedEmails()
+    seen: set[str] = set()
+    for name, text in sources:
+        parsed = parse_emails(text)
+        merged.invalid_lines += [f"{name} {line}".strip() for line in parsed.invalid_lines]
+        merged.duplicates += parsed.duplicates
+        for email in parsed.emails:
+            if email.lower() in seen:
+                merged.duplicates += 1
+                continue
+            seen.add(email.lower())
+            merged.emails.append(email)
+    return merged
 
 
 def parse_emails(text: str) -> ParsedEmails:
@@ -136,7 +154,7 @@ def parse_emails(text: str) -> ParsedEmails:
         try:
             validate_email(value)
         except ValidationError:
-            parsed.invalid_lines.append(line)
+            parsed.invalid_lines.append(f"line {line}")
             continue
         key = value.lower()
         if key in seen:

@@ -32,13 +32,12 @@ class Command(BaseCommand):
         topic = Topic.objects.filter(slug=options["topic"]).first()
         if topic is None:
             raise CommandError(f"No topic with the slug {options['topic']!r}.")
-        text = "\n".join(options["email"])
+        sources = [("--email", "\n".join(options["email"]))]
         if options["csv_path"]:
-            source = options["csv_path"]
-            text += "\n" + (
-                sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
-            )
-        parsed = invitations.parse_emails(text)
+            path = options["csv_path"]
+            text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+            sources.append(("CSV", text))
+        parsed = invitations.parse_sources(sources)
         try:
             batch = invitations.invitations_create(
                 topic=topic,
@@ -53,5 +52,5 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Invited {len(batch.invitations)} (batch {batch.batch}); "
             f"already invited {batch.already_invited}; repeated {parsed.duplicates}; "
-            f"not an address on line(s): {', '.join(map(str, parsed.invalid_lines)) or 'none'}."
+            f"not an address: {', '.join(parsed.invalid_lines) or 'none'}."
         )
