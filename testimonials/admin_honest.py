@@ -204,5 +204,6 @@ def transparency_report_view(request: HttpRequest) -> HttpResponse:
         "opts": Topic._meta,
         "title": "Transparency: rejection rates by rating",
         "sections": sections,
+        "claims_without_statement": stats.published_claims_without_statement(),
     }
     return TemplateResponse(request, "admin/testimonials/topic/transparency.html", context)

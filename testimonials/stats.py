@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from testimonials import disclosures
@@ -213,3 +213,16 @@ def rejection_rates_by_rating(*, topic: Topic | None = None) -> list[RatingRow]:
         )
         for key in RATING_KEYS
     ]
+
+
+def published_claims_without_statement(*, topic: Topic | None = None) -> list[Testimonial]:
+    """Published stories that claim a result yet show no typical-results
+    statement: published before the rule existed. Each needs a moderator
+    (take it down and approve it again with a statement, or decline it)."""
+    rows = Testimonial.objects.filter(status=Status.PUBLISHED, typical_results__isnull=True)
+    if topic is not None:
+        rows = rows.filter(topic=topic)
+    claimed = Q()
+    for kind in disclosures.OUTCOME_FLAG_KINDS:
+        claimed |= Q(flag_kinds__contains=f",{kind},")
+    return list(rows.filter(claimed).select_related("topic").order_by("published_at")[:200])

@@ -238,7 +238,7 @@ INVITATION_TTL = timedelta(days=env.int("INVITATION_TTL_DAYS", default=30))
 # Most invitations one batch (a CSV upload or one command) may create.
 INVITATION_MAX_BATCH: int = env.int("INVITATION_MAX_BATCH", default=1000)
 # The clinic's name as invitation emails give it (they never name a treatment).
-CLINIC_NAME: str = env.str("CLINIC_NAME", default="Our clinic")
+CLINIC_NAME: str = env.str("CLINIC_NAME", default="the clinic")
 
 # --- REST framework -------------------------------------------------------
 REST_FRAMEWORK = {

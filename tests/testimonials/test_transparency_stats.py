@@ -153,3 +153,20 @@ def test_it_costs_one_query_for_the_figures(api_client, topic, django_assert_max
     TestimonialFactory(status="published")
     with django_assert_max_num_queries(2):  # the topic, then one grouped count
         api_client.get(stats_url(topic))
+
+
+def test_the_admin_report_lists_claims_published_before_the_rule(admin_user, topic):
+    legacy = TestimonialFactory(status="published", flag_kinds=",medical_claim,")
+    TestimonialFactory(status="published")
+    browser = Client()
+    browser.force_login(admin_user)
+    html = browser.get("/admin/testimonials/topic/transparency/").content.decode()
+    section = html[html.index('id="claims-without-statement"') :]
+    assert section.count("<li>") == 1
+    assert f"/admin/testimonials/testimonial/{legacy.pk}/review/" in section
+
+
+def test_the_schema_documents_the_stats_endpoint(client, db):
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    stats = schema["paths"]["/api/v1/topics/{slug}/stats"]["get"]
+    assert "200" in stats["responses"]
