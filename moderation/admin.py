@@ -20,13 +20,19 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.timesince import timesince
 
-from moderation import presentation, privacy, selectors, services
+from moderation import evidence, presentation, privacy, selectors, services
 from moderation.models import ModeratorNote
 from moderation.permissions import MODERATE_PERMISSION, moderator_of
+from testimonials import disclosures, transitions
 from testimonials import selectors as testimonial_selectors
-from testimonials import transitions
 from testimonials.errors import ApplicationError, FieldErrors
-from testimonials.models import RejectionReason, Status, StatusChange, Testimonial
+from testimonials.models import (
+    MaterialConnection,
+    RejectionReason,
+    Status,
+    StatusChange,
+    Testimonial,
+)
 
 admin.site.site_header = "Patient stories: moderation"
 admin.site.site_title = "Patient stories"
@@ -121,6 +127,7 @@ class TestimonialAdmin(admin.ModelAdmin[Testimonial]):
         "approve_with_suggestion",
         "reject_as_spam",
         "reject_selected",
+        "export_evidence",
         "erase_authors_data",
     ]
     list_display = ["short_body", "topic", "status", "risk_score", "flags", "age", "rating"]
@@ -229,7 +236,12 @@ class TestimonialAdmin(admin.ModelAdmin[Testimonial]):
             self.admin_site.admin_view(self.review_view),
             name="testimonials_testimonial_review",
         )
-        return [review, *super().get_urls()]
+        evidence_zip = path(
+            "<int:object_id>/evidence/",
+            self.admin_site.admin_view(self.evidence_view),
+            name="testimonials_testimonial_evidence",
+        )
+        return [review, evidence_zip, *super().get_urls()]
 
     def change_view(
         self,
@@ -278,7 +290,14 @@ class TestimonialAdmin(admin.ModelAdmin[Testimonial]):
                 authorization.history
             ),
             "timeline": _timeline(testimonial),
-            "reasons": RejectionReason.choices,
+            "reasons": disclosures.removal_reasons(testimonial.topic),
+            "statements": disclosures.current_statements(testimonial.topic),
+            "needs_typical_results": disclosures.needs_typical_results(testimonial),
+            "shown_disclosures": disclosures.public_disclosures(testimonial),
+            "connections": MaterialConnection.choices,
+            "evidence_url": reverse(
+                "admin:testimonials_testimonial_evidence", args=[testimonial.pk]
+            ),
             "next_url": review_url(next_item.pk) if next_item else None,
             "queue_url": reverse("admin:testimonials_testimonial_changelist"),
         }
@@ -296,14 +315,31 @@ class TestimonialAdmin(admin.ModelAdmin[Testimonial]):
         )
         reason = request.POST.get("reason", "")
         note = request.POST.get("note", "")
+        # Disclosures chosen on the page; absent fields keep what is recorded.
+        honest: dict[str, Any] = {
+            "typical_results": request.POST.get("typical_results") or None,
+            "material_connection": request.POST.get("material_connection"),
+            "material_connection_detail": request.POST.get("material_connection_detail"),
+        }
         decisions: dict[str, Callable[[], Any]] = {
             "approve": lambda: services.testimonial_approve(
-                public_id=testimonial.public_id, moderator=moderator, expected_version=version
+                public_id=testimonial.public_id,
+                moderator=moderator,
+                expected_version=version,
+                **honest,
             ),
             "approve_edited": lambda: services.testimonial_approve(
                 public_id=testimonial.public_id,
                 moderator=moderator,
                 body=request.POST.get("body", ""),
+                expected_version=version,
+                **honest,
+            ),
+            "connection": lambda: services.testimonial_connection_set(
+                public_id=testimonial.public_id,
+                moderator=moderator,
+                material_connection=request.POST.get("material_connection", ""),
+                material_connection_detail=request.POST.get("material_connection_detail", ""),
                 expected_version=version,
             ),
             "reject": lambda: services.testimonial_reject(
@@ -354,7 +390,7 @@ class TestimonialAdmin(admin.ModelAdmin[Testimonial]):
         if action == "note":
             messages.success(request, "Note added.")
             return HttpResponseRedirect(review_url(testimonial.pk))
-        if action in ("edit_published", "feature"):
+        if action in ("edit_published", "feature", "connection"):
             messages.success(request, "Published story updated.")
             return HttpResponseRedirect(review_url(testimonial.pk))
         if action != "skip":
@@ -433,6 +469,40 @@ class TestimonialAdmin(admin.ModelAdmin[Testimonial]):
             ),
             "rejected",
         )
+
+    @admin.action(description="Download the evidence of the selected published story (ZIP)")
+    def export_evidence(
+        self, request: HttpRequest, queryset: QuerySet[Testimonial]
+    ) -> HttpResponse | None:
+        if queryset.count() != 1:
+            self.message_user(request, "Choose exactly one story.", messages.ERROR)
+            return None
+        return self._evidence_response(request, queryset.get())
+
+    def evidence_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        testimonial = get_object_or_404(Testimonial, pk=object_id)
+        response = self._evidence_response(request, testimonial)
+        return response or HttpResponseRedirect(review_url(testimonial.pk))
+
+    def _evidence_response(
+        self, request: HttpRequest, testimonial: Testimonial
+    ) -> HttpResponse | None:
+        testimonial = selectors.testimonial_for_moderator(public_id=testimonial.public_id)
+        try:
+            archive = evidence.evidence_zip(
+                testimonial=testimonial, generated_by=request.user.get_username()
+            )
+        except ApplicationError as exc:
+            self.message_user(request, error_text(exc), messages.ERROR)
+            return None
+        response = HttpResponse(archive, content_type="application/zip")
+        response["Content-Disposition"] = (
+            f'attachment; filename="{evidence.evidence_filename(testimonial)}"'
+        )
+        response["Cache-Control"] = "no-store"
+        return response
 
     def _decide_each(
         self,

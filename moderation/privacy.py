@@ -16,13 +16,13 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 
 from moderation.models import DuplicateKey, ModeratorNote, ReviewClaim
 from testimonials import authorizations, selectors, transitions
 from testimonials.errors import InvalidTransition
-from testimonials.models import Authorization, Status, Testimonial
+from testimonials.models import Authorization, Invitation, Status, Testimonial
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +36,14 @@ class ErasureReport:
     evidence_kept_until: datetime | None = None
 
 
+def _invitations_erase(invitations: QuerySet[Invitation]) -> None:
+    """An invitation keeps that it was sent and used (a verified patient,
+    the incentive offered); its address goes, and its link stops working."""
+    now = timezone.now()
+    invitations.filter(expires_at__gt=now).update(expires_at=now)
+    invitations.exclude(email="").update(email="")
+
+
 def _erase_one(testimonial: Testimonial, actor: transitions.Actor, reason: str) -> bool:
     for attempt in range(2):
         try:
@@ -43,6 +51,7 @@ def _erase_one(testimonial: Testimonial, actor: transitions.Actor, reason: str) 
                 ModeratorNote.objects.filter(testimonial=testimonial).delete()
                 DuplicateKey.objects.filter(testimonial=testimonial).delete()
                 ReviewClaim.objects.filter(testimonial=testimonial).delete()
+                _invitations_erase(Invitation.objects.filter(testimonial=testimonial))
                 return authorizations.testimonial_erase(
                     testimonial=testimonial, actor=actor, reason=reason
                 )
@@ -82,8 +91,14 @@ def stories_of(email: str) -> list[Testimonial]:
 
 def patient_erase(*, email: str, actor: transitions.Actor) -> ErasureReport:
     """Erase everything about the person with this email address: all their
-    stories, everywhere (`testimonials_erase`)."""
-    return testimonials_erase(testimonials=stories_of(email), actor=actor, reason=ERASED_ON_REQUEST)
+    stories, everywhere (`testimonials_erase`), and the invitations sent to
+    it, used or not."""
+    report = testimonials_erase(
+        testimonials=stories_of(email), actor=actor, reason=ERASED_ON_REQUEST
+    )
+    if email.strip():
+        _invitations_erase(Invitation.objects.filter(email__iexact=email.strip()))
+    return report
 
 
 def testimonials_erase_authors(
@@ -92,12 +107,16 @@ def testimonials_erase_authors(
     """The admin action: erase the selected stories and every other story
     of their authors (by email; a story without one stands alone)."""
     chosen: dict[int, Testimonial] = {}
+    addresses = {testimonial.email for testimonial in testimonials if testimonial.email}
     for testimonial in testimonials:
         for story in stories_of(testimonial.email) or [testimonial]:
             chosen.setdefault(story.pk, story)
-    return testimonials_erase(
+    report = testimonials_erase(
         testimonials=list(chosen.values()), actor=actor, reason=ERASED_ON_REQUEST
     )
+    for address in addresses:
+        _invitations_erase(Invitation.objects.filter(email__iexact=address))
+    return report
 
 
 def personal_data_expire() -> int:
@@ -178,8 +197,21 @@ def patient_export(*, email: str) -> dict[str, Any]:
                 ],
             }
         )
+    invitations = [
+        {
+            "topic": invitation.topic.slug,
+            "incentive": invitation.incentive,
+            "created_at": selectors.api_time(invitation.created_at),
+            "sent_at": selectors.api_time(invitation.sent_at) if invitation.sent_at else None,
+            "used_at": selectors.api_time(invitation.used_at) if invitation.used_at else None,
+        }
+        for invitation in Invitation.objects.filter(email__iexact=email.strip()).select_related(
+            "topic"
+        )
+    ]
     return {
         "email": email.strip(),
         "exported_at": selectors.api_time(timezone.now()),
         "stories": stories,
+        "invitations": invitations if email.strip() else [],
     }

@@ -4,6 +4,7 @@ Every status change goes through `testimonials.transitions`, which checks
 the move, applies it as a compare-and-set and writes the audit record.
 """
 
+import difflib
 import logging
 import uuid
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from moderation import notifications, screening
 from moderation.models import DuplicateKey, ModeratorNote, ReviewClaim
 from moderation.permissions import MODERATORS_GROUP
 from moderation.screening import duplicate
-from testimonials import authorizations, transitions
+from testimonials import authorizations, disclosures, transitions
 from testimonials.errors import FieldErrors, InvalidTransition, NotFound
 from testimonials.models import RejectionReason, Status, Testimonial
 
@@ -205,11 +206,18 @@ def testimonial_approve(
     body: str | None = None,
     use_suggested_body: bool = False,
     expected_version: int | None = None,
+    typical_results: str | None = None,
+    material_connection: str | None = None,
+    material_connection_detail: str | None = None,
 ) -> Testimonial:
     """Publish a story awaiting review, optionally with an edited (e.g.
     redacted) text, or with screening's suggested redaction in one step;
     the patient's original stays in `body`.
 
+    Published with its disclosures (`disclosures.approval_disclosures`): the
+    topic's typical-results statement, or the one tagged `typical_results`;
+    refused (`FieldErrors`) for a story claiming a result when there is
+    none. `material_connection` (and detail) replace what the patient said.
     A redaction (`testimonials.consent.is_redaction`) is covered by the
     patient's authorization and public at once; any other edit is
     published but shown nowhere until the patient approves it on their
@@ -236,21 +244,44 @@ def testimonial_approve(
         reason = "approved with an edit that awaits the patient's approval"
     else:
         reason = "approved"
+    honest = disclosures.approval_disclosures(
+        testimonial,
+        typical_results=typical_results,
+        connection=material_connection,
+        connection_detail=material_connection_detail,
+    )
+    details: dict[str, Any] = {
+        "edited": edited,
+        "awaiting_patient": not coverage.covered,
+        **honest.audit,
+    }
+    if edited:
+        details["text_diff"] = text_diff(testimonial.body, published_body)
     with transaction.atomic():
         testimonial = transitions.transition(
             testimonial,
             to=Status.PUBLISHED,
             actor=transitions.Actor.for_user(moderator),
             reason=reason,
-            details={"edited": edited, "awaiting_patient": not coverage.covered},
+            details=details,
             expected_version=expected_version,
             alongside=coverage.alongside,
             published_body=published_body,
             decided_by=moderator,
             decided_at=timezone.now(),
+            **honest.fields,
         )
         _after_decision(testimonial, moderator, awaiting_patient=not coverage.covered)
     return testimonial
+
+
+def text_diff(before: str, after: str) -> str:
+    """A unified diff of a published text's change, kept in its audit record
+    so that the evidence export can show every edit."""
+    lines = difflib.unified_diff(
+        before.splitlines(), after.splitlines(), "before", "after", lineterm="", n=1
+    )
+    return "\n".join(lines)
 
 
 def _check_reason(reason: str, note: str) -> None:
@@ -300,6 +331,7 @@ def _decide_with_reason(
     _check_reason(reason, note)
     note = note.strip()
     testimonial = _for_decision(public_id)
+    disclosures.check_removal_reason(topic=testimonial.topic, reason=reason)
     with transaction.atomic():
         testimonial = transitions.transition(
             testimonial,
@@ -384,7 +416,11 @@ def testimonial_edit_published(
                 if coverage.covered
                 else "published text edited; awaits the patient's approval"
             ),
-            details={"edited": bool(published_body), "awaiting_patient": not coverage.covered},
+            details={
+                "edited": bool(published_body),
+                "awaiting_patient": not coverage.covered,
+                "text_diff": text_diff(testimonial.shown_body, published_body or testimonial.body),
+            },
             expected_version=expected_version,
             alongside=coverage.alongside,
             published_body=published_body,
@@ -415,6 +451,44 @@ def testimonial_feature(
         details={"featured": featured},
         expected_version=expected_version,
         featured=featured,
+    )
+
+
+def testimonial_connection_set(
+    *,
+    public_id: uuid.UUID,
+    moderator: User,
+    material_connection: str,
+    material_connection_detail: str = "",
+    expected_version: int | None = None,
+) -> Testimonial:
+    """Set a published story's material connection (learned after it was
+    published: a patient who turns out to work at the clinic). Audited and
+    announced like an edit; every surface shows the disclosure at once.
+    Setting what is already set changes nothing."""
+    detail = material_connection_detail.strip()
+    disclosures.check_connection(material_connection, detail)
+    testimonial = _for_decision(public_id)
+    transitions.check_version(testimonial, expected_version)
+    unchanged = (
+        testimonial.material_connection == material_connection
+        and testimonial.material_connection_detail == detail
+    )
+    if testimonial.status == Status.PUBLISHED and unchanged:
+        return testimonial
+    return transitions.revise_published(
+        testimonial,
+        actor=transitions.Actor.for_user(moderator),
+        reason="material connection set",
+        details={
+            "material_connection": {
+                "from": testimonial.material_connection,
+                "to": material_connection,
+            }
+        },
+        expected_version=expected_version,
+        material_connection=material_connection,
+        material_connection_detail=detail,
     )
 
 
@@ -482,6 +556,9 @@ def moderators_group_ensure() -> Group:
             "view_topic",
             "view_statuschange",
             "view_authorization",
+            "add_invitation",
+            "view_invitation",
+            "view_typicalresultsstatement",
         ],
     )
     group.permissions.set(wanted)
@@ -501,6 +578,11 @@ def clinic_admins_group_ensure() -> Group:
         | Q(content_type__app_label="testimonials", codename__endswith="_consenttext")
         | Q(content_type__app_label="testimonials", codename__endswith="_site")
         | Q(content_type__app_label="testimonials", codename__endswith="_webhookendpoint")
+        | Q(content_type__app_label="testimonials", codename__endswith="_typicalresultsstatement")
+        | Q(
+            content_type__app_label="testimonials",
+            codename__in=["add_invitation", "view_invitation"],
+        )
         | Q(
             content_type__app_label="testimonials",
             codename__in=["view_authorization", "erase_personal_data", "view_testimonial"],

@@ -31,6 +31,11 @@ urlpatterns = [
         apis.FeatureApi.as_view(),
         name="moderation-feature",
     ),
+    path(
+        "testimonials/<uuid:public_id>/connection",
+        apis.ConnectionApi.as_view(),
+        name="moderation-connection",
+    ),
     path("testimonials/<uuid:public_id>/claim", apis.ClaimApi.as_view(), name="moderation-claim"),
     path("testimonials/<uuid:public_id>/notes", apis.NoteApi.as_view(), name="moderation-notes"),
 ]

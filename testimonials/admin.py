@@ -3,13 +3,15 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminURLFieldWidget
-from django.db import models
+from django.db import models, transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
+from django.urls import URLPattern, path
 from django.utils.html import format_html
 
-from testimonials import authorizations, services
+from testimonials import authorizations, publishing, services
+from testimonials.admin_honest import transparency_report_view
 from testimonials.models import (
     Authorization,
     ConsentText,
@@ -23,10 +25,32 @@ from testimonials.models import (
 
 @admin.register(Topic)
 class TopicAdmin(admin.ModelAdmin[Topic]):
-    list_display = ["title", "slug", "open_for_submissions", "languages", "created_at"]
-    list_filter = ["open_for_submissions"]
+    list_display = [
+        "title",
+        "slug",
+        "open_for_submissions",
+        "publishing_mode",
+        "languages",
+        "created_at",
+    ]
+    list_filter = ["open_for_submissions", "publishing_mode"]
     search_fields = ["title", "slug"]
     prepopulated_fields = {"slug": ["title"]}
+    change_list_template = "admin/testimonials/topic/change_list.html"
+
+    def get_urls(self) -> list[URLPattern]:
+        report = path(
+            "transparency/",
+            self.admin_site.admin_view(transparency_report_view),
+            name="testimonials_topic_transparency",
+        )
+        return [report, *super().get_urls()]
+
+    def save_model(self, request: HttpRequest, obj: Topic, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if "publishing_mode" in form.changed_data:
+            # The published list tells readers the mode: its ETags must move on.
+            transaction.on_commit(publishing.publication_cache_bump)
 
     def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
         # The slug is in every embed code, feed and page address websites use.

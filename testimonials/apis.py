@@ -25,7 +25,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from testimonials import publishing, selectors, services
+from testimonials import disclosures, publishing, selectors, services, stats
 from testimonials.authentication import SiteKeyAuthentication
 from testimonials.channels import request_channel
 from testimonials.fields import (
@@ -35,13 +35,40 @@ from testimonials.fields import (
     StrictEmailField,
     StrictIntegerField,
 )
-from testimonials.models import Channel, DisplayPreference, Testimonial, Topic
+from testimonials.models import (
+    Channel,
+    DisplayPreference,
+    MaterialConnection,
+    PublishingMode,
+    Testimonial,
+    Topic,
+)
 from testimonials.throttling import PUBLIC_THROTTLES, SubmitThrottle
 
 
 class ConsentOutputSerializer(serializers.Serializer[Any]):
     version = serializers.CharField()
     text = serializers.CharField()
+
+
+class TypicalResultsOutputSerializer(serializers.Serializer[Any]):
+    text = serializers.CharField(
+        help_text="What patients generally achieve, in the clinic's words."
+    )
+    tag = serializers.CharField(help_text="A condition or treatment; '' for the whole topic.")
+    # DRF fields named like Field's own attributes: fine at run time, the stubs disagree.
+    label = serializers.CharField()  # type: ignore[assignment]
+    source = serializers.CharField(  # type: ignore[assignment]
+        help_text="What the statement rests on; may be ''."
+    )
+
+
+class MaterialConnectionOutputSerializer(serializers.Serializer[Any]):
+    kind = serializers.ChoiceField(
+        choices=[*MaterialConnection.values, "incentive"],
+        help_text="`incentive`: offered to every invited patient, whatever their story says.",
+    )
+    text = serializers.CharField(help_text="The disclosure, to show next to the story.")
 
 
 class TopicOutputSerializer(serializers.Serializer[Any]):
@@ -51,6 +78,15 @@ class TopicOutputSerializer(serializers.Serializer[Any]):
     open_for_submissions = serializers.BooleanField()
     consent = serializers.SerializerMethodField()
     education_url = serializers.SerializerMethodField()
+    publishing_mode = serializers.ChoiceField(
+        choices=PublishingMode.choices,
+        help_text="`selected`: a selection the clinic chose; `all`: every story unless declined "
+        "for a content-based reason.",
+    )
+    typical_results = serializers.SerializerMethodField(
+        help_text="The topic's current typical-results statements (tag '' is the whole topic's)."
+    )
+    stats_url = serializers.SerializerMethodField()
 
     def get_consent(self, topic: Topic) -> dict[str, Any] | None:
         consent = self.context["consent"]
@@ -76,6 +112,17 @@ class TopicOutputSerializer(serializers.Serializer[Any]):
         request: Request = self.context["request"]
         return request.build_absolute_uri(reverse("education-topic", kwargs={"slug": topic.slug}))
 
+    @extend_schema_field(TypicalResultsOutputSerializer(many=True))
+    def get_typical_results(self, topic: Topic) -> list[dict[str, str] | None]:
+        return [
+            disclosures.typical_results_representation(statement)
+            for statement in disclosures.current_statements(topic)
+        ]
+
+    def get_stats_url(self, topic: Topic) -> str:
+        request: Request = self.context["request"]
+        return request.build_absolute_uri(reverse("topic-stats", kwargs={"slug": topic.slug}))
+
 
 TOPIC_EXAMPLE = {
     "slug": "dry-needling-low-back-pain",
@@ -87,6 +134,17 @@ TOPIC_EXAMPLE = {
         "text": "I agree that the clinic may publish my story. I can withdraw it at any time.",
     },
     "education_url": "https://stories.clinic.example/education/dry-needling-low-back-pain/",
+    "publishing_mode": "all",
+    "typical_results": [
+        {
+            "text": "Most patients who combine dry needling with home exercises report less pain "
+            "after four to eight weeks; about a third notice little change.",
+            "tag": "",
+            "label": "",
+            "source": "The clinic's outcome audit, 2025",
+        }
+    ],
+    "stats_url": "https://stories.clinic.example/api/v1/topics/dry-needling-low-back-pain/stats",
 }
 _LINKS = "https://stories.clinic.example/api/v1/testimonials/3f0c2a4e-8d1b-4c55-9d7e-2b6a1f0e9c11"
 PATIENT_EXAMPLE = {
@@ -189,6 +247,95 @@ class AuthorizationCopySerializer(serializers.Serializer[Any]):
     purpose = serializers.CharField()
     statements = serializers.DictField(child=serializers.CharField())
     awaiting_approval = serializers.BooleanField()
+
+
+class ReasonCountsSerializer(serializers.Serializer[Any]):
+    total = serializers.IntegerField()
+    by_reason = serializers.DictField(
+        child=serializers.IntegerField(), help_text="Every reason, with 0 where none."
+    )
+
+
+class RatingCountsSerializer(serializers.Serializer[Any]):
+    reviewed = serializers.DictField(
+        child=serializers.IntegerField(),
+        help_text="Ratings ('1'-'5', 'none') of every story the clinic decided on: published, "
+        "rejected or taken down.",
+    )
+    published = serializers.DictField(
+        child=serializers.IntegerField(), help_text="Ratings of the stories published now."
+    )
+
+
+class TopicStatsOutputSerializer(serializers.Serializer[Any]):
+    topic = serializers.CharField()
+    publishing_mode = serializers.ChoiceField(choices=PublishingMode.choices)
+    publishing_mode_label = serializers.CharField()
+    received = serializers.IntegerField(help_text="Every story sent, whatever became of it.")
+    awaiting_review = serializers.IntegerField()
+    published = serializers.IntegerField()
+    rejected = ReasonCountsSerializer()
+    unpublished = ReasonCountsSerializer(help_text="Published, then taken down by a moderator.")
+    withdrawn = serializers.IntegerField(help_text="Taken back by the patient.")
+    ratings = RatingCountsSerializer()
+    content_based_reasons = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="The reasons an 'All reviews' topic accepts for declining a story.",
+    )
+    generated_at = serializers.DateTimeField()
+
+
+_RATINGS_EXAMPLE = {"1": 2, "2": 3, "3": 6, "4": 11, "5": 19, "none": 1}
+STATS_EXAMPLE = {
+    "topic": "dry-needling-low-back-pain",
+    "publishing_mode": "all",
+    "publishing_mode_label": "All reviews",
+    "received": 50,
+    "awaiting_review": 3,
+    "published": 40,
+    "rejected": {
+        "total": 4,
+        "by_reason": {
+            "personal_data": 1,
+            "profanity_abuse": 0,
+            "spam": 2,
+            "off_topic": 1,
+            "duplicate": 0,
+            "no_consent": 0,
+            "medical_claim": 0,
+            "other": 0,
+        },
+    },
+    "unpublished": {"total": 1, "by_reason": {"personal_data": 1}},
+    "withdrawn": 2,
+    "ratings": {
+        "reviewed": _RATINGS_EXAMPLE,
+        "published": {"1": 2, "2": 3, "3": 5, "4": 10, "5": 19, "none": 1},
+    },
+    "content_based_reasons": list(disclosures.CONTENT_BASED_REASONS),
+    "generated_at": "2026-03-02T14:05:09.120000Z",
+}
+
+
+class TopicStatsApi(APIView):
+    authentication_classes: list[type] = []
+    throttle_classes = PUBLIC_THROTTLES
+
+    @extend_schema(
+        responses=TopicStatsOutputSerializer,
+        summary="Transparency: what became of every story a topic received",
+        description="Received, published, rejected and taken down per reason, withdrawn, and "
+        "the ratings of every reviewed story next to those of the published ones, so that "
+        "anyone can check that nothing is withheld for its rating. `received` equals "
+        "`awaiting_review + published + rejected.total + unpublished.total + withdrawn`.",
+        examples=[OpenApiExample("A topic's report", value=STATS_EXAMPLE, response_only=True)],
+    )
+    def get(self, request: Request, slug: str) -> Response:
+        topic = selectors.topic_get(slug=slug)
+        data = TopicStatsOutputSerializer(stats.topic_stats(topic=topic).as_dict()).data
+        response = Response(data)
+        patch_cache_control(response, public=True, max_age=settings.PUBLISHED_CACHE_MAX_AGE)
+        return response
 
 
 class PatientTestimonialSerializer(serializers.Serializer[Any]):
@@ -294,6 +441,27 @@ class SubmissionInputSerializer(RejectUnknownFieldsMixin, serializers.Serializer
         default="",
         help_text="Who signs for a patient under 18.",
     )
+    material_connection = serializers.ChoiceField(
+        choices=MaterialConnection.choices,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Any tie to the clinic a reader should know of; published with the story.",
+    )
+    material_connection_detail = StrictCharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=200,
+        help_text="What the connection is (required for `other`), e.g. '10% off my next visit'.",
+    )
+    invitation = StrictCharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=300,
+        help_text="The token of the invitation link the patient followed; used once.",
+    )
 
     def validate_consent_to_publish(self, value: bool) -> bool:
         if value is not True:
@@ -317,6 +485,9 @@ def submission_from(data: dict[str, Any]) -> services.Submission:
         expires_on=data["expires_on"],
         patient_is_adult=data["age_18_or_over"],
         guardian_relationship=data["guardian_relationship"],
+        material_connection=data["material_connection"],
+        material_connection_detail=data["material_connection_detail"],
+        invitation=data["invitation"],
     )
 
 
@@ -459,12 +630,37 @@ class PublishedOutputSerializer(serializers.Serializer[Any]):
     topic = serializers.CharField(help_text="The topic's slug.")
     published_at = serializers.DateTimeField()
     featured = serializers.BooleanField()
+    verified_patient = serializers.BooleanField(
+        help_text="Shared through a single-use invitation the clinic sent the patient."
+    )
+    material_connections = MaterialConnectionOutputSerializer(
+        many=True, help_text="Disclosures to show next to the story; empty when there are none."
+    )
+    typical_results = TypicalResultsOutputSerializer(
+        allow_null=True,
+        help_text="What patients generally achieve: show it next to the story when present.",
+    )
+
+
+class CollectionSerializer(serializers.Serializer[Any]):
+    topic = serializers.CharField()
+    mode = serializers.ChoiceField(choices=PublishingMode.choices)
+    label = serializers.CharField(  # type: ignore[assignment]
+        help_text="Show it with the stories, e.g. as a heading."
+    )
+    note = serializers.CharField(help_text="How the stories are chosen, in words for readers.")
+    stats_url = serializers.URLField()
 
 
 class PublishedPageSerializer(serializers.Serializer[Any]):
     next = serializers.URLField(allow_null=True)
     previous = serializers.URLField(allow_null=True)
     results = PublishedOutputSerializer(many=True)
+    collection = CollectionSerializer(
+        required=False,
+        help_text="With `topic`: how the topic's stories are chosen (a selection, or all "
+        "reviews); show the label with the stories.",
+    )
 
 
 STORY_EXAMPLE = {
@@ -475,6 +671,21 @@ STORY_EXAMPLE = {
     "topic": "dry-needling-low-back-pain",
     "published_at": "2026-03-02T14:05:09.120000Z",
     "featured": False,
+    "verified_patient": True,
+    "material_connections": [
+        {
+            "kind": "incentive",
+            "text": "The clinic offered a $10 gift card to every patient it invited to share a "
+            "story, whatever the story says.",
+        }
+    ],
+    "typical_results": {
+        "text": "Most patients who combine dry needling with home exercises report less pain "
+        "after four to eight weeks; about a third notice little change.",
+        "tag": "",
+        "label": "",
+        "source": "The clinic's outcome audit, 2025",
+    },
 }
 
 
@@ -594,6 +805,13 @@ class PublishedListApi(PublicReadApi):
                     "next": "https://stories.clinic.example/api/v1/published/?cursor=cD0yMDI2",
                     "previous": None,
                     "results": [STORY_EXAMPLE],
+                    "collection": {
+                        "topic": "dry-needling-low-back-pain",
+                        "mode": "all",
+                        "label": "All reviews",
+                        "note": disclosures.MODE_NOTES[PublishingMode.ALL],
+                        "stats_url": TOPIC_EXAMPLE["stats_url"],
+                    },
                 },
                 response_only=True,
                 status_codes=["200"],
@@ -630,6 +848,13 @@ class PublishedListApi(PublicReadApi):
         response = paginator.get_paginated_response(
             [selectors.published_representation(t) for t in page or []]
         )
+        if topic is not None:
+            response.data["collection"] = {
+                **disclosures.collection(topic),
+                "stats_url": request.build_absolute_uri(
+                    reverse("topic-stats", kwargs={"slug": topic.slug})
+                ),
+            }
         validators.apply(response)
         return response
 

@@ -40,6 +40,7 @@ from testimonials.models import (
     ConsentNotice,
     ConsentText,
     NoticeKind,
+    RejectionReason,
     Revocation,
     SignatureMethod,
     SignerRole,
@@ -524,6 +525,9 @@ def authorizations_expire() -> int:
                     to=Status.UNPUBLISHED,
                     actor=transitions.AUTHORIZATION,
                     reason="authorization expired",
+                    # Counted with the other stories without valid consent
+                    # in the transparency report.
+                    rejection_reason=RejectionReason.NO_CONSENT,
                 )
                 current = selectors.authorization_current(testimonial_id=testimonial_id)
                 if current is not None:
@@ -557,15 +561,18 @@ ERASED_FIELDS: dict[str, Any] = {
     "screening_flags": [],
     "rating": None,
     "rejection_note": "",
+    "material_connection_detail": "",
     "idempotency_key": None,
     "request_fingerprint": "",
 }
+# Audit details that hold what people wrote: a moderator's note, a text diff.
+AUDIT_TEXT_KEYS = frozenset({"note", "text_diff"})
 
 
 def testimonial_erase(*, testimonial: Testimonial, actor: transitions.Actor, reason: str) -> bool:
     """Erase a story's text and its author's personal data, here: the row
     keeps its id, topic, statuses and times, and its audit trail keeps who
-    did what (notes in it are cleared). A story that could still be public
+    did what (notes and text diffs in it are cleared). A story that could still be public
     is withdrawn; a rejected one stays rejected. Its authorizations are
     revoked and keep only the evidence retention needs: the fingerprint,
     terms, template version, signature and times. Returns False when the
@@ -581,8 +588,8 @@ def testimonial_erase(*, testimonial: Testimonial, actor: transitions.Actor, rea
         revoke()
         Authorization.objects.filter(testimonial_id=testimonial.pk).update(text="", display_name="")
         for change in StatusChange.objects.filter(testimonial_id=testimonial.pk):
-            if "note" in change.details:
-                details = {k: v for k, v in change.details.items() if k != "note"}
+            if AUDIT_TEXT_KEYS & set(change.details):
+                details = {k: v for k, v in change.details.items() if k not in AUDIT_TEXT_KEYS}
                 StatusChange.objects.filter(pk=change.pk).update(details=details)
 
     fields = {**ERASED_FIELDS, "erased_at": timezone.now()}

@@ -107,6 +107,13 @@ def default_topic_languages() -> list[str]:
     return ["en"]
 
 
+class PublishingMode(models.TextChoices):
+    """How a topic's stories are chosen, told to every reader (16 CFR 465.7)."""
+
+    SELECTED = "selected", "Selected patient stories"
+    ALL = "all", "All reviews"
+
+
 class Topic(models.Model):
     slug = models.SlugField(max_length=80, unique=True)
     title = models.CharField(max_length=200)
@@ -121,10 +128,23 @@ class Topic(models.Model):
         help_text='ISO 639-1 codes of the languages stories are published in, e.g. ["en", "es"]. '
         "Screening flags a story written in any other.",
     )
+    publishing_mode = models.CharField(
+        max_length=20,
+        choices=PublishingMode.choices,
+        default=PublishingMode.SELECTED,
+        help_text="Selected: the clinic picks stories and the pages say so. All reviews: every "
+        "story is shown unless declined for a content-based reason (never 'other').",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(publishing_mode__in=PublishingMode.values),
+                name="topic_publishing_mode_valid",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -181,7 +201,20 @@ class RejectionReason(models.TextChoices):
     OFF_TOPIC = "off_topic", "Not about the treatment or the clinic"
     DUPLICATE = "duplicate", "Duplicate of an earlier story"
     NO_CONSENT = "no_consent", "No valid consent"
+    MEDICAL_CLAIM = "medical_claim", "A health claim that cannot be published (a cure, a guarantee)"
     OTHER = "other", "Other (see note)"
+
+
+class MaterialConnection(models.TextChoices):
+    """A tie to the clinic a reader would want to know about (16 CFR 255.5,
+    465.5). Blank on a story means the patient was not asked."""
+
+    NONE = "none", "No connection"
+    EMPLOYEE = "employee", "Works for the clinic"
+    STAFF_FAMILY = "staff_family", "Family of clinic staff"
+    DISCOUNT = "discount", "Received a discount"
+    GIFT = "gift", "Received a gift or payment"
+    OTHER = "other", "Other connection"
 
 
 class Testimonial(models.Model):
@@ -240,6 +273,34 @@ class Testimonial(models.Model):
     featured = models.BooleanField(
         default=False, help_text="A moderator's pick; websites can ask for featured stories only."
     )
+    material_connection = models.CharField(
+        max_length=20,
+        choices=MaterialConnection.choices,
+        blank=True,
+        help_text="As the patient declared it or a moderator set it; blank when never asked.",
+    )
+    material_connection_detail = models.CharField(max_length=200, blank=True)
+    incentive = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="What the invitation offered every invitee for sharing a story; published.",
+    )
+    typical_results = models.ForeignKey(
+        "TypicalResultsStatement",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="testimonials",
+        help_text="The statement of what patients generally achieve, published with the story.",
+    )
+    invitation = models.OneToOneField(
+        "Invitation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="testimonial",
+        help_text="The single-use invitation it came through: a verified patient.",
+    )
 
     idempotency_key = models.CharField(max_length=255, null=True, blank=True, unique=True)
     request_fingerprint = models.CharField(max_length=64, blank=True)
@@ -274,6 +335,11 @@ class Testimonial(models.Model):
             models.CheckConstraint(
                 condition=~Q(status=Status.PUBLISHED) | Q(published_at__isnull=False),
                 name="testimonial_published_has_time",
+            ),
+            models.CheckConstraint(
+                condition=Q(material_connection="")
+                | Q(material_connection__in=MaterialConnection.values),
+                name="testimonial_material_connection_valid",
             ),
         ]
         indexes = [
@@ -312,6 +378,10 @@ class Testimonial(models.Model):
     @property
     def display_name(self) -> str:
         return self.public_name or display_name_for(self.author_name, self.display_preference)
+
+    @property
+    def verified_patient(self) -> bool:
+        return self.invitation_id is not None
 
 
 def display_name_for(author_name: str, preference: str) -> str:
@@ -785,3 +855,99 @@ class WebhookDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"Delivery {self.public_id}"
+
+
+class TypicalResultsStatement(models.Model):
+    """What patients generally achieve, in the clinic's words: published next
+    to every story it is attached to (16 CFR 255.2: a story about a result
+    implies the result is typical unless the generally expected one is
+    disclosed). Never edited once a story shows it: retire it and write a
+    new one, so that the evidence of what readers saw stays true."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    topic = models.ForeignKey(
+        Topic, on_delete=models.PROTECT, related_name="typical_results_statements"
+    )
+    tag = models.SlugField(
+        max_length=60,
+        blank=True,
+        help_text="A condition or treatment within the topic, e.g. 'sciatica'; blank for the "
+        "whole topic (the statement every story gets unless a moderator picks another).",
+    )
+    label = models.CharField(
+        max_length=100, blank=True, help_text="How readers see the tag, e.g. 'Sciatica'."
+    )
+    text = models.TextField(
+        max_length=1000,
+        help_text="What patients generally achieve, e.g. 'Most patients report less pain after "
+        "six to eight weeks of treatment combined with exercise; some notice little change.'",
+    )
+    source = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="What the statement rests on (an outcome audit, a study); shown to readers.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    retired_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["topic__title", "tag", "-created_at"]
+        verbose_name = "typical-results statement"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["topic", "tag"],
+                condition=Q(retired_at__isnull=True),
+                name="typical_results_one_current_per_tag",
+                violation_error_message="This topic already has a current statement with this "
+                "tag: retire it first, then write the new one.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.topic.slug}/{self.tag or '(whole topic)'}"
+
+    @property
+    def is_current(self) -> bool:
+        return self.retired_at is None
+
+
+class Invitation(models.Model):
+    """A single-use, expiring invitation to share a story, emailed to one
+    patient. The email names neither the treatment nor the reason for the
+    visit; everyone invited gets the same text, link and incentive, whatever
+    their experience was (no gating)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="invitations")
+    email = models.EmailField()
+    batch = models.UUIDField(
+        default=uuid.uuid4, db_index=True, help_text="Invitations created together share it."
+    )
+    incentive = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Offered to every invitee for sharing a story, whatever it says; published "
+        "with the story.",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_by_label = models.CharField(max_length=150)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # testimonials.invitations.unsent_invitation_ids (the sweep)
+            models.Index(
+                fields=["created_at"],
+                name="invitation_unsent_idx",
+                condition=Q(sent_at__isnull=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Invitation {self.public_id}"

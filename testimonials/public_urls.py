@@ -28,4 +28,5 @@ urlpatterns = [
         name="patient-story-renew",
     ),
     path("widget.js", views.widget_js, name="widget-js"),
+    path("invite/<str:token>/", views.invitation, name="invitation"),
 ]

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from testimonials import consent as consent_rules
+from testimonials import disclosures
 from testimonials.errors import FieldErrors, NotFound
 from testimonials.models import (
     CHANNEL_FIELDS,
@@ -116,7 +117,7 @@ def published_testimonials(
         Testimonial.objects.filter(status=Status.PUBLISHED)
         .alias(shown_sha256=shown_sha256())
         .filter(**in_effect)
-        .select_related("topic")
+        .select_related("topic", "typical_results")
     )
     if topic is not None:
         queryset = queryset.filter(topic=topic)
@@ -134,8 +135,8 @@ def api_time(value: datetime) -> str:
 
 def published_representation(testimonial: Testimonial) -> dict[str, Any]:
     """A published story as every public surface shows it: the API, the
-    changes feed and webhooks. Never the email, the name as written or the
-    original text when a moderator published an edit."""
+    changes feed and webhooks, with its disclosures. Never the email, the
+    name as written or the original text when a moderator published an edit."""
     published_at = testimonial.published_at  # never None when published (a constraint)
     return {
         "id": str(testimonial.public_id),
@@ -145,6 +146,7 @@ def published_representation(testimonial: Testimonial) -> dict[str, Any]:
         "topic": testimonial.topic.slug,
         "published_at": api_time(published_at) if published_at else None,
         "featured": testimonial.featured,
+        **disclosures.public_disclosures(testimonial),
     }
 
 

@@ -18,7 +18,16 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from testimonials import authorizations, hooks, publishing, selectors, transitions, webhooks
+from testimonials import (
+    authorizations,
+    disclosures,
+    hooks,
+    invitations,
+    publishing,
+    selectors,
+    transitions,
+    webhooks,
+)
 from testimonials.errors import FieldErrors, IdempotencyKeyReused
 from testimonials.models import (
     Channel,
@@ -47,6 +56,9 @@ class Submission:
     email: str = ""
     rating: int | None = None
     display_preference: str = DisplayPreference.FIRST_NAME_INITIAL
+    material_connection: str = ""
+    material_connection_detail: str = ""
+    invitation: str = ""
     # The authorization (see `authorizations.terms_from` for the defaults).
     channels: tuple[str, ...] = ()
     signature: str = ""
@@ -55,8 +67,31 @@ class Submission:
     guardian_relationship: str = ""
 
     def fingerprint(self) -> str:
-        payload = json.dumps(self.__dict__, sort_keys=True, ensure_ascii=False, default=str)
+        # The honesty and authorization fields count only when given, so
+        # that a retry of a request made before they existed still matches.
+        values = {
+            name: value
+            for name, value in self.__dict__.items()
+            if name not in _OPTIONAL_FIELDS or value not in ("", None, ())
+        }
+        payload = json.dumps(values, sort_keys=True, ensure_ascii=False, default=str)
         return hashlib.sha256(payload.encode()).hexdigest()
+
+
+_OPTIONAL_FIELDS = frozenset(
+    {
+        # issue 7: honest publishing
+        "material_connection",
+        "material_connection_detail",
+        "invitation",
+        # issue 6: the authorization
+        "channels",
+        "signature",
+        "expires_on",
+        "patient_is_adult",
+        "guardian_relationship",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -72,8 +107,10 @@ def testimonial_submit(
     signed for it, and start its screening.
 
     Refuses (`FieldErrors`, nothing stored) an unknown or closed topic, consent
-    not given, a consent version that is unknown or superseded, or terms of
-    authorization that do not hold (`authorizations.terms_from`). With an
+    not given, a consent version that is unknown or superseded, terms of
+    authorization that do not hold (`authorizations.terms_from`), or an
+    invitation that is invalid, expired or used; a valid one is used up in
+    the same transaction and makes the story a verified patient's. With an
     `idempotency_key` seen before, answers the earlier testimonial when the
     request is the same and `IdempotencyKeyReused` when it is not. After
     commit, asks moderation to screen it; the row is the outbox, so a broker
@@ -87,8 +124,16 @@ def testimonial_submit(
 
     now = timezone.now()
     topic, consent, terms = _validate(submission, now)
+    disclosures.check_connection(
+        submission.material_connection, submission.material_connection_detail
+    )
     try:
         with transaction.atomic():
+            invitation = (
+                invitations.invitation_claim(token=submission.invitation, topic=topic)
+                if submission.invitation
+                else None
+            )
             testimonial = Testimonial.objects.create(
                 topic=topic,
                 author_name=submission.author_name,
@@ -103,6 +148,10 @@ def testimonial_submit(
                 status_changed_at=now,
                 idempotency_key=idempotency_key or None,
                 request_fingerprint=fingerprint,
+                material_connection=submission.material_connection,
+                material_connection_detail=submission.material_connection_detail.strip(),
+                invitation=invitation,
+                incentive=invitation.incentive if invitation else "",
             )
             authorizations.authorization_sign(
                 testimonial=testimonial, consent_text=consent, terms=terms, now=now

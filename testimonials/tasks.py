@@ -7,7 +7,7 @@ from celery import Task, shared_task
 from django.conf import settings
 from django.utils import timezone
 
-from testimonials import authorizations, publishing, services
+from testimonials import authorizations, invitations, publishing, services
 from testimonials.models import DeliveryStatus
 
 logger = logging.getLogger(__name__)
@@ -56,6 +56,29 @@ def check_publication_cache() -> bool:
     return publishing.publication_cache_check()
 
 
+def _email_backoff(retries: int) -> int:
+    return int(min(300, 2 ** (retries + 1)))
+
+
+@shared_task(bind=True, max_retries=None)
+def send_invitation(self: Task[Any, Any], invitation_id: int) -> None:
+    try:
+        invitations.invitation_send(invitation_id=invitation_id)
+    except Exception as exc:
+        if self.request.retries >= settings.NOTIFICATION_MAX_RETRIES:
+            logger.error("invitation id=%s failed for good (%s)", invitation_id, type(exc).__name__)
+            return
+        raise self.retry(exc=exc, countdown=_email_backoff(self.request.retries)) from exc
+
+
+@shared_task
+def sweep_unsent_invitations() -> int:
+    ids = invitations.unsent_invitation_ids(older_than=settings.SCREENING_STUCK_AFTER)
+    for invitation_id in ids:
+        send_invitation.delay(invitation_id)
+    return len(ids)
+
+
 @shared_task
 def sweep_authorizations() -> int:
     """Ask before expiry, take down at expiry, purge past retention."""
@@ -63,10 +86,6 @@ def sweep_authorizations() -> int:
     expired = authorizations.authorizations_expire()
     authorizations.authorizations_purge()
     return asked + expired
-
-
-def _notice_backoff(retries: int) -> int:
-    return int(min(300, 2 ** (retries + 1)))
 
 
 @shared_task(bind=True, max_retries=None)
@@ -77,7 +96,7 @@ def send_consent_notice(self: Task[Any, Any], notice_id: int) -> None:
         if self.request.retries >= settings.NOTIFICATION_MAX_RETRIES:
             logger.error("consent notice id=%s failed for good (%s)", notice_id, type(exc).__name__)
             return
-        raise self.retry(exc=exc, countdown=_notice_backoff(self.request.retries)) from exc
+        raise self.retry(exc=exc, countdown=_email_backoff(self.request.retries)) from exc
 
 
 @shared_task

@@ -5,6 +5,7 @@ from testimonials import apis, consent_apis
 urlpatterns = [
     path("topics/", apis.TopicListApi.as_view(), name="topic-list"),
     path("topics/<slug:slug>/", apis.TopicDetailApi.as_view(), name="topic-detail"),
+    path("topics/<slug:slug>/stats", apis.TopicStatsApi.as_view(), name="topic-stats"),
     path("testimonials/", apis.TestimonialSubmitApi.as_view(), name="testimonial-submit"),
     path(
         "testimonials/<uuid:public_id>/<str:secret>/",

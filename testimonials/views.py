@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
@@ -19,11 +20,19 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import linebreaks
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from testimonials import selectors, services
+from testimonials import disclosures, invitations, selectors, services, stats
 from testimonials.apis import SubmissionInputSerializer, submission_from
 from testimonials.consent import expiry_day
 from testimonials.errors import FieldErrors, IdempotencyKeyReused, NotFound
-from testimonials.models import Channel, DisplayPreference, Status, Testimonial, Topic
+from testimonials.models import (
+    Channel,
+    DisplayPreference,
+    Invitation,
+    MaterialConnection,
+    Status,
+    Testimonial,
+    Topic,
+)
 from testimonials.throttling import submit_throttle_wait
 
 logger = logging.getLogger(__name__)
@@ -61,10 +70,14 @@ def education_index(request: HttpRequest) -> HttpResponse:
     return _public_cache(response)
 
 
-def _reviews(topic: Topic, testimonials: list[Testimonial], page_url: str) -> dict[str, Any]:
-    """schema.org `Review`s of the treatment: one per story, no aggregate."""
+def _reviews(topic: Topic, testimonials: list[Testimonial], page_url: str) -> dict[str, Any] | None:
+    """schema.org `Review`s of the treatment: one per story that stands on
+    its own without the page's disclosures, and no aggregate (see
+    `disclosures.fits_review_markup` and README, "Compliance: honest publishing")."""
     reviews = []
     for testimonial in testimonials:
+        if not disclosures.fits_review_markup(testimonial):
+            continue
         review: dict[str, Any] = {
             "@type": "Review",
             "@id": f"{page_url}#story-{testimonial.public_id}",
@@ -82,7 +95,7 @@ def _reviews(topic: Topic, testimonials: list[Testimonial], page_url: str) -> di
                 "worstRating": 1,
             }
         reviews.append(review)
-    return {"@context": "https://schema.org", "@graph": reviews}
+    return {"@context": "https://schema.org", "@graph": reviews} if reviews else None
 
 
 @require_GET
@@ -109,6 +122,9 @@ def education_topic(request: HttpRequest, slug: str) -> HttpResponse:
                 reverse("share", kwargs={"slug": slug}) if topic.open_for_submissions else None
             ),
             "structured_data": _reviews(topic, testimonials, page_url),
+            "collection": disclosures.collection(topic),
+            "stats": stats.topic_stats(topic=topic),
+            "stats_url": reverse("topic-stats", kwargs={"slug": slug}),
         },
     )
     return _public_cache(response)
@@ -126,7 +142,7 @@ class TopicStoriesFeed(Feed):  # type: ignore[type-arg]
         return f"Patient stories: {topic.title}"
 
     def subtitle(self, topic: Topic) -> str:
-        return RESULTS_VARY
+        return f"{disclosures.collection(topic)['label']}. {RESULTS_VARY}"
 
     def link(self, topic: Topic) -> str:
         return reverse("education-topic", kwargs={"slug": topic.slug})
@@ -140,8 +156,12 @@ class TopicStoriesFeed(Feed):  # type: ignore[type-arg]
         return f"A story from {item.display_name}"
 
     def item_description(self, item: Testimonial) -> str:
-        # Atom's summary is typed html: the patient's text goes in escaped.
-        return linebreaks(item.shown_body, autoescape=True)
+        # Atom's summary is typed html: the patient's text goes in escaped,
+        # its disclosures with it.
+        notes = render_to_string(
+            "testimonials/_story_disclosures.html", {"testimonial": item, "with_verified": True}
+        )
+        return linebreaks(item.shown_body, autoescape=True) + notes.strip()
 
     def item_link(self, item: Testimonial) -> str:
         page = reverse("education-topic", kwargs={"slug": item.topic.slug})
@@ -171,6 +191,17 @@ def education_feed(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 # --- The share page --------------------------------------------------------------
+
+
+# What the share page asks, in a patient's words; the values are the API's.
+SHARE_CONNECTION_CHOICES = [
+    (MaterialConnection.NONE, "None: I am simply a patient of the clinic"),
+    (MaterialConnection.EMPLOYEE, "I work for the clinic"),
+    (MaterialConnection.STAFF_FAMILY, "A relative of mine works for the clinic"),
+    (MaterialConnection.DISCOUNT, "The clinic gave me a discount"),
+    (MaterialConnection.GIFT, "The clinic gave me a gift, a payment or free treatment"),
+    (MaterialConnection.OTHER, "Another connection (describe it below)"),
+]
 
 
 class ShareForm(forms.Form):
@@ -219,6 +250,19 @@ class ShareForm(forms.Form):
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         help_text="Only to tell you when a moderator has decided; never published.",
     )
+    material_connection = forms.CharField(
+        label="Your connection to the clinic (optional)",
+        required=False,
+        widget=forms.RadioSelect(choices=SHARE_CONNECTION_CHOICES),
+        help_text="Readers are told of any connection next to your story.",
+    )
+    material_connection_detail = forms.CharField(
+        label="Describe the connection (optional)",
+        required=False,
+        widget=forms.TextInput(attrs={"maxlength": 200}),
+        help_text="For example: '10% off my next visit'. Published with your story.",
+    )
+    invitation = forms.CharField(widget=forms.HiddenInput, required=False, max_length=300)
     consent_to_publish = forms.BooleanField(
         label="I agree to the consent above",
         required=False,
@@ -291,6 +335,9 @@ class ShareForm(forms.Form):
             "signature": data["signature"],
             "age_18_or_over": data["age"] == "adult",
             "guardian_relationship": data["guardian_relationship"],
+            "material_connection": data["material_connection"],
+            "material_connection_detail": data["material_connection_detail"],
+            "invitation": data["invitation"],
         }
         expires_on = expiry_day(data["expires_in"], today=timezone.now().date())
         if expires_on is not None:
@@ -320,11 +367,28 @@ def _share_page(
     response = render(
         request,
         "testimonials/share.html",
-        {"topic": topic, "form": form, "consent": consent, "wait": wait},
+        {
+            "topic": topic,
+            "form": form,
+            "consent": consent,
+            "wait": wait,
+            "invitation": _invitation_of(form),
+        },
         status=status,
     )
     patch_cache_control(response, private=True, no_store=True)
     return response
+
+
+def _invitation_of(form: ShareForm) -> Invitation | None:
+    """The invitation the form carries, while it can still be used."""
+    token = form.data.get("invitation") if form.is_bound else form.initial.get("invitation")
+    if not token:
+        return None
+    try:
+        return invitations.invitation_for_token(str(token))
+    except invitations.InvitationRefused:
+        return None
 
 
 def _fresh_form() -> ShareForm:
@@ -378,6 +442,29 @@ def share(request: HttpRequest, slug: str) -> HttpResponse:
         return _share_page(request, topic, form, status=400)
     testimonial = outcome.testimonial
     return HttpResponseRedirect(_story_url(testimonial), status=303)
+
+
+REFUSED_STATUS = {"invalid": 404, "used": 410, "expired": 410}
+
+
+@require_GET
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """An invited patient's link: the share page of the invitation's topic,
+    carrying the invitation. The same page every invitee sees, whatever
+    their visit was like; a used, expired or altered link is refused."""
+    try:
+        found = invitations.invitation_for_token(token)
+    except invitations.InvitationRefused as exc:
+        response = render(
+            request,
+            "testimonials/invitation_refused.html",
+            {"message": exc.message, "reason": exc.reason},
+            status=REFUSED_STATUS[exc.reason],
+        )
+        return _patient_page(response)
+    form = _fresh_form()
+    form.initial["invitation"] = token
+    return _patient_page(_share_page(request, found.topic, form))
 
 
 def _story_url(testimonial: Testimonial) -> str:

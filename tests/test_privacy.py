@@ -19,6 +19,7 @@ from moderation.models import DuplicateKey, ModeratorNote, PatientNotification, 
 from testimonials import authorizations, services
 from testimonials.models import (
     Authorization,
+    Invitation,
     StatusChange,
     Testimonial,
     WebhookDelivery,
@@ -101,6 +102,12 @@ def marias_stories(moderator, django_capture_on_commit_callbacks, monkeypatch):
             reason="other",
             note=f"Duplicate of what {NAME} sent.",
         )
+    Invitation.objects.create(
+        topic=published.topic,
+        email=EMAIL,
+        created_by_label="alice",
+        expires_at=timezone.now() + timedelta(days=30),
+    )
     someone_else = TestimonialFactory(author_name="Ana Diaz", email="ana@example.com", body=OTHER)
     return published, rejected, someone_else
 
@@ -154,6 +161,8 @@ def test_erasure_leaves_nothing_but_the_audit_and_the_authorization_evidence(
     )
     someone_else.refresh_from_db()
     assert (someone_else.body, someone_else.email) == (OTHER, "ana@example.com")
+    [invitation] = Invitation.objects.all()
+    assert invitation.expires_at <= timezone.now(), "its link no longer works"
 
 
 def test_erasing_twice_is_harmless(marias_stories):
@@ -200,6 +209,7 @@ def test_export_gives_the_person_their_data_as_json(marias_stories):
     assert mine["moderator_notes"][0]["text"].startswith("Called")
     assert "alice" not in json.dumps(exported), "moderators are not named"
     assert mine["status_page"].startswith("http")
+    assert [invitation["topic"] for invitation in exported["invitations"]] == [published.topic.slug]
 
 
 def test_rejected_and_withdrawn_stories_lose_their_personal_data_after_the_period(

@@ -203,6 +203,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "moderation.tasks.expire_personal_data",
         "schedule": 60 * 60,
     },
+    "sweep-unsent-invitations": {
+        "task": "testimonials.tasks.sweep_unsent_invitations",
+        "schedule": SCREENING_SWEEP_INTERVAL.total_seconds(),
+    },
 }
 
 # --- Screening ------------------------------------------------------------
@@ -252,6 +256,13 @@ AUTHORIZATION_RECONFIRM_BEFORE = timedelta(days=env.int("AUTHORIZATION_RECONFIRM
 AUTHORIZATION_RETENTION = timedelta(days=env.int("AUTHORIZATION_RETENTION_DAYS", default=2192))
 # Rejected and withdrawn stories lose their personal data this long after.
 PERSONAL_DATA_RETENTION = timedelta(days=env.int("PERSONAL_DATA_RETENTION_DAYS", default=90))
+# --- Invitations to share a story ------------------------------------------
+# How long an invitation's single-use link works.
+INVITATION_TTL = timedelta(days=env.int("INVITATION_TTL_DAYS", default=30))
+# Most invitations one batch (a CSV upload or one command) may create.
+INVITATION_MAX_BATCH: int = env.int("INVITATION_MAX_BATCH", default=1000)
+# The clinic's name as invitation emails give it (they never name a treatment).
+CLINIC_NAME: str = env.str("CLINIC_NAME", default="the clinic")
 
 # --- REST framework -------------------------------------------------------
 REST_FRAMEWORK = {
@@ -281,6 +292,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"PublishingModeEnum": "testimonials.models.PublishingMode"},
 }
 
 # django-cors-headers: only the public read API is open to every origin.

@@ -11,7 +11,8 @@
     ".note,figcaption{color:#4a5361;font-size:.9em}.dark .note,.dark figcaption{color:#c3c9d1}" +
     "ul{list-style:none;margin:0;padding:0}li{border-top:1px solid #d8dde4;padding:12px 0}.dark li{border-color:#3a414b}" +
     "figure,blockquote{margin:0}blockquote{white-space:pre-line;overflow-wrap:anywhere;margin-bottom:4px}" +
-    ".stars{color:#8a5a00}.dark .stars{color:#f0b429}" +
+    ".stars{color:#8a5a00}.dark .stars{color:#f0b429}.ok{color:#1d6b35;font-weight:600}.dark .ok{color:#7ee2a0}" +
+    ".dis{font-size:.9em;margin:6px 0 0}" +
     "a{color:#0b5cad}.dark a{color:#8cc4ff}a:focus-visible{outline:3px solid currentColor;outline-offset:2px}";
 
   function el(tag, text, attrs) {
@@ -32,11 +33,22 @@
     caption.appendChild(document.createTextNode(" · "));
     caption.appendChild(el("time", when.toLocaleDateString(undefined,
       { year: "numeric", month: "long", day: "numeric" }), { datetime: item.published_at }));
+    if (item.verified_patient) {
+      caption.appendChild(document.createTextNode(" · "));
+      caption.appendChild(el("span", "Verified patient", { "class": "ok" }));
+    }
     var figure = el("figure");
     figure.appendChild(el("blockquote", item.body));
     figure.appendChild(caption);
     var li = el("li");
     li.appendChild(figure);
+    // Disclosures travel with the story (FTC Guides, 16 CFR 255).
+    (item.material_connections || []).forEach(function (c) {
+      li.appendChild(el("p", "Disclosure: " + c.text, { "class": "dis" }));
+    });
+    var typical = item.typical_results;
+    if (typical) li.appendChild(el("p", "What patients typically experience: " + typical.text +
+      (typical.source ? " (Source: " + typical.source + ")" : ""), { "class": "dis" }));
     return li;
   }
 
@@ -52,6 +64,7 @@
     var section = el("section", "", { "aria-labelledby": "ps-title",
       "class": script.getAttribute("data-theme") === "dark" ? "dark" : "light" });
     section.appendChild(el("h2", "Patient stories", { id: "ps-title" }));
+    var mode = section.appendChild(el("p", "", { "class": "note" }));
     section.appendChild(el("p", "These are individual patients' experiences. Individual results vary.",
       { "class": "note" }));
     var state = el("p", "Loading stories…", { role: "status" });
@@ -69,6 +82,7 @@
         return response.json();
       })
       .then(function (page) {
+        if (page.collection) mode.textContent = page.collection.label + ". " + page.collection.note;
         state.textContent = page.results.length ? "" : "No stories published yet.";
         if (!page.results.length) return;
         state.remove();

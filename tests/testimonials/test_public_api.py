@@ -63,6 +63,9 @@ def test_the_published_list_shows_only_published_newest_first(api_client, topic)
         "topic": topic.slug,
         "published_at": newer.published_at.isoformat().replace("+00:00", "Z"),
         "featured": False,
+        "verified_patient": False,
+        "material_connections": [],
+        "typical_results": None,
     }
     assert body["next"] is None
 

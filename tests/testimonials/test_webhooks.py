@@ -89,6 +89,9 @@ def test_it_delivers_a_publication_signed_and_public_only(endpoint, moderator, c
         "topic": testimonial.topic.slug,
         "published_at": testimonial.published_at.isoformat().replace("+00:00", "Z"),
         "featured": False,
+        "verified_patient": False,
+        "material_connections": [],
+        "typical_results": None,
     }
     for private in (b"maria@example.com", b"Lopez", b"541-555-0123", b"Jenna"):
         assert private not in request.body

@@ -77,7 +77,7 @@ def backfill(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("testimonials", "0013_authorization"),
+        ("testimonials", "0018_authorization"),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('testimonials', '0016_publication_change_channels'),
+        ('testimonials', '0021_publication_change_channels'),
     ]
 
     operations = [

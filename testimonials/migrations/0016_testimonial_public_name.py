@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('testimonials', '0010_consent_text_statements'),
+        ('testimonials', '0015_consent_text_statements'),
     ]
 
     operations = [

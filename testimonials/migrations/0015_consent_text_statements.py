@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
     """The elements of an authorization each consent version states."""
 
     dependencies = [
-        ('testimonials', '0009_webhook_endpoints_and_deliveries'),
+        ('testimonials', '0014_invitations'),
     ]
 
     operations = [

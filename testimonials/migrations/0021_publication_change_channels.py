@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('testimonials', '0015_site_channel'),
+        ('testimonials', '0020_site_channel'),
     ]
 
     operations = [

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('testimonials', '0012_backfill_public_names'),
+        ('testimonials', '0017_backfill_public_names'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('testimonials', '0017_consent_notice'),
+        ('testimonials', '0022_consent_notice'),
     ]
 
     operations = [

@@ -29,7 +29,7 @@ def backfill(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("testimonials", "0011_testimonial_public_name"),
+        ("testimonials", "0016_testimonial_public_name"),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('testimonials', '0014_backfill_legacy_authorizations'),
+        ('testimonials', '0019_backfill_legacy_authorizations'),
     ]
 
     operations = [
