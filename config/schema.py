@@ -14,13 +14,16 @@ ERROR = {
 }
 FIELD_ERRORS = {
     "type": "object",
-    "description": "Invalid input: each field with its messages.",
-    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+    "description": "Invalid input: each field with its messages (a list field's or a nested "
+    "field's messages are keyed by position or name).",
+    "additionalProperties": {
+        "anyOf": [{"type": "array", "items": {"type": "string"}}, {"type": "object"}]
+    },
 }
 REASONS = {
     "400": "Invalid input (field errors) or a request that cannot be parsed.",
-    "401": "No credentials, or credentials that are not valid.",
-    "403": "Signed in, but not allowed to do this.",
+    "401": "No credentials, or credentials (a token, a site's API key) that are not valid.",
+    "403": "Signed in, but not allowed to do this (or a site's key from another origin).",
     "404": "No such item (or not yours to see).",
     "406": "No representation matches the Accept header.",
     "409": "The item's status does not allow this, or it changed meanwhile.",
@@ -38,14 +41,18 @@ def _errors_for(path: str, method: str, operation: dict[str, Any]) -> list[str]:
     has_body = method in ("post", "put", "patch")
     if has_body:
         codes += ["400", "413", "415"]
-    if path == "/api/v1/published/":
-        codes.append("400")  # a `limit` that is not a whole number
+    if path.startswith("/api/v1/published"):
+        codes.append("400")  # a filter, `limit` or cursor that is not valid
     if "{" in path or path == "/api/v1/published/":
         codes.append("404")  # an unknown id or topic, or a cursor that is not ours
     if path.startswith("/api/v1/moderation/"):
         codes += ["401", "403"]
-        if path.endswith(("/approve", "/reject", "/unpublish", "/reopen")):
-            codes.append("409")
+        if has_body and "{public_id}/" in path and not path.endswith(("/claim", "/notes")):
+            codes.append("409")  # a decision the story's status does not allow
+    if path.startswith("/api/v1/published"):
+        codes += ["401", "403"]  # a site's API key that is unknown, or from another origin
+    if path.startswith("/api/v1/testimonials/{public_id}/{secret}/") and has_body:
+        codes.append("409")  # the patient's action does not fit the story's status
     if path == "/api/v1/testimonials/" and method == "post":
         codes += ["422", "429"]
     return codes

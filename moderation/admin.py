@@ -4,11 +4,12 @@ same services as the moderation API; nothing here writes a status itself."""
 import csv
 from collections.abc import Callable
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
@@ -19,11 +20,19 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.timesince import timesince
 
-from moderation import presentation, selectors, services
+from moderation import evidence, presentation, privacy, selectors, services
 from moderation.models import ModeratorNote
 from moderation.permissions import MODERATE_PERMISSION, moderator_of
+from testimonials import disclosures, transitions
+from testimonials import selectors as testimonial_selectors
 from testimonials.errors import ApplicationError, FieldErrors
-from testimonials.models import RejectionReason, Status, StatusChange, Testimonial
+from testimonials.models import (
+    MaterialConnection,
+    RejectionReason,
+    Status,
+    StatusChange,
+    Testimonial,
+)
 
 admin.site.site_header = "Patient stories: moderation"
 admin.site.site_title = "Patient stories"
@@ -113,7 +122,14 @@ def flag_badges(flags: list[dict[str, Any]]) -> str:
 @admin.register(Testimonial)
 class TestimonialAdmin(admin.ModelAdmin[Testimonial]):
     action_form = DecisionActionForm
-    actions = ["approve_low_risk", "approve_with_suggestion", "reject_as_spam", "reject_selected"]
+    actions = [
+        "approve_low_risk",
+        "approve_with_suggestion",
+        "reject_as_spam",
+        "reject_selected",
+        "export_evidence",
+        "erase_authors_data",
+    ]
     list_display = ["short_body", "topic", "status", "risk_score", "flags", "age", "rating"]
     list_display_links = ["short_body"]
     list_filter = [QueueStatusFilter, FlagKindFilter, "topic", "rating", "created_at"]
@@ -143,6 +159,7 @@ class TestimonialAdmin(admin.ModelAdmin[Testimonial]):
         "rejection_reason",
         "rejection_note",
         "published_at",
+        "featured",
         "created_at",
         "updated_at",
     )
@@ -175,6 +192,42 @@ class TestimonialAdmin(admin.ModelAdmin[Testimonial]):
     def has_moderate_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm(MODERATE_PERMISSION)
 
+    def has_erase_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("testimonials.erase_personal_data")
+
+    @admin.action(
+        description="Erase the authors' personal data (all their stories)", permissions=["erase"]
+    )
+    def erase_authors_data(
+        self, request: HttpRequest, queryset: QuerySet[Testimonial]
+    ) -> HttpResponse | None:
+        """GDPR art. 17 on request: asks to confirm, then erases each selected
+        story and every other story from the same email address."""
+        stories = list(queryset)
+        if request.POST.get("confirm") != "yes":
+            return TemplateResponse(
+                request,
+                "admin/moderation/erase_confirm.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "opts": self.opts,
+                    "title": "Erase personal data",
+                    "stories": stories,
+                    "action": "erase_authors_data",
+                    "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                },
+            )
+        report = privacy.testimonials_erase_authors(
+            testimonials=stories, actor=transitions.Actor.for_user(cast(User, request.user))
+        )
+        kept = (
+            f" The authorization evidence is kept until {report.evidence_kept_until:%Y-%m-%d}."
+            if report.evidence_kept_until
+            else ""
+        )
+        self.message_user(request, f"Erased {len(report.erased)} stories.{kept}", messages.SUCCESS)
+        return None
+
     # --- The review page -------------------------------------------------
 
     def get_urls(self) -> list[URLPattern]:
@@ -183,7 +236,12 @@ class TestimonialAdmin(admin.ModelAdmin[Testimonial]):
             self.admin_site.admin_view(self.review_view),
             name="testimonials_testimonial_review",
         )
-        return [review, *super().get_urls()]
+        evidence_zip = path(
+            "<int:object_id>/evidence/",
+            self.admin_site.admin_view(self.evidence_view),
+            name="testimonials_testimonial_evidence",
+        )
+        return [review, evidence_zip, *super().get_urls()]
 
     def change_view(
         self,
@@ -209,6 +267,7 @@ class TestimonialAdmin(admin.ModelAdmin[Testimonial]):
             claim = services.review_claim(testimonial=testimonial, moderator=moderator_of(request))
         flags = testimonial.screening_flags
         next_item = selectors.next_in_queue(after=testimonial)
+        authorization = testimonial_selectors.authorization_state(testimonial)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -226,8 +285,19 @@ class TestimonialAdmin(admin.ModelAdmin[Testimonial]):
                 else None
             ),
             "earlier": selectors.earlier_from_same_email(testimonial),
+            "authorization": authorization,
+            "authorization_history": testimonial_selectors.authorization_history(
+                authorization.history
+            ),
             "timeline": _timeline(testimonial),
-            "reasons": RejectionReason.choices,
+            "reasons": disclosures.removal_reasons(testimonial.topic),
+            "statements": disclosures.current_statements(testimonial.topic),
+            "needs_typical_results": disclosures.needs_typical_results(testimonial),
+            "shown_disclosures": disclosures.public_disclosures(testimonial),
+            "connections": MaterialConnection.choices,
+            "evidence_url": reverse(
+                "admin:testimonials_testimonial_evidence", args=[testimonial.pk]
+            ),
             "next_url": review_url(next_item.pk) if next_item else None,
             "queue_url": reverse("admin:testimonials_testimonial_changelist"),
         }
@@ -245,14 +315,31 @@ class TestimonialAdmin(admin.ModelAdmin[Testimonial]):
         )
         reason = request.POST.get("reason", "")
         note = request.POST.get("note", "")
+        # Disclosures chosen on the page; absent fields keep what is recorded.
+        honest: dict[str, Any] = {
+            "typical_results": request.POST.get("typical_results") or None,
+            "material_connection": request.POST.get("material_connection"),
+            "material_connection_detail": request.POST.get("material_connection_detail"),
+        }
         decisions: dict[str, Callable[[], Any]] = {
             "approve": lambda: services.testimonial_approve(
-                public_id=testimonial.public_id, moderator=moderator, expected_version=version
+                public_id=testimonial.public_id,
+                moderator=moderator,
+                expected_version=version,
+                **honest,
             ),
             "approve_edited": lambda: services.testimonial_approve(
                 public_id=testimonial.public_id,
                 moderator=moderator,
                 body=request.POST.get("body", ""),
+                expected_version=version,
+                **honest,
+            ),
+            "connection": lambda: services.testimonial_connection_set(
+                public_id=testimonial.public_id,
+                moderator=moderator,
+                material_connection=request.POST.get("material_connection", ""),
+                material_connection_detail=request.POST.get("material_connection_detail", ""),
                 expected_version=version,
             ),
             "reject": lambda: services.testimonial_reject(
@@ -267,6 +354,18 @@ class TestimonialAdmin(admin.ModelAdmin[Testimonial]):
                 moderator=moderator,
                 reason=reason,
                 note=note,
+                expected_version=version,
+            ),
+            "edit_published": lambda: services.testimonial_edit_published(
+                public_id=testimonial.public_id,
+                moderator=moderator,
+                body=request.POST.get("body", ""),
+                expected_version=version,
+            ),
+            "feature": lambda: services.testimonial_feature(
+                public_id=testimonial.public_id,
+                moderator=moderator,
+                featured=request.POST.get("featured") == "1",
                 expected_version=version,
             ),
             "reopen": lambda: services.testimonial_reopen(
@@ -290,6 +389,9 @@ class TestimonialAdmin(admin.ModelAdmin[Testimonial]):
             return HttpResponseRedirect(review_url(testimonial.pk))
         if action == "note":
             messages.success(request, "Note added.")
+            return HttpResponseRedirect(review_url(testimonial.pk))
+        if action in ("edit_published", "feature", "connection"):
+            messages.success(request, "Published story updated.")
             return HttpResponseRedirect(review_url(testimonial.pk))
         if action != "skip":
             testimonial.refresh_from_db()
@@ -367,6 +469,40 @@ class TestimonialAdmin(admin.ModelAdmin[Testimonial]):
             ),
             "rejected",
         )
+
+    @admin.action(description="Download the evidence of the selected published story (ZIP)")
+    def export_evidence(
+        self, request: HttpRequest, queryset: QuerySet[Testimonial]
+    ) -> HttpResponse | None:
+        if queryset.count() != 1:
+            self.message_user(request, "Choose exactly one story.", messages.ERROR)
+            return None
+        return self._evidence_response(request, queryset.get())
+
+    def evidence_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        testimonial = get_object_or_404(Testimonial, pk=object_id)
+        response = self._evidence_response(request, testimonial)
+        return response or HttpResponseRedirect(review_url(testimonial.pk))
+
+    def _evidence_response(
+        self, request: HttpRequest, testimonial: Testimonial
+    ) -> HttpResponse | None:
+        testimonial = selectors.testimonial_for_moderator(public_id=testimonial.public_id)
+        try:
+            archive = evidence.evidence_zip(
+                testimonial=testimonial, generated_by=request.user.get_username()
+            )
+        except ApplicationError as exc:
+            self.message_user(request, error_text(exc), messages.ERROR)
+            return None
+        response = HttpResponse(archive, content_type="application/zip")
+        response["Content-Disposition"] = (
+            f'attachment; filename="{evidence.evidence_filename(testimonial)}"'
+        )
+        response["Cache-Control"] = "no-store"
+        return response
 
     def _decide_each(
         self,

@@ -5,6 +5,7 @@ from collections.abc import Callable
 from typing import Any
 
 from drf_spectacular.utils import (
+    OpenApiExample,
     OpenApiParameter,
     extend_schema,
     extend_schema_field,
@@ -20,13 +21,16 @@ from rest_framework.views import APIView
 
 from moderation import screening, selectors, services
 from moderation.permissions import IsModerator, moderator_of
+from testimonials import disclosures
+from testimonials.apis import AuthorizationCopySerializer, TypicalResultsOutputSerializer
 from testimonials.fields import (
     RejectUnknownFieldsMixin,
     StrictBooleanField,
     StrictCharField,
     StrictIntegerField,
 )
-from testimonials.models import RejectionReason, Testimonial
+from testimonials.models import MaterialConnection, RejectionReason, Testimonial
+from testimonials.selectors import authorization_copy
 
 
 class FlagSerializer(serializers.Serializer[Any]):
@@ -103,14 +107,42 @@ class ModerationDetailSerializer(QueueItemSerializer):
     rejection_reason = serializers.CharField()
     rejection_note = serializers.CharField()
     published_at = serializers.DateTimeField(allow_null=True)
+    featured = serializers.BooleanField()
+    material_connection = serializers.CharField(
+        help_text="As declared or set: one of the connection kinds, or '' if never asked."
+    )
+    material_connection_detail = serializers.CharField()
+    incentive = serializers.CharField(help_text="What the invitation offered every invitee.")
+    verified_patient = serializers.BooleanField()
+    needs_typical_results = serializers.SerializerMethodField(
+        help_text="Screening flagged a claim about a result: approving needs a typical-results "
+        "statement."
+    )
+    typical_results = serializers.SerializerMethodField()
+    publishing_mode = serializers.CharField(source="topic.publishing_mode")
     history = HistorySerializer(many=True)
     notes = NoteSerializer(many=True)
     earlier_from_same_email = serializers.SerializerMethodField()
     claim = serializers.SerializerMethodField()
+    authorization = serializers.SerializerMethodField(
+        help_text="The patient's current authorization; `state` `awaiting_approval` means the "
+        "published text changes its meaning and is shown nowhere until the patient approves."
+    )
+
+    @extend_schema_field(AuthorizationCopySerializer(allow_null=True))
+    def get_authorization(self, testimonial: Any) -> Any:
+        return authorization_copy(testimonial)
 
     @extend_schema_field(EarlierItemSerializer(many=True))
     def get_earlier_from_same_email(self, testimonial: Any) -> Any:
         return EarlierItemSerializer(selectors.earlier_from_same_email(testimonial), many=True).data
+
+    def get_needs_typical_results(self, testimonial: Testimonial) -> bool:
+        return disclosures.needs_typical_results(testimonial)
+
+    @extend_schema_field(TypicalResultsOutputSerializer(allow_null=True))
+    def get_typical_results(self, testimonial: Testimonial) -> Any:
+        return disclosures.typical_results_representation(testimonial.typical_results)
 
     @extend_schema_field(ClaimSerializer(allow_null=True))
     def get_claim(self, testimonial: Any) -> Any:
@@ -190,6 +222,21 @@ class ApproveApi(ModerationApi):
         body = StrictCharField(required=False, max_length=10000)
         use_suggested_body = StrictBooleanField(required=False, default=False)
         version = StrictIntegerField(required=False, min_value=1, help_text=VERSION_HELP)
+        typical_results = StrictCharField(
+            required=False,
+            allow_blank=True,
+            max_length=60,
+            help_text="The tag of the typical-results statement to publish with ('' for the "
+            "topic's own, the default). A story flagged for a medical claim needs one.",
+        )
+        material_connection = serializers.ChoiceField(
+            choices=MaterialConnection.choices,
+            required=False,
+            help_text="Replaces the patient's answer; published with the story.",
+        )
+        material_connection_detail = StrictCharField(
+            required=False, allow_blank=True, max_length=200
+        )
 
         def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
             attrs = super().validate(attrs)
@@ -210,6 +257,9 @@ class ApproveApi(ModerationApi):
             body=data.get("body"),
             use_suggested_body=data["use_suggested_body"],
             expected_version=data.get("version"),
+            typical_results=data.get("typical_results"),
+            material_connection=data.get("material_connection"),
+            material_connection_detail=data.get("material_connection_detail"),
         )
         return Response(_detail(public_id))
 
@@ -279,6 +329,111 @@ class ReopenApi(ModerationApi):
             public_id=public_id,
             moderator=moderator_of(request),
             note=data["note"],
+            expected_version=data.get("version"),
+        )
+        return Response(_detail(public_id))
+
+
+class EditPublishedApi(ModerationApi):
+    @extend_schema_serializer(
+        component_name="EditPublishedInput",
+        examples=[
+            OpenApiExample(
+                "Redact a name the patient asked to remove",
+                value={
+                    "body": "The therapist at the front desk was kind and I walk again.",
+                    "version": 4,
+                },
+                request_only=True,
+            )
+        ],
+    )
+    class InputSerializer(RejectUnknownFieldsMixin, serializers.Serializer[Any]):
+        body = StrictCharField(max_length=10000, help_text="The text to show from now on.")
+        version = StrictIntegerField(required=False, min_value=1, help_text=VERSION_HELP)
+
+    @extend_schema(
+        request=InputSerializer,
+        responses=ModerationDetailSerializer,
+        summary="Edit a published story's text",
+        description="Every public surface shows the new text at once and websites hear "
+        "`testimonial.updated`. The patient's original is kept; sending it back shows it "
+        "again. `409` unless the story is published.",
+    )
+    def post(self, request: Request, public_id: uuid.UUID) -> Response:
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        services.testimonial_edit_published(
+            public_id=public_id,
+            moderator=moderator_of(request),
+            body=data["body"],
+            expected_version=data.get("version"),
+        )
+        return Response(_detail(public_id))
+
+
+class FeatureApi(ModerationApi):
+    @extend_schema_serializer(
+        component_name="FeatureInput",
+        examples=[OpenApiExample("Feature it", value={"featured": True}, request_only=True)],
+    )
+    class InputSerializer(RejectUnknownFieldsMixin, serializers.Serializer[Any]):
+        featured = StrictBooleanField()
+        version = StrictIntegerField(required=False, min_value=1, help_text=VERSION_HELP)
+
+    @extend_schema(
+        request=InputSerializer,
+        responses=ModerationDetailSerializer,
+        summary="Feature a published story, or stop featuring it",
+    )
+    def post(self, request: Request, public_id: uuid.UUID) -> Response:
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        services.testimonial_feature(
+            public_id=public_id,
+            moderator=moderator_of(request),
+            featured=data["featured"],
+            expected_version=data.get("version"),
+        )
+        return Response(_detail(public_id))
+
+
+class ConnectionApi(ModerationApi):
+    @extend_schema_serializer(
+        component_name="ConnectionInput",
+        examples=[
+            OpenApiExample(
+                "The author turns out to work at the clinic",
+                value={"material_connection": "employee", "version": 4},
+                request_only=True,
+            )
+        ],
+    )
+    class InputSerializer(RejectUnknownFieldsMixin, serializers.Serializer[Any]):
+        material_connection = serializers.ChoiceField(choices=MaterialConnection.choices)
+        material_connection_detail = StrictCharField(
+            required=False, allow_blank=True, default="", max_length=200
+        )
+        version = StrictIntegerField(required=False, min_value=1, help_text=VERSION_HELP)
+
+    @extend_schema(
+        request=InputSerializer,
+        responses=ModerationDetailSerializer,
+        summary="Set a published story's material connection",
+        description="Every public surface shows the disclosure at once and websites hear "
+        "`testimonial.updated`. `409` unless the story is published.",
+    )
+    def post(self, request: Request, public_id: uuid.UUID) -> Response:
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        services.testimonial_connection_set(
+            public_id=public_id,
+            moderator=moderator_of(request),
+            material_connection=data["material_connection"],
+            material_connection_detail=data["material_connection_detail"],
             expected_version=data.get("version"),
         )
         return Response(_detail(public_id))

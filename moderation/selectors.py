@@ -37,7 +37,7 @@ def earlier_from_same_email(testimonial: Testimonial, *, limit: int = 20) -> Que
 
 def testimonial_for_moderator(*, public_id: uuid.UUID) -> Testimonial:
     testimonial = (
-        Testimonial.objects.select_related("topic", "consent_text", "decided_by")
+        Testimonial.objects.select_related("topic", "consent_text", "decided_by", "typical_results")
         .prefetch_related("history", "notes")
         .filter(public_id=public_id)
         .first()

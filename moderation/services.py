@@ -4,6 +4,7 @@ Every status change goes through `testimonials.transitions`, which checks
 the move, applies it as a compare-and-set and writes the audit record.
 """
 
+import difflib
 import logging
 import uuid
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from moderation import notifications, screening
 from moderation.models import DuplicateKey, ModeratorNote, ReviewClaim
 from moderation.permissions import MODERATORS_GROUP
 from moderation.screening import duplicate
-from testimonials import transitions
+from testimonials import authorizations, disclosures, transitions
 from testimonials.errors import FieldErrors, InvalidTransition, NotFound
 from testimonials.models import RejectionReason, Status, Testimonial
 
@@ -207,13 +208,19 @@ DECIDABLE_FROM = {
     Status.UNPUBLISHED: frozenset({Status.PUBLISHED}),
     Status.PENDING_REVIEW: frozenset({Status.REJECTED, Status.UNPUBLISHED}),
 }
+# Edits, features and notes: `transitions` checks what each allows.
 ANY_STATUS = frozenset(Status.values)
 
 
-def _after_decision(testimonial: Testimonial, moderator: User) -> None:
-    """What follows every decision: the claim ends, the patient hears."""
+def _after_decision(
+    testimonial: Testimonial, moderator: User, *, awaiting_patient: bool = False
+) -> None:
+    """What follows every decision: the claim ends, the patient hears (of
+    the decision, or that an edit awaits their approval)."""
     ReviewClaim.objects.filter(testimonial=testimonial, moderator=moderator).delete()
-    if testimonial.status in (Status.PUBLISHED, Status.REJECTED):
+    if awaiting_patient:
+        authorizations.approval_request(testimonial=testimonial)
+    elif testimonial.status in (Status.PUBLISHED, Status.REJECTED):
         notifications.patient_decision_enqueue(testimonial)
 
 
@@ -224,13 +231,25 @@ def testimonial_approve(
     body: str | None = None,
     use_suggested_body: bool = False,
     expected_version: int | None = None,
+    typical_results: str | None = None,
+    material_connection: str | None = None,
+    material_connection_detail: str | None = None,
 ) -> Testimonial:
     """Publish a story awaiting review, optionally with an edited (e.g.
     redacted) text, or with screening's suggested redaction in one step;
     the patient's original stays in `body`.
 
-    With `expected_version`, refuses (`StaleVersion`) when the item changed
-    after the moderator opened it. Emails the patient after commit.
+    Published with its disclosures (`disclosures.approval_disclosures`): the
+    topic's typical-results statement, or the one tagged `typical_results`;
+    refused (`FieldErrors`) for a story claiming a result when there is
+    none. `material_connection` (and detail) replace what the patient said.
+    A redaction (`testimonials.consent.is_redaction`) is covered by the
+    patient's authorization and public at once; any other edit is
+    published but shown nowhere until the patient approves it on their
+    page, and they are asked by email. Refuses (`AuthorizationRequired`)
+    a story whose authorization is not in effect. With `expected_version`,
+    refuses (`StaleVersion`) when the item changed after the moderator
+    opened it. Emails the patient after commit.
     """
     testimonial = _for_decision(
         public_id, allowed_from=DECIDABLE_FROM[Status.PUBLISHED], expected_version=expected_version
@@ -240,20 +259,56 @@ def testimonial_approve(
             raise FieldErrors({"use_suggested_body": ["Screening suggested no redaction."]})
         body = testimonial.suggested_body
     edited = body is not None and body.strip() != testimonial.body.strip()
+    published_body = body.strip() if edited and body is not None else ""
+    coverage = authorizations.authorization_for_edit(
+        testimonial=testimonial,
+        text=published_body or testimonial.body,
+        editor=moderator.get_username(),
+    )
+    if edited and coverage.covered:
+        reason = "approved with an edited text"
+    elif edited:
+        reason = "approved with an edit that awaits the patient's approval"
+    else:
+        reason = "approved"
+    honest = disclosures.approval_disclosures(
+        testimonial,
+        typical_results=typical_results,
+        connection=material_connection,
+        connection_detail=material_connection_detail,
+    )
+    details: dict[str, Any] = {
+        "edited": edited,
+        "awaiting_patient": not coverage.covered,
+        **honest.audit,
+    }
+    if edited:
+        details["text_diff"] = text_diff(testimonial.body, published_body)
     with transaction.atomic():
         testimonial = transitions.transition(
             testimonial,
             to=Status.PUBLISHED,
             actor=transitions.Actor.for_user(moderator),
-            reason="approved with an edited text" if edited else "approved",
-            details={"edited": edited},
+            reason=reason,
+            details=details,
             expected_version=expected_version,
-            published_body=body.strip() if edited and body is not None else "",
+            alongside=coverage.alongside,
+            published_body=published_body,
             decided_by=moderator,
             decided_at=timezone.now(),
+            **honest.fields,
         )
-        _after_decision(testimonial, moderator)
+        _after_decision(testimonial, moderator, awaiting_patient=not coverage.covered)
     return testimonial
+
+
+def text_diff(before: str, after: str) -> str:
+    """A unified diff of a published text's change, kept in its audit record
+    so that the evidence export can show every edit."""
+    lines = difflib.unified_diff(
+        before.splitlines(), after.splitlines(), "before", "after", lineterm="", n=1
+    )
+    return "\n".join(lines)
 
 
 def _check_reason(reason: str, note: str) -> None:
@@ -305,6 +360,7 @@ def _decide_with_reason(
     testimonial = _for_decision(
         public_id, allowed_from=DECIDABLE_FROM[to], expected_version=expected_version
     )
+    disclosures.check_removal_reason(topic=testimonial.topic, reason=reason)
     with transaction.atomic():
         testimonial = transitions.transition(
             testimonial,
@@ -346,6 +402,126 @@ def testimonial_reopen(
         rejection_note="",
         decided_by=None,
         decided_at=None,
+    )
+
+
+def testimonial_edit_published(
+    *,
+    public_id: uuid.UUID,
+    moderator: User,
+    body: str,
+    expected_version: int | None = None,
+) -> Testimonial:
+    """Change the text a published story shows (a late redaction, a typo);
+    the patient's original stays in `body`, and giving the original back
+    shows the original again.
+
+    Audited as `published → published`. A redaction of what the patient
+    wrote or authorized is covered by their authorization: every public
+    surface shows it at once and websites hear `testimonial.updated`. Any
+    other edit takes the story off every surface (websites hear
+    `testimonial.unpublished`) until the patient approves the new text on
+    their page; they are asked by email.
+
+    Refuses an empty text (`FieldErrors`), a story that is not published
+    (`InvalidTransition`) and a stale `expected_version` (`StaleVersion`).
+    The same text as shown now changes nothing.
+    """
+    text = body.strip()
+    if not text:
+        raise FieldErrors({"body": ["The published text cannot be empty."]})
+    testimonial = _for_decision(public_id, allowed_from=ANY_STATUS)
+    transitions.check_version(testimonial, expected_version)
+    published_body = "" if text == testimonial.body.strip() else text
+    if testimonial.status == Status.PUBLISHED and published_body == testimonial.published_body:
+        return testimonial
+    coverage = authorizations.authorization_for_edit(
+        testimonial=testimonial,
+        text=published_body or testimonial.body,
+        editor=moderator.get_username(),
+    )
+    with transaction.atomic():
+        testimonial = transitions.revise_published(
+            testimonial,
+            actor=transitions.Actor.for_user(moderator),
+            reason=(
+                "published text edited"
+                if coverage.covered
+                else "published text edited; awaits the patient's approval"
+            ),
+            details={
+                "edited": bool(published_body),
+                "awaiting_patient": not coverage.covered,
+                "text_diff": text_diff(testimonial.shown_body, published_body or testimonial.body),
+            },
+            expected_version=expected_version,
+            alongside=coverage.alongside,
+            published_body=published_body,
+        )
+        if not coverage.covered:
+            authorizations.approval_request(testimonial=testimonial)
+    return testimonial
+
+
+def testimonial_feature(
+    *,
+    public_id: uuid.UUID,
+    moderator: User,
+    featured: bool,
+    expected_version: int | None = None,
+) -> Testimonial:
+    """Feature a published story (websites can ask for featured ones), or
+    stop featuring it. Audited and announced like an edit; setting what is
+    already set changes nothing."""
+    testimonial = _for_decision(public_id, allowed_from=ANY_STATUS)
+    transitions.check_version(testimonial, expected_version)
+    if testimonial.status == Status.PUBLISHED and testimonial.featured == featured:
+        return testimonial
+    return transitions.revise_published(
+        testimonial,
+        actor=transitions.Actor.for_user(moderator),
+        reason="featured" if featured else "no longer featured",
+        details={"featured": featured},
+        expected_version=expected_version,
+        featured=featured,
+    )
+
+
+def testimonial_connection_set(
+    *,
+    public_id: uuid.UUID,
+    moderator: User,
+    material_connection: str,
+    material_connection_detail: str = "",
+    expected_version: int | None = None,
+) -> Testimonial:
+    """Set a published story's material connection (learned after it was
+    published: a patient who turns out to work at the clinic). Audited and
+    announced like an edit; every surface shows the disclosure at once.
+    Setting what is already set changes nothing."""
+    detail = material_connection_detail.strip()
+    disclosures.check_connection(material_connection, detail)
+    testimonial = _for_decision(public_id, allowed_from=ANY_STATUS)
+    transitions.check_version(testimonial, expected_version)
+    unchanged = (
+        testimonial.material_connection == material_connection
+        and testimonial.material_connection_detail == detail
+    )
+    if testimonial.status == Status.PUBLISHED and unchanged:
+        return testimonial
+    return transitions.revise_published(
+        testimonial,
+        actor=transitions.Actor.for_user(moderator),
+        reason="material connection set",
+        details={
+            "material_connection": {
+                "from": testimonial.material_connection,
+                "to": material_connection,
+            }
+        },
+        expected_version=expected_version,
+        material_connection=material_connection,
+        material_connection_detail=detail,
     )
 
 
@@ -412,6 +588,10 @@ def moderators_group_ensure() -> Group:
             "view_testimonial",
             "view_topic",
             "view_statuschange",
+            "view_authorization",
+            "add_invitation",
+            "view_invitation",
+            "view_typicalresultsstatement",
         ],
     )
     group.permissions.set(wanted)
@@ -422,12 +602,28 @@ CLINIC_ADMINS_GROUP = "Clinic admins"
 
 
 def clinic_admins_group_ensure() -> Group:
-    """Admins manage topics, consent texts and moderator accounts; deciding on
+    """Admins manage topics, consent texts, moderator accounts and the
+    websites that show stories (keys, webhooks, deliveries); deciding on
     stories stays with moderators. Superusers can do both."""
     group, _ = Group.objects.get_or_create(name=CLINIC_ADMINS_GROUP)
     wanted = Permission.objects.filter(
         Q(content_type__app_label="testimonials", codename__endswith="_topic")
         | Q(content_type__app_label="testimonials", codename__endswith="_consenttext")
+        | Q(content_type__app_label="testimonials", codename__endswith="_site")
+        | Q(content_type__app_label="testimonials", codename__endswith="_webhookendpoint")
+        | Q(content_type__app_label="testimonials", codename__endswith="_typicalresultsstatement")
+        | Q(
+            content_type__app_label="testimonials",
+            codename__in=["add_invitation", "view_invitation"],
+        )
+        | Q(
+            content_type__app_label="testimonials",
+            codename__in=["view_authorization", "erase_personal_data", "view_testimonial"],
+        )
+        | Q(
+            content_type__app_label="testimonials",
+            codename__in=["view_webhookdelivery", "change_webhookdelivery"],
+        )
         | Q(
             content_type__app_label="auth",
             codename__in=["add_user", "change_user", "view_user", "view_group"],

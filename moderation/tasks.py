@@ -14,7 +14,7 @@ from typing import Any
 from celery import Task, shared_task
 from django.conf import settings
 
-from moderation import notifications, services
+from moderation import notifications, privacy, services
 
 logger = logging.getLogger(__name__)
 
@@ -93,3 +93,8 @@ def sweep_unsent_notifications() -> int:
 @shared_task
 def send_moderator_digest() -> bool:
     return notifications.moderator_digest_send() is not None
+
+
+@shared_task
+def expire_personal_data() -> int:
+    return privacy.personal_data_expire()

@@ -21,6 +21,21 @@ urlpatterns = [
     path(
         "testimonials/<uuid:public_id>/reopen", apis.ReopenApi.as_view(), name="moderation-reopen"
     ),
+    path(
+        "testimonials/<uuid:public_id>/edit",
+        apis.EditPublishedApi.as_view(),
+        name="moderation-edit-published",
+    ),
+    path(
+        "testimonials/<uuid:public_id>/feature",
+        apis.FeatureApi.as_view(),
+        name="moderation-feature",
+    ),
+    path(
+        "testimonials/<uuid:public_id>/connection",
+        apis.ConnectionApi.as_view(),
+        name="moderation-connection",
+    ),
     path("testimonials/<uuid:public_id>/claim", apis.ClaimApi.as_view(), name="moderation-claim"),
     path("testimonials/<uuid:public_id>/notes", apis.NoteApi.as_view(), name="moderation-notes"),
 ]

@@ -26,6 +26,19 @@ Dry needling is not for everyone. Tell your therapist if you are pregnant, take 
 Below, patients share their own experiences with dry needling at our clinic. They are individual stories, published with each patient's consent. Individual results vary, and your own plan will depend on your assessment.
 """
 
+# What patients generally achieve, as a clinic would write it from its own
+# outcome records (example wording: a real clinic writes its own).
+DRY_NEEDLING_TYPICAL_RESULTS = (
+    "Most of our patients with low back pain who combine dry needling with a home exercise plan "
+    "report less pain and easier movement after four to eight weeks. About one in three notice "
+    "little change. Dry needling does not cure back pain, and results depend on the cause of the "
+    "pain and on staying active."
+)
+DRY_NEEDLING_TYPICAL_RESULTS_SOURCE = "Example wording for the demo: replace with your own audit"
+
+# (author, material connection, detail): disclosed with the story.
+DEMO_CONNECTIONS = {"Priya Natarajan": ("discount", "10% off a follow-up visit")}
+
 SECOND_TOPIC_SLUG = "neck-pain"
 SECOND_TOPIC_TITLE = "Physical therapy for neck pain"
 SECOND_TOPIC_SUMMARY = "Exercises, posture and manual therapy for a stiff or painful neck."

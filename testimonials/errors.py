@@ -31,6 +31,12 @@ class InvalidTransition(Conflict):
     code = "invalid_transition"
 
 
+class AuthorizationRequired(Conflict):
+    """No authorization from the patient is in effect: nothing is published."""
+
+    code = "authorization_required"
+
+
 class StaleVersion(Conflict):
     """The caller decided on a version of the item that is no longer current."""
 

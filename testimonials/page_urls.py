@@ -5,4 +5,5 @@ from testimonials import views
 urlpatterns = [
     path("", views.education_index, name="education-index"),
     path("<slug:slug>/", views.education_topic, name="education-topic"),
+    path("<slug:slug>/feed/", views.education_feed, name="education-feed"),
 ]

@@ -1,22 +1,194 @@
 """What happens when the set of public stories changes.
 
-`testimonials.transitions` calls `publication_changed` after commit whenever
-a move enters or leaves `published`; later features (cache invalidation,
-webhooks, the changes feed) hang off this one place.
+`testimonials.transitions` calls `publication_record` inside the transaction
+of every move into, within or out of `published`, so the changes feed row and
+the webhook outbox rows commit with the change or not at all; and it calls
+`publication_changed` after commit: the cache generation moves on (every
+ETag built before the change stops matching) and the webhooks are enqueued.
 """
 
 import logging
-from enum import StrEnum
+import secrets
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from datetime import datetime
+
+from django.core.cache import cache
+from django.db import connection
+
+from testimonials.models import (
+    Channel,
+    DeliveryStatus,
+    PublicationChange,
+    PublicationEvent,
+    Testimonial,
+    WebhookDelivery,
+    WebhookEndpoint,
+    channels_key,
+)
+
+__all__ = [
+    "PublicationEvent",
+    "PublicationState",
+    "publication_cache_bump",
+    "publication_cache_check",
+    "publication_changed",
+    "publication_record",
+    "publication_state",
+    "webhook_deliveries_enqueue",
+]
 
 logger = logging.getLogger(__name__)
 
+STATE_KEY = "testimonials:publication-state"
+# Any constant: the key of the advisory lock that orders the feed's writers.
+_FEED_LOCK = 0x7E57_1F0D
 
-class PublicationEvent(StrEnum):
-    PUBLISHED = "testimonial.published"
-    UPDATED = "testimonial.updated"
-    UNPUBLISHED = "testimonial.unpublished"
+
+@dataclass(frozen=True)
+class PublicationState:
+    """What every public response's validators derive from.
+
+    `generation` is new after every change, so an ETag built from it never
+    matches a response built before the change; `last_modified` is the time
+    of the newest change (None before the first one)."""
+
+    generation: str
+    change_id: int
+    last_modified: datetime | None
+
+
+def publication_record(
+    *,
+    testimonial: Testimonial,
+    event: PublicationEvent,
+    channels: Iterable[str] = tuple(Channel.values),
+) -> PublicationChange:
+    """Inside the change's transaction: append to the changes feed and write
+    one outbox row per webhook that listens for this event, among the sites
+    of the `channels` it concerns (a partner site never hears of a story
+    not authorized for partners)."""
+    channels = frozenset(channels)
+    _serialize_feed_writers()
+    change = PublicationChange.objects.create(
+        event=event,
+        testimonial=testimonial,
+        public_id=testimonial.public_id,
+        topic_id=testimonial.topic_id,
+        channels=channels_key(channels),
+    )
+    endpoints = [
+        endpoint
+        for endpoint in WebhookEndpoint.objects.filter(
+            is_active=True, site__revoked_at=None, site__channel__in=channels
+        )
+        if event in endpoint.events
+        and (endpoint.topic_id is None or endpoint.topic_id == testimonial.topic_id)
+    ]
+    WebhookDelivery.objects.bulk_create(
+        [
+            WebhookDelivery(endpoint=endpoint, change=change, next_attempt_at=change.created_at)
+            for endpoint in endpoints
+        ]
+    )
+    return change
+
+
+def _serialize_feed_writers() -> None:
+    """Feed ids must become visible in id order, or a reader who has seen id
+    12 would never see a slower transaction's id 11. PostgreSQL hands out
+    ids before commit, so writers queue on one transaction-scoped advisory
+    lock; SQLite already lets one writer in at a time."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_FEED_LOCK])
 
 
 def publication_changed(testimonial_id: int, event: PublicationEvent) -> None:
-    """Runs after commit; must never raise into the caller's request."""
-    logger.info("publication %s testimonial id=%s", event.value, testimonial_id)
+    """Runs after commit; must never raise into the caller's request.
+
+    A failure here loses nothing: the periodic sweeps bump a generation that
+    is behind the feed and re-enqueue deliveries still pending."""
+    logger.info("publication %s testimonial id=%s", event, testimonial_id)
+    try:
+        publication_cache_bump()
+    except Exception as exc:
+        logger.warning("could not bump the publication cache (%s)", type(exc).__name__)
+    try:
+        fresh = list(
+            WebhookDelivery.objects.filter(
+                change__testimonial_id=testimonial_id,
+                status=DeliveryStatus.PENDING,
+                attempts=0,
+            ).values_list("pk", flat=True)
+        )
+    except Exception as exc:
+        logger.warning("could not list webhook deliveries (%s)", type(exc).__name__)
+        return
+    webhook_deliveries_enqueue(fresh)
+
+
+def webhook_deliveries_enqueue(delivery_ids: list[int]) -> None:
+    """Hand deliveries to the worker. Never raises: the rows are the outbox,
+    and the sweep sends what could not be enqueued now."""
+    from testimonials.tasks import deliver_webhook
+
+    for delivery_id in delivery_ids:
+        try:
+            deliver_webhook.delay(delivery_id)
+        except Exception as exc:
+            logger.warning(
+                "could not enqueue webhook deliveries (%s); the sweep will send them",
+                type(exc).__name__,
+            )
+            return
+
+
+def _state_from_database(nonce: str) -> PublicationState:
+    latest = PublicationChange.objects.order_by("-id").values_list("id", "created_at").first()
+    change_id, at = latest if latest is not None else (0, None)
+    return PublicationState(
+        generation=f"{change_id}.{nonce}", change_id=change_id, last_modified=at
+    )
+
+
+def publication_cache_bump() -> PublicationState:
+    """Start a new generation: every cached response and ETag is stale now."""
+    state = _state_from_database(secrets.token_hex(4))
+    cache.set(STATE_KEY, asdict(state), timeout=None)
+    return state
+
+
+def publication_state() -> PublicationState:
+    """The current generation: one cache lookup, the database only when the
+    cache is cold (or down, when the feed's newest id stands in for it)."""
+    try:
+        cached = cache.get(STATE_KEY)
+    except Exception as exc:
+        logger.warning("publication cache unavailable (%s)", type(exc).__name__)
+        return _state_from_database("db")
+    if cached is not None:
+        return PublicationState(**cached)
+    state = _state_from_database(secrets.token_hex(4))
+    try:
+        if not cache.add(STATE_KEY, asdict(state), timeout=None):
+            # Another process started the generation first: share its.
+            cached = cache.get(STATE_KEY)
+            if cached is not None:
+                return PublicationState(**cached)
+    except Exception as exc:
+        logger.warning("publication cache unavailable (%s)", type(exc).__name__)
+    return state
+
+
+def publication_cache_check() -> bool:
+    """Bump a generation that is older than the newest change (a bump lost to
+    a crash or a cache outage right after commit). Returns whether it did."""
+    cached = cache.get(STATE_KEY)
+    latest = PublicationChange.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    if cached is not None and cached["change_id"] >= latest:
+        return False
+    publication_cache_bump()
+    if cached is not None:
+        logger.warning("publication cache generation was behind the feed; bumped")
+    return True

@@ -1,14 +1,36 @@
 """Reads with policy for the patients' and the websites' side."""
 
+import hashlib
 import hmac
 import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.core import signing
+from django.db.models import Case, CharField, F, QuerySet, TextField, Value, When
+from django.db.models.functions import SHA256, Cast, Concat, Length
+from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from testimonials.errors import NotFound
-from testimonials.models import ConsentText, Status, Testimonial, Topic
+from testimonials import consent as consent_rules
+from testimonials import disclosures
+from testimonials.errors import FieldErrors, NotFound
+from testimonials.models import (
+    CHANNEL_FIELDS,
+    DISPLAY_ORDER,
+    Authorization,
+    Channel,
+    ConsentText,
+    DisplayPreference,
+    PublicationChange,
+    PublicationEvent,
+    Site,
+    Status,
+    Testimonial,
+    Topic,
+)
 
 _PATIENT_LINK_SALT = "testimonials.patient-secret"
 
@@ -29,12 +51,210 @@ def consent_current() -> ConsentText | None:
     return ConsentText.objects.filter(superseded_at__isnull=True).order_by("-created_at").first()
 
 
-def published_testimonials(*, topic: Topic | None = None) -> QuerySet[Testimonial]:
-    """What may be public. Every public surface reads through here."""
-    queryset = Testimonial.objects.filter(status=Status.PUBLISHED).select_related("topic")
+class Sha256Hex(SHA256):
+    """Hex SHA-256 of a text's UTF-8 bytes. SQLite runs Django's own
+    function; PostgreSQL its built-in sha256(), which needs no extension
+    (Django's SHA256 asks for pgcrypto)."""
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
+        return super(SHA256, self).as_sql(
+            compiler,
+            connection,
+            template="ENCODE(SHA256(CONVERT_TO(%(expressions)s, 'UTF8')), 'hex')",
+            **extra_context,
+        )
+
+
+def shown_sha256() -> Sha256Hex:
+    """`consent.content_sha256` of what a story shows (its text, as edited
+    or as written, and its name), computed by the database from the row."""
+    shown = Case(
+        When(published_body="", then=F("body")),
+        default=F("published_body"),
+        output_field=TextField(),
+    )
+    return Sha256Hex(
+        Concat(
+            Cast(Length("public_name"), CharField()),
+            Value(":"),
+            F("public_name"),
+            Value("\n"),
+            shown,
+            output_field=TextField(),
+        )
+    )
+
+
+def published_testimonials(
+    *,
+    channel: str | None = None,
+    topic: Topic | None = None,
+    min_rating: int | None = None,
+    featured: bool | None = None,
+) -> QuerySet[Testimonial]:
+    """What may be public. Every public surface reads through here, naming
+    its channel: the clinic's pages, a partner site, the widget.
+
+    No authorization, no publish: a story is here only while it is
+    `published` and its current authorization is in effect (not revoked,
+    not expired), covers `channel`, and its fingerprint matches the text
+    and name the story shows now, as the database computes them from the
+    row. So a text changed by any path without the patient's approval, a
+    withdrawal or an expiry takes it off every surface at once. Without a
+    `channel` (counts, internal reads), any channel will do.
+
+    `min_rating` leaves out stories without a rating; `featured` keeps only
+    the stories a moderator featured (True) or did not (False)."""
+    in_effect: dict[str, Any] = {
+        "authorizations__superseded_at": None,
+        "authorizations__revoked_at": None,
+        "authorizations__expires_at__gt": timezone.now(),
+        "authorizations__content_sha256": F("shown_sha256"),
+    }
+    if channel is not None:
+        in_effect[f"authorizations__{CHANNEL_FIELDS[Channel(channel)]}"] = True
+    queryset = (
+        Testimonial.objects.filter(status=Status.PUBLISHED)
+        .alias(shown_sha256=shown_sha256())
+        .filter(**in_effect)
+        .select_related("topic", "typical_results")
+    )
     if topic is not None:
         queryset = queryset.filter(topic=topic)
+    if min_rating is not None:
+        queryset = queryset.filter(rating__gte=min_rating)
+    if featured is not None:
+        queryset = queryset.filter(featured=featured)
     return queryset.order_by("-published_at", "-id")
+
+
+def api_time(value: datetime) -> str:
+    """The way the API writes times (DRF's): UTC, ISO 8601, a `Z`."""
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def published_representation(testimonial: Testimonial) -> dict[str, Any]:
+    """A published story as every public surface shows it: the API, the
+    changes feed and webhooks, with its disclosures. Never the email, the
+    name as written or the original text when a moderator published an edit."""
+    published_at = testimonial.published_at  # never None when published (a constraint)
+    return {
+        "id": str(testimonial.public_id),
+        "display_name": testimonial.display_name,
+        "body": testimonial.shown_body,
+        "rating": testimonial.rating,
+        "topic": testimonial.topic.slug,
+        "published_at": api_time(published_at) if published_at else None,
+        "featured": testimonial.featured,
+        **disclosures.public_disclosures(testimonial),
+    }
+
+
+# --- The changes feed -------------------------------------------------------
+
+_CURSOR_SALT = "testimonials.changes-cursor"
+
+
+def changes_cursor(change_id: int) -> str:
+    """An opaque, signed position in the changes feed."""
+    return signing.dumps(change_id, salt=_CURSOR_SALT)
+
+
+def changes_position(cursor: str) -> int:
+    try:
+        value = signing.loads(cursor, salt=_CURSOR_SALT)
+    except signing.BadSignature as exc:
+        raise FieldErrors({"since": ["Not a cursor this feed gave out."]}) from exc
+    if not isinstance(value, int) or value < 0:
+        raise FieldErrors({"since": ["Not a cursor this feed gave out."]})
+    return value
+
+
+@dataclass(frozen=True)
+class ChangesPage:
+    results: list[dict[str, Any]]
+    next_cursor: str
+    has_more: bool
+
+
+def publication_changes(
+    *,
+    cursor: str | None = None,
+    topic: Topic | None = None,
+    limit: int = 100,
+    channel: str | None = None,
+) -> ChangesPage:
+    """What was published, updated or removed after `cursor`, oldest first.
+
+    Each story appears once per page in its state now, read through
+    `published_testimonials` for the reader's `channel`: a story that is public now comes with its
+    representation; one that is not is a tombstone (its id and topic), so
+    a withdrawn story's text is never served from here, whatever the events
+    before the withdrawal said. Applying a page as upserts and deletes, in
+    order, brings a copy up to date; repeating a page is harmless.
+    """
+    after = changes_position(cursor) if cursor else 0
+    changes = PublicationChange.objects.filter(id__gt=after)
+    if topic is not None:
+        changes = changes.filter(topic=topic)
+    if channel is not None:
+        changes = changes.filter(channels__contains=f",{Channel(channel)},")
+    batch = list(
+        changes.order_by("id").values_list("id", "event", "public_id", "topic__slug", "created_at")[
+            : limit + 1
+        ]
+    )
+    has_more = len(batch) > limit
+    batch = batch[:limit]
+    latest: dict[uuid.UUID, tuple[str, str, datetime]] = {}
+    for _, event, public_id, topic_slug, created_at in batch:
+        latest.pop(public_id, None)  # keeps each story at the place of its newest change
+        latest[public_id] = (event, topic_slug, created_at)
+    public = {
+        t.public_id: t
+        for t in published_testimonials(channel=channel).filter(public_id__in=list(latest))
+    }
+    results: list[dict[str, Any]] = []
+    for public_id, (event, topic_slug, created_at) in latest.items():
+        testimonial = public.get(public_id)
+        if testimonial is None:
+            results.append(
+                {
+                    "type": "removed",
+                    "id": str(public_id),
+                    "topic": topic_slug,
+                    "changed_at": api_time(created_at),
+                    "testimonial": None,
+                }
+            )
+            continue
+        results.append(
+            {
+                "type": "updated" if event == PublicationEvent.UPDATED else "published",
+                "id": str(public_id),
+                "topic": topic_slug,
+                "changed_at": api_time(created_at),
+                "testimonial": published_representation(testimonial),
+            }
+        )
+    next_position = batch[-1][0] if batch else after
+    return ChangesPage(
+        results=results, next_cursor=changes_cursor(next_position), has_more=has_more
+    )
+
+
+# --- Sites ------------------------------------------------------------------
+
+
+def site_key_hash(key: str) -> str:
+    """How a site's key is stored: its SHA-256. The key is 256 random bits,
+    so a slow password hash would add nothing but latency."""
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def site_for_key(*, key: str) -> Site | None:
+    """The active site this API key belongs to, or None."""
+    return Site.objects.filter(key_hash=site_key_hash(key), revoked_at=None).first()
 
 
 def patient_secret(public_id: uuid.UUID, *, key: str | None = None) -> str:
@@ -62,3 +282,219 @@ def testimonial_for_patient(*, public_id: uuid.UUID, secret: str) -> Testimonial
     if testimonial is None:
         raise NotFound("No such testimonial.")
     return testimonial
+
+
+# --- Authorizations -------------------------------------------------------------
+
+
+def authorization_current(*, testimonial_id: int) -> Authorization | None:
+    """The story's current authorization (in effect or not), or None."""
+    return Authorization.objects.filter(testimonial_id=testimonial_id, superseded_at=None).first()
+
+
+def authorization_in_effect(*, testimonial_id: int) -> Authorization | None:
+    """The current authorization if it is neither revoked nor expired."""
+    return Authorization.objects.filter(
+        testimonial_id=testimonial_id,
+        superseded_at=None,
+        revoked_at=None,
+        expires_at__gt=timezone.now(),
+    ).first()
+
+
+def public_channels(*, testimonial_id: int) -> frozenset[str]:
+    """The channels in which the story is public now, by the gate."""
+    flags = (
+        Authorization.objects.filter(
+            testimonial__in=published_testimonials().filter(pk=testimonial_id),
+            superseded_at=None,
+        )
+        .values_list(*CHANNEL_FIELDS.values())
+        .first()
+    )
+    if flags is None:
+        return frozenset()
+    return frozenset(channel for channel, on in zip(CHANNEL_FIELDS, flags, strict=True) if on)
+
+
+def announced_channels(*, testimonial_id: int) -> frozenset[str]:
+    """The channels in which websites were last told the story is public:
+    its changes feed, replayed."""
+    public: set[str] = set()
+    changes = PublicationChange.objects.filter(testimonial_id=testimonial_id).order_by("id")
+    for event, key in changes.values_list("event", "channels"):
+        channels = {channel for channel in key.split(",") if channel}
+        if event == PublicationEvent.PUBLISHED:
+            public |= channels
+        elif event == PublicationEvent.UNPUBLISHED:
+            public -= channels
+    return frozenset(public)
+
+
+def covers(authorization: Authorization, testimonial: Testimonial) -> bool:
+    """Whether the authorization covers what the story shows now."""
+    fingerprint = consent_rules.content_sha256(
+        text=testimonial.shown_body, display_name=testimonial.display_name
+    )
+    return authorization.content_sha256 == fingerprint
+
+
+@dataclass(frozen=True)
+class AuthorizationState:
+    """A story's authorization as the patient's page, the moderators and
+    the API describe it."""
+
+    current: Authorization | None
+    in_effect: bool
+    expired: bool
+    revoked: bool
+    covers_shown: bool
+    awaiting_approval: bool
+    renewal_open: bool
+    diff: list[consent_rules.DiffPart] = field(default_factory=list)
+    history: list[Authorization] = field(default_factory=list)
+
+    @property
+    def state(self) -> str:
+        """One word: `active`, `awaiting_approval`, `expired`, `revoked` or `none`."""
+        if self.current is None:
+            return "none"
+        if self.revoked:
+            return "revoked"
+        if self.expired:
+            return "expired"
+        return "awaiting_approval" if self.awaiting_approval else "active"
+
+
+def authorization_state(testimonial: Testimonial) -> AuthorizationState:
+    history = list(
+        Authorization.objects.filter(testimonial_id=testimonial.pk)
+        .select_related("consent_text")
+        .order_by("created_at", "id")
+    )
+    current = next((row for row in history if row.superseded_at is None), None)
+    if current is None:
+        return AuthorizationState(
+            current=None,
+            in_effect=False,
+            expired=False,
+            revoked=False,
+            covers_shown=False,
+            awaiting_approval=False,
+            renewal_open=False,
+            history=history,
+        )
+    now = timezone.now()
+    in_effect = current.is_in_effect(now)
+    covers_shown = covers(current, testimonial)
+    awaiting = in_effect and not covers_shown and testimonial.status == Status.PUBLISHED
+    renewal_open = (
+        in_effect
+        and testimonial.status in (Status.PUBLISHED, Status.PENDING_REVIEW)
+        and current.expires_at <= now + settings.AUTHORIZATION_RECONFIRM_BEFORE
+    )
+    return AuthorizationState(
+        current=current,
+        in_effect=in_effect,
+        expired=current.revoked_at is None and current.expires_at <= now,
+        revoked=current.revoked_at is not None,
+        covers_shown=covers_shown,
+        awaiting_approval=awaiting,
+        renewal_open=renewal_open,
+        diff=consent_rules.word_diff(current.text, testimonial.shown_body) if awaiting else [],
+        history=history,
+    )
+
+
+def authorization_copy(testimonial: Testimonial) -> dict[str, Any] | None:
+    """The patient's copy of their current authorization, as JSON."""
+    state = authorization_state(testimonial)
+    if state.current is None:
+        return None
+    return {
+        **authorization_record(state.current),
+        "state": state.state,
+        "awaiting_approval": state.awaiting_approval,
+    }
+
+
+def authorization_record(current: Authorization) -> dict[str, Any]:
+    """One authorization row as JSON: the copy, the export, the evidence."""
+    template = current.consent_text
+    return {
+        "id": str(current.public_id),
+        "basis": current.basis,
+        "text": current.text,
+        "created_at": api_time(current.created_at),
+        "superseded_at": api_time(current.superseded_at) if current.superseded_at else None,
+        "content_sha256": current.content_sha256,
+        "display_name": current.display_name,
+        "channels": current.channels,
+        "expires_at": api_time(current.expires_at),
+        "signature": current.signature,
+        "signature_method": current.signature_method,
+        "signer_role": current.signer_role,
+        "patient_is_adult": current.patient_is_adult,
+        "signed_at": api_time(current.signed_at),
+        "revoked_at": api_time(current.revoked_at) if current.revoked_at else None,
+        "consent_version": template.version,
+        "consent_text": template.text,
+        "discloser": template.discloser,
+        "purpose": template.purpose,
+        "statements": {
+            "revocation": template.revocation_statement,
+            "conditioning": template.conditioning_statement,
+            "redisclosure": template.redisclosure_statement,
+        },
+    }
+
+
+@dataclass(frozen=True)
+class AuthorizationEvent:
+    """One row of a story's authorization history, with how its text differs
+    from the row before it (empty when the text did not change)."""
+
+    authorization: Authorization
+    diff: list[consent_rules.DiffPart]
+
+
+def authorization_history(history: list[Authorization]) -> list[AuthorizationEvent]:
+    by_id = {row.pk: row for row in history}
+    events = []
+    for row in history:
+        parent = by_id.get(row.parent_id) if row.parent_id else None
+        changed = parent is not None and parent.text != row.text and row.text
+        diff = consent_rules.word_diff(parent.text, row.text) if parent and changed else []
+        events.append(AuthorizationEvent(authorization=row, diff=diff))
+    return events
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: str
+    label: str
+    checked: bool
+
+
+def authorization_page(testimonial: Testimonial) -> dict[str, Any]:
+    """What the patient's page shows of the authorization, and the choices
+    its forms offer (narrowing only takes away; renewing chooses anew)."""
+    state = authorization_state(testimonial)
+    current = state.current
+    labels = dict(Channel.choices)
+    preferences = dict(DisplayPreference.choices)
+    chosen = set(current.channels) if current else set()
+    preference = current.display_preference if current else testimonial.display_preference
+    narrower = DISPLAY_ORDER[DISPLAY_ORDER.index(preference) :]
+    return {
+        "authorization": state,
+        "authorization_history": authorization_history(state.history),
+        "authorized_channels": [
+            labels[channel] for channel in (current.channels if current else [])
+        ],
+        "narrow_channels": [Choice(c, labels[c], True) for c in Channel.values if c in chosen],
+        "narrow_preferences": [Choice(p, preferences[p], p == preference) for p in narrower],
+        "renew_channels": [Choice(c, labels[c], c in chosen) for c in Channel.values],
+        "renew_preferences": [Choice(p, preferences[p], p == preference) for p in DISPLAY_ORDER],
+        "can_change": state.in_effect and testimonial.status != Status.WITHDRAWN,
+    }

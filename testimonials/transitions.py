@@ -2,10 +2,23 @@
 
 Every move is checked against `ALLOWED`, applied as a compare-and-set on the
 status and version the caller read (a lost race is a `Conflict`, never an
-overwrite), and recorded in the audit trail in the same transaction.
+overwrite), and recorded in the audit trail in the same transaction. A change
+to a published story that keeps it published (`revise_published`) takes the
+same path and is audited as `published → published`; so is a change to a
+story's authorization (`amend`), in whatever status.
+
+Whatever becomes public, changes while public or stops being public, in
+each channel, is recorded for websites by `publishing`: where the story is
+public (`selectors.public_channels`, the gate) after the change is compared
+with where it was before (by the gate, or as last announced to websites),
+in its transaction.
+
+No authorization, no publish: a move into `published` is refused unless the
+story's authorization is in effect (`AuthorizationRequired`).
 """
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -15,8 +28,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from testimonials import publishing
-from testimonials.errors import InvalidTransition, NotFound, StaleVersion
+from testimonials import publishing, selectors
+from testimonials.errors import AuthorizationRequired, InvalidTransition, NotFound, StaleVersion
 from testimonials.models import Status, StatusChange, Testimonial
 
 logger = logging.getLogger(__name__)
@@ -46,6 +59,11 @@ class Actor:
 
 PATIENT = Actor("patient")
 SCREENING = Actor("system:screening")
+AUTHORIZATION = Actor("system:authorization")
+
+# Writes that belong to the same change (authorization rows), run inside its
+# transaction after the compare-and-set.
+Alongside = Callable[[], object]
 
 
 def is_allowed(from_status: str, to_status: str) -> bool:
@@ -60,11 +78,14 @@ def transition(
     reason: str = "",
     details: dict[str, Any] | None = None,
     expected_version: int | None = None,
+    alongside: Alongside | None = None,
     **fields: Any,
 ) -> Testimonial:
     """Move `testimonial` from the status it was read with to `to`.
 
-    `fields` are written in the same UPDATE. Raises `StaleVersion` when the
+    `fields` are written in the same UPDATE, `alongside` in the same
+    transaction. Into `published`, raises `AuthorizationRequired` unless the
+    authorization is in effect once `alongside` ran. Raises `StaleVersion` when the
     caller decided on an older `expected_version`, `InvalidTransition` when
     the move is not allowed or the row changed since it was read; on success
     the instance is refreshed from the database.
@@ -76,19 +97,115 @@ def transition(
             f"A {from_status} testimonial cannot become {to}.",
             extra={"status": from_status},
         )
+    return _apply(
+        testimonial,
+        to=to,
+        actor=actor,
+        reason=reason,
+        details=details,
+        announce_update=False,
+        alongside=alongside,
+        fields=fields,
+    )
+
+
+def revise_published(
+    testimonial: Testimonial,
+    *,
+    actor: Actor,
+    reason: str,
+    details: dict[str, Any] | None = None,
+    expected_version: int | None = None,
+    alongside: Alongside | None = None,
+    **fields: Any,
+) -> Testimonial:
+    """Change a published story in place (its shown text, whether it is
+    featured) without a change of status.
+
+    The same compare-and-set on status and version as `transition`, audited
+    as a `published → published` record, and announced to websites as
+    `testimonial.updated` in the channels where it stays public (a text its
+    authorization does not cover takes it off every surface instead, as
+    `testimonial.unpublished`). Raises `InvalidTransition` when the story is
+    not (or no longer) published.
+    """
+    check_version(testimonial, expected_version)
+    if testimonial.status != Status.PUBLISHED:
+        raise InvalidTransition(
+            f"Only a published story can be revised; this one is {testimonial.status}.",
+            extra={"status": testimonial.status},
+        )
+    return _apply(
+        testimonial,
+        to=Status.PUBLISHED,
+        actor=actor,
+        reason=reason,
+        details=details,
+        announce_update=True,
+        alongside=alongside,
+        fields=fields,
+    )
+
+
+def amend(
+    testimonial: Testimonial,
+    *,
+    actor: Actor,
+    reason: str,
+    alongside: Alongside | None = None,
+    announce_update: bool = True,
+    details: dict[str, Any] | None = None,
+    expected_version: int | None = None,
+    **fields: Any,
+) -> Testimonial:
+    """Change a story in any status without changing the status: its
+    authorization (`alongside` writes the rows), its name shown, its
+    personal data.
+
+    The same compare-and-set and audit (`X → X`) as `revise_published`. Where
+    the story is public, websites hear what changed per channel;
+    `announce_update=False` keeps a change that shows nothing new (a renewed
+    expiry) from being announced as `testimonial.updated`.
+    """
+    check_version(testimonial, expected_version)
+    return _apply(
+        testimonial,
+        to=Status(testimonial.status),
+        actor=actor,
+        reason=reason,
+        details=details,
+        announce_update=announce_update,
+        alongside=alongside,
+        fields=fields,
+    )
+
+
+def _apply(
+    testimonial: Testimonial,
+    *,
+    to: Status,
+    actor: Actor,
+    reason: str,
+    details: dict[str, Any] | None,
+    announce_update: bool,
+    alongside: Alongside | None,
+    fields: dict[str, Any],
+) -> Testimonial:
+    from_status = testimonial.status
     now = timezone.now()
-    if to == Status.PUBLISHED:
-        fields.setdefault("published_at", now)
+    if to != from_status:
+        fields["status_changed_at"] = now
+        if to == Status.PUBLISHED:
+            fields.setdefault("published_at", now)
     with transaction.atomic():
+        # Where websites were told it is public, or it is by the gate: an
+        # expiry hides a story before any change tells them so.
+        before = selectors.announced_channels(
+            testimonial_id=testimonial.pk
+        ) | selectors.public_channels(testimonial_id=testimonial.pk)
         updated = Testimonial.objects.filter(
             pk=testimonial.pk, status=from_status, version=testimonial.version
-        ).update(
-            status=to,
-            status_changed_at=now,
-            updated_at=now,
-            version=F("version") + 1,
-            **fields,
-        )
+        ).update(status=to, updated_at=now, version=F("version") + 1, **fields)
         if updated != 1:
             current = (
                 Testimonial.objects.filter(pk=testimonial.pk)
@@ -101,9 +218,26 @@ def transition(
                 f"The testimonial changed meanwhile: it is now {current}.",
                 extra={"status": current},
             )
-        event = _publication_event(from_status, to)
-        if event is not None:
-            transaction.on_commit(partial(publishing.publication_changed, testimonial.pk, event))
+        if alongside is not None:
+            alongside()
+        if (
+            to == Status.PUBLISHED
+            and from_status != Status.PUBLISHED
+            and selectors.authorization_in_effect(testimonial_id=testimonial.pk) is None
+        ):
+            raise AuthorizationRequired(
+                "This story has no authorization in effect (none, withdrawn or expired): "
+                "it cannot be published.",
+                extra={"status": from_status},
+            )
+        after = selectors.public_channels(testimonial_id=testimonial.pk)
+        events = _publication_events(before, after, announce_update=announce_update)
+        for event, channels in events:
+            publishing.publication_record(testimonial=testimonial, event=event, channels=channels)
+        if events:
+            transaction.on_commit(
+                partial(publishing.publication_changed, testimonial.pk, events[0][0])
+            )
         StatusChange.objects.create(
             testimonial_id=testimonial.pk,
             from_status=from_status,
@@ -120,12 +254,19 @@ def transition(
     return testimonial
 
 
-def _publication_event(from_status: str, to: str) -> publishing.PublicationEvent | None:
-    if to == Status.PUBLISHED:
-        return publishing.PublicationEvent.PUBLISHED
-    if from_status == Status.PUBLISHED:
-        return publishing.PublicationEvent.UNPUBLISHED
-    return None
+def _publication_events(
+    before: frozenset[str], after: frozenset[str], *, announce_update: bool
+) -> list[tuple[publishing.PublicationEvent, frozenset[str]]]:
+    """What websites hear, per channel, from where a story was public before
+    a change and where it is public after it."""
+    events = []
+    if after - before:
+        events.append((publishing.PublicationEvent.PUBLISHED, after - before))
+    if announce_update and before & after:
+        events.append((publishing.PublicationEvent.UPDATED, before & after))
+    if before - after:
+        events.append((publishing.PublicationEvent.UNPUBLISHED, before - after))
+    return events
 
 
 def check_version(testimonial: Testimonial, expected_version: int | None) -> None:

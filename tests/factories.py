@@ -1,8 +1,21 @@
 import factory
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from testimonials.models import ConsentText, Status, Testimonial, Topic
+from testimonials.consent import content_sha256
+from testimonials.models import (
+    CHANNEL_FIELDS,
+    Authorization,
+    AuthorizationBasis,
+    Channel,
+    ConsentText,
+    SignatureMethod,
+    SignerRole,
+    Status,
+    Testimonial,
+    Topic,
+)
 
 
 class ConsentTextFactory(factory.django.DjangoModelFactory):
@@ -29,6 +42,7 @@ class TopicFactory(factory.django.DjangoModelFactory):
 class TestimonialFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Testimonial
+        skip_postgeneration_save = True
 
     topic = factory.SubFactory(TopicFactory)
     author_name = "Maria Lopez"
@@ -44,6 +58,43 @@ class TestimonialFactory(factory.django.DjangoModelFactory):
     published_at = factory.LazyAttribute(
         lambda t: timezone.now() if t.status == Status.PUBLISHED else None
     )
+
+    @factory.post_generation
+    def authorization(obj, create, extracted, **kwargs):
+        """Like a real submission, every story comes with the authorization
+        its patient signed, for what it shows and every channel.
+        `authorization=False` leaves it out; `authorization__channels`,
+        `authorization__expires_at` and `authorization__revoked_at` change it."""
+        if not create or extracted is False:
+            return
+        make_authorization(obj, **kwargs)
+
+
+def make_authorization(testimonial, **overrides):
+    now = timezone.now()
+    channels = overrides.pop("channels", Channel.values)
+    fields = {
+        "testimonial": testimonial,
+        "testimonial_public_id": testimonial.public_id,
+        "basis": AuthorizationBasis.SIGNED,
+        "consent_text": testimonial.consent_text,
+        "content_sha256": content_sha256(
+            text=testimonial.shown_body, display_name=testimonial.display_name
+        ),
+        "text": testimonial.shown_body,
+        "display_name": testimonial.display_name,
+        "display_preference": testimonial.display_preference,
+        "expires_at": now + settings.AUTHORIZATION_DEFAULT_TERM,
+        "signature": testimonial.author_name or "Signer",
+        "signature_method": SignatureMethod.TYPED,
+        "signer_role": SignerRole.PATIENT,
+        "signed_at": now,
+        "created_by": "patient",
+        "retain_until": now + settings.AUTHORIZATION_RETENTION * 2,
+        **{field: channel in channels for channel, field in CHANNEL_FIELDS.items()},
+    }
+    fields.update(overrides)
+    return Authorization.objects.create(**fields)
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -4,11 +4,13 @@ Every variable read here is listed in `.env.example`.
 """
 
 from datetime import timedelta
+from ipaddress import ip_network
 from pathlib import Path
 from typing import Any
 
 import django_stubs_ext
 import environ
+from corsheaders.defaults import default_headers as default_cors_headers
 
 # Lets `admin.ModelAdmin[Topic]` and friends be subscripted at run time.
 django_stubs_ext.monkeypatch()
@@ -197,6 +199,30 @@ CELERY_BEAT_SCHEDULE = {
         "task": "moderation.tasks.send_moderator_digest",
         "schedule": 15 * 60,
     },
+    "sweep-webhook-deliveries": {
+        "task": "testimonials.tasks.sweep_webhook_deliveries",
+        "schedule": SCREENING_SWEEP_INTERVAL.total_seconds(),
+    },
+    "check-publication-cache": {
+        "task": "testimonials.tasks.check_publication_cache",
+        "schedule": SCREENING_SWEEP_INTERVAL.total_seconds(),
+    },
+    "sweep-authorizations": {
+        "task": "testimonials.tasks.sweep_authorizations",
+        "schedule": env.int("AUTHORIZATION_SWEEP_INTERVAL", default=60),
+    },
+    "sweep-consent-notices": {
+        "task": "testimonials.tasks.sweep_consent_notices",
+        "schedule": SCREENING_SWEEP_INTERVAL.total_seconds(),
+    },
+    "expire-personal-data": {
+        "task": "moderation.tasks.expire_personal_data",
+        "schedule": 60 * 60,
+    },
+    "sweep-unsent-invitations": {
+        "task": "testimonials.tasks.sweep_unsent_invitations",
+        "schedule": SCREENING_SWEEP_INTERVAL.total_seconds(),
+    },
 }
 
 # --- Screening ------------------------------------------------------------
@@ -234,6 +260,26 @@ SUBMIT_THROTTLE_RATE: str = env.str("SUBMIT_THROTTLE_RATE", default="10/minute")
 TESTIMONIAL_MIN_LENGTH: int = env.int("TESTIMONIAL_MIN_LENGTH", default=20)
 TESTIMONIAL_MAX_LENGTH: int = env.int("TESTIMONIAL_MAX_LENGTH", default=5000)
 
+# --- Authorization and erasure ---------------------------------------------
+# An authorization's term when the client names none (older API clients),
+# and the longest a patient may choose.
+AUTHORIZATION_DEFAULT_TERM = timedelta(days=env.int("AUTHORIZATION_DEFAULT_DAYS", default=730))
+AUTHORIZATION_MAX_TERM = timedelta(days=env.int("AUTHORIZATION_MAX_DAYS", default=1095))
+# The patient is asked to keep, change or withdraw this long before expiry.
+AUTHORIZATION_RECONFIRM_BEFORE = timedelta(days=env.int("AUTHORIZATION_RECONFIRM_DAYS", default=30))
+# HIPAA (45 CFR 164.530(j)): six years after an authorization was last in
+# effect, even when the story itself is erased.
+AUTHORIZATION_RETENTION = timedelta(days=env.int("AUTHORIZATION_RETENTION_DAYS", default=2192))
+# Rejected and withdrawn stories lose their personal data this long after.
+PERSONAL_DATA_RETENTION = timedelta(days=env.int("PERSONAL_DATA_RETENTION_DAYS", default=90))
+# --- Invitations to share a story ------------------------------------------
+# How long an invitation's single-use link works.
+INVITATION_TTL = timedelta(days=env.int("INVITATION_TTL_DAYS", default=30))
+# Most invitations one batch (a CSV upload or one command) may create.
+INVITATION_MAX_BATCH: int = env.int("INVITATION_MAX_BATCH", default=1000)
+# The clinic's name as invitation emails give it (they never name a treatment).
+CLINIC_NAME: str = env.str("CLINIC_NAME", default="the clinic")
+
 # --- REST framework -------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -266,13 +312,15 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "config.schema.document_errors",
     ],
+    "ENUM_NAME_OVERRIDES": {"PublishingModeEnum": "testimonials.models.PublishingMode"},
 }
 
 # django-cors-headers: only the public read API is open to every origin.
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_URLS_REGEX = r"^/api/v1/(published|topics)/.*$"
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
-CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified"]
+CORS_ALLOW_HEADERS = [*default_cors_headers, "x-api-key"]
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Retry-After"]
 
 # --- Content-Security-Policy (django-csp) on every response ----------------
 # Scripts and styles come from our own origin only: no inline script
@@ -307,6 +355,25 @@ DATA_UPLOAD_MAX_MEMORY_SIZE: int = env.int("REQUEST_MAX_BYTES", default=128 * 10
 
 # --- Public read cache ----------------------------------------------------
 PUBLISHED_CACHE_MAX_AGE: int = env.int("PUBLISHED_CACHE_MAX_AGE", default=15)
+# /widget.js changes only with a release.
+WIDGET_CACHE_MAX_AGE: int = env.int("WIDGET_CACHE_MAX_AGE", default=3600)
+
+# --- Websites: keys, throttles, webhooks -----------------------------------
+# Reads of the public API per client IP without a key, and per site with one.
+PUBLIC_API_ANON_RATE: str = env.str("PUBLIC_API_ANON_RATE", default="120/minute")
+PUBLIC_API_SITE_RATE: str = env.str("PUBLIC_API_SITE_RATE", default="1200/minute")
+WEBHOOK_TIMEOUT_SECONDS: float = env.float("WEBHOOK_TIMEOUT_SECONDS", default=5.0)
+WEBHOOK_MAX_ATTEMPTS: int = env.int("WEBHOOK_MAX_ATTEMPTS", default=8)
+# Retry n waits base * 2^(n-1) seconds, at most the max (under the Redis
+# visibility timeout, so a waiting retry is not delivered twice).
+WEBHOOK_RETRY_BASE_SECONDS: float = env.float("WEBHOOK_RETRY_BASE_SECONDS", default=30.0)
+WEBHOOK_RETRY_MAX_SECONDS: float = env.float("WEBHOOK_RETRY_MAX_SECONDS", default=1800.0)
+# Webhooks go to public addresses only; CIDRs listed here are allowed too
+# (e.g. 10.0.0.0/8 for a receiver inside the clinic's network).
+WEBHOOK_ALLOWED_NETWORKS: list[str] = [
+    str(ip_network(cidr, strict=False))  # a typo fails at startup, not at delivery
+    for cidr in env.list("WEBHOOK_ALLOWED_NETWORKS", default=[])
+]
 
 # --- i18n, static ---------------------------------------------------------
 LANGUAGE_CODE = "en-us"

@@ -28,6 +28,9 @@ DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 SUBMIT_THROTTLE_RATE = env.str("SUBMIT_THROTTLE_RATE", default="1000/minute")
+PUBLIC_API_ANON_RATE = env.str("PUBLIC_API_ANON_RATE", default="10000/minute")
+# Test receivers listen on loopback; everything else private stays refused.
+WEBHOOK_ALLOWED_NETWORKS = env.list("WEBHOOK_ALLOWED_NETWORKS", default=["127.0.0.0/8", "::1/128"])
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -45,8 +48,11 @@ SCREENING_SCREENERS = [*SCREENING_SCREENERS, *env.list("TEST_EXTRA_SCREENERS", d
 if env.str("TEST_EMAIL_DIR", default=""):
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = env.str("TEST_EMAIL_DIR")
-# Two-factor sign-in stays off here but for the tests of it (override_settings).
+# Two-factor sign-in and django-axes' lockouts stay off here but for the tests
+# of them (override_settings): the test client's login() passes no request,
+# which axes refuses.
 ADMIN_REQUIRE_2FA = False
+AXES_ENABLED = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(TEST_RUN_DIR / "celerybeat-schedule")
 if REDIS_URL:
     # A task whose worker died unacknowledged comes back after 30 s, not an

@@ -76,7 +76,7 @@ def test_a_moderator_redacts_one_story_and_rejects_another(
 
     page.keyboard.press("e")
     assert page.evaluate("document.activeElement.id") == "edited-body"
-    page.fill("#edited-body", "Staff at the front desk and my therapist were wonderful.")
+    page.fill("#edited-body", "[name] at the front desk and my therapist were wonderful, […].")
     page.click("#approve-edited-button")
 
     page.wait_for_selector(f"text={OFF_TOPIC[:30]}")
@@ -89,7 +89,7 @@ def test_a_moderator_redacts_one_story_and_rejects_another(
 
     page.goto(f"{live_server.url}/education/{topic.slug}/")
     text = page.inner_text("main")
-    assert "Staff at the front desk and my therapist were wonderful." in text
+    assert "[name] at the front desk and my therapist were wonderful, […]." in text
     assert "Jenna" not in text
     assert "541-555-0123" not in text
     assert "parking lot" not in text

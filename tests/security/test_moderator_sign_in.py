@@ -40,6 +40,7 @@ def signed_in(client):
     return client.get("/admin/").status_code == 200
 
 
+@override_settings(AXES_ENABLED=True)
 def test_repeated_failures_lock_out_that_username_from_that_address(alice):
     browser = Client()
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):

@@ -7,6 +7,7 @@ HTML, the marker shows up only as text (or inside a harmless attribute
 such as a title), never as a tag, an attribute name, an event handler, a
 URL, a style or the body of a script."""
 
+import json
 from html.parser import HTMLParser
 
 import pytest
@@ -87,6 +88,8 @@ class Inspector(HTMLParser):
         self.in_text: set[str] = set()
         self.dangerous: list[str] = []
         self._script = False
+        self._json = False
+        self._json_text: list[str] = []
 
     def _markers(self, text: str) -> set[str]:
         return {marker for marker in MARKERS if marker in text}
@@ -95,6 +98,10 @@ class Inspector(HTMLParser):
         if self._markers(tag):
             self.dangerous.append(f"tag <{tag}>")
         self._script = tag in ("script", "style")
+        # Structured data (JSON-LD) is never run; it must stay valid JSON, so
+        # a payload that broke out of it would show.
+        self._json = tag == "script" and dict(attrs).get("type") == "application/ld+json"
+        self._json_text: list[str] = []
         for name, value in attrs:
             if self._markers(name):
                 self.dangerous.append(f"attribute name {name!r} on <{tag}>")
@@ -102,9 +109,17 @@ class Inspector(HTMLParser):
                 self.dangerous.append(f"attribute {name}={value!r} on <{tag}>")
 
     def handle_endtag(self, tag):
-        self._script = False
+        if self._json:
+            try:
+                json.loads("".join(self._json_text))
+            except ValueError:
+                self.dangerous.append("JSON-LD broken open")
+        self._script = self._json = False
 
     def handle_data(self, data):
+        if self._json:
+            self._json_text.append(data)
+            return
         if self._script and self._markers(data):
             self.dangerous.append(f"script or style body {data[:80]!r}")
         self.in_text |= self._markers(data)

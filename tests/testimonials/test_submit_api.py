@@ -2,6 +2,7 @@ import pytest
 from django.test import override_settings
 from django.urls import reverse
 
+from testimonials.hooks import request_screening
 from testimonials.models import ConsentText, StatusChange, Testimonial
 from tests.factories import TopicFactory
 
@@ -30,7 +31,8 @@ def test_it_accepts_a_story_and_answers_secret_links(
     assert testimonial.email == "maria@example.com"
     assert testimonial.consent_text.version == "2026-01"
     assert testimonial.consented_at is not None
-    assert len(callbacks) == 1, "screening is enqueued once, after commit"
+    screening = [c for c in callbacks if getattr(c, "func", None) is request_screening]
+    assert len(screening) == 1, "screening is enqueued once, after commit"
 
 
 def test_it_enqueues_screening_only_after_commit(

@@ -12,7 +12,14 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from moderation import services as moderation_services
 from testimonials import demo, services
-from testimonials.models import ConsentText, Status, Testimonial, Topic
+from testimonials.models import (
+    ConsentText,
+    PublishingMode,
+    Status,
+    Testimonial,
+    Topic,
+    TypicalResultsStatement,
+)
 
 
 def credentials_file() -> Path:
@@ -36,6 +43,16 @@ class Command(BaseCommand):
                 "summary": demo.DRY_NEEDLING_SUMMARY,
                 "article": demo.DRY_NEEDLING_ARTICLE,
                 "open_for_submissions": True,
+                "publishing_mode": PublishingMode.ALL,
+            },
+        )
+        TypicalResultsStatement.objects.get_or_create(
+            topic=topic,
+            tag="",
+            retired_at=None,
+            defaults={
+                "text": demo.DRY_NEEDLING_TYPICAL_RESULTS,
+                "source": demo.DRY_NEEDLING_TYPICAL_RESULTS_SOURCE,
             },
         )
         Topic.objects.get_or_create(
@@ -100,6 +117,7 @@ class Command(BaseCommand):
     def _stories(self, topic: Topic, consent: ConsentText) -> None:
         moderator = get_user_model().objects.get(username="moderator")
         for author, preference, rating, body, final_status in demo.DEMO_STORIES:
+            connection, detail = demo.DEMO_CONNECTIONS.get(author, ("", ""))
             with transaction.atomic():
                 outcome = services.testimonial_submit(
                     submission=services.Submission(
@@ -110,6 +128,8 @@ class Command(BaseCommand):
                         consent_text_version=consent.version,
                         rating=rating,
                         display_preference=preference,
+                        material_connection=connection,
+                        material_connection_detail=detail,
                     )
                 )
             testimonial = outcome.testimonial

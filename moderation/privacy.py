@@ -1,0 +1,217 @@
+"""A patient's rights over their data: erasure (GDPR art. 17) and access
+(art. 15), and the retention rule for stories that will never be public.
+
+Here, not in `testimonials`, because a story's data lives in both apps:
+moderation's notes, duplicate keys and claims go, and
+`testimonials.authorizations.testimonial_erase` erases the story and keeps
+the authorization evidence HIPAA requires (45 CFR 164.530(j)). The audit
+trail keeps that the erasure happened, by whom and when; logs name counts
+and ids, never the email.
+"""
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max, QuerySet
+from django.utils import timezone
+
+from moderation.models import DuplicateKey, ModeratorNote, ReviewClaim
+from testimonials import authorizations, selectors, transitions
+from testimonials.errors import InvalidTransition
+from testimonials.models import Authorization, Invitation, Status, Testimonial
+
+logger = logging.getLogger(__name__)
+
+RETENTION_ACTOR = transitions.Actor("system:retention")
+ERASED_ON_REQUEST = "personal data erased at the patient's request"
+
+
+@dataclass(frozen=True)
+class ErasureReport:
+    erased: list[str] = field(default_factory=list)  # the stories' public ids
+    evidence_kept_until: datetime | None = None
+
+
+def _invitations_erase(invitations: QuerySet[Invitation]) -> None:
+    """An invitation keeps that it was sent and used (a verified patient,
+    the incentive offered); its address goes, and its link stops working."""
+    now = timezone.now()
+    invitations.filter(expires_at__gt=now).update(expires_at=now)
+    invitations.exclude(email="").update(email="")
+
+
+def _erase_one(testimonial: Testimonial, actor: transitions.Actor, reason: str) -> bool:
+    for attempt in range(2):
+        try:
+            with transaction.atomic():
+                ModeratorNote.objects.filter(testimonial=testimonial).delete()
+                DuplicateKey.objects.filter(testimonial=testimonial).delete()
+                ReviewClaim.objects.filter(testimonial=testimonial).delete()
+                _invitations_erase(Invitation.objects.filter(testimonial=testimonial))
+                return authorizations.testimonial_erase(
+                    testimonial=testimonial, actor=actor, reason=reason
+                )
+        except InvalidTransition:
+            if attempt:
+                raise
+            testimonial.refresh_from_db()  # changed meanwhile: erase what it is now
+    return False
+
+
+def testimonials_erase(
+    *, testimonials: list[Testimonial], actor: transitions.Actor, reason: str
+) -> ErasureReport:
+    """Erase these stories' text and their authors' personal data, each in
+    its own transaction; a story that could still be public is withdrawn
+    first (websites are told). Safe to run twice."""
+    erased = [
+        str(testimonial.public_id)
+        for testimonial in testimonials
+        if _erase_one(testimonial, actor, reason)
+    ]
+    kept_until = Authorization.objects.filter(
+        testimonial_public_id__in=[t.public_id for t in testimonials]
+    ).aggregate(until=Max("retain_until"))["until"]
+    if erased:
+        logger.info("erased %d stories (%s) by %s", len(erased), reason, actor.label)
+    return ErasureReport(erased=erased, evidence_kept_until=kept_until)
+
+
+def stories_of(email: str) -> list[Testimonial]:
+    """Every story left with this email address (case-insensitive)."""
+    address = email.strip()
+    if not address:
+        return []
+    return list(Testimonial.objects.filter(email__iexact=address).order_by("created_at", "id"))
+
+
+def patient_erase(*, email: str, actor: transitions.Actor) -> ErasureReport:
+    """Erase everything about the person with this email address: all their
+    stories, everywhere (`testimonials_erase`), and the invitations sent to
+    it, used or not."""
+    report = testimonials_erase(
+        testimonials=stories_of(email), actor=actor, reason=ERASED_ON_REQUEST
+    )
+    if email.strip():
+        _invitations_erase(Invitation.objects.filter(email__iexact=email.strip()))
+    return report
+
+
+def testimonials_erase_authors(
+    *, testimonials: list[Testimonial], actor: transitions.Actor
+) -> ErasureReport:
+    """The admin action: erase the selected stories and every other story
+    of their authors (by email; a story without one stands alone)."""
+    chosen: dict[int, Testimonial] = {}
+    addresses = {testimonial.email for testimonial in testimonials if testimonial.email}
+    for testimonial in testimonials:
+        for story in stories_of(testimonial.email) or [testimonial]:
+            chosen.setdefault(story.pk, story)
+    report = testimonials_erase(
+        testimonials=list(chosen.values()), actor=actor, reason=ERASED_ON_REQUEST
+    )
+    for address in addresses:
+        _invitations_erase(Invitation.objects.filter(email__iexact=address))
+    return report
+
+
+def personal_data_expire() -> int:
+    """Erase the personal data of stories rejected or withdrawn longer than
+    `PERSONAL_DATA_RETENTION` ago: they will never be public, so nothing
+    needs them. Returns how many were erased."""
+    cutoff = timezone.now() - settings.PERSONAL_DATA_RETENTION
+    due = list(
+        Testimonial.objects.filter(
+            status__in=[Status.REJECTED, Status.WITHDRAWN],
+            erased_at=None,
+            status_changed_at__lt=cutoff,
+        ).order_by("status_changed_at")[:500]
+    )
+    days = settings.PERSONAL_DATA_RETENTION.days
+    report = testimonials_erase(
+        testimonials=due,
+        actor=RETENTION_ACTOR,
+        reason=f"personal data erased {days} days after rejection or withdrawal",
+    )
+    return len(report.erased)
+
+
+def _by(actor_label: str) -> str:
+    if actor_label == "patient":
+        return "you"
+    if actor_label.startswith("system:"):
+        return "automatic"
+    return "a moderator"
+
+
+def patient_export(*, email: str) -> dict[str, Any]:
+    """Everything held about the person with this email address, as JSON
+    (GDPR art. 15): their stories, their history, their authorizations,
+    and moderators' notes about them. Moderators are not named."""
+    stories = []
+    for testimonial in stories_of(email):
+        history = testimonial.history.all()
+        stories.append(
+            {
+                "id": str(testimonial.public_id),
+                "topic": testimonial.topic.slug,
+                "status": testimonial.status,
+                "submitted_at": selectors.api_time(testimonial.created_at),
+                "published_at": (
+                    selectors.api_time(testimonial.published_at)
+                    if testimonial.published_at
+                    else None
+                ),
+                "author_name": testimonial.author_name,
+                "display_preference": testimonial.display_preference,
+                "display_name": testimonial.display_name,
+                "email": testimonial.email,
+                "body": testimonial.body,
+                "published_body": testimonial.published_body,
+                "rating": testimonial.rating,
+                "consent_version": testimonial.consent_text.version,
+                "consented_at": selectors.api_time(testimonial.consented_at),
+                "rejection_reason": testimonial.rejection_reason,
+                "status_page": authorizations.story_page_url(testimonial),
+                "history": [
+                    {
+                        "from": change.from_status,
+                        "to": change.to_status,
+                        "by": _by(change.actor_label),
+                        "reason": change.reason,
+                        "at": selectors.api_time(change.created_at),
+                    }
+                    for change in history
+                ],
+                "authorizations": [
+                    selectors.authorization_record(row)
+                    for row in testimonial.authorizations.select_related("consent_text")
+                ],
+                "moderator_notes": [
+                    {"text": note.text, "at": selectors.api_time(note.created_at)}
+                    for note in testimonial.notes.all()
+                ],
+            }
+        )
+    invitations = [
+        {
+            "topic": invitation.topic.slug,
+            "incentive": invitation.incentive,
+            "created_at": selectors.api_time(invitation.created_at),
+            "sent_at": selectors.api_time(invitation.sent_at) if invitation.sent_at else None,
+            "used_at": selectors.api_time(invitation.used_at) if invitation.used_at else None,
+        }
+        for invitation in Invitation.objects.filter(email__iexact=email.strip()).select_related(
+            "topic"
+        )
+    ]
+    return {
+        "email": email.strip(),
+        "exported_at": selectors.api_time(timezone.now()),
+        "stories": stories,
+        "invitations": invitations if email.strip() else [],
+    }

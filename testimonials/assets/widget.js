@@ -1,0 +1,103 @@
+/* Patient stories widget. Embed with:
+   <script src="https://STORIES-HOST/widget.js" data-topic="SLUG" data-limit="5" data-theme="light" async></script>
+   Renders the topic's published stories in a shadow root next to the tag. */
+(function () {
+  "use strict";
+  var CSS =
+    ":host{all:initial;display:block}" +
+    "section{font:16px/1.5 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#1b1f24;background:#fff;border:1px solid #d8dde4;border-radius:8px;padding:16px}" +
+    ".dark{color:#f1f3f5;background:#16191d;border-color:#3a414b}" +
+    "h2{font-size:1.2em;margin:0 0 4px}p{margin:0 0 12px}" +
+    ".note,figcaption{color:#4a5361;font-size:.9em}.dark .note,.dark figcaption{color:#c3c9d1}" +
+    "ul{list-style:none;margin:0;padding:0}li{border-top:1px solid #d8dde4;padding:12px 0}.dark li{border-color:#3a414b}" +
+    "figure,blockquote{margin:0}blockquote{white-space:pre-line;overflow-wrap:anywhere;margin-bottom:4px}" +
+    ".stars{color:#8a5a00}.dark .stars{color:#f0b429}.ok{color:#1d6b35;font-weight:600}.dark .ok{color:#7ee2a0}" +
+    ".dis{font-size:.9em;margin:6px 0 0}" +
+    "a{color:#0b5cad}.dark a{color:#8cc4ff}a:focus-visible{outline:3px solid currentColor;outline-offset:2px}";
+
+  function el(tag, text, attrs) {
+    var node = document.createElement(tag);
+    if (text) node.textContent = text;
+    for (var name in attrs || {}) node.setAttribute(name, attrs[name]);
+    return node;
+  }
+
+  function story(item) {
+    var caption = el("figcaption", item.display_name);
+    if (item.rating) {
+      caption.appendChild(document.createTextNode(" · "));
+      caption.appendChild(el("span", "★★★★★☆☆☆☆☆".substr(5 - item.rating, 5),
+        { "class": "stars", role: "img", "aria-label": "Rated " + item.rating + " out of 5" }));
+    }
+    var when = new Date(item.published_at);
+    caption.appendChild(document.createTextNode(" · "));
+    caption.appendChild(el("time", when.toLocaleDateString(undefined,
+      { year: "numeric", month: "long", day: "numeric" }), { datetime: item.published_at }));
+    if (item.verified_patient) {
+      caption.appendChild(document.createTextNode(" · "));
+      caption.appendChild(el("span", "Verified patient", { "class": "ok" }));
+    }
+    var figure = el("figure");
+    figure.appendChild(el("blockquote", item.body));
+    figure.appendChild(caption);
+    var li = el("li");
+    li.appendChild(figure);
+    // Disclosures travel with the story (FTC Guides, 16 CFR 255).
+    (item.material_connections || []).forEach(function (c) {
+      li.appendChild(el("p", "Disclosure: " + c.text, { "class": "dis" }));
+    });
+    var typical = item.typical_results;
+    if (typical) li.appendChild(el("p", "What patients typically experience: " + typical.text +
+      (typical.source ? " (Source: " + typical.source + ")" : ""), { "class": "dis" }));
+    return li;
+  }
+
+  function mount(script) {
+    if (script.hasAttribute("data-mounted")) return;
+    script.setAttribute("data-mounted", "");
+    var topic = script.getAttribute("data-topic") || "";
+    var limit = Math.min(Math.max(parseInt(script.getAttribute("data-limit"), 10) || 5, 1), 20);
+    var origin = new URL(script.src, location.href).origin;
+    var host = el("div", "", { "class": "patient-stories-widget" });
+    script.parentNode.insertBefore(host, script.nextSibling);
+    var root = host.attachShadow({ mode: "open" });
+    var section = el("section", "", { "aria-labelledby": "ps-title",
+      "class": script.getAttribute("data-theme") === "dark" ? "dark" : "light" });
+    section.appendChild(el("h2", "Patient stories", { id: "ps-title" }));
+    var mode = section.appendChild(el("p", "", { "class": "note" }));
+    section.appendChild(el("p", "These are individual patients' experiences. Individual results vary.",
+      { "class": "note" }));
+    var state = el("p", "Loading stories…", { role: "status" });
+    section.appendChild(state);
+    root.appendChild(el("style", CSS));
+    root.appendChild(section);
+
+    var query = "?topic=" + encodeURIComponent(topic) + "&limit=" + limit + "&channel=widget";
+    if (script.getAttribute("data-featured") === "true") query += "&featured=true";
+    // no-cache: revalidate every time (a cheap 304), so a withdrawn story
+    // is gone on the next page view.
+    fetch(origin + "/api/v1/published/" + query, { credentials: "omit", cache: "no-cache" })
+      .then(function (response) {
+        if (!response.ok) throw new Error(response.status);
+        return response.json();
+      })
+      .then(function (page) {
+        if (page.collection) mode.textContent = page.collection.label + ". " + page.collection.note;
+        state.textContent = page.results.length ? "" : "No stories published yet.";
+        if (!page.results.length) return;
+        state.remove();
+        var list = el("ul");
+        page.results.forEach(function (item) { list.appendChild(story(item)); });
+        section.appendChild(list);
+        section.appendChild(el("p")).appendChild(el("a", "More stories and the full article",
+          { href: origin + "/education/" + encodeURIComponent(topic) + "/" }));
+      })
+      .catch(function () { state.textContent = "Patient stories could not be loaded."; });
+  }
+
+  var current = document.currentScript;
+  if (current) mount(current);
+  else Array.prototype.forEach.call(document.querySelectorAll("script[data-topic]"), function (s) {
+    if (/\/widget\.js(\?|$)/.test(s.src)) mount(s);
+  });
+})();

@@ -1,0 +1,703 @@
+"""Writes for patients' authorizations (HIPAA 45 CFR 164.508; GDPR arts 7, 9).
+
+A patient signs with their story (`authorization_sign`); a moderator's
+redaction stays covered (`authorization_for_edit`), any other edit waits for
+the patient (`authorization_approve_edit`); the patient narrows, renews or
+withdraws (`authorization_revoker`, used by the withdrawal); beat asks
+before expiry and takes the story down at it (`authorizations_reconfirm`,
+`authorizations_expire`); a story's personal data is erased while the
+evidence is kept for its retention time (`testimonial_erase`), then purged
+(`authorizations_purge`). The patient gets a copy and notices by email
+(`consent_notice_*`, an outbox like moderation's).
+
+Every change to a story's authorization is also a change of the story,
+through `transitions` (compare-and-set on its version, an audit record, and
+what websites hear), so two changes never cross.
+"""
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from functools import partial
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from testimonials import consent, selectors, transitions
+from testimonials.errors import Conflict, FieldErrors, InvalidTransition
+from testimonials.models import (
+    CHANNEL_FIELDS,
+    DISPLAY_ORDER,
+    Authorization,
+    AuthorizationBasis,
+    Channel,
+    ConsentNotice,
+    ConsentText,
+    NoticeKind,
+    RejectionReason,
+    Revocation,
+    SignatureMethod,
+    SignerRole,
+    Status,
+    StatusChange,
+    Testimonial,
+    display_name_for,
+)
+
+logger = logging.getLogger(__name__)
+
+GUARDIAN_ROLES = (SignerRole.PARENT, SignerRole.LEGAL_GUARDIAN)
+
+
+# --- The consent template -----------------------------------------------------
+
+
+def consent_text_supersede_others(*, consent_text: ConsentText) -> int:
+    """A new consent version becomes the one patients agree to: every other
+    current one is superseded (never edited). Returns how many."""
+    return (
+        ConsentText.objects.filter(superseded_at=None)
+        .exclude(pk=consent_text.pk)
+        .update(superseded_at=timezone.now())
+    )
+
+
+# --- Signing with the story ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Terms:
+    """What the patient (or their parent or guardian) chose and signed."""
+
+    channels: frozenset[str]
+    expires_at: datetime
+    signature: str
+    signature_method: str
+    signer_role: str
+    patient_is_adult: bool | None
+
+
+def expiry_from(expires_on: date | None, *, now: datetime, field: str = "expires_on") -> datetime:
+    """The end of the chosen day (UTC), or the default term; refuses a day
+    that has passed or lies beyond `AUTHORIZATION_MAX_TERM`."""
+    if expires_on is None:
+        return now + settings.AUTHORIZATION_DEFAULT_TERM
+    expires_at = datetime.combine(expires_on + timedelta(days=1), time(0), tzinfo=UTC)
+    if expires_at <= now + timedelta(days=1):
+        raise FieldErrors({field: ["Choose a day after today."]})
+    latest = now + settings.AUTHORIZATION_MAX_TERM + timedelta(days=1)
+    if expires_at > latest:
+        limit = (latest - timedelta(days=1)).date().isoformat()
+        raise FieldErrors({field: [f"Choose a day no later than {limit}."]})
+    return expires_at
+
+
+def terms_from(
+    *,
+    author_name: str,
+    channels: Iterable[str],
+    signature: str,
+    expires_on: date | None,
+    patient_is_adult: bool | None,
+    guardian_relationship: str,
+    now: datetime,
+) -> Terms:
+    """Judge a patient's choices; `FieldErrors` names every problem.
+
+    Defaults keep older clients working: every channel, the name given as
+    the signature (recorded as `name_and_checkbox`, not as typed), the
+    default term, and the age question not asked. A patient under 18 needs
+    a parent's or legal guardian's typed signature and their relationship.
+    """
+    errors: dict[str, list[str]] = {}
+    chosen = frozenset(channels) or frozenset(Channel.values)
+    if not chosen <= frozenset(Channel.values):
+        errors["channels"] = [f"Choose among: {', '.join(Channel.values)}."]
+    try:
+        expires_at = expiry_from(expires_on, now=now)
+    except FieldErrors as exc:
+        errors.update(exc.fields)
+        expires_at = now
+    typed = " ".join(signature.split())
+    if patient_is_adult is False:
+        if guardian_relationship not in GUARDIAN_ROLES:
+            errors["guardian_relationship"] = [
+                "Under 18: a parent or legal guardian signs; say which they are."
+            ]
+        if not typed:
+            errors["signature"] = ["Under 18: the parent or guardian types their name to sign."]
+        elif typed.casefold() == " ".join(author_name.split()).casefold():
+            errors["signature"] = [
+                "Under 18: the parent or guardian signs with their own name, not the patient's."
+            ]
+        role = guardian_relationship
+    else:
+        if guardian_relationship:
+            errors["guardian_relationship"] = ["Only for a patient under 18."]
+        role = SignerRole.PATIENT
+    if errors:
+        raise FieldErrors(errors)
+    return Terms(
+        channels=chosen,
+        expires_at=expires_at,
+        signature=typed or " ".join(author_name.split()),
+        signature_method=SignatureMethod.TYPED if typed else SignatureMethod.NAME_AND_CHECKBOX,
+        signer_role=role,
+        patient_is_adult=patient_is_adult,
+    )
+
+
+def _channel_flags(channels: Iterable[str]) -> dict[str, bool]:
+    chosen = set(channels)
+    return {field: channel in chosen for channel, field in CHANNEL_FIELDS.items()}
+
+
+def authorization_sign(
+    *, testimonial: Testimonial, consent_text: ConsentText, terms: Terms, now: datetime
+) -> Authorization:
+    """Inside the submission's transaction: the authorization the patient
+    signs with their story, for its text and name as written. The patient
+    gets a copy by email after commit (if they left an address)."""
+    authorization = Authorization.objects.create(
+        testimonial=testimonial,
+        testimonial_public_id=testimonial.public_id,
+        basis=AuthorizationBasis.SIGNED,
+        consent_text=consent_text,
+        content_sha256=consent.content_sha256(
+            text=testimonial.body, display_name=testimonial.display_name
+        ),
+        text=testimonial.body,
+        display_name=testimonial.display_name,
+        display_preference=testimonial.display_preference,
+        expires_at=terms.expires_at,
+        signature=terms.signature,
+        signature_method=terms.signature_method,
+        signer_role=terms.signer_role,
+        patient_is_adult=terms.patient_is_adult,
+        signed_at=now,
+        created_at=now,
+        created_by="patient",
+        retain_until=terms.expires_at + settings.AUTHORIZATION_RETENTION,
+        **_channel_flags(terms.channels),
+    )
+    consent_notice_enqueue(authorization=authorization, kind=NoticeKind.COPY)
+    return authorization
+
+
+def _successor(current: Authorization, *, basis: str, created_by: str, **changes: Any) -> None:
+    """Supersede `current` with a copy carrying `changes` (a compare-and-set:
+    `Conflict` if another change superseded it first)."""
+    now = timezone.now()
+    last_in_effect = min(now, current.expires_at)
+    ended = Authorization.objects.filter(pk=current.pk, superseded_at=None, revoked_at=None).update(
+        superseded_at=now, retain_until=last_in_effect + settings.AUTHORIZATION_RETENTION
+    )
+    if ended != 1:
+        raise Conflict("The authorization changed meanwhile. Reload the page and try again.")
+    fields: dict[str, Any] = {
+        name: getattr(current, name)
+        for name in (
+            "testimonial_id",
+            "testimonial_public_id",
+            "consent_text_id",
+            "content_sha256",
+            "text",
+            "display_name",
+            "display_preference",
+            "expires_at",
+            "signature",
+            "signature_method",
+            "signer_role",
+            "patient_is_adult",
+            "signed_at",
+            "reconfirm_requested_at",
+            *CHANNEL_FIELDS.values(),
+        )
+    }
+    fields.update(changes)
+    fields["retain_until"] = fields["expires_at"] + settings.AUTHORIZATION_RETENTION
+    Authorization.objects.create(
+        parent=current, basis=basis, created_by=created_by, created_at=now, **fields
+    )
+
+
+def _fingerprinted(text: str, display_name: str) -> dict[str, str]:
+    return {
+        "text": text,
+        "display_name": display_name,
+        "content_sha256": consent.content_sha256(text=text, display_name=display_name),
+    }
+
+
+# --- Edits: a redaction is covered, anything else waits for the patient --------
+
+
+@dataclass(frozen=True)
+class EditCoverage:
+    """What an edit means for the authorization: `covered` edits publish at
+    once (`alongside` writes the redaction's authorization row in the edit's
+    transaction); others take the story off every surface until the
+    patient approves the new text on their page."""
+
+    covered: bool
+    alongside: transitions.Alongside | None = None
+
+
+def authorization_for_edit(*, testimonial: Testimonial, text: str, editor: str) -> EditCoverage:
+    """Judge a moderator's new text (`text`, what the story would show).
+
+    Covered when the authorization in effect already covers it, or when it
+    is a redaction (`consent.is_redaction`) of the patient's original or of
+    the text the authorization covers now."""
+    current = selectors.authorization_in_effect(testimonial_id=testimonial.pk)
+    if current is None:
+        return EditCoverage(covered=False)
+    changes = _fingerprinted(text, testimonial.display_name)
+    if changes["content_sha256"] == current.content_sha256:
+        return EditCoverage(covered=True)
+    baselines = [baseline for baseline in (testimonial.body, current.text) if baseline]
+    if not any(consent.is_redaction(baseline, text) for baseline in baselines):
+        return EditCoverage(covered=False)
+    return EditCoverage(
+        covered=True,
+        alongside=partial(
+            _successor,
+            current,
+            basis=AuthorizationBasis.REDACTION,
+            created_by=editor,
+            **changes,
+        ),
+    )
+
+
+def approval_request(*, testimonial: Testimonial) -> None:
+    """Email the patient that an edited text awaits their approval."""
+    current = selectors.authorization_current(testimonial_id=testimonial.pk)
+    if current is not None:
+        consent_notice_enqueue(
+            authorization=current,
+            kind=NoticeKind.APPROVE_EDIT,
+            testimonial_version=testimonial.version,
+        )
+
+
+def authorization_approve_edit(
+    *, testimonial: Testimonial, signature: str, expected_version: int | None = None
+) -> Testimonial:
+    """The patient (or whoever signed for them) approves the edited text
+    their story shows, signing again; it is public again at once.
+
+    `expected_version` is the version the patient's page showed: an edit
+    made after they read it is refused (`StaleVersion`)."""
+    transitions.check_version(testimonial, expected_version)
+    state = selectors.authorization_state(testimonial)
+    if not state.awaiting_approval or state.current is None:
+        raise Conflict("No edited text awaits your approval.")
+    typed = " ".join(signature.split())
+    if not typed:
+        raise FieldErrors({"signature": ["Type your name to sign."]})
+    now = timezone.now()
+    alongside = partial(
+        _successor,
+        state.current,
+        basis=AuthorizationBasis.PATIENT_APPROVAL,
+        created_by="patient",
+        signature=typed,
+        signature_method=SignatureMethod.TYPED,
+        signed_at=now,
+        **_fingerprinted(testimonial.shown_body, testimonial.display_name),
+    )
+    return transitions.revise_published(
+        testimonial,
+        actor=transitions.PATIENT,
+        reason="the patient approved the edited text",
+        alongside=alongside,
+        expected_version=expected_version,
+    )
+
+
+# --- Narrowing, renewal, revocation ---------------------------------------------
+
+
+def _in_effect_or_conflict(testimonial: Testimonial) -> Authorization:
+    current = selectors.authorization_in_effect(testimonial_id=testimonial.pk)
+    if current is None or testimonial.status == Status.WITHDRAWN:
+        raise Conflict("Your authorization is no longer in effect.")
+    return current
+
+
+def authorization_narrow(
+    *,
+    testimonial: Testimonial,
+    channels: Iterable[str],
+    display_preference: str,
+    expected_version: int | None = None,
+) -> Testimonial:
+    """The patient takes places away (`channels` keeps the rest) or shows
+    less of their name, at once on every surface, without signing again
+    (a partial revocation). Widening needs a renewal. Changing nothing is
+    no change."""
+    current = _in_effect_or_conflict(testimonial)
+    keep = frozenset(channels)
+    if not keep:
+        raise FieldErrors(
+            {"channels": ["Keep at least one place, or withdraw the story to take it down."]}
+        )
+    if not keep <= frozenset(current.channels):
+        raise FieldErrors({"channels": ["Here you can only take places away; renew to add one."]})
+    if display_preference not in DISPLAY_ORDER or DISPLAY_ORDER.index(
+        display_preference
+    ) < DISPLAY_ORDER.index(current.display_preference):
+        raise FieldErrors({"display_preference": ["Here you can only show less of your name."]})
+    if keep == frozenset(current.channels) and display_preference == current.display_preference:
+        return testimonial
+    public_name = display_name_for(testimonial.author_name, display_preference)
+    alongside = partial(
+        _successor,
+        current,
+        basis=AuthorizationBasis.NARROWED,
+        created_by="patient",
+        display_preference=display_preference,
+        **_fingerprinted(current.text, public_name),
+        **_channel_flags(keep),
+    )
+    return transitions.amend(
+        testimonial,
+        actor=transitions.PATIENT,
+        reason="the patient narrowed the authorization",
+        details={"channels": sorted(keep), "display_preference": display_preference},
+        alongside=alongside,
+        announce_update=public_name != testimonial.public_name,
+        expected_version=expected_version,
+        display_preference=display_preference,
+        public_name=public_name,
+    )
+
+
+def authorization_renew(
+    *,
+    testimonial: Testimonial,
+    signature: str,
+    expires_on: date | None = None,
+    channels: Iterable[str] | None = None,
+    display_preference: str | None = None,
+    expected_version: int | None = None,
+) -> Testimonial:
+    """The patient keeps their story up past the current expiry, signing
+    again under the current consent version; they may choose the places
+    and the name anew, wider or narrower. Only while the authorization is
+    in effect: after expiry the story was taken down, and a new story is
+    the way back."""
+    current = _in_effect_or_conflict(testimonial)
+    now = timezone.now()
+    typed = " ".join(signature.split())
+    errors: dict[str, list[str]] = {}
+    if not typed:
+        errors["signature"] = ["Type your name to sign."]
+    chosen = frozenset(channels) if channels is not None else frozenset(current.channels)
+    if not chosen or not chosen <= frozenset(Channel.values):
+        errors["channels"] = ["Choose at least one place."]
+    preference = display_preference or current.display_preference
+    if preference not in DISPLAY_ORDER:
+        errors["display_preference"] = ["Choose how your name is shown."]
+    try:
+        expires_at = expiry_from(expires_on, now=now)
+    except FieldErrors as exc:
+        errors.update(exc.fields)
+    if errors:
+        raise FieldErrors(errors)
+    template = selectors.consent_current()
+    public_name = display_name_for(testimonial.author_name, preference)
+    alongside = partial(
+        _successor,
+        current,
+        basis=AuthorizationBasis.RENEWED,
+        created_by="patient",
+        consent_text_id=template.pk if template is not None else current.consent_text_id,
+        display_preference=preference,
+        expires_at=expires_at,
+        signature=typed,
+        signature_method=SignatureMethod.TYPED,
+        signed_at=now,
+        reconfirm_requested_at=None,
+        **_fingerprinted(current.text, public_name),
+        **_channel_flags(chosen),
+    )
+    renewed = transitions.amend(
+        testimonial,
+        actor=transitions.PATIENT,
+        reason="the patient renewed the authorization",
+        details={"expires_at": selectors.api_time(expires_at), "channels": sorted(chosen)},
+        alongside=alongside,
+        announce_update=public_name != testimonial.public_name,
+        expected_version=expected_version,
+        display_preference=preference,
+        public_name=public_name,
+    )
+    latest = selectors.authorization_current(testimonial_id=renewed.pk)
+    if latest is not None:
+        consent_notice_enqueue(authorization=latest, kind=NoticeKind.COPY)
+    return renewed
+
+
+def authorization_revoker(*, testimonial_id: int, revocation: str) -> transitions.Alongside:
+    """What a withdrawal (or an erasure) writes alongside its transition:
+    the authorization in effect ends now."""
+
+    def revoke() -> None:
+        now = timezone.now()
+        for current in Authorization.objects.filter(
+            testimonial_id=testimonial_id, superseded_at=None, revoked_at=None
+        ):
+            Authorization.objects.filter(pk=current.pk).update(
+                revoked_at=now,
+                revocation=revocation,
+                retain_until=min(now, current.expires_at) + settings.AUTHORIZATION_RETENTION,
+            )
+
+    return revoke
+
+
+# --- Expiry and re-confirmation (beat) -----------------------------------------
+
+SWEEP_BATCH = 500
+
+
+def authorizations_reconfirm() -> int:
+    """Ask each patient whose authorization ends within
+    `AUTHORIZATION_RECONFIRM_BEFORE` to keep, change or withdraw it, once
+    per authorization (a compare-and-set on `reconfirm_requested_at`).
+    Returns how many were asked."""
+    now = timezone.now()
+    due = list(
+        Authorization.objects.filter(
+            superseded_at=None,
+            revoked_at=None,
+            reconfirm_requested_at=None,
+            expires_at__gt=now,
+            expires_at__lte=now + settings.AUTHORIZATION_RECONFIRM_BEFORE,
+            testimonial__status__in=[Status.PUBLISHED, Status.PENDING_REVIEW],
+        ).select_related("testimonial")[:SWEEP_BATCH]
+    )
+    asked = 0
+    for authorization in due:
+        with transaction.atomic():
+            claimed = Authorization.objects.filter(
+                pk=authorization.pk, reconfirm_requested_at=None
+            ).update(reconfirm_requested_at=now)
+            if claimed == 1:
+                consent_notice_enqueue(authorization=authorization, kind=NoticeKind.RECONFIRM)
+                asked += 1
+    if asked:
+        logger.info("asked %d patients to re-confirm their authorization", asked)
+    return asked
+
+
+def authorizations_expire() -> int:
+    """Take down every published story whose authorization has expired
+    (through `transitions`: audited, websites told). The gate already hides
+    it from the moment of expiry; this makes it a status, a tombstone and a
+    `testimonial.unpublished` webhook. Returns how many."""
+    now = timezone.now()
+    due = list(
+        Authorization.objects.filter(
+            superseded_at=None,
+            revoked_at=None,
+            expires_at__lte=now,
+            testimonial__status=Status.PUBLISHED,
+        ).values_list("testimonial_id", flat=True)[:SWEEP_BATCH]
+    )
+    expired = 0
+    for testimonial_id in due:
+        testimonial = Testimonial.objects.filter(pk=testimonial_id).first()
+        if testimonial is None:
+            continue
+        try:
+            with transaction.atomic():
+                transitions.transition(
+                    testimonial,
+                    to=Status.UNPUBLISHED,
+                    actor=transitions.AUTHORIZATION,
+                    reason="authorization expired",
+                    # Counted with the other stories without valid consent
+                    # in the transparency report.
+                    rejection_reason=RejectionReason.NO_CONSENT,
+                )
+                current = selectors.authorization_current(testimonial_id=testimonial_id)
+                if current is not None:
+                    consent_notice_enqueue(authorization=current, kind=NoticeKind.EXPIRED)
+        except InvalidTransition:
+            continue  # changed meanwhile (withdrawn, taken down)
+        expired += 1
+    if expired:
+        logger.info("took down %d stories whose authorization expired", expired)
+    return expired
+
+
+def authorizations_purge() -> int:
+    """Delete authorizations past their retention date (six years after
+    they were last in effect). Returns how many."""
+    deleted, _ = Authorization.objects.filter(retain_until__lt=timezone.now()).delete()
+    if deleted:
+        logger.info("purged %d authorization records past retention", deleted)
+    return deleted
+
+
+# --- Erasure ----------------------------------------------------------------------
+
+ERASED_FIELDS: dict[str, Any] = {
+    "author_name": "",
+    "public_name": "",
+    "email": "",
+    "body": "",
+    "published_body": "",
+    "suggested_body": "",
+    "screening_flags": [],
+    "rating": None,
+    "rejection_note": "",
+    "material_connection_detail": "",
+    "idempotency_key": None,
+    "request_fingerprint": "",
+}
+# Audit details that hold what people wrote: a moderator's note, a text diff.
+AUDIT_TEXT_KEYS = frozenset({"note", "text_diff"})
+
+
+def testimonial_erase(*, testimonial: Testimonial, actor: transitions.Actor, reason: str) -> bool:
+    """Erase a story's text and its author's personal data, here: the row
+    keeps its id, topic, statuses and times, and its audit trail keeps who
+    did what (notes and text diffs in it are cleared). A story that could still be public
+    is withdrawn; a rejected one stays rejected. Its authorizations are
+    revoked and keep only the evidence retention needs: the fingerprint,
+    terms, template version, signature and times. Returns False when the
+    story was erased before.
+
+    Moderation's rows about the story (notes, duplicate keys) are
+    moderation's to erase (`moderation.privacy`)."""
+    if testimonial.erased_at is not None:
+        return False
+    revoke = authorization_revoker(testimonial_id=testimonial.pk, revocation=Revocation.ERASED)
+
+    def scrub() -> None:
+        revoke()
+        Authorization.objects.filter(testimonial_id=testimonial.pk).update(text="", display_name="")
+        for change in StatusChange.objects.filter(testimonial_id=testimonial.pk):
+            if AUDIT_TEXT_KEYS & set(change.details):
+                details = {k: v for k, v in change.details.items() if k not in AUDIT_TEXT_KEYS}
+                StatusChange.objects.filter(pk=change.pk).update(details=details)
+
+    fields = {**ERASED_FIELDS, "erased_at": timezone.now()}
+    if testimonial.status in (Status.WITHDRAWN, Status.REJECTED):
+        transitions.amend(
+            testimonial,
+            actor=actor,
+            reason=reason,
+            alongside=scrub,
+            announce_update=False,
+            **fields,
+        )
+    else:
+        transitions.transition(
+            testimonial, to=Status.WITHDRAWN, actor=actor, reason=reason, alongside=scrub, **fields
+        )
+    return True
+
+
+# --- Notices to the patient ------------------------------------------------------
+
+
+def consent_notice_enqueue(
+    *, authorization: Authorization, kind: str, testimonial_version: int = 0
+) -> ConsentNotice | None:
+    """Record an email to the patient and send it after commit; nothing when
+    the story has no email address."""
+    testimonial = authorization.testimonial
+    if testimonial is None or not testimonial.email:
+        return None
+    notice, created = ConsentNotice.objects.get_or_create(
+        authorization=authorization, kind=kind, testimonial_version=testimonial_version
+    )
+    if created:
+        transaction.on_commit(partial(_enqueue_notice, notice.pk))
+    return notice
+
+
+def _enqueue_notice(notice_id: int) -> None:
+    from testimonials.tasks import send_consent_notice
+
+    try:
+        send_consent_notice.delay(notice_id)
+    except Exception as exc:
+        logger.warning(
+            "could not enqueue consent notice id=%s (%s); the sweep will send it",
+            notice_id,
+            type(exc).__name__,
+        )
+
+
+def story_page_url(testimonial: Testimonial) -> str:
+    """The patient's private page, absolute, for emails."""
+    path = reverse(
+        "patient-story",
+        kwargs={
+            "public_id": testimonial.public_id,
+            "secret": selectors.patient_secret(testimonial.public_id),
+        },
+    )
+    return settings.PUBLIC_BASE_URL.rstrip("/") + path
+
+
+def consent_notice_send(*, notice_id: int) -> bool:
+    """Send one notice at most once (claimed before sending, released if
+    sending fails so the task retries). The story's text is never in the
+    email: the link leads to the private page that shows it. Returns
+    whether this call sent it."""
+    claimed = ConsentNotice.objects.filter(pk=notice_id, sent_at=None).update(
+        sent_at=timezone.now()
+    )
+    if claimed != 1:
+        return False
+    notice = ConsentNotice.objects.select_related(
+        "authorization__consent_text", "authorization__testimonial__topic"
+    ).get(pk=notice_id)
+    authorization = notice.authorization
+    testimonial = authorization.testimonial
+    if testimonial is None or testimonial.erased_at is not None or not testimonial.email:
+        return False
+    labels = dict(Channel.choices)
+    context = {
+        "testimonial": testimonial,
+        "topic": testimonial.topic,
+        "authorization": authorization,
+        "template": authorization.consent_text,
+        "channels": [labels[channel] for channel in authorization.channels],
+        "story_url": story_page_url(testimonial),
+    }
+    template = f"testimonials/email/consent_{notice.kind}"
+    try:
+        send_mail(
+            subject=render_to_string(f"{template}_subject.txt", context).strip(),
+            message=render_to_string(f"{template}.txt", context),
+            from_email=None,
+            recipient_list=[testimonial.email],
+        )
+    except Exception:
+        ConsentNotice.objects.filter(pk=notice_id).update(sent_at=None)
+        raise
+    logger.info("sent %s consent notice id=%s", notice.kind, notice_id)
+    return True
+
+
+def consent_notices_unsent(*, older_than: timedelta) -> list[int]:
+    cutoff = timezone.now() - older_than
+    return list(
+        ConsentNotice.objects.filter(sent_at=None, created_at__lt=cutoff)
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:1000]
+    )

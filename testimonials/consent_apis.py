@@ -1,0 +1,142 @@
+"""The patient's authorization, for apps: the same powers as their page
+(approve an edited text, narrow, renew), behind the same secret link."""
+
+import uuid
+from typing import Any
+
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_serializer
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from testimonials import authorizations, selectors
+from testimonials.apis import PatientTestimonialSerializer
+from testimonials.fields import RejectUnknownFieldsMixin, StrictCharField, StrictIntegerField
+from testimonials.models import Channel, DisplayPreference
+
+VERSION_HELP = "The story's `version` the patient saw; a story changed since is a 409."
+
+
+class PatientApi(APIView):
+    authentication_classes: list[type] = []
+
+    def answer(self, request: Request, public_id: uuid.UUID, secret: str) -> Response:
+        testimonial = selectors.testimonial_for_patient(public_id=public_id, secret=secret)
+        response = Response(
+            PatientTestimonialSerializer(testimonial, context={"request": request}).data
+        )
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class ApproveEditApi(PatientApi):
+    @extend_schema_serializer(component_name="ApproveEditInput")
+    class InputSerializer(RejectUnknownFieldsMixin, serializers.Serializer[Any]):
+        signature = StrictCharField(max_length=120, help_text="The signer types their name.")
+        version = StrictIntegerField(required=False, min_value=1, help_text=VERSION_HELP)
+
+    @extend_schema(
+        request=InputSerializer,
+        responses=PatientTestimonialSerializer,
+        summary="A patient approves a moderator's edit of their story",
+        description="Only when `authorization.state` is `awaiting_approval`; the story is "
+        "public again at once. `409` otherwise.",
+    )
+    def post(self, request: Request, public_id: uuid.UUID, secret: str) -> Response:
+        testimonial = selectors.testimonial_for_patient(public_id=public_id, secret=secret)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        authorizations.authorization_approve_edit(
+            testimonial=testimonial,
+            signature=data["signature"],
+            expected_version=data.get("version"),
+        )
+        return self.answer(request, public_id, secret)
+
+
+class NarrowApi(PatientApi):
+    @extend_schema_serializer(
+        component_name="NarrowInput",
+        examples=[
+            OpenApiExample(
+                "Off partner sites, initials only",
+                value={"channels": ["clinic", "widget"], "display_preference": "initials"},
+                request_only=True,
+            )
+        ],
+    )
+    class InputSerializer(RejectUnknownFieldsMixin, serializers.Serializer[Any]):
+        channels = serializers.ListField(
+            child=serializers.ChoiceField(choices=Channel.choices),
+            allow_empty=False,
+            help_text="The channels to keep: a subset of those authorized now.",
+        )
+        display_preference = serializers.ChoiceField(
+            choices=DisplayPreference.choices,
+            help_text="The same as now or one that shows less of the name.",
+        )
+        version = StrictIntegerField(required=False, min_value=1, help_text=VERSION_HELP)
+
+    @extend_schema(
+        request=InputSerializer,
+        responses=PatientTestimonialSerializer,
+        summary="A patient narrows their authorization",
+        description="Takes effect at once: sites of a dropped channel get a tombstone in the "
+        "changes feed and a `testimonial.unpublished` webhook; a name shown differently is "
+        "a `testimonial.updated` elsewhere.",
+    )
+    def post(self, request: Request, public_id: uuid.UUID, secret: str) -> Response:
+        testimonial = selectors.testimonial_for_patient(public_id=public_id, secret=secret)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        authorizations.authorization_narrow(
+            testimonial=testimonial,
+            channels=data["channels"],
+            display_preference=data["display_preference"],
+            expected_version=data.get("version"),
+        )
+        return self.answer(request, public_id, secret)
+
+
+class RenewApi(PatientApi):
+    @extend_schema_serializer(component_name="RenewInput")
+    class InputSerializer(RejectUnknownFieldsMixin, serializers.Serializer[Any]):
+        signature = StrictCharField(max_length=120, help_text="The signer types their name.")
+        expires_on = serializers.DateField(
+            required=False, allow_null=True, default=None, help_text="As when submitting."
+        )
+        channels = serializers.ListField(
+            child=serializers.ChoiceField(choices=Channel.choices),
+            required=False,
+            allow_empty=False,
+            help_text="Default: the channels authorized now.",
+        )
+        display_preference = serializers.ChoiceField(
+            choices=DisplayPreference.choices, required=False
+        )
+        version = StrictIntegerField(required=False, min_value=1, help_text=VERSION_HELP)
+
+    @extend_schema(
+        request=InputSerializer,
+        responses=PatientTestimonialSerializer,
+        summary="A patient renews their authorization",
+        description="Signs anew under the current consent version, while the authorization "
+        "is in effect; the channels and the name may be chosen anew. `409` after expiry.",
+    )
+    def post(self, request: Request, public_id: uuid.UUID, secret: str) -> Response:
+        testimonial = selectors.testimonial_for_patient(public_id=public_id, secret=secret)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        authorizations.authorization_renew(
+            testimonial=testimonial,
+            signature=data["signature"],
+            expires_on=data["expires_on"],
+            channels=data.get("channels"),
+            display_preference=data.get("display_preference"),
+            expected_version=data.get("version"),
+        )
+        return self.answer(request, public_id, secret)

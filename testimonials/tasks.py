@@ -1,0 +1,107 @@
+"""Celery tasks for publishing: ids in, one service call, the retry policy."""
+
+import logging
+from typing import Any
+
+from celery import Task, shared_task
+from django.conf import settings
+from django.utils import timezone
+
+from testimonials import authorizations, invitations, publishing, services
+from testimonials.models import DeliveryStatus
+
+logger = logging.getLogger(__name__)
+
+
+def webhook_retry_delay(attempts: int) -> float | None:
+    """Seconds before the next attempt after `attempts` failed ones:
+    exponential (base, 2 * base, 4 * base, and so on, capped), None once
+    `WEBHOOK_MAX_ATTEMPTS` have failed."""
+    if attempts >= settings.WEBHOOK_MAX_ATTEMPTS:
+        return None
+    return float(
+        min(
+            settings.WEBHOOK_RETRY_MAX_SECONDS,
+            settings.WEBHOOK_RETRY_BASE_SECONDS * 2 ** (attempts - 1),
+        )
+    )
+
+
+@shared_task(bind=True, max_retries=None)
+def deliver_webhook(self: Task[Any, Any], delivery_id: int) -> None:
+    # The row holds the schedule (the sweep reads it too); this task waits
+    # for it with a countdown instead of keeping a count of its own.
+    delivery = services.webhook_delivery_attempt(
+        delivery_id=delivery_id, retry_delay=webhook_retry_delay
+    )
+    if delivery is None or delivery.status != DeliveryStatus.PENDING:
+        return
+    if delivery.next_attempt_at is None:
+        return
+    countdown = max(0.0, (delivery.next_attempt_at - timezone.now()).total_seconds())
+    raise self.retry(countdown=countdown)
+
+
+@shared_task
+def sweep_webhook_deliveries() -> int:
+    ids = services.webhook_deliveries_due(older_than=settings.SCREENING_STUCK_AFTER)
+    publishing.webhook_deliveries_enqueue(ids)
+    if ids:
+        logger.info("sweep re-enqueued %d webhook deliveries", len(ids))
+    return len(ids)
+
+
+@shared_task
+def check_publication_cache() -> bool:
+    return publishing.publication_cache_check()
+
+
+def _email_backoff(retries: int) -> int:
+    return int(min(300, 2 ** (retries + 1)))
+
+
+@shared_task(bind=True, max_retries=None)
+def send_invitation(self: Task[Any, Any], invitation_id: int) -> None:
+    try:
+        invitations.invitation_send(invitation_id=invitation_id)
+    except Exception as exc:
+        if self.request.retries >= settings.NOTIFICATION_MAX_RETRIES:
+            logger.error("invitation id=%s failed for good (%s)", invitation_id, type(exc).__name__)
+            return
+        raise self.retry(exc=exc, countdown=_email_backoff(self.request.retries)) from exc
+
+
+@shared_task
+def sweep_unsent_invitations() -> int:
+    ids = invitations.unsent_invitation_ids(older_than=settings.SCREENING_STUCK_AFTER)
+    for invitation_id in ids:
+        send_invitation.delay(invitation_id)
+    return len(ids)
+
+
+@shared_task
+def sweep_authorizations() -> int:
+    """Ask before expiry, take down at expiry, purge past retention."""
+    asked = authorizations.authorizations_reconfirm()
+    expired = authorizations.authorizations_expire()
+    authorizations.authorizations_purge()
+    return asked + expired
+
+
+@shared_task(bind=True, max_retries=None)
+def send_consent_notice(self: Task[Any, Any], notice_id: int) -> None:
+    try:
+        authorizations.consent_notice_send(notice_id=notice_id)
+    except Exception as exc:
+        if self.request.retries >= settings.NOTIFICATION_MAX_RETRIES:
+            logger.error("consent notice id=%s failed for good (%s)", notice_id, type(exc).__name__)
+            return
+        raise self.retry(exc=exc, countdown=_email_backoff(self.request.retries)) from exc
+
+
+@shared_task
+def sweep_consent_notices() -> int:
+    ids = authorizations.consent_notices_unsent(older_than=settings.SCREENING_STUCK_AFTER)
+    for notice_id in ids:
+        send_consent_notice.delay(notice_id)
+    return len(ids)

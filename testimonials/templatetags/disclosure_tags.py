@@ -1,0 +1,14 @@
+from typing import Any
+
+from django import template
+
+from testimonials import disclosures
+from testimonials.models import Testimonial
+
+register = template.Library()
+
+
+@register.filter
+def disclosures_of(testimonial: Testimonial) -> dict[str, Any]:
+    """What readers are told next to a story (`disclosures.public_disclosures`)."""
+    return disclosures.public_disclosures(testimonial)

@@ -1,0 +1,89 @@
+"""The widget on another website, in a real headless Chromium: a page served
+from another local port embeds it and shows the published stories; a
+withdrawn story is gone on reload."""
+
+import threading
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from testimonials import services
+from tests.factories import ConsentTextFactory, TestimonialFactory, TopicFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+KEPT = "The exercises and the needling got me back on my bike within a month."
+WITHDRAWN = "I was sceptical, but my lower back has not hurt for weeks now."
+PENDING = "Still waiting for a moderator, so no website may show this yet."
+
+# A host page that tries hard to restyle whatever it contains.
+HOST_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Riverside Physio</title>
+<style>
+  * {{ color: red !important; font-family: serif !important; }}
+  blockquote, li, section {{ display: none !important; }}
+</style></head>
+<body><main><h1>Riverside Physio</h1>
+<script src="{server}/widget.js" data-topic="{topic}" data-limit="5" data-theme="dark"></script>
+<p id="after">The clinic's own text after the widget.</p>
+</main></body></html>
+"""
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):
+        pass
+
+
+@pytest.fixture
+def other_site(tmp_path):
+    """Another website: Python's http.server on a free port of its own."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(QuietHandler, directory=tmp_path))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield tmp_path, f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def stories(page):
+    page.wait_for_selector(".patient-stories-widget li")
+    return page.locator(".patient-stories-widget blockquote").all_inner_texts()
+
+
+def test_it_shows_stories_on_another_site_and_drops_a_withdrawn_one_on_reload(
+    live_server, page, other_site, screenshot_dir
+):
+    topic = TopicFactory()
+    ConsentTextFactory()
+    kept = TestimonialFactory(status="published", body=KEPT, rating=5)
+    withdrawn = TestimonialFactory(status="published", body=WITHDRAWN, rating=4)
+    TestimonialFactory(status="pending_review", body=PENDING)
+    folder, origin = other_site
+    (folder / "index.html").write_text(HOST_PAGE.format(server=live_server.url, topic=topic.slug))
+    assert not origin.startswith(live_server.url)
+
+    page.goto(f"{origin}/index.html")
+    assert sorted(stories(page)) == sorted([KEPT, WITHDRAWN])
+    widget = page.locator(".patient-stories-widget section")
+    assert widget.locator("blockquote").first.is_visible(), "the host's CSS cannot hide it"
+    color = widget.locator("blockquote").first.evaluate("e => getComputedStyle(e).color")
+    assert color != "rgb(255, 0, 0)", "the host's CSS cannot restyle it"
+    assert "Individual results vary." in widget.inner_text()
+    assert widget.locator("[aria-label='Rated 5 out of 5']").count() == 1
+    assert widget.locator("h2").inner_text() == "Patient stories"
+    assert PENDING not in widget.inner_text()
+    page.screenshot(path=str(screenshot_dir / "widget.png"), full_page=True)
+
+    # Keyboard: the link inside the shadow root is reachable with Tab.
+    page.keyboard.press("Tab")
+    focused = page.evaluate(
+        "() => document.activeElement.shadowRoot?.activeElement?.textContent || ''"
+    )
+    assert focused.startswith("More stories")
+
+    services.testimonial_withdraw(testimonial=withdrawn)
+    page.reload()
+    assert stories(page) == [KEPT]
+    assert kept.public_id
