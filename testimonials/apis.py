@@ -812,6 +812,7 @@ class PublishedListApi(PublicReadApi):
         responses={
             200: PublishedPageSerializer,
             304: NOT_MODIFIED,
+            404: OpenApiResponse(description="No topic with this slug."),
         },
         examples=[
             OpenApiExample(
@@ -911,7 +912,11 @@ class PublishedChangesApi(PublicReadApi):
             CHANNEL_PARAMETER,
             *CONDITIONAL_HEADERS,
         ],
-        responses={200: ChangesPageSerializer, 304: NOT_MODIFIED},
+        responses={
+            200: ChangesPageSerializer,
+            304: NOT_MODIFIED,
+            404: OpenApiResponse(description="No topic with this slug."),
+        },
         examples=[
             OpenApiExample(
                 "Published, edited and withdrawn stories",

@@ -119,7 +119,9 @@ def test_a_canary_is_found_nowhere_but_the_database(own_redis, story, tmp_path, 
     emails = [path.read_text() for path in outbox.iterdir()]
     for text in emails:
         lines = [line for line in text.splitlines() if canary.lower() in line.lower()]
-        if lines != [f"To: {email}"]:
+        # The patient's own copy of what they signed carries their signature.
+        copy_of_signature = [line for line in lines if line.startswith("- Signed: ")]
+        if [line for line in lines if line not in copy_of_signature] != [f"To: {email}"]:
             leaks.append(f"email: {lines}")
     assert leaks == []
     searched = sum(len(text) for text in [*logs.values(), *redis_seen, *emails])
