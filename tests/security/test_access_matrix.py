@@ -1,7 +1,7 @@
 """Who may read and change what: every persona, every endpoint, every
-status. The table is data: a new persona (a partner site's key, issue 5)
-is one more row in PERSONAS with the role whose rights it should have, and
-a new endpoint one more row in ENDPOINTS.
+status. The table is data: a new persona (another kind of key) is one more
+row in PERSONAS with the role whose rights it should have, and a new
+endpoint one more row in ENDPOINTS.
 
 Hidden items answer 404 (or are absent from lists) and no answer to someone
 without the right carries the story's text or the patient's name.
@@ -16,7 +16,8 @@ import pytest
 from rest_framework.test import APIClient
 
 from moderation import services as moderation_services
-from testimonials.models import Status, Testimonial
+from testimonials import services
+from testimonials.models import Channel, Status, Testimonial
 from testimonials.selectors import patient_secret
 from tests.factories import ConsentTextFactory, TestimonialFactory, TopicFactory, UserFactory
 
@@ -61,6 +62,14 @@ def _admin(client):
     client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
 
 
+def _site_key(channel: str) -> Callable[[APIClient], None]:
+    def sign_in(client: APIClient) -> None:
+        issued = services.site_create(name=f"{channel} site", channel=channel)
+        client.credentials(HTTP_X_API_KEY=issued.key)
+
+    return sign_in
+
+
 PERSONAS = [
     Persona("anonymous", PUBLIC, _anonymous),
     Persona("patient", PATIENT, _anonymous),
@@ -68,8 +77,9 @@ PERSONAS = [
     Persona("moderator (API token)", MODERATOR, _moderator_token),
     Persona("moderator (admin session)", MODERATOR, _moderator_session, session=True),
     Persona("admin (superuser)", ADMIN, _admin, session=True),
-    # Issue 5 adds partner sites' API keys: add one row per kind of key, e.g.
-    # Persona("site key", PUBLIC, lambda client: client.credentials(HTTP_X_API_KEY=...)),
+    # Websites' API keys (issue 5) read what anyone may, and nothing more.
+    Persona("partner site key", PUBLIC, _site_key(Channel.PARTNERS)),
+    Persona("clinic site key", PUBLIC, _site_key(Channel.CLINIC)),
 ]
 
 DENIED = {401, 403}  # no credentials, or not enough rights
@@ -143,6 +153,26 @@ ENDPOINTS = [
     Endpoint(
         "education page", "GET", lambda c: f"/education/{c.item.topic.slug}/", lambda c: 200,
         may_show=lambda c: c.item.status == Status.PUBLISHED,
+    ),
+    Endpoint(
+        "atom feed", "GET", lambda c: f"/education/{c.item.topic.slug}/feed/", lambda c: 200,
+        may_show=lambda c: c.item.status == Status.PUBLISHED,
+    ),
+    Endpoint(
+        "topic stats", "GET", lambda c: f"/api/v1/topics/{c.item.topic.slug}/stats",
+        lambda c: 200, may_show=lambda c: False,
+    ),
+    Endpoint(
+        "share page", "GET", lambda c: f"/share/{c.item.topic.slug}/", lambda c: 200,
+        may_show=lambda c: False,
+    ),
+    Endpoint(
+        "widget script", "GET", lambda c: "/widget.js", lambda c: 200, may_show=lambda c: False
+    ),
+    Endpoint(
+        "patient page", "GET", lambda c: f"/stories/{c.item.public_id}/{c.secret}/",
+        lambda c: 200 if c.role == PATIENT else 404,
+        may_show=lambda c: c.role == PATIENT,
     ),
     Endpoint(
         "patient status", "GET",
