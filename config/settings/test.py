@@ -61,6 +61,13 @@ if REDIS_URL:
         "CELERY_VISIBILITY_TIMEOUT", default=30
     )
 
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Two runs on one server (a developer's and CI's) must not drop each
+    # other's test database; the worker subprocesses inherit the name.
+    os.environ.setdefault("TEST_DATABASE_SUFFIX", uuid.uuid4().hex[:8])
+    DATABASES["default"]["TEST"] = {
+        "NAME": f"test_{DATABASES['default']['NAME']}_{os.environ['TEST_DATABASE_SUFFIX']}"
+    }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not :memory:, so a worker subprocess sees the same database.
     DATABASES["default"]["TEST"] = {"NAME": str(TEST_RUN_DIR / "test-db.sqlite3")}
