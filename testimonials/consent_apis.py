@@ -13,15 +13,26 @@ from rest_framework.views import APIView
 from testimonials import authorizations, selectors
 from testimonials.apis import PatientTestimonialSerializer
 from testimonials.fields import RejectUnknownFieldsMixin, StrictCharField, StrictIntegerField
-from testimonials.models import Channel, DisplayPreference
+from testimonials.models import Channel, DisplayPreference, Testimonial
 
 VERSION_HELP = "The story's `version` the patient saw; a story changed since is a 409."
 
 
+# A patient's change to their authorization: `InputSerializer` checks the body, `act` calls
+# the service, the answer is the story as the patient sees it now. Subclasses give `post`
+# its schema.
 class PatientApi(APIView):
     authentication_classes: list[type] = []
+    InputSerializer: type[serializers.Serializer[Any]]
 
-    def answer(self, request: Request, public_id: uuid.UUID, secret: str) -> Response:
+    def act(self, testimonial: Testimonial, data: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+    def change(self, request: Request, public_id: uuid.UUID, secret: str) -> Response:
+        testimonial = selectors.testimonial_for_patient(public_id=public_id, secret=secret)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        self.act(testimonial, serializer.validated_data)
         testimonial = selectors.testimonial_for_patient(public_id=public_id, secret=secret)
         response = Response(
             PatientTestimonialSerializer(testimonial, context={"request": request}).data
@@ -44,16 +55,14 @@ class ApproveEditApi(PatientApi):
         "public again at once. `409` otherwise.",
     )
     def post(self, request: Request, public_id: uuid.UUID, secret: str) -> Response:
-        testimonial = selectors.testimonial_for_patient(public_id=public_id, secret=secret)
-        serializer = self.InputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        return self.change(request, public_id, secret)
+
+    def act(self, testimonial: Testimonial, data: dict[str, Any]) -> None:
         authorizations.authorization_approve_edit(
             testimonial=testimonial,
             signature=data["signature"],
             expected_version=data.get("version"),
         )
-        return self.answer(request, public_id, secret)
 
 
 class NarrowApi(PatientApi):
@@ -88,17 +97,15 @@ class NarrowApi(PatientApi):
         "a `testimonial.updated` elsewhere.",
     )
     def post(self, request: Request, public_id: uuid.UUID, secret: str) -> Response:
-        testimonial = selectors.testimonial_for_patient(public_id=public_id, secret=secret)
-        serializer = self.InputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        return self.change(request, public_id, secret)
+
+    def act(self, testimonial: Testimonial, data: dict[str, Any]) -> None:
         authorizations.authorization_narrow(
             testimonial=testimonial,
             channels=data["channels"],
             display_preference=data["display_preference"],
             expected_version=data.get("version"),
         )
-        return self.answer(request, public_id, secret)
 
 
 class RenewApi(PatientApi):
@@ -127,10 +134,9 @@ class RenewApi(PatientApi):
         "is in effect; the channels and the name may be chosen anew. `409` after expiry.",
     )
     def post(self, request: Request, public_id: uuid.UUID, secret: str) -> Response:
-        testimonial = selectors.testimonial_for_patient(public_id=public_id, secret=secret)
-        serializer = self.InputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        return self.change(request, public_id, secret)
+
+    def act(self, testimonial: Testimonial, data: dict[str, Any]) -> None:
         authorizations.authorization_renew(
             testimonial=testimonial,
             signature=data["signature"],
@@ -139,4 +145,3 @@ class RenewApi(PatientApi):
             display_preference=data.get("display_preference"),
             expected_version=data.get("version"),
         )
-        return self.answer(request, public_id, secret)
