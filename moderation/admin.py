@@ -321,59 +321,30 @@ class TestimonialAdmin(admin.ModelAdmin[Testimonial]):
             "material_connection": request.POST.get("material_connection"),
             "material_connection_detail": request.POST.get("material_connection_detail"),
         }
+        # What every decision is told: which story, by whom, at which version seen.
+        on_story: dict[str, Any] = {
+            "public_id": testimonial.public_id,
+            "moderator": moderator,
+            "expected_version": version,
+        }
+        body = request.POST.get("body", "")
         decisions: dict[str, Callable[[], Any]] = {
-            "approve": lambda: services.testimonial_approve(
-                public_id=testimonial.public_id,
-                moderator=moderator,
-                expected_version=version,
-                **honest,
-            ),
-            "approve_edited": lambda: services.testimonial_approve(
-                public_id=testimonial.public_id,
-                moderator=moderator,
-                body=request.POST.get("body", ""),
-                expected_version=version,
-                **honest,
-            ),
+            "approve": lambda: services.testimonial_approve(**on_story, **honest),
+            "approve_edited": lambda: services.testimonial_approve(**on_story, body=body, **honest),
             "connection": lambda: services.testimonial_connection_set(
-                public_id=testimonial.public_id,
-                moderator=moderator,
+                **on_story,
                 material_connection=request.POST.get("material_connection", ""),
                 material_connection_detail=request.POST.get("material_connection_detail", ""),
-                expected_version=version,
             ),
-            "reject": lambda: services.testimonial_reject(
-                public_id=testimonial.public_id,
-                moderator=moderator,
-                reason=reason,
-                note=note,
-                expected_version=version,
-            ),
+            "reject": lambda: services.testimonial_reject(**on_story, reason=reason, note=note),
             "unpublish": lambda: services.testimonial_unpublish(
-                public_id=testimonial.public_id,
-                moderator=moderator,
-                reason=reason,
-                note=note,
-                expected_version=version,
+                **on_story, reason=reason, note=note
             ),
-            "edit_published": lambda: services.testimonial_edit_published(
-                public_id=testimonial.public_id,
-                moderator=moderator,
-                body=request.POST.get("body", ""),
-                expected_version=version,
-            ),
+            "edit_published": lambda: services.testimonial_edit_published(**on_story, body=body),
             "feature": lambda: services.testimonial_feature(
-                public_id=testimonial.public_id,
-                moderator=moderator,
-                featured=request.POST.get("featured") == "1",
-                expected_version=version,
+                **on_story, featured=request.POST.get("featured") == "1"
             ),
-            "reopen": lambda: services.testimonial_reopen(
-                public_id=testimonial.public_id,
-                moderator=moderator,
-                note=note,
-                expected_version=version,
-            ),
+            "reopen": lambda: services.testimonial_reopen(**on_story, note=note),
             "note": lambda: services.moderator_note_add(
                 public_id=testimonial.public_id, moderator=moderator, text=note
             ),
