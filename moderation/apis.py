@@ -99,7 +99,9 @@ class ModerationDetailSerializer(QueueItemSerializer):
     )
     consent_to_publish = serializers.BooleanField()
     consent_text_version = serializers.CharField(source="consent_text.version")
-    consented_at = serializers.DateTimeField()
+    consented_at = serializers.DateTimeField(
+        allow_null=True, help_text="Null for an imported story the patient has not authorized."
+    )
     decided_by = serializers.CharField(
         source="decided_by.get_username", default=None, allow_null=True
     )

@@ -21,6 +21,7 @@ from rest_framework.authtoken.models import Token
 
 from moderation import notifications, screening
 from moderation.models import DuplicateKey, ModeratorNote, ReviewClaim
+from moderation.permissions import CLINIC_ADMINS_GROUP as CLINIC_ADMINS_GROUP
 from moderation.permissions import MODERATORS_GROUP
 from moderation.screening import duplicate
 from testimonials import authorizations, disclosures, transitions
@@ -596,9 +597,6 @@ def moderators_group_ensure() -> Group:
     )
     group.permissions.set(wanted)
     return group
-
-
-CLINIC_ADMINS_GROUP = "Clinic admins"
 
 
 def clinic_admins_group_ensure() -> Group:
