@@ -93,7 +93,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "published at",
     ),
     "email": ("email", "e mail", "email address", "reviewer email", "customer email"),
-    "external_id": ("external id", "id", "review id", "uuid"),
+    "external_id": ("id", "external id", "review id", "uuid"),
     "consent": (
         "consent",
         "consent evidence",
