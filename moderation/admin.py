@@ -164,6 +164,10 @@ class TestimonialAdmin(admin.ModelAdmin[Testimonial]):
         "rejection_note",
         "published_at",
         "featured",
+        "source",
+        "external_id",
+        "original_date",
+        "consent_evidence",
         "created_at",
         "updated_at",
     )

@@ -116,6 +116,16 @@ class ModerationDetailSerializer(QueueItemSerializer):
     material_connection_detail = serializers.CharField()
     incentive = serializers.CharField(help_text="What the invitation offered every invitee.")
     verified_patient = serializers.BooleanField()
+    imported_from = serializers.CharField(
+        source="source",
+        help_text="The tool an imported story came from; blank for stories submitted here.",
+    )
+    original_date = serializers.DateTimeField(
+        allow_null=True, help_text="When an imported story was written, as its tool recorded."
+    )
+    consent_evidence = serializers.CharField(
+        help_text="What the tool of an imported story recorded of the patient's consent."
+    )
     needs_typical_results = serializers.SerializerMethodField(
         help_text="Screening flagged a claim about a result: approving needs a typical-results "
         "statement."

@@ -169,6 +169,12 @@ def test_a_story_imported_without_consent_is_public_only_once_its_patient_author
     screen_all()
     story = Testimonial.objects.get()
     assert story.status == Status.PENDING_REVIEW, "screened like any other story"
+    detail = moderator_client.get(f"/api/v1/moderation/testimonials/{story.public_id}/").json()
+    assert (detail["imported_from"], detail["consent_to_publish"], detail["authorization"]) == (
+        "import",
+        False,
+        None,
+    )
 
     requests = []
     monkeypatch.setattr("testimonials.tasks.send_authorization_request.delay", requests.append)
@@ -216,7 +222,7 @@ def test_a_story_imported_without_consent_is_public_only_once_its_patient_author
 
 
 def test_a_story_imported_without_consent_or_email_can_never_be_published(
-    tmp_path, topic, consent, moderator_client, screening_requests
+    tmp_path, topic, consent, client, moderator, moderator_client, screening_requests
 ):
     path = tmp_path / "reviews.csv"
     path.write_text("Reviewer,Review\nGus Hale,My knee feels better after the course.\n")
@@ -228,9 +234,13 @@ def test_a_story_imported_without_consent_or_email_can_never_be_published(
         f"/api/v1/moderation/testimonials/{story.public_id}/approve", {}, format="json"
     )
     assert response.status_code == 409
+    assert response.json()["code"] == "authorization_required"
     story.refresh_from_db()
     assert story.status == Status.PENDING_REVIEW
     assert not AuthorizationRequest.objects.exists()
+    client.force_login(moderator)
+    review = client.get(f"/admin/testimonials/testimonial/{story.pk}/review/")
+    assert review.status_code == 200, "the moderator can still read it and reject it"
 
 
 def test_a_story_imported_with_consent_is_public_once_approved(
