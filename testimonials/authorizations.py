@@ -724,6 +724,9 @@ ERASED_FIELDS: dict[str, Any] = {
     "material_connection_detail": "",
     "idempotency_key": None,
     "request_fingerprint": "",
+    # Another tool's id may name the patient; the import key (a hash) stays,
+    # so that importing the old file again cannot bring the story back.
+    "external_id": "",
 }
 # Audit details that hold what people wrote: a moderator's note, a text diff.
 AUDIT_TEXT_KEYS = frozenset({"note", "text_diff"})

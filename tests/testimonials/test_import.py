@@ -13,7 +13,7 @@ from django.core import mail
 from django.core.management import CommandError, call_command
 
 from moderation import services as moderation_services
-from testimonials import authorizations
+from testimonials import authorizations, transitions
 from testimonials.models import (
     Authorization,
     AuthorizationRequest,
@@ -278,3 +278,19 @@ def test_the_progress_bar_goes_to_a_terminal_and_stays_out_of_other_output(
     on_a_terminal = run(str(tool_export), "--topic", topic.slug)
     assert on_a_terminal == quiet, "the report on stdout is the same"
     assert "Reading: 100%" in terminal.getvalue()
+
+
+def test_an_erased_imported_story_does_not_come_back_with_the_file(
+    tool_export, topic, consent, screening_requests
+):
+    run(str(tool_export), "--topic", topic.slug, "--commit")
+    ana = Testimonial.objects.get(external_id="r1")
+    authorizations.testimonial_erase(
+        testimonial=ana, actor=transitions.PATIENT, reason="the patient asked"
+    )
+    ana.refresh_from_db()
+    assert (ana.body, ana.author_name, ana.external_id) == ("", "", "")
+
+    again = run(str(tool_export), "--topic", topic.slug, "--commit")
+    assert "  already imported: 2\n" in again
+    assert Testimonial.objects.count() == 2
