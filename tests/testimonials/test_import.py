@@ -21,6 +21,7 @@ from testimonials.models import (
     Status,
     Testimonial,
 )
+from testimonials.selectors import patient_secret
 
 # A review tool's export: its own headers, a quoted text over two lines,
 # and one bad row of each kind.
@@ -294,3 +295,31 @@ def test_an_erased_imported_story_does_not_come_back_with_the_file(
     again = run(str(tool_export), "--topic", topic.slug, "--commit")
     assert "  already imported: 2\n" in again
     assert Testimonial.objects.count() == 2
+
+
+def test_an_app_authorizes_an_imported_story_through_the_patients_api(
+    tmp_path, topic, consent, api_client, moderator_client, screening_requests, monkeypatch
+):
+    text = "The home exercises were the part that helped most."
+    path = tmp_path / "reviews.csv"
+    path.write_text(f"Reviewer,Review,Email\nIda Moss,{text},ida@example.com\n")
+    run(str(path), "--topic", topic.slug, "--commit")
+    story = Testimonial.objects.get()
+    url = f"/api/v1/testimonials/{story.public_id}/{patient_secret(story.public_id)}/authorize"
+    monkeypatch.setattr("testimonials.tasks.send_consent_notice.delay", lambda pk: None)
+
+    refused = api_client.post(url, {"signature": "  "}, format="json")
+    assert refused.status_code == 400
+    response = api_client.post(url, {"signature": "Ida Moss"}, format="json")
+    assert response.status_code == 200, response.content
+    assert response.json()["authorization"]["state"] == "active"
+    again = api_client.post(url, {"signature": "Ida Moss"}, format="json")
+    assert again.status_code == 409, "authorized once"
+
+    screen_all()
+    moderator_client.post(
+        f"/api/v1/moderation/testimonials/{story.public_id}/approve", {}, format="json"
+    )
+    assert text in public_bodies(api_client)
+    authorization = Authorization.objects.get(testimonial=story)
+    assert authorization.channels == ["clinic", "partners", "widget"], "every one by default"
