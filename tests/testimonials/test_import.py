@@ -185,6 +185,7 @@ def test_a_story_imported_without_consent_is_public_only_once_its_patient_author
         )
     assert response.status_code == 200, response.content
     assert response.json()["status"] == "published"
+    assert "shown nowhere until the patient authorizes" in story.history.last().reason
     assert text not in public_bodies(api_client)
     assert text not in client.get(f"/education/{topic.slug}/").content.decode()
 
