@@ -100,7 +100,9 @@ class ModerationDetailSerializer(QueueItemSerializer):
     )
     consent_to_publish = serializers.BooleanField()
     consent_text_version = serializers.CharField(source="consent_text.version")
-    consented_at = serializers.DateTimeField()
+    consented_at = serializers.DateTimeField(
+        allow_null=True, help_text="Null for an imported story the patient has not authorized."
+    )
     decided_by = serializers.CharField(
         source="decided_by.get_username", default=None, allow_null=True
     )
@@ -115,6 +117,16 @@ class ModerationDetailSerializer(QueueItemSerializer):
     material_connection_detail = serializers.CharField()
     incentive = serializers.CharField(help_text="What the invitation offered every invitee.")
     verified_patient = serializers.BooleanField()
+    imported_from = serializers.CharField(
+        source="source",
+        help_text="The tool an imported story came from; blank for stories submitted here.",
+    )
+    original_date = serializers.DateTimeField(
+        allow_null=True, help_text="When an imported story was written, as its tool recorded."
+    )
+    consent_evidence = serializers.CharField(
+        help_text="What the tool of an imported story recorded of the patient's consent."
+    )
     needs_typical_results = serializers.SerializerMethodField(
         help_text="Screening flagged a claim about a result: approving needs a typical-results "
         "statement."

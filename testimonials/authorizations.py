@@ -36,6 +36,7 @@ from testimonials.models import (
     DISPLAY_ORDER,
     Authorization,
     AuthorizationBasis,
+    AuthorizationRequest,
     Channel,
     ConsentNotice,
     ConsentText,
@@ -277,7 +278,12 @@ def authorization_for_edit(*, testimonial: Testimonial, text: str, editor: str) 
 
 
 def approval_request(*, testimonial: Testimonial) -> None:
-    """Email the patient that an edited text awaits their approval."""
+    """Email the patient that an edited text awaits their approval, or, for
+    an imported story that came without consent, that it awaits their
+    authorization."""
+    if selectors.awaiting_first_authorization(testimonial):
+        authorization_request_enqueue(testimonial=testimonial)
+        return
     current = selectors.authorization_current(testimonial_id=testimonial.pk)
     if current is not None:
         consent_notice_enqueue(
@@ -320,6 +326,160 @@ def authorization_approve_edit(
         alongside=alongside,
         expected_version=expected_version,
     )
+
+
+# --- An imported story without consent: the patient is asked -------------------
+
+
+def authorization_request_enqueue(*, testimonial: Testimonial) -> AuthorizationRequest:
+    """Record the email asking the patient to authorize their imported
+    story, once per story, and send it after commit."""
+    request, created = AuthorizationRequest.objects.get_or_create(testimonial=testimonial)
+    if created:
+        transaction.on_commit(partial(_enqueue_request, request.pk))
+    return request
+
+
+def _enqueue_request(request_id: int) -> None:
+    from testimonials.tasks import send_authorization_request
+
+    try:
+        send_authorization_request.delay(request_id)
+    except Exception as exc:
+        logger.warning(
+            "could not enqueue authorization request id=%s (%s); the sweep will send it",
+            request_id,
+            type(exc).__name__,
+        )
+
+
+def authorization_request_send(*, request_id: int) -> bool:
+    """Send one request at most once (claimed before sending, released if
+    sending fails so the task retries). Like the consent notices, the email
+    holds no story text, only the link to the private page that shows it.
+    Returns whether this call sent it."""
+    claimed = AuthorizationRequest.objects.filter(pk=request_id, sent_at=None).update(
+        sent_at=timezone.now()
+    )
+    if claimed != 1:
+        return False
+    request = AuthorizationRequest.objects.select_related("testimonial__topic").get(pk=request_id)
+    testimonial = request.testimonial
+    if not selectors.awaiting_first_authorization(testimonial):
+        return False
+    context = {
+        "testimonial": testimonial,
+        "topic": testimonial.topic,
+        "clinic_name": settings.CLINIC_NAME,
+        "story_url": story_page_url(testimonial),
+    }
+    try:
+        send_mail(
+            subject=render_to_string(
+                "testimonials/email/authorization_request_subject.txt", context
+            ).strip(),
+            message=render_to_string("testimonials/email/authorization_request.txt", context),
+            from_email=None,
+            recipient_list=[testimonial.email],
+        )
+    except Exception:
+        AuthorizationRequest.objects.filter(pk=request_id).update(sent_at=None)
+        raise
+    logger.info("sent authorization request id=%s", request_id)
+    return True
+
+
+def authorization_requests_unsent(*, older_than: timedelta) -> list[int]:
+    cutoff = timezone.now() - older_than
+    return list(
+        AuthorizationRequest.objects.filter(sent_at=None, created_at__lt=cutoff)
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:1000]
+    )
+
+
+def authorization_grant(
+    *,
+    testimonial: Testimonial,
+    signature: str,
+    channels: Iterable[str],
+    display_preference: str,
+    expires_on: date | None = None,
+    expected_version: int | None = None,
+) -> Testimonial:
+    """The patient of an imported story that came without consent signs an
+    authorization for it on their private page, under the current consent
+    version, for the text it shows now (as a moderator may have redacted
+    it) and the name as they choose it. If a moderator already approved the
+    story it is public at once, and websites hear of it. The patient gets a
+    copy by email. `Conflict` when the story awaits no such authorization."""
+    if not selectors.awaiting_first_authorization(testimonial):
+        raise Conflict("This story awaits no authorization.")
+    transitions.check_version(testimonial, expected_version)
+    typed = " ".join(signature.split())
+    errors: dict[str, list[str]] = {}
+    if not typed:
+        errors["signature"] = ["Type your name to sign."]
+    if display_preference not in DISPLAY_ORDER:
+        errors["display_preference"] = ["Choose how your name is shown."]
+    now = timezone.now()
+    try:
+        terms = terms_from(
+            author_name=testimonial.author_name,
+            channels=channels,
+            signature=typed,
+            expires_on=expires_on,
+            patient_is_adult=None,
+            guardian_relationship="",
+            now=now,
+        )
+    except FieldErrors as exc:
+        errors.update(exc.fields)
+    template = selectors.consent_current()
+    if template is None:
+        raise Conflict("The clinic has no consent text in force; try again later.")
+    if errors:
+        raise FieldErrors(errors)
+    public_name = display_name_for(testimonial.author_name, display_preference)
+
+    def sign() -> None:
+        Authorization.objects.create(
+            testimonial_id=testimonial.pk,
+            testimonial_public_id=testimonial.public_id,
+            basis=AuthorizationBasis.REQUESTED,
+            consent_text=template,
+            display_preference=display_preference,
+            expires_at=terms.expires_at,
+            signature=terms.signature,
+            signature_method=terms.signature_method,
+            signer_role=terms.signer_role,
+            patient_is_adult=None,
+            signed_at=now,
+            created_at=now,
+            created_by="patient",
+            retain_until=terms.expires_at + settings.AUTHORIZATION_RETENTION,
+            **_fingerprinted(testimonial.shown_body, public_name),
+            **_channel_flags(terms.channels),
+        )
+
+    authorized = transitions.amend(
+        testimonial,
+        actor=transitions.PATIENT,
+        reason="the patient authorized the imported story",
+        details={"channels": sorted(terms.channels), "display_preference": display_preference},
+        alongside=sign,
+        announce_update=False,
+        expected_version=expected_version,
+        consent_to_publish=True,
+        consent_text=template,
+        consented_at=now,
+        display_preference=display_preference,
+        public_name=public_name,
+    )
+    latest = selectors.authorization_current(testimonial_id=authorized.pk)
+    if latest is not None:
+        consent_notice_enqueue(authorization=latest, kind=NoticeKind.COPY)
+    return authorized
 
 
 # --- Narrowing, renewal, revocation ---------------------------------------------
@@ -564,6 +724,9 @@ ERASED_FIELDS: dict[str, Any] = {
     "material_connection_detail": "",
     "idempotency_key": None,
     "request_fingerprint": "",
+    # Another tool's id may name the patient; the import key (a hash) stays,
+    # so that importing the old file again cannot bring the story back.
+    "external_id": "",
 }
 # Audit details that hold what people wrote: a moderator's note, a text diff.
 AUDIT_TEXT_KEYS = frozenset({"note", "text_diff"})

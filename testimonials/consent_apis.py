@@ -1,5 +1,6 @@
 """The patient's authorization, for apps: the same powers as their page
-(approve an edited text, narrow, renew), behind the same secret link."""
+(authorize an imported story, approve an edited text, narrow, renew), behind
+the same secret link."""
 
 import uuid
 from typing import Any
@@ -39,6 +40,48 @@ class PatientApi(APIView):
         )
         response["Cache-Control"] = "no-store"
         return response
+
+
+class AuthorizeApi(PatientApi):
+    @extend_schema_serializer(component_name="AuthorizeInput")
+    class InputSerializer(RejectUnknownFieldsMixin, serializers.Serializer[Any]):
+        signature = StrictCharField(max_length=120, help_text="The patient types their name.")
+        channels = serializers.ListField(
+            child=serializers.ChoiceField(choices=Channel.choices),
+            required=False,
+            allow_empty=False,
+            help_text="Where it may appear; default: every channel.",
+        )
+        display_preference = serializers.ChoiceField(
+            choices=DisplayPreference.choices, default=DisplayPreference.FIRST_NAME_INITIAL
+        )
+        expires_on = serializers.DateField(
+            required=False, allow_null=True, default=None, help_text="As when submitting."
+        )
+        version = StrictIntegerField(required=False, min_value=1, help_text=VERSION_HELP)
+
+    @extend_schema(
+        request=InputSerializer,
+        responses=PatientTestimonialSerializer,
+        summary="A patient authorizes their imported story",
+        description="Only for a story imported without consent evidence that has never had an "
+        "authorization: signs one under the current consent version for the text it shows "
+        "now. If a moderator approved it, it is public at once. `409` otherwise.",
+    )
+    def post(self, request: Request, public_id: uuid.UUID, secret: str) -> Response:
+        testimonial = selectors.testimonial_for_patient(public_id=public_id, secret=secret)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        authorizations.authorization_grant(
+            testimonial=testimonial,
+            signature=data["signature"],
+            channels=data.get("channels") or Channel.values,
+            display_preference=data["display_preference"],
+            expires_on=data["expires_on"],
+            expected_version=data.get("version"),
+        )
+        return self.answer(request, public_id, secret)
 
 
 class ApproveEditApi(PatientApi):

@@ -236,9 +236,12 @@ class Testimonial(models.Model):
     body = models.TextField(help_text="What the patient wrote, never changed.")
     rating = models.PositiveSmallIntegerField(null=True, blank=True)
 
-    consent_to_publish = models.BooleanField()
+    consent_to_publish = models.BooleanField(
+        help_text="Always true for stories submitted here; false for an imported story whose "
+        "tool recorded no consent, until the patient authorizes it."
+    )
     consent_text = models.ForeignKey(ConsentText, on_delete=models.PROTECT, related_name="+")
-    consented_at = models.DateTimeField()
+    consented_at = models.DateTimeField(null=True, blank=True)
 
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.SUBMITTED)
     status_changed_at = models.DateTimeField()
@@ -305,6 +308,31 @@ class Testimonial(models.Model):
     idempotency_key = models.CharField(max_length=255, null=True, blank=True, unique=True)
     request_fingerprint = models.CharField(max_length=64, blank=True)
 
+    source = models.CharField(
+        max_length=60,
+        blank=True,
+        help_text="The tool an imported story came from; blank for stories submitted here.",
+    )
+    external_id = models.CharField(
+        max_length=200, blank=True, help_text="The story's id in the tool it was imported from."
+    )
+    original_date = models.DateTimeField(
+        null=True, blank=True, help_text="When the patient wrote it, as the other tool recorded."
+    )
+    consent_evidence = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="What the other tool recorded of the patient's consent; blank when nothing.",
+    )
+    import_key = models.CharField(
+        max_length=64,
+        null=True,
+        blank=True,
+        unique=True,
+        help_text="SHA-256 naming the imported row (source and id, or source, name, date and "
+        "text), so that importing a file again adds nothing.",
+    )
+
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     erased_at = models.DateTimeField(
@@ -325,8 +353,12 @@ class Testimonial(models.Model):
                 condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5),
                 name="testimonial_rating_1_to_5",
             ),
+            # Only an import may bring a story without consent; the gate
+            # keeps it off every surface until the patient authorizes it.
             models.CheckConstraint(
-                condition=Q(consent_to_publish=True), name="testimonial_consent_given"
+                condition=(Q(consent_to_publish=True) & Q(consented_at__isnull=False))
+                | (Q(consent_to_publish=False) & ~Q(source="")),
+                name="testimonial_consent_given_or_imported",
             ),
             models.CheckConstraint(
                 condition=Q(display_preference__in=DisplayPreference.values),
@@ -437,6 +469,8 @@ class AuthorizationBasis(models.TextChoices):
     PATIENT_APPROVAL = "patient_approval", "The patient approved an edited text"
     NARROWED = "narrowed", "The patient narrowed it"
     RENEWED = "renewed", "The patient renewed it"
+    IMPORTED = "imported", "Consent recorded by another tool, imported"
+    REQUESTED = "requested", "Signed by the patient when asked, after an import"
 
 
 class SignerRole(models.TextChoices):
@@ -951,3 +985,50 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"Invitation {self.public_id}"
+
+
+class AuthorizationRequest(models.Model):
+    """The email asking the patient of an imported story, which came without
+    consent, to authorize it on their private page: the outbox row, written
+    when a moderator approves the story and sent after commit; the consent
+    notices' sweep resends what a lost message left behind. Holds no
+    address: it is read from the story when sending."""
+
+    testimonial = models.OneToOneField(
+        Testimonial, on_delete=models.CASCADE, related_name="authorization_request"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Authorization request for {self.testimonial_id}"
+
+
+class ExportScope(models.TextChoices):
+    PUBLISHED = "published", "Published stories"
+    ALL = "all", "All stories, with personal data"
+
+
+class DataExport(models.Model):
+    """That an export of stories happened: who, when, what and how many.
+    Never what it held."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_label = models.CharField(max_length=150, help_text="A username, or 'command:…'.")
+    scope = models.CharField(max_length=20, choices=ExportScope.choices)
+    format = models.CharField(max_length=10)
+    count = models.PositiveIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(scope__in=ExportScope.values), name="data_export_scope_valid"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Export of {self.count} {self.scope} stories by {self.actor_label}"

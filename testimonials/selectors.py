@@ -302,6 +302,21 @@ def authorization_in_effect(*, testimonial_id: int) -> Authorization | None:
     ).first()
 
 
+def awaiting_first_authorization(testimonial: Testimonial) -> bool:
+    """An imported story that came without consent and that its patient can
+    still be asked to authorize: it has an email address and has never had
+    an authorization. A moderator may approve it; the gate keeps it off
+    every surface until the patient signs. Without an email address no one
+    can ask, so it can never be published."""
+    return (
+        bool(testimonial.source)
+        and not testimonial.consent_to_publish
+        and bool(testimonial.email)
+        and testimonial.erased_at is None
+        and not Authorization.objects.filter(testimonial_id=testimonial.pk).exists()
+    )
+
+
 def public_channels(*, testimonial_id: int) -> frozenset[str]:
     """The channels in which the story is public now, by the gate."""
     flags = (

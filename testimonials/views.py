@@ -522,6 +522,9 @@ def render_story(
         status_words = "Waiting for your approval of an edit: shown nowhere until then."
     elif testimonial.status == Status.UNPUBLISHED and consent_page["authorization"].expired:
         status_words = "Taken down: your authorization ended."
+    awaiting_authorization = selectors.awaiting_first_authorization(testimonial)
+    if awaiting_authorization and testimonial.status not in (Status.REJECTED, Status.WITHDRAWN):
+        status_words = "Waiting for your authorization: shown nowhere until you sign below."
     response = render(
         request,
         "testimonials/story_status.html",
@@ -537,6 +540,10 @@ def render_story(
             "approve_url": reverse("patient-story-approve", kwargs=api_kwargs),
             "narrow_url": reverse("patient-story-narrow", kwargs=api_kwargs),
             "renew_url": reverse("patient-story-renew", kwargs=api_kwargs),
+            "authorize_url": reverse("patient-story-authorize", kwargs=api_kwargs),
+            "awaiting_authorization": awaiting_authorization
+            and testimonial.status not in (Status.REJECTED, Status.WITHDRAWN),
+            "consent_template": selectors.consent_current() if awaiting_authorization else None,
             **consent_page,
             "error": error,
         },
