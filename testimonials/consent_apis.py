@@ -69,10 +69,9 @@ class AuthorizeApi(PatientApi):
         "now. If a moderator approved it, it is public at once. `409` otherwise.",
     )
     def post(self, request: Request, public_id: uuid.UUID, secret: str) -> Response:
-        testimonial = selectors.testimonial_for_patient(public_id=public_id, secret=secret)
-        serializer = self.InputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        return self.change(request, public_id, secret)
+
+    def act(self, testimonial: Testimonial, data: dict[str, Any]) -> None:
         authorizations.authorization_grant(
             testimonial=testimonial,
             signature=data["signature"],
@@ -81,7 +80,6 @@ class AuthorizeApi(PatientApi):
             expires_on=data["expires_on"],
             expected_version=data.get("version"),
         )
-        return self.answer(request, public_id, secret)
 
 
 class ApproveEditApi(PatientApi):
