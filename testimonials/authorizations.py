@@ -28,8 +28,9 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import override
 
-from testimonials import consent, selectors, transitions
+from testimonials import consent, languages, selectors, transitions
 from testimonials.errors import Conflict, FieldErrors, InvalidTransition
 from testimonials.models import (
     CHANNEL_FIELDS,
@@ -671,19 +672,22 @@ def consent_notice_send(*, notice_id: int) -> bool:
     if testimonial is None or testimonial.erased_at is not None or not testimonial.email:
         return False
     labels = dict(Channel.choices)
-    context = {
-        "testimonial": testimonial,
-        "topic": testimonial.topic,
-        "authorization": authorization,
-        "template": authorization.consent_text,
-        "channels": [labels[channel] for channel in authorization.channels],
-        "story_url": story_page_url(testimonial),
-    }
     template = f"testimonials/email/consent_{notice.kind}"
+    with override(languages.for_testimonial(testimonial)):
+        context = {
+            "testimonial": testimonial,
+            "topic": testimonial.topic,
+            "authorization": authorization,
+            "template": authorization.consent_text,
+            "channels": [str(labels[channel]) for channel in authorization.channels],
+            "story_url": story_page_url(testimonial),
+        }
+        subject = render_to_string(f"{template}_subject.txt", context).strip()
+        message = render_to_string(f"{template}.txt", context)
     try:
         send_mail(
-            subject=render_to_string(f"{template}_subject.txt", context).strip(),
-            message=render_to_string(f"{template}.txt", context),
+            subject=subject,
+            message=message,
             from_email=None,
             recipient_list=[testimonial.email],
         )
