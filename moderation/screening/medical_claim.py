@@ -111,7 +111,7 @@ _NEGATION = re.compile(
       |oversell\w*|hype[sd]?|supposed|looking\s+for|hoping\s+for|hoped\s+for|searching\s+for
       |expect(?:ed|ing)?|like\s+it's|like\s+it\s+was|as\s+if|some\s+kind\s+of|some|so-called
       |no\s+such|nunca|ningún|ninguna|nadie|sin|ni|prometen|promete|prometían|prometía
-      |supuestamente|venden\s+como|esperaba|buscaba|como\s+si|não|nem|ninguém|pas|jamais|aucun|nicht|kein\w*|nie)\b"""
+      |supuestamente|venden\s+como|dicen\s+que|esperaba|buscaba|como\s+si|não|nem|ninguém|pas|jamais|aucun|nicht|kein\w*|nie)\b"""
 )
 # Right after the claim: "... a miracle, and for me it was not."
 _NEGATION_AFTER = re.compile(
