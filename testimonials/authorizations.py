@@ -28,7 +28,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import override
+from django.utils.translation import gettext, override
 
 from testimonials import consent, languages, selectors, transitions
 from testimonials.errors import Conflict, FieldErrors, InvalidTransition
@@ -91,11 +91,13 @@ def expiry_from(expires_on: date | None, *, now: datetime, field: str = "expires
         return now + settings.AUTHORIZATION_DEFAULT_TERM
     expires_at = datetime.combine(expires_on + timedelta(days=1), time(0), tzinfo=UTC)
     if expires_at <= now + timedelta(days=1):
-        raise FieldErrors({field: ["Choose a day after today."]})
+        raise FieldErrors({field: [gettext("Choose a day after today.")]})
     latest = now + settings.AUTHORIZATION_MAX_TERM + timedelta(days=1)
     if expires_at > latest:
         limit = (latest - timedelta(days=1)).date().isoformat()
-        raise FieldErrors({field: [f"Choose a day no later than {limit}."]})
+        raise FieldErrors(
+            {field: [gettext("Choose a day no later than %(day)s.") % {"day": limit}]}
+        )
     return expires_at
 
 
@@ -129,18 +131,22 @@ def terms_from(
     if patient_is_adult is False:
         if guardian_relationship not in GUARDIAN_ROLES:
             errors["guardian_relationship"] = [
-                "Under 18: a parent or legal guardian signs; say which they are."
+                gettext("Under 18: a parent or legal guardian signs; say which they are.")
             ]
         if not typed:
-            errors["signature"] = ["Under 18: the parent or guardian types their name to sign."]
+            errors["signature"] = [
+                gettext("Under 18: the parent or guardian types their name to sign.")
+            ]
         elif typed.casefold() == " ".join(author_name.split()).casefold():
             errors["signature"] = [
-                "Under 18: the parent or guardian signs with their own name, not the patient's."
+                gettext(
+                    "Under 18: the parent or guardian signs with their own name, not the patient's."
+                )
             ]
         role = guardian_relationship
     else:
         if guardian_relationship:
-            errors["guardian_relationship"] = ["Only for a patient under 18."]
+            errors["guardian_relationship"] = [gettext("Only for a patient under 18.")]
         role = SignerRole.PATIENT
     if errors:
         raise FieldErrors(errors)
@@ -302,7 +308,7 @@ def authorization_approve_edit(
         raise Conflict("No edited text awaits your approval.")
     typed = " ".join(signature.split())
     if not typed:
-        raise FieldErrors({"signature": ["Type your name to sign."]})
+        raise FieldErrors({"signature": [gettext("Type your name to sign.")]})
     now = timezone.now()
     alongside = partial(
         _successor,
@@ -348,14 +354,22 @@ def authorization_narrow(
     keep = frozenset(channels)
     if not keep:
         raise FieldErrors(
-            {"channels": ["Keep at least one place, or withdraw the story to take it down."]}
+            {
+                "channels": [
+                    gettext("Keep at least one place, or withdraw the story to take it down.")
+                ]
+            }
         )
     if not keep <= frozenset(current.channels):
-        raise FieldErrors({"channels": ["Here you can only take places away; renew to add one."]})
+        raise FieldErrors(
+            {"channels": [gettext("Here you can only take places away; renew to add one.")]}
+        )
     if display_preference not in DISPLAY_ORDER or DISPLAY_ORDER.index(
         display_preference
     ) < DISPLAY_ORDER.index(current.display_preference):
-        raise FieldErrors({"display_preference": ["Here you can only show less of your name."]})
+        raise FieldErrors(
+            {"display_preference": [gettext("Here you can only show less of your name.")]}
+        )
     if keep == frozenset(current.channels) and display_preference == current.display_preference:
         return testimonial
     public_name = display_name_for(testimonial.author_name, display_preference)
@@ -400,13 +414,13 @@ def authorization_renew(
     typed = " ".join(signature.split())
     errors: dict[str, list[str]] = {}
     if not typed:
-        errors["signature"] = ["Type your name to sign."]
+        errors["signature"] = [gettext("Type your name to sign.")]
     chosen = frozenset(channels) if channels is not None else frozenset(current.channels)
     if not chosen or not chosen <= frozenset(Channel.values):
-        errors["channels"] = ["Choose at least one place."]
+        errors["channels"] = [gettext("Choose at least one place.")]
     preference = display_preference or current.display_preference
     if preference not in DISPLAY_ORDER:
-        errors["display_preference"] = ["Choose how your name is shown."]
+        errors["display_preference"] = [gettext("Choose how your name is shown.")]
     try:
         expires_at = expiry_from(expires_on, now=now)
     except FieldErrors as exc:

@@ -99,12 +99,14 @@ def invitation_claim(*, token: str, topic: Topic) -> Invitation:
     except InvitationRefused as exc:
         raise FieldErrors({"invitation": [exc.message]}) from exc
     if invitation.topic_id != topic.pk:
-        raise FieldErrors({"invitation": ["This invitation is for another topic."]})
+        raise FieldErrors({"invitation": [gettext("This invitation is for another topic.")]})
     claimed = Invitation.objects.filter(pk=invitation.pk, used_at=None, expires_at__gt=now).update(
         used_at=now
     )
     if claimed != 1:
-        raise FieldErrors({"invitation": ["This invitation was already used to share a story."]})
+        raise FieldErrors(
+            {"invitation": [gettext("This invitation was already used to share a story.")]}
+        )
     invitation.used_at = now
     return invitation
 

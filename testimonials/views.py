@@ -437,7 +437,12 @@ def share(request: HttpRequest, slug: str) -> HttpResponse:
     topic = _topic_or_404(slug)
     if request.method != "POST":
         return _share_page(request, topic, _fresh_form())
+    # The refusals (the serializer's and the services') in the page's language.
+    with override(languages.for_topic(topic, languages.requested(request))):
+        return _share_post(request, topic)
 
+
+def _share_post(request: HttpRequest, topic: Topic) -> HttpResponse:
     wait = submit_throttle_wait(request)
     form = ShareForm(request.POST)
     if wait is not None:

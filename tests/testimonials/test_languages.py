@@ -219,3 +219,26 @@ def test_every_spanish_string_is_translated():
     assert catalogue.untranslated_entries() == []
     assert catalogue.fuzzy_entries() == []
     assert len(catalogue) > 150
+
+
+def test_the_apis_own_refusals_on_the_spanish_form_are_in_spanish(client, spanish_topic, consent):
+    response = client.post(
+        f"/share/{spanish_topic.slug}/",
+        {
+            "consent_text_version": consent.version,
+            "author_name": "Lucía",
+            "body": STORY,
+            "age": "adult",
+            "signature": "Lucía Pérez",
+            "channels": ["clinic"],
+            "rating": "9",
+        },
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Revise el formulario, por favor" in html
+    # The serializer's words (Django REST framework's Spanish) and the service's (ours).
+    assert "Su valoración (opcional): Asegúrese de que este valor es menor o igual a 5." in html
+    consent_refused = "Acepto el consentimiento de arriba: Hace falta su consentimiento"
+    assert consent_refused in html
+    assert "is required" not in html
