@@ -19,7 +19,7 @@ def get_item(mapping: dict[str, object], key: str) -> object:
 
 
 # The chart's geometry, in SVG user units (the viewBox scales it).
-CHART_LABEL_WIDTH = 150
+CHART_LABEL_WIDTH = 110
 CHART_BAR_WIDTH = 300
 CHART_ROW_HEIGHT = 30
 
@@ -31,9 +31,9 @@ def week_chart() -> dict[str, Any]:
     rows = [
         ("received", "Received", numbers.received),
         ("screened", "Screened", numbers.screened),
-        ("decided", "Decided by a moderator", numbers.decided),
+        ("decided", "Decided", numbers.decided),
         ("published", "Published", numbers.published),
-        ("withdrawn", "Withdrawn by the patient", numbers.withdrawn),
+        ("withdrawn", "Withdrawn", numbers.withdrawn),
     ]
     largest = max(value for _key, _label, value in rows) or 1
     bars = [

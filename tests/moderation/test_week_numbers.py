@@ -117,7 +117,7 @@ def test_the_admin_index_draws_the_week(week, moderator):
         bar = chart[chart.index(f'data-key="{key}"') :]
         assert bar.startswith(f'data-key="{key}" data-value="{value}"')
         assert f'width="{width}"' in bar[: bar.index("</g>")]
-    assert "Received: 5. Screened: 5. Decided by a moderator: 4." in chart
+    assert "Received: 5. Screened: 5. Decided: 4. Published: 2. Withdrawn: 1." in chart
     assert "style=" not in chart, "the CSP allows no inline style"
     assert "<script" not in chart
 
