@@ -51,6 +51,7 @@ FLAG_KINDS = [
     ("medical_claim", "Medical claim"),
     ("duplicate", "Duplicate"),
     ("language", "Language"),
+    ("unscreened", "Not screened in its language"),
     ("screening_failed", "Screening failed"),
 ]
 

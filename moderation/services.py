@@ -114,6 +114,7 @@ def testimonial_screen(*, testimonial_id: int) -> Testimonial | None:
         "flag_kinds": flag_kinds(result.flags_as_dicts()),
         "risk_score": result.risk_score,
         "suggested_body": result.suggested_body,
+        "language": result.language or "",
         "screened_at": timezone.now(),
     }
     if to == Status.REJECTED:

@@ -28,8 +28,9 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, override
 
-from testimonials import consent, selectors, transitions
+from testimonials import consent, languages, selectors, transitions
 from testimonials.errors import Conflict, FieldErrors, InvalidTransition
 from testimonials.models import (
     CHANNEL_FIELDS,
@@ -91,11 +92,13 @@ def expiry_from(expires_on: date | None, *, now: datetime, field: str = "expires
         return now + settings.AUTHORIZATION_DEFAULT_TERM
     expires_at = datetime.combine(expires_on + timedelta(days=1), time(0), tzinfo=UTC)
     if expires_at <= now + timedelta(days=1):
-        raise FieldErrors({field: ["Choose a day after today."]})
+        raise FieldErrors({field: [gettext("Choose a day after today.")]})
     latest = now + settings.AUTHORIZATION_MAX_TERM + timedelta(days=1)
     if expires_at > latest:
         limit = (latest - timedelta(days=1)).date().isoformat()
-        raise FieldErrors({field: [f"Choose a day no later than {limit}."]})
+        raise FieldErrors(
+            {field: [gettext("Choose a day no later than %(day)s.") % {"day": limit}]}
+        )
     return expires_at
 
 
@@ -129,18 +132,22 @@ def terms_from(
     if patient_is_adult is False:
         if guardian_relationship not in GUARDIAN_ROLES:
             errors["guardian_relationship"] = [
-                "Under 18: a parent or legal guardian signs; say which they are."
+                gettext("Under 18: a parent or legal guardian signs; say which they are.")
             ]
         if not typed:
-            errors["signature"] = ["Under 18: the parent or guardian types their name to sign."]
+            errors["signature"] = [
+                gettext("Under 18: the parent or guardian types their name to sign.")
+            ]
         elif typed.casefold() == " ".join(author_name.split()).casefold():
             errors["signature"] = [
-                "Under 18: the parent or guardian signs with their own name, not the patient's."
+                gettext(
+                    "Under 18: the parent or guardian signs with their own name, not the patient's."
+                )
             ]
         role = guardian_relationship
     else:
         if guardian_relationship:
-            errors["guardian_relationship"] = ["Only for a patient under 18."]
+            errors["guardian_relationship"] = [gettext("Only for a patient under 18.")]
         role = SignerRole.PATIENT
     if errors:
         raise FieldErrors(errors)
@@ -307,7 +314,7 @@ def authorization_approve_edit(
         raise Conflict("No edited text awaits your approval.")
     typed = " ".join(signature.split())
     if not typed:
-        raise FieldErrors({"signature": ["Type your name to sign."]})
+        raise FieldErrors({"signature": [gettext("Type your name to sign.")]})
     now = timezone.now()
     alongside = partial(
         _successor,
@@ -373,12 +380,15 @@ def authorization_request_send(*, request_id: int) -> bool:
         "clinic_name": settings.CLINIC_NAME,
         "story_url": story_page_url(testimonial),
     }
+    with override(languages.for_testimonial(testimonial)):
+        subject = render_to_string(
+            "testimonials/email/authorization_request_subject.txt", context
+        ).strip()
+        message = render_to_string("testimonials/email/authorization_request.txt", context)
     try:
         send_mail(
-            subject=render_to_string(
-                "testimonials/email/authorization_request_subject.txt", context
-            ).strip(),
-            message=render_to_string("testimonials/email/authorization_request.txt", context),
+            subject=subject,
+            message=message,
             from_email=None,
             recipient_list=[testimonial.email],
         )
@@ -507,14 +517,22 @@ def authorization_narrow(
     keep = frozenset(channels)
     if not keep:
         raise FieldErrors(
-            {"channels": ["Keep at least one place, or withdraw the story to take it down."]}
+            {
+                "channels": [
+                    gettext("Keep at least one place, or withdraw the story to take it down.")
+                ]
+            }
         )
     if not keep <= frozenset(current.channels):
-        raise FieldErrors({"channels": ["Here you can only take places away; renew to add one."]})
+        raise FieldErrors(
+            {"channels": [gettext("Here you can only take places away; renew to add one.")]}
+        )
     if display_preference not in DISPLAY_ORDER or DISPLAY_ORDER.index(
         display_preference
     ) < DISPLAY_ORDER.index(current.display_preference):
-        raise FieldErrors({"display_preference": ["Here you can only show less of your name."]})
+        raise FieldErrors(
+            {"display_preference": [gettext("Here you can only show less of your name.")]}
+        )
     if keep == frozenset(current.channels) and display_preference == current.display_preference:
         return testimonial
     public_name = display_name_for(testimonial.author_name, display_preference)
@@ -559,13 +577,13 @@ def authorization_renew(
     typed = " ".join(signature.split())
     errors: dict[str, list[str]] = {}
     if not typed:
-        errors["signature"] = ["Type your name to sign."]
+        errors["signature"] = [gettext("Type your name to sign.")]
     chosen = frozenset(channels) if channels is not None else frozenset(current.channels)
     if not chosen or not chosen <= frozenset(Channel.values):
-        errors["channels"] = ["Choose at least one place."]
+        errors["channels"] = [gettext("Choose at least one place.")]
     preference = display_preference or current.display_preference
     if preference not in DISPLAY_ORDER:
-        errors["display_preference"] = ["Choose how your name is shown."]
+        errors["display_preference"] = [gettext("Choose how your name is shown.")]
     try:
         expires_at = expiry_from(expires_on, now=now)
     except FieldErrors as exc:
@@ -834,19 +852,22 @@ def consent_notice_send(*, notice_id: int) -> bool:
     if testimonial is None or testimonial.erased_at is not None or not testimonial.email:
         return False
     labels = dict(Channel.choices)
-    context = {
-        "testimonial": testimonial,
-        "topic": testimonial.topic,
-        "authorization": authorization,
-        "template": authorization.consent_text,
-        "channels": [labels[channel] for channel in authorization.channels],
-        "story_url": story_page_url(testimonial),
-    }
     template = f"testimonials/email/consent_{notice.kind}"
+    with override(languages.for_testimonial(testimonial)):
+        context = {
+            "testimonial": testimonial,
+            "topic": testimonial.topic,
+            "authorization": authorization,
+            "template": authorization.consent_text,
+            "channels": [str(labels[channel]) for channel in authorization.channels],
+            "story_url": story_page_url(testimonial),
+        }
+        subject = render_to_string(f"{template}_subject.txt", context).strip()
+        message = render_to_string(f"{template}.txt", context)
     try:
         send_mail(
-            subject=render_to_string(f"{template}_subject.txt", context).strip(),
-            message=render_to_string(f"{template}.txt", context),
+            subject=subject,
+            message=message,
             from_email=None,
             recipient_list=[testimonial.email],
         )

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from testimonials import webhooks
 
@@ -110,8 +111,8 @@ def default_topic_languages() -> list[str]:
 class PublishingMode(models.TextChoices):
     """How a topic's stories are chosen, told to every reader (16 CFR 465.7)."""
 
-    SELECTED = "selected", "Selected patient stories"
-    ALL = "all", "All reviews"
+    SELECTED = "selected", _("Selected patient stories")
+    ALL = "all", _("All reviews")
 
 
 class Topic(models.Model):
@@ -161,10 +162,10 @@ class Status(models.TextChoices):
 
 
 class DisplayPreference(models.TextChoices):
-    FULL_NAME = "full_name", "Full name"
-    FIRST_NAME_INITIAL = "first_name_initial", "First name and initial"
-    INITIALS = "initials", "Initials"
-    ANONYMOUS = "anonymous", "Anonymous"
+    FULL_NAME = "full_name", _("Full name")
+    FIRST_NAME_INITIAL = "first_name_initial", _("First name and initial")
+    INITIALS = "initials", _("Initials")
+    ANONYMOUS = "anonymous", _("Anonymous")
 
 
 # From the most to the least identifying: a patient may narrow to a later one.
@@ -179,9 +180,9 @@ DISPLAY_ORDER: list[str] = [
 class Channel(models.TextChoices):
     """Where a story may appear; the patient authorizes each one."""
 
-    CLINIC = "clinic", "The clinic's own pages"
-    PARTNERS = "partners", "Partner websites"
-    WIDGET = "widget", "The widget on other websites"
+    CLINIC = "clinic", _("The clinic's own pages")
+    PARTNERS = "partners", _("Partner websites")
+    WIDGET = "widget", _("The widget on other websites")
 
 
 def channels_key(channels: Any) -> str:
@@ -195,14 +196,17 @@ ALL_CHANNELS_KEY = channels_key(Channel.values)
 class RejectionReason(models.TextChoices):
     """Content-based reasons only: nothing is rejected for sentiment or rating."""
 
-    PERSONAL_DATA = "personal_data", "Contains personal data that cannot be redacted"
-    PROFANITY_ABUSE = "profanity_abuse", "Profanity or abuse"
-    SPAM = "spam", "Spam or advertising"
-    OFF_TOPIC = "off_topic", "Not about the treatment or the clinic"
-    DUPLICATE = "duplicate", "Duplicate of an earlier story"
-    NO_CONSENT = "no_consent", "No valid consent"
-    MEDICAL_CLAIM = "medical_claim", "A health claim that cannot be published (a cure, a guarantee)"
-    OTHER = "other", "Other (see note)"
+    PERSONAL_DATA = "personal_data", _("Contains personal data that cannot be redacted")
+    PROFANITY_ABUSE = "profanity_abuse", _("Profanity or abuse")
+    SPAM = "spam", _("Spam or advertising")
+    OFF_TOPIC = "off_topic", _("Not about the treatment or the clinic")
+    DUPLICATE = "duplicate", _("Duplicate of an earlier story")
+    NO_CONSENT = "no_consent", _("No valid consent")
+    MEDICAL_CLAIM = (
+        "medical_claim",
+        _("A health claim that cannot be published (a cure, a guarantee)"),
+    )
+    OTHER = "other", _("Other (see note)")
 
 
 class MaterialConnection(models.TextChoices):
@@ -250,6 +254,12 @@ class Testimonial(models.Model):
     )
 
     screening_flags = models.JSONField(default=list, blank=True)
+    language = models.CharField(
+        max_length=8,
+        blank=True,
+        help_text="ISO 639-1 code of the language the story is written in, as screening "
+        "detected it; blank when it could not tell. The patient's emails use it.",
+    )
     flag_kinds = models.CharField(
         max_length=200,
         blank=True,
@@ -463,20 +473,20 @@ class AuthorizationBasis(models.TextChoices):
     """Why an authorization row exists: the patient signed or approved it,
     or it covers a moderator's redaction of what the patient signed."""
 
-    SIGNED = "signed", "Signed by the patient with the story"
-    LEGACY = "legacy", "Consent given before authorizations were recorded"
-    REDACTION = "redaction", "A moderator's redaction of the authorized text"
-    PATIENT_APPROVAL = "patient_approval", "The patient approved an edited text"
-    NARROWED = "narrowed", "The patient narrowed it"
-    RENEWED = "renewed", "The patient renewed it"
-    IMPORTED = "imported", "Consent recorded by another tool, imported"
-    REQUESTED = "requested", "Signed by the patient when asked, after an import"
+    SIGNED = "signed", _("Signed by the patient with the story")
+    LEGACY = "legacy", _("Consent given before authorizations were recorded")
+    REDACTION = "redaction", _("A moderator's redaction of the authorized text")
+    PATIENT_APPROVAL = "patient_approval", _("The patient approved an edited text")
+    NARROWED = "narrowed", _("The patient narrowed it")
+    RENEWED = "renewed", _("The patient renewed it")
+    IMPORTED = "imported", _("Consent recorded by another tool, imported")
+    REQUESTED = "requested", _("Signed by the patient when asked, after an import")
 
 
 class SignerRole(models.TextChoices):
-    PATIENT = "patient", "The patient"
-    PARENT = "parent", "A parent of the patient"
-    LEGAL_GUARDIAN = "legal_guardian", "The patient's legal guardian"
+    PATIENT = "patient", _("The patient")
+    PARENT = "parent", _("A parent of the patient")
+    LEGAL_GUARDIAN = "legal_guardian", _("The patient's legal guardian")
 
 
 class SignatureMethod(models.TextChoices):

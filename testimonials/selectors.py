@@ -507,9 +507,11 @@ def authorization_page(testimonial: Testimonial) -> dict[str, Any]:
         "authorized_channels": [
             labels[channel] for channel in (current.channels if current else [])
         ],
-        "narrow_channels": [Choice(c, labels[c], True) for c in Channel.values if c in chosen],
-        "narrow_preferences": [Choice(p, preferences[p], p == preference) for p in narrower],
-        "renew_channels": [Choice(c, labels[c], c in chosen) for c in Channel.values],
-        "renew_preferences": [Choice(p, preferences[p], p == preference) for p in DISPLAY_ORDER],
+        "narrow_channels": [Choice(c, str(labels[c]), True) for c in Channel.values if c in chosen],
+        "narrow_preferences": [Choice(p, str(preferences[p]), p == preference) for p in narrower],
+        "renew_channels": [Choice(c, str(labels[c]), c in chosen) for c in Channel.values],
+        "renew_preferences": [
+            Choice(p, str(preferences[p]), p == preference) for p in DISPLAY_ORDER
+        ],
         "can_change": state.in_effect and testimonial.status != Status.WITHDRAWN,
     }
