@@ -23,14 +23,12 @@ from functools import partial
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext, override
+from django.utils.translation import gettext
 
-from testimonials import consent, languages, selectors, transitions
+from testimonials import consent, languages, outbox, selectors, transitions
 from testimonials.errors import Conflict, FieldErrors, InvalidTransition
 from testimonials.models import (
     CHANNEL_FIELDS,
@@ -350,14 +348,7 @@ def authorization_request_enqueue(*, testimonial: Testimonial) -> AuthorizationR
 def _enqueue_request(request_id: int) -> None:
     from testimonials.tasks import send_authorization_request
 
-    try:
-        send_authorization_request.delay(request_id)
-    except Exception as exc:
-        logger.warning(
-            "could not enqueue authorization request id=%s (%s); the sweep will send it",
-            request_id,
-            type(exc).__name__,
-        )
+    outbox.enqueue(send_authorization_request.delay, request_id, label="authorization request")
 
 
 def authorization_request_send(*, request_id: int) -> bool:
@@ -365,47 +356,34 @@ def authorization_request_send(*, request_id: int) -> bool:
     sending fails so the task retries). Like the consent notices, the email
     holds no story text, only the link to the private page that shows it.
     Returns whether this call sent it."""
-    claimed = AuthorizationRequest.objects.filter(pk=request_id, sent_at=None).update(
-        sent_at=timezone.now()
+    return outbox.send_once(
+        AuthorizationRequest.objects.select_related("testimonial__topic"),
+        request_id,
+        build=_authorization_request_email,
     )
-    if claimed != 1:
-        return False
-    request = AuthorizationRequest.objects.select_related("testimonial__topic").get(pk=request_id)
+
+
+def _authorization_request_email(request: AuthorizationRequest) -> outbox.Email | None:
     testimonial = request.testimonial
     if not selectors.awaiting_first_authorization(testimonial):
-        return False
-    context = {
-        "testimonial": testimonial,
-        "topic": testimonial.topic,
-        "clinic_name": settings.CLINIC_NAME,
-        "story_url": story_page_url(testimonial),
-    }
-    with override(languages.for_testimonial(testimonial)):
-        subject = render_to_string(
-            "testimonials/email/authorization_request_subject.txt", context
-        ).strip()
-        message = render_to_string("testimonials/email/authorization_request.txt", context)
-    try:
-        send_mail(
-            subject=subject,
-            message=message,
-            from_email=None,
-            recipient_list=[testimonial.email],
-        )
-    except Exception:
-        AuthorizationRequest.objects.filter(pk=request_id).update(sent_at=None)
-        raise
-    logger.info("sent authorization request id=%s", request_id)
-    return True
+        return None
+    story_url = story_page_url(testimonial)
+    return outbox.Email(
+        to=[testimonial.email],
+        template="testimonials/email/authorization_request",
+        context=lambda: {
+            "testimonial": testimonial,
+            "topic": testimonial.topic,
+            "clinic_name": settings.CLINIC_NAME,
+            "story_url": story_url,
+        },
+        language=languages.for_testimonial(testimonial),
+        label="authorization request",
+    )
 
 
 def authorization_requests_unsent(*, older_than: timedelta) -> list[int]:
-    cutoff = timezone.now() - older_than
-    return list(
-        AuthorizationRequest.objects.filter(sent_at=None, created_at__lt=cutoff)
-        .order_by("created_at")
-        .values_list("pk", flat=True)[:1000]
-    )
+    return outbox.unsent_ids(AuthorizationRequest.objects.all(), older_than=older_than)
 
 
 def authorization_grant(
@@ -812,14 +790,7 @@ def consent_notice_enqueue(
 def _enqueue_notice(notice_id: int) -> None:
     from testimonials.tasks import send_consent_notice
 
-    try:
-        send_consent_notice.delay(notice_id)
-    except Exception as exc:
-        logger.warning(
-            "could not enqueue consent notice id=%s (%s); the sweep will send it",
-            notice_id,
-            type(exc).__name__,
-        )
+    outbox.enqueue(send_consent_notice.delay, notice_id, label="consent notice")
 
 
 def story_page_url(testimonial: Testimonial) -> str:
@@ -839,49 +810,36 @@ def consent_notice_send(*, notice_id: int) -> bool:
     sending fails so the task retries). The story's text is never in the
     email: the link leads to the private page that shows it. Returns
     whether this call sent it."""
-    claimed = ConsentNotice.objects.filter(pk=notice_id, sent_at=None).update(
-        sent_at=timezone.now()
+    return outbox.send_once(
+        ConsentNotice.objects.select_related(
+            "authorization__consent_text", "authorization__testimonial__topic"
+        ),
+        notice_id,
+        build=_consent_notice_email,
     )
-    if claimed != 1:
-        return False
-    notice = ConsentNotice.objects.select_related(
-        "authorization__consent_text", "authorization__testimonial__topic"
-    ).get(pk=notice_id)
+
+
+def _consent_notice_email(notice: ConsentNotice) -> outbox.Email | None:
     authorization = notice.authorization
     testimonial = authorization.testimonial
     if testimonial is None or testimonial.erased_at is not None or not testimonial.email:
-        return False
+        return None
     labels = dict(Channel.choices)
-    template = f"testimonials/email/consent_{notice.kind}"
-    with override(languages.for_testimonial(testimonial)):
-        context = {
+    return outbox.Email(
+        to=[testimonial.email],
+        template=f"testimonials/email/consent_{notice.kind}",
+        context=lambda: {
             "testimonial": testimonial,
             "topic": testimonial.topic,
             "authorization": authorization,
             "template": authorization.consent_text,
             "channels": [str(labels[channel]) for channel in authorization.channels],
             "story_url": story_page_url(testimonial),
-        }
-        subject = render_to_string(f"{template}_subject.txt", context).strip()
-        message = render_to_string(f"{template}.txt", context)
-    try:
-        send_mail(
-            subject=subject,
-            message=message,
-            from_email=None,
-            recipient_list=[testimonial.email],
-        )
-    except Exception:
-        ConsentNotice.objects.filter(pk=notice_id).update(sent_at=None)
-        raise
-    logger.info("sent %s consent notice id=%s", notice.kind, notice_id)
-    return True
+        },
+        language=languages.for_testimonial(testimonial),
+        label=f"{notice.kind} consent notice",
+    )
 
 
 def consent_notices_unsent(*, older_than: timedelta) -> list[int]:
-    cutoff = timezone.now() - older_than
-    return list(
-        ConsentNotice.objects.filter(sent_at=None, created_at__lt=cutoff)
-        .order_by("created_at")
-        .values_list("pk", flat=True)[:1000]
-    )
+    return outbox.unsent_ids(ConsentNotice.objects.all(), older_than=older_than)
