@@ -2,6 +2,7 @@
 sending fails, not sent when it no longer applies, swept when a message
 was lost. Invitations serve as the rows; any outbox model behaves alike."""
 
+import smtplib
 import socket
 import threading
 from datetime import timedelta
@@ -13,7 +14,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from testimonials import outbox
+from testimonials import outbox, tasks
 from testimonials.models import Invitation
 from tests.support.honest import InvitationFactory
 from tests.support.worker import wait_for
@@ -116,6 +117,29 @@ def test_a_broker_that_refuses_the_task_leaves_the_row_to_the_sweep(topic, caplo
     outbox.enqueue(broker_down, dave.pk, label="invitation")
     assert f"could not enqueue invitation id={dave.pk} (ConnectionRefusedError)" in caplog.text
     assert "dave@example.com" not in caplog.text
+
+
+def test_a_failing_email_task_retries_and_gives_up_without_the_address(
+    topic, monkeypatch, caplog, settings
+):
+    frank = InvitationFactory(topic=topic, email="frank@example.com")
+
+    def refused(**kwargs):
+        raise smtplib.SMTPRecipientsRefused({"frank@example.com": (550, b"no such user")})
+
+    monkeypatch.setattr("testimonials.outbox.send_mail", refused)
+    # Celery logs (and stores) the exception a task retries with.
+    with pytest.raises(tasks.TaskFailed) as retried:
+        tasks.send_invitation.run(frank.pk)
+    assert str(retried.value).startswith("SMTPRecipientsRefused at ")
+    assert "frank" not in str(retried.value)
+
+    settings.NOTIFICATION_MAX_RETRIES = 0
+    assert tasks.send_invitation.run(frank.pk) is None
+    assert f"invitation id={frank.pk} failed for good (SMTPRecipientsRefused at" in caplog.text
+    assert "frank" not in caplog.text
+    frank.refresh_from_db()
+    assert frank.sent_at is None, "still unsent, for the sweep and the moderators to see"
 
 
 @pytest.mark.services
