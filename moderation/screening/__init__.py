@@ -7,6 +7,7 @@ runner turns the flags into a risk score and an action, and
 `manage.py screen` call `run()`.
 """
 
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import cache
@@ -14,6 +15,8 @@ from typing import Any, Literal
 
 from django.conf import settings
 from django.utils.module_loading import import_string
+
+from config import metrics
 
 Severity = Literal["low", "medium", "high"]
 Action = Literal["queue", "auto_reject"]
@@ -81,6 +84,12 @@ def _load(paths: tuple[str, ...]) -> tuple[Screener, ...]:
 
 def screeners() -> tuple[Screener, ...]:
     return _load(tuple(settings.SCREENING_SCREENERS))
+
+
+def named_screeners() -> list[tuple[str, Screener]]:
+    """Each screener with the name its metrics carry (`pii`, `spam`, ...)."""
+    names = [metrics.screener_name(path) for path in settings.SCREENING_SCREENERS]
+    return list(zip(names, screeners(), strict=True))
 
 
 def risk_score(flags: Sequence[Flag]) -> int:
@@ -154,8 +163,15 @@ def decide(flags: Sequence[Flag]) -> Action:
 
 def run(text: str, context: ScreeningContext) -> ScreeningResult:
     flags: list[Flag] = []
-    for screener in screeners():
-        flags.extend(screener(text, context))
+    for name, screener in named_screeners():
+        started = time.perf_counter()
+        try:
+            flags.extend(screener(text, context))
+        except Exception:
+            metrics.screener_failures.labels(name).inc()
+            raise
+        finally:
+            metrics.screener_duration.labels(name).observe(time.perf_counter() - started)
     flags.sort(key=lambda flag: (flag.start is None, flag.start or 0, flag.kind))
     return ScreeningResult(
         flags=flags,
