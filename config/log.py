@@ -39,27 +39,38 @@ def request_id_from(header: str | None) -> str:
     return new_request_id()
 
 
-class RequestContextFilter(logging.Filter):
-    """Adds `request_id`, and `task_id` / `task_name` inside a Celery task, to
-    every record; `context` is the same, ready for the plain format."""
+def add_request_context(record: logging.LogRecord) -> None:
+    """Sets `request_id`, and `task_id` / `task_name` inside a Celery task, on
+    a record; `context` is the same, ready for the plain format."""
+    current = request_id.get()
+    task_id = task_name = None
+    try:
+        from celery import current_task
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        current = request_id.get()
-        record.request_id = current
-        task_id = task_name = None
-        try:
-            from celery import current_task
+        if current_task and current_task.request.id:
+            task_id, task_name = current_task.request.id, current_task.name
+    except Exception:  # noqa: S110 - a log line must never fail for its context
+        pass
+    record.request_id, record.task_id, record.task_name = current, task_id, task_name
+    parts = [f"request_id={current}"] if current else []
+    if task_id:
+        parts.append(f"task={task_name}[{task_id}]")
+    record.context = f" [{' '.join(parts)}]" if parts else ""
 
-            if current_task and current_task.request.id:
-                task_id, task_name = current_task.request.id, current_task.name
-        except Exception:  # noqa: S110 - a log line must never fail for its context
-            pass
-        record.task_id, record.task_name = task_id, task_name
-        parts = [f"request_id={current}"] if current else []
-        if task_id:
-            parts.append(f"task={task_name}[{task_id}]")
-        record.context = f" [{' '.join(parts)}]" if parts else ""
-        return True
+
+_plain_record_factory = logging.getLogRecordFactory()
+
+
+def _record_with_context(*args: Any, **kwargs: Any) -> logging.LogRecord:
+    record = _plain_record_factory(*args, **kwargs)
+    add_request_context(record)
+    return record
+
+
+def install_request_context() -> None:
+    """Every record gets the context when it is made, so every handler (the
+    console's, pytest's, Celery's) sees the same fields."""
+    logging.setLogRecordFactory(_record_with_context)
 
 
 JSON_FIELDS = "%(asctime)s %(levelname)s %(name)s %(message)s %(process)d"
@@ -71,10 +82,10 @@ def logging_config(*, level: str, log_format: str) -> dict[str, Any]:
     (one object a line) or plain, both with the request context."""
     if log_format not in ("json", "plain"):
         raise ValueError(f"LOG_FORMAT must be json or plain, not {log_format!r}")
+    install_request_context()
     return {
         "version": 1,
         "disable_existing_loggers": False,
-        "filters": {"request_context": {"()": "config.log.RequestContextFilter"}},
         "formatters": {
             "plain": {"format": PLAIN_FORMAT},
             "json": {
@@ -95,7 +106,6 @@ def logging_config(*, level: str, log_format: str) -> dict[str, Any]:
             "console": {
                 "class": "logging.StreamHandler",
                 "formatter": log_format,
-                "filters": ["request_context"],
             },
         },
         "root": {"handlers": ["console"], "level": level},

@@ -11,8 +11,6 @@ fails the run, naming the logger or the process.
 import logging
 from dataclasses import dataclass
 
-from config.log import RequestContextFilter
-
 # Lower-case letters and digits: it survives case changes and reads as one
 # word; tests/support/test_log_canary.py checks that the search finds it.
 CANARY = "canary7f3a9e"
@@ -40,7 +38,6 @@ class CanaryLogHandler(logging.Handler):
         from pythonjsonlogger.json import JsonFormatter
 
         self.setFormatter(JsonFormatter("%(levelname)s %(name)s %(message)s"))
-        self.addFilter(RequestContextFilter())
         self.records = 0
         self.leaks: list[Leak] = []
 
