@@ -3,6 +3,7 @@ with what happens, and a request id on every log line of a request and of
 the tasks it caused."""
 
 import json
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -160,3 +161,15 @@ def log_objects(output: str) -> list[dict]:
             except json.JSONDecodeError:
                 continue
     return objects
+
+
+@pytest.mark.django_db
+def test_a_refused_patient_link_is_logged_by_its_route_not_its_secret(client, caplog):
+    secret = "f00d" * 16
+    caplog.set_level("DEBUG")
+    response = client.get(f"/api/v1/testimonials/{uuid.uuid4()}/{secret}/")
+    assert response.status_code == 404
+    refused = [r for r in caplog.records if r.name == "django.request"]
+    assert [r.getMessage() for r in refused] == ["Not Found: <testimonial-status>"]
+    assert secret not in caplog.text
+    assert all(secret not in str(vars(record)) for record in caplog.records)
