@@ -42,7 +42,7 @@ MANAGE := $(BIN)/python manage.py
 # itself (without overriding), so honcho is told not to read it.
 HONCHO := $(BIN)/honcho start --env /dev/null --port $(PORT)
 
-.PHONY: help install run serve worker beat migrate seed check test test-faults eval screenshots clean
+.PHONY: help install run serve worker beat migrate seed check test test-faults eval messages screenshots clean
 
 help: ## list the commands
 	@grep -hE '^[a-z.-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -119,6 +119,12 @@ test-faults: install ## only the fault tests: real Redis, PostgreSQL and workers
 
 eval: install .env ## screening precision and recall on ../shared/data (or FILE=...); fails if a target is missed
 	$(MANAGE) evaluate_screening $(FILE) --check
+
+# makemessages needs GNU gettext (xgettext); compiling needs only polib.
+messages: export DJANGO_SETTINGS_MODULE := config.settings.test
+messages: install ## update locale/*/django.po from the code, then compile the .mo files
+	$(MANAGE) makemessages --all --no-obsolete --ignore=.venv --ignore=tests --ignore=var
+	$(BIN)/python scripts/compile_messages.py
 
 screenshots: export DJANGO_SETTINGS_MODULE := config.settings.test
 screenshots: install ## refresh docs/screenshots from the browser tests (needs Chromium)

@@ -18,9 +18,11 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import override
 
 from moderation.models import ModeratorDigest, NotificationKind, PatientNotification
 from moderation.permissions import MODERATE_PERMISSION
+from testimonials import languages
 from testimonials.models import Status, Testimonial
 from testimonials.selectors import patient_secret
 
@@ -96,10 +98,14 @@ def patient_notification_send(*, notification_id: int) -> bool:
         "reason": testimonial.get_rejection_reason_display(),
     }
     template = f"moderation/email/patient_{notification.kind}"
+    with override(languages.for_testimonial(testimonial)):
+        context["reason"] = testimonial.get_rejection_reason_display()
+        subject = render_to_string(f"{template}_subject.txt", context).strip()
+        message = render_to_string(f"{template}.txt", context)
     try:
         send_mail(
-            subject=render_to_string(f"{template}_subject.txt", context).strip(),
-            message=render_to_string(f"{template}.txt", context),
+            subject=subject,
+            message=message,
             from_email=None,
             recipient_list=[testimonial.email],
         )

@@ -31,7 +31,9 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, override
 
+from testimonials import languages
 from testimonials.errors import ApplicationError, FieldErrors
 from testimonials.models import Invitation, Topic
 
@@ -70,14 +72,18 @@ def invitation_for_token(token: str, *, at: datetime | None = None) -> Invitatio
         value = signing.loads(token, salt=_LINK_SALT)
         public_id = uuid.UUID(hex=value)
     except (signing.BadSignature, TypeError, ValueError) as exc:
-        raise InvitationRefused("This invitation link is not valid.", reason="invalid") from exc
+        raise InvitationRefused(
+            gettext("This invitation link is not valid."), reason="invalid"
+        ) from exc
     invitation = Invitation.objects.select_related("topic").filter(public_id=public_id).first()
     if invitation is None:
-        raise InvitationRefused("This invitation link is not valid.", reason="invalid")
+        raise InvitationRefused(gettext("This invitation link is not valid."), reason="invalid")
     if invitation.used_at is not None:
-        raise InvitationRefused("This invitation was already used to share a story.", reason="used")
+        raise InvitationRefused(
+            gettext("This invitation was already used to share a story."), reason="used"
+        )
     if invitation.expires_at <= (at or timezone.now()):
-        raise InvitationRefused("This invitation has expired.", reason="expired")
+        raise InvitationRefused(gettext("This invitation has expired."), reason="expired")
     return invitation
 
 
@@ -93,12 +99,14 @@ def invitation_claim(*, token: str, topic: Topic) -> Invitation:
     except InvitationRefused as exc:
         raise FieldErrors({"invitation": [exc.message]}) from exc
     if invitation.topic_id != topic.pk:
-        raise FieldErrors({"invitation": ["This invitation is for another topic."]})
+        raise FieldErrors({"invitation": [gettext("This invitation is for another topic.")]})
     claimed = Invitation.objects.filter(pk=invitation.pk, used_at=None, expires_at__gt=now).update(
         used_at=now
     )
     if claimed != 1:
-        raise FieldErrors({"invitation": ["This invitation was already used to share a story."]})
+        raise FieldErrors(
+            {"invitation": [gettext("This invitation was already used to share a story.")]}
+        )
     invitation.used_at = now
     return invitation
 
@@ -259,8 +267,11 @@ def invitation_email(invitation: Invitation) -> tuple[str, str]:
         "expires_at": invitation.expires_at,
         "incentive": invitation.incentive,
     }
-    subject = render_to_string("testimonials/email/invitation_subject.txt", context).strip()
-    return subject, render_to_string("testimonials/email/invitation.txt", context)
+    # The invitation names no treatment, but speaks the topic's language.
+    offered = languages.topic_languages(invitation.topic)
+    with override(offered[0] if offered else settings.LANGUAGE_CODE):
+        subject = render_to_string("testimonials/email/invitation_subject.txt", context).strip()
+        return subject, render_to_string("testimonials/email/invitation.txt", context)
 
 
 def invitation_send(*, invitation_id: int) -> bool:

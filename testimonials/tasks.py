@@ -99,9 +99,29 @@ def send_consent_notice(self: Task[Any, Any], notice_id: int) -> None:
         raise self.retry(exc=exc, countdown=_email_backoff(self.request.retries)) from exc
 
 
+@shared_task(bind=True, max_retries=None)
+def send_authorization_request(self: Task[Any, Any], request_id: int) -> None:
+    try:
+        authorizations.authorization_request_send(request_id=request_id)
+    except Exception as exc:
+        if self.request.retries >= settings.NOTIFICATION_MAX_RETRIES:
+            logger.error(
+                "authorization request id=%s failed for good (%s)", request_id, type(exc).__name__
+            )
+            return
+        raise self.retry(exc=exc, countdown=_email_backoff(self.request.retries)) from exc
+
+
 @shared_task
 def sweep_consent_notices() -> int:
+    """Resend the consent notices and the authorization requests that a lost
+    message left unsent."""
     ids = authorizations.consent_notices_unsent(older_than=settings.SCREENING_STUCK_AFTER)
     for notice_id in ids:
         send_consent_notice.delay(notice_id)
-    return len(ids)
+    requests = authorizations.authorization_requests_unsent(
+        older_than=settings.SCREENING_STUCK_AFTER
+    )
+    for request_id in requests:
+        send_authorization_request.delay(request_id)
+    return len(ids) + len(requests)
