@@ -26,6 +26,8 @@ dotenv = $(shell sed -n 's/^[[:space:]]*$(1)[[:space:]]*=[[:space:]]*//p' .env 2
 # PORT: the environment wins, then a PORT= line in .env, then 8000.
 PORT ?= $(or $(call dotenv,PORT),8000)
 URL := http://127.0.0.1:$(PORT)
+# Where every process writes its metric counts (see config/metrics.py).
+METRICS_DIR ?= $(or $(call dotenv,METRICS_DIR),var/metrics)
 
 export PORT
 export PATH := $(BIN):$(PATH)
@@ -70,6 +72,7 @@ run: export DJANGO_SETTINGS_MODULE := config.settings.local
 run: install .env ## install, migrate, seed the demo, serve with worker and beat (Ctrl-C stops all)
 	$(MANAGE) migrate --noinput
 	$(MANAGE) seed_demo
+	rm -f $(METRICS_DIR)/*.db
 	@echo "==> starting web ($(URL)), Celery worker and Celery beat; Ctrl-C stops them all"
 	exec $(HONCHO) -f Procfile.dev
 
@@ -81,6 +84,7 @@ serve: install .env ## production mode: collectstatic, migrate, seed, gunicorn w
 	$(MANAGE) collectstatic --noinput -v 0
 	$(MANAGE) migrate --noinput
 	$(MANAGE) seed_demo
+	rm -f $(METRICS_DIR)/*.db
 	@echo "==> starting gunicorn ($(URL)), Celery worker and Celery beat; Ctrl-C stops them all"
 	exec $(HONCHO) -f Procfile
 

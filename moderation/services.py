@@ -19,6 +19,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
+from config import metrics
 from moderation import notifications, screening
 from moderation.models import DuplicateKey, ModeratorNote, ReviewClaim
 from moderation.permissions import CLINIC_ADMINS_GROUP as CLINIC_ADMINS_GROUP
@@ -134,6 +135,8 @@ def testimonial_screen(*, testimonial_id: int) -> Testimonial | None:
                 [DuplicateKey(testimonial_id=testimonial.pk, key=key) for key in keys],
                 ignore_conflicts=True,
             )
+            outcome = "auto_rejected" if to == Status.REJECTED else "queued"
+            transaction.on_commit(lambda: metrics.screenings.labels(outcome).inc())
             return screened
     except InvalidTransition:
         return None  # withdrawn meanwhile, or another run stored its result first
@@ -152,7 +155,7 @@ def screening_give_up(*, testimonial_id: int, error: str) -> Testimonial | None:
     flag = screening.Flag(
         kind="screening_failed", severity="high", detail=f"Automatic screening failed ({error})."
     )
-    return transitions.transition(
+    given_up = transitions.transition(
         testimonial,
         to=Status.PENDING_REVIEW,
         actor=transitions.SCREENING,
@@ -162,6 +165,8 @@ def screening_give_up(*, testimonial_id: int, error: str) -> Testimonial | None:
         risk_score=screening.risk_score([flag]),
         screened_at=timezone.now(),
     )
+    metrics.screenings.labels("gave_up").inc()
+    return given_up
 
 
 def screening_sweep() -> int:

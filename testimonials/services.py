@@ -19,6 +19,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from config import metrics
 from testimonials import (
     authorizations,
     disclosures,
@@ -421,6 +422,9 @@ def _delivery_finish(
     # the delivery to another worker, whose record wins.
     updated = WebhookDelivery.objects.filter(pk=delivery.pk, next_attempt_at=lease).update(**fields)
     delivery.refresh_from_db()
+    if updated:
+        result = fields.get("status", "retrying")
+        metrics.webhook_deliveries.labels(str(result)).inc()
     logger.info(
         "webhook delivery id=%s endpoint=%s %s attempts=%s%s",
         delivery.pk,

@@ -1,3 +1,4 @@
+import logging
 import os
 
 import pytest
@@ -5,7 +6,9 @@ from django.conf import settings
 from rest_framework.test import APIClient
 
 from moderation import services as moderation_services
-from tests.factories import ConsentTextFactory, TopicFactory, UserFactory
+from tests.factories import PATIENT_NAME, ConsentTextFactory, TopicFactory, UserFactory
+from tests.support import worker as started_processes
+from tests.support.log_canary import CANARY, CanaryLogHandler, leaks_in_output
 
 SERVICES_REQUIRED = os.environ.get("CI", "").lower() == "true"
 
@@ -17,6 +20,44 @@ def _missing_services():
     if not settings.REDIS_URL:
         missing.append("Redis (set REDIS_URL)")
     return missing
+
+
+CANARY_HANDLER = CanaryLogHandler()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _search_every_log_line_for_the_canary():
+    """Every record any logger writes during the run, at DEBUG and up,
+    passes through the canary search (the verdict: pytest_sessionfinish)."""
+    root = logging.getLogger()
+    level = root.level
+    root.addHandler(CANARY_HANDLER)
+    root.setLevel(logging.DEBUG)
+    yield
+    root.removeHandler(CANARY_HANDLER)
+    root.setLevel(level)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    leaks = list(CANARY_HANDLER.leaks)
+    for process in started_processes.STARTED:
+        process.wait_output_closed()
+        leaks += leaks_in_output(f"process {process.name}", process.lines)
+    if leaks:
+        session.config._canary_leaks = leaks
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    leaks = getattr(config, "_canary_leaks", [])
+    if leaks:
+        terminalreporter.section("personal data in the logs", red=True, bold=True)
+        terminalreporter.write_line(
+            f"{len(leaks)} log line(s) carry the canary {CANARY!r} of a test patient's "
+            "name or story; no log line may show either:"
+        )
+        for leak in leaks[:20]:
+            terminalreporter.write_line(f"  {leak.describe()}")
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -99,8 +140,11 @@ def moderator_client(moderator):
 def submission(consent, topic):
     return {
         "topic": topic.slug,
-        "author_name": "Maria Lopez",
-        "body": "After four sessions and the home exercises I can sit through a workday again.",
+        "author_name": PATIENT_NAME,
+        "body": (
+            "After four sessions and the home exercises I can sit through a workday "
+            f"again {CANARY}."
+        ),
         "consent_to_publish": True,
         "consent_text_version": consent.version,
         "email": "maria@example.com",

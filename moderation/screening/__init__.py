@@ -13,6 +13,7 @@ tells the moderator what was not checked. When the language cannot be told
 (a short text, a mix), every screener runs.
 """
 
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from functools import cache
@@ -21,6 +22,8 @@ from typing import Any, Literal
 
 from django.conf import settings
 from django.utils.module_loading import import_string
+
+from config import metrics
 
 Severity = Literal["low", "medium", "high"]
 Action = Literal["queue", "auto_reject"]
@@ -92,6 +95,12 @@ def _load(paths: tuple[str, ...]) -> tuple[Screener, ...]:
 
 def screeners() -> tuple[Screener, ...]:
     return _load(tuple(settings.SCREENING_SCREENERS))
+
+
+def named_screeners() -> list[tuple[str, Screener]]:
+    """Each screener with the name its metrics carry (`pii`, `spam`, ...)."""
+    names = [metrics.screener_name(path) for path in settings.SCREENING_SCREENERS]
+    return list(zip(names, screeners(), strict=True))
 
 
 def risk_score(flags: Sequence[Flag]) -> int:
@@ -186,12 +195,19 @@ def run(text: str, context: ScreeningContext) -> ScreeningResult:
 
         context = replace(context, language=story_language(text))
     flags: list[Flag] = []
-    for screener in screeners():
+    for name, screener in named_screeners():
         covered = screener_languages(screener)
         if context.language and covered is not None and context.language not in covered:
             flags.append(unscreened_flag(_concern(screener), context.language))
             continue
-        flags.extend(screener(text, context))
+        started = time.perf_counter()
+        try:
+            flags.extend(screener(text, context))
+        except Exception:
+            metrics.screener_failures.labels(name).inc()
+            raise
+        finally:
+            metrics.screener_duration.labels(name).observe(time.perf_counter() - started)
     flags.sort(key=lambda flag: (flag.start is None, flag.start or 0, flag.kind))
     return ScreeningResult(
         flags=flags,
