@@ -238,6 +238,7 @@ def _apply(
             transaction.on_commit(
                 partial(publishing.publication_changed, testimonial.pk, events[0][0])
             )
+        transaction.on_commit(publishing.stats_changed)
         StatusChange.objects.create(
             testimonial_id=testimonial.pk,
             from_status=from_status,

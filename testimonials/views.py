@@ -1,16 +1,25 @@
 """Server-rendered pages for readers and patients: no JavaScript needed.
 Plus the widget's script, served for other websites."""
 
+import hashlib
 import logging
 import uuid
 from functools import cache
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from django import forms
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponseNotModified,
+    HttpResponseRedirect,
+    QueryDict,
+)
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -20,7 +29,15 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import linebreaks
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from testimonials import disclosures, invitations, selectors, services, stats
+from testimonials import (
+    disclosures,
+    invitations,
+    public_cache,
+    publishing,
+    selectors,
+    services,
+    stats,
+)
 from testimonials.apis import SubmissionInputSerializer, submission_from
 from testimonials.consent import expiry_day
 from testimonials.errors import FieldErrors, IdempotencyKeyReused, NotFound
@@ -40,6 +57,7 @@ logger = logging.getLogger(__name__)
 EDUCATION_PAGE_TESTIMONIALS = 50
 FEED_ITEMS = 50
 RESULTS_VARY = "These are individual patients' experiences. Individual results vary."
+_Response = TypeVar("_Response", bound=HttpResponseBase)
 
 
 def _topic_or_404(slug: str) -> Topic:
@@ -49,7 +67,7 @@ def _topic_or_404(slug: str) -> Topic:
         raise Http404(exc.message) from exc
 
 
-def _public_cache(response: HttpResponse) -> HttpResponse:
+def _public_cache(response: _Response) -> _Response:
     patch_cache_control(response, public=True, max_age=settings.PUBLISHED_CACHE_MAX_AGE)
     return response
 
@@ -99,7 +117,32 @@ def _reviews(topic: Topic, testimonials: list[Testimonial], page_url: str) -> di
 
 
 @require_GET
-def education_topic(request: HttpRequest, slug: str) -> HttpResponse:
+def education_topic(request: HttpRequest, slug: str) -> HttpResponseBase:
+    """Rendered once per change (a publication, or a new figure in the
+    transparency report) and served from `public_cache` until the next."""
+    replayed = public_cache.replay_page(request)
+    if replayed is not None:
+        return replayed
+    # Validators first: a change committing meanwhile can only make the page
+    # newer than its ETag.
+    validity = f"{publishing.publication_state().generation}/{publishing.stats_generation()}"
+    page_url = request.build_absolute_uri()
+    etag = f'"{validity}-{hashlib.sha256(page_url.encode()).hexdigest()[:16]}"'
+    if request.META.get("HTTP_IF_NONE_MATCH") == etag:
+        not_modified = HttpResponseNotModified()
+        not_modified["ETag"] = etag
+        return _public_cache(not_modified)
+    content = public_cache.shared_get(etag)
+    if content is None:
+        content = _education_page(request, slug).content
+        public_cache.shared_set(etag, content, validity=validity)
+    response = _public_cache(HttpResponse(content))
+    response["ETag"] = etag
+    public_cache.remember(request, "page", validity, response)
+    return response
+
+
+def _education_page(request: HttpRequest, slug: str) -> HttpResponse:
     topic = _topic_or_404(slug)
     testimonials = list(
         selectors.published_testimonials(channel=Channel.CLINIC, topic=topic)[
@@ -127,7 +170,7 @@ def education_topic(request: HttpRequest, slug: str) -> HttpResponse:
             "stats_url": reverse("topic-stats", kwargs={"slug": slug}),
         },
     )
-    return _public_cache(response)
+    return response
 
 
 class TopicStoriesFeed(Feed):  # type: ignore[type-arg]
