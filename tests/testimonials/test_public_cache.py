@@ -96,7 +96,9 @@ def test_a_repeat_read_and_a_304_cost_no_query(
 
 
 def _publish(moderator, topic, consent, text):
-    pending = TestimonialFactory(status="pending_review", topic=topic, consent_text=consent, body=text)
+    pending = TestimonialFactory(
+        status="pending_review", topic=topic, consent_text=consent, body=text
+    )
     return moderation_services.testimonial_approve(public_id=pending.public_id, moderator=moderator)
 
 
