@@ -85,7 +85,7 @@ serve: install .env ## production mode: collectstatic, migrate, seed, gunicorn w
 	exec $(HONCHO) -f Procfile
 
 worker: install .env ## only the Celery worker
-	exec celery -A config worker --loglevel INFO --concurrency 2
+	exec celery -A config worker --loglevel INFO
 
 beat: install .env ## only Celery beat (the periodic scheduler)
 	exec celery -A config beat --loglevel INFO
