@@ -183,7 +183,8 @@ def test_it_runs_commands_that_exist_in_the_project():
     checked = 0
     for name, service in _services().items():
         if "build" not in service:
-            assert re.fullmatch(r"(postgres|redis|nginx):[\d.]+", service["image"]), service["image"]
+            image = service["image"]
+            assert re.fullmatch(r"(postgres|redis|nginx):[\d.]+", image), image
             continue
         assert service.get("command"), f"{name} has no command"
         assert _problems_in(service["command"]) == [], name
