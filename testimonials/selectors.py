@@ -9,7 +9,17 @@ from typing import Any
 
 from django.conf import settings
 from django.core import signing
-from django.db.models import Case, CharField, F, QuerySet, TextField, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    F,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    TextField,
+    Value,
+    When,
+)
 from django.db.models.functions import SHA256, Cast, Concat, Length
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -107,17 +117,24 @@ def published_testimonials(
     `min_rating` leaves out stories without a rating; `featured` keeps only
     the stories a moderator featured (True) or did not (False)."""
     in_effect: dict[str, Any] = {
-        "authorizations__superseded_at": None,
-        "authorizations__revoked_at": None,
-        "authorizations__expires_at__gt": timezone.now(),
-        "authorizations__content_sha256": F("shown_sha256"),
+        "testimonial": OuterRef("pk"),
+        "superseded_at": None,
+        "revoked_at": None,
+        "expires_at__gt": timezone.now(),
     }
     if channel is not None:
-        in_effect[f"authorizations__{CHANNEL_FIELDS[Channel(channel)]}"] = True
+        in_effect[CHANNEL_FIELDS[Channel(channel)]] = True
+    # A subquery per row, not a join: PostgreSQL cannot estimate how many
+    # rows the fingerprint comparison keeps, and with a join it sorted every
+    # published story (~500 ms at 100,000) instead of walking the
+    # newest-first index until a page is full (~1 ms).
+    authorized_sha256 = Subquery(
+        Authorization.objects.filter(**in_effect).order_by().values("content_sha256")[:1]
+    )
     queryset = (
         Testimonial.objects.filter(status=Status.PUBLISHED)
-        .alias(shown_sha256=shown_sha256())
-        .filter(**in_effect)
+        .alias(shown_sha256=shown_sha256(), authorized_sha256=authorized_sha256)
+        .filter(shown_sha256=F("authorized_sha256"))
         .select_related("topic", "typical_results")
     )
     if topic is not None:
