@@ -208,6 +208,9 @@ error_log {prefix}/logs/error.log warn;
 events {{ worker_connections 4096; }}
 http {{
     access_log off;
+    sendfile on;
+    tcp_nopush on;
+    keepalive_requests 100000;
     client_body_temp_path {temp}/body;
     proxy_temp_path {temp}/proxy;
     fastcgi_temp_path {temp}/fastcgi;

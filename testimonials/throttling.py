@@ -7,7 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 from rest_framework.request import Request
-from rest_framework.throttling import AnonRateThrottle, BaseThrottle
+from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
 from config.throttling import FailOpenThrottleMixin
@@ -16,19 +16,6 @@ from testimonials.models import Site
 
 # Each throttle fails open: with its cache (Redis) down, requests go through
 # rather than a patient or a reader being refused (config/throttling.py).
-
-
-class SubmitThrottle(FailOpenThrottleMixin, AnonRateThrottle):
-    """Submissions per client IP, at `SUBMIT_THROTTLE_RATE`, signed in or not.
-    The API and the share page spend the same budget."""
-
-    scope = "submit"
-
-    def get_rate(self) -> str:
-        return str(settings.SUBMIT_THROTTLE_RATE)
-
-    def get_cache_key(self, request: Request, view: APIView) -> str:
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
 def submit_throttle_wait(request: HttpRequest) -> float | None:
@@ -82,6 +69,19 @@ class FixedWindowThrottle(BaseThrottle):
 def _parse_rate(rate: str) -> tuple[int, int]:
     count, _, period = rate.partition("/")
     return int(count), {"s": 1, "m": 60, "h": 3600, "d": 86400}[period[:1]]
+
+
+class SubmitThrottle(FailOpenThrottleMixin, FixedWindowThrottle):
+    """Submissions per client IP, at `SUBMIT_THROTTLE_RATE`, signed in or not.
+    The API and the share page spend the same budget."""
+
+    scope = "submit"
+
+    def get_rate(self) -> str:
+        return str(settings.SUBMIT_THROTTLE_RATE)
+
+    def ident_of(self, request: Any) -> str | None:
+        return self.get_ident(request)
 
 
 class PublicAnonThrottle(FailOpenThrottleMixin, FixedWindowThrottle):
