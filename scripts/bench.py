@@ -189,21 +189,26 @@ def wait_for(url: str, seconds: float) -> None:
 # --- nginx -----------------------------------------------------------------------
 
 
-def start_nginx(upstream_port: int, static_body: bytes) -> tuple[subprocess.Popen[bytes], int, int]:
+def start_nginx(
+    upstream_port: int, static_body: bytes, cleanups: list[Any]
+) -> tuple[subprocess.Popen[bytes], int, int]:
     """Debian's nginx, unprivileged, its files under var/bench/nginx: the
     repository's micro-cache config in front of gunicorn, and a plain static
     server of the same bytes as the reference."""
     prefix = VAR / "nginx"
     shutil.rmtree(prefix, ignore_errors=True)
-    for folder in ("conf", "logs", "static", "cache", "temp"):
+    for folder in ("conf", "logs", "static", "temp"):
         (prefix / folder).mkdir(parents=True)
     (prefix / "static" / "published.json").write_bytes(static_body)
     cache_port, static_port = free_port(), free_port()
+    # In memory, as docker-compose.yml mounts it (a tmpfs).
+    cache_dir = Path(tempfile.mkdtemp(prefix="testimonials-bench-cache-", dir=_memory_dir()))
+    cleanups.append(lambda: shutil.rmtree(cache_dir, ignore_errors=True))
     template = (ROOT / "deploy" / "nginx" / "testimonials.conf.template").read_text()
     server = (
         template.replace("${TESTIMONIALS_UPSTREAM}", f"127.0.0.1:{upstream_port}")
         .replace("${NGINX_PORT}", f"127.0.0.1:{cache_port}")
-        .replace("${NGINX_CACHE_DIR}", str(prefix / "cache"))
+        .replace("${NGINX_CACHE_DIR}", str(cache_dir))
     )
     (prefix / "conf" / "testimonials.conf").write_text(server)
     temp = prefix / "temp"
@@ -240,6 +245,11 @@ http {{
     )  # fmt: skip
     wait_for(f"http://127.0.0.1:{static_port}/published.json", 10)
     return process, cache_port, static_port
+
+
+def _memory_dir() -> str | None:
+    shm = Path("/dev/shm")
+    return str(shm) if shm.is_dir() and os.access(shm, os.W_OK) else None
 
 
 # --- The write path --------------------------------------------------------------
@@ -425,7 +435,7 @@ def main() -> None:
         status, headers, body = fetch(f"{base}/api/v1/published/")
         assert status == 200, status  # noqa: S101
         etag = headers["ETag"]
-        nginx, cache_port, static_port = start_nginx(int(env["PORT"]), body)
+        nginx, cache_port, static_port = start_nginx(int(env["PORT"]), body, cleanups)
         version = json.loads(fetch(f"{base}/api/v1/topics/{TOPIC}/")[2])["consent"]["version"]
         waiting_count(env)  # the demo's seeding screened first
 
