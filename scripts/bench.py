@@ -248,7 +248,7 @@ http {{
 
 
 def _memory_dir() -> str | None:
-    shm = Path("/dev/shm")
+    shm = Path("/dev/shm")  # noqa: S108 - only as the parent of a mkdtemp folder
     return str(shm) if shm.is_dir() and os.access(shm, os.W_OK) else None
 
 
