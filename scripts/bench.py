@@ -233,7 +233,6 @@ http {{
         listen 127.0.0.1:{static_port};
         root {prefix}/static;
         default_type application/json;
-        open_file_cache max=16;
     }}
 }}
 """
