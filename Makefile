@@ -42,7 +42,7 @@ MANAGE := $(BIN)/python manage.py
 # itself (without overriding), so honcho is told not to read it.
 HONCHO := $(BIN)/honcho start --env /dev/null --port $(PORT)
 
-.PHONY: help install run serve worker beat migrate seed check test test-faults eval messages screenshots clean
+.PHONY: help install run serve worker beat migrate seed check test test-faults bench eval messages screenshots clean
 
 help: ## list the commands
 	@grep -hE '^[a-z.-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -89,7 +89,7 @@ serve: install .env ## production mode: collectstatic, migrate, seed, gunicorn w
 	exec $(HONCHO) -f Procfile
 
 worker: install .env ## only the Celery worker
-	exec celery -A config worker --loglevel INFO --concurrency 2
+	exec celery -A config worker --loglevel INFO
 
 beat: install .env ## only Celery beat (the periodic scheduler)
 	exec celery -A config beat --loglevel INFO
@@ -116,6 +116,12 @@ test: check ## check, then the whole test suite (skipped tests are listed with t
 test-faults: export DJANGO_SETTINGS_MODULE := config.settings.test
 test-faults: install ## only the fault tests: real Redis, PostgreSQL and workers, each fault injected
 	pytest -m faults
+
+# DATABASE_URL / REDIS_URL as for `make serve`; the bench makes its own
+# database (<name>_bench) and Redis key prefix, and removes them afterwards.
+bench: install .env ## load test: 100,000 stories, wrk against gunicorn and nginx; var/bench.json
+	scripts/install-bench-tools
+	$(BIN)/python scripts/bench.py
 
 eval: install .env ## screening precision and recall on ../shared/data (or FILE=...); fails if a target is missed
 	$(MANAGE) evaluate_screening $(FILE) --check

@@ -30,3 +30,16 @@ def _count_task_finished(**kwargs: Any) -> None:
     from config import metrics
 
     metrics.task_finished(**kwargs)
+
+
+@signals.task_prerun.connect(weak=False)
+def _drop_broken_database_connections(**kwargs: Any) -> None:
+    """With CELERY_DB_REUSE_MAX a task reuses the last task's connection, and
+    Celery closes it only every so many tasks: after a database restart a
+    broken one would fail every task until then. What Django does before
+    each request: close a connection that errored and no longer answers, or
+    that outlived CONN_MAX_AGE."""
+    from django.db import connections
+
+    for connection in connections.all(initialized_only=True):
+        connection.close_if_unusable_or_obsolete()

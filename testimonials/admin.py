@@ -48,9 +48,9 @@ class TopicAdmin(admin.ModelAdmin[Topic]):
 
     def save_model(self, request: HttpRequest, obj: Topic, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
-        if "publishing_mode" in form.changed_data:
-            # The published list tells readers the mode: its ETags must move on.
-            transaction.on_commit(publishing.publication_cache_bump)
+        # The published list tells readers the mode, the education page shows
+        # the whole topic: cached answers and their ETags must move on.
+        transaction.on_commit(publishing.publication_cache_bump)
 
     def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
         # The slug is in every embed code, feed and page address websites use.

@@ -181,15 +181,24 @@ def approval_disclosures(
 
 def material_connections(testimonial: Testimonial) -> list[dict[str, str]]:
     """Each connection a reader must be told about, in words."""
+    return connections_shown(
+        testimonial.material_connection,
+        testimonial.material_connection_detail,
+        testimonial.incentive,
+    )
+
+
+def connections_shown(kind: str, detail: str, incentive: str) -> list[dict[str, str]]:
+    """`material_connections` from the row's values (the published list
+    reads rows as values, not models)."""
     found: list[dict[str, str]] = []
-    kind = testimonial.material_connection
     if kind and kind != MaterialConnection.NONE:
         text = str(_CONNECTION_TEXTS[MaterialConnection(kind)])
-        detail = testimonial.material_connection_detail.strip()
+        detail = detail.strip()
         if detail:
             text = f"{text[:-1]}: {detail.rstrip('.')}."
         found.append({"kind": kind, "text": text})
-    if testimonial.incentive:
+    if incentive:
         found.append(
             {
                 "kind": "incentive",
@@ -197,7 +206,7 @@ def material_connections(testimonial: Testimonial) -> list[dict[str, str]]:
                     "The clinic offered %(incentive)s to every patient it invited to share a "
                     "story, whatever the story says."
                 )
-                % {"incentive": testimonial.incentive.rstrip(".")},
+                % {"incentive": incentive.rstrip(".")},
             }
         )
     return found
@@ -208,11 +217,15 @@ def typical_results_representation(
 ) -> dict[str, str] | None:
     if statement is None:
         return None
+    return typical_results_shown(statement.text, statement.tag, statement.label, statement.source)
+
+
+def typical_results_shown(text: str, tag: str, label: str, source: str) -> dict[str, str]:
     return {
-        "text": statement.text,
-        "tag": statement.tag,
-        "label": statement.label or statement.tag.replace("-", " ").capitalize(),
-        "source": statement.source,
+        "text": text,
+        "tag": tag,
+        "label": label or tag.replace("-", " ").capitalize(),
+        "source": source,
     }
 
 

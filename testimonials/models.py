@@ -391,6 +391,13 @@ class Testimonial(models.Model):
                 name="testimonial_published_idx",
                 condition=Q(status=Status.PUBLISHED),
             ),
+            # testimonials.selectors.published_testimonials without a topic
+            # (the published list's default page)
+            models.Index(
+                fields=["-published_at", "-id"],
+                name="testimonial_public_list_idx",
+                condition=Q(status=Status.PUBLISHED),
+            ),
             # moderation.selectors.review_queue
             models.Index(
                 fields=["-risk_score", "created_at"],

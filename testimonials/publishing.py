@@ -9,18 +9,23 @@ ETag built before the change stops matching) and the webhooks are enqueued.
 
 import logging
 import secrets
+import time
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
 from django.core.cache import cache
 from django.db import connection
+from django.db.models import Min
+from django.utils import timezone
 
 from testimonials.models import (
+    Authorization,
     Channel,
     DeliveryStatus,
     PublicationChange,
     PublicationEvent,
+    Status,
     Testimonial,
     WebhookDelivery,
     WebhookEndpoint,
@@ -35,12 +40,16 @@ __all__ = [
     "publication_changed",
     "publication_record",
     "publication_state",
+    "stats_changed",
     "webhook_deliveries_enqueue",
 ]
 
 logger = logging.getLogger(__name__)
 
 STATE_KEY = "testimonials:publication-state"
+# Moves on with every submission and status change: the education pages'
+# transparency figures count every story, public or not.
+STATS_KEY = "testimonials:stats-generation"
 # Any constant: the key of the advisory lock that orders the feed's writers.
 _FEED_LOCK = 0x7E57_1F0D
 
@@ -51,11 +60,20 @@ class PublicationState:
 
     `generation` is new after every change, so an ETag built from it never
     matches a response built before the change; `last_modified` is the time
-    of the newest change (None before the first one)."""
+    of the newest change (None before the first one). `next_expiry` (a
+    Unix time) is when the first authorization of a public story runs out:
+    from then on the generation is stale, though nothing committed, and the
+    next reader starts a new one (`publication_state`)."""
 
     generation: str
     change_id: int
     last_modified: datetime | None
+    next_expiry: float | None = None
+    # How many stories the gate let through when the sweep last looked.
+    public_count: int | None = None
+
+    def expired(self, now: float) -> bool:
+        return self.next_expiry is not None and now >= self.next_expiry
 
 
 def publication_record(
@@ -147,8 +165,18 @@ def webhook_deliveries_enqueue(delivery_ids: list[int]) -> None:
 def _state_from_database(nonce: str) -> PublicationState:
     latest = PublicationChange.objects.order_by("-id").values_list("id", "created_at").first()
     change_id, at = latest if latest is not None else (0, None)
+    # The in-effect authorization index (expires_at) answers this.
+    next_expiry = Authorization.objects.filter(
+        superseded_at=None,
+        revoked_at=None,
+        expires_at__gt=timezone.now(),
+        testimonial__status=Status.PUBLISHED,
+    ).aggregate(first=Min("expires_at"))["first"]
     return PublicationState(
-        generation=f"{change_id}.{nonce}", change_id=change_id, last_modified=at
+        generation=f"{change_id}.{nonce}",
+        change_id=change_id,
+        last_modified=at,
+        next_expiry=next_expiry.timestamp() if next_expiry else None,
     )
 
 
@@ -168,27 +196,78 @@ def publication_state() -> PublicationState:
         logger.warning("publication cache unavailable (%s)", type(exc).__name__)
         return _state_from_database("db")
     if cached is not None:
-        return PublicationState(**cached)
+        return publication_state_from(cached)
     state = _state_from_database(secrets.token_hex(4))
     try:
         if not cache.add(STATE_KEY, asdict(state), timeout=None):
             # Another process started the generation first: share its.
             cached = cache.get(STATE_KEY)
             if cached is not None:
-                return PublicationState(**cached)
+                return publication_state_from(cached)
     except Exception as exc:
         logger.warning("publication cache unavailable (%s)", type(exc).__name__)
     return state
 
 
+def publication_state_from(cached: dict[str, object]) -> PublicationState:
+    """The state as cached, or a new generation when an authorization of a
+    public story ran out since it began (an expiry commits nothing)."""
+    state = PublicationState(**cached)  # type: ignore[arg-type]
+    if not state.expired(time.time()):
+        return state
+    try:
+        return publication_cache_bump()
+    except Exception as exc:
+        logger.warning("publication cache unavailable (%s)", type(exc).__name__)
+        return _state_from_database("db")
+
+
+def stats_changed() -> None:
+    """After a submission or a status change commits: the transparency
+    figures move on. Never raises into the caller's request."""
+    try:
+        cache.set(STATS_KEY, secrets.token_hex(4), timeout=None)
+    except Exception as exc:
+        logger.warning("could not bump the statistics generation (%s)", type(exc).__name__)
+
+
+def stats_generation() -> str:
+    """The current statistics generation ("db" with the cache down: then
+    nothing is cached)."""
+    try:
+        value = cache.get(STATS_KEY)
+        if value is None:
+            value = secrets.token_hex(4)
+            if not cache.add(STATS_KEY, value, timeout=None):
+                value = cache.get(STATS_KEY) or value
+    except Exception as exc:
+        logger.warning("statistics cache unavailable (%s)", type(exc).__name__)
+        return "db"
+    return str(value)
+
+
 def publication_cache_check() -> bool:
-    """Bump a generation that is older than the newest change (a bump lost to
-    a crash or a cache outage right after commit). Returns whether it did."""
+    """The sweep: bump a generation that is older than the newest change (a
+    bump lost to a crash or a cache outage right after commit), or whose
+    stories the gate no longer lets through in the same number (a row
+    changed behind the services' back, e.g. by hand in SQL, which no hook
+    sees). Returns whether it bumped."""
+    from testimonials.selectors import published_testimonials
+
     cached = cache.get(STATE_KEY)
     latest = PublicationChange.objects.order_by("-id").values_list("id", flat=True).first() or 0
-    if cached is not None and cached["change_id"] >= latest:
+    public_count = published_testimonials().count()
+    if (
+        cached is not None
+        and cached["change_id"] >= latest
+        and not PublicationState(**cached).expired(time.time())
+        and cached.get("public_count") in (None, public_count)
+    ):
+        if cached.get("public_count") is None:
+            cache.set(STATE_KEY, {**cached, "public_count": public_count}, timeout=None)
         return False
-    publication_cache_bump()
+    state = publication_cache_bump()
+    cache.set(STATE_KEY, {**asdict(state), "public_count": public_count}, timeout=None)
     if cached is not None:
-        logger.warning("publication cache generation was behind the feed; bumped")
+        logger.warning("publication cache generation was behind the database; bumped")
     return True

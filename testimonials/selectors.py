@@ -9,7 +9,17 @@ from typing import Any
 
 from django.conf import settings
 from django.core import signing
-from django.db.models import Case, CharField, F, QuerySet, TextField, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    F,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    TextField,
+    Value,
+    When,
+)
 from django.db.models.functions import SHA256, Cast, Concat, Length
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -30,6 +40,7 @@ from testimonials.models import (
     Status,
     Testimonial,
     Topic,
+    display_name_for,
 )
 
 _PATIENT_LINK_SALT = "testimonials.patient-secret"
@@ -106,17 +117,24 @@ def published_testimonials(
     `min_rating` leaves out stories without a rating; `featured` keeps only
     the stories a moderator featured (True) or did not (False)."""
     in_effect: dict[str, Any] = {
-        "authorizations__superseded_at": None,
-        "authorizations__revoked_at": None,
-        "authorizations__expires_at__gt": timezone.now(),
-        "authorizations__content_sha256": F("shown_sha256"),
+        "testimonial": OuterRef("pk"),
+        "superseded_at": None,
+        "revoked_at": None,
+        "expires_at__gt": timezone.now(),
     }
     if channel is not None:
-        in_effect[f"authorizations__{CHANNEL_FIELDS[Channel(channel)]}"] = True
+        in_effect[CHANNEL_FIELDS[Channel(channel)]] = True
+    # A subquery per row, not a join: PostgreSQL cannot estimate how many
+    # rows the fingerprint comparison keeps, and with a join it sorted every
+    # published story (~500 ms at 100,000) instead of walking the
+    # newest-first index until a page is full (~1 ms).
+    authorized_sha256 = Subquery(
+        Authorization.objects.filter(**in_effect).order_by().values("content_sha256")[:1]
+    )
     queryset = (
         Testimonial.objects.filter(status=Status.PUBLISHED)
-        .alias(shown_sha256=shown_sha256())
-        .filter(**in_effect)
+        .alias(shown_sha256=shown_sha256(), authorized_sha256=authorized_sha256)
+        .filter(shown_sha256=F("authorized_sha256"))
         .select_related("topic", "typical_results")
     )
     if topic is not None:
@@ -147,6 +165,68 @@ def published_representation(testimonial: Testimonial) -> dict[str, Any]:
         "published_at": api_time(published_at) if published_at else None,
         "featured": testimonial.featured,
         **disclosures.public_disclosures(testimonial),
+    }
+
+
+# The columns `published_row_representation` reads: the published list's
+# pages are built from `.values()` rows, not model instances.
+PUBLISHED_COLUMNS = (
+    "id",
+    "public_id",
+    "public_name",
+    "author_name",
+    "display_preference",
+    "body",
+    "published_body",
+    "rating",
+    "topic__slug",
+    "published_at",
+    "featured",
+    "invitation_id",
+    "material_connection",
+    "material_connection_detail",
+    "incentive",
+    "typical_results_id",
+    "typical_results__text",
+    "typical_results__tag",
+    "typical_results__label",
+    "typical_results__source",
+)
+
+
+def published_rows(queryset: QuerySet[Testimonial]) -> QuerySet[Testimonial, dict[str, Any]]:
+    """`published_testimonials(...)` as the rows `published_row_representation` takes."""
+    rows: QuerySet[Testimonial, dict[str, Any]] = queryset.values(*PUBLISHED_COLUMNS)
+    return rows
+
+
+def published_row_representation(row: dict[str, Any]) -> dict[str, Any]:
+    """`published_representation` of a `published_rows` row: the same
+    JSON (a test compares the two over every shape a story can take)."""
+    published_at = row["published_at"]
+    return {
+        "id": str(row["public_id"]),
+        "display_name": row["public_name"]
+        or display_name_for(row["author_name"], row["display_preference"]),
+        "body": row["published_body"] or row["body"],
+        "rating": row["rating"],
+        "topic": row["topic__slug"],
+        "published_at": api_time(published_at) if published_at else None,
+        "featured": row["featured"],
+        "verified_patient": row["invitation_id"] is not None,
+        "material_connections": disclosures.connections_shown(
+            row["material_connection"], row["material_connection_detail"], row["incentive"]
+        ),
+        "typical_results": (
+            None
+            if row["typical_results_id"] is None
+            else disclosures.typical_results_shown(
+                row["typical_results__text"],
+                row["typical_results__tag"],
+                row["typical_results__label"],
+                row["typical_results__source"],
+            )
+        ),
     }
 
 

@@ -158,6 +158,7 @@ def testimonial_submit(
             authorizations.authorization_sign(
                 testimonial=testimonial, consent_text=consent, terms=terms, now=now
             )
+            transaction.on_commit(publishing.stats_changed)
             transaction.on_commit(partial(hooks.request_screening, testimonial.pk))
     except IntegrityError:
         # Two requests with one Idempotency-Key raced; the other one won.

@@ -203,9 +203,12 @@ def _apply(
     with transaction.atomic():
         # Where websites were told it is public, or it is by the gate: an
         # expiry hides a story before any change tells them so.
-        before = selectors.announced_channels(
-            testimonial_id=testimonial.pk
-        ) | selectors.public_channels(testimonial_id=testimonial.pk)
+        # The gate lets only `published` rows through, and the update below
+        # holds only if the status is still `from_status`: a move between
+        # other statuses (screening's two) skips the gate's queries.
+        before = selectors.announced_channels(testimonial_id=testimonial.pk)
+        if from_status == Status.PUBLISHED:
+            before |= selectors.public_channels(testimonial_id=testimonial.pk)
         updated = Testimonial.objects.filter(
             pk=testimonial.pk, status=from_status, version=testimonial.version
         ).update(status=to, updated_at=now, version=F("version") + 1, **fields)
@@ -234,7 +237,11 @@ def _apply(
                 "it cannot be published.",
                 extra={"status": from_status},
             )
-        after = selectors.public_channels(testimonial_id=testimonial.pk)
+        after = (
+            selectors.public_channels(testimonial_id=testimonial.pk)
+            if to == Status.PUBLISHED
+            else frozenset()
+        )
         events = _publication_events(before, after, announce_update=announce_update)
         for event, channels in events:
             publishing.publication_record(testimonial=testimonial, event=event, channels=channels)
@@ -242,6 +249,7 @@ def _apply(
             transaction.on_commit(
                 partial(publishing.publication_changed, testimonial.pk, events[0][0])
             )
+        transaction.on_commit(publishing.stats_changed)
         StatusChange.objects.create(
             testimonial_id=testimonial.pk,
             from_status=from_status,

@@ -1,16 +1,25 @@
 """Server-rendered pages for readers and patients: no JavaScript needed.
 Plus the widget's script, served for other websites."""
 
+import hashlib
 import logging
 import uuid
 from functools import cache
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from django import forms
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponseNotModified,
+    HttpResponseRedirect,
+    QueryDict,
+)
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -24,7 +33,16 @@ from django.utils.translation import gettext, override
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from testimonials import disclosures, invitations, languages, selectors, services, stats
+from testimonials import (
+    disclosures,
+    invitations,
+    languages,
+    public_cache,
+    publishing,
+    selectors,
+    services,
+    stats,
+)
 from testimonials.apis import SubmissionInputSerializer, submission_from
 from testimonials.consent import expiry_day
 from testimonials.errors import FieldErrors, IdempotencyKeyReused, NotFound
@@ -44,6 +62,7 @@ logger = logging.getLogger(__name__)
 EDUCATION_PAGE_TESTIMONIALS = 50
 FEED_ITEMS = 50
 RESULTS_VARY = _("These are individual patients' experiences. Individual results vary.")
+_Response = TypeVar("_Response", bound=HttpResponseBase)
 
 
 def _topic_or_404(slug: str) -> Topic:
@@ -53,7 +72,7 @@ def _topic_or_404(slug: str) -> Topic:
         raise Http404(exc.message) from exc
 
 
-def _public_cache(response: HttpResponse) -> HttpResponse:
+def _public_cache(response: _Response) -> _Response:
     patch_cache_control(response, public=True, max_age=settings.PUBLISHED_CACHE_MAX_AGE)
     return response
 
@@ -108,7 +127,35 @@ def _in_language(language: str, response: HttpResponse) -> HttpResponse:
 
 
 @require_GET
-def education_topic(request: HttpRequest, slug: str) -> HttpResponse:
+def education_topic(request: HttpRequest, slug: str) -> HttpResponseBase:
+    """Rendered once per change (a publication, or a new figure in the
+    transparency report) and served from `public_cache` until the next."""
+    replayed = public_cache.replay_page(request)
+    if replayed is not None:
+        return replayed
+    # Validators first: a change committing meanwhile can only make the page
+    # newer than its ETag.
+    validity = f"{publishing.publication_state().generation}/{publishing.stats_generation()}"
+    # The visitor's language too: a bilingual topic answers Accept-Language.
+    page_url = f"{languages.requested(request)} {request.build_absolute_uri()}"
+    etag = f'"{validity}-{hashlib.sha256(page_url.encode()).hexdigest()[:16]}"'
+    if request.META.get("HTTP_IF_NONE_MATCH") == etag:
+        not_modified = HttpResponseNotModified()
+        not_modified["ETag"] = etag
+        return _public_cache(not_modified)
+    cached = public_cache.shared_get_page(etag)
+    if cached is None:
+        page = _education_page(request, slug)
+        cached = (page["Content-Language"], page.content)
+        public_cache.shared_set_page(etag, *cached, validity=validity)
+    language, content = cached
+    response = _in_language(language, _public_cache(HttpResponse(content)))
+    response["ETag"] = etag
+    public_cache.remember(request, "page", validity, response)
+    return response
+
+
+def _education_page(request: HttpRequest, slug: str) -> HttpResponse:
     topic = _topic_or_404(slug)
     language = languages.for_topic(topic, languages.requested(request))
     with override(language):
@@ -143,7 +190,7 @@ def _education_topic(request: HttpRequest, topic: Topic) -> HttpResponse:
             "stats_url": reverse("topic-stats", kwargs={"slug": slug}),
         },
     )
-    return _public_cache(response)
+    return response
 
 
 class TopicStoriesFeed(Feed):  # type: ignore[type-arg]

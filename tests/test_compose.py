@@ -25,7 +25,7 @@ COMPOSE_FILE = ROOT / "docker-compose.yml"
 DOCKERFILE = ROOT / "Dockerfile"
 ENV_EXAMPLE = ROOT / ".env.example"
 
-REQUIRED_SERVICES = {"web", "worker", "beat", "postgres", "redis"}
+REQUIRED_SERVICES = {"web", "worker", "beat", "postgres", "redis", "nginx"}
 LONG_RUNNING = REQUIRED_SERVICES
 APP_SERVICES = {"web", "worker", "beat"}
 ONE_SHOT_CONDITION = "service_completed_successfully"
@@ -116,7 +116,7 @@ def _procfile(name: str) -> dict[str, str]:
 # --- docker-compose.yml ----------------------------------------------------
 
 
-def test_it_defines_the_five_services():
+def test_it_defines_the_six_services():
     services = _services()
     assert set(services) >= REQUIRED_SERVICES, sorted(REQUIRED_SERVICES - set(services))
     assert "version" not in _compose(), "the Compose specification has no `version:` key"
@@ -183,7 +183,8 @@ def test_it_runs_commands_that_exist_in_the_project():
     checked = 0
     for name, service in _services().items():
         if "build" not in service:
-            assert re.fullmatch(r"(postgres|redis):\d+", service["image"]), service["image"]
+            image = service["image"]
+            assert re.fullmatch(r"(postgres|redis|nginx):[\d.]+", image), image
             continue
         assert service.get("command"), f"{name} has no command"
         assert _problems_in(service["command"]) == [], name
@@ -202,6 +203,22 @@ def test_it_probes_the_web_service_on_a_real_url():
             resolve(path)
         except Resolver404:
             pytest.fail(f"the web healthcheck asks for {path}, which no URL serves")
+
+
+def test_it_puts_the_repositorys_nginx_config_in_front_of_web():
+    nginx = _services()["nginx"]
+    [mount] = nginx["volumes"]
+    source, target, _ = mount.split(":")
+    template = ROOT / source
+    assert template.is_file(), source
+    assert target == "/etc/nginx/templates/default.conf.template"
+    text = template.read_text()
+    # Every ${...} the template uses is set for the image to fill in.
+    assert set(re.findall(r"\$\{(\w+)\}", text)) == set(nginx["environment"])
+    assert nginx["environment"]["TESTIMONIALS_UPSTREAM"] == "web:8000"
+    assert f":{nginx['environment']['NGINX_PORT']}" in nginx["ports"][0]
+    assert "ports" not in _services()["web"], "web is reached through nginx only"
+    assert "proxy_cache_valid 200 301 302 404 1s;" in text
 
 
 def test_it_pings_the_worker_by_its_node_name():

@@ -175,7 +175,14 @@ CELERY_TASK_DEFAULT_QUEUE: str = env.str("CELERY_QUEUE", default="testimonials")
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
-CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# One message at a time per process: with acks_late, a dying worker hands back
+# only what it was working on (tests/faults/test_worker_killed.py).
+CELERY_WORKER_PREFETCH_MULTIPLIER: int = env.int("CELERY_PREFETCH_MULTIPLIER", default=1)
+CELERY_WORKER_CONCURRENCY: int = env.int("CELERY_CONCURRENCY", default=2)
+# Keep a task's database connection for this many tasks; Celery's Django
+# fixup otherwise closes it after every task, and each screening would open a
+# new PostgreSQL connection (several milliseconds, a backend process).
+CELERY_DB_REUSE_MAX: int = env.int("CELERY_DB_REUSE_MAX", default=200)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False

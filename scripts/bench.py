@@ -1,0 +1,554 @@
+"""`make bench`: the service in production mode under load on loopback,
+next to nginx serving the same bytes, on a data set of 100,000 stories.
+
+Runs everything on a database of its own (`<name>_bench` on the PostgreSQL
+of DATABASE_URL, or SQLite under var/bench) and, with REDIS_URL, under a key
+prefix and queue of its own; removes them at the end. Prints one table and
+writes var/bench.json. Bounded: about six to ten minutes.
+"""
+
+import contextlib
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+VAR = ROOT / "var" / "bench"
+PYTHON = str(ROOT / ".venv" / "bin" / "python")
+DURATION = int(os.environ.get("BENCH_SECONDS", "10"))
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "32"))
+SMALL, BIG = 1_000, 100_000
+TOPIC = "dry-needling-low-back-pain"
+REFERENCE = "nginx, static file (the same bytes)"
+GROWTH_REPEAT = 40
+GROWTH_LABELS = {
+    "published_list_build_ms": "published list, uncached page build",
+    "published_list_topic_build_ms": "published list of a topic, uncached page build",
+    "moderation_queue_ms": "moderation queue, first page (API)",
+    "screening_per_item_ms": "screening, per item (the task's work)",
+}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def say(message: str) -> None:
+    print(f"==> {message}", flush=True)
+
+
+def run(args: list[str], env: dict[str, str], **kwargs: Any) -> str:
+    result = subprocess.run(
+        args, env=env, cwd=ROOT, capture_output=True, text=True, check=False, **kwargs
+    )
+    if result.returncode != 0:
+        sys.stderr.write(result.stdout[-3000:] + result.stderr[-3000:])
+        raise SystemExit(f"failed: {' '.join(args)}")
+    return str(result.stdout)
+
+
+# --- The environment ------------------------------------------------------------
+
+
+def bench_database(env: dict[str, str]) -> tuple[str, Any]:
+    """A fresh database for the bench, and how to drop it afterwards."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url:
+        path = VAR / "db.sqlite3"
+        for leftover in VAR.glob("db.sqlite3*"):
+            leftover.unlink()
+        env["SQLITE_PATH"] = str(path)
+        return "", lambda: None
+    import psycopg
+
+    parts = urlsplit(url)
+    name = f"{parts.path.lstrip('/') or 'testimonials'}_bench"
+    admin = urlunsplit(parts._replace(path="/postgres"))
+
+    def execute(sql: str) -> None:
+        with psycopg.connect(admin, autocommit=True) as connection:
+            connection.execute(sql)
+
+    execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    execute(f'CREATE DATABASE "{name}"')
+    return urlunsplit(parts._replace(path=f"/{name}")), lambda: execute(
+        f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
+    )
+
+
+def environment() -> tuple[dict[str, str], list[Any]]:
+    cleanups: list[Any] = []
+    port = free_port()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "DJANGO_DEBUG": "false",
+        "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY") or secrets.token_urlsafe(40),
+        "DJANGO_SECURE_COOKIES": "false",
+        "PORT": str(port),
+        "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
+        "LOG_LEVEL": "WARNING",
+        "WEB_ACCESS_LOG": "",
+        # Loopback is one client: the throttles would measure themselves.
+        "SUBMIT_THROTTLE_RATE": "100000000/minute",
+        "PUBLIC_API_ANON_RATE": "100000000/minute",
+        "CELERY_BEAT_SCHEDULE_FILENAME": str(VAR / "celerybeat-schedule"),
+        "CELERY_BROKER_DIR": str(VAR / "broker"),
+        "FILE_CACHE_DIR": str(VAR / "cache"),
+    }
+    url, drop = bench_database(env)
+    if url:
+        env["DATABASE_URL"] = url
+    cleanups.append(drop)
+    if os.environ.get("REDIS_URL"):
+        tag = secrets.token_hex(4)
+        env["REDIS_KEY_PREFIX"] = f"bench-{tag}:"
+        env["CELERY_QUEUE"] = f"bench-{tag}"
+
+        def forget_keys() -> None:
+            import redis
+
+            client = redis.Redis.from_url(os.environ["REDIS_URL"])
+            keys = list(client.scan_iter(match=f"bench-{tag}:*", count=1000))
+            for start in range(0, len(keys), 1000):
+                client.delete(*keys[start : start + 1000])
+
+        cleanups.append(forget_keys)
+    return env, cleanups
+
+
+# --- Load ------------------------------------------------------------------------
+
+_UNITS = {"us": 1e-3, "ms": 1.0, "s": 1000.0, "m": 60000.0}
+
+
+def _ms(text: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()  # type: ignore[union-attr]
+    return float(number) * _UNITS[unit]
+
+
+def wrk(
+    url: str, *, headers: dict[str, str] | None = None, script: str | None = None
+) -> dict[str, Any]:
+    args = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}s", "--latency", "--timeout", "5s"]
+    for name, value in (headers or {}).items():
+        args += ["-H", f"{name}: {value}"]
+    if script:
+        args += ["-s", script]
+    out = subprocess.run(
+        [*args, url], capture_output=True, text=True, check=True, timeout=DURATION + 60
+    ).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)", out, re.M))
+    total = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {
+        "rps": round(rate),
+        "p50_ms": round(_ms(latency["50"]), 2),
+        "p99_ms": round(_ms(latency["99"]), 2),
+        "requests": total,
+        "non_2xx_3xx": int(errors.group(1)) if errors else 0,
+    }
+
+
+def fetch(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+def wait_for(url: str, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError):
+            if fetch(url)[0] == 200:
+                return
+        time.sleep(0.5)
+    raise SystemExit(f"{url} did not answer within {seconds:.0f} s")
+
+
+# --- nginx -----------------------------------------------------------------------
+
+
+def start_nginx(
+    upstream_port: int, static_body: bytes, cleanups: list[Any]
+) -> tuple[subprocess.Popen[bytes], int, int]:
+    """Debian's nginx, unprivileged, its files under var/bench/nginx: the
+    repository's micro-cache config in front of gunicorn, and a plain static
+    server of the same bytes as the reference."""
+    prefix = VAR / "nginx"
+    shutil.rmtree(prefix, ignore_errors=True)
+    for folder in ("conf", "logs", "static", "temp"):
+        (prefix / folder).mkdir(parents=True)
+    (prefix / "static" / "published.json").write_bytes(static_body)
+    cache_port, static_port = free_port(), free_port()
+    # In memory, as docker-compose.yml mounts it (a tmpfs).
+    cache_dir = Path(tempfile.mkdtemp(prefix="testimonials-bench-cache-", dir=_memory_dir()))
+    cleanups.append(lambda: shutil.rmtree(cache_dir, ignore_errors=True))
+    template = (ROOT / "deploy" / "nginx" / "testimonials.conf.template").read_text()
+    server = (
+        template.replace("${TESTIMONIALS_UPSTREAM}", f"127.0.0.1:{upstream_port}")
+        .replace("${NGINX_PORT}", f"127.0.0.1:{cache_port}")
+        .replace("${NGINX_CACHE_DIR}", str(cache_dir))
+    )
+    (prefix / "conf" / "testimonials.conf").write_text(server)
+    temp = prefix / "temp"
+    user = "user root;\n" if os.geteuid() == 0 else ""
+    (prefix / "conf" / "nginx.conf").write_text(
+        f"""{user}worker_processes auto;
+pid {prefix}/nginx.pid;
+error_log {prefix}/logs/error.log warn;
+events {{ worker_connections 4096; }}
+http {{
+    access_log off;
+    sendfile on;
+    tcp_nopush on;
+    keepalive_requests 100000;
+    client_body_temp_path {temp}/body;
+    proxy_temp_path {temp}/proxy;
+    fastcgi_temp_path {temp}/fastcgi;
+    uwsgi_temp_path {temp}/uwsgi;
+    scgi_temp_path {temp}/scgi;
+    include testimonials.conf;
+    server {{
+        listen 127.0.0.1:{static_port};
+        root {prefix}/static;
+        default_type application/json;
+    }}
+}}
+"""
+    )
+    process = subprocess.Popen(
+        ["/usr/sbin/nginx", "-p", str(prefix), "-c", str(prefix / "conf" / "nginx.conf"),
+         "-g", "daemon off;"],
+        start_new_session=True,
+    )  # fmt: skip
+    wait_for(f"http://127.0.0.1:{static_port}/published.json", 10)
+    return process, cache_port, static_port
+
+
+def _memory_dir() -> str | None:
+    shm = Path("/dev/shm")  # noqa: S108 - only as the parent of a mkdtemp folder
+    return str(shm) if shm.is_dir() and os.access(shm, os.W_OK) else None
+
+
+# --- The write path --------------------------------------------------------------
+
+SUBMIT_LUA = """
+counter = 0
+words = {"sessions", "stairs", "garden", "sleep", "posture", "desk", "walking", "stretches",
+         "patience", "balance", "strength", "winter", "bicycle", "cooking", "office", "dog"}
+setup = function(thread) thread:set("tid", tostring(math.random(1, 1000000))) end
+init = function(args) math.randomseed(os.time() + tonumber(tid or "1")) end
+request = function()
+  counter = counter + 1
+  local parts = {}
+  for i = 1, 24 do parts[i] = words[math.random(#words)] end
+  local body = string.format(
+    '{"topic": "%s", "author_name": "Bench Patient", "consent_to_publish": true, ' ..
+    '"consent_text_version": "%s", "rating": 4, "display_preference": "initials", ' ..
+    '"body": "After %d weeks my %s improved a lot, thanks to the team."}',
+    "TOPIC", "VERSION", counter, table.concat(parts, " "))
+  return wrk.format("POST", "/api/v1/testimonials/", {["Content-Type"] = "application/json"}, body)
+end
+"""
+
+
+def growth(env: dict[str, str]) -> dict[str, Any]:
+    out = run([PYTHON, "manage.py", "bench_growth", "--repeat", str(GROWTH_REPEAT)], env)
+    result: dict[str, Any] = json.loads(out.splitlines()[-1])
+    return result
+
+
+def django_json(env: dict[str, str], code: str) -> Any:
+    script = f"import django, json\ndjango.setup()\n{code}"
+    return json.loads(run([PYTHON, "-c", script], env).strip().splitlines()[-1])
+
+
+def waiting_count(env: dict[str, str]) -> int:
+    return int(
+        django_json(
+            env,
+            "from testimonials.models import Testimonial\n"
+            "print(Testimonial.objects.filter(status__in=['submitted', 'screening']).count())",
+        )
+    )
+
+
+def drain(env: dict[str, str], *, limit: float) -> float:
+    """Seconds until the worker has screened every waiting submission."""
+    started = time.monotonic()
+    while waiting_count(env) > 0:
+        if time.monotonic() - started > limit:
+            return float("inf")
+        time.sleep(1)
+    return time.monotonic() - started
+
+
+def paced_submissions(base: str, version: str, rate: float, seconds: int) -> list[str]:
+    """Submissions at a steady `rate` per second; their ids."""
+    ids: list[str] = []
+    lock = threading.Lock()
+    interval = 1.0 / rate
+    start = time.monotonic()
+
+    def send(n: int) -> None:
+        body = json.dumps(
+            {
+                "topic": TOPIC,
+                "author_name": "Paced Patient",
+                "consent_to_publish": True,
+                "consent_text_version": version,
+                "rating": 5,
+                "body": f"Paced submission {n}: after {n % 9 + 2} weeks I walk the dog again.",
+            }
+        ).encode()
+        request = urllib.request.Request(
+            f"{base}/api/v1/testimonials/",
+            data=body,
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=30) as response:
+            answer = json.loads(response.read())
+        with lock:
+            ids.append(answer["id"])
+
+    threads = []
+    for n in range(int(rate * seconds)):
+        delay = start + n * interval - time.monotonic()
+        if delay > 0:
+            time.sleep(delay)
+        thread = threading.Thread(target=send, args=(n,))
+        thread.start()
+        threads.append(thread)
+    for thread in threads:
+        thread.join()
+    return ids
+
+
+def submit_to_review(env: dict[str, str], ids: list[str]) -> dict[str, float]:
+    code = (
+        "from testimonials.models import StatusChange\n"
+        f"ids = {ids!r}\n"
+        "rows = StatusChange.objects.filter(testimonial__public_id__in=ids, "
+        "to_status='pending_review').values_list('created_at', 'testimonial__created_at')\n"
+        "print(json.dumps(sorted((a - b).total_seconds() * 1000 for a, b in rows)))"
+    )
+    times = django_json(env, code)
+    if not times:
+        return {"p50_ms": float("nan"), "p99_ms": float("nan"), "screened": 0}
+    return {
+        "p50_ms": round(statistics.median(times), 1),
+        "p99_ms": round(times[min(len(times) - 1, int(len(times) * 0.99))], 1),
+        "screened": len(times),
+    }
+
+
+# --- Memory ----------------------------------------------------------------------
+
+
+def memory(root_pid: int) -> dict[str, list[float]]:
+    import psutil
+
+    found: dict[str, list[float]] = {"gunicorn_workers_mb": [], "celery_processes_mb": []}
+    for process in psutil.Process(root_pid).children(recursive=True):
+        with contextlib.suppress(psutil.Error):
+            line = " ".join(process.cmdline())
+            rss = round(process.memory_info().rss / 2**20, 1)
+            parent = " ".join(process.parent().cmdline())
+            if "gunicorn" in line and "gunicorn" in parent:
+                found["gunicorn_workers_mb"].append(rss)
+            elif "celery" in line and " worker" in line:
+                found["celery_processes_mb"].append(rss)
+    return found
+
+
+# --- The run ---------------------------------------------------------------------
+
+
+def machine() -> dict[str, Any]:
+    cpuinfo = Path("/proc/cpuinfo").read_text()
+    model = re.search(r"model name\s*:\s*(.+)", cpuinfo)
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": model.group(1).strip() if model else "unknown",
+        "database": "PostgreSQL" if os.environ.get("DATABASE_URL") else "SQLite",
+        "cache_and_broker": "Redis" if os.environ.get("REDIS_URL") else "files",
+    }
+
+
+def main() -> None:
+    VAR.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    report: dict[str, Any] = {"machine": machine(), "load_average": {}}
+    report["load_average"]["start"] = os.getloadavg()
+    env, cleanups = environment()
+    serve: subprocess.Popen[bytes] | None = None
+    nginx: subprocess.Popen[bytes] | None = None
+    try:
+        say("migrating the bench database and seeding 1,000 stories")
+        run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], env)
+        run([PYTHON, "manage.py", "seed_demo"], env)
+        run([PYTHON, "manage.py", "bench_seed", "--stories", str(SMALL), "--force"], env)
+        small = growth(env)
+        say(f"at {small['stories']:,} stories: {small}")
+        say(f"adding {BIG - SMALL:,} stories")
+        added = run(
+            [PYTHON, "manage.py", "bench_seed", "--stories", str(BIG - SMALL), "--force"], env
+        )
+        say(added.strip())
+        big = growth(env)
+        say(f"at {big['stories']:,} stories: {big}")
+        report["growth"] = {"small": small, "big": big}
+
+        say("starting make serve (gunicorn, Celery worker and beat)")
+        serve = subprocess.Popen(
+            ["make", "serve"],
+            env=env,
+            cwd=ROOT,
+            stdout=(VAR / "serve.log").open("wb"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        base = f"http://127.0.0.1:{env['PORT']}"
+        wait_for(f"{base}/healthz", 120)
+        status, headers, body = fetch(f"{base}/api/v1/published/")
+        assert status == 200, status  # noqa: S101
+        etag = headers["ETag"]
+        nginx, cache_port, static_port = start_nginx(int(env["PORT"]), body, cleanups)
+        version = json.loads(fetch(f"{base}/api/v1/topics/{TOPIC}/")[2])["consent"]["version"]
+        waiting_count(env)  # the demo's seeding screened first
+
+        say(f"load: {DURATION} s per case, {CONNECTIONS} connections, wrk on loopback")
+        cases: dict[str, dict[str, Any]] = {}
+        list_path = "/api/v1/published/"
+        plan = [
+            (REFERENCE, f"http://127.0.0.1:{static_port}/published.json", {}),
+            ("published list, nginx micro-cache", f"http://127.0.0.1:{cache_port}{list_path}", {}),
+            ("published list, gunicorn", f"{base}{list_path}", {}),
+            ("published list 304, gunicorn", f"{base}{list_path}", {"If-None-Match": etag}),
+            ("published list of a topic, gunicorn", f"{base}{list_path}?topic={TOPIC}", {}),
+            ("education page, gunicorn", f"{base}/education/{TOPIC}/", {}),
+            ("Django, tiny JSON (/healthz, the floor)", f"{base}/healthz", {}),
+        ]  # fmt: skip
+        for name, url, headers in plan:
+            fetch(url, headers)
+            cases[name] = wrk(url, headers=headers)
+            say(f"{name}: {cases[name]}")
+        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
+            lua.write(SUBMIT_LUA.replace("TOPIC", TOPIC).replace("VERSION", version))
+        before = time.monotonic()
+        name = "submission + enqueue (POST), gunicorn"
+        cases[name] = wrk(f"{base}/api/v1/testimonials/", script=lua.name)
+        say(f"{name}: {cases[name]}")
+        submitted = cases[name]["requests"] - cases[name]["non_2xx_3xx"]
+        drained = drain(env, limit=180)
+        elapsed = (time.monotonic() - before) if drained != float("inf") else float("inf")
+        screening = {
+            "submitted": submitted,
+            "submission_rate": cases[name]["rps"],
+            "screened_per_second": round(submitted / elapsed, 1),
+            "drained_after_run_s": round(drained, 1),
+        }
+        screening["ratio_to_submission_rate"] = round(
+            screening["screened_per_second"] / max(screening["submission_rate"], 1), 3
+        )
+        say(f"screening: {screening}")
+        half = max(1.0, screening["submission_rate"] / 2)
+        paced_rate = min(half, screening["screened_per_second"] or half)
+        ids = paced_submissions(base, version, paced_rate, DURATION)
+        drain(env, limit=120)
+        screening["paced_rate"] = round(paced_rate, 1)
+        screening["submit_to_pending_review"] = submit_to_review(env, ids)
+        say(f"paced at {paced_rate:.0f}/s: {screening['submit_to_pending_review']}")
+        report["screening"] = screening
+
+        reference = cases[REFERENCE]["rps"]
+        for result in cases.values():
+            result["share_of_nginx"] = round(result["rps"] / reference, 4)
+        report["cases"] = cases
+        report["memory"] = memory(serve.pid)
+        report["page_bytes"] = len(body)
+    finally:
+        report["load_average"]["end"] = os.getloadavg()
+        for process in (nginx, serve):
+            if process is not None and process.poll() is None:
+                os.killpg(process.pid, signal.SIGINT if process is serve else signal.SIGQUIT)
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    process.wait(timeout=30)
+                if process.poll() is None:
+                    os.killpg(process.pid, signal.SIGKILL)
+        for cleanup in cleanups:
+            with contextlib.suppress(Exception):
+                cleanup()
+    report["seconds"] = round(time.monotonic() - started)
+    (ROOT / "var" / "bench.json").write_text(json.dumps(report, indent=2))
+    print_table(report)
+
+
+def print_table(report: dict[str, Any]) -> None:
+    m = report["machine"]
+    load = report["load_average"]
+    print()
+    print(
+        f"{m['nproc']} cores, {m['cpu']}; {m['database']}, {m['cache_and_broker']}; "
+        f"load average {load['start'][0]:.2f} at the start, {load['end'][0]:.2f} at the end; "
+        f"a {report['page_bytes']:,}-byte page; {report['seconds']} s in all"
+    )
+    print()
+    print("| case | req/s | p50 ms | p99 ms | share of nginx |")
+    print("| --- | ---: | ---: | ---: | ---: |")
+    for name, r in report["cases"].items():
+        print(f"| {name} | {r['rps']:,} | {r['p50_ms']} | {r['p99_ms']} | {r['share_of_nginx']} |")
+    s = report["screening"]
+    paced = s["submit_to_pending_review"]
+    print()
+    print(
+        f"Screening: {s['screened_per_second']}/s while {s['submission_rate']}/s were submitted "
+        f"({s['ratio_to_submission_rate']} of the rate; queue drained {s['drained_after_run_s']} s "
+        f"after the run). Paced at {s['paced_rate']}/s: submit to pending_review p50 "
+        f"{paced['p50_ms']} ms, p99 {paced['p99_ms']} ms ({paced['screened']} stories)."
+    )
+    print()
+    small, big = report["growth"]["small"], report["growth"]["big"]
+    print(
+        f"| growth, ms (best of {GROWTH_REPEAT}; median) | {small['stories']:,} stories "
+        f"| {big['stories']:,} stories | ratio of the best |"
+    )
+    print("| --- | ---: | ---: | ---: |")
+    for key, label in GROWTH_LABELS.items():
+        a, b = small[key], big[key]
+        ratio = b["best"] / a["best"] if a["best"] else float("nan")
+        print(
+            f"| {label} | {a['best']}; {a['median']} | {b['best']}; {b['median']} | {ratio:.2f} |"
+        )
+    mem = report["memory"]
+    print()
+    print(
+        f"RSS after the run: gunicorn workers {mem['gunicorn_workers_mb']} MB; "
+        f"Celery processes {mem['celery_processes_mb']} MB"
+    )
+    print(f"\nwritten to {ROOT / 'var' / 'bench.json'}")
+
+
+if __name__ == "__main__":
+    main()
