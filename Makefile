@@ -25,6 +25,9 @@ dotenv = $(shell sed -n 's/^[[:space:]]*$(1)[[:space:]]*=[[:space:]]*//p' .env 2
 
 # PORT: the environment wins, then a PORT= line in .env, then 8000.
 PORT ?= $(or $(call dotenv,PORT),8000)
+# pytest-xdist processes of `make test`: the fault stage, which mostly waits
+# on outages, runs in one while the other runs the rest of the suite.
+TEST_PROCESSES ?= 2
 URL := http://127.0.0.1:$(PORT)
 
 export PORT
@@ -107,7 +110,7 @@ check: install ## ruff, ruff format, mypy, and no missing migrations
 test: export DJANGO_SETTINGS_MODULE := config.settings.test
 test: check ## check, then the whole test suite (skipped tests are listed with their reason)
 	scripts/install-test-tools
-	pytest
+	pytest -n $(TEST_PROCESSES) --dist loadgroup --no-loadscope-reorder
 
 test-faults: export DJANGO_SETTINGS_MODULE := config.settings.test
 test-faults: install ## only the fault tests: real Redis, PostgreSQL and workers, each fault injected

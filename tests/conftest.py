@@ -6,8 +6,40 @@ from rest_framework.test import APIClient
 
 from moderation import services as moderation_services
 from tests.factories import ConsentTextFactory, TopicFactory, UserFactory
+from tests.faults import FAULT_FIGURE
 
 SERVICES_REQUIRED = os.environ.get("CI", "").lower() == "true"
+
+
+def pytest_collection_modifyitems(config, items):
+    """How `make test` shares the tests among pytest-xdist's workers
+    (`--dist loadgroup`): each file whole in one worker, so its module
+    fixtures and module state stay whole, and the fault stage whole in one
+    worker, one outage at a time, started first because it is the longest
+    and mostly waits while the other worker runs the rest."""
+    for item in items:
+        if item.get_closest_marker("xdist_group") is None:
+            group = "faults" if item.get_closest_marker("faults") else item.nodeid.split("::")[0]
+            item.add_marker(pytest.mark.xdist_group(group))
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        items.sort(key=lambda item: item.get_closest_marker("faults") is None)
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The figure each fault test measured (`tests/faults/conftest.py`),
+    gathered from the reports, so that pytest-xdist's workers' count too."""
+    figures = [
+        value
+        for reports in terminalreporter.stats.values()
+        for report in reports
+        if getattr(report, "when", None) == "call"
+        for name, value in getattr(report, "user_properties", ())
+        if name == FAULT_FIGURE
+    ]
+    if figures:
+        terminalreporter.section("fault figures")
+        for line in figures:
+            terminalreporter.write_line(line)
 
 
 def _missing_services():
