@@ -1,3 +1,4 @@
+import dataclasses
 import os
 
 import pytest
@@ -11,16 +12,17 @@ from tests.faults import FAULT_FIGURE
 SERVICES_REQUIRED = os.environ.get("CI", "").lower() == "true"
 
 
+def pytest_itemcollected(item):
+    if not item.nodeid.endswith(item.name):
+        # schemathesis names its cases "test[GET /path]" but, on pytest 9,
+        # gives them all one node id, which pytest-xdist would run only once.
+        item._id = dataclasses.replace(item._id, params=item.name.partition("[")[2][:-1])
+
+
 def pytest_collection_modifyitems(config, items):
-    """How `make test` shares the tests among pytest-xdist's workers
-    (`--dist loadgroup`): each file whole in one worker, so its module
-    fixtures and module state stay whole, and the fault stage whole in one
-    worker, one outage at a time, started first because it is the longest
-    and mostly waits while the other worker runs the rest."""
-    for item in items:
-        if item.get_closest_marker("xdist_group") is None:
-            group = "faults" if item.get_closest_marker("faults") else item.nodeid.split("::")[0]
-            item.add_marker(pytest.mark.xdist_group(group))
+    """`make test` runs the files in two pytest-xdist processes
+    (`--dist loadfile`, in this order): the fault tests first, as they are
+    the longest and mostly wait on outages while the other files run."""
     if os.environ.get("PYTEST_XDIST_WORKER"):
         items.sort(key=lambda item: item.get_closest_marker("faults") is None)
 
