@@ -10,6 +10,7 @@ from tests.factories import ConsentTextFactory, TopicFactory, UserFactory
 from tests.faults import FAULT_FIGURE
 
 SERVICES_REQUIRED = os.environ.get("CI", "").lower() == "true"
+FAULTS = "tests/faults/"
 
 
 def pytest_itemcollected(item):
@@ -20,11 +21,26 @@ def pytest_itemcollected(item):
 
 
 def pytest_collection_modifyitems(config, items):
-    """`make test` runs the files in two pytest-xdist processes
-    (`--dist loadfile`, in this order): the fault tests first, as they are
-    the longest and mostly wait on outages while the other files run."""
+    """Under pytest-xdist the fault stage comes first: it is the longest, and
+    it mostly waits on outages while the other worker runs the rest."""
     if os.environ.get("PYTEST_XDIST_WORKER"):
         items.sort(key=lambda item: item.get_closest_marker("faults") is None)
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """How `make test` shares the tests among pytest-xdist's workers: each
+    file whole in one (its module fixtures and state stay whole), and the
+    fault stage whole in one, one outage at a time, as `make test-faults`
+    runs it (two at once on two cores failed once, the only time)."""
+    from xdist.scheduler import LoadFileScheduling
+
+    class FaultStageTogether(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            if nodeid.startswith(FAULTS):
+                return FAULTS
+            return super()._split_scope(nodeid)
+
+    return FaultStageTogether(config, log)
 
 
 def pytest_terminal_summary(terminalreporter):
