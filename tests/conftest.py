@@ -38,7 +38,7 @@ def pytest_xdist_make_scheduler(config, log):
         def _split_scope(self, nodeid: str) -> str:
             if nodeid.startswith(FAULTS):
                 return FAULTS
-            return super()._split_scope(nodeid)
+            return str(super()._split_scope(nodeid))
 
     return FaultStageTogether(config, log)
 
