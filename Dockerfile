@@ -24,7 +24,9 @@ COPY pyproject.toml uv.lock ./
 RUN uv sync --frozen --no-dev --no-install-project --no-cache
 
 COPY --chown=app:app . .
-RUN mkdir -p var && chown app:app var
+# var/metrics exists in the image, so the shared volume mounted there starts
+# owned by app.
+RUN mkdir -p var/metrics && chown -R app:app var
 USER app
 
 # Static files are collected into the image (var/static, compressed and
@@ -33,4 +35,4 @@ RUN DJANGO_SECRET_KEY=collectstatic-only python manage.py collectstatic --noinpu
 
 EXPOSE 8000
 # gunicorn takes its number of worker processes from WEB_CONCURRENCY.
-CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--access-logfile", "-", "--graceful-timeout", "10"]
+CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--graceful-timeout", "10"]

@@ -30,6 +30,8 @@ PORT ?= $(or $(call dotenv,PORT),8000)
 # while the other runs the rest.
 TEST_PROCESSES ?= 2
 URL := http://127.0.0.1:$(PORT)
+# Where every process writes its metric counts (see config/metrics.py).
+METRICS_DIR ?= $(or $(call dotenv,METRICS_DIR),var/metrics)
 
 export PORT
 export PATH := $(BIN):$(PATH)
@@ -44,7 +46,7 @@ MANAGE := $(BIN)/python manage.py
 # itself (without overriding), so honcho is told not to read it.
 HONCHO := $(BIN)/honcho start --env /dev/null --port $(PORT)
 
-.PHONY: help install run serve worker beat migrate seed check test test-faults eval screenshots clean
+.PHONY: help install run serve worker beat migrate seed check test test-faults eval messages screenshots clean
 
 help: ## list the commands
 	@grep -hE '^[a-z.-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -74,6 +76,7 @@ run: export DJANGO_SETTINGS_MODULE := config.settings.local
 run: install .env ## install, migrate, seed the demo, serve with worker and beat (Ctrl-C stops all)
 	$(MANAGE) migrate --noinput
 	$(MANAGE) seed_demo
+	rm -f $(METRICS_DIR)/*.db
 	@echo "==> starting web ($(URL)), Celery worker and Celery beat; Ctrl-C stops them all"
 	exec $(HONCHO) -f Procfile.dev
 
@@ -85,6 +88,7 @@ serve: install .env ## production mode: collectstatic, migrate, seed, gunicorn w
 	$(MANAGE) collectstatic --noinput -v 0
 	$(MANAGE) migrate --noinput
 	$(MANAGE) seed_demo
+	rm -f $(METRICS_DIR)/*.db
 	@echo "==> starting gunicorn ($(URL)), Celery worker and Celery beat; Ctrl-C stops them all"
 	exec $(HONCHO) -f Procfile
 
@@ -119,6 +123,12 @@ test-faults: install ## only the fault tests: real Redis, PostgreSQL and workers
 
 eval: install .env ## screening precision and recall on ../shared/data (or FILE=...); fails if a target is missed
 	$(MANAGE) evaluate_screening $(FILE) --check
+
+# makemessages needs GNU gettext (xgettext); compiling needs only polib.
+messages: export DJANGO_SETTINGS_MODULE := config.settings.test
+messages: install ## update locale/*/django.po from the code, then compile the .mo files
+	$(MANAGE) makemessages --all --no-obsolete --ignore=.venv --ignore=tests --ignore=var
+	$(BIN)/python scripts/compile_messages.py
 
 screenshots: export DJANGO_SETTINGS_MODULE := config.settings.test
 screenshots: install ## refresh docs/screenshots from the browser tests (needs Chromium)

@@ -4,6 +4,7 @@ path (not only the API's), and an oversized request body a clear `413`."""
 
 import logging
 import sys
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -14,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from config.errors import DATABASE_ERRORS, database_unavailable, error_response
 
 logger = logging.getLogger(__name__)
+access_logger = logging.getLogger("config.access")
 
 _UNAVAILABLE_MARK = "_database_unavailable"
 
@@ -73,3 +75,37 @@ class RequestSizeLimitMiddleware:
                 max_bytes=limit,
             )
         return self.get_response(request)
+
+
+class RequestObservabilityMiddleware:
+    """Outermost: gives the request its id (a sane `X-Request-ID`, or a new
+    one) for every log line it causes and every task it enqueues, answers
+    with that id, counts and times the answer by route, and logs one line
+    for it: method, route name, status, milliseconds. Never the path, which
+    may hold a patient's secret link."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from config import log, metrics
+
+        request_id = log.request_id_from(request.headers.get(log.REQUEST_ID_HEADER))
+        token = log.request_id.set(request_id)
+        started = time.perf_counter()
+        try:
+            response = self.get_response(request)
+            seconds = time.perf_counter() - started
+            route = metrics.request_observed(request, response.status_code, seconds)
+            response[log.REQUEST_ID_HEADER] = request_id
+            access_logger.info(
+                "%s %s %s %.1fms",
+                request.method,
+                route,
+                response.status_code,
+                seconds * 1000,
+                extra={"route": route, "status": response.status_code},
+            )
+            return response
+        finally:
+            log.request_id.reset(token)

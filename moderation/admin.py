@@ -2,6 +2,7 @@
 same services as the moderation API; nothing here writes a status itself."""
 
 import csv
+import io
 from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any, cast
@@ -22,11 +23,13 @@ from django.utils.timesince import timesince
 
 from moderation import evidence, presentation, privacy, selectors, services
 from moderation.models import ModeratorNote
-from moderation.permissions import MODERATE_PERMISSION, moderator_of
-from testimonials import disclosures, transitions
+from moderation.permissions import MODERATE_PERMISSION, can_export, moderator_of
+from testimonials import disclosures, exports, transitions
 from testimonials import selectors as testimonial_selectors
 from testimonials.errors import ApplicationError, FieldErrors
 from testimonials.models import (
+    DataExport,
+    ExportScope,
     MaterialConnection,
     RejectionReason,
     Status,
@@ -48,6 +51,7 @@ FLAG_KINDS = [
     ("medical_claim", "Medical claim"),
     ("duplicate", "Duplicate"),
     ("language", "Language"),
+    ("unscreened", "Not screened in its language"),
     ("screening_failed", "Screening failed"),
 ]
 
@@ -138,6 +142,7 @@ class TestimonialAdmin(admin.ModelAdmin[Testimonial]):
     list_select_related = ["topic"]
     list_per_page = 50
     inlines = [StatusChangeInline]
+    change_list_template = "admin/moderation/testimonial_changelist.html"
     readonly_fields = (
         "public_id",
         "topic",
@@ -160,6 +165,10 @@ class TestimonialAdmin(admin.ModelAdmin[Testimonial]):
         "rejection_note",
         "published_at",
         "featured",
+        "source",
+        "external_id",
+        "original_date",
+        "consent_evidence",
         "created_at",
         "updated_at",
     )
@@ -241,7 +250,47 @@ class TestimonialAdmin(admin.ModelAdmin[Testimonial]):
             self.admin_site.admin_view(self.evidence_view),
             name="testimonials_testimonial_evidence",
         )
-        return [review, evidence_zip, *super().get_urls()]
+        export = path(
+            "export/",
+            self.admin_site.admin_view(self.export_view),
+            name="testimonials_testimonial_export",
+        )
+        return [review, evidence_zip, export, *super().get_urls()]
+
+    # --- Export: the clinic's records, or leaving us ----------------------
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        context = {**(extra_context or {}), "can_export": can_export(request.user)}
+        return super().changelist_view(request, context)
+
+    def export_view(self, request: HttpRequest) -> HttpResponse:
+        """Published or all stories with their moderation history, as CSV or
+        JSON; for clinic admins (it holds personal data), and recorded."""
+        if not can_export(request.user):
+            raise PermissionDenied
+        scope = request.GET.get("status", "")
+        file_format = request.GET.get("format", "")
+        if scope not in ExportScope.values or file_format not in ("csv", "json"):
+            messages.error(request, "Choose what to export and the format.")
+            return HttpResponseRedirect(reverse("admin:testimonials_testimonial_changelist"))
+        user = cast(User, request.user)
+        out = io.StringIO()
+        exports.export_write(
+            scope=scope,
+            file_format=file_format,
+            out=out,
+            actor=user,
+            actor_label=user.get_username(),
+        )
+        content_type = "text/csv" if file_format == "csv" else "application/json"
+        response = HttpResponse(out.getvalue(), content_type=f"{content_type}; charset=utf-8")
+        stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
+        name = f"testimonials-{scope}-{stamp}.{file_format}"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        response["Cache-Control"] = "no-store"
+        return response
 
     def change_view(
         self,
@@ -321,59 +370,30 @@ class TestimonialAdmin(admin.ModelAdmin[Testimonial]):
             "material_connection": request.POST.get("material_connection"),
             "material_connection_detail": request.POST.get("material_connection_detail"),
         }
+        # What every decision is told: which story, by whom, at which version seen.
+        on_story: dict[str, Any] = {
+            "public_id": testimonial.public_id,
+            "moderator": moderator,
+            "expected_version": version,
+        }
+        body = request.POST.get("body", "")
         decisions: dict[str, Callable[[], Any]] = {
-            "approve": lambda: services.testimonial_approve(
-                public_id=testimonial.public_id,
-                moderator=moderator,
-                expected_version=version,
-                **honest,
-            ),
-            "approve_edited": lambda: services.testimonial_approve(
-                public_id=testimonial.public_id,
-                moderator=moderator,
-                body=request.POST.get("body", ""),
-                expected_version=version,
-                **honest,
-            ),
+            "approve": lambda: services.testimonial_approve(**on_story, **honest),
+            "approve_edited": lambda: services.testimonial_approve(**on_story, body=body, **honest),
             "connection": lambda: services.testimonial_connection_set(
-                public_id=testimonial.public_id,
-                moderator=moderator,
+                **on_story,
                 material_connection=request.POST.get("material_connection", ""),
                 material_connection_detail=request.POST.get("material_connection_detail", ""),
-                expected_version=version,
             ),
-            "reject": lambda: services.testimonial_reject(
-                public_id=testimonial.public_id,
-                moderator=moderator,
-                reason=reason,
-                note=note,
-                expected_version=version,
-            ),
+            "reject": lambda: services.testimonial_reject(**on_story, reason=reason, note=note),
             "unpublish": lambda: services.testimonial_unpublish(
-                public_id=testimonial.public_id,
-                moderator=moderator,
-                reason=reason,
-                note=note,
-                expected_version=version,
+                **on_story, reason=reason, note=note
             ),
-            "edit_published": lambda: services.testimonial_edit_published(
-                public_id=testimonial.public_id,
-                moderator=moderator,
-                body=request.POST.get("body", ""),
-                expected_version=version,
-            ),
+            "edit_published": lambda: services.testimonial_edit_published(**on_story, body=body),
             "feature": lambda: services.testimonial_feature(
-                public_id=testimonial.public_id,
-                moderator=moderator,
-                featured=request.POST.get("featured") == "1",
-                expected_version=version,
+                **on_story, featured=request.POST.get("featured") == "1"
             ),
-            "reopen": lambda: services.testimonial_reopen(
-                public_id=testimonial.public_id,
-                moderator=moderator,
-                note=note,
-                expected_version=version,
-            ),
+            "reopen": lambda: services.testimonial_reopen(**on_story, note=note),
             "note": lambda: services.moderator_note_add(
                 public_id=testimonial.public_id, moderator=moderator, text=note
             ),
@@ -649,6 +669,29 @@ class StatusChangeAdmin(admin.ModelAdmin[StatusChange]):
 @admin.register(ModeratorNote)
 class ModeratorNoteAdmin(admin.ModelAdmin[ModeratorNote]):
     list_display = ["created_at", "author_label", "testimonial"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(DataExport)
+class DataExportAdmin(admin.ModelAdmin[DataExport]):
+    """The record of every export of stories: read-only, for clinic admins."""
+
+    list_display = ["created_at", "actor_label", "scope", "format", "count"]
+    list_filter = ["scope", "format", "created_at"]
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return can_export(request.user)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return can_export(request.user)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

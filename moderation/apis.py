@@ -4,6 +4,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from django.contrib.auth.models import User
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiParameter,
@@ -99,7 +100,9 @@ class ModerationDetailSerializer(QueueItemSerializer):
     )
     consent_to_publish = serializers.BooleanField()
     consent_text_version = serializers.CharField(source="consent_text.version")
-    consented_at = serializers.DateTimeField()
+    consented_at = serializers.DateTimeField(
+        allow_null=True, help_text="Null for an imported story the patient has not authorized."
+    )
     decided_by = serializers.CharField(
         source="decided_by.get_username", default=None, allow_null=True
     )
@@ -114,6 +117,16 @@ class ModerationDetailSerializer(QueueItemSerializer):
     material_connection_detail = serializers.CharField()
     incentive = serializers.CharField(help_text="What the invitation offered every invitee.")
     verified_patient = serializers.BooleanField()
+    imported_from = serializers.CharField(
+        source="source",
+        help_text="The tool an imported story came from; blank for stories submitted here.",
+    )
+    original_date = serializers.DateTimeField(
+        allow_null=True, help_text="When an imported story was written, as its tool recorded."
+    )
+    consent_evidence = serializers.CharField(
+        help_text="What the tool of an imported story recorded of the patient's consent."
+    )
     needs_typical_results = serializers.SerializerMethodField(
         help_text="Screening flagged a claim about a result: approving needs a typical-results "
         "statement."
@@ -216,7 +229,24 @@ VERSION_HELP = (
 )
 
 
-class ApproveApi(ModerationApi):
+# A moderator's change to one item: `InputSerializer` checks the body, `act` calls the
+# service, the answer is the item as it is now. Subclasses give `post` its schema (a
+# docstring here would become every operation's description).
+class DecisionApi(ModerationApi):
+    InputSerializer: type[serializers.Serializer[Any]]
+    created = False
+
+    def act(self, public_id: uuid.UUID, moderator: User, data: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+    def decide(self, request: Request, public_id: uuid.UUID) -> Response:
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        self.act(public_id, moderator_of(request), serializer.validated_data)
+        return Response(_detail(public_id), status=201 if self.created else 200)
+
+
+class ApproveApi(DecisionApi):
     @extend_schema_serializer(component_name="ApproveInput")
     class InputSerializer(RejectUnknownFieldsMixin, serializers.Serializer[Any]):
         body = StrictCharField(required=False, max_length=10000)
@@ -248,12 +278,12 @@ class ApproveApi(ModerationApi):
 
     @extend_schema(request=InputSerializer, responses=ModerationDetailSerializer, summary="Publish")
     def post(self, request: Request, public_id: uuid.UUID) -> Response:
-        serializer = self.InputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        return self.decide(request, public_id)
+
+    def act(self, public_id: uuid.UUID, moderator: User, data: dict[str, Any]) -> None:
         services.testimonial_approve(
             public_id=public_id,
-            moderator=moderator_of(request),
+            moderator=moderator,
             body=data.get("body"),
             use_suggested_body=data["use_suggested_body"],
             expected_version=data.get("version"),
@@ -261,7 +291,6 @@ class ApproveApi(ModerationApi):
             material_connection=data.get("material_connection"),
             material_connection_detail=data.get("material_connection_detail"),
         )
-        return Response(_detail(public_id))
 
 
 @extend_schema_serializer(component_name="ReasonInput")
@@ -271,23 +300,23 @@ class ReasonInputSerializer(RejectUnknownFieldsMixin, serializers.Serializer[Any
     version = StrictIntegerField(required=False, min_value=1, help_text=VERSION_HELP)
 
 
-class ReasonDecisionApi(ModerationApi):
+class ReasonDecisionApi(DecisionApi):
     """A decision that needs a content-based reason: reject, unpublish."""
 
-    decide: Callable[..., Testimonial]
+    InputSerializer = ReasonInputSerializer
+    service: Callable[..., Testimonial]
 
     def post(self, request: Request, public_id: uuid.UUID) -> Response:
-        serializer = ReasonInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        type(self).decide(
+        return self.decide(request, public_id)
+
+    def act(self, public_id: uuid.UUID, moderator: User, data: dict[str, Any]) -> None:
+        type(self).service(
             public_id=public_id,
-            moderator=moderator_of(request),
+            moderator=moderator,
             reason=data["reason"],
             note=data["note"],
             expected_version=data.get("version"),
         )
-        return Response(_detail(public_id))
 
 
 @extend_schema_view(
@@ -296,7 +325,7 @@ class ReasonDecisionApi(ModerationApi):
     )
 )
 class RejectApi(ReasonDecisionApi):
-    decide = services.testimonial_reject
+    service = services.testimonial_reject
 
 
 @extend_schema_view(
@@ -307,10 +336,10 @@ class RejectApi(ReasonDecisionApi):
     )
 )
 class UnpublishApi(ReasonDecisionApi):
-    decide = services.testimonial_unpublish
+    service = services.testimonial_unpublish
 
 
-class ReopenApi(ModerationApi):
+class ReopenApi(DecisionApi):
     @extend_schema_serializer(component_name="ReopenInput")
     class InputSerializer(RejectUnknownFieldsMixin, serializers.Serializer[Any]):
         note = StrictCharField(required=False, allow_blank=True, default="", max_length=2000)
@@ -322,19 +351,18 @@ class ReopenApi(ModerationApi):
         summary="Put a rejected or unpublished story back in the queue",
     )
     def post(self, request: Request, public_id: uuid.UUID) -> Response:
-        serializer = self.InputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        return self.decide(request, public_id)
+
+    def act(self, public_id: uuid.UUID, moderator: User, data: dict[str, Any]) -> None:
         services.testimonial_reopen(
             public_id=public_id,
-            moderator=moderator_of(request),
+            moderator=moderator,
             note=data["note"],
             expected_version=data.get("version"),
         )
-        return Response(_detail(public_id))
 
 
-class EditPublishedApi(ModerationApi):
+class EditPublishedApi(DecisionApi):
     @extend_schema_serializer(
         component_name="EditPublishedInput",
         examples=[
@@ -361,19 +389,18 @@ class EditPublishedApi(ModerationApi):
         "again. `409` unless the story is published.",
     )
     def post(self, request: Request, public_id: uuid.UUID) -> Response:
-        serializer = self.InputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        return self.decide(request, public_id)
+
+    def act(self, public_id: uuid.UUID, moderator: User, data: dict[str, Any]) -> None:
         services.testimonial_edit_published(
             public_id=public_id,
-            moderator=moderator_of(request),
+            moderator=moderator,
             body=data["body"],
             expected_version=data.get("version"),
         )
-        return Response(_detail(public_id))
 
 
-class FeatureApi(ModerationApi):
+class FeatureApi(DecisionApi):
     @extend_schema_serializer(
         component_name="FeatureInput",
         examples=[OpenApiExample("Feature it", value={"featured": True}, request_only=True)],
@@ -388,19 +415,18 @@ class FeatureApi(ModerationApi):
         summary="Feature a published story, or stop featuring it",
     )
     def post(self, request: Request, public_id: uuid.UUID) -> Response:
-        serializer = self.InputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        return self.decide(request, public_id)
+
+    def act(self, public_id: uuid.UUID, moderator: User, data: dict[str, Any]) -> None:
         services.testimonial_feature(
             public_id=public_id,
-            moderator=moderator_of(request),
+            moderator=moderator,
             featured=data["featured"],
             expected_version=data.get("version"),
         )
-        return Response(_detail(public_id))
 
 
-class ConnectionApi(ModerationApi):
+class ConnectionApi(DecisionApi):
     @extend_schema_serializer(
         component_name="ConnectionInput",
         examples=[
@@ -426,20 +452,21 @@ class ConnectionApi(ModerationApi):
         "`testimonial.updated`. `409` unless the story is published.",
     )
     def post(self, request: Request, public_id: uuid.UUID) -> Response:
-        serializer = self.InputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        return self.decide(request, public_id)
+
+    def act(self, public_id: uuid.UUID, moderator: User, data: dict[str, Any]) -> None:
         services.testimonial_connection_set(
             public_id=public_id,
-            moderator=moderator_of(request),
+            moderator=moderator,
             material_connection=data["material_connection"],
             material_connection_detail=data["material_connection_detail"],
             expected_version=data.get("version"),
         )
-        return Response(_detail(public_id))
 
 
-class NoteApi(ModerationApi):
+class NoteApi(DecisionApi):
+    created = True
+
     @extend_schema_serializer(component_name="NoteInput")
     class InputSerializer(RejectUnknownFieldsMixin, serializers.Serializer[Any]):
         text = StrictCharField(max_length=4000)
@@ -450,11 +477,11 @@ class NoteApi(ModerationApi):
         summary="Add a private note",
     )
     def post(self, request: Request, public_id: uuid.UUID) -> Response:
-        serializer = self.InputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        return self.decide(request, public_id)
+
+    def act(self, public_id: uuid.UUID, moderator: User, data: dict[str, Any]) -> None:
         services.moderator_note_add(
             public_id=public_id,
-            moderator=moderator_of(request),
-            text=serializer.validated_data["text"],
+            moderator=moderator,
+            text=data["text"],
         )
-        return Response(_detail(public_id), status=201)

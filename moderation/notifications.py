@@ -12,15 +12,14 @@ from functools import partial
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from moderation.models import ModeratorDigest, NotificationKind, PatientNotification
 from moderation.permissions import MODERATE_PERMISSION
+from testimonials import languages, outbox
 from testimonials.models import Status, Testimonial
 from testimonials.selectors import patient_secret
 
@@ -51,33 +50,24 @@ def patient_decision_enqueue(testimonial: Testimonial) -> PatientNotification | 
 def _enqueue(notification_id: int) -> None:
     from moderation.tasks import notify_patient
 
-    try:
-        notify_patient.delay(notification_id)
-    except Exception as exc:
-        logger.warning(
-            "could not enqueue notification id=%s (%s); the sweep will retry",
-            notification_id,
-            type(exc).__name__,
-        )
+    outbox.enqueue(notify_patient.delay, notification_id, label="notification")
 
 
 def patient_notification_send(*, notification_id: int) -> bool:
     """Send one patient email, at most once: the row is claimed before the
     email goes out, and released again if sending fails (the task retries).
     Returns whether this call sent it."""
-    claimed = PatientNotification.objects.filter(pk=notification_id, sent_at=None).update(
-        sent_at=timezone.now()
+    return outbox.send_once(
+        PatientNotification.objects.select_related("testimonial__topic"),
+        notification_id,
+        build=_decision_email,
     )
-    if claimed != 1:
-        return False
-    notification = PatientNotification.objects.select_related("testimonial__topic").get(
-        pk=notification_id
-    )
+
+
+def _decision_email(notification: PatientNotification) -> outbox.Email:
     testimonial = notification.testimonial
     secret = patient_secret(testimonial.public_id)
-    context = {
-        "testimonial": testimonial,
-        "topic": testimonial.topic,
+    links = {
         "status_url": _absolute(
             reverse(
                 "testimonial-status",
@@ -93,30 +83,23 @@ def patient_notification_send(*, notification_id: int) -> bool:
         "education_url": _absolute(
             reverse("education-topic", kwargs={"slug": testimonial.topic.slug})
         ),
-        "reason": testimonial.get_rejection_reason_display(),
     }
-    template = f"moderation/email/patient_{notification.kind}"
-    try:
-        send_mail(
-            subject=render_to_string(f"{template}_subject.txt", context).strip(),
-            message=render_to_string(f"{template}.txt", context),
-            from_email=None,
-            recipient_list=[testimonial.email],
-        )
-    except Exception:
-        PatientNotification.objects.filter(pk=notification_id).update(sent_at=None)
-        raise
-    logger.info("sent %s notification id=%s", notification.kind, notification_id)
-    return True
+    return outbox.Email(
+        to=[testimonial.email],
+        template=f"moderation/email/patient_{notification.kind}",
+        context=lambda: {
+            "testimonial": testimonial,
+            "topic": testimonial.topic,
+            **links,
+            "reason": testimonial.get_rejection_reason_display(),
+        },
+        language=languages.for_testimonial(testimonial),
+        label=f"{notification.kind} notification",
+    )
 
 
 def unsent_notification_ids(*, older_than: timedelta) -> list[int]:
-    cutoff = timezone.now() - older_than
-    return list(
-        PatientNotification.objects.filter(sent_at=None, created_at__lt=cutoff)
-        .order_by("created_at")
-        .values_list("pk", flat=True)[:1000]
-    )
+    return outbox.unsent_ids(PatientNotification.objects.all(), older_than=older_than)
 
 
 def moderator_digest_send() -> ModeratorDigest | None:
@@ -157,11 +140,14 @@ def moderator_digest_send() -> ModeratorDigest | None:
         "queue_url": _absolute(reverse("admin:testimonials_testimonial_changelist")),
         "now": now,
     }
-    send_mail(
-        subject=render_to_string("moderation/email/moderator_digest_subject.txt", context).strip(),
-        message=render_to_string("moderation/email/moderator_digest.txt", context),
-        from_email=None,
-        recipient_list=recipients,
+    outbox.deliver(
+        outbox.Email(
+            to=recipients,
+            template="moderation/email/moderator_digest",
+            context=lambda: context,
+            language=None,
+            label="moderator digest",
+        )
     )
     logger.info("moderator digest: %d overdue, %d recipients", len(overdue), len(recipients))
     return ModeratorDigest.objects.create(overdue_count=len(overdue), recipients=len(recipients))

@@ -8,6 +8,7 @@ from rest_framework.request import Request
 
 MODERATE_PERMISSION = "testimonials.moderate_testimonial"
 MODERATORS_GROUP = "Moderators"
+CLINIC_ADMINS_GROUP = "Clinic admins"
 
 
 class IsModerator(BasePermission):
@@ -24,3 +25,10 @@ def moderator_of(request: HttpRequest | Request) -> User:
     if not isinstance(user, User) or not user.has_perm(MODERATE_PERMISSION):
         raise PermissionDenied("Only moderators may do this.")
     return user
+
+
+def can_export(user: Any) -> bool:
+    """Exports of stories hold personal data: superusers and clinic admins only."""
+    if not (user and user.is_authenticated and user.is_active and user.is_staff):
+        return False
+    return bool(user.is_superuser or user.groups.filter(name=CLINIC_ADMINS_GROUP).exists())

@@ -174,7 +174,11 @@ def patient_export(*, email: str) -> dict[str, Any]:
                 "published_body": testimonial.published_body,
                 "rating": testimonial.rating,
                 "consent_version": testimonial.consent_text.version,
-                "consented_at": selectors.api_time(testimonial.consented_at),
+                "consented_at": (
+                    selectors.api_time(testimonial.consented_at)
+                    if testimonial.consented_at
+                    else None
+                ),
                 "rejection_reason": testimonial.rejection_reason,
                 "status_page": authorizations.story_page_url(testimonial),
                 "history": [

@@ -19,11 +19,14 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
+from config import metrics
 from moderation import notifications, screening
 from moderation.models import DuplicateKey, ModeratorNote, ReviewClaim
+from moderation.permissions import CLINIC_ADMINS_GROUP as CLINIC_ADMINS_GROUP
 from moderation.permissions import MODERATORS_GROUP
 from moderation.screening import duplicate
 from testimonials import authorizations, disclosures, transitions
+from testimonials import selectors as testimonial_selectors
 from testimonials.errors import FieldErrors, InvalidTransition, NotFound
 from testimonials.models import RejectionReason, Status, Testimonial
 
@@ -112,6 +115,7 @@ def testimonial_screen(*, testimonial_id: int) -> Testimonial | None:
         "flag_kinds": flag_kinds(result.flags_as_dicts()),
         "risk_score": result.risk_score,
         "suggested_body": result.suggested_body,
+        "language": result.language or "",
         "screened_at": timezone.now(),
     }
     if to == Status.REJECTED:
@@ -131,6 +135,8 @@ def testimonial_screen(*, testimonial_id: int) -> Testimonial | None:
                 [DuplicateKey(testimonial_id=testimonial.pk, key=key) for key in keys],
                 ignore_conflicts=True,
             )
+            outcome = "auto_rejected" if to == Status.REJECTED else "queued"
+            transaction.on_commit(lambda: metrics.screenings.labels(outcome).inc())
             return screened
     except InvalidTransition:
         return None  # withdrawn meanwhile, or another run stored its result first
@@ -149,7 +155,7 @@ def screening_give_up(*, testimonial_id: int, error: str) -> Testimonial | None:
     flag = screening.Flag(
         kind="screening_failed", severity="high", detail=f"Automatic screening failed ({error})."
     )
-    return transitions.transition(
+    given_up = transitions.transition(
         testimonial,
         to=Status.PENDING_REVIEW,
         actor=transitions.SCREENING,
@@ -159,6 +165,8 @@ def screening_give_up(*, testimonial_id: int, error: str) -> Testimonial | None:
         risk_score=screening.risk_score([flag]),
         screened_at=timezone.now(),
     )
+    metrics.screenings.labels("gave_up").inc()
+    return given_up
 
 
 def screening_sweep() -> int:
@@ -265,7 +273,9 @@ def testimonial_approve(
         text=published_body or testimonial.body,
         editor=moderator.get_username(),
     )
-    if edited and coverage.covered:
+    if testimonial_selectors.awaiting_first_authorization(testimonial):
+        reason = "approved; shown nowhere until the patient authorizes the imported story"
+    elif edited and coverage.covered:
         reason = "approved with an edited text"
     elif edited:
         reason = "approved with an edit that awaits the patient's approval"
@@ -596,9 +606,6 @@ def moderators_group_ensure() -> Group:
     )
     group.permissions.set(wanted)
     return group
-
-
-CLINIC_ADMINS_GROUP = "Clinic admins"
 
 
 def clinic_admins_group_ensure() -> Group:

@@ -1,40 +1,20 @@
 """Celery tasks: ids in, one service call, the retry policy.
 
 Failures are logged and retried by the exception's type and where it was
-raised, never its message: a message may quote a patient's text, name or
-email address (a screener's ValueError, an SMTP refusal), and Celery writes
-the retry reason into its log.
+raised, never its message (`testimonials.tasks.TaskFailed`).
 """
 
 import logging
-import traceback
-from pathlib import Path
+from functools import partial
 from typing import Any
 
 from celery import Task, shared_task
 from django.conf import settings
 
 from moderation import notifications, privacy, services
+from testimonials.tasks import TaskFailed, backoff_seconds, email_send_or_retry, failure_summary
 
 logger = logging.getLogger(__name__)
-
-
-class TaskFailed(Exception):
-    """What a task retries with: the failure's type and place, no message."""
-
-
-def failure_summary(exc: BaseException) -> str:
-    """`ValueError at pii.py:42 in screen`: enough to find the bug."""
-    frames = traceback.extract_tb(exc.__traceback__)
-    if not frames:
-        return type(exc).__name__
-    last = frames[-1]
-    return f"{type(exc).__name__} at {Path(last.filename).name}:{last.lineno} in {last.name}"
-
-
-def backoff_seconds(retries: int) -> int:
-    """2, 4, 8, … seconds, capped at five minutes."""
-    return int(min(300, 2 ** (retries + 1)))
 
 
 @shared_task(bind=True, max_retries=None)
@@ -70,16 +50,12 @@ def sweep_stuck_screening() -> int:
 
 @shared_task(bind=True, max_retries=None)
 def notify_patient(self: Task[Any, Any], notification_id: int) -> None:
-    try:
-        notifications.patient_notification_send(notification_id=notification_id)
-    except Exception as exc:
-        failure = failure_summary(exc)
-        if self.request.retries >= settings.NOTIFICATION_MAX_RETRIES:
-            logger.error("notification id=%s failed for good (%s)", notification_id, failure)
-            return
-        raise self.retry(
-            exc=TaskFailed(failure), countdown=backoff_seconds(self.request.retries)
-        ) from None
+    email_send_or_retry(
+        self,
+        partial(notifications.patient_notification_send, notification_id=notification_id),
+        label="notification",
+        pk=notification_id,
+    )
 
 
 @shared_task

@@ -11,6 +11,7 @@ from django.http import HttpResponse, HttpResponseBase
 from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
+from django.utils.translation import gettext
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiParameter,
@@ -465,7 +466,7 @@ class SubmissionInputSerializer(RejectUnknownFieldsMixin, serializers.Serializer
 
     def validate_consent_to_publish(self, value: bool) -> bool:
         if value is not True:
-            raise serializers.ValidationError("Consent to publish is required.")
+            raise serializers.ValidationError(gettext("Consent to publish is required."))
         return value
 
 

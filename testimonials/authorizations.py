@@ -23,19 +23,19 @@ from functools import partial
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
-from testimonials import consent, selectors, transitions
+from testimonials import consent, languages, outbox, selectors, transitions
 from testimonials.errors import Conflict, FieldErrors, InvalidTransition
 from testimonials.models import (
     CHANNEL_FIELDS,
     DISPLAY_ORDER,
     Authorization,
     AuthorizationBasis,
+    AuthorizationRequest,
     Channel,
     ConsentNotice,
     ConsentText,
@@ -90,11 +90,13 @@ def expiry_from(expires_on: date | None, *, now: datetime, field: str = "expires
         return now + settings.AUTHORIZATION_DEFAULT_TERM
     expires_at = datetime.combine(expires_on + timedelta(days=1), time(0), tzinfo=UTC)
     if expires_at <= now + timedelta(days=1):
-        raise FieldErrors({field: ["Choose a day after today."]})
+        raise FieldErrors({field: [gettext("Choose a day after today.")]})
     latest = now + settings.AUTHORIZATION_MAX_TERM + timedelta(days=1)
     if expires_at > latest:
         limit = (latest - timedelta(days=1)).date().isoformat()
-        raise FieldErrors({field: [f"Choose a day no later than {limit}."]})
+        raise FieldErrors(
+            {field: [gettext("Choose a day no later than %(day)s.") % {"day": limit}]}
+        )
     return expires_at
 
 
@@ -128,18 +130,22 @@ def terms_from(
     if patient_is_adult is False:
         if guardian_relationship not in GUARDIAN_ROLES:
             errors["guardian_relationship"] = [
-                "Under 18: a parent or legal guardian signs; say which they are."
+                gettext("Under 18: a parent or legal guardian signs; say which they are.")
             ]
         if not typed:
-            errors["signature"] = ["Under 18: the parent or guardian types their name to sign."]
+            errors["signature"] = [
+                gettext("Under 18: the parent or guardian types their name to sign.")
+            ]
         elif typed.casefold() == " ".join(author_name.split()).casefold():
             errors["signature"] = [
-                "Under 18: the parent or guardian signs with their own name, not the patient's."
+                gettext(
+                    "Under 18: the parent or guardian signs with their own name, not the patient's."
+                )
             ]
         role = guardian_relationship
     else:
         if guardian_relationship:
-            errors["guardian_relationship"] = ["Only for a patient under 18."]
+            errors["guardian_relationship"] = [gettext("Only for a patient under 18.")]
         role = SignerRole.PATIENT
     if errors:
         raise FieldErrors(errors)
@@ -277,7 +283,12 @@ def authorization_for_edit(*, testimonial: Testimonial, text: str, editor: str) 
 
 
 def approval_request(*, testimonial: Testimonial) -> None:
-    """Email the patient that an edited text awaits their approval."""
+    """Email the patient that an edited text awaits their approval, or, for
+    an imported story that came without consent, that it awaits their
+    authorization."""
+    if selectors.awaiting_first_authorization(testimonial):
+        authorization_request_enqueue(testimonial=testimonial)
+        return
     current = selectors.authorization_current(testimonial_id=testimonial.pk)
     if current is not None:
         consent_notice_enqueue(
@@ -301,7 +312,7 @@ def authorization_approve_edit(
         raise Conflict("No edited text awaits your approval.")
     typed = " ".join(signature.split())
     if not typed:
-        raise FieldErrors({"signature": ["Type your name to sign."]})
+        raise FieldErrors({"signature": [gettext("Type your name to sign.")]})
     now = timezone.now()
     alongside = partial(
         _successor,
@@ -320,6 +331,143 @@ def authorization_approve_edit(
         alongside=alongside,
         expected_version=expected_version,
     )
+
+
+# --- An imported story without consent: the patient is asked -------------------
+
+
+def authorization_request_enqueue(*, testimonial: Testimonial) -> AuthorizationRequest:
+    """Record the email asking the patient to authorize their imported
+    story, once per story, and send it after commit."""
+    request, created = AuthorizationRequest.objects.get_or_create(testimonial=testimonial)
+    if created:
+        transaction.on_commit(partial(_enqueue_request, request.pk))
+    return request
+
+
+def _enqueue_request(request_id: int) -> None:
+    from testimonials.tasks import send_authorization_request
+
+    outbox.enqueue(send_authorization_request.delay, request_id, label="authorization request")
+
+
+def authorization_request_send(*, request_id: int) -> bool:
+    """Send one request at most once (claimed before sending, released if
+    sending fails so the task retries). Like the consent notices, the email
+    holds no story text, only the link to the private page that shows it.
+    Returns whether this call sent it."""
+    return outbox.send_once(
+        AuthorizationRequest.objects.select_related("testimonial__topic"),
+        request_id,
+        build=_authorization_request_email,
+    )
+
+
+def _authorization_request_email(request: AuthorizationRequest) -> outbox.Email | None:
+    testimonial = request.testimonial
+    if not selectors.awaiting_first_authorization(testimonial):
+        return None
+    story_url = story_page_url(testimonial)
+    return outbox.Email(
+        to=[testimonial.email],
+        template="testimonials/email/authorization_request",
+        context=lambda: {
+            "testimonial": testimonial,
+            "topic": testimonial.topic,
+            "clinic_name": settings.CLINIC_NAME,
+            "story_url": story_url,
+        },
+        language=languages.for_testimonial(testimonial),
+        label="authorization request",
+    )
+
+
+def authorization_requests_unsent(*, older_than: timedelta) -> list[int]:
+    return outbox.unsent_ids(AuthorizationRequest.objects.all(), older_than=older_than)
+
+
+def authorization_grant(
+    *,
+    testimonial: Testimonial,
+    signature: str,
+    channels: Iterable[str],
+    display_preference: str,
+    expires_on: date | None = None,
+    expected_version: int | None = None,
+) -> Testimonial:
+    """The patient of an imported story that came without consent signs an
+    authorization for it on their private page, under the current consent
+    version, for the text it shows now (as a moderator may have redacted
+    it) and the name as they choose it. If a moderator already approved the
+    story it is public at once, and websites hear of it. The patient gets a
+    copy by email. `Conflict` when the story awaits no such authorization."""
+    if not selectors.awaiting_first_authorization(testimonial):
+        raise Conflict("This story awaits no authorization.")
+    transitions.check_version(testimonial, expected_version)
+    typed = " ".join(signature.split())
+    errors: dict[str, list[str]] = {}
+    if not typed:
+        errors["signature"] = ["Type your name to sign."]
+    if display_preference not in DISPLAY_ORDER:
+        errors["display_preference"] = ["Choose how your name is shown."]
+    now = timezone.now()
+    try:
+        terms = terms_from(
+            author_name=testimonial.author_name,
+            channels=channels,
+            signature=typed,
+            expires_on=expires_on,
+            patient_is_adult=None,
+            guardian_relationship="",
+            now=now,
+        )
+    except FieldErrors as exc:
+        errors.update(exc.fields)
+    template = selectors.consent_current()
+    if template is None:
+        raise Conflict("The clinic has no consent text in force; try again later.")
+    if errors:
+        raise FieldErrors(errors)
+    public_name = display_name_for(testimonial.author_name, display_preference)
+
+    def sign() -> None:
+        Authorization.objects.create(
+            testimonial_id=testimonial.pk,
+            testimonial_public_id=testimonial.public_id,
+            basis=AuthorizationBasis.REQUESTED,
+            consent_text=template,
+            display_preference=display_preference,
+            expires_at=terms.expires_at,
+            signature=terms.signature,
+            signature_method=terms.signature_method,
+            signer_role=terms.signer_role,
+            patient_is_adult=None,
+            signed_at=now,
+            created_at=now,
+            created_by="patient",
+            retain_until=terms.expires_at + settings.AUTHORIZATION_RETENTION,
+            **_fingerprinted(testimonial.shown_body, public_name),
+            **_channel_flags(terms.channels),
+        )
+
+    authorized = transitions.amend(
+        testimonial,
+        actor=transitions.PATIENT,
+        reason="the patient authorized the imported story",
+        details={"channels": sorted(terms.channels), "display_preference": display_preference},
+        alongside=sign,
+        announce_update=False,
+        expected_version=expected_version,
+        consent_to_publish=True,
+        consent_text=template,
+        consented_at=now,
+        display_preference=display_preference,
+        public_name=public_name,
+    )
+    latest = selectors.authorization_current(testimonial_id=authorized.pk)
+    if latest is not None:
+        consent_notice_enqueue(authorization=latest, kind=NoticeKind.COPY)
+    return authorized
 
 
 # --- Narrowing, renewal, revocation ---------------------------------------------
@@ -347,14 +495,22 @@ def authorization_narrow(
     keep = frozenset(channels)
     if not keep:
         raise FieldErrors(
-            {"channels": ["Keep at least one place, or withdraw the story to take it down."]}
+            {
+                "channels": [
+                    gettext("Keep at least one place, or withdraw the story to take it down.")
+                ]
+            }
         )
     if not keep <= frozenset(current.channels):
-        raise FieldErrors({"channels": ["Here you can only take places away; renew to add one."]})
+        raise FieldErrors(
+            {"channels": [gettext("Here you can only take places away; renew to add one.")]}
+        )
     if display_preference not in DISPLAY_ORDER or DISPLAY_ORDER.index(
         display_preference
     ) < DISPLAY_ORDER.index(current.display_preference):
-        raise FieldErrors({"display_preference": ["Here you can only show less of your name."]})
+        raise FieldErrors(
+            {"display_preference": [gettext("Here you can only show less of your name.")]}
+        )
     if keep == frozenset(current.channels) and display_preference == current.display_preference:
         return testimonial
     public_name = display_name_for(testimonial.author_name, display_preference)
@@ -399,13 +555,13 @@ def authorization_renew(
     typed = " ".join(signature.split())
     errors: dict[str, list[str]] = {}
     if not typed:
-        errors["signature"] = ["Type your name to sign."]
+        errors["signature"] = [gettext("Type your name to sign.")]
     chosen = frozenset(channels) if channels is not None else frozenset(current.channels)
     if not chosen or not chosen <= frozenset(Channel.values):
-        errors["channels"] = ["Choose at least one place."]
+        errors["channels"] = [gettext("Choose at least one place.")]
     preference = display_preference or current.display_preference
     if preference not in DISPLAY_ORDER:
-        errors["display_preference"] = ["Choose how your name is shown."]
+        errors["display_preference"] = [gettext("Choose how your name is shown.")]
     try:
         expires_at = expiry_from(expires_on, now=now)
     except FieldErrors as exc:
@@ -564,6 +720,9 @@ ERASED_FIELDS: dict[str, Any] = {
     "material_connection_detail": "",
     "idempotency_key": None,
     "request_fingerprint": "",
+    # Another tool's id may name the patient; the import key (a hash) stays,
+    # so that importing the old file again cannot bring the story back.
+    "external_id": "",
 }
 # Audit details that hold what people wrote: a moderator's note, a text diff.
 AUDIT_TEXT_KEYS = frozenset({"note", "text_diff"})
@@ -631,14 +790,7 @@ def consent_notice_enqueue(
 def _enqueue_notice(notice_id: int) -> None:
     from testimonials.tasks import send_consent_notice
 
-    try:
-        send_consent_notice.delay(notice_id)
-    except Exception as exc:
-        logger.warning(
-            "could not enqueue consent notice id=%s (%s); the sweep will send it",
-            notice_id,
-            type(exc).__name__,
-        )
+    outbox.enqueue(send_consent_notice.delay, notice_id, label="consent notice")
 
 
 def story_page_url(testimonial: Testimonial) -> str:
@@ -658,46 +810,36 @@ def consent_notice_send(*, notice_id: int) -> bool:
     sending fails so the task retries). The story's text is never in the
     email: the link leads to the private page that shows it. Returns
     whether this call sent it."""
-    claimed = ConsentNotice.objects.filter(pk=notice_id, sent_at=None).update(
-        sent_at=timezone.now()
+    return outbox.send_once(
+        ConsentNotice.objects.select_related(
+            "authorization__consent_text", "authorization__testimonial__topic"
+        ),
+        notice_id,
+        build=_consent_notice_email,
     )
-    if claimed != 1:
-        return False
-    notice = ConsentNotice.objects.select_related(
-        "authorization__consent_text", "authorization__testimonial__topic"
-    ).get(pk=notice_id)
+
+
+def _consent_notice_email(notice: ConsentNotice) -> outbox.Email | None:
     authorization = notice.authorization
     testimonial = authorization.testimonial
     if testimonial is None or testimonial.erased_at is not None or not testimonial.email:
-        return False
+        return None
     labels = dict(Channel.choices)
-    context = {
-        "testimonial": testimonial,
-        "topic": testimonial.topic,
-        "authorization": authorization,
-        "template": authorization.consent_text,
-        "channels": [labels[channel] for channel in authorization.channels],
-        "story_url": story_page_url(testimonial),
-    }
-    template = f"testimonials/email/consent_{notice.kind}"
-    try:
-        send_mail(
-            subject=render_to_string(f"{template}_subject.txt", context).strip(),
-            message=render_to_string(f"{template}.txt", context),
-            from_email=None,
-            recipient_list=[testimonial.email],
-        )
-    except Exception:
-        ConsentNotice.objects.filter(pk=notice_id).update(sent_at=None)
-        raise
-    logger.info("sent %s consent notice id=%s", notice.kind, notice_id)
-    return True
+    return outbox.Email(
+        to=[testimonial.email],
+        template=f"testimonials/email/consent_{notice.kind}",
+        context=lambda: {
+            "testimonial": testimonial,
+            "topic": testimonial.topic,
+            "authorization": authorization,
+            "template": authorization.consent_text,
+            "channels": [str(labels[channel]) for channel in authorization.channels],
+            "story_url": story_page_url(testimonial),
+        },
+        language=languages.for_testimonial(testimonial),
+        label=f"{notice.kind} consent notice",
+    )
 
 
 def consent_notices_unsent(*, older_than: timedelta) -> list[int]:
-    cutoff = timezone.now() - older_than
-    return list(
-        ConsentNotice.objects.filter(sent_at=None, created_at__lt=cutoff)
-        .order_by("created_at")
-        .values_list("pk", flat=True)[:1000]
-    )
+    return outbox.unsent_ids(ConsentNotice.objects.all(), older_than=older_than)

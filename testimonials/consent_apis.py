@@ -1,5 +1,6 @@
 """The patient's authorization, for apps: the same powers as their page
-(approve an edited text, narrow, renew), behind the same secret link."""
+(authorize an imported story, approve an edited text, narrow, renew), behind
+the same secret link."""
 
 import uuid
 from typing import Any
@@ -13,21 +14,72 @@ from rest_framework.views import APIView
 from testimonials import authorizations, selectors
 from testimonials.apis import PatientTestimonialSerializer
 from testimonials.fields import RejectUnknownFieldsMixin, StrictCharField, StrictIntegerField
-from testimonials.models import Channel, DisplayPreference
+from testimonials.models import Channel, DisplayPreference, Testimonial
 
 VERSION_HELP = "The story's `version` the patient saw; a story changed since is a 409."
 
 
+# A patient's change to their authorization: `InputSerializer` checks the body, `act` calls
+# the service, the answer is the story as the patient sees it now. Subclasses give `post`
+# its schema.
 class PatientApi(APIView):
     authentication_classes: list[type] = []
+    InputSerializer: type[serializers.Serializer[Any]]
 
-    def answer(self, request: Request, public_id: uuid.UUID, secret: str) -> Response:
+    def act(self, testimonial: Testimonial, data: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+    def change(self, request: Request, public_id: uuid.UUID, secret: str) -> Response:
+        testimonial = selectors.testimonial_for_patient(public_id=public_id, secret=secret)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        self.act(testimonial, serializer.validated_data)
         testimonial = selectors.testimonial_for_patient(public_id=public_id, secret=secret)
         response = Response(
             PatientTestimonialSerializer(testimonial, context={"request": request}).data
         )
         response["Cache-Control"] = "no-store"
         return response
+
+
+class AuthorizeApi(PatientApi):
+    @extend_schema_serializer(component_name="AuthorizeInput")
+    class InputSerializer(RejectUnknownFieldsMixin, serializers.Serializer[Any]):
+        signature = StrictCharField(max_length=120, help_text="The patient types their name.")
+        channels = serializers.ListField(
+            child=serializers.ChoiceField(choices=Channel.choices),
+            required=False,
+            allow_empty=False,
+            help_text="Where it may appear; default: every channel.",
+        )
+        display_preference = serializers.ChoiceField(
+            choices=DisplayPreference.choices, default=DisplayPreference.FIRST_NAME_INITIAL
+        )
+        expires_on = serializers.DateField(
+            required=False, allow_null=True, default=None, help_text="As when submitting."
+        )
+        version = StrictIntegerField(required=False, min_value=1, help_text=VERSION_HELP)
+
+    @extend_schema(
+        request=InputSerializer,
+        responses=PatientTestimonialSerializer,
+        summary="A patient authorizes their imported story",
+        description="Only for a story imported without consent evidence that has never had an "
+        "authorization: signs one under the current consent version for the text it shows "
+        "now. If a moderator approved it, it is public at once. `409` otherwise.",
+    )
+    def post(self, request: Request, public_id: uuid.UUID, secret: str) -> Response:
+        return self.change(request, public_id, secret)
+
+    def act(self, testimonial: Testimonial, data: dict[str, Any]) -> None:
+        authorizations.authorization_grant(
+            testimonial=testimonial,
+            signature=data["signature"],
+            channels=data.get("channels") or Channel.values,
+            display_preference=data["display_preference"],
+            expires_on=data["expires_on"],
+            expected_version=data.get("version"),
+        )
 
 
 class ApproveEditApi(PatientApi):
@@ -44,16 +96,14 @@ class ApproveEditApi(PatientApi):
         "public again at once. `409` otherwise.",
     )
     def post(self, request: Request, public_id: uuid.UUID, secret: str) -> Response:
-        testimonial = selectors.testimonial_for_patient(public_id=public_id, secret=secret)
-        serializer = self.InputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        return self.change(request, public_id, secret)
+
+    def act(self, testimonial: Testimonial, data: dict[str, Any]) -> None:
         authorizations.authorization_approve_edit(
             testimonial=testimonial,
             signature=data["signature"],
             expected_version=data.get("version"),
         )
-        return self.answer(request, public_id, secret)
 
 
 class NarrowApi(PatientApi):
@@ -88,17 +138,15 @@ class NarrowApi(PatientApi):
         "a `testimonial.updated` elsewhere.",
     )
     def post(self, request: Request, public_id: uuid.UUID, secret: str) -> Response:
-        testimonial = selectors.testimonial_for_patient(public_id=public_id, secret=secret)
-        serializer = self.InputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        return self.change(request, public_id, secret)
+
+    def act(self, testimonial: Testimonial, data: dict[str, Any]) -> None:
         authorizations.authorization_narrow(
             testimonial=testimonial,
             channels=data["channels"],
             display_preference=data["display_preference"],
             expected_version=data.get("version"),
         )
-        return self.answer(request, public_id, secret)
 
 
 class RenewApi(PatientApi):
@@ -127,10 +175,9 @@ class RenewApi(PatientApi):
         "is in effect; the channels and the name may be chosen anew. `409` after expiry.",
     )
     def post(self, request: Request, public_id: uuid.UUID, secret: str) -> Response:
-        testimonial = selectors.testimonial_for_patient(public_id=public_id, secret=secret)
-        serializer = self.InputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        return self.change(request, public_id, secret)
+
+    def act(self, testimonial: Testimonial, data: dict[str, Any]) -> None:
         authorizations.authorization_renew(
             testimonial=testimonial,
             signature=data["signature"],
@@ -139,4 +186,3 @@ class RenewApi(PatientApi):
             display_preference=data.get("display_preference"),
             expected_version=data.get("version"),
         )
-        return self.answer(request, public_id, secret)

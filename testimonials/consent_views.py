@@ -1,6 +1,7 @@
-"""The patient's page acts on their authorization: approve an edited text,
-narrow it (fewer places, less of the name), renew it. Each form posts here,
-calls one service, and goes back to the page (or shows it with the problem).
+"""The patient's page acts on their authorization: sign one for an imported
+story that came without, approve an edited text, narrow it (fewer places,
+less of the name), renew it. Each form posts here, calls one service, and
+goes back to the page (or shows it with the problem).
 No JavaScript needed; CSRF as on every form."""
 
 import uuid
@@ -33,6 +34,17 @@ def _act(request: HttpRequest, public_id: uuid.UUID, secret: str, action: str) -
             authorizations.authorization_approve_edit(
                 testimonial=testimonial,
                 signature=post.get("signature", ""),
+                expected_version=_version(request),
+            )
+        elif action == "authorize":
+            authorizations.authorization_grant(
+                testimonial=testimonial,
+                signature=post.get("signature", ""),
+                channels=post.getlist("channels"),
+                display_preference=post.get("display_preference", ""),
+                expires_on=consent.expiry_day(
+                    post.get("expires_in", ""), today=timezone.now().date()
+                ),
                 expected_version=_version(request),
             )
         elif action == "narrow":
@@ -78,3 +90,10 @@ def patient_story_narrow(request: HttpRequest, public_id: uuid.UUID, secret: str
 @require_POST
 def patient_story_renew(request: HttpRequest, public_id: uuid.UUID, secret: str) -> HttpResponse:
     return _act(request, public_id, secret, "renew")
+
+
+@require_POST
+def patient_story_authorize(
+    request: HttpRequest, public_id: uuid.UUID, secret: str
+) -> HttpResponse:
+    return _act(request, public_id, secret, "authorize")

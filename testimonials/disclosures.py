@@ -17,6 +17,9 @@ call them, every public surface renders them.
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
 from testimonials.errors import FieldErrors
 from testimonials.models import (
     MaterialConnection,
@@ -46,11 +49,11 @@ CONTENT_BASED_REASONS: tuple[str, ...] = (
 )
 
 MODE_NOTES = {
-    PublishingMode.SELECTED: (
+    PublishingMode.SELECTED: _(
         "The clinic chose these stories from those patients sent. They are a selection, not "
         "all of them; the numbers below show what happened to every story."
     ),
-    PublishingMode.ALL: (
+    PublishingMode.ALL: _(
         "Every story patients send is shown here unless a moderator declines it for what it "
         "says (personal data, abuse, spam, off topic, a duplicate, no consent, or a health "
         "claim that cannot be published), never for its rating or its tone."
@@ -58,11 +61,11 @@ MODE_NOTES = {
 }
 
 _CONNECTION_TEXTS = {
-    MaterialConnection.EMPLOYEE: "The author works for the clinic.",
-    MaterialConnection.STAFF_FAMILY: "The author is related to a member of the clinic's staff.",
-    MaterialConnection.DISCOUNT: "The author received a discount from the clinic.",
-    MaterialConnection.GIFT: "The author received a gift or payment from the clinic.",
-    MaterialConnection.OTHER: "The author has a connection to the clinic.",
+    MaterialConnection.EMPLOYEE: _("The author works for the clinic."),
+    MaterialConnection.STAFF_FAMILY: _("The author is related to a member of the clinic's staff."),
+    MaterialConnection.DISCOUNT: _("The author received a discount from the clinic."),
+    MaterialConnection.GIFT: _("The author received a gift or payment from the clinic."),
+    MaterialConnection.OTHER: _("The author has a connection to the clinic."),
 }
 
 
@@ -78,8 +81,8 @@ def current_statements(topic: Topic) -> list[TypicalResultsStatement]:
 def removal_reasons(topic: Topic) -> list[tuple[str, str]]:
     """The reasons a moderator may choose on this topic, for forms."""
     if topic.publishing_mode == PublishingMode.ALL:
-        return [(value, label) for value, label in RejectionReason.choices if value != "other"]
-    return list(RejectionReason.choices)
+        return [(value, str(label)) for value, label in RejectionReason.choices if value != "other"]
+    return [(value, str(label)) for value, label in RejectionReason.choices]
 
 
 def check_removal_reason(*, topic: Topic, reason: str) -> None:
@@ -181,7 +184,7 @@ def material_connections(testimonial: Testimonial) -> list[dict[str, str]]:
     found: list[dict[str, str]] = []
     kind = testimonial.material_connection
     if kind and kind != MaterialConnection.NONE:
-        text = _CONNECTION_TEXTS[MaterialConnection(kind)]
+        text = str(_CONNECTION_TEXTS[MaterialConnection(kind)])
         detail = testimonial.material_connection_detail.strip()
         if detail:
             text = f"{text[:-1]}: {detail.rstrip('.')}."
@@ -190,8 +193,11 @@ def material_connections(testimonial: Testimonial) -> list[dict[str, str]]:
         found.append(
             {
                 "kind": "incentive",
-                "text": f"The clinic offered {testimonial.incentive.rstrip('.')} to every "
-                "patient it invited to share a story, whatever the story says.",
+                "text": gettext(
+                    "The clinic offered %(incentive)s to every patient it invited to share a "
+                    "story, whatever the story says."
+                )
+                % {"incentive": testimonial.incentive.rstrip(".")},
             }
         )
     return found
@@ -232,4 +238,9 @@ def fits_review_markup(testimonial: Testimonial) -> bool:
 def collection(topic: Topic) -> dict[str, str]:
     """How a topic's stories are chosen, told to readers everywhere."""
     mode = PublishingMode(topic.publishing_mode)
-    return {"topic": topic.slug, "mode": mode.value, "label": mode.label, "note": MODE_NOTES[mode]}
+    return {
+        "topic": topic.slug,
+        "mode": mode.value,
+        "label": str(mode.label),
+        "note": str(MODE_NOTES[mode]),
+    }

@@ -25,13 +25,14 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
-from django.template.loader import render_to_string
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
+from testimonials import languages, outbox
 from testimonials.errors import ApplicationError, FieldErrors
 from testimonials.models import Invitation, Topic
 
@@ -70,14 +71,18 @@ def invitation_for_token(token: str, *, at: datetime | None = None) -> Invitatio
         value = signing.loads(token, salt=_LINK_SALT)
         public_id = uuid.UUID(hex=value)
     except (signing.BadSignature, TypeError, ValueError) as exc:
-        raise InvitationRefused("This invitation link is not valid.", reason="invalid") from exc
+        raise InvitationRefused(
+            gettext("This invitation link is not valid."), reason="invalid"
+        ) from exc
     invitation = Invitation.objects.select_related("topic").filter(public_id=public_id).first()
     if invitation is None:
-        raise InvitationRefused("This invitation link is not valid.", reason="invalid")
+        raise InvitationRefused(gettext("This invitation link is not valid."), reason="invalid")
     if invitation.used_at is not None:
-        raise InvitationRefused("This invitation was already used to share a story.", reason="used")
+        raise InvitationRefused(
+            gettext("This invitation was already used to share a story."), reason="used"
+        )
     if invitation.expires_at <= (at or timezone.now()):
-        raise InvitationRefused("This invitation has expired.", reason="expired")
+        raise InvitationRefused(gettext("This invitation has expired."), reason="expired")
     return invitation
 
 
@@ -93,12 +98,14 @@ def invitation_claim(*, token: str, topic: Topic) -> Invitation:
     except InvitationRefused as exc:
         raise FieldErrors({"invitation": [exc.message]}) from exc
     if invitation.topic_id != topic.pk:
-        raise FieldErrors({"invitation": ["This invitation is for another topic."]})
+        raise FieldErrors({"invitation": [gettext("This invitation is for another topic.")]})
     claimed = Invitation.objects.filter(pk=invitation.pk, used_at=None, expires_at__gt=now).update(
         used_at=now
     )
     if claimed != 1:
-        raise FieldErrors({"invitation": ["This invitation was already used to share a story."]})
+        raise FieldErrors(
+            {"invitation": [gettext("This invitation was already used to share a story.")]}
+        )
     invitation.used_at = now
     return invitation
 
@@ -250,47 +257,41 @@ def _enqueue(invitation_ids: list[int]) -> None:
             return
 
 
-def invitation_email(invitation: Invitation) -> tuple[str, str]:
-    """Subject and text of the email: no treatment, no visit reason, no
-    question about how it went; the same for every patient."""
+def invitation_send(*, invitation_id: int) -> bool:
+    """Send one invitation email, at most once: the row is claimed before
+    the email goes out and released if sending fails (the task retries).
+    Returns whether this call sent it; an expired or used one is not sent."""
+    return outbox.send_once(
+        Invitation.objects.select_related("topic"),
+        invitation_id,
+        build=_invitation_email,
+        claimable=Q(used_at=None, expires_at__gt=timezone.now()),
+    )
+
+
+def _invitation_email(invitation: Invitation) -> outbox.Email:
+    """No treatment, no visit reason, no question about how it went; the
+    same for every patient."""
     context = {
         "clinic_name": settings.CLINIC_NAME,
         "link": invitation_url(invitation),
         "expires_at": invitation.expires_at,
         "incentive": invitation.incentive,
     }
-    subject = render_to_string("testimonials/email/invitation_subject.txt", context).strip()
-    return subject, render_to_string("testimonials/email/invitation.txt", context)
-
-
-def invitation_send(*, invitation_id: int) -> bool:
-    """Send one invitation email, at most once: the row is claimed before
-    the email goes out and released if sending fails (the task retries).
-    Returns whether this call sent it; an expired or used one is not sent."""
-    now = timezone.now()
-    claimed = Invitation.objects.filter(
-        pk=invitation_id, sent_at=None, used_at=None, expires_at__gt=now
-    ).update(sent_at=now)
-    if claimed != 1:
-        return False
-    invitation = Invitation.objects.get(pk=invitation_id)
-    subject, text = invitation_email(invitation)
-    try:
-        send_mail(subject=subject, message=text, from_email=None, recipient_list=[invitation.email])
-    except Exception:
-        Invitation.objects.filter(pk=invitation_id).update(sent_at=None)
-        raise
-    logger.info("sent invitation id=%s", invitation_id)
-    return True
+    # The invitation names no treatment, but speaks the topic's language.
+    offered = languages.topic_languages(invitation.topic)
+    return outbox.Email(
+        to=[invitation.email],
+        template="testimonials/email/invitation",
+        context=lambda: context,
+        language=offered[0] if offered else settings.LANGUAGE_CODE,
+        label="invitation",
+    )
 
 
 def unsent_invitation_ids(*, older_than: timedelta) -> list[int]:
     """Invitations a lost message left unsent, still worth sending."""
-    now = timezone.now()
-    return list(
-        Invitation.objects.filter(
-            sent_at=None, used_at=None, created_at__lt=now - older_than, expires_at__gt=now
-        )
-        .order_by("created_at")
-        .values_list("pk", flat=True)[:1000]
+    return outbox.unsent_ids(
+        Invitation.objects.filter(used_at=None, expires_at__gt=timezone.now()),
+        older_than=older_than,
     )

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from testimonials import webhooks
 
@@ -110,8 +111,8 @@ def default_topic_languages() -> list[str]:
 class PublishingMode(models.TextChoices):
     """How a topic's stories are chosen, told to every reader (16 CFR 465.7)."""
 
-    SELECTED = "selected", "Selected patient stories"
-    ALL = "all", "All reviews"
+    SELECTED = "selected", _("Selected patient stories")
+    ALL = "all", _("All reviews")
 
 
 class Topic(models.Model):
@@ -161,10 +162,10 @@ class Status(models.TextChoices):
 
 
 class DisplayPreference(models.TextChoices):
-    FULL_NAME = "full_name", "Full name"
-    FIRST_NAME_INITIAL = "first_name_initial", "First name and initial"
-    INITIALS = "initials", "Initials"
-    ANONYMOUS = "anonymous", "Anonymous"
+    FULL_NAME = "full_name", _("Full name")
+    FIRST_NAME_INITIAL = "first_name_initial", _("First name and initial")
+    INITIALS = "initials", _("Initials")
+    ANONYMOUS = "anonymous", _("Anonymous")
 
 
 # From the most to the least identifying: a patient may narrow to a later one.
@@ -179,9 +180,9 @@ DISPLAY_ORDER: list[str] = [
 class Channel(models.TextChoices):
     """Where a story may appear; the patient authorizes each one."""
 
-    CLINIC = "clinic", "The clinic's own pages"
-    PARTNERS = "partners", "Partner websites"
-    WIDGET = "widget", "The widget on other websites"
+    CLINIC = "clinic", _("The clinic's own pages")
+    PARTNERS = "partners", _("Partner websites")
+    WIDGET = "widget", _("The widget on other websites")
 
 
 def channels_key(channels: Any) -> str:
@@ -195,14 +196,17 @@ ALL_CHANNELS_KEY = channels_key(Channel.values)
 class RejectionReason(models.TextChoices):
     """Content-based reasons only: nothing is rejected for sentiment or rating."""
 
-    PERSONAL_DATA = "personal_data", "Contains personal data that cannot be redacted"
-    PROFANITY_ABUSE = "profanity_abuse", "Profanity or abuse"
-    SPAM = "spam", "Spam or advertising"
-    OFF_TOPIC = "off_topic", "Not about the treatment or the clinic"
-    DUPLICATE = "duplicate", "Duplicate of an earlier story"
-    NO_CONSENT = "no_consent", "No valid consent"
-    MEDICAL_CLAIM = "medical_claim", "A health claim that cannot be published (a cure, a guarantee)"
-    OTHER = "other", "Other (see note)"
+    PERSONAL_DATA = "personal_data", _("Contains personal data that cannot be redacted")
+    PROFANITY_ABUSE = "profanity_abuse", _("Profanity or abuse")
+    SPAM = "spam", _("Spam or advertising")
+    OFF_TOPIC = "off_topic", _("Not about the treatment or the clinic")
+    DUPLICATE = "duplicate", _("Duplicate of an earlier story")
+    NO_CONSENT = "no_consent", _("No valid consent")
+    MEDICAL_CLAIM = (
+        "medical_claim",
+        _("A health claim that cannot be published (a cure, a guarantee)"),
+    )
+    OTHER = "other", _("Other (see note)")
 
 
 class MaterialConnection(models.TextChoices):
@@ -236,9 +240,12 @@ class Testimonial(models.Model):
     body = models.TextField(help_text="What the patient wrote, never changed.")
     rating = models.PositiveSmallIntegerField(null=True, blank=True)
 
-    consent_to_publish = models.BooleanField()
+    consent_to_publish = models.BooleanField(
+        help_text="Always true for stories submitted here; false for an imported story whose "
+        "tool recorded no consent, until the patient authorizes it."
+    )
     consent_text = models.ForeignKey(ConsentText, on_delete=models.PROTECT, related_name="+")
-    consented_at = models.DateTimeField()
+    consented_at = models.DateTimeField(null=True, blank=True)
 
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.SUBMITTED)
     status_changed_at = models.DateTimeField()
@@ -247,6 +254,12 @@ class Testimonial(models.Model):
     )
 
     screening_flags = models.JSONField(default=list, blank=True)
+    language = models.CharField(
+        max_length=8,
+        blank=True,
+        help_text="ISO 639-1 code of the language the story is written in, as screening "
+        "detected it; blank when it could not tell. The patient's emails use it.",
+    )
     flag_kinds = models.CharField(
         max_length=200,
         blank=True,
@@ -305,6 +318,31 @@ class Testimonial(models.Model):
     idempotency_key = models.CharField(max_length=255, null=True, blank=True, unique=True)
     request_fingerprint = models.CharField(max_length=64, blank=True)
 
+    source = models.CharField(
+        max_length=60,
+        blank=True,
+        help_text="The tool an imported story came from; blank for stories submitted here.",
+    )
+    external_id = models.CharField(
+        max_length=200, blank=True, help_text="The story's id in the tool it was imported from."
+    )
+    original_date = models.DateTimeField(
+        null=True, blank=True, help_text="When the patient wrote it, as the other tool recorded."
+    )
+    consent_evidence = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="What the other tool recorded of the patient's consent; blank when nothing.",
+    )
+    import_key = models.CharField(
+        max_length=64,
+        null=True,
+        blank=True,
+        unique=True,
+        help_text="SHA-256 naming the imported row (source and id, or source, name, date and "
+        "text), so that importing a file again adds nothing.",
+    )
+
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     erased_at = models.DateTimeField(
@@ -325,8 +363,12 @@ class Testimonial(models.Model):
                 condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5),
                 name="testimonial_rating_1_to_5",
             ),
+            # Only an import may bring a story without consent; the gate
+            # keeps it off every surface until the patient authorizes it.
             models.CheckConstraint(
-                condition=Q(consent_to_publish=True), name="testimonial_consent_given"
+                condition=(Q(consent_to_publish=True) & Q(consented_at__isnull=False))
+                | (Q(consent_to_publish=False) & ~Q(source="")),
+                name="testimonial_consent_given_or_imported",
             ),
             models.CheckConstraint(
                 condition=Q(display_preference__in=DisplayPreference.values),
@@ -431,18 +473,20 @@ class AuthorizationBasis(models.TextChoices):
     """Why an authorization row exists: the patient signed or approved it,
     or it covers a moderator's redaction of what the patient signed."""
 
-    SIGNED = "signed", "Signed by the patient with the story"
-    LEGACY = "legacy", "Consent given before authorizations were recorded"
-    REDACTION = "redaction", "A moderator's redaction of the authorized text"
-    PATIENT_APPROVAL = "patient_approval", "The patient approved an edited text"
-    NARROWED = "narrowed", "The patient narrowed it"
-    RENEWED = "renewed", "The patient renewed it"
+    SIGNED = "signed", _("Signed by the patient with the story")
+    LEGACY = "legacy", _("Consent given before authorizations were recorded")
+    REDACTION = "redaction", _("A moderator's redaction of the authorized text")
+    PATIENT_APPROVAL = "patient_approval", _("The patient approved an edited text")
+    NARROWED = "narrowed", _("The patient narrowed it")
+    RENEWED = "renewed", _("The patient renewed it")
+    IMPORTED = "imported", _("Consent recorded by another tool, imported")
+    REQUESTED = "requested", _("Signed by the patient when asked, after an import")
 
 
 class SignerRole(models.TextChoices):
-    PATIENT = "patient", "The patient"
-    PARENT = "parent", "A parent of the patient"
-    LEGAL_GUARDIAN = "legal_guardian", "The patient's legal guardian"
+    PATIENT = "patient", _("The patient")
+    PARENT = "parent", _("A parent of the patient")
+    LEGAL_GUARDIAN = "legal_guardian", _("The patient's legal guardian")
 
 
 class SignatureMethod(models.TextChoices):
@@ -951,3 +995,50 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"Invitation {self.public_id}"
+
+
+class AuthorizationRequest(models.Model):
+    """The email asking the patient of an imported story, which came without
+    consent, to authorize it on their private page: the outbox row, written
+    when a moderator approves the story and sent after commit; the consent
+    notices' sweep resends what a lost message left behind. Holds no
+    address: it is read from the story when sending."""
+
+    testimonial = models.OneToOneField(
+        Testimonial, on_delete=models.CASCADE, related_name="authorization_request"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Authorization request for {self.testimonial_id}"
+
+
+class ExportScope(models.TextChoices):
+    PUBLISHED = "published", "Published stories"
+    ALL = "all", "All stories, with personal data"
+
+
+class DataExport(models.Model):
+    """That an export of stories happened: who, when, what and how many.
+    Never what it held."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_label = models.CharField(max_length=150, help_text="A username, or 'command:…'.")
+    scope = models.CharField(max_length=20, choices=ExportScope.choices)
+    format = models.CharField(max_length=10)
+    count = models.PositiveIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(scope__in=ExportScope.values), name="data_export_scope_valid"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Export of {self.count} {self.scope} stories by {self.actor_label}"

@@ -23,6 +23,11 @@ urlpatterns = [
         name="patient-story-narrow",
     ),
     path(
+        "stories/<uuid:public_id>/<str:secret>/authorize",
+        consent_views.patient_story_authorize,
+        name="patient-story-authorize",
+    ),
+    path(
         "stories/<uuid:public_id>/<str:secret>/renew",
         consent_views.patient_story_renew,
         name="patient-story-renew",

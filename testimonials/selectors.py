@@ -302,6 +302,21 @@ def authorization_in_effect(*, testimonial_id: int) -> Authorization | None:
     ).first()
 
 
+def awaiting_first_authorization(testimonial: Testimonial) -> bool:
+    """An imported story that came without consent and that its patient can
+    still be asked to authorize: it has an email address and has never had
+    an authorization. A moderator may approve it; the gate keeps it off
+    every surface until the patient signs. Without an email address no one
+    can ask, so it can never be published."""
+    return (
+        bool(testimonial.source)
+        and not testimonial.consent_to_publish
+        and bool(testimonial.email)
+        and testimonial.erased_at is None
+        and not Authorization.objects.filter(testimonial_id=testimonial.pk).exists()
+    )
+
+
 def public_channels(*, testimonial_id: int) -> frozenset[str]:
     """The channels in which the story is public now, by the gate."""
     flags = (
@@ -492,9 +507,11 @@ def authorization_page(testimonial: Testimonial) -> dict[str, Any]:
         "authorized_channels": [
             labels[channel] for channel in (current.channels if current else [])
         ],
-        "narrow_channels": [Choice(c, labels[c], True) for c in Channel.values if c in chosen],
-        "narrow_preferences": [Choice(p, preferences[p], p == preference) for p in narrower],
-        "renew_channels": [Choice(c, labels[c], c in chosen) for c in Channel.values],
-        "renew_preferences": [Choice(p, preferences[p], p == preference) for p in DISPLAY_ORDER],
+        "narrow_channels": [Choice(c, str(labels[c]), True) for c in Channel.values if c in chosen],
+        "narrow_preferences": [Choice(p, str(preferences[p]), p == preference) for p in narrower],
+        "renew_channels": [Choice(c, str(labels[c]), c in chosen) for c in Channel.values],
+        "renew_preferences": [
+            Choice(p, str(preferences[p]), p == preference) for p in DISPLAY_ORDER
+        ],
         "can_change": state.in_effect and testimonial.status != Status.WITHDRAWN,
     }

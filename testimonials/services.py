@@ -17,7 +17,9 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext
 
+from config import metrics
 from testimonials import (
     authorizations,
     disclosures,
@@ -181,18 +183,18 @@ def _validate(
     errors: dict[str, list[str]] = {}
     topic = Topic.objects.filter(slug=submission.topic_slug).first()
     if topic is None:
-        errors["topic"] = ["No topic with this slug."]
+        errors["topic"] = [gettext("No topic with this slug.")]
     elif not topic.open_for_submissions:
-        errors["topic"] = ["This topic is not open for stories."]
+        errors["topic"] = [gettext("This topic is not open for stories.")]
     if submission.consent_to_publish is not True:
-        errors["consent_to_publish"] = ["Consent to publish is required."]
+        errors["consent_to_publish"] = [gettext("Consent to publish is required.")]
     consent = selectors.consent_current()
     if consent is None or consent.version != submission.consent_text_version:
         known = ConsentText.objects.filter(version=submission.consent_text_version).exists()
         errors["consent_text_version"] = [
-            "This consent version was superseded; please read and accept the current one."
+            gettext("This consent version was superseded; please read and accept the current one.")
             if known
-            else "Unknown consent version."
+            else gettext("Unknown consent version.")
         ]
     terms = None
     try:
@@ -420,6 +422,9 @@ def _delivery_finish(
     # the delivery to another worker, whose record wins.
     updated = WebhookDelivery.objects.filter(pk=delivery.pk, next_attempt_at=lease).update(**fields)
     delivery.refresh_from_db()
+    if updated:
+        result = fields.get("status", "retrying")
+        metrics.webhook_deliveries.labels(str(result)).inc()
     logger.info(
         "webhook delivery id=%s endpoint=%s %s attempts=%s%s",
         delivery.pk,

@@ -69,7 +69,7 @@ class TopicStats:
         reasons that were used."""
         labels = dict(RejectionReason.choices)
         both = Counter(self.rejected) + Counter(self.unpublished)  # drops the zeros
-        return [(labels.get(reason, "Unspecified"), both[reason]) for reason in both]
+        return [(str(labels.get(reason, "Unspecified")), both[reason]) for reason in both]
 
     def rating_rows(self) -> list[dict[str, Any]]:
         """Per rating: how many reviewed, how many published, and the share
@@ -166,7 +166,7 @@ class RatingRow:
     def declined_reasons(self) -> list[tuple[str, int]]:
         labels = dict(RejectionReason.choices)
         return [
-            (labels.get(reason, "Unspecified"), n)
+            (str(labels.get(reason, "Unspecified")), n)
             for reason, n in self.declined_by_reason.items()
             if n
         ]

@@ -1,6 +1,17 @@
-"""Celery tasks for publishing: ids in, one service call, the retry policy."""
+"""Celery tasks for publishing and the patients' emails: ids in, one
+service call, the retry policy.
+
+Failures are logged and retried by the exception's type and where it was
+raised, never its message: a message may quote a patient's text, name or
+email address (a screener's ValueError, an SMTP refusal), and Celery writes
+the retry reason into its log.
+"""
 
 import logging
+import traceback
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
 from typing import Any
 
 from celery import Task, shared_task
@@ -11,6 +22,41 @@ from testimonials import authorizations, invitations, publishing, services
 from testimonials.models import DeliveryStatus
 
 logger = logging.getLogger(__name__)
+
+
+class TaskFailed(Exception):
+    """What a task retries with: the failure's type and place, no message."""
+
+
+def failure_summary(exc: BaseException) -> str:
+    """`ValueError at pii.py:42 in screen`: enough to find the bug."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    if not frames:
+        return type(exc).__name__
+    last = frames[-1]
+    return f"{type(exc).__name__} at {Path(last.filename).name}:{last.lineno} in {last.name}"
+
+
+def backoff_seconds(retries: int) -> int:
+    """2, 4, 8, … seconds, capped at five minutes."""
+    return int(min(300, 2 ** (retries + 1)))
+
+
+def email_send_or_retry(
+    task: Task[Any, Any], send: Callable[[], object], *, label: str, pk: int
+) -> None:
+    """Run one outbox send (`testimonials.outbox.send_once` released the row
+    if it failed); retry with backoff until `NOTIFICATION_MAX_RETRIES`."""
+    try:
+        send()
+    except Exception as exc:
+        failure = failure_summary(exc)
+        if task.request.retries >= settings.NOTIFICATION_MAX_RETRIES:
+            logger.error("%s id=%s failed for good (%s)", label, pk, failure)
+            return
+        raise task.retry(
+            exc=TaskFailed(failure), countdown=backoff_seconds(task.request.retries)
+        ) from None
 
 
 def webhook_retry_delay(attempts: int) -> float | None:
@@ -56,19 +102,14 @@ def check_publication_cache() -> bool:
     return publishing.publication_cache_check()
 
 
-def _email_backoff(retries: int) -> int:
-    return int(min(300, 2 ** (retries + 1)))
-
-
 @shared_task(bind=True, max_retries=None)
 def send_invitation(self: Task[Any, Any], invitation_id: int) -> None:
-    try:
-        invitations.invitation_send(invitation_id=invitation_id)
-    except Exception as exc:
-        if self.request.retries >= settings.NOTIFICATION_MAX_RETRIES:
-            logger.error("invitation id=%s failed for good (%s)", invitation_id, type(exc).__name__)
-            return
-        raise self.retry(exc=exc, countdown=_email_backoff(self.request.retries)) from exc
+    email_send_or_retry(
+        self,
+        partial(invitations.invitation_send, invitation_id=invitation_id),
+        label="invitation",
+        pk=invitation_id,
+    )
 
 
 @shared_task
@@ -90,18 +131,34 @@ def sweep_authorizations() -> int:
 
 @shared_task(bind=True, max_retries=None)
 def send_consent_notice(self: Task[Any, Any], notice_id: int) -> None:
-    try:
-        authorizations.consent_notice_send(notice_id=notice_id)
-    except Exception as exc:
-        if self.request.retries >= settings.NOTIFICATION_MAX_RETRIES:
-            logger.error("consent notice id=%s failed for good (%s)", notice_id, type(exc).__name__)
-            return
-        raise self.retry(exc=exc, countdown=_email_backoff(self.request.retries)) from exc
+    email_send_or_retry(
+        self,
+        partial(authorizations.consent_notice_send, notice_id=notice_id),
+        label="consent notice",
+        pk=notice_id,
+    )
+
+
+@shared_task(bind=True, max_retries=None)
+def send_authorization_request(self: Task[Any, Any], request_id: int) -> None:
+    email_send_or_retry(
+        self,
+        partial(authorizations.authorization_request_send, request_id=request_id),
+        label="authorization request",
+        pk=request_id,
+    )
 
 
 @shared_task
 def sweep_consent_notices() -> int:
+    """Resend the consent notices and the authorization requests that a lost
+    message left unsent."""
     ids = authorizations.consent_notices_unsent(older_than=settings.SCREENING_STUCK_AFTER)
     for notice_id in ids:
         send_consent_notice.delay(notice_id)
-    return len(ids)
+    requests = authorizations.authorization_requests_unsent(
+        older_than=settings.SCREENING_STUCK_AFTER
+    )
+    for request_id in requests:
+        send_authorization_request.delay(request_id)
+    return len(ids) + len(requests)

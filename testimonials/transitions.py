@@ -14,7 +14,10 @@ with where it was before (by the gate, or as last announced to websites),
 in its transaction.
 
 No authorization, no publish: a move into `published` is refused unless the
-story's authorization is in effect (`AuthorizationRequired`).
+story's authorization is in effect (`AuthorizationRequired`). The one
+exception is an imported story awaiting its patient's first authorization
+(`selectors.awaiting_first_authorization`): it may be approved, and the gate
+keeps it off every surface until the patient signs.
 """
 
 import logging
@@ -224,6 +227,7 @@ def _apply(
             to == Status.PUBLISHED
             and from_status != Status.PUBLISHED
             and selectors.authorization_in_effect(testimonial_id=testimonial.pk) is None
+            and not selectors.awaiting_first_authorization(testimonial)
         ):
             raise AuthorizationRequired(
                 "This story has no authorization in effect (none, withdrawn or expired): "

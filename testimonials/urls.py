@@ -18,6 +18,11 @@ urlpatterns = [
         name="testimonial-withdraw",
     ),
     path(
+        "testimonials/<uuid:public_id>/<str:secret>/authorize",
+        consent_apis.AuthorizeApi.as_view(),
+        name="testimonial-authorize",
+    ),
+    path(
         "testimonials/<uuid:public_id>/<str:secret>/approve-edit",
         consent_apis.ApproveEditApi.as_view(),
         name="testimonial-approve-edit",

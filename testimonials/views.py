@@ -17,10 +17,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.functional import lazy
 from django.utils.html import linebreaks
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, override
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from testimonials import disclosures, invitations, selectors, services, stats
+from testimonials import disclosures, invitations, languages, selectors, services, stats
 from testimonials.apis import SubmissionInputSerializer, submission_from
 from testimonials.consent import expiry_day
 from testimonials.errors import FieldErrors, IdempotencyKeyReused, NotFound
@@ -39,7 +43,7 @@ logger = logging.getLogger(__name__)
 
 EDUCATION_PAGE_TESTIMONIALS = 50
 FEED_ITEMS = 50
-RESULTS_VARY = "These are individual patients' experiences. Individual results vary."
+RESULTS_VARY = _("These are individual patients' experiences. Individual results vary.")
 
 
 def _topic_or_404(slug: str) -> Topic:
@@ -98,9 +102,21 @@ def _reviews(topic: Topic, testimonials: list[Testimonial], page_url: str) -> di
     return {"@context": "https://schema.org", "@graph": reviews} if reviews else None
 
 
+def _in_language(language: str, response: HttpResponse) -> HttpResponse:
+    response["Content-Language"] = language
+    return response
+
+
 @require_GET
 def education_topic(request: HttpRequest, slug: str) -> HttpResponse:
     topic = _topic_or_404(slug)
+    language = languages.for_topic(topic, languages.requested(request))
+    with override(language):
+        return _in_language(language, _education_topic(request, topic))
+
+
+def _education_topic(request: HttpRequest, topic: Topic) -> HttpResponse:
+    slug = topic.slug
     testimonials = list(
         selectors.published_testimonials(channel=Channel.CLINIC, topic=topic)[
             :EDUCATION_PAGE_TESTIMONIALS
@@ -139,7 +155,7 @@ class TopicStoriesFeed(Feed):  # type: ignore[type-arg]
         return _topic_or_404(slug)
 
     def title(self, topic: Topic) -> str:
-        return f"Patient stories: {topic.title}"
+        return _("Patient stories: %(topic)s") % {"topic": topic.title}
 
     def subtitle(self, topic: Topic) -> str:
         return f"{disclosures.collection(topic)['label']}. {RESULTS_VARY}"
@@ -153,7 +169,7 @@ class TopicStoriesFeed(Feed):  # type: ignore[type-arg]
         )
 
     def item_title(self, item: Testimonial) -> str:
-        return f"A story from {item.display_name}"
+        return _("A story from %(name)s") % {"name": item.display_name}
 
     def item_description(self, item: Testimonial) -> str:
         # Atom's summary is typed html: the patient's text goes in escaped,
@@ -187,20 +203,28 @@ _feed = TopicStoriesFeed()
 
 @require_GET
 def education_feed(request: HttpRequest, slug: str) -> HttpResponse:
-    return _public_cache(_feed(request, slug=slug))
+    language = languages.for_topic(_topic_or_404(slug), languages.requested(request))
+    with override(language):
+        return _in_language(language, _public_cache(_feed(request, slug=slug)))
 
 
 # --- The share page --------------------------------------------------------------
 
 
+def _rating_words(rating: int) -> str:
+    return gettext("%(rating)s out of 5") % {"rating": rating}
+
+
+_out_of_five = lazy(_rating_words, str)
+
 # What the share page asks, in a patient's words; the values are the API's.
 SHARE_CONNECTION_CHOICES = [
-    (MaterialConnection.NONE, "None: I am simply a patient of the clinic"),
-    (MaterialConnection.EMPLOYEE, "I work for the clinic"),
-    (MaterialConnection.STAFF_FAMILY, "A relative of mine works for the clinic"),
-    (MaterialConnection.DISCOUNT, "The clinic gave me a discount"),
-    (MaterialConnection.GIFT, "The clinic gave me a gift, a payment or free treatment"),
-    (MaterialConnection.OTHER, "Another connection (describe it below)"),
+    (MaterialConnection.NONE, _("None: I am simply a patient of the clinic")),
+    (MaterialConnection.EMPLOYEE, _("I work for the clinic")),
+    (MaterialConnection.STAFF_FAMILY, _("A relative of mine works for the clinic")),
+    (MaterialConnection.DISCOUNT, _("The clinic gave me a discount")),
+    (MaterialConnection.GIFT, _("The clinic gave me a gift, a payment or free treatment")),
+    (MaterialConnection.OTHER, _("Another connection (describe it below)")),
 ]
 
 
@@ -210,18 +234,18 @@ class ShareForm(forms.Form):
     the page and the API accept and refuse exactly the same stories."""
 
     author_name = forms.CharField(
-        label="Your name",
+        label=_("Your name"),
         required=False,
         widget=forms.TextInput(attrs={"required": True, "maxlength": 120, "autocomplete": "name"}),
     )
     display_preference = forms.CharField(
-        label="Show my name as",
+        label=_("Show my name as"),
         initial=DisplayPreference.FIRST_NAME_INITIAL,
         required=False,
         widget=forms.RadioSelect(choices=DisplayPreference.choices),
     )
     body = forms.CharField(
-        label="Your story",
+        label=_("Your story"),
         required=False,
         widget=forms.Textarea(
             attrs={
@@ -231,86 +255,89 @@ class ShareForm(forms.Form):
                 "maxlength": settings.TESTIMONIAL_MAX_LENGTH,
             }
         ),
-        help_text=(
-            f"{settings.TESTIMONIAL_MIN_LENGTH} to {settings.TESTIMONIAL_MAX_LENGTH} "
-            "characters. Please leave out names of staff and other people, phone numbers "
-            "and addresses."
+        help_text=format_lazy(
+            _(
+                "{minimum} to {maximum} characters. Please leave out names of staff and other "
+                "people, phone numbers and addresses."
+            ),
+            minimum=settings.TESTIMONIAL_MIN_LENGTH,
+            maximum=settings.TESTIMONIAL_MAX_LENGTH,
         ),
     )
     rating = forms.CharField(
-        label="Your rating (optional)",
+        label=_("Your rating (optional)"),
         required=False,
         widget=forms.RadioSelect(
-            choices=[("", "No rating"), *((str(n), f"{n} out of 5") for n in range(1, 6))]
+            choices=[("", _("No rating")), *((str(n), _out_of_five(n)) for n in range(1, 6))]
         ),
     )
     email = forms.CharField(
-        label="Email (optional)",
+        label=_("Email (optional)"),
         required=False,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-        help_text="Only to tell you when a moderator has decided; never published.",
+        help_text=_("Only to tell you when a moderator has decided; never published."),
     )
     material_connection = forms.CharField(
-        label="Your connection to the clinic (optional)",
+        label=_("Your connection to the clinic (optional)"),
         required=False,
         widget=forms.RadioSelect(choices=SHARE_CONNECTION_CHOICES),
-        help_text="Readers are told of any connection next to your story.",
+        help_text=_("Readers are told of any connection next to your story."),
     )
     material_connection_detail = forms.CharField(
-        label="Describe the connection (optional)",
+        label=_("Describe the connection (optional)"),
         required=False,
         widget=forms.TextInput(attrs={"maxlength": 200}),
-        help_text="For example: '10% off my next visit'. Published with your story.",
+        help_text=_("For example: '10% off my next visit'. Published with your story."),
     )
     invitation = forms.CharField(widget=forms.HiddenInput, required=False, max_length=300)
     consent_to_publish = forms.BooleanField(
-        label="I agree to the consent above",
+        label=_("I agree to the consent above"),
         required=False,
         widget=forms.CheckboxInput(attrs={"required": True}),
     )
     # The authorization. The page always asks for the age and a typed
     # signature; the API leaves both optional for older clients.
     channels = forms.MultipleChoiceField(
-        label="Where your story may appear",
+        label=_("Where your story may appear"),
         choices=Channel.choices,
         initial=Channel.values,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     expires_in = forms.ChoiceField(
-        label="Until",
-        choices=[("12", "One year"), ("24", "Two years"), ("36", "Three years")],
+        label=_("Until"),
+        choices=[("12", _("One year")), ("24", _("Two years")), ("36", _("Three years"))],
         initial="24",
         required=False,
-        help_text="Then your story comes down, unless you renew it when we ask you.",
+        help_text=_("Then your story comes down, unless you renew it when we ask you."),
     )
     age = forms.ChoiceField(
-        label="Your age",
-        choices=[("adult", "I am 18 or older"), ("minor", "I am under 18")],
+        label=_("Your age"),
+        choices=[("adult", _("I am 18 or older")), ("minor", _("I am under 18"))],
         widget=forms.RadioSelect,
-        error_messages={"required": "Please tell us whether you are 18 or older."},
+        error_messages={"required": _("Please tell us whether you are 18 or older.")},
     )
     guardian_relationship = forms.ChoiceField(
-        label="Under 18: who signs for you",
+        label=_("Under 18: who signs for you"),
         choices=[
-            ("", "Not needed"),
-            ("parent", "My parent"),
-            ("legal_guardian", "My legal guardian"),
+            ("", _("Not needed")),
+            ("parent", _("My parent")),
+            ("legal_guardian", _("My legal guardian")),
         ],
         required=False,
         widget=forms.RadioSelect,
     )
     signature = forms.CharField(
-        label="Signature: type your full name (under 18: your parent or guardian types theirs)",
+        label=_("Signature: type your full name (under 18: your parent or guardian types theirs)"),
         max_length=120,
-        error_messages={"required": "Type your name to sign."},
+        error_messages={"required": _("Type your name to sign.")},
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     consent_text_version = forms.CharField(widget=forms.HiddenInput, required=False)
     submission_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
     # The honeypot: hidden from people (and from screen readers), filled by bots.
     website = forms.CharField(
-        label="Leave this empty",
+        label=_("Leave this empty"),
         required=False,
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
@@ -364,20 +391,22 @@ def _share_page(
         data["consent_text_version"] = consent.version
         data.pop("consent_to_publish", None)
         form.data = data
-    response = render(
-        request,
-        "testimonials/share.html",
-        {
-            "topic": topic,
-            "form": form,
-            "consent": consent,
-            "wait": wait,
-            "invitation": _invitation_of(form),
-        },
-        status=status,
-    )
+    language = languages.for_topic(topic, languages.requested(request))
+    with override(language):
+        response = render(
+            request,
+            "testimonials/share.html",
+            {
+                "topic": topic,
+                "form": form,
+                "consent": consent,
+                "wait": wait,
+                "invitation": _invitation_of(form),
+            },
+            status=status,
+        )
     patch_cache_control(response, private=True, no_store=True)
-    return response
+    return _in_language(language, response)
 
 
 def _invitation_of(form: ShareForm) -> Invitation | None:
@@ -408,7 +437,12 @@ def share(request: HttpRequest, slug: str) -> HttpResponse:
     topic = _topic_or_404(slug)
     if request.method != "POST":
         return _share_page(request, topic, _fresh_form())
+    # The refusals (the serializer's and the services') in the page's language.
+    with override(languages.for_topic(topic, languages.requested(request))):
+        return _share_post(request, topic)
 
+
+def _share_post(request: HttpRequest, topic: Topic) -> HttpResponse:
     wait = submit_throttle_wait(request)
     form = ShareForm(request.POST)
     if wait is not None:
@@ -419,7 +453,10 @@ def share(request: HttpRequest, slug: str) -> HttpResponse:
     data = form.cleaned_data
     if data["website"]:
         logger.info("share page: honeypot filled, nothing stored (topic=%s)", topic.slug)
-        return render(request, "testimonials/share_received.html", {"topic": topic})
+        language = languages.for_topic(topic, languages.requested(request))
+        with override(language):
+            received = render(request, "testimonials/share_received.html", {"topic": topic})
+        return _in_language(language, received)
 
     serializer = SubmissionInputSerializer(data=form.submission_data(topic))
     if not serializer.is_valid():
@@ -435,7 +472,9 @@ def share(request: HttpRequest, slug: str) -> HttpResponse:
         form.add_errors(exc.fields)
         return _share_page(request, topic, form, status=400)
     except IdempotencyKeyReused:
-        form.add_error(None, "This form was already sent with other words. Please send it again.")
+        form.add_error(
+            None, _("This form was already sent with other words. Please send it again.")
+        )
         data = cast(QueryDict, form.data).copy()
         data["submission_key"] = uuid.uuid4().hex
         form.data = data
@@ -478,13 +517,13 @@ def _story_url(testimonial: Testimonial) -> str:
 
 
 STATUS_WORDS = {
-    Status.SUBMITTED: "Received: it is being checked.",
-    Status.SCREENING: "Received: it is being checked.",
-    Status.PENDING_REVIEW: "Waiting for a moderator to read it.",
-    Status.PUBLISHED: "Published.",
-    Status.REJECTED: "Not published.",
-    Status.WITHDRAWN: "Withdrawn: it is no longer shown anywhere.",
-    Status.UNPUBLISHED: "Taken down by a moderator.",
+    Status.SUBMITTED: _("Received: it is being checked."),
+    Status.SCREENING: _("Received: it is being checked."),
+    Status.PENDING_REVIEW: _("Waiting for a moderator to read it."),
+    Status.PUBLISHED: _("Published."),
+    Status.REJECTED: _("Not published."),
+    Status.WITHDRAWN: _("Withdrawn: it is no longer shown anywhere."),
+    Status.UNPUBLISHED: _("Taken down by a moderator."),
 }
 
 
@@ -515,14 +554,26 @@ def render_story(
 ) -> HttpResponse:
     """The patient's page: the status, their copy of the authorization with
     what they can do with it, and the way out."""
+    language = languages.for_topic(testimonial.topic, languages.requested(request))
+    with override(language):
+        response = _story_page(request, testimonial, secret, error=error, status=status)
+    return _in_language(language, _patient_page(response))
+
+
+def _story_page(
+    request: HttpRequest, testimonial: Testimonial, secret: str, *, error: str, status: int
+) -> HttpResponse:
     api_kwargs = {"public_id": testimonial.public_id, "secret": secret}
     consent_page = selectors.authorization_page(testimonial)
     status_words = STATUS_WORDS[Status(testimonial.status)]
     if consent_page["authorization"].awaiting_approval:
-        status_words = "Waiting for your approval of an edit: shown nowhere until then."
+        status_words = _("Waiting for your approval of an edit: shown nowhere until then.")
     elif testimonial.status == Status.UNPUBLISHED and consent_page["authorization"].expired:
-        status_words = "Taken down: your authorization ended."
-    response = render(
+        status_words = _("Taken down: your authorization ended.")
+    awaiting_authorization = selectors.awaiting_first_authorization(testimonial)
+    if awaiting_authorization and testimonial.status not in (Status.REJECTED, Status.WITHDRAWN):
+        status_words = _("Waiting for your authorization: shown nowhere until you sign below.")
+    return render(
         request,
         "testimonials/story_status.html",
         {
@@ -537,12 +588,15 @@ def render_story(
             "approve_url": reverse("patient-story-approve", kwargs=api_kwargs),
             "narrow_url": reverse("patient-story-narrow", kwargs=api_kwargs),
             "renew_url": reverse("patient-story-renew", kwargs=api_kwargs),
+            "authorize_url": reverse("patient-story-authorize", kwargs=api_kwargs),
+            "awaiting_authorization": awaiting_authorization
+            and testimonial.status not in (Status.REJECTED, Status.WITHDRAWN),
+            "consent_template": selectors.consent_current() if awaiting_authorization else None,
             **consent_page,
             "error": error,
         },
         status=status,
     )
-    return _patient_page(response)
 
 
 @require_GET

@@ -1,4 +1,5 @@
 import dataclasses
+import logging
 import os
 
 import pytest
@@ -6,8 +7,10 @@ from django.conf import settings
 from rest_framework.test import APIClient
 
 from moderation import services as moderation_services
-from tests.factories import ConsentTextFactory, TopicFactory, UserFactory
+from tests.factories import PATIENT_NAME, ConsentTextFactory, TopicFactory, UserFactory
 from tests.faults import FAULT_FIGURE
+from tests.support import worker as started_processes
+from tests.support.log_canary import CANARY, CanaryLogHandler, Leak, leaks_in_output
 
 SERVICES_REQUIRED = os.environ.get("CI", "").lower() == "true"
 FAULTS = "tests/faults/"
@@ -43,9 +46,57 @@ def pytest_xdist_make_scheduler(config, log):
     return FaultStageTogether(config, log)
 
 
-def pytest_terminal_summary(terminalreporter):
+def _missing_services():
+    missing = []
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        missing.append("PostgreSQL (set DATABASE_URL)")
+    if not settings.REDIS_URL:
+        missing.append("Redis (set REDIS_URL)")
+    return missing
+
+
+CANARY_HANDLER = CanaryLogHandler()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _search_every_log_line_for_the_canary():
+    """Every record any logger writes during the run, at DEBUG and up,
+    passes through the canary search (the verdict: pytest_sessionfinish)."""
+    root = logging.getLogger()
+    level = root.level
+    root.addHandler(CANARY_HANDLER)
+    root.setLevel(logging.DEBUG)
+    yield
+    root.removeHandler(CANARY_HANDLER)
+    root.setLevel(level)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    leaks = list(CANARY_HANDLER.leaks)
+    for process in started_processes.STARTED:
+        process.wait_output_closed()
+        leaks += leaks_in_output(f"process {process.name}", process.lines)
+    # A pytest-xdist worker hands its leaks to the controller
+    # (pytest_testnodedown), whose verdict and summary are the run's.
+    if hasattr(session.config, "workeroutput"):
+        session.config.workeroutput["canary_leaks"] = [(leak.where, leak.line) for leak in leaks]
+    leaks += getattr(session.config, "_canary_leaks", [])
+    if leaks:
+        session.config._canary_leaks = leaks
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_testnodedown(node, error):
+    output = getattr(node, "workeroutput", {})
+    leaks = [Leak(where, line) for where, line in output.get("canary_leaks", [])]
+    if leaks:
+        node.config._canary_leaks = [*getattr(node.config, "_canary_leaks", []), *leaks]
+
+
+def pytest_terminal_summary(terminalreporter, config):
     """The figure each fault test measured (`tests/faults/conftest.py`),
-    gathered from the reports, so that pytest-xdist's workers' count too."""
+    gathered from the reports, so that pytest-xdist's workers' count too;
+    then any log line that carried the canary."""
     figures = [
         value
         for reports in terminalreporter.stats.values()
@@ -58,15 +109,15 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.section("fault figures")
         for line in figures:
             terminalreporter.write_line(line)
-
-
-def _missing_services():
-    missing = []
-    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
-        missing.append("PostgreSQL (set DATABASE_URL)")
-    if not settings.REDIS_URL:
-        missing.append("Redis (set REDIS_URL)")
-    return missing
+    leaks = getattr(config, "_canary_leaks", [])
+    if leaks:
+        terminalreporter.section("personal data in the logs", red=True, bold=True)
+        terminalreporter.write_line(
+            f"{len(leaks)} log line(s) carry the canary {CANARY!r} of a test patient's "
+            "name or story; no log line may show either:"
+        )
+        for leak in leaks[:20]:
+            terminalreporter.write_line(f"  {leak.describe()}")
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -149,8 +200,11 @@ def moderator_client(moderator):
 def submission(consent, topic):
     return {
         "topic": topic.slug,
-        "author_name": "Maria Lopez",
-        "body": "After four sessions and the home exercises I can sit through a workday again.",
+        "author_name": PATIENT_NAME,
+        "body": (
+            "After four sessions and the home exercises I can sit through a workday "
+            f"again {CANARY}."
+        ),
         "consent_to_publish": True,
         "consent_text_version": consent.version,
         "email": "maria@example.com",

@@ -16,6 +16,11 @@ from testimonials.models import (
     Testimonial,
     Topic,
 )
+from tests.support.log_canary import CANARY
+
+# Both carry the canary: no log line may ever show them (tests/conftest.py).
+PATIENT_NAME = f"Maria Lopez{CANARY}"
+PATIENT_STORY = f"The needling and the exercises helped me sit through a workday again {CANARY}."
 
 
 class ConsentTextFactory(factory.django.DjangoModelFactory):
@@ -45,8 +50,8 @@ class TestimonialFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     topic = factory.SubFactory(TopicFactory)
-    author_name = "Maria Lopez"
-    body = "The needling and the exercises helped me sit through a workday again."
+    author_name = PATIENT_NAME
+    body = PATIENT_STORY
     rating = 5
     consent_to_publish = True
     consent_text = factory.SubFactory(ConsentTextFactory)

@@ -12,6 +12,8 @@ import django_stubs_ext
 import environ
 from corsheaders.defaults import default_headers as default_cors_headers
 
+from config.log import logging_config
+
 # Lets `admin.ModelAdmin[Topic]` and friends be subscripted at run time.
 django_stubs_ext.monkeypatch()
 
@@ -48,6 +50,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: every answer gets its request id, is counted and logged.
+    "config.middleware.RequestObservabilityMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     # Under the two that only add headers, so its 503 gets them too.
@@ -56,6 +60,9 @@ MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",
     "config.middleware.RequestSizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The visitor's Accept-Language; a topic's own languages narrow it
+    # (testimonials.languages).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -376,7 +383,11 @@ WEBHOOK_ALLOWED_NETWORKS: list[str] = [
 ]
 
 # --- i18n, static ---------------------------------------------------------
-LANGUAGE_CODE = "en-us"
+LANGUAGE_CODE = "en"
+# The languages pages, the widget and emails are written in. Adding one:
+# README, "Languages".
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -434,19 +445,20 @@ vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL: str = env.str("DEFAULT_FROM_EMAIL", default="stories@clinic.example")
 
 # --- Logging --------------------------------------------------------------
-# Log lines carry ids and statuses, never a patient's name, email or text.
+# Log lines carry ids, statuses and route names, never a patient's name,
+# email or text. `json`: one object a line (production's default); `plain`:
+# readable lines (the default elsewhere). Both carry the request id.
 LOG_LEVEL: str = env.str("LOG_LEVEL", default="INFO")
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
-    },
-    "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
-    },
-    "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {
-        "django.db.backends": {"level": "WARNING"},
-    },
-}
+LOG_FORMAT: str = env.str("LOG_FORMAT", default="plain")
+LOGGING = logging_config(level=LOG_LEVEL, log_format=LOG_FORMAT)
+
+# --- Metrics (Prometheus at /metrics) ---------------------------------------
+# Off (404) unless one of these is set; then a scrape needs the bearer token
+# or an address in one of the networks (403 otherwise).
+METRICS_TOKEN: str = env.str("METRICS_TOKEN", default="")
+METRICS_ALLOWED_NETWORKS: list[str] = [
+    str(ip_network(cidr, strict=False)) for cidr in env.list("METRICS_ALLOWED_NETWORKS", default=[])
+]
+# Every process writes its counts here (prometheus_client's multiprocess
+# mode); web and worker must share it. Emptied by `make run` / `make serve`.
+METRICS_DIR = Path(env.str("METRICS_DIR", default=str(VAR_DIR / "metrics")))

@@ -1,7 +1,8 @@
 """`make serve` and `docker compose up`: only tightens the base settings."""
 
+from config.log import logging_config
 from config.settings.base import *  # noqa: F403
-from config.settings.base import env
+from config.settings.base import LOG_LEVEL, env
 
 DEBUG = False
 SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=True)
@@ -11,6 +12,10 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=0)
 X_FRAME_OPTIONS = "DENY"
+
+# One JSON object a line, for the log collector.
+LOG_FORMAT = env.str("LOG_FORMAT", default="json")
+LOGGING = logging_config(level=LOG_LEVEL, log_format=LOG_FORMAT)
 
 # Staff need a TOTP code as well as their password to reach the admin.
 ADMIN_REQUIRE_2FA = env.bool("ADMIN_REQUIRE_2FA", default=True)

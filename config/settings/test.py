@@ -62,6 +62,8 @@ if env.str("TEST_EMAIL_DIR", default=""):
 ADMIN_REQUIRE_2FA = False
 AXES_ENABLED = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(TEST_RUN_DIR / "celerybeat-schedule")
+# This run's metric files, shared with the workers it starts.
+METRICS_DIR = Path(env.str("METRICS_DIR", default=str(TEST_RUN_DIR / "metrics")))
 if REDIS_URL:
     # A task whose worker died unacknowledged comes back after 30 s, not an
     # hour (still longer than any retry's countdown in the tests).

@@ -5,15 +5,25 @@ dotted path in `settings.SCREENING_SCREENERS`. It reads, it never writes: the
 runner turns the flags into a risk score and an action, and
 `moderation.services` applies them. Both the Celery task and
 `manage.py screen` call `run()`.
+
+Screeners whose rules are written for particular languages say which in a
+module-level `LANGUAGES`. The runner detects the story's language once; a
+screener that was not written for it does not run, and an `unscreened` flag
+tells the moderator what was not checked. When the language cannot be told
+(a short text, a mix), every screener runs.
 """
 
+import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from functools import cache
+from importlib import import_module
 from typing import Any, Literal
 
 from django.conf import settings
 from django.utils.module_loading import import_string
+
+from config import metrics
 
 Severity = Literal["low", "medium", "high"]
 Action = Literal["queue", "auto_reject"]
@@ -53,6 +63,8 @@ class ScreeningContext:
     topic: str | None = None
     author_name: str | None = None
     rating: int | None = None
+    # The story's language (ISO 639-1) when known; `run()` detects it when
+    # not given, and leaves None when it cannot tell.
     language: str | None = None
     earlier: Sequence[EarlierItem] = field(default_factory=tuple)
     # ISO 639-1 codes the topic publishes in; empty means the settings' default.
@@ -66,6 +78,8 @@ class ScreeningResult:
     action: Action
     # The text with every pii span replaced by a placeholder; "" when none.
     suggested_body: str = ""
+    # The language the story is written in, when screening could tell.
+    language: str | None = None
 
     def flags_as_dicts(self) -> list[dict[str, Any]]:
         return [flag.as_dict() for flag in self.flags]
@@ -81,6 +95,12 @@ def _load(paths: tuple[str, ...]) -> tuple[Screener, ...]:
 
 def screeners() -> tuple[Screener, ...]:
     return _load(tuple(settings.SCREENING_SCREENERS))
+
+
+def named_screeners() -> list[tuple[str, Screener]]:
+    """Each screener with the name its metrics carry (`pii`, `spam`, ...)."""
+    names = [metrics.screener_name(path) for path in settings.SCREENING_SCREENERS]
+    return list(zip(names, screeners(), strict=True))
 
 
 def risk_score(flags: Sequence[Flag]) -> int:
@@ -152,14 +172,54 @@ def decide(flags: Sequence[Flag]) -> Action:
     return "queue"
 
 
+def unscreened_flag(concern: str, language: str) -> Flag:
+    from moderation.screening.language import NAMES
+
+    name = NAMES.get(language, language)
+    return Flag(
+        kind="unscreened",
+        severity="low",
+        detail=f"Not screened for {concern} in {name} ({language}): our rules for it do not "
+        "cover that language. Read it for that yourself.",
+    )
+
+
+def _concern(screener: Screener) -> str:
+    module = getattr(screener, "__module__", "")
+    return module.rsplit(".", 1)[-1].replace("_", " ")
+
+
 def run(text: str, context: ScreeningContext) -> ScreeningResult:
+    if context.language is None:
+        from moderation.screening.language import story_language
+
+        context = replace(context, language=story_language(text))
     flags: list[Flag] = []
-    for screener in screeners():
-        flags.extend(screener(text, context))
+    for name, screener in named_screeners():
+        covered = screener_languages(screener)
+        if context.language and covered is not None and context.language not in covered:
+            flags.append(unscreened_flag(_concern(screener), context.language))
+            continue
+        started = time.perf_counter()
+        try:
+            flags.extend(screener(text, context))
+        except Exception:
+            metrics.screener_failures.labels(name).inc()
+            raise
+        finally:
+            metrics.screener_duration.labels(name).observe(time.perf_counter() - started)
     flags.sort(key=lambda flag: (flag.start is None, flag.start or 0, flag.kind))
     return ScreeningResult(
         flags=flags,
         risk_score=risk_score(flags),
         action=decide(flags),
         suggested_body=redact(text, flags),
+        language=context.language,
     )
+
+
+def screener_languages(screener: Screener) -> frozenset[str] | None:
+    """The languages a screener's rules are written for; None: any."""
+    module = import_module(screener.__module__)
+    languages = getattr(module, "LANGUAGES", None)
+    return frozenset(languages) if languages is not None else None

@@ -5,12 +5,18 @@ receptionist", "he ignored me", "avoid this therapist"): the rules look for
 name-calling ("idiot", "clown"), words that demean a person's body, age or
 origin, and threats, veiled ones included ("I know where he parks").
 Severity is high for threats, medium otherwise.
+
+Written for English and Spanish (`LANGUAGES`); a few insults of other
+languages are listed too, but a story in them is flagged `unscreened` for
+abuse by the runner.
 """
 
 import re
 from collections.abc import Iterator
 
 from moderation.screening import Flag, ScreeningContext, Severity
+
+LANGUAGES = frozenset({"en", "es"})
 
 # Nouns and adjectives that insult whoever they are aimed at.
 _INSULTS = r"""
@@ -23,6 +29,10 @@ _INSULTS = r"""
   | idiota|idiotas|estúpido|estúpida|estupido|estupida|pendejo|pendeja|gilipollas|imbecil
   | tonto|tonta|otário|otária|burro|burra|connard|connasse|crétin|abruti
   | abrutie|débile|trottel|vollidiot|depp|arschloch|stronzo|cretino
+  | payaso|payasa|payasos|payasas|subnormal|subnormales|retrasado|retrasada|retrasados
+  | mongólico|mongólica|zorra|malnacido|malnacida|desgraciado|desgraciada|desgraciados
+  | matasanos|charlatán|charlatana|charlatanes|cretina|cretinos|tarado|tarada|tarados
+  | imbéciles|idiotas|estúpidos|estúpidas|pendejos|pendejas|maricón|maricones|sudaca|sudacas
 """
 _INSULT = re.compile(rf"(?ix)\b(?:{_INSULTS})\b")
 # Swear words that insult only when aimed: "what a bitch", not "hurts like a bitch".
@@ -59,6 +69,13 @@ _ALWAYS = re.compile(
     | \bwhiny\s+old\b
     | \bfat\s+(?:cow|pig|slob|ass|lazy)\b
     | \bsmell(?:ed|s)?\s+(?:terrible|awful|disgusting|like\s+(?:a|an)\s+\w+)
+    | \b(?:gorda|gordo|vieja|viejo)\s+(?:asquerosa|asqueroso|inútil|bruja|chocha|chocho|loca|loco
+      |estúpida|estúpido|amargada|amargado|cerda|cerdo|vaca)\b
+    | \bvuélvete\s+a\s+tu\s+país|\bque\s+se\s+vuelva[n]?\s+a\s+su\s+país
+    | \bno\s+(?:sabe|saben|habla|hablan)\s+(?:ni\s+)?(?:una\s+palabra\s+de\s+)?(?:bien\s+)?español\b
+    | \b(?:esa|esta)\s+gente\s+(?:no\s+debería|siempre|nunca|es\s+(?:así|lo\s+peor))
+    | \bpedazo\s+de\s+(?:mierda|basura|idiota|inútil|imbécil)
+    | \b(?:tonto|tonta)\s+de\s+remate\b
     """
 )
 _THREATS = re.compile(
@@ -78,11 +95,21 @@ _THREATS = re.compile(
     | \b(?:deserves?|ought)\s+to\s+(?:die|suffer|be\s+(?:shot|beaten|hurt|killed))
     | \bshould\s+be\s+(?:shot|beaten|hanged|hung|killed|strangled)\b
     | \bcoming\s+(?:down|over)\s+there\b[^.!?]{0,40}\b(?:hurt|pay|sorry|regret)
+    | \bs[ée]\s+d[óo]nde\s+(?:vive|vives|viven|trabaja|trabajas|trabajan|aparca|aparcas|estaciona
+      |duerme|viven\s+sus\s+hijos|estudian\s+sus\s+hijos)\b
+    | \b(?:me\s+las|las)\s+(?:vas|va|van)\s+a\s+pagar\b|\b(?:vas|va|van)\s+a\s+pagar(?:la|lo)\b
+    | \b(?:te|se)\s+(?:vas|va|van)\s+a\s+arrepentir\b
+    | \b(?:est[áa]s|est[áa]n|quedas|quedan|queda)\s+advertid[oa]s?\b
+    | \b(?:te|lo|la|los|las)\s+voy\s+a\s+(?:matar|partir|romper|reventar|buscar|hundir)\b
+    | \bvoy\s+a\s+(?:matar|quemar|reventar)\b
+    | \bmerece[n]?\s+(?:morir|sufrir|que\s+l[oea]s?\s+maten)\b
+    | \bcuida\s+tus\s+espaldas\b|\bcuídese\s+las\s+espaldas\b
     """
 )
 # Self-directed: "I felt like an idiot" is not aimed at anyone else.
 _SELF = re.compile(
-    r"(?i)\b(?:i|i'm|i’m|i\s+am|i\s+was|me|myself|felt\s+like|feel\s+like)\b[^.!?]{0,20}$"
+    r"(?i)\b(?:i|i'm|i’m|i\s+am|i\s+was|me|myself|felt\s+like|feel\s+like"
+    r"|me\s+sent[íi]|me\s+siento|soy|fui|yo)\b[^.!?]{0,20}$"
 )
 
 

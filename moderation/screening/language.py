@@ -52,6 +52,14 @@ def detect(text: str) -> tuple[str, float] | None:
     return str(code), float(confidence)
 
 
+def story_language(text: str) -> str | None:
+    """The story's language when the detector is sure of it, else None."""
+    found = detect(text)
+    if found is None or found[1] < MIN_CONFIDENCE:
+        return None
+    return found[0]
+
+
 def publishing_languages(context: ScreeningContext) -> Sequence[str]:
     return context.languages or settings.SCREENING_DEFAULT_LANGUAGES
 

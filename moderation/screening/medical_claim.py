@@ -14,6 +14,10 @@ from collections.abc import Iterator
 
 from moderation.screening import Flag, ScreeningContext
 
+# The languages the claims and their negations are written for; the runner
+# flags a story in any other as not screened for claims.
+LANGUAGES = frozenset({"en", "es", "pt", "fr", "de"})
+
 _CLAIMS: list[tuple[str, str]] = [
     (
         "a cure",
@@ -53,7 +57,9 @@ _CLAIMS: list[tuple[str, str]] = [
         "100%",
         r"\b100\s?(?:%|percent)\s+(?:pain[\s-]?free|effective|success(?:ful)?|cured?|guaranteed|fixed"
         r"|results?|healed|recovery|natural\s+cure)\b|\bfix\w*\s+(?:\w+\s+){0,3}100\s?%"
-        r"|\bworks\s+100\s?%",
+        r"|\bworks\s+100\s?%"
+        r"|\b100\s?%\s+(?:sin\s+dolor|efectiv[oa]|eficaz|garantizad[oa]|curad[oa]|recuperad[oa])\b"
+        r"|\bcien\s+por\s+cien(?:to)?\s+(?:efectiv[oa]|eficaz|garantizad[oa]|curad[oa])\b",
     ),
     (
         "works for everyone",
@@ -67,25 +73,35 @@ _CLAIMS: list[tuple[str, str]] = [
     (
         "better than drugs",
         r"\bbetter\s+than\s+(?:any|all|every)?\s*(?:other\s+)?(?:drugs?|medications?|medicines?"
-        r"|pills?|injections?|surgery|surgeries|painkillers?|meds)\b",
+        r"|pills?|injections?|surgery|surgeries|painkillers?|meds)\b"
+        r"|\bmejor\s+que\s+(?:cualquier|todos\s+los|todas\s+las|los|las)\s+(?:otr[oa]s?\s+)?"
+        r"(?:medicamentos?|pastillas?|medicinas?|cirugías?|operaci[oó]n|operaciones|inyecciones"
+        r"|inyección|analgésicos?)\b",
     ),
     (
         "skip surgery or medication",
         r"\b(?:skip|forget|cancel|avoid|ditch|throw\s+away|stop\s+taking|stop|quit)\s+(?:the\s+|your\s+|their\s+|all\s+)?"
         r"(?:surgery|surgeon|surgeons|operation|meds|medications?|pills|ibuprofen|painkillers|injections?)\b"
-        r"|\b(?:nobody|no\s+one|you\s+don't|you\s+won't|nobody\s+will)\s+(?:\w+\s+)?needs?\s+(?:\w+\s+)?(?:surgery|meds|medication|pills)\b",
+        r"|\b(?:nobody|no\s+one|you\s+don't|you\s+won't|nobody\s+will)\s+(?:\w+\s+)?needs?\s+(?:\w+\s+)?(?:surgery|meds|medication|pills)\b"
+        r"|\b(?:olv[íi]date\s+de|olv[íi]dense\s+de|deja\s+de\s+tomar|dejen\s+de\s+tomar|deja|dejen)\s+"
+        r"(?:la\s+|las\s+|los\s+|tus\s+|sus\s+)?(?:cirugía|operación|pastillas|medicamentos"
+        r"|medicación|inyecciones|analgésicos)\b"
+        r"|\bnadie\s+necesita\s+(?:\w+\s+)?(?:cirugía|operarse|pastillas|medicamentos)\b",
     ),
     (
         "reverses damage",
         r"\b(?:revers(?:e|es|ed|ing)|regrow(?:s|ing)?|regenerat(?:e|es|ed|ing)|undid|undo(?:es)?)\s+"
         r"(?:all\s+)?(?:of\s+)?(?:my\s+|your\s+|the\s+)?(?:\w+\s+)?(?:arthritis|nerve\s+damage|damage"
-        r"|degeneration|cartilage|disc|aging|osteoporosis|scoliosis)\b",
+        r"|degeneration|cartilage|disc|aging|osteoporosis|scoliosis)\b"
+        r"|\b(?:revierte|revirtió|regenera|regeneró)\s+(?:la\s+|el\s+|mi\s+|tu\s+)?"
+        r"(?:artrosis|artritis|daño|degeneración|cartílago|hernia|osteoporosis)\b",
     ),
 ]
 _PATTERNS = [(label, re.compile(pattern, re.IGNORECASE)) for label, pattern in _CLAIMS]
 
 _CLAUSE_BREAK = re.compile(
-    r"[.!?;:\n]|\bbut\b|\bhowever\b|\bthough\b|\bpero\b|\bmas\b|\bmais\b|\baber\b|—"
+    r"[.!?;:\n]|\bbut\b|\bhowever\b|\bthough\b|\bpero\b|\baunque\b|\bsino\b|\bmas\b|\bmais\b"
+    r"|\baber\b|—"
 )
 # In the clause before the claim: it is denied, hedged or reported critically.
 _NEGATION = re.compile(
@@ -94,7 +110,8 @@ _NEGATION = re.compile(
       |promise[sd]?|promising|claim(?:s|ed)?|pretend(?:s|ed)?|advertis\w*|market\w*|oversold
       |oversell\w*|hype[sd]?|supposed|looking\s+for|hoping\s+for|hoped\s+for|searching\s+for
       |expect(?:ed|ing)?|like\s+it's|like\s+it\s+was|as\s+if|some\s+kind\s+of|some|so-called
-      |no\s+such|nunca|ningún|ninguna|nadie|sin|não|nem|ninguém|pas|jamais|aucun|nicht|kein\w*|nie)\b"""
+      |no\s+such|nunca|ningún|ninguna|nadie|sin|ni|prometen|promete|prometían|prometía
+      |supuestamente|venden\s+como|dicen\s+que|esperaba|buscaba|como\s+si|não|nem|ninguém|pas|jamais|aucun|nicht|kein\w*|nie)\b"""
 )
 # Right after the claim: "... a miracle, and for me it was not."
 _NEGATION_AFTER = re.compile(

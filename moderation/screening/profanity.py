@@ -9,27 +9,49 @@ plain criticism ("sucked", "stinks") are not profanity.
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
 
 from moderation.screening import Flag, ScreeningContext, Severity
 
-# Whole words; a trailing "*" allows any ending ("fuck*" covers "fucking").
-_MILD = """
-    hell damn damned dammit damnit goddamn* crap crappy crapped piss pissed pissing ass arse
-    asses assed bugger
-"""
-_STRONG = """
-    fuck* fck* fuk* fuq* fvck* phuck* effing effin f-ing f-in f'ing f'in shit* shite
-    bullshit* horseshit* dipshit* apeshit batshit bitch* biatch bastard* prick pricks jackass*
-    asshole* arsehole* dumbass* smartass* badass* kickass* cunt* twat* wanker* bollocks dick
-    dickhead* douche* motherfuck* cock cocksucker* piss-poor
-    wtf omfg stfu gtfo ffs fml lmfao
-    mierda joder jodido jodida coño cabron cabrón carajo pendejo* gilipollas hostia chingada
-    chingado chingar verga culero puta puto putas putos
-    merda porra caralho foda foder fodido fodida cacete bosta
-    merde putain bordel connard connasse salaud salope enculé encule chiant
-    scheiße scheisse scheiß scheiss arschloch verdammt verdammte fick ficken kacke
-    cazzo stronzo vaffanculo minchia
-"""
+# The languages our lists are written for (the runner flags the others).
+LANGUAGES = frozenset({"en", "es", "pt", "fr", "de", "it"})
+
+# Per language, (mild, strong): whole words; a trailing "*" allows any
+# ending ("fuck*" covers "fucking").
+_WORDS: dict[str, tuple[str, str]] = {
+    "en": (
+        """
+        hell damn damned dammit damnit goddamn* crap crappy crapped piss pissed pissing ass arse
+        asses assed bugger
+        """,
+        """
+        fuck* fck* fuk* fuq* fvck* phuck* effing effin f-ing f-in f'ing f'in shit* shite
+        bullshit* horseshit* dipshit* apeshit batshit bitch* biatch bastard* prick pricks jackass*
+        asshole* arsehole* dumbass* smartass* badass* kickass* cunt* twat* wanker* bollocks dick
+        dickhead* douche* motherfuck* cock cocksucker* piss-poor
+        wtf omfg stfu gtfo ffs fml lmfao
+        """,
+    ),
+    "es": (
+        "culo culos maldito maldita malditos malditas cagada cagadas cagar cagó",
+        """
+        mierda mierdas joder jodido jodida jodidos jodidas jodí jodieron coño cabron cabrón
+        cabrones carajo pendejo* gilipollas hostia hostias chingada chingado chingar chingue*
+        verga culero puta puto putas putos putada cojones capullo mamón mamones hdp ctm
+        """,
+    ),
+    "pt": ("", "merda porra caralho foda foder fodido fodida cacete bosta"),
+    "fr": ("", "merde putain bordel connard connasse salaud salope enculé encule chiant"),
+    "de": (
+        "",
+        "scheiße scheisse scheiß scheiss arschloch verdammt verdammte fick ficken kacke",
+    ),
+    "it": ("", "cazzo stronzo vaffanculo minchia"),
+}
+# English swearing turns up in every language, except where the word is an
+# ordinary one there ("dick": thick, in German).
+_ORDINARY = {"de": {"dick"}}
 _CAPS_ONLY = {"SOB", "BS"}  # lower case "sob" and "bs" are ordinary words
 
 
@@ -44,8 +66,34 @@ def _compile(words: str) -> tuple[set[str], tuple[str, ...]]:
     return exact, tuple(prefixes)
 
 
-_MILD_EXACT, _MILD_PREFIXES = _compile(_MILD)
-_STRONG_EXACT, _STRONG_PREFIXES = _compile(_STRONG)
+@dataclass(frozen=True)
+class _Lexicon:
+    mild_exact: frozenset[str]
+    mild_prefixes: tuple[str, ...]
+    strong_exact: frozenset[str]
+    strong_prefixes: tuple[str, ...]
+
+
+@cache
+def _lexicon(language: str | None) -> _Lexicon:
+    """The story's language's words and English's strong ones; every list
+    when the language is unknown."""
+    if language in _WORDS:
+        mild = _WORDS[language][0]
+        strong = " ".join({_WORDS[language][1], _WORDS["en"][1]})
+    else:
+        mild = " ".join(words for words, _ in _WORDS.values())
+        strong = " ".join(words for _, words in _WORDS.values())
+    ordinary = _ORDINARY.get(language or "", set())
+    mild_exact, mild_prefixes = _compile(mild)
+    strong_exact, strong_prefixes = _compile(strong)
+    return _Lexicon(
+        frozenset(mild_exact - ordinary),
+        mild_prefixes,
+        frozenset(strong_exact - ordinary),
+        strong_prefixes,
+    )
+
 
 _LEET = str.maketrans({"1": "i", "!": "i", "|": "i", "3": "e", "4": "a", "@": "a", "$": "s",
                        "5": "s", "0": "o", "7": "t", "+": "t"})  # fmt: skip
@@ -60,16 +108,16 @@ _PRICK_OF_NEEDLE = re.compile(
 )
 
 
-def _is_word(candidate: str) -> str | None:
+def _is_word(candidate: str, words: _Lexicon) -> str | None:
     """'mild', 'strong' or None for one normalised, lower-case word."""
-    if candidate in _STRONG_EXACT or candidate.startswith(_STRONG_PREFIXES):
+    if candidate in words.strong_exact or candidate.startswith(words.strong_prefixes):
         return "strong"
-    if candidate in _MILD_EXACT or candidate.startswith(_MILD_PREFIXES):
+    if candidate in words.mild_exact or candidate.startswith(words.mild_prefixes):
         return "mild"
     return None
 
 
-def _masked(token: str) -> str | None:
+def _masked(token: str, words: _Lexicon) -> str | None:
     """'f***ing', 'sh*t', 'a**': a word with letters hidden behind masks."""
     if not any(ch in _MASK for ch in token) or not token[0].isalpha():
         return None
@@ -83,47 +131,49 @@ def _masked(token: str) -> str | None:
         )
         + "$"
     )
-    for word in sorted(_STRONG_EXACT | _MILD_EXACT | set(_STRONG_PREFIXES) | {"fucking", "fucked"}):
+    known = words.strong_exact | words.mild_exact | set(words.strong_prefixes)
+    for word in sorted(known | {"fucking", "fucked"}):
         if len(word) >= 3 and pattern.match(word):
             return word
     return None
 
 
-def _classify(token: str) -> str | None:
+def _classify(token: str, words: _Lexicon) -> str | None:
     lowered = token.lower().strip("'-")
     if not lowered:
         return None
     if token.strip("'-") in _CAPS_ONLY:
         return "strong"
     for candidate in (lowered, lowered.translate(_LEET)):
-        if kind := _is_word(candidate):
+        if kind := _is_word(candidate, words):
             return kind
         squeezed = _STRETCHED.sub(r"\1", candidate)
-        if squeezed != candidate and (kind := _is_word(squeezed)):
+        if squeezed != candidate and (kind := _is_word(squeezed, words)):
             return kind
         doubled = _STRETCHED.sub(r"\1\1", candidate)
-        if doubled != candidate and (kind := _is_word(doubled)):
+        if doubled != candidate and (kind := _is_word(doubled, words)):
             return kind
-    word = _masked(token)
+    word = _masked(token, words)
     if word is not None:
-        return _is_word(word) or "strong"
+        return _is_word(word, words) or "strong"
     return None
 
 
-def find_profanity(text: str) -> Iterator[tuple[int, int, str]]:
+def find_profanity(text: str, language: str | None = None) -> Iterator[tuple[int, int, str]]:
+    words = _lexicon(language)
     for match in _TOKEN.finditer(text):
         token = match.group(0).rstrip("!|'-")
         if not token:
             continue
         pieces = [(match.start(), token)]
-        if _classify(token) is None and "-" in token:
+        if _classify(token, words) is None and "-" in token:
             # "half-assed", "needle-happy": look at each part of a compound
             pieces, offset = [], match.start()
             for part in token.split("-"):
                 pieces.append((offset, part))
                 offset += len(part) + 1
         for start, piece in pieces:
-            kind = _classify(piece) if piece else None
+            kind = _classify(piece, words) if piece else None
             if kind is None:
                 continue
             before = text[max(0, start - 30) : start]
@@ -134,7 +184,7 @@ def find_profanity(text: str) -> Iterator[tuple[int, int, str]]:
 
 def screen(text: str, context: ScreeningContext) -> list[Flag]:
     flags = []
-    for start, end, kind in find_profanity(text):
+    for start, end, kind in find_profanity(text, context.language):
         severity: Severity = "low" if kind == "mild" else "medium"
         flags.append(
             Flag(

@@ -1,6 +1,7 @@
 /* Patient stories widget. Embed with:
    <script src="https://STORIES-HOST/widget.js" data-topic="SLUG" data-limit="5" data-theme="light" async></script>
-   Renders the topic's published stories in a shadow root next to the tag. */
+   Renders the topic's published stories in a shadow root next to the tag, in
+   data-lang's language (else the page's <html lang>, else the browser's). */
 (function () {
   "use strict";
   var CSS =
@@ -15,6 +16,28 @@
     ".dis{font-size:.9em;margin:6px 0 0}" +
     "a{color:#0b5cad}.dark a{color:#8cc4ff}a:focus-visible{outline:3px solid currentColor;outline-offset:2px}";
 
+  // Our words per language ({n}: a number); the stories stay as written.
+  var WORDS = {
+    en: ["Patient stories", "These are individual patients' experiences. Individual results vary.",
+      "Loading stories…", "No stories published yet.", "More stories and the full article",
+      "Patient stories could not be loaded.", "Rated {n} out of 5", "Verified patient",
+      "Disclosure: ", "What patients typically experience: ", "Source: "],
+    es: ["Historias de pacientes", "Son experiencias de pacientes concretos. Los resultados varían de una persona a otra.",
+      "Cargando historias…", "Todavía no hay historias publicadas.", "Más historias y el artículo completo",
+      "No se pudieron cargar las historias de pacientes.", "Valoración: {n} de 5", "Paciente verificado",
+      "Aviso: ", "Lo que suelen experimentar los pacientes: ", "Fuente: "]
+  };
+  var lang = "en", t = WORDS.en;
+
+  function language(script) {
+    var wanted = [script.getAttribute("data-lang"), document.documentElement.lang].concat(navigator.languages || [navigator.language]);
+    for (var i = 0; i < wanted.length; i++) {
+      var code = (wanted[i] || "").toLowerCase().split("-")[0];
+      if (WORDS[code]) return code;
+    }
+    return "en";
+  }
+
   function el(tag, text, attrs) {
     var node = document.createElement(tag);
     if (text) node.textContent = text;
@@ -27,15 +50,15 @@
     if (item.rating) {
       caption.appendChild(document.createTextNode(" · "));
       caption.appendChild(el("span", "★★★★★☆☆☆☆☆".substr(5 - item.rating, 5),
-        { "class": "stars", role: "img", "aria-label": "Rated " + item.rating + " out of 5" }));
+        { "class": "stars", role: "img", "aria-label": t[6].replace("{n}", item.rating) }));
     }
     var when = new Date(item.published_at);
     caption.appendChild(document.createTextNode(" · "));
-    caption.appendChild(el("time", when.toLocaleDateString(undefined,
+    caption.appendChild(el("time", when.toLocaleDateString(lang,
       { year: "numeric", month: "long", day: "numeric" }), { datetime: item.published_at }));
     if (item.verified_patient) {
       caption.appendChild(document.createTextNode(" · "));
-      caption.appendChild(el("span", "Verified patient", { "class": "ok" }));
+      caption.appendChild(el("span", t[7], { "class": "ok" }));
     }
     var figure = el("figure");
     figure.appendChild(el("blockquote", item.body));
@@ -44,30 +67,31 @@
     li.appendChild(figure);
     // Disclosures travel with the story (FTC Guides, 16 CFR 255).
     (item.material_connections || []).forEach(function (c) {
-      li.appendChild(el("p", "Disclosure: " + c.text, { "class": "dis" }));
+      li.appendChild(el("p", t[8] + c.text, { "class": "dis" }));
     });
     var typical = item.typical_results;
-    if (typical) li.appendChild(el("p", "What patients typically experience: " + typical.text +
-      (typical.source ? " (Source: " + typical.source + ")" : ""), { "class": "dis" }));
+    if (typical) li.appendChild(el("p", t[9] + typical.text +
+      (typical.source ? " (" + t[10] + typical.source + ")" : ""), { "class": "dis" }));
     return li;
   }
 
   function mount(script) {
     if (script.hasAttribute("data-mounted")) return;
     script.setAttribute("data-mounted", "");
+    lang = language(script);
+    t = WORDS[lang];
     var topic = script.getAttribute("data-topic") || "";
     var limit = Math.min(Math.max(parseInt(script.getAttribute("data-limit"), 10) || 5, 1), 20);
     var origin = new URL(script.src, location.href).origin;
     var host = el("div", "", { "class": "patient-stories-widget" });
     script.parentNode.insertBefore(host, script.nextSibling);
     var root = host.attachShadow({ mode: "open" });
-    var section = el("section", "", { "aria-labelledby": "ps-title",
+    var section = el("section", "", { "aria-labelledby": "ps-title", lang: lang,
       "class": script.getAttribute("data-theme") === "dark" ? "dark" : "light" });
-    section.appendChild(el("h2", "Patient stories", { id: "ps-title" }));
+    section.appendChild(el("h2", t[0], { id: "ps-title" }));
     var mode = section.appendChild(el("p", "", { "class": "note" }));
-    section.appendChild(el("p", "These are individual patients' experiences. Individual results vary.",
-      { "class": "note" }));
-    var state = el("p", "Loading stories…", { role: "status" });
+    section.appendChild(el("p", t[1], { "class": "note" }));
+    var state = el("p", t[2], { role: "status" });
     section.appendChild(state);
     root.appendChild(el("style", CSS));
     root.appendChild(section);
@@ -76,23 +100,25 @@
     if (script.getAttribute("data-featured") === "true") query += "&featured=true";
     // no-cache: revalidate every time (a cheap 304), so a withdrawn story
     // is gone on the next page view.
-    fetch(origin + "/api/v1/published/" + query, { credentials: "omit", cache: "no-cache" })
+    // The server words the topic's collection note in the same language.
+    fetch(origin + "/api/v1/published/" + query,
+      { credentials: "omit", cache: "no-cache", headers: { "Accept-Language": lang } })
       .then(function (response) {
         if (!response.ok) throw new Error(response.status);
         return response.json();
       })
       .then(function (page) {
         if (page.collection) mode.textContent = page.collection.label + ". " + page.collection.note;
-        state.textContent = page.results.length ? "" : "No stories published yet.";
+        state.textContent = page.results.length ? "" : t[3];
         if (!page.results.length) return;
         state.remove();
         var list = el("ul");
         page.results.forEach(function (item) { list.appendChild(story(item)); });
         section.appendChild(list);
-        section.appendChild(el("p")).appendChild(el("a", "More stories and the full article",
+        section.appendChild(el("p")).appendChild(el("a", t[4],
           { href: origin + "/education/" + encodeURIComponent(topic) + "/" }));
       })
-      .catch(function () { state.textContent = "Patient stories could not be loaded."; });
+      .catch(function () { state.textContent = t[5]; });
   }
 
   var current = document.currentScript;

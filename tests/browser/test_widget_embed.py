@@ -87,3 +87,44 @@ def test_it_shows_stories_on_another_site_and_drops_a_withdrawn_one_on_reload(
     page.reload()
     assert stories(page) == [KEPT]
     assert kept.public_id
+
+
+SPANISH_HOST_PAGE = """<!doctype html>
+<html lang="{page_lang}"><head><meta charset="utf-8"><title>Clínica Ribera</title></head>
+<body><main><h1>Clínica Ribera</h1>
+<script src="{server}/widget.js" data-topic="{topic}" {lang_attribute}></script>
+</main></body></html>
+"""
+
+
+@pytest.mark.parametrize(
+    ("page_lang", "lang_attribute"),
+    [("en", 'data-lang="es"'), ("es", "")],
+    ids=["data-lang-wins-over-the-page", "the-page-language-without-data-lang"],
+)
+def test_it_speaks_spanish_when_asked(live_server, page, other_site, page_lang, lang_attribute):
+    topic = TopicFactory(publishing_mode="all")
+    ConsentTextFactory()
+    TestimonialFactory(status="published", body="Volví a caminar sin dolor de espalda.", rating=5)
+    folder, origin = other_site
+    (folder / "index.html").write_text(
+        SPANISH_HOST_PAGE.format(
+            page_lang=page_lang,
+            server=live_server.url,
+            topic=topic.slug,
+            lang_attribute=lang_attribute,
+        )
+    )
+
+    page.goto(f"{origin}/index.html")
+    stories(page)
+    widget = page.locator(".patient-stories-widget section")
+    assert widget.locator("h2").inner_text() == "Historias de pacientes"
+    assert widget.get_attribute("lang") == "es"
+    text = widget.inner_text()
+    assert "Los resultados varían de una persona a otra." in text
+    # The collection note comes from the server, asked in the widget's language.
+    assert "Todas las opiniones." in text
+    assert widget.locator("[aria-label='Valoración: 5 de 5']").count() == 1
+    assert widget.locator("a").inner_text() == "Más historias y el artículo completo"
+    assert "Individual results vary" not in text

@@ -15,6 +15,7 @@ from config.celery_app import app as celery_app
 from testimonials.models import Status, StatusChange, Testimonial
 from tests.factories import ConsentTextFactory, TopicFactory
 from tests.faults import FAULT_FIGURE
+from tests.support.log_canary import CANARY
 from tests.support.servers import RedisServer, redis_server
 
 # Fast sweeps, so a test waits seconds, not minutes, for the periodic heal;
@@ -82,10 +83,12 @@ class Story:
     def payload(self, n: int, **extra) -> dict:
         return {
             "topic": self.topic,
-            "author_name": f"Patient {n}",
+            # The canary: no log line of the fault stage may carry it either.
+            "author_name": f"Patient {n} {CANARY}",
             "body": (
                 f"Visit number {n} went well: the therapist explained each step and "
-                f"my back has eased a little more every week since session {n % 7 + 1}."
+                f"my back has eased a little more every week since session {n % 7 + 1}. "
+                f"{CANARY}"
             ),
             "consent_to_publish": True,
             "consent_text_version": self.consent_version,

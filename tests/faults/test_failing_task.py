@@ -8,8 +8,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from moderation.tasks import backoff_seconds, screen_testimonial
+from moderation.tasks import screen_testimonial
 from testimonials.models import Status, Testimonial
+from testimonials.tasks import backoff_seconds
 from tests.factories import TestimonialFactory
 from tests.faults.conftest import count_screened, screening_results, send_tasks, stack_env
 from tests.support.screeners import FAIL_MARKER

@@ -4,7 +4,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from testimonials.models import StatusChange, Testimonial
-from tests.factories import TestimonialFactory
+from tests.factories import PATIENT_NAME, TestimonialFactory
 
 
 def approve_url(testimonial):
@@ -68,7 +68,7 @@ def test_the_detail_shows_the_whole_item_with_history(moderator_client, pending)
     assert response.status_code == 200
     body = response.json()
     assert body["body"] == pending.body
-    assert body["author_name"] == "Maria Lopez"
+    assert body["author_name"] == PATIENT_NAME
     assert body["consent_text_version"] == "2026-01"
     assert body["history"] == []
 

@@ -67,7 +67,7 @@ def test_a_failed_send_is_released_for_the_retry(
     def smtp_down(**kwargs):
         raise ConnectionRefusedError("smtp down")
 
-    monkeypatch.setattr("moderation.notifications.send_mail", smtp_down)
+    monkeypatch.setattr("testimonials.outbox.send_mail", smtp_down)
     with pytest.raises(ConnectionRefusedError):
         notifications.patient_notification_send(notification_id=enqueued[0])
     assert PatientNotification.objects.get().sent_at is None

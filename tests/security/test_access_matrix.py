@@ -221,6 +221,13 @@ ENDPOINTS = [
         "admin queue", "GET", lambda c: "/admin/testimonials/testimonial/?status=all",
         _admin_page, may_show=_in_admin,
     ),
+    # Issue 10: the export of all stories holds personal data.
+    Endpoint(
+        "admin export", "GET",
+        lambda c: "/admin/testimonials/testimonial/export/?status=all&format=json",
+        lambda c: 200 if c.role == ADMIN else 403 if _in_admin(c) else 302,
+        may_show=lambda c: c.role == ADMIN,
+    ),
     Endpoint(
         "admin approve", "POST",
         lambda c: f"/admin/testimonials/testimonial/{c.item.pk}/review/",

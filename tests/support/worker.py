@@ -17,6 +17,9 @@ from django.conf import settings
 from django.db import connection
 
 BASE_DIR = Path(settings.BASE_DIR)
+# Every process the tests started: their output is searched for the canary
+# at the end of the run (tests/conftest.py).
+STARTED: list["WorkerProcess"] = []
 
 
 def worker_environment(**extra: str) -> dict[str, str]:
@@ -43,6 +46,7 @@ class WorkerProcess:
 
     def __init__(self, process: subprocess.Popen[str], ready_marker: str = " ready.") -> None:
         self.process = process
+        self.name = " ".join(str(part) for part in process.args[2:7])  # type: ignore[index]
         self.ready_marker = ready_marker
         self.lines: list[str] = []
         self.timed_lines: list[tuple[float, str]] = []
@@ -132,6 +136,7 @@ def _started(
         text=True,
     )
     managed = WorkerProcess(process, ready_marker)
+    STARTED.append(managed)
     try:
         if ready is None:
             managed.wait_ready()

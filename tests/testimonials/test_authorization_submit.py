@@ -10,6 +10,7 @@ from django.utils.html import escape
 
 from testimonials import authorizations
 from testimonials.models import Authorization, ConsentNotice, Testimonial
+from tests.factories import PATIENT_NAME
 
 URL = "/api/v1/testimonials/"
 
@@ -24,7 +25,7 @@ def test_an_older_client_gets_the_documented_defaults(api_client, submission, se
     authorization = Authorization.objects.get()
     assert authorization.basis == "signed"
     assert authorization.channels == ["clinic", "partners", "widget"]
-    assert authorization.signature == "Maria Lopez"
+    assert authorization.signature == PATIENT_NAME
     assert authorization.signature_method == "name_and_checkbox"
     assert authorization.signer_role == "patient"
     assert authorization.patient_is_adult is None

@@ -102,7 +102,7 @@ def test_a_failed_send_is_released_for_a_retry(topic, monkeypatch):
     def down(**kwargs):
         raise OSError("smtp down")
 
-    monkeypatch.setattr(invitations, "send_mail", down)
+    monkeypatch.setattr("testimonials.outbox.send_mail", down)
     with pytest.raises(OSError, match="smtp down"):
         invitations.invitation_send(invitation_id=invitation.pk)
     invitation.refresh_from_db()

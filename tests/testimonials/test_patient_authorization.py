@@ -11,6 +11,7 @@ from moderation.models import PatientNotification
 from testimonials import services
 from testimonials.models import Authorization, ConsentNotice, PublicationChange, Testimonial
 from testimonials.selectors import patient_secret
+from tests.factories import PATIENT_NAME
 
 STORY = "After four sessions my back stopped aching, though mornings are still stiff."
 MEANING = "After four sessions my back stopped aching completely."
@@ -156,7 +157,7 @@ def test_narrowing_on_the_page_takes_effect_everywhere_at_once(client, api_clien
     assert (story.display_preference, story.public_name) == ("initials", "M. L.")
     current = Authorization.objects.get(testimonial=story, superseded_at=None)
     assert (current.basis, current.channels) == ("narrowed", ["clinic", "widget"])
-    assert current.signature == "Maria Lopez", "the original signature still governs"
+    assert current.signature == PATIENT_NAME, "the original signature still governs"
 
 
 @pytest.mark.parametrize(
@@ -202,11 +203,11 @@ def test_renewing_signs_again_and_moves_the_expiry(client, story, settings):
         latest = Authorization.objects.get(testimonial=story, superseded_at=None)
         assert latest.basis == "renewed"
         assert latest.channels == ["clinic", "partners"]
-        assert latest.display_name == "Maria Lopez"
+        assert latest.display_name == PATIENT_NAME
         assert latest.expires_at > timezone.now() + timedelta(days=360)
         assert ConsentNotice.objects.filter(authorization=latest, kind="copy").exists()
     story.refresh_from_db()
-    assert story.public_name == "Maria Lopez"
+    assert story.public_name == PATIENT_NAME
 
 
 def test_after_expiry_the_way_back_is_a_new_story(api_client, story):

@@ -3,6 +3,8 @@
 import re
 from pathlib import Path
 
+from django.conf import settings
+
 from testimonials.views import WIDGET_FILE
 
 DOCS = Path(__file__).resolve().parents[2] / "README.md"
@@ -32,3 +34,14 @@ def test_it_never_puts_fetched_text_into_html(db):
     assert "innerHTML" not in source
     assert "insertAdjacentHTML" not in source
     assert "textContent" in source
+
+
+def test_it_has_its_words_in_every_language_the_service_speaks():
+    source = WIDGET_FILE.read_text()
+    table = source[source.index("var WORDS = {") : source.index("};", source.index("var WORDS"))]
+    sizes = {}
+    for code, _name in settings.LANGUAGES:
+        entry = re.search(rf"\b{code}: \[(.*?)\]", table, re.DOTALL)
+        assert entry is not None, f"widget.js has no words for {code}"
+        sizes[code] = len(re.findall(r'"(?:[^"\\]|\\.)*"', entry.group(1)))
+    assert set(sizes.values()) == {sizes["en"]}, sizes

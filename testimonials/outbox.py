@@ -1,0 +1,112 @@
+"""Emails sent from an outbox row: the row is written in the transaction
+that decides to send (a decision, a consent notice, an invitation), a Celery
+task sends it after commit, and a periodic sweep re-enqueues the rows a lost
+message left unsent.
+
+Each outbox model has a nullable `sent_at` and a `created_at`. `send_once`
+claims the row by setting `sent_at` with a conditional UPDATE, so two
+deliveries of the same task send one email; if sending fails it releases
+the claim, and the task's retry sends it.
+
+Log lines name the row's kind and id, never an address or a story.
+"""
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any, TypeVar
+
+from django.core.mail import send_mail
+from django.db.models import Model, Q, QuerySet
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import override
+
+logger = logging.getLogger(__name__)
+
+Row = TypeVar("Row", bound=Model)
+
+# How many unsent rows one sweep re-enqueues; the next sweep takes the rest.
+SWEEP_BATCH = 1000
+
+
+@dataclass(frozen=True)
+class Email:
+    to: list[str]
+    # `<template>_subject.txt` and `<template>.txt` are rendered.
+    template: str
+    # Called inside `override(language)`, so that choice labels and other
+    # translated values in it come out in the recipient's language.
+    context: Callable[[], Mapping[str, Any]]
+    # None renders in the active language (moderators' emails).
+    language: str | None
+    # What it is, for the log line ("published notification"): no personal data.
+    label: str
+
+
+def deliver(email: Email) -> None:
+    """Render and send one email now. Raises whatever sending raises."""
+    with override(email.language):
+        context = email.context()
+        subject = render_to_string(f"{email.template}_subject.txt", context).strip()
+        message = render_to_string(f"{email.template}.txt", context)
+    send_mail(subject=subject, message=message, from_email=None, recipient_list=email.to)
+
+
+def send_once(
+    rows: QuerySet[Row],
+    pk: int,
+    *,
+    build: Callable[[Row], Email | None],
+    claimable: Q | None = None,
+) -> bool:
+    """Send the email of row `pk` at most once. Returns whether this call sent it.
+
+    The row is claimed (its `sent_at` set, only while it is None and, with
+    `claimable`, while it matches that) before anything goes out, then loaded
+    from `rows` and given to `build`, which returns the email or None when it
+    no longer applies (the claim is kept: it is never sent). If sending
+    raises, the claim is released and the exception propagates, for the
+    task to retry.
+    """
+    claim = rows.filter(pk=pk, sent_at=None)
+    if claimable is not None:
+        claim = claim.filter(claimable)
+    if claim.update(sent_at=timezone.now()) != 1:
+        return False
+    email = build(rows.get(pk=pk))
+    if email is None:
+        return False
+    try:
+        deliver(email)
+    except Exception:
+        rows.filter(pk=pk).update(sent_at=None)
+        raise
+    logger.info("sent %s id=%s", email.label, pk)
+    return True
+
+
+def unsent_ids(rows: QuerySet[Any], *, older_than: timedelta) -> list[int]:
+    """The oldest rows in `rows` that were never sent, created more than
+    `older_than` ago (younger ones are still on their way)."""
+    cutoff = timezone.now() - older_than
+    return list(
+        rows.filter(sent_at=None, created_at__lt=cutoff)
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:SWEEP_BATCH]
+    )
+
+
+def enqueue(send: Callable[[int], object], pk: int, *, label: str) -> None:
+    """Hand row `pk` to its task (`send` is the task's `delay`). A broker
+    that cannot take it is not the sender's failure: the sweep sends it."""
+    try:
+        send(pk)
+    except Exception as exc:
+        logger.warning(
+            "could not enqueue %s id=%s (%s); the sweep will send it",
+            label,
+            pk,
+            type(exc).__name__,
+        )
