@@ -25,6 +25,10 @@ dotenv = $(shell sed -n 's/^[[:space:]]*$(1)[[:space:]]*=[[:space:]]*//p' .env 2
 
 # PORT: the environment wins, then a PORT= line in .env, then 8000.
 PORT ?= $(or $(call dotenv,PORT),8000)
+# pytest-xdist processes of `make test` (each file whole in one of them, the
+# fault stage whole in one: tests/conftest.py): it mostly waits on outages
+# while the other runs the rest.
+TEST_PROCESSES ?= 2
 URL := http://127.0.0.1:$(PORT)
 # Where every process writes its metric counts (see config/metrics.py).
 METRICS_DIR ?= $(or $(call dotenv,METRICS_DIR),var/metrics)
@@ -111,7 +115,7 @@ check: install ## ruff, ruff format, mypy, and no missing migrations
 test: export DJANGO_SETTINGS_MODULE := config.settings.test
 test: check ## check, then the whole test suite (skipped tests are listed with their reason)
 	scripts/install-test-tools
-	pytest
+	pytest -n $(TEST_PROCESSES) --no-loadscope-reorder
 
 test-faults: export DJANGO_SETTINGS_MODULE := config.settings.test
 test-faults: install ## only the fault tests: real Redis, PostgreSQL and workers, each fault injected

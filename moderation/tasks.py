@@ -32,15 +32,15 @@ def screen_testimonial(self: Task[Any, Any], testimonial_id: int) -> None:
             )
             services.screening_give_up(testimonial_id=testimonial_id, error=type(exc).__name__)
             return
+        countdown = backoff_seconds(self.request.retries)
         logger.warning(
-            "screening testimonial id=%s failed (%s); retry %d",
+            "screening testimonial id=%s failed (%s); retry %d in %d s",
             testimonial_id,
             failure,
             self.request.retries + 1,
+            countdown,
         )
-        raise self.retry(
-            exc=TaskFailed(failure), countdown=backoff_seconds(self.request.retries)
-        ) from None
+        raise self.retry(exc=TaskFailed(failure), countdown=countdown) from None
 
 
 @shared_task

@@ -1,4 +1,5 @@
 import contextlib
+import dataclasses
 import logging
 import os
 
@@ -8,10 +9,42 @@ from rest_framework.test import APIClient
 
 from moderation import services as moderation_services
 from tests.factories import PATIENT_NAME, ConsentTextFactory, TopicFactory, UserFactory
+from tests.faults import FAULT_FIGURE
 from tests.support import worker as started_processes
-from tests.support.log_canary import CANARY, CanaryLogHandler, leaks_in_output
+from tests.support.log_canary import CANARY, CanaryLogHandler, Leak, leaks_in_output
 
 SERVICES_REQUIRED = os.environ.get("CI", "").lower() == "true"
+FAULTS = "tests/faults/"
+
+
+def pytest_itemcollected(item):
+    if not item.nodeid.endswith(item.name):
+        # schemathesis names its cases "test[GET /path]" but, on pytest 9,
+        # gives them all one node id, which pytest-xdist would run only once.
+        item._id = dataclasses.replace(item._id, params=item.name.partition("[")[2][:-1])
+
+
+def pytest_collection_modifyitems(config, items):
+    """Under pytest-xdist the fault stage comes first: it is the longest, and
+    it mostly waits on outages while the other worker runs the rest."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        items.sort(key=lambda item: item.get_closest_marker("faults") is None)
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """How `make test` shares the tests among pytest-xdist's workers: each
+    file whole in one (its module fixtures and state stay whole), and the
+    fault stage whole in one, one outage at a time, as `make test-faults`
+    runs it (two at once on two cores failed once, the only time)."""
+    from xdist.scheduler import LoadFileScheduling
+
+    class FaultStageTogether(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            if nodeid.startswith(FAULTS):
+                return FAULTS
+            return str(super()._split_scope(nodeid))
+
+    return FaultStageTogether(config, log)
 
 
 def _missing_services():
@@ -44,12 +77,39 @@ def pytest_sessionfinish(session, exitstatus):
     for process in started_processes.STARTED:
         process.wait_output_closed()
         leaks += leaks_in_output(f"process {process.name}", process.lines)
+    # A pytest-xdist worker hands its leaks to the controller
+    # (pytest_testnodedown), whose verdict and summary are the run's.
+    if hasattr(session.config, "workeroutput"):
+        session.config.workeroutput["canary_leaks"] = [(leak.where, leak.line) for leak in leaks]
+    leaks += getattr(session.config, "_canary_leaks", [])
     if leaks:
         session.config._canary_leaks = leaks
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
+def pytest_testnodedown(node, error):
+    output = getattr(node, "workeroutput", {})
+    leaks = [Leak(where, line) for where, line in output.get("canary_leaks", [])]
+    if leaks:
+        node.config._canary_leaks = [*getattr(node.config, "_canary_leaks", []), *leaks]
+
+
 def pytest_terminal_summary(terminalreporter, config):
+    """The figure each fault test measured (`tests/faults/conftest.py`),
+    gathered from the reports, so that pytest-xdist's workers' count too;
+    then any log line that carried the canary."""
+    figures = [
+        value
+        for reports in terminalreporter.stats.values()
+        for report in reports
+        if getattr(report, "when", None) == "call"
+        for name, value in getattr(report, "user_properties", ())
+        if name == FAULT_FIGURE
+    ]
+    if figures:
+        terminalreporter.section("fault figures")
+        for line in figures:
+            terminalreporter.write_line(line)
     leaks = getattr(config, "_canary_leaks", [])
     if leaks:
         terminalreporter.section("personal data in the logs", red=True, bold=True)

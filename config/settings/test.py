@@ -9,12 +9,20 @@ from pathlib import Path
 # machine's shared Redis stays clean and parallel runs never meet. Worker
 # subprocesses inherit both through the environment.
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-not-secret")
+# Under pytest-xdist each worker is a run of its own (its Celery workers
+# would otherwise take the other's tasks from a shared key prefix); the
+# processes it starts inherit TEST_RUN_WORKER and keep its values.
+_xdist_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _xdist_worker and os.environ.get("TEST_RUN_WORKER") != _xdist_worker:
+    os.environ["TEST_RUN_WORKER"] = _xdist_worker
+    for _inherited in ("TEST_RUN_DIR", "REDIS_KEY_PREFIX", "CELERY_BROKER_DIR"):
+        os.environ.pop(_inherited, None)
 os.environ.setdefault("TEST_RUN_DIR", tempfile.mkdtemp(prefix="testimonials-test-"))
 os.environ.setdefault("REDIS_KEY_PREFIX", f"testimonials-test-{uuid.uuid4().hex[:8]}:")
 os.environ.setdefault("CELERY_BROKER_DIR", str(Path(os.environ["TEST_RUN_DIR"]) / "broker"))
 
-from config.settings.base import *  # noqa: F403
-from config.settings.base import (
+from config.settings.base import *  # noqa: E402, F403
+from config.settings.base import (  # noqa: E402
     CELERY_BROKER_TRANSPORT_OPTIONS,
     DATABASES,
     REDIS_URL,

@@ -14,10 +14,9 @@ import requests
 from config.celery_app import app as celery_app
 from testimonials.models import Status, StatusChange, Testimonial
 from tests.factories import ConsentTextFactory, TopicFactory
+from tests.faults import FAULT_FIGURE
 from tests.support.log_canary import CANARY
 from tests.support.servers import RedisServer, redis_server
-
-FIGURES: list[str] = []
 
 # Fast sweeps, so a test waits seconds, not minutes, for the periodic heal;
 # production's defaults are 30 s and 60 s (the figures say which were used).
@@ -27,21 +26,15 @@ STUCK_AFTER_SECONDS = 5
 
 @pytest.fixture
 def figure(request):
-    """Record the figure this test measured: printed now and in the summary."""
+    """Record the figure this test measured: printed now and in the summary
+    (`tests/conftest.py` lists them at the end of the run)."""
 
     def record(text: str) -> None:
         line = f"{request.node.name}: {text}"
-        FIGURES.append(line)
+        request.node.user_properties.append((FAULT_FIGURE, line))
         print(line)
 
     return record
-
-
-def pytest_terminal_summary(terminalreporter):
-    if FIGURES:
-        terminalreporter.section("fault figures")
-        for line in FIGURES:
-            terminalreporter.write_line(line)
 
 
 @pytest.fixture

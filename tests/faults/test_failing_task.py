@@ -10,6 +10,7 @@ import pytest
 
 from moderation.tasks import screen_testimonial
 from testimonials.models import Status, Testimonial
+from testimonials.tasks import backoff_seconds
 from tests.factories import TestimonialFactory
 from tests.faults.conftest import count_screened, screening_results, send_tasks, stack_env
 from tests.support.screeners import FAIL_MARKER
@@ -21,22 +22,23 @@ MAX_RETRIES = 3
 SECRET_STORY = f"My neighbour Rosalind Quist knows my diagnosis {FAIL_MARKER} and more."
 
 
-def _attempt_times(log: str, item_id: int) -> list[datetime]:
+def _attempts(log: str, item_id: int) -> list[tuple[datetime, int | None]]:
+    """When each try of `item_id` failed, and the wait it scheduled before
+    the next try (None for the last, which gave up)."""
     pattern = re.compile(
-        rf"^(\S+ \S+) \w+ moderation\.tasks screening testimonial id={item_id} failed", re.M
+        rf"^(\S+ \S+) \w+ moderation\.tasks screening testimonial id={item_id} failed"
+        r"(?:.*; retry \d+ in (\d+) s)?",
+        re.M,
     )
     return [
-        datetime.strptime(stamp, "%Y-%m-%d %H:%M:%S,%f").replace(tzinfo=UTC)
-        for stamp in pattern.findall(log)
+        (
+            datetime.strptime(stamp, "%Y-%m-%d %H:%M:%S,%f").replace(tzinfo=UTC),
+            int(countdown) if countdown else None,
+        )
+        for stamp, countdown in pattern.findall(log)
     ]
 
 
-@pytest.mark.xfail(
-    reason="KNOWN FLAKE, issue 8 open: on a loaded 2-core machine the measured waits between "
-    "retries came out [4.4, 4.0, 8.0]: the first wait is stretched by load, so the "
-    "increasing-waits assertion needs a tolerance",
-    strict=False,
-)
 def test_a_task_that_always_fails_ends_in_human_review(own_redis, figure):
     doomed = TestimonialFactory(status=Status.SUBMITTED, risk_score=None, body=SECRET_STORY)
     others = [TestimonialFactory(status=Status.SUBMITTED, risk_score=None) for _ in range(99)]
@@ -65,15 +67,25 @@ def test_a_task_that_always_fails_ends_in_human_review(own_redis, figure):
     assert others_screened == 99
     assert max(screening_results().values()) == 1
 
-    attempts = _attempt_times(log, doomed.pk)
+    attempts = _attempts(log, doomed.pk)
     assert len(attempts) == MAX_RETRIES + 1, "the first try and a bounded number of retries"
-    waits = [round((b - a).total_seconds(), 1) for a, b in itertools.pairwise(attempts)]
-    assert all(later > earlier for earlier, later in itertools.pairwise(waits)), waits
+    scheduled = [countdown for _, countdown in attempts[:-1]]
+    assert attempts[-1][1] is None, "the last try gives up instead of scheduling another"
+    assert scheduled == [backoff_seconds(retry) for retry in range(MAX_RETRIES)], scheduled
+    assert all(later > earlier for earlier, later in itertools.pairwise(scheduled)), scheduled
+    # A busy worker may start a retry late, never early: each wait is at
+    # least the backoff it scheduled (the log's clock has millisecond steps).
+    waits = [(b - a).total_seconds() for (a, _), (b, _) in itertools.pairwise(attempts)]
+    assert all(
+        wait >= countdown - 0.01 for wait, countdown in zip(waits, scheduled, strict=True)
+    ), (waits, scheduled)
     assert "Rosalind" not in log, "the story's text is never logged"
     assert FAIL_MARKER not in log
     figure(
-        f"the always-failing story was tried {len(attempts)} times, waiting "
-        f"{', '.join(f'{w:g}' for w in waits)} s between tries, then went to review "
+        f"the always-failing story was tried {len(attempts)} times, with backoffs of "
+        f"{', '.join(map(str, scheduled))} s scheduled and waits of "
+        f"{', '.join(f'{wait:.1f}' for wait in waits)} s measured between tries, then went "
+        "to review "
         f"flagged screening_failed (never published); the other {others_screened}/99 were "
         f"screened, all 100 decided in {took:.1f} s; its text in the worker log: 0 times"
     )

@@ -35,7 +35,7 @@ BODIES = [
 ]
 
 
-SEEN: dict[str, int] = {"checks": 0, "with_published": 0}
+SEEN: dict[str, int] = {"sequences": 0, "sequences_publishing": 0, "checks": 0, "with_published": 0}
 
 
 def make_machine(moderator):
@@ -53,6 +53,7 @@ def make_machine(moderator):
             self.consent = ConsentText.objects.create(version=f"{self.run}-1", text="I agree.")
             self.expected: dict[int, str] = {}
             self.edited: set[int] = set()
+            self.showed_a_story = False
 
         def _decide(self, pk: int, allowed_from: set[str], to: str, action) -> None:
             item = Testimonial.objects.get(pk=pk)
@@ -112,6 +113,17 @@ def make_machine(moderator):
             else:
                 assert status == self.expected[pk], "screening touched a decided story"
             self.expected[pk] = status
+
+        # The other rules draw any story, so most decisions meet one not yet
+        # screened or already withdrawn (and are rightly refused): without
+        # this one, some runs published almost nothing.
+        @rule(target=stories, body=st.sampled_from(BODIES), edited=st.booleans())
+        def submit_screen_and_approve(self, body, edited):
+            pk = self.submit(body, current=True)
+            self.screen(pk)
+            if self.expected[pk] == Status.PENDING_REVIEW:
+                self.approve(pk, edited)
+            return pk
 
         @rule(pk=stories, edited=st.booleans())
         def approve(self, pk, edited):
@@ -181,6 +193,7 @@ def make_machine(moderator):
             public = list(selectors.published_testimonials())
             SEEN["checks"] += 1
             SEEN["with_published"] += bool(public)
+            self.showed_a_story |= bool(public)
             published = {pk for pk, status in self.expected.items() if status == Status.PUBLISHED}
             shown = {item.pk for item in public}
             assert shown <= published, "only published stories are public"
@@ -194,6 +207,10 @@ def make_machine(moderator):
                 assert item.authorizations.filter(
                     superseded_at=None, revoked_at=None, expires_at__gt=now
                 ).exists(), "an authorization in effect"
+
+        def teardown(self) -> None:
+            SEEN["sequences"] += 1
+            SEEN["sequences_publishing"] += self.showed_a_story
 
     return PublicListMachine
 
@@ -210,8 +227,9 @@ def test_the_public_list_only_ever_holds_published_stories_with_consent():
             suppress_health_check=list(HealthCheck),
         ),
     )
-    assert SEEN["with_published"] > 0, "the sequences did publish stories"
+    assert SEEN["sequences_publishing"] > 0, "the sequences did publish stories"
     print(
-        f"200 sequences: the invariant held at {SEEN['checks']} checks, "
-        f"{SEEN['with_published']} of them with published stories"
+        f"{SEEN['sequences']} sequences, {SEEN['sequences_publishing']} of them publishing: "
+        f"the invariant held at {SEEN['checks']} checks, {SEEN['with_published']} of them "
+        "with published stories"
     )
