@@ -30,7 +30,7 @@ from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseNotModified
 
-from testimonials.publishing import STATE_KEY, STATS_KEY, PublicationState
+from testimonials.publishing import PAGE_KEY_PREFIX, STATE_KEY, STATS_KEY, PublicationState
 
 # Long enough to outlive any generation worth keeping, short enough that
 # keys of old generations leave Redis on their own.
@@ -167,7 +167,7 @@ def shared_get_page(key: str) -> tuple[str, bytes] | None:
 
 def _shared_value(key: str) -> Any:
     try:
-        return caches["default"].get(f"testimonials:page:{key}")
+        return caches["default"].get(f"{PAGE_KEY_PREFIX}{key}")
     except Exception:
         return None
 
@@ -181,7 +181,7 @@ def shared_set(key: str, content: bytes | tuple[str, bytes], *, validity: str) -
         return  # built while the cache was down: its generation proves nothing
     # Down: the answer is served anyway, and the next request builds again.
     with contextlib.suppress(Exception):
-        caches["default"].set(f"testimonials:page:{key}", content, timeout=SHARED_TIMEOUT)
+        caches["default"].set(f"{PAGE_KEY_PREFIX}{key}", content, timeout=SHARED_TIMEOUT)
 
 
 # --- The replays ------------------------------------------------------------

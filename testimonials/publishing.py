@@ -13,8 +13,10 @@ import time
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import datetime
+from typing import Any
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.db import connection
 from django.db.models import Min
 from django.utils import timezone
@@ -47,6 +49,8 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 STATE_KEY = "testimonials:publication-state"
+# Rendered public answers (`public_cache`), each under a key naming its generation.
+PAGE_KEY_PREFIX = "testimonials:page:"
 # Moves on with every submission and status change: the education pages'
 # transparency figures count every story, public or not.
 STATS_KEY = "testimonials:stats-generation"
@@ -184,7 +188,31 @@ def publication_cache_bump() -> PublicationState:
     """Start a new generation: every cached response and ETag is stale now."""
     state = _state_from_database(secrets.token_hex(4))
     cache.set(STATE_KEY, asdict(state), timeout=None)
+    _drop_rendered_pages()
     return state
+
+
+def _drop_rendered_pages() -> None:
+    """Delete every rendered answer in Redis. A new generation has made them
+    unreachable already; deleting them at once means a withdrawn or erased
+    story's text does not stay in Redis until its keys time out. (The file
+    cache of `make run` keeps them on local disk until then.)"""
+    backend = caches["default"]
+    if not isinstance(backend, RedisCache):
+        return
+    try:
+        client: Any = backend._cache.get_client(write=True)
+        pattern = backend.make_key(f"{PAGE_KEY_PREFIX}*")
+        batch: list[bytes] = []
+        for key in client.scan_iter(match=pattern, count=1000):
+            batch.append(key)
+            if len(batch) >= 1000:
+                client.unlink(*batch)
+                batch = []
+        if batch:
+            client.unlink(*batch)
+    except Exception as exc:
+        logger.warning("could not drop rendered pages (%s)", type(exc).__name__)
 
 
 def publication_state() -> PublicationState:

@@ -259,9 +259,22 @@ def test_a_withdrawal_through_http_shows_after_its_real_commit(client, settings)
         assert story.body in client.get(url).content.decode()
         assert bodies(client.get(LIST)) == [story.body]
     secret = selectors.patient_secret(story.public_id)
+    prefix = f"{django_settings.REDIS_KEY_PREFIX}public-cache-commit:"
+    assert story.body.encode() in _redis_values(prefix), "the rendered copies are in Redis"
     client.post(f"/api/v1/testimonials/{story.public_id}/{secret}/withdraw")
+    assert story.body.encode() not in _redis_values(prefix), "and leave it with the withdrawal"
     assert bodies(client.get(LIST)) == []
     assert story.body not in client.get(url).content.decode()
+
+
+def _redis_values(prefix):
+    import redis
+
+    client = redis.Redis.from_url(django_settings.REDIS_URL)
+    try:
+        return b"\n".join(client.get(key) or b"" for key in client.scan_iter(match=f"{prefix}*"))
+    finally:
+        client.close()
 
 
 # --- The .values() builder writes what the serializer wrote --------------------
