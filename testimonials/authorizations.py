@@ -241,6 +241,38 @@ def _fingerprinted(text: str, display_name: str) -> dict[str, str]:
     }
 
 
+def authorization_record_imported(
+    *,
+    testimonial: Testimonial,
+    consent_text: ConsentText,
+    consented_at: datetime,
+    expires_at: datetime,
+    source: str,
+    now: datetime,
+) -> Authorization:
+    """Inside an import's transaction: the consent another tool recorded, for
+    the text and name as imported, on every channel. No signature is
+    invented; the re-confirmation email before `expires_at` asks the patient
+    for a real one."""
+    return Authorization.objects.create(
+        testimonial=testimonial,
+        testimonial_public_id=testimonial.public_id,
+        basis=AuthorizationBasis.IMPORTED,
+        consent_text=consent_text,
+        display_preference=testimonial.display_preference,
+        expires_at=expires_at,
+        signature="",
+        signature_method=SignatureMethod.NONE,
+        signer_role=SignerRole.PATIENT,
+        signed_at=consented_at,
+        created_at=now,
+        created_by=f"system:import:{source}"[:150],
+        retain_until=expires_at + settings.AUTHORIZATION_RETENTION,
+        **_fingerprinted(testimonial.body, testimonial.display_name),
+        **_channel_flags(CHANNEL_FIELDS),
+    )
+
+
 # --- Edits: a redaction is covered, anything else waits for the patient --------
 
 

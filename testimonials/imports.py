@@ -34,14 +34,10 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from testimonials import consent, hooks, selectors
+from testimonials import authorizations, hooks, selectors
 from testimonials.models import (
-    Authorization,
-    AuthorizationBasis,
     ConsentText,
     DisplayPreference,
-    SignatureMethod,
-    SignerRole,
     Status,
     Testimonial,
     Topic,
@@ -500,27 +496,12 @@ def _create(row: ImportRow, *, source: str, template: ConsentText) -> Testimonia
         expires_at = max(
             row.consented_at + settings.AUTHORIZATION_DEFAULT_TERM, now + IMPORTED_MINIMUM_NOTICE
         )
-        Authorization.objects.create(
+        authorizations.authorization_record_imported(
             testimonial=testimonial,
-            testimonial_public_id=testimonial.public_id,
-            basis=AuthorizationBasis.IMPORTED,
             consent_text=template,
-            content_sha256=consent.content_sha256(
-                text=testimonial.body, display_name=testimonial.display_name
-            ),
-            text=testimonial.body,
-            display_name=testimonial.display_name,
-            display_preference=preference,
-            for_clinic=True,
-            for_partners=True,
-            for_widget=True,
+            consented_at=row.consented_at,
             expires_at=expires_at,
-            signature="",
-            signature_method=SignatureMethod.NONE,
-            signer_role=SignerRole.PATIENT,
-            signed_at=row.consented_at,
-            created_at=now,
-            created_by=f"system:import:{source}"[:150],
-            retain_until=expires_at + settings.AUTHORIZATION_RETENTION,
+            source=source,
+            now=now,
         )
     return testimonial
