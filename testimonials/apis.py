@@ -27,7 +27,15 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from testimonials import disclosures, public_cache, publishing, selectors, services, stats
+from testimonials import (
+    disclosures,
+    languages,
+    public_cache,
+    publishing,
+    selectors,
+    services,
+    stats,
+)
 from testimonials.authentication import SiteKeyAuthentication
 from testimonials.channels import request_channel
 from testimonials.fields import (
@@ -559,6 +567,7 @@ class TestimonialSubmitApi(APIView):
         outcome = services.testimonial_submit(
             submission=submission_from(data),
             idempotency_key=request.headers.get("Idempotency-Key", "").strip()[:255] or None,
+            reader_language=languages.requested(request),
         )
         body = PatientTestimonialSerializer(outcome.testimonial, context={"request": request}).data
         return Response(

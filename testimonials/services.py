@@ -25,6 +25,7 @@ from testimonials import (
     disclosures,
     hooks,
     invitations,
+    languages,
     publishing,
     selectors,
     transitions,
@@ -103,7 +104,7 @@ class SubmitOutcome:
 
 
 def testimonial_submit(
-    *, submission: Submission, idempotency_key: str | None = None
+    *, submission: Submission, idempotency_key: str | None = None, reader_language: str = ""
 ) -> SubmitOutcome:
     """Store a patient's story as `submitted`, with the authorization they
     signed for it, and start its screening.
@@ -117,6 +118,12 @@ def testimonial_submit(
     request is the same and `IdempotencyKeyReused` when it is not. After
     commit, asks moderation to screen it; the row is the outbox, so a broker
     that is down delays screening but loses nothing.
+
+    `reader_language` is the language the patient was asked in (the share
+    page's, or the API client's `Accept-Language`): when the topic publishes
+    in it, the story's emails use it until screening detects the language
+    the story is written in. It is not part of the request's identity for
+    the `idempotency_key`.
     """
     fingerprint = submission.fingerprint()
     if idempotency_key:
@@ -138,6 +145,9 @@ def testimonial_submit(
             )
             testimonial = Testimonial.objects.create(
                 topic=topic,
+                language=(
+                    reader_language if reader_language in languages.topic_languages(topic) else ""
+                ),
                 author_name=submission.author_name,
                 display_preference=submission.display_preference,
                 email=submission.email,

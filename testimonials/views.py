@@ -514,6 +514,7 @@ def _share_post(request: HttpRequest, topic: Topic) -> HttpResponse:
         outcome = services.testimonial_submit(
             submission=submission_from(serializer.validated_data),
             idempotency_key=f"share:{key}" if key else None,
+            reader_language=languages.for_topic(topic, languages.requested(request)),
         )
     except FieldErrors as exc:
         form.add_errors(exc.fields)

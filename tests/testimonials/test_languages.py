@@ -178,6 +178,32 @@ def test_the_authorization_copy_is_in_spanish_with_spanish_dates(db, spanish_top
     assert STORY not in email.body
 
 
+@pytest.mark.parametrize(
+    ("accept", "subject"),
+    [
+        ("es", "Su autorización para publicar su historia: su copia"),
+        ("en", "Your authorization to publish your story: your copy"),
+        ("de", "Your authorization to publish your story: your copy"),
+    ],
+)
+def test_the_copy_sent_on_arrival_is_in_the_language_the_patient_was_asked_in(
+    api_client, bilingual_topic, submission, accept, subject
+):
+    """Sent before screening has read the story: a bilingual topic's copy
+    follows the patient's Accept-Language when the topic offers it."""
+    response = api_client.post(
+        "/api/v1/testimonials/",
+        {**submission, "topic": bilingual_topic.slug},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE=accept,
+    )
+    assert response.status_code == 202, response.content
+    notice = ConsentNotice.objects.get(kind="copy")
+    assert authorizations.consent_notice_send(notice_id=notice.pk)
+    [email] = mail.outbox
+    assert email.subject == subject
+
+
 def test_an_invitation_to_a_spanish_topic_is_in_spanish(db, spanish_topic, settings):
     settings.CLINIC_NAME = "Clínica Ribera"
     invitation = InvitationFactory(topic=spanish_topic, incentive="una tarjeta regalo de 10 €")
