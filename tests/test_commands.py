@@ -3,6 +3,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.test import Client
 from rest_framework.test import APIClient
 
 from testimonials.models import Status, Testimonial, Topic
@@ -80,4 +81,6 @@ def test_seed_demo_shows_every_part_at_once_and_can_run_again(db, settings, tmp_
     assert {Status.PUBLISHED, Status.PENDING_REVIEW, Status.REJECTED, Status.WITHDRAWN} <= statuses
     assert Testimonial.objects.count() == 8, "a second run adds nothing"
     assert "Admin login: user 'admin'" in output
+    page = Client().get(f"/education/{topic.slug}/", HTTP_ACCEPT_LANGUAGE="es")
+    assert page["Content-Language"] == "es", "the demo shows the Spanish pages too"
     assert (tmp_path / "demo-credentials.json").exists()

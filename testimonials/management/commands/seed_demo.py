@@ -44,6 +44,8 @@ class Command(BaseCommand):
                 "article": demo.DRY_NEEDLING_ARTICLE,
                 "open_for_submissions": True,
                 "publishing_mode": PublishingMode.ALL,
+                # Its pages follow the visitor's Accept-Language: English or Spanish.
+                "languages": ["en", "es"],
             },
         )
         TypicalResultsStatement.objects.get_or_create(
