@@ -209,6 +209,7 @@ def start_nginx(
         template.replace("${TESTIMONIALS_UPSTREAM}", f"127.0.0.1:{upstream_port}")
         .replace("${NGINX_PORT}", f"127.0.0.1:{cache_port}")
         .replace("${NGINX_CACHE_DIR}", str(cache_dir))
+        .replace("${NGINX_ACCESS_LOG}", "off")
     )
     (prefix / "conf" / "testimonials.conf").write_text(server)
     temp = prefix / "temp"
