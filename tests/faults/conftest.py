@@ -155,3 +155,27 @@ def wait_until(predicate, *, timeout: float, interval: float = 0.25, message: st
             return time.monotonic() - start
         time.sleep(interval)
     raise AssertionError(f"timed out after {timeout}s waiting for {message}")
+
+
+def admin_sign_in(
+    base: str,
+    *,
+    username: str = "alice",
+    password: str = "alice-pass-123",  # noqa: S107 - the fault tests' moderator account
+) -> tuple[requests.Session, requests.Response]:
+    """Sign in to the admin as a browser does: the login page's CSRF cookie,
+    then the form. The answer after redirects tells whether it worked."""
+    browser = requests.Session()
+    browser.get(f"{base}/admin/login/", timeout=10)
+    response = browser.post(
+        f"{base}/admin/login/",
+        data={
+            "username": username,
+            "password": password,
+            "csrfmiddlewaretoken": browser.cookies["csrftoken"],
+            "next": "/admin/",
+        },
+        headers={"Referer": f"{base}/admin/login/"},
+        timeout=10,
+    )
+    return browser, response

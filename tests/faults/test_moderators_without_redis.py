@@ -9,29 +9,10 @@ import requests
 from moderation import services
 from testimonials.models import Status
 from tests.factories import TestimonialFactory
-from tests.faults.conftest import stack_env
+from tests.faults.conftest import admin_sign_in, stack_env
 from tests.support.worker import web_server
 
 pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True)]
-
-
-def _sign_in(base: str) -> tuple[requests.Session, int]:
-    browser = requests.Session()
-    browser.get(f"{base}/admin/login/", timeout=10)
-    response = browser.post(
-        f"{base}/admin/login/",
-        data={
-            "username": "alice",
-            "password": "alice-pass-123",
-            "csrfmiddlewaretoken": browser.cookies["csrftoken"],
-            "next": "/admin/",
-        },
-        headers={"Referer": f"{base}/admin/login/"},
-        timeout=10,
-    )
-    return browser, response.status_code if not response.history else response.history[
-        0
-    ].status_code
 
 
 def test_moderators_sign_in_and_decide_while_redis_is_down(own_redis, story, figure):
@@ -43,7 +24,8 @@ def test_moderators_sign_in_and_decide_while_redis_is_down(own_redis, story, fig
         own_redis.stop()
         assert requests.get(f"{base}/readyz", timeout=10).json()["down"] == ["broker", "cache"]
 
-        browser, login_status = _sign_in(base)
+        browser, signed_in = admin_sign_in(base)
+        login_status = (signed_in.history or [signed_in])[0].status_code
         assert login_status == 302, "signed in: the session is in the database"
         review = browser.get(
             f"{base}/admin/testimonials/testimonial/{in_admin.pk}/review/", timeout=10

@@ -12,7 +12,7 @@ import requests
 
 from moderation import services as moderation_services
 from testimonials.models import Status, Testimonial
-from tests.faults.conftest import stack_env, wait_until
+from tests.faults.conftest import admin_sign_in, stack_env, wait_until
 from tests.support.screeners import FAIL_MARKER
 from tests.support.worker import celery_beat, celery_worker, web_server
 
@@ -85,18 +85,7 @@ def test_a_canary_is_found_nowhere_but_the_database(own_redis, story, tmp_path, 
         )
         detail = f"{base}/api/v1/moderation/testimonials/{submitted['id']}"
         assert canary in http.get(f"{detail}/", headers=moderator, timeout=10).text
-        admin = requests.Session()
-        admin.get(f"{base}/admin/login/", timeout=10)
-        admin.post(
-            f"{base}/admin/login/",
-            data={
-                "username": "alice",
-                "password": "alice-pass-123",
-                "csrfmiddlewaretoken": admin.cookies["csrftoken"],
-            },
-            headers={"Referer": f"{base}/admin/login/"},
-            timeout=10,
-        )
+        admin, _ = admin_sign_in(base)
         pk = Testimonial.objects.get(public_id=submitted["id"]).pk
         review = admin.get(f"{base}/admin/testimonials/testimonial/{pk}/review/", timeout=10)
         assert canary in review.text

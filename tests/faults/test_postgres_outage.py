@@ -11,7 +11,7 @@ import psycopg
 import pytest
 import requests
 
-from tests.faults.conftest import STUCK_AFTER_SECONDS, stack_env, wait_until
+from tests.faults.conftest import STUCK_AFTER_SECONDS, admin_sign_in, stack_env, wait_until
 from tests.support.servers import postgres_server, redis_server
 from tests.support.worker import (
     BASE_DIR,
@@ -57,20 +57,8 @@ def _statuses(url: str) -> Counter:
 
 
 def _admin_session(base: str) -> requests.Session:
-    browser = requests.Session()
-    browser.get(f"{base}/admin/login/", timeout=10)
-    response = browser.post(
-        f"{base}/admin/login/",
-        data={
-            "username": "alice",
-            "password": "alice-pass-123",
-            "csrfmiddlewaretoken": browser.cookies["csrftoken"],
-            "next": "/admin/",
-        },
-        headers={"Referer": f"{base}/admin/login/"},
-        timeout=10,
-    )
-    assert response.url.endswith("/admin/"), response.text[:300]
+    browser, signed_in = admin_sign_in(base)
+    assert signed_in.url.endswith("/admin/"), signed_in.text[:300]
     return browser
 
 

@@ -13,29 +13,18 @@ import requests
 from moderation import services
 from testimonials.models import Status, Testimonial
 from tests.factories import TestimonialFactory
-from tests.faults.conftest import STUCK_AFTER_SECONDS, key_prefix, stack_env, wait_until
+from tests.faults.conftest import (
+    STUCK_AFTER_SECONDS,
+    admin_sign_in,
+    key_prefix,
+    stack_env,
+    wait_until,
+)
 from tests.support.worker import celery_beat, celery_worker, web_server
 
 pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True)]
 
 THROTTLE = 4  # submissions a minute from one address
-
-
-def _sign_in(base: str) -> requests.Session:
-    browser = requests.Session()
-    browser.get(f"{base}/admin/login/", timeout=10)
-    browser.post(
-        f"{base}/admin/login/",
-        data={
-            "username": "alice",
-            "password": "alice-pass-123",
-            "csrfmiddlewaretoken": browser.cookies["csrftoken"],
-            "next": "/admin/",
-        },
-        headers={"Referer": f"{base}/admin/login/"},
-        timeout=10,
-    )
-    return browser
 
 
 def _signed_in(browser: requests.Session, base: str) -> bool:
@@ -58,7 +47,7 @@ def test_the_service_recovers_when_redis_is_emptied(own_redis, story, figure):
     redis = own_redis.client()
     queue_key = f"{key_prefix()}testimonials"
     with web_server(extra_env=env) as (base, _web):
-        browser = _sign_in(base)
+        browser, _ = admin_sign_in(base)
         assert _signed_in(browser, base)
         status, ids_before, etag_before = _published_ids(base)
         assert status == 200
