@@ -26,6 +26,7 @@ from moderation.models import ModeratorNote
 from moderation.permissions import MODERATE_PERMISSION, can_export, moderator_of
 from testimonials import disclosures, exports, transitions
 from testimonials import selectors as testimonial_selectors
+from testimonials.admin import ReadOnlyModelAdmin
 from testimonials.errors import ApplicationError, FieldErrors
 from testimonials.models import (
     DataExport,
@@ -587,7 +588,7 @@ class _Echo:
 
 
 @admin.register(StatusChange)
-class StatusChangeAdmin(admin.ModelAdmin[StatusChange]):
+class StatusChangeAdmin(ReadOnlyModelAdmin[StatusChange]):
     """Append-only: visible and exportable, never edited or deleted."""
 
     list_display = [
@@ -609,15 +610,6 @@ class StatusChangeAdmin(admin.ModelAdmin[StatusChange]):
         return format_html(
             '<a href="{}">{}</a>', review_url(obj.testimonial_id), obj.testimonial.public_id
         )
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def get_urls(self) -> list[URLPattern]:
         export = path(
@@ -667,21 +659,12 @@ class StatusChangeAdmin(admin.ModelAdmin[StatusChange]):
 
 
 @admin.register(ModeratorNote)
-class ModeratorNoteAdmin(admin.ModelAdmin[ModeratorNote]):
+class ModeratorNoteAdmin(ReadOnlyModelAdmin[ModeratorNote]):
     list_display = ["created_at", "author_label", "testimonial"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(DataExport)
-class DataExportAdmin(admin.ModelAdmin[DataExport]):
+class DataExportAdmin(ReadOnlyModelAdmin[DataExport]):
     """The record of every export of stories: read-only, for clinic admins."""
 
     list_display = ["created_at", "actor_label", "scope", "format", "count"]
@@ -692,12 +675,3 @@ class DataExportAdmin(admin.ModelAdmin[DataExport]):
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return can_export(request.user)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

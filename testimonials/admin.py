@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.contrib import admin, messages
@@ -21,6 +21,22 @@ from testimonials.models import (
     WebhookDelivery,
     WebhookEndpoint,
 )
+
+_Model = TypeVar("_Model", bound=models.Model)
+
+
+class ReadOnlyModelAdmin(admin.ModelAdmin[_Model]):
+    """Records that are evidence (audit rows, authorizations, deliveries,
+    exports): shown in the admin, never added, changed or deleted there."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(Topic)
@@ -84,7 +100,7 @@ class ConsentTextAdmin(admin.ModelAdmin[ConsentText]):
 
 
 @admin.register(Authorization)
-class AuthorizationAdmin(admin.ModelAdmin[Authorization]):
+class AuthorizationAdmin(ReadOnlyModelAdmin[Authorization]):
     """Patients' authorizations: evidence, read-only. Rows change only
     through the services (a new row supersedes the old one)."""
 
@@ -109,15 +125,6 @@ class AuthorizationAdmin(admin.ModelAdmin[Authorization]):
 
     def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
         return [f.name for f in Authorization._meta.fields if f.name not in self.exclude]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 # --- Websites ----------------------------------------------------------------
@@ -241,7 +248,7 @@ class SiteAdmin(admin.ModelAdmin[Site]):
 
 
 @admin.register(WebhookDelivery)
-class WebhookDeliveryAdmin(admin.ModelAdmin[WebhookDelivery]):
+class WebhookDeliveryAdmin(ReadOnlyModelAdmin[WebhookDelivery]):
     """The delivery log. Read-only; a delivery is sent again as a new one."""
 
     list_display = [
@@ -287,15 +294,6 @@ class WebhookDeliveryAdmin(admin.ModelAdmin[WebhookDelivery]):
     @admin.display(description="Story")
     def story(self, obj: WebhookDelivery) -> str:
         return str(obj.change.public_id)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def has_resend_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("testimonials.change_webhookdelivery")

@@ -371,3 +371,20 @@ def test_anonymous_visitors_are_sent_to_the_login(client, flagged):
     response = client.get(review(flagged))
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        "testimonials/statuschange",
+        "moderation/moderatornote",
+        "testimonials/dataexport",
+        "testimonials/authorization",
+        "testimonials/webhookdelivery",
+    ],
+)
+def test_evidence_is_shown_but_never_added_or_changed_in_the_admin(admin_client, model):
+    """Audit rows, notes, export records, authorizations and deliveries are
+    evidence: even a superuser can list them, never add one."""
+    assert admin_client.get(f"/admin/{model}/").status_code == 200
+    assert admin_client.get(f"/admin/{model}/add/").status_code == 403
