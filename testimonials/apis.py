@@ -1,7 +1,6 @@
 """The patients' and websites' HTTP API: parse, call one service or
 selector, shape the answer."""
 
-import hashlib
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -722,15 +721,10 @@ class _Validators:
     @classmethod
     def of(cls, request: Request, channel: str) -> "_Validators":
         state = publishing.publication_state()
-        # The channel and the language too: a site's key and Accept-Language
-        # change the answer, not the address.
-        language = getattr(request, "LANGUAGE_CODE", "")
-        seen = f"{channel} {language} {request.build_absolute_uri()}"
-        url = hashlib.sha256(seen.encode()).hexdigest()[:16]
+        # The channel too: a site's key changes the answer, not the address.
+        etag = public_cache.etag_for(request, state.generation, channel)
         modified = int(state.last_modified.timestamp()) if state.last_modified else None
-        return cls(
-            etag=f'"{state.generation}-{url}"', last_modified=modified, generation=state.generation
-        )
+        return cls(etag=etag, last_modified=modified, generation=state.generation)
 
     def apply(self, response: HttpResponseBase) -> None:
         response["ETag"] = self.etag

@@ -21,6 +21,7 @@ makes every request take the full path, which reads the database.
 """
 
 import contextlib
+import hashlib
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -69,6 +70,21 @@ def forget_local() -> None:
     _local.clear()
 
 
+def reader_language(request: HttpRequest) -> str:
+    """LocaleMiddleware's choice from Accept-Language: the same address
+    answers in English or Spanish, so every key below includes it."""
+    return getattr(request, "LANGUAGE_CODE", "")
+
+
+def etag_for(request: HttpRequest, validity: str, *qualifiers: str) -> str:
+    """The ETag, and the shared cache key, of a public answer: what it was
+    built from (`validity`), the address, the reader's language, and what
+    else changes the answer but not the address (`qualifiers`: a site's
+    channel)."""
+    seen = " ".join([*qualifiers, reader_language(request), request.build_absolute_uri()])
+    return f'"{validity}-{hashlib.sha256(seen.encode()).hexdigest()[:16]}"'
+
+
 def _local_key(request: HttpRequest, kind: str) -> tuple[str, ...]:
     meta = request.META
     return (
@@ -78,9 +94,7 @@ def _local_key(request: HttpRequest, kind: str) -> tuple[str, ...]:
         meta.get("HTTP_HOST", ""),
         request.path,
         meta.get("QUERY_STRING", ""),
-        # LocaleMiddleware's choice from Accept-Language: the same address
-        # answers in English or Spanish.
-        getattr(request, "LANGUAGE_CODE", ""),
+        reader_language(request),
     )
 
 

@@ -1,7 +1,6 @@
 """Server-rendered pages for readers and patients: no JavaScript needed.
 Plus the widget's script, served for other websites."""
 
-import hashlib
 import logging
 import uuid
 from functools import cache
@@ -136,9 +135,7 @@ def education_topic(request: HttpRequest, slug: str) -> HttpResponseBase:
     # Validators first: a change committing meanwhile can only make the page
     # newer than its ETag.
     validity = f"{publishing.publication_state().generation}/{publishing.stats_generation()}"
-    # The visitor's language too: a bilingual topic answers Accept-Language.
-    page_url = f"{languages.requested(request)} {request.build_absolute_uri()}"
-    etag = f'"{validity}-{hashlib.sha256(page_url.encode()).hexdigest()[:16]}"'
+    etag = public_cache.etag_for(request, validity)
     if request.META.get("HTTP_IF_NONE_MATCH") == etag:
         not_modified = HttpResponseNotModified()
         not_modified["ETag"] = etag
