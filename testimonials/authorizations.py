@@ -175,11 +175,6 @@ def authorization_sign(
         testimonial_public_id=testimonial.public_id,
         basis=AuthorizationBasis.SIGNED,
         consent_text=consent_text,
-        content_sha256=consent.content_sha256(
-            text=testimonial.body, display_name=testimonial.display_name
-        ),
-        text=testimonial.body,
-        display_name=testimonial.display_name,
         display_preference=testimonial.display_preference,
         expires_at=terms.expires_at,
         signature=terms.signature,
@@ -190,6 +185,7 @@ def authorization_sign(
         created_at=now,
         created_by="patient",
         retain_until=terms.expires_at + settings.AUTHORIZATION_RETENTION,
+        **_fingerprinted(testimonial.body, testimonial.display_name),
         **_channel_flags(terms.channels),
     )
     consent_notice_enqueue(authorization=authorization, kind=NoticeKind.COPY)
@@ -496,10 +492,15 @@ def authorization_grant(
         display_preference=display_preference,
         public_name=public_name,
     )
-    latest = selectors.authorization_current(testimonial_id=authorized.pk)
+    _send_copy_of_current(authorized)
+    return authorized
+
+
+def _send_copy_of_current(testimonial: Testimonial) -> None:
+    """The patient's copy of what they have just signed, by email after commit."""
+    latest = selectors.authorization_current(testimonial_id=testimonial.pk)
     if latest is not None:
         consent_notice_enqueue(authorization=latest, kind=NoticeKind.COPY)
-    return authorized
 
 
 # --- Narrowing, renewal, revocation ---------------------------------------------
@@ -628,9 +629,7 @@ def authorization_renew(
         display_preference=preference,
         public_name=public_name,
     )
-    latest = selectors.authorization_current(testimonial_id=renewed.pk)
-    if latest is not None:
-        consent_notice_enqueue(authorization=latest, kind=NoticeKind.COPY)
+    _send_copy_of_current(renewed)
     return renewed
 
 
