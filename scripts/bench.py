@@ -26,6 +26,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from nginx_config import write_local_config
+
 ROOT = Path(__file__).resolve().parent.parent
 VAR = ROOT / "var" / "bench"
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
@@ -197,49 +199,33 @@ def start_nginx(
     server of the same bytes as the reference."""
     prefix = VAR / "nginx"
     shutil.rmtree(prefix, ignore_errors=True)
-    for folder in ("conf", "logs", "static", "temp"):
-        (prefix / folder).mkdir(parents=True)
+    (prefix / "static").mkdir(parents=True)
     (prefix / "static" / "published.json").write_bytes(static_body)
     cache_port, static_port = free_port(), free_port()
     # In memory, as docker-compose.yml mounts it (a tmpfs).
     cache_dir = Path(tempfile.mkdtemp(prefix="testimonials-bench-cache-", dir=_memory_dir()))
     cleanups.append(lambda: shutil.rmtree(cache_dir, ignore_errors=True))
-    template = (ROOT / "deploy" / "nginx" / "testimonials.conf.template").read_text()
-    server = (
-        template.replace("${TESTIMONIALS_UPSTREAM}", f"127.0.0.1:{upstream_port}")
-        .replace("${NGINX_PORT}", f"127.0.0.1:{cache_port}")
-        .replace("${NGINX_CACHE_DIR}", str(cache_dir))
-        .replace("${NGINX_ACCESS_LOG}", "off")
-    )
-    (prefix / "conf" / "testimonials.conf").write_text(server)
-    temp = prefix / "temp"
-    user = "user root;\n" if os.geteuid() == 0 else ""
-    (prefix / "conf" / "nginx.conf").write_text(
-        f"""{user}worker_processes auto;
-pid {prefix}/nginx.pid;
-error_log {prefix}/logs/error.log warn;
-events {{ worker_connections 4096; }}
-http {{
-    access_log off;
+    config = write_local_config(
+        prefix,
+        upstream=f"127.0.0.1:{upstream_port}",
+        listen=f"127.0.0.1:{cache_port}",
+        cache_dir=cache_dir,
+        access_log="off",
+        workers="auto",
+        connections=4096,
+        http_extra=f"""    access_log off;
     sendfile on;
     tcp_nopush on;
     keepalive_requests 100000;
-    client_body_temp_path {temp}/body;
-    proxy_temp_path {temp}/proxy;
-    fastcgi_temp_path {temp}/fastcgi;
-    uwsgi_temp_path {temp}/uwsgi;
-    scgi_temp_path {temp}/scgi;
-    include testimonials.conf;
     server {{
         listen 127.0.0.1:{static_port};
         root {prefix}/static;
         default_type application/json;
     }}
-}}
-"""
+""",
     )
     process = subprocess.Popen(
-        ["/usr/sbin/nginx", "-p", str(prefix), "-c", str(prefix / "conf" / "nginx.conf"),
+        ["/usr/sbin/nginx", "-p", str(prefix), "-c", str(config),
          "-g", "daemon off;"],
         start_new_session=True,
     )  # fmt: skip

@@ -2,6 +2,7 @@
 upstream: its access log names the route of a patient's private link or an
 invitation, never the secret in the path."""
 
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -16,8 +17,17 @@ import requests
 from tests.support.servers import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
-TEMPLATE = ROOT / "deploy" / "nginx" / "testimonials.conf.template"
 NGINX = "/usr/sbin/nginx"
+
+
+def _nginx_config():
+    """scripts/nginx_config.py, which `make bench` uses too."""
+    spec = importlib.util.spec_from_file_location(
+        "nginx_config", ROOT / "scripts" / "nginx_config.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 class _Upstream(BaseHTTPRequestHandler):
@@ -45,36 +55,16 @@ def nginx(tmp_path):
     upstream = ThreadingHTTPServer(("127.0.0.1", free_port()), _Upstream)
     threading.Thread(target=upstream.serve_forever, daemon=True).start()
     port = free_port()
-    for folder in ("conf", "logs", "temp", "cache"):
-        (tmp_path / folder).mkdir()
     access_log = tmp_path / "logs" / "access.log"
-    (tmp_path / "conf" / "testimonials.conf").write_text(
-        TEMPLATE.read_text()
-        .replace("${TESTIMONIALS_UPSTREAM}", f"127.0.0.1:{upstream.server_port}")
-        .replace("${NGINX_PORT}", f"127.0.0.1:{port}")
-        .replace("${NGINX_CACHE_DIR}", str(tmp_path / "cache"))
-        .replace("${NGINX_ACCESS_LOG}", f"{access_log} testimonials")
-    )
-    temp = tmp_path / "temp"
-    user = "user root;\n" if os.geteuid() == 0 else ""
-    (tmp_path / "conf" / "nginx.conf").write_text(
-        f"""{user}worker_processes 1;
-daemon off;
-pid {tmp_path}/nginx.pid;
-error_log {tmp_path}/logs/error.log warn;
-events {{ worker_connections 64; }}
-http {{
-    client_body_temp_path {temp}/body;
-    proxy_temp_path {temp}/proxy;
-    fastcgi_temp_path {temp}/fastcgi;
-    uwsgi_temp_path {temp}/uwsgi;
-    scgi_temp_path {temp}/scgi;
-    include testimonials.conf;
-}}
-"""
+    config = _nginx_config().write_local_config(
+        tmp_path,
+        upstream=f"127.0.0.1:{upstream.server_port}",
+        listen=f"127.0.0.1:{port}",
+        cache_dir=tmp_path / "cache",
+        access_log=f"{access_log} testimonials",
     )
     process = subprocess.Popen(
-        [NGINX, "-p", str(tmp_path), "-c", str(tmp_path / "conf" / "nginx.conf")],
+        [NGINX, "-p", str(tmp_path), "-c", str(config), "-g", "daemon off;"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
