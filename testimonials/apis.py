@@ -368,7 +368,9 @@ class PatientTestimonialSerializer(serializers.Serializer[Any]):
 
     @extend_schema_field(AuthorizationCopySerializer(allow_null=True))
     def get_authorization(self, testimonial: Testimonial) -> dict[str, Any] | None:
-        return selectors.authorization_copy(testimonial)
+        return selectors.authorization_copy(
+            testimonial, history=self.context.get("authorization_history")
+        )
 
     def get_story_page_url(self, testimonial: Testimonial) -> str:
         return self._url("patient-story", testimonial)
@@ -568,7 +570,10 @@ class TestimonialSubmitApi(APIView):
             idempotency_key=request.headers.get("Idempotency-Key", "").strip()[:255] or None,
             reader_language=languages.requested(request),
         )
-        body = PatientTestimonialSerializer(outcome.testimonial, context={"request": request}).data
+        context: dict[str, Any] = {"request": request}
+        if outcome.authorization is not None:
+            context["authorization_history"] = [outcome.authorization]
+        body = PatientTestimonialSerializer(outcome.testimonial, context=context).data
         return Response(
             body, status=status.HTTP_202_ACCEPTED, headers={"Location": body["status_url"]}
         )

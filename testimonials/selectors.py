@@ -461,12 +461,17 @@ class AuthorizationState:
         return "awaiting_approval" if self.awaiting_approval else "active"
 
 
-def authorization_state(testimonial: Testimonial) -> AuthorizationState:
-    history = list(
-        Authorization.objects.filter(testimonial_id=testimonial.pk)
-        .select_related("consent_text")
-        .order_by("created_at", "id")
-    )
+def authorization_state(
+    testimonial: Testimonial, *, history: list[Authorization] | None = None
+) -> AuthorizationState:
+    """`history`, oldest first, when the caller has just written it all (a
+    new submission's one row); read from the database otherwise."""
+    if history is None:
+        history = list(
+            Authorization.objects.filter(testimonial_id=testimonial.pk)
+            .select_related("consent_text")
+            .order_by("created_at", "id")
+        )
     current = next((row for row in history if row.superseded_at is None), None)
     if current is None:
         return AuthorizationState(
@@ -501,9 +506,11 @@ def authorization_state(testimonial: Testimonial) -> AuthorizationState:
     )
 
 
-def authorization_copy(testimonial: Testimonial) -> dict[str, Any] | None:
+def authorization_copy(
+    testimonial: Testimonial, *, history: list[Authorization] | None = None
+) -> dict[str, Any] | None:
     """The patient's copy of their current authorization, as JSON."""
-    state = authorization_state(testimonial)
+    state = authorization_state(testimonial, history=history)
     if state.current is None:
         return None
     return {

@@ -33,6 +33,7 @@ from testimonials import (
 )
 from testimonials.errors import FieldErrors, IdempotencyKeyReused
 from testimonials.models import (
+    Authorization,
     Channel,
     ConsentText,
     DeliveryStatus,
@@ -101,6 +102,9 @@ _OPTIONAL_FIELDS = frozenset(
 class SubmitOutcome:
     testimonial: Testimonial
     created: bool
+    # The authorization signed with it; None when an earlier request's
+    # story is answered again.
+    authorization: Authorization | None = None
 
 
 def testimonial_submit(
@@ -165,7 +169,7 @@ def testimonial_submit(
                 invitation=invitation,
                 incentive=invitation.incentive if invitation else "",
             )
-            authorizations.authorization_sign(
+            authorization = authorizations.authorization_sign(
                 testimonial=testimonial, consent_text=consent, terms=terms, now=now
             )
             transaction.on_commit(publishing.stats_changed)
@@ -178,7 +182,7 @@ def testimonial_submit(
                 return SubmitOutcome(earlier, created=False)
         raise
     logger.info("testimonial=%s submitted topic=%s", testimonial.public_id, topic.slug)
-    return SubmitOutcome(testimonial, created=True)
+    return SubmitOutcome(testimonial, created=True, authorization=authorization)
 
 
 def _idempotent_replay(key: str, fingerprint: str) -> Testimonial | None:

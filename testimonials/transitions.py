@@ -69,6 +69,23 @@ AUTHORIZATION = Actor("system:authorization")
 Alongside = Callable[[], object]
 
 
+def _reachable_from(start: str) -> frozenset[str]:
+    seen = {start}
+    frontier = [start]
+    while frontier:
+        for following in ALLOWED.get(frontier.pop(), frozenset()):
+            if following not in seen:
+                seen.add(following)
+                frontier.append(following)
+    return frozenset(seen)
+
+
+# Statuses a story can only be in before it was ever published (submitted,
+# screening): no website was ever told about it, so a move from one of them
+# needs no look at the changes feed.
+NEVER_PUBLISHED = frozenset(ALLOWED) - _reachable_from(Status.PUBLISHED)
+
+
 def is_allowed(from_status: str, to_status: str) -> bool:
     return to_status in ALLOWED.get(from_status, frozenset())
 
@@ -91,7 +108,7 @@ def transition(
     authorization is in effect once `alongside` ran. Raises `StaleVersion` when the
     caller decided on an older `expected_version`, `InvalidTransition` when
     the move is not allowed or the row changed since it was read; on success
-    the instance is refreshed from the database.
+    the instance holds the row as stored.
     """
     from_status = testimonial.status
     check_version(testimonial, expected_version)
@@ -206,7 +223,11 @@ def _apply(
         # The gate lets only `published` rows through, and the update below
         # holds only if the status is still `from_status`: a move between
         # other statuses (screening's two) skips the gate's queries.
-        before = selectors.announced_channels(testimonial_id=testimonial.pk)
+        before = (
+            frozenset()
+            if from_status in NEVER_PUBLISHED
+            else selectors.announced_channels(testimonial_id=testimonial.pk)
+        )
         if from_status == Status.PUBLISHED:
             before |= selectors.public_channels(testimonial_id=testimonial.pk)
         updated = Testimonial.objects.filter(
@@ -262,7 +283,16 @@ def _apply(
     logger.info(
         "testimonial=%s status %s -> %s by %s", testimonial.public_id, from_status, to, actor.label
     )
-    testimonial.refresh_from_db()
+    if alongside is None and not any(hasattr(v, "resolve_expression") for v in fields.values()):
+        # The compare-and-set held, so the row is what was read plus this
+        # UPDATE: no need to read it back.
+        for name, value in fields.items():
+            setattr(testimonial, name, value)
+        testimonial.status = to
+        testimonial.updated_at = now
+        testimonial.version += 1
+    else:
+        testimonial.refresh_from_db()
     return testimonial
 
 

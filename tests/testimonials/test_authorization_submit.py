@@ -5,6 +5,8 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.html import escape
 
@@ -37,6 +39,23 @@ def test_an_older_client_gets_the_documented_defaults(api_client, submission, se
     assert authorization.display_name == "Maria L." == testimonial.public_name
     assert authorization.consent_text == testimonial.consent_text
     assert response.json()["authorization"]["state"] == "active"
+
+
+@pytest.mark.hooks_only  # the test-only generation bump reads authorizations
+def test_the_answer_carries_the_same_copy_as_the_status_link_without_reading_it_back(
+    api_client, submission
+):
+    table = Authorization._meta.db_table
+    with CaptureQueriesContext(connection) as queries:
+        response = post(api_client, {**submission, "channels": ["clinic", "widget"]})
+    assert response.status_code == 202, response.content
+    reads = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT")]
+    assert not [sql for sql in reads if f'FROM "{table}"' in sql]
+    submitted = response.json()
+    assert (
+        submitted["authorization"]
+        == api_client.get(submitted["status_url"]).json()["authorization"]
+    )
 
 
 def test_it_records_the_patients_own_choices(api_client, submission):

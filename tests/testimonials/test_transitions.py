@@ -2,16 +2,31 @@ import threading
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from moderation import services
 from testimonials import transitions
 from testimonials.errors import InvalidTransition
-from testimonials.models import Status, StatusChange, Testimonial
+from testimonials.models import PublicationChange, Status, StatusChange, Testimonial
 from tests.factories import TestimonialFactory
 
 
 def test_every_status_has_a_row_in_the_table():
     assert set(transitions.ALLOWED) == set(Status.values)
+
+
+def test_only_the_statuses_before_any_publication_skip_the_changes_feed():
+    assert {Status.SUBMITTED, Status.SCREENING} == transitions.NEVER_PUBLISHED
+
+
+@pytest.mark.hooks_only  # the test-only generation bump reads the feed's newest row
+def test_screening_a_story_reads_nothing_of_the_changes_feed(db):
+    testimonial = TestimonialFactory(status=Status.SUBMITTED, risk_score=None)
+    table = PublicationChange._meta.db_table
+    with CaptureQueriesContext(connection) as queries:
+        services.testimonial_screen(testimonial_id=testimonial.pk)
+    assert Testimonial.objects.get().status == Status.PENDING_REVIEW
+    assert not [q["sql"] for q in queries.captured_queries if table in q["sql"]]
 
 
 def test_withdrawn_is_final():
