@@ -65,6 +65,10 @@ _ALWAYS = re.compile(
       (?:shouldn't|should\s+not|don't|do\s+not|can't|are)
     | \b(?:barely|can't|cannot|doesn't|don't)\s+(?:even\s+)?speaks?\s+(?:proper\s+)?english\b
     | \b(?:those|these|you)\s+people\s+(?:are|always|never|can't|shouldn't|should)
+    | \b(?:women|men|girls|females|immigrants|foreigners|old\s+people|blacks|whites|asians
+      |mexicans|muslims|jews|gays|millennials|boomers)\s+(?:shouldn't|should\s+not|can't
+      |cannot|don't\s+belong|do\s+not\s+belong|belong\s+in\s+the
+      |are\s+(?:too|all|always|never)\b(?!\s+(?:welcome|treated|respected|greeted|made|given)))
     | \bretire\s+already\b
     | \bwhiny\s+old\b
     | \bfat\s+(?:cow|pig|slob|ass|lazy)\b
@@ -82,6 +86,10 @@ _THREATS = re.compile(
     r"""(?ix)
       \bi\s+know\s+where\s+(?:he|she|you|they|your|his|her|their)\b[^.!?]{0,20}?
       \b(?:lives?|parks?|works?|sleeps?|kids?|family|house|car)\b
+    | \bi\s+know\s+(?:what|which|when|where)\s+(?:car|time|school|gym|bus|route)?\s*
+      (?:he|she|you|they)\s+(?:drives?|leaves?|gets?\s+off|finishes|walks?|parks?)\b
+    | \b(?:he|she|you|they)\s+(?:won't|will\s+not|wouldn't)\s+be\s+so\s+
+      (?:smug|tough|brave|cocky|smart|rude)\s+(?:next\s+time|for\s+long|after)
     | \b(?:someone|somebody|you|he|she|they|people)\s+(?:is|are|will|'s|’s|'re|’re)?\s*
       (?:going\s+to|gonna|will)\s+(?:get\s+hurt|pay|regret|be\s+sorry|suffer|bleed)
     | \b(?:you've|you\s+have|you're|you\s+are|consider\s+yourselves?|be)\s+(?:been\s+)?warned\b
@@ -106,6 +114,13 @@ _THREATS = re.compile(
     | \bcuida\s+tus\s+espaldas\b|\bcuídese\s+las\s+espaldas\b
     """
 )
+# Name-calling with an animal, only when aimed at someone ("is an arrogant
+# pig", "you snake"), never "pig" or "snake" alone.
+_ANIMAL_INSULT = re.compile(
+    r"""(?ix)\b(?:is|was|you|what|such|that|this|he's|she's|you're|total|complete|real)
+      \s+(?:an?\s+)?(?:\w+\s+)?(?:pig|pigs|swine|ape|apes|rat|rats|snake|snakes
+      |weasel|weasels|donkey|donkeys|baboon|baboons|cerdo|cerda|puerco|puerca|rata)\b(?![-\w])"""
+)
 # Self-directed: "I felt like an idiot" is not aimed at anyone else.
 _SELF = re.compile(
     r"(?i)\b(?:i|i'm|i’m|i\s+am|i\s+was|me|myself|felt\s+like|feel\s+like"
@@ -117,6 +132,8 @@ def find_abuse(text: str) -> Iterator[tuple[int, int, str]]:
     for match in _THREATS.finditer(text):
         yield match.start(), match.end(), "threat"
     for match in _ALWAYS.finditer(text):
+        yield match.start(), match.end(), "insult"
+    for match in _ANIMAL_INSULT.finditer(text):
         yield match.start(), match.end(), "insult"
     for match in _AIMED_SWEAR.finditer(text):
         yield match.start(), match.end(), "insult"
