@@ -35,9 +35,13 @@ _OFFERS = [
     r"\b(?:one\s+(?:weird|simple)\s+trick|doctors\s+hate|lose\s+\d+\s*(?:lbs|pounds|kg|kilos))\b",
     r"\b(?:weight\s+loss|diet\s+pills?|keto\s+pills?|viagra|cialis|replica|rolex|ray-?bans?)\b",
     r"\bfor\s+(?:only|just)\s+\$\s?\d",
-    r"\b(?:gana|ganar|gane)\s+dinero\b|\bpr[eé]stamos?\b|\boferta\s+(?:exclusiva|especial|limitada)\b|\bsin\s+aval\b",
-    r"\b(?:ganhe|ganhar)\s+dinheiro\b|\bempr[eé]stimos?\b|\bpromo[cç][aã]o\b",
-    r"\bgagnez\s+de\s+l'argent\b|\bcrédit\s+rapide\b|\bgeld\s+verdienen\b",
+    # Spanish, Portuguese, French, German: each kind of offer counts on its own,
+    # as the English ones do.
+    r"\b(?:gana|ganar|gane)\s+dinero\b|\b(?:ganhe|ganhar)\s+dinheiro\b|\bgagnez\s+de\s+l'argent\b|\bgeld\s+verdienen\b",
+    r"\bpr[eé]stamos?\b|\bempr[eé]stimos?\b|\bcr[eé]ditos?\s+(?:r[aá]pidos?|f[aá]cil(?:es)?|inmediatos?|urgentes?|sem\s+consulta)\b|\bcrédit\s+rapide\b|\bsofortkredit\b",
+    r"\bsin\s+(?:aval|bur[oó]|papeleos?|comprobar\s+ingresos)\b|\bsem\s+(?:fiador|consulta\s+ao\s+spc)\b|\bsans\s+justificatifs?\b|\bohne\s+schufa\b",
+    r"\bdinero\s+(?:en\s+(?:tu|su)\s+cuenta|r[aá]pido|f[aá]cil)\b|\bdinheiro\s+(?:na\s+(?:sua|tua)\s+conta|r[aá]pido|f[aá]cil)\b",
+    r"\boferta\s+(?:exclusiva|especial|limitada)\b|\bpromo[cç][aã]o\b|\bcompra\s+(?:ya|ahora)\b|\bcompre\s+(?:j[aá]|agora)\b|\bachetez\s+maintenant\b|\bjetzt\s+kaufen\b",
 ]
 _OFFER = [re.compile(pattern, re.IGNORECASE) for pattern in _OFFERS]
 # Ways to buy: a call to action with somewhere to go.
@@ -64,12 +68,23 @@ _COMMERCIAL_WORDS = {
 }  # fmt: skip
 
 
+# Domains run words together ("creditoexpress"): these distinctive stems
+# count inside a word too.
+_COMMERCIAL_STEMS = re.compile(
+    r"(?<!s)loan|casino|crypto|bitcoin|forex|(?<!non)profit|(?<!ac)credit|prestamo|emprestimo"
+    r"|followers|outlet"
+    r"|replica|jackpot|payday|cashback"
+)
+
+
 def _commercial(url: str) -> bool:
     if _SHORTENER.search(url + "/"):
         return True
     host = re.sub(r"(?i)^(?:https?://)?(?:www\.)?", "", url).split("/", 1)[0].lower()
     parts = host.split(".")
     words = set(re.split(r"[^a-z0-9]+", ".".join(parts[:-1])))
+    if _COMMERCIAL_STEMS.search(".".join(parts[:-1])):
+        return True
     return parts[-1] in _COMMERCIAL_TLDS or bool(words & _COMMERCIAL_WORDS)
 
 
