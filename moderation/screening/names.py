@@ -201,7 +201,13 @@ def _is_given(token: Token) -> bool:
         return False
     if folded.replace("-", "") in given_names():
         return True
-    return token.capitalised and folded.split("-", 1)[0] in given_names()
+    first, second = token.text.split("-", 1)
+    if not token.capitalised:
+        return False
+    # "Jean" alone is also a word; "Jean-Luc" with its capital L is not.
+    return fold(first) in given_names() or (
+        second[:1].isupper() and fold(first) in word_names() and fold(second) in given_names()
+    )
 
 
 def _known_name(token: Token) -> bool:
