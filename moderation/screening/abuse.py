@@ -58,6 +58,8 @@ _ALWAYS = re.compile(
       \b(?:dumb|stupid|thick|dense)\s+as\s+(?:a\s+)?(?:box\s+of\s+)?(?:rocks?|bricks?|a\s+post|dirt|wood)
     | \bpiece\s+of\s+(?:sh\S*|crap|garbage|trash|work|filth)
     | \bwaste\s+of\s+(?:space|oxygen|air|skin)
+    | \b(?:pathetic|poor|sorry|sad)\s+excuse\s+(?:for|of)\s+(?:a\s+|an\s+)?(?:human|person|man
+      |woman|therapist|doctor|physio|professional|receptionist|nurse)
     | \b(?:stupidest|dumbest|laziest|ugliest|fattest)\b
     | \bgo\s+back\s+(?:to\s+)?where\s+(?:you|they|he|she)\s+came\s+from
     | \bgo\s+back\s+to\s+(?:your|their|his|her)\s+(?:own\s+)?country
@@ -65,6 +67,10 @@ _ALWAYS = re.compile(
       (?:shouldn't|should\s+not|don't|do\s+not|can't|are)
     | \b(?:barely|can't|cannot|doesn't|don't)\s+(?:even\s+)?speaks?\s+(?:proper\s+)?english\b
     | \b(?:those|these|you)\s+people\s+(?:are|always|never|can't|shouldn't|should)
+    | \b(?:women|men|girls|females|immigrants|foreigners|old\s+people|blacks|whites|asians
+      |mexicans|muslims|jews|gays|millennials|boomers)\s+(?:shouldn't|should\s+not|can't
+      |cannot|don't\s+belong|do\s+not\s+belong|belong\s+in\s+the
+      |are\s+(?:too|all|always|never)\b(?!\s+(?:welcome|treated|respected|greeted|made|given)))
     | \bretire\s+already\b
     | \bwhiny\s+old\b
     | \bfat\s+(?:cow|pig|slob|ass|lazy)\b
@@ -82,10 +88,17 @@ _THREATS = re.compile(
     r"""(?ix)
       \bi\s+know\s+where\s+(?:he|she|you|they|your|his|her|their)\b[^.!?]{0,20}?
       \b(?:lives?|parks?|works?|sleeps?|kids?|family|house|car)\b
+    | \bi\s+know\s+(?:what|which|where)\s+(?:car|school|gym|bus|route)?\s*
+      (?:he|she|you|they)\s+(?:drives?|leaves?|gets?\s+off|finishes|walks?|parks?)\b
+    | \b(?:he|she|you|they)\s+(?:won't|will\s+not|wouldn't)\s+be\s+so\s+
+      (?:smug|tough|brave|cocky|smart|rude)\s+(?:next\s+time|for\s+long|after)
     | \b(?:someone|somebody|you|he|she|they|people)\s+(?:is|are|will|'s|’s|'re|’re)?\s*
       (?:going\s+to|gonna|will)\s+(?:get\s+hurt|pay|regret|be\s+sorry|suffer|bleed)
     | \b(?:you've|you\s+have|you're|you\s+are|consider\s+yourselves?|be)\s+(?:been\s+)?warned\b
     | \bwatch\s+(?:your|his|her|their)\s+back\b
+    | \b(?:slash|slashes|slashed|key|keys|keyed|smash|smashes|smashed)\s+(?:his|her|their|your)
+      \s+(?:tires|tyres|car|windows?|windshield)\b
+    | \bi\s+hope\s+(?:he|she|they|you)\s+(?:dies?|rots?|suffers?|gets?\s+(?:hit|hurt|run\s+over))\b
     | \b(?:i'll|i\s+will|i'm\s+going\s+to|im\s+gonna|i'm\s+gonna|gonna)\s+
       (?:kill|hurt|beat|punch|shoot|stab|destroy|find|get|end|break)\s+
       (?:you|him|her|them|that|this|the|your|his|every)
@@ -106,6 +119,13 @@ _THREATS = re.compile(
     | \bcuida\s+tus\s+espaldas\b|\bcuídese\s+las\s+espaldas\b
     """
 )
+# Name-calling with an animal, only when aimed at someone ("is an arrogant
+# pig", "you snake"), never "pig" or "snake" alone.
+_ANIMAL_INSULT = re.compile(
+    r"""(?ix)\b(?:is|was|you|what|such|that|this|he's|she's|you're|total|complete|real)
+      \s+(?:an?\s+)?(?:\w+\s+)?(?:pig|pigs|swine|ape|apes|cow|cows|rat|rats|snake|snakes
+      |weasel|weasels|donkey|donkeys|baboon|baboons|cerdo|cerda|puerco|puerca|rata)\b(?![-\w])"""
+)
 # Self-directed: "I felt like an idiot" is not aimed at anyone else.
 _SELF = re.compile(
     r"(?i)\b(?:i|i'm|i’m|i\s+am|i\s+was|me|myself|felt\s+like|feel\s+like"
@@ -117,6 +137,8 @@ def find_abuse(text: str) -> Iterator[tuple[int, int, str]]:
     for match in _THREATS.finditer(text):
         yield match.start(), match.end(), "threat"
     for match in _ALWAYS.finditer(text):
+        yield match.start(), match.end(), "insult"
+    for match in _ANIMAL_INSULT.finditer(text):
         yield match.start(), match.end(), "insult"
     for match in _AIMED_SWEAR.finditer(text):
         yield match.start(), match.end(), "insult"

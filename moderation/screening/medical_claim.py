@@ -22,7 +22,8 @@ _CLAIMS: list[tuple[str, str]] = [
     (
         "a cure",
         r"\b(?:cured?|cures|curing|curative|cura|curó|curou|curado|curada|curada|se\s+me\s+curó"
-        r"|guéri[est]?|geheilt|heilt|guarito|guarita)\b",
+        r"|curaron|curaram|curé|curamos|me\s+cur[eé]|guéri[est]?|geheilt|heilt|guarito|guarita"
+        r"|(?:completely|fully|totally|entirely|100%)\s+healed)\b",
     ),
     (
         "a miracle",

@@ -163,8 +163,17 @@ class NameSpan:
     reason: str
 
 
+# A social handle ("@migraine_warrior_kat") is not a name, nor is a word of it.
+_HANDLE = re.compile(r"(?<![\w.])@\w+|\w*_\w+")
+
+
 def _tokens(text: str) -> list[Token]:
-    return [Token(m.group(0), m.start(), m.end()) for m in _WORD.finditer(text)]
+    handles = [m.span() for m in _HANDLE.finditer(text)]
+    return [
+        Token(m.group(0), m.start(), m.end())
+        for m in _WORD.finditer(text)
+        if not any(start <= m.start() < end for start, end in handles)
+    ]
 
 
 def _sentence_initial(text: str, token: Token) -> bool:
@@ -177,13 +186,32 @@ def _looks_like_name_word(token: Token) -> bool:
     folded = token.folded
     if folded in not_names() or len(folded) < 2:
         return False
-    if token.shouting and len(token.text) <= 4 and folded not in given_names():
+    if token.shouting and len(token.text) <= 4 and not _is_given(token):
         return False  # PT, MRI, ACL, SEO
     return token.capitalised
 
 
+def _is_given(token: Token) -> bool:
+    """A listed given name; a hyphenated one ("Hyun-woo", "Jean-Luc",
+    "Mei-Ling") when its joined form is listed or, capitalised, its first part."""
+    folded = token.folded
+    if folded in given_names():
+        return True
+    if "-" not in folded:
+        return False
+    if folded.replace("-", "") in given_names():
+        return True
+    first, second = token.text.split("-", 1)
+    if not token.capitalised:
+        return False
+    # "Jean" alone is also a word; "Jean-Luc" with its capital L is not.
+    return fold(first) in given_names() or (
+        second[:1].isupper() and fold(first) in word_names() and fold(second) in given_names()
+    )
+
+
 def _known_name(token: Token) -> bool:
-    return token.folded in given_names() or token.folded in word_names()
+    return _is_given(token) or token.folded in word_names()
 
 
 def _surname_candidate(text: str, prev: Token, token: Token) -> bool:
@@ -268,7 +296,7 @@ def _title_at(text: str, tokens: Sequence[Token], i: int) -> bool:
         return False
     if nxt.shouting and len(nxt.text) <= 3 and not _known_name(nxt):
         return False
-    return nxt.capitalised or nxt.folded in given_names()
+    return nxt.capitalised or _is_given(nxt)
 
 
 def _context_before(text: str, token: Token) -> str:
@@ -342,12 +370,12 @@ def _name_at(
     if _STRONG_INTRO.search(before) and (token.capitalised or _known_name(token)) and not vetoed:
         return i, "intro"
     if _WEAK_INTRO.search(before) and not vetoed:
-        if folded in given_names() or (token.capitalised and has_surname):
+        if _is_given(token) or (token.capitalised and has_surname):
             return i, "intro"
         if folded in word_names() and token.capitalised:
             return i, "intro"
     if (_LEAD_INS.search(before) or _role_before(tokens, text, i)) and not vetoed:
-        if _looks_like_name_word(token) or folded in given_names():
+        if _looks_like_name_word(token) or _is_given(token):
             return i, "context"
         if folded in word_names() and token.capitalised:
             return i, "context"
@@ -357,7 +385,7 @@ def _name_at(
         if _known_name(token) and token.capitalised and has_surname and not initial:
             return i, "given name"
         return None
-    if folded in given_names():
+    if _is_given(token):
         if folded in _PLACE_NAMES and not has_surname and _after_place_word(tokens, i):
             return None
         if _previous_is_saint(tokens, i):

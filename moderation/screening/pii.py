@@ -38,7 +38,8 @@ ENTITY_DETAIL = {
     "URL": "A web address.",
 }
 # Overlaps resolve in this order: the first entity keeps its span.
-_PRIORITY = ["EMAIL", "URL", "SSN", "MEDICAL_RECORD_NUMBER", "DATE_OF_BIRTH", "PHONE", "ADDRESS"]
+# An address goes before a phone: a postcode ("4050-262") is not a phone.
+_PRIORITY = ["EMAIL", "URL", "SSN", "MEDICAL_RECORD_NUMBER", "DATE_OF_BIRTH", "ADDRESS", "PHONE"]
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,7 @@ _MRN_LEAD = re.compile(
     r"""(?ix)\b(?:
         mrn | m\.r\.n\.? | medical\s+record | record | chart | patient\s+(?:id|number|no\.?|\#|file)
       | file | case | account | member\s+id | health\s+card | prontu[aá]rio
+      | hospital\s+(?:number|no\.?|id|\#)
       | n[uú]mero\s+de\s+(?:paciente|historia|expediente|prontu[aá]rio|dossier)
       | historia\s+cl[ií]nica | expediente | dossier | patientennummer | akten(?:zeichen|nummer)
       | cartella\s+clinica | id\s+de\s+paciente
@@ -234,15 +236,17 @@ _SUFFIX = (
 )
 _UNIT = r"(?:,?\s+(?:Apt|Apartment|Unit|Suite|Ste|Fl|Floor|Bldg|Building|\#)\.?\s*\#?\s*[\w-]+)"
 _CITY_STATE_ZIP = (
-    r"(?:,\s*[A-Z][A-Za-z.'’-]*(?:\s+[A-Z][A-Za-z.'’-]*){0,2})?"
-    r"(?:,?\s+[A-Z]{2}(?![a-z]))?(?:,?\s+\d{5}(?:-\d{4})?)?"
+    r"(?:,\s*[A-Z][A-Za-z.'’-]*(?![\w])(?:\s+[A-Z][A-Za-z.'’-]*(?![\w])){0,2})?"
+    # a state or province, then a US ZIP or a UK or Canadian postcode ("LS6 2AB")
+    r"(?:,?\s+[A-Z]{2}(?!\w))?"
+    r"(?:,?\s+(?:\d{5}(?:-\d{4})?|[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}|[A-Z]\d[A-Z]\s?\d[A-Z]\d)(?!\w))?"
     r"(?:,\s*(?:USA|US|United\s+States|Canada|UK))?"
 )
 _US_ADDRESS = re.compile(
     rf"""(?x)(?<![\w$.,/-])\d{{1,6}}[A-Za-z]?\s+
     (?:(?:[NSEW]\.?|North|South|East|West)\s+)?
     (?:(?:[A-Z][\w'’.-]*|\d+(?:st|nd|rd|th))\s+){{1,3}}
-    (?:{_SUFFIX})\b\.?
+    (?:{_SUFFIX})\b\.?(?:\s+(?:NE|NW|SE|SW|N|S|E|W)\b\.?)?
     {_UNIT}?{_CITY_STATE_ZIP}"""
 )
 _LATIN_ADDRESS = re.compile(

@@ -22,11 +22,11 @@ LANGUAGES = frozenset({"en", "es", "pt", "fr", "de", "it"})
 _WORDS: dict[str, tuple[str, str]] = {
     "en": (
         """
-        hell damn damned dammit damnit goddamn* crap crappy crapped piss pissed pissing ass arse
+        hell damn damned dammit damnit goddam* crap crappy crapped piss pissed pissing ass arse
         asses assed bugger
         """,
         """
-        fuck* fck* fuk* fuq* fvck* phuck* effing effin f-ing f-in f'ing f'in shit* shite
+        fuck* fck* fuk* fuq* fvck* phuck* effing effin effed f-ing f-in f'ing f'in shit* shite
         bullshit* horseshit* dipshit* apeshit batshit bitch* biatch bastard* prick pricks jackass*
         asshole* arsehole* dumbass* smartass* badass* kickass* cunt* twat* wanker* bollocks dick
         dickhead* douche* motherfuck* cock cocksucker* piss-poor
@@ -41,7 +41,7 @@ _WORDS: dict[str, tuple[str, str]] = {
         verga culero puta puto putas putos putada cojones capullo mamón mamones hdp ctm
         """,
     ),
-    "pt": ("", "merda porra caralho foda foder fodido fodida cacete bosta"),
+    "pt": ("", "merda porra caralho foda foder fodido fodida cacete bosta puta puto pqp"),
     "fr": ("", "merde putain bordel connard connasse salaud salope enculé encule chiant"),
     "de": (
         "",

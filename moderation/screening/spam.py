@@ -27,6 +27,12 @@ _OFFERS = [
     r"\b(?:payday\s+loans?|quick\s+loans?|cash\s+advance|loans?\s+(?:approved|available|today))\b",
     r"\b(?:work(?:ing)?\s+from\s+home|from\s+the\s+comfort\s+of\s+your\s+home|be\s+your\s+own\s+boss)\b",
     r"\b(?:make|earn|earning|made|making)\s+\$\s?\d[\d,]*(?:\.\d+)?\s*(?:k\b)?(?:\s*(?:an?|per|a)\s+(?:hour|day|week|month))?",
+    # an amount per period: "$3000 weekly", "$500 diarios", "500€ par jour"
+    r"[$€£]\s?\d[\d,.]*\s*(?:k\b)?\s*(?:/\s*(?:day|week|hr|hour|d[ií]a|dia|jour|tag)\b|(?:weekly|daily|monthly|an?\s+(?:day|week)|per\s+(?:day|week)|diarios?|al\s+d[ií]a|por\s+d[ií]a|semanales|por\s+semana|por\s+dia|par\s+jour|pro\s+tag)\b)"
+    r"|\b\d[\d,.]*\s?[$€£]\s*(?:/\s*(?:day|week|d[ií]a|dia|jour|tag)\b|(?:diarios?|al\s+d[ií]a|por\s+d[ií]a|par\s+jour|pro\s+tag)\b)",
+    r"\b(?:easy|fast|quick)\s+(?:money|cash)\b|\bdinero\s+f[aá]cil\b|\bdinheiro\s+f[aá]cil\b|\bargent\s+facile(?:ment)?\b|\bde\s+l'argent\s+facilement\b|\bschnelles\s+geld\b",
+    r"\b(?:visit|check\s+out|shop\s+at|browse)\s+(?:my|our)\s+(?:online\s+)?(?:store|shop|boutique)\b",
+    r"\b(?:desde|en)\s+casa\b[^.!?]{0,40}\b(?:gana|ganar|dinero|ingresos)\b|\b(?:gana|ganar|dinero|ingresos)\b[^.!?]{0,40}\bdesde\s+casa\b",
     r"\bturn(?:ed|s)?\s+\$\s?\d[\d,]*\s+into\s+\$\s?\d",
     r"\b(?:buy|get|gain)\s+(?:\d+[kK]?\s+)?(?:real\s+)?(?:followers|likes|views|subscribers|backlinks)\b",
     r"\b(?:followers|likes|backlinks|seo\s+services?|link\s+building|guest\s+posts?)\b.*\b(?:cheap|buy|only|\$)",
@@ -35,9 +41,13 @@ _OFFERS = [
     r"\b(?:one\s+(?:weird|simple)\s+trick|doctors\s+hate|lose\s+\d+\s*(?:lbs|pounds|kg|kilos))\b",
     r"\b(?:weight\s+loss|diet\s+pills?|keto\s+pills?|viagra|cialis|replica|rolex|ray-?bans?)\b",
     r"\bfor\s+(?:only|just)\s+\$\s?\d",
-    r"\b(?:gana|ganar|gane)\s+dinero\b|\bpr[eé]stamos?\b|\boferta\s+(?:exclusiva|especial|limitada)\b|\bsin\s+aval\b",
-    r"\b(?:ganhe|ganhar)\s+dinheiro\b|\bempr[eé]stimos?\b|\bpromo[cç][aã]o\b",
-    r"\bgagnez\s+de\s+l'argent\b|\bcrédit\s+rapide\b|\bgeld\s+verdienen\b",
+    # Spanish, Portuguese, French, German: each kind of offer counts on its own,
+    # as the English ones do.
+    r"\b(?:gana|ganar|gane)\s+dinero\b|\b(?:ganhe|ganhar)\s+dinheiro\b|\bgagnez\s+de\s+l'argent\b|\bgeld\s+verdienen\b",
+    r"\bpr[eé]stamos?\b|\bempr[eé]stimos?\b|\bcr[eé]ditos?\s+(?:r[aá]pidos?|f[aá]cil(?:es)?|inmediatos?|urgentes?|sem\s+consulta)\b|\bcrédit\s+rapide\b|\bsofortkredit\b",
+    r"\bsin\s+(?:aval|bur[oó]|papeleos?|comprobar\s+ingresos)\b|\bsem\s+(?:fiador|consulta\s+ao\s+spc)\b|\bsans\s+justificatifs?\b|\bohne\s+schufa\b",
+    r"\bdinero\s+(?:en\s+(?:tu|su)\s+cuenta|r[aá]pido|f[aá]cil)\b|\bdinheiro\s+(?:na\s+(?:sua|tua)\s+conta|r[aá]pido|f[aá]cil)\b",
+    r"\boferta\s+(?:exclusiva|especial|limitada)\b|\bpromo[cç][aã]o\b|\bcompra\s+(?:ya|ahora)\b|\bcompre\s+(?:j[aá]|agora)\b|\bachetez\s+maintenant\b|\bjetzt\s+kaufen\b",
 ]
 _OFFER = [re.compile(pattern, re.IGNORECASE) for pattern in _OFFERS]
 # Ways to buy: a call to action with somewhere to go.
@@ -47,7 +57,8 @@ _CHANNEL = re.compile(
       | check\s+my\s+(?:site|website|page|channel|profile) | order\s+(?:at|from|now|online)
       | call\s+(?:now|today|us) | dm\s+me | message\s+me | whats\s?app | telegram | signal\s+me
       | link\s+in\s+(?:bio|profile) | sign\s+up | escr[ií]be(?:me|nos)?\s+por | entra\s+en
-      | acesse | visite
+      | acesse | visite | haz\s+clic | haga\s+clic | clique\s+aqui | cliquez\s+ici | hier\s+klicken
+      | klicken\s+sie\s+hier | escr[ií]beme | m[aá]ndame\s+(?:un\s+)?mensaje
     )"""
 )
 _SHORTENER = re.compile(
@@ -64,12 +75,23 @@ _COMMERCIAL_WORDS = {
 }  # fmt: skip
 
 
+# Domains run words together ("creditoexpress"): these distinctive stems
+# count inside a word too.
+_COMMERCIAL_STEMS = re.compile(
+    r"(?<!s)loan|casino|crypto|bitcoin|forex|(?<!non)profit|(?<!ac)credit|prestamo|emprestimo"
+    r"|followers|outlet"
+    r"|replica|jackpot|payday|cashback"
+)
+
+
 def _commercial(url: str) -> bool:
     if _SHORTENER.search(url + "/"):
         return True
     host = re.sub(r"(?i)^(?:https?://)?(?:www\.)?", "", url).split("/", 1)[0].lower()
     parts = host.split(".")
     words = set(re.split(r"[^a-z0-9]+", ".".join(parts[:-1])))
+    if _COMMERCIAL_STEMS.search(".".join(parts[:-1])):
+        return True
     return parts[-1] in _COMMERCIAL_TLDS or bool(words & _COMMERCIAL_WORDS)
 
 
@@ -116,6 +138,8 @@ def _junk(text: str) -> str | None:
     gibberish = [word for word in words if _is_gibberish(word)]
     if len(gibberish) / len(words) >= 0.5 and len(words) <= 12:
         return "Keyboard mash or repeated characters."
+    if re.match(r"(?i)\s*lorem\s+ipsum\b", text):
+        return "Placeholder text."
     lowered = [re.sub(r"\W", "", word.lower()) for word in words]
     lowered = [word for word in lowered if word]
     if len(lowered) >= 3:

@@ -1,11 +1,13 @@
 import json
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from moderation.management.commands.evaluate_screening import default_path
 from moderation.screening.batch import read_items, screen_items
+from moderation.screening.evaluation import evaluate as evaluate_report
 
 DEV = default_path()
 needs_dev_data = pytest.mark.skipif(not DEV.exists(), reason="shared/data is not beside the repo")
@@ -64,3 +66,39 @@ def test_it_scores_pii_spans_leniently_and_exactly(tmp_path):
     exact = next(line for line in lines if line.startswith("pii spans (exact"))
     assert lenient[44:].split()[:3] == ["1", "1.000", "1.000"]
     assert exact[44:].split()[:3] == ["1", "0.000", "0.000"]
+
+
+# Probe sets written after the dev set, to see how screening generalizes:
+# probe-a guided the fixes, probe-b was left alone as the honest figure.
+PROBES = Path(__file__).parent / "data"
+# What probe-b still misses after fixes made only from probe-a: spam recall
+# (4 of 7; a backlink ad, a bitcoin doubler and a Spanish keyword string go
+# to a moderator instead of being rejected).
+PROBE_B_KNOWN_MISSES = ("spam recall",)
+
+
+def _missed(name):
+    screened = list(screen_items(read_items(PROBES / name)))
+    report = evaluate_report(screened)
+    # The dev-set test holds the timing target; these small sets would only add noise.
+    return screened, [m for m in report.missed if not m.startswith("median screening time")]
+
+
+@pytest.mark.parametrize(
+    ("name", "allowed"),
+    [("screening-probe-a.jsonl", ()), ("screening-probe-b.jsonl", PROBE_B_KNOWN_MISSES)],
+)
+def test_it_meets_the_targets_on_the_probe_sets(name, allowed):
+    screened, missed = _missed(name)
+    assert [m for m in missed if not allowed or not m.startswith(allowed)] == []
+    for one in screened:
+        labels = one.item["labels"]
+        if not labels["spam"]:
+            assert one.result.action == "queue", one.item["id"]
+
+
+def test_probe_b_still_finds_most_spam():
+    screened, _ = _missed("screening-probe-b.jsonl")
+    spam = [one for one in screened if one.item["labels"]["spam"]]
+    caught = sum(one.result.action == "auto_reject" for one in spam)
+    assert caught >= 4, f"{caught} of {len(spam)}"
