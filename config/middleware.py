@@ -8,9 +8,12 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from csp.constants import HEADER as CSP_HEADER
+from csp.middleware import CheckableLazyObject, CSPMiddleware
+from csp.utils import build_policy
 from django.conf import settings
-from django.core.signals import got_request_exception
-from django.http import HttpRequest, HttpResponse
+from django.core.signals import got_request_exception, setting_changed
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 
 from config.errors import DATABASE_ERRORS, database_unavailable, error_response
 
@@ -109,3 +112,66 @@ class RequestObservabilityMiddleware:
             return response
         finally:
             log.request_id.reset(token)
+
+
+# What a view or a nonce can change about a response's policy (django-csp's
+# decorators and `request.csp_nonce`).
+_PER_RESPONSE_POLICY = (
+    "_csp_config",
+    "_csp_update",
+    "_csp_replace",
+    "_csp_exempt",
+    "_csp_config_ro",
+    "_csp_update_ro",
+    "_csp_replace_ro",
+    "_csp_exempt_ro",
+)
+
+
+class SettingsPolicyCSPMiddleware(CSPMiddleware):
+    """django-csp, with the policy from the settings built once per process.
+
+    django-csp rebuilds the header string from the settings for every
+    response, about a tenth of the CPU of a cached public answer. Here no
+    view changes the policy and no page uses a nonce, so every response gets
+    the same string; anything else (a decorator, a nonce, a report-only
+    policy, excluded prefixes, DEBUG's error pages) takes django-csp's own
+    path unchanged."""
+
+    _settings_policy: str | None = None
+
+    def process_response(
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
+        if not self._settings_policy_applies(request, response):
+            return super().process_response(request, response)
+        policy = self._policy_from_settings()
+        if policy and CSP_HEADER not in response:
+            response[CSP_HEADER] = policy
+        # As django-csp does: a nonce asked for after the header is written
+        # would not be in it, so asking is an error from now on.
+        request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)  # type: ignore[attr-defined]
+        return response
+
+    def _settings_policy_applies(self, request: HttpRequest, response: HttpResponseBase) -> bool:
+        if settings.DEBUG or getattr(request, "_csp_nonce", None) is not None:
+            return False
+        if getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None):
+            return False
+        if (getattr(settings, "CONTENT_SECURITY_POLICY", None) or {}).get("EXCLUDE_URL_PREFIXES"):
+            return False
+        return not any(getattr(response, name, None) for name in _PER_RESPONSE_POLICY)
+
+    @classmethod
+    def _policy_from_settings(cls) -> str:
+        if cls._settings_policy is None:
+            cls._settings_policy = build_policy()
+        return cls._settings_policy
+
+
+def _forget_settings_policy(*, setting: str, **kwargs: Any) -> None:
+    if setting.startswith("CONTENT_SECURITY_POLICY"):
+        SettingsPolicyCSPMiddleware._settings_policy = None
+
+
+setting_changed.connect(_forget_settings_policy, dispatch_uid="csp-settings-policy")

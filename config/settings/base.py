@@ -53,7 +53,7 @@ MIDDLEWARE = [
     # Outermost: every answer gets its request id, is counted and logged.
     "config.middleware.RequestObservabilityMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "config.middleware.SettingsPolicyCSPMiddleware",
     # Under the two that only add headers, so its 503 gets them too.
     "config.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

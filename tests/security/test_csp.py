@@ -150,3 +150,33 @@ def test_the_allowed_style_hashes_are_each_used(pages):
 def test_the_database_unavailable_page_is_plain(rf):
     response = database_unavailable(rf.get("/education/"))
     assert not re.search(r"<(script|style)", response.content.decode())
+
+
+def test_the_policy_built_once_is_the_one_django_csp_builds(client):
+    from csp.utils import build_policy
+
+    response = client.get("/healthz")
+    assert response["Content-Security-Policy"] == build_policy()
+    assert "Content-Security-Policy-Report-Only" not in response
+
+
+def test_a_changed_policy_setting_is_followed_at_once(client):
+    before = _policy(client.get("/healthz"))  # the policy is built and kept
+    changed = {"DIRECTIVES": {"default-src": ["'none'"]}}
+    with override_settings(CONTENT_SECURITY_POLICY=changed):
+        assert client.get("/healthz")["Content-Security-Policy"] == "default-src 'none'"
+    assert _policy(client.get("/healthz")) == before
+
+
+def test_a_view_with_its_own_policy_takes_django_csps_path():
+    from csp.decorators import csp_update
+    from django.http import HttpResponse
+
+    from config.middleware import SettingsPolicyCSPMiddleware
+
+    @csp_update({"img-src": ["https://images.example"]})
+    def own_policy(request):
+        return HttpResponse("ok")
+
+    response = SettingsPolicyCSPMiddleware(own_policy)(RequestFactory().get("/"))
+    assert _policy(response)["img-src"] == ["'self'", "data:", "https://images.example"]

@@ -392,3 +392,34 @@ def test_each_language_gets_its_own_answer(
                 url, HTTP_ACCEPT_LANGUAGE="es", HTTP_IF_NONE_MATCH=first_english["ETag"]
             )
             assert reused.status_code == 200, "an English ETag is no Spanish reader's copy"
+
+
+def test_the_hot_read_gets_values_and_counts_in_one_command_even_after_a_redis_restart(
+    settings,
+):
+    """The hot read is a Redis script: a Redis that restarted has forgotten
+    it, and the next read must load it again, not fail."""
+    import redis
+
+    from tests.support.servers import redis_server
+
+    with redis_server() as server:
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": server.url,
+                "KEY_PREFIX": "hot-read",
+            }
+        }
+        from django.core.cache import cache
+
+        cache.set("present", {"generation": "7.ab"})
+        assert public_cache.hot_read(["present", "absent"], counter="count", window=30) == (
+            [{"generation": "7.ab"}, None],
+            1,
+        )
+        assert public_cache.hot_read(["present"], counter="count") == ([{"generation": "7.ab"}], 2)
+        assert 0 < redis.Redis.from_url(server.url).ttl(cache.make_key("count")) <= 30
+        redis.Redis.from_url(server.url).script_flush()  # what a restart does to scripts
+        assert public_cache.hot_read(["absent"]) == ([None], None)
+        assert public_cache.hot_read([], counter="count") == ([], 3)
