@@ -56,7 +56,8 @@ def test_it_leaves_patients_stories_alone_even_angry_ones(text):
         # adjectives between the verb and what is sold
         "Buy premium high-authority backlinks and climb the rankings: serpclimb-links.net",
         # crypto wording with a domain that has no commercial word in it
-        "Double your bitcoin in 48 hours, guaranteed returns. Send 0.1 BTC to join at coinvault-x2.net",
+        "Double your bitcoin in 48 hours, guaranteed returns. "
+        "Send 0.1 BTC to join at coinvault-x2.net",
     ],
 )
 def test_it_catches_spam_phrased_in_new_ways(text):
