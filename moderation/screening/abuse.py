@@ -61,8 +61,11 @@ _ALWAYS = re.compile(
     | \b(?:pathetic|poor|sorry|sad)\s+excuse\s+(?:for|of)\s+(?:a\s+|an\s+)?(?:human|person|man
       |woman|therapist|doctor|physio|professional|receptionist|nurse)
     | \b(?:stupidest|dumbest|laziest|ugliest|fattest)\b
-    | \bgo\s+back\s+(?:to\s+)?where\s+(?:you|they|he|she)\s+came\s+from
-    | \bgo\s+back\s+to\s+(?:your|their|his|her)\s+(?:own\s+)?country
+    | \b(?:go|send|ship|get|kick|take|put|deport|fly|crawl|swim|head)\s+(?:\w+\s+){0,2}back
+      \s+(?:to\s+)?wher(?:e|ever)\s+(?:you|they|he|she|them|those\s+people)\s+
+      (?:came|come|crawled)\s+from
+    | \b(?:go|send|ship|get|kick|take|put|deport|fly|crawl|swim|head)\s+(?:\w+\s+){0,2}back
+      \s+to\s+(?:your|their|his|her)\s+(?:own\s+)?country
     | \bpeople\s+like\s+(?:that|them|her|him|you|those)\s+
       (?:shouldn't|should\s+not|don't|do\s+not|can't|are)
     | \b(?:barely|can't|cannot|doesn't|don't)\s+(?:even\s+)?speaks?\s+(?:proper\s+)?english\b

@@ -34,8 +34,10 @@ _OFFERS = [
     r"\b(?:visit|check\s+out|shop\s+at|browse)\s+(?:my|our)\s+(?:online\s+)?(?:store|shop|boutique)\b",
     r"\b(?:desde|en)\s+casa\b[^.!?]{0,40}\b(?:gana|ganar|dinero|ingresos)\b|\b(?:gana|ganar|dinero|ingresos)\b[^.!?]{0,40}\bdesde\s+casa\b",
     r"\bturn(?:ed|s)?\s+\$\s?\d[\d,]*\s+into\s+\$\s?\d",
+    r"\bguaranteed\s+(?:returns?|profits?|payouts?|income|roi|gains?)\b|\b\d+\s?%\s+(?:daily|weekly|monthly)\s+(?:returns?|profits?|roi)\b",
     r"\b(?:buy|get|gain)\s+(?:\d+[kK]?\s+)?(?:real\s+)?(?:followers|likes|views|subscribers|backlinks)\b",
-    r"\b(?:followers|likes|backlinks|seo\s+services?|link\s+building|guest\s+posts?)\b.*\b(?:cheap|buy|only|\$)",
+    # no \b before "$": after a space there is no word boundary to find
+    r"\b(?:followers|likes|backlinks|seo\s+services?|link\s+building|guest\s+posts?)\b.*(?:\b(?:cheap|buy|only)\b|\$)",
     r"\b(?:essay|homework|assignment)\s+(?:writing|writers?|help)\b",
     r"\b(?:nice|great|informative|awesome)\s+(?:post|article|blog)\b|\bi\s+like\s+your\s+(?:website|site|blog)\b",
     r"\b(?:one\s+(?:weird|simple)\s+trick|doctors\s+hate|lose\s+\d+\s*(?:lbs|pounds|kg|kilos))\b",
@@ -50,6 +52,17 @@ _OFFERS = [
     r"\boferta\s+(?:exclusiva|especial|limitada)\b|\bpromo[cç][aã]o\b|\bcompra\s+(?:ya|ahora)\b|\bcompre\s+(?:j[aá]|agora)\b|\bachetez\s+maintenant\b|\bjetzt\s+kaufen\b",
 ]
 _OFFER = [re.compile(pattern, re.IGNORECASE) for pattern in _OFFERS]
+# Offers that are spam by their nature, whatever the link looks like: each
+# counts two points, so with a link or a call to action it is clear spam.
+_STRONG_OFFER = [
+    re.compile(pattern, re.IGNORECASE)
+    for pattern in (
+        # "buy high-authority backlinks": a few words may stand between
+        r"\b(?:buy|order|purchase)\s+(?:[\w-]+\s+){0,3}?(?:followers|likes|views|subscribers|backlinks)\b",
+        r"\b(?:double|triple|2x|10x|multiply)\s+(?:your\s+)?(?:bitcoin|btc|eth|ether|crypto|usdt|coins?|investment|deposit)\b",
+        r"\bsend\s+(?:us\s+|me\s+)?\d+(?:[.,]\d+)?\s*(?:btc|eth|usdt|bitcoins?|ether)\b",
+    )
+]
 # Ways to buy: a call to action with somewhere to go.
 _CHANNEL = re.compile(
     r"""(?ix)\b(?:
@@ -78,7 +91,7 @@ _COMMERCIAL_WORDS = {
 # Domains run words together ("creditoexpress"): these distinctive stems
 # count inside a word too.
 _COMMERCIAL_STEMS = re.compile(
-    r"(?<!s)loan|casino|crypto|bitcoin|forex|(?<!non)profit|(?<!ac)credit|prestamo|emprestimo"
+    r"(?<!s)loan|casino|crypto|bitcoin|btc|forex|(?<!non)profit|(?<!ac)credit|prestamo|emprestimo"
     r"|followers|outlet"
     r"|replica|jackpot|payday|cashback"
 )
@@ -150,6 +163,15 @@ def _junk(text: str) -> str | None:
     return None
 
 
+def _stem(word: str) -> str:
+    """Fold simple inflections so "cheap/cheaper/cheapest" and
+    "barato/barata/baratos" count as one keyword."""
+    for suffix in ("est", "er", "os", "as", "es", "s", "o", "a"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
 def _keyword_string(text: str) -> bool:
     """SEO filler: a string of search phrases with no sentence in it."""
     near_me = text.lower().count("near me")
@@ -157,7 +179,7 @@ def _keyword_string(text: str) -> bool:
     if len(words) < 10 or re.search(r"[.!?]\s+\w", text.strip()):
         return False
     stop = sum(word in _STOPWORDS for word in words) / len(words)
-    content = Counter(word for word in words if word not in _STOPWORDS and len(word) > 2)
+    content = Counter(_stem(word) for word in words if word not in _STOPWORDS and len(word) > 2)
     repeated = sum(count for count in content.values() if count >= 3)
     return stop < 0.15 and (repeated >= 4 or near_me >= 2)
 
@@ -170,6 +192,7 @@ def screen(text: str, context: ScreeningContext) -> list[Flag]:
         return [Flag(kind="spam", severity="high", detail="A string of search keywords.")]
 
     offers = [pattern.pattern for pattern in _OFFER if pattern.search(text)]
+    offers += [pattern.pattern for pattern in _STRONG_OFFER if pattern.search(text)] * 2
     urls = [text[f.start : f.end] for f in find_urls(text)]
     phones = find_phones(text)
     personal_link = bool(_PERSONAL_LINK.search(text))

@@ -69,12 +69,14 @@ def test_it_scores_pii_spans_leniently_and_exactly(tmp_path):
 
 
 # Probe sets written after the dev set, to see how screening generalizes:
-# probe-a guided the fixes, probe-b was left alone as the honest figure.
+# probe-a guided the first fixes; probe-b was the honest figure for them and
+# now meets every target after general fixes (name lists, spam wording) that
+# were not tuned to its strings. probe-c was written before those fixes and
+# left alone while making them: it is the honest figure now.
 PROBES = Path(__file__).parent / "data"
-# What probe-b still misses after fixes made only from probe-a: spam recall
-# (4 of 7; a backlink ad, a bitcoin doubler and a Spanish keyword string go
-# to a moderator instead of being rejected).
-PROBE_B_KNOWN_MISSES = ("spam recall",)
+# What probe-c still misses: spam recall (5 of 12 ads rejected, the rest go
+# to a moderator) and medical_claim precision (one false claim).
+PROBE_C_KNOWN_MISSES = ("spam recall", "medical_claim precision")
 
 
 def _missed(name):
@@ -86,7 +88,11 @@ def _missed(name):
 
 @pytest.mark.parametrize(
     ("name", "allowed"),
-    [("screening-probe-a.jsonl", ()), ("screening-probe-b.jsonl", PROBE_B_KNOWN_MISSES)],
+    [
+        ("screening-probe-a.jsonl", ()),
+        ("screening-probe-b.jsonl", ()),
+        ("screening-probe-c.jsonl", PROBE_C_KNOWN_MISSES),
+    ],
 )
 def test_it_meets_the_targets_on_the_probe_sets(name, allowed):
     screened, missed = _missed(name)
@@ -97,8 +103,8 @@ def test_it_meets_the_targets_on_the_probe_sets(name, allowed):
             assert one.result.action == "queue", one.item["id"]
 
 
-def test_probe_b_still_finds_most_spam():
-    screened, _ = _missed("screening-probe-b.jsonl")
+def test_probe_c_still_rejects_some_spam():
+    screened, _ = _missed("screening-probe-c.jsonl")
     spam = [one for one in screened if one.item["labels"]["spam"]]
     caught = sum(one.result.action == "auto_reject" for one in spam)
-    assert caught >= 4, f"{caught} of {len(spam)}"
+    assert caught >= 5, f"{caught} of {len(spam)}"

@@ -21,6 +21,8 @@ def abuse(text):
         "People like that shouldn't be hired here.",
         "She can't even speak English properly.",
         "Go back where you came from.",
+        "Send them back to wherever they came from.",
+        "They should ship that nurse back to her own country.",
     ],
 )
 def test_it_flags_insults_and_demeaning_remarks(text):
@@ -55,6 +57,8 @@ def test_it_flags_threats_including_veiled_ones_as_high(text):
         "My knee hurt like a bitch for a week.",
         "They treated my knee-jerk reflex test like a formality.",
         "I will never come back here.",
+        "My old records went back to wherever they came from, so I filled in the form again.",
+        "She went back to her own country for the summer and we missed her.",
     ],
 )
 def test_criticism_of_service_or_behaviour_is_not_abuse(text):

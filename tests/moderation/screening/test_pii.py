@@ -118,3 +118,31 @@ def test_flags_carry_entity_severity_and_offsets():
         ("pii", "PERSON", "medium"),
     ]
     assert flags[0].as_dict()["entity"] == "SSN"
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("Njeri and Chidinma made the whole thing painless.", ["Njeri", "Chidinma"]),
+        ("honestly kofi and meseret are the best", ["kofi", "meseret"]),
+        ("Jiahui fixed my neck; Daisuke did the follow-up.", ["Jiahui", "Daisuke"]),
+        ("Booked with Thuy, then Rowena covered her shift.", ["Thuy", "Rowena"]),
+        ("Harpreet, Zeeshan and Sharmin all helped.", ["Harpreet", "Zeeshan", "Sharmin"]),
+        ("Khadija, Farhad and Zeynep run a tight ship.", ["Khadija", "Farhad", "Zeynep"]),
+    ],
+)
+def test_it_knows_given_names_of_many_origins(text, names):
+    assert found(text) == [("PERSON", name) for name in names]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ich hatte nur zwei Termine, und der Rücken ist besser.",
+        "Mi rodilla ya está sana y puedo correr sola otra vez.",
+        "Ele reza por mim e a asma melhorou também.",
+        "He said the loan office next door was noisy.",
+    ],
+)
+def test_given_names_that_are_also_words_need_more_evidence(text):
+    assert found(text) == []
