@@ -12,6 +12,7 @@ from tests.factories import PATIENT_NAME, ConsentTextFactory, TopicFactory, User
 from tests.faults import FAULT_FIGURE
 from tests.support import worker as started_processes
 from tests.support.log_canary import CANARY, CanaryLogHandler, Leak, leaks_in_output
+from tests.support.throttle import wait_for_room_in_the_window
 
 SERVICES_REQUIRED = os.environ.get("CI", "").lower() == "true"
 FAULTS = "tests/faults/"
@@ -265,3 +266,9 @@ def submission(consent, topic):
         "rating": 5,
         "display_preference": "first_name_initial",
     }
+
+
+@pytest.fixture
+def room_in_the_throttle_window():
+    """For a test that counts requests up to a per-minute limit."""
+    wait_for_room_in_the_window()

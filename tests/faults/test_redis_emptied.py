@@ -20,6 +20,7 @@ from tests.faults.conftest import (
     stack_env,
     wait_until,
 )
+from tests.support.throttle import wait_for_room_in_the_window
 from tests.support.worker import celery_beat, celery_worker, web_server
 
 pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True)]
@@ -55,6 +56,7 @@ def test_the_service_recovers_when_redis_is_emptied(own_redis, story, figure):
         assert _published_ids(base, **{"If-None-Match": etag_before})[0] == 304, "cached"
 
         # No worker yet: the submissions' tasks wait in Redis.
+        wait_for_room_in_the_window()
         answers = [
             requests.post(f"{base}/api/v1/testimonials/", json=story.payload(n), timeout=10)
             for n in range(THROTTLE + 1)
@@ -74,6 +76,7 @@ def test_the_service_recovers_when_redis_is_emptied(own_redis, story, figure):
         assert status == 200, "a new cache generation: the old ETag no longer matches"
         assert sorted(ids_after) == sorted(ids_before)
         assert _published_ids(base, **{"If-None-Match": etag_after})[0] == 304, "cached again"
+        wait_for_room_in_the_window()
         again = [
             requests.post(f"{base}/api/v1/testimonials/", json=story.payload(n), timeout=10)
             for n in range(10, 10 + THROTTLE + 1)

@@ -29,6 +29,7 @@ def _fresh_counters():
     cache.clear()
 
 
+@pytest.mark.usefixtures("room_in_the_throttle_window")
 @override_settings(SUBMIT_THROTTLE_RATE="2/minute")
 def test_the_429_says_when_to_retry_in_the_api_shape(api_client, submission):
     for _ in range(2):
@@ -40,6 +41,7 @@ def test_the_429_says_when_to_retry_in_the_api_shape(api_client, submission):
     assert Testimonial.objects.count() == 2
 
 
+@pytest.mark.usefixtures("room_in_the_throttle_window")
 def test_behind_a_trusted_proxy_a_spoofed_forwarded_for_does_not_reset_it(
     api_client, submission, settings
 ):

@@ -296,6 +296,7 @@ def test_it_accepts_a_key_from_a_browser_only_on_the_sites_origins(api_client, t
     assert other.status_code == 403
 
 
+@pytest.mark.usefixtures("room_in_the_throttle_window")
 @override_settings(PUBLIC_API_ANON_RATE="2/minute", PUBLIC_API_SITE_RATE="4/minute")
 def test_it_throttles_anonymous_reads_per_ip_and_keyed_ones_per_site(
     api_client, topic, clinic_site

@@ -145,6 +145,7 @@ def test_it_enforces_csrf(topic, form):
     assert Testimonial.objects.count() == 1
 
 
+@pytest.mark.usefixtures("room_in_the_throttle_window")
 @override_settings(SUBMIT_THROTTLE_RATE="1/minute")
 def test_it_spends_the_same_budget_per_ip_as_the_api(client, api_client, topic, form):
     submitted = api_client.post(

@@ -172,6 +172,7 @@ def test_it_refuses_an_idempotency_key_reused_for_another_story(api_client, subm
     assert Testimonial.objects.count() == 1
 
 
+@pytest.mark.usefixtures("room_in_the_throttle_window")
 @override_settings(SUBMIT_THROTTLE_RATE="2/minute")
 def test_it_throttles_submissions_per_client_ip(api_client, submission):
     from django.core.cache import cache
@@ -186,6 +187,7 @@ def test_it_throttles_submissions_per_client_ip(api_client, submission):
     assert Testimonial.objects.count() == 3
 
 
+@pytest.mark.usefixtures("room_in_the_throttle_window")
 @override_settings(SUBMIT_THROTTLE_RATE="1/minute")
 def test_it_ignores_a_spoofed_forwarded_for_header(api_client, submission):
     from django.core.cache import cache
