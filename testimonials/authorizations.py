@@ -170,12 +170,39 @@ def authorization_sign(
     """Inside the submission's transaction: the authorization the patient
     signs with their story, for its text and name as written. The patient
     gets a copy by email after commit (if they left an address)."""
-    authorization = Authorization.objects.create(
+    authorization = _patient_signs(
         testimonial=testimonial,
-        testimonial_public_id=testimonial.public_id,
         basis=AuthorizationBasis.SIGNED,
         consent_text=consent_text,
+        terms=terms,
         display_preference=testimonial.display_preference,
+        text=testimonial.body,
+        display_name=testimonial.display_name,
+        now=now,
+    )
+    consent_notice_enqueue(authorization=authorization, kind=NoticeKind.COPY)
+    return authorization
+
+
+def _patient_signs(
+    *,
+    testimonial: Testimonial,
+    basis: str,
+    consent_text: ConsentText,
+    terms: Terms,
+    display_preference: str,
+    text: str,
+    display_name: str,
+    now: datetime,
+) -> Authorization:
+    """The row of an authorization the patient signs on `terms`, for `text`
+    shown under `display_name`."""
+    return Authorization.objects.create(
+        testimonial_id=testimonial.pk,
+        testimonial_public_id=testimonial.public_id,
+        basis=basis,
+        consent_text=consent_text,
+        display_preference=display_preference,
         expires_at=terms.expires_at,
         signature=terms.signature,
         signature_method=terms.signature_method,
@@ -185,11 +212,9 @@ def authorization_sign(
         created_at=now,
         created_by="patient",
         retain_until=terms.expires_at + settings.AUTHORIZATION_RETENTION,
-        **_fingerprinted(testimonial.body, testimonial.display_name),
+        **_fingerprinted(text, display_name),
         **_channel_flags(terms.channels),
     )
-    consent_notice_enqueue(authorization=authorization, kind=NoticeKind.COPY)
-    return authorization
 
 
 def _successor(current: Authorization, *, basis: str, created_by: str, **changes: Any) -> None:
@@ -459,23 +484,15 @@ def authorization_grant(
     public_name = display_name_for(testimonial.author_name, display_preference)
 
     def sign() -> None:
-        Authorization.objects.create(
-            testimonial_id=testimonial.pk,
-            testimonial_public_id=testimonial.public_id,
+        _patient_signs(
+            testimonial=testimonial,
             basis=AuthorizationBasis.REQUESTED,
             consent_text=template,
+            terms=terms,  # no age question here: patient_is_adult is None
             display_preference=display_preference,
-            expires_at=terms.expires_at,
-            signature=terms.signature,
-            signature_method=terms.signature_method,
-            signer_role=terms.signer_role,
-            patient_is_adult=None,
-            signed_at=now,
-            created_at=now,
-            created_by="patient",
-            retain_until=terms.expires_at + settings.AUTHORIZATION_RETENTION,
-            **_fingerprinted(testimonial.shown_body, public_name),
-            **_channel_flags(terms.channels),
+            text=testimonial.shown_body,
+            display_name=public_name,
+            now=now,
         )
 
     authorized = transitions.amend(
