@@ -1,0 +1,52 @@
+"""Handing work to Celery by task name: the one way services start a task.
+
+Services never import task modules (task modules import services, so the
+other direction would make a circle). They name the task instead, and the
+work goes out after the surrounding transaction commits, so a worker never
+looks for a row that is not there yet.
+
+A broker that cannot take the message is not the caller's failure: every
+task started this way has a row that says it is owed (a `submitted` story,
+an unsent outbox row, a pending delivery), and a periodic sweep re-enqueues
+those. So enqueueing logs and carries on; it never raises.
+
+Every name handed here must be a registered task: `TASK_NAMES` lists them,
+and a test checks each against the Celery app's registry.
+"""
+
+import logging
+from functools import partial
+from typing import Any
+
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
+
+# Every task a service may start by name; a test checks that each is
+# registered with the Celery app, and that no service calls an unlisted one.
+TASK_NAMES: frozenset[str] = frozenset()
+
+
+def send_now(name: str, *args: Any, label: str) -> None:
+    """Send task `name` now, outside any transaction (a sweep, a retry).
+
+    `label` says what the work is for the log line ("screening", "webhook
+    delivery"): ids only, never personal data.
+    """
+    from config.celery_app import app
+
+    try:
+        app.send_task(name, args=args)
+    except Exception as exc:
+        logger.warning(
+            "could not enqueue %s %s (%s); the sweep will pick it up",
+            label,
+            " ".join(str(arg) for arg in args),
+            type(exc).__name__,
+        )
+
+
+def on_commit(name: str, *args: Any, label: str) -> None:
+    """Send task `name` once the current transaction commits (at once when
+    there is none)."""
+    transaction.on_commit(partial(send_now, name, *args, label=label))
