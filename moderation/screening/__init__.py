@@ -24,6 +24,7 @@ from django.conf import settings
 from django.utils.module_loading import import_string
 
 from config import metrics
+from moderation.screening.folding import Folded, fold
 
 Severity = Literal["low", "medium", "high"]
 Action = Literal["queue", "auto_reject"]
@@ -190,10 +191,13 @@ def _concern(screener: Screener) -> str:
 
 
 def run(text: str, context: ScreeningContext) -> ScreeningResult:
+    """Screen `text`. Every screener reads it folded (see `folding`); the
+    flags' spans point at the original text."""
+    folded = fold(text)
     if context.language is None:
         from moderation.screening.language import story_language
 
-        context = replace(context, language=story_language(text))
+        context = replace(context, language=story_language(folded.text))
     flags: list[Flag] = []
     for name, screener in named_screeners():
         covered = screener_languages(screener)
@@ -202,12 +206,13 @@ def run(text: str, context: ScreeningContext) -> ScreeningResult:
             continue
         started = time.perf_counter()
         try:
-            flags.extend(screener(text, context))
+            found = screener(folded.text, context)
         except Exception:
             metrics.screener_failures.labels(name).inc()
             raise
         finally:
             metrics.screener_duration.labels(name).observe(time.perf_counter() - started)
+        flags.extend(_on_original(flag, folded) for flag in found)
     flags.sort(key=lambda flag: (flag.start is None, flag.start or 0, flag.kind))
     return ScreeningResult(
         flags=flags,
@@ -216,6 +221,13 @@ def run(text: str, context: ScreeningContext) -> ScreeningResult:
         suggested_body=redact(text, flags),
         language=context.language,
     )
+
+
+def _on_original(flag: Flag, folded: Folded) -> Flag:
+    if flag.start is None or flag.end is None or not folded.changed:
+        return flag
+    start, end = folded.original_span(flag.start, flag.end)
+    return replace(flag, start=start, end=end)
 
 
 def screener_languages(screener: Screener) -> frozenset[str] | None:
