@@ -127,7 +127,7 @@ bench: install .env ## load test: 100,000 stories, wrk against gunicorn and ngin
 	scripts/install-bench-tools
 	$(BIN)/python scripts/bench.py
 
-eval: install .env ## screening precision and recall on ../shared/data (or FILE=...); fails if a target is missed
+eval: install .env ## screening on the frozen corpus test split and ../shared/data (or FILE=...); fails if a target is missed
 	$(MANAGE) evaluate_screening $(FILE) --check
 
 # makemessages needs GNU gettext (xgettext); compiling needs only polib.

@@ -82,8 +82,10 @@ def test_it_scores_pii_spans_leniently_and_exactly(tmp_path):
 # left alone while making them: it is the honest figure now.
 PROBES = Path(__file__).parent / "data"
 # What probe-c still misses: spam recall (5 of 12 ads rejected, the rest go
-# to a moderator) and medical_claim precision (one false claim).
-PROBE_C_KNOWN_MISSES = ("spam recall", "medical_claim precision")
+# to a moderator), medical_claim precision (one false claim) and, since abuse
+# has a target (R and P >= 0.8), abuse recall (0.5: put-downs with no insult
+# word).
+PROBE_C_KNOWN_MISSES = ("spam recall", "medical_claim precision", "abuse recall")
 
 
 def _missed(name):
@@ -113,3 +115,33 @@ def test_probe_c_still_rejects_some_spam():
     spam = [one for one in screened if one.item["labels"]["spam"]]
     caught = sum(one.result.action == "auto_reject" for one in spam)
     assert caught >= 5, f"{caught} of {len(spam)}"
+
+
+def test_every_ratio_carries_its_95_percent_wilson_interval():
+    from moderation.screening.evaluation import wilson
+
+    low, high = wilson(8, 10)
+    assert (round(low, 3), round(high, 3)) == (0.490, 0.943)
+    assert wilson(0, 0) is None
+    assert wilson(10, 10)[1] == pytest.approx(1.0)
+
+
+def test_it_breaks_figures_down_by_language_and_family(tmp_path):
+    items = [
+        {**_labelled("a", "Compre seguidores baratos em seguidores-baratos.com", spam=True),
+         "language": "pt", "family": "spam/followers"},
+        {**_labelled("b", "Vendo relojes réplica, escríbeme", spam=True),
+         "language": "es", "family": "spam/replica"},
+        {**_labelled("c", "The exercises helped my knee a lot, thank you all."),
+         "language": "en", "family": "honest/positive"},
+    ]  # fmt: skip
+    path = tmp_path / "labelled.jsonl"
+    path.write_text("".join(json.dumps(item) + "\n" for item in items))
+    output = evaluate(str(path))
+    by_language = output.split("By language")[1].split("By family")[0]
+    assert [line.split()[0] for line in by_language.splitlines()[2:5]] == ["pt", "es", "en"]
+    family_lines = output.split("By family")[1].splitlines()
+    honest = next(line for line in family_lines if "honest/positive" in line)
+    assert "1/1" in honest  # the honest story was left clean
+    assert any("spam/followers (flagged spam)" in line for line in family_lines)
+    assert "model version:" in output
