@@ -50,7 +50,7 @@ def page(browser):
 @pytest.fixture
 def screenshot_dir(tmp_path):
     """Where screenshots go: docs/screenshots when SAVE_SCREENSHOTS is set
-    (`make screenshots` refreshes the README's), else this test's tmp dir."""
+    (`make screenshots` refreshes the docs'), else this test's tmp dir."""
     target = os.environ.get("SAVE_SCREENSHOTS")
     path = Path(target) if target else tmp_path
     path.mkdir(parents=True, exist_ok=True)

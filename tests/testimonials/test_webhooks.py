@@ -39,7 +39,7 @@ def attempt(delivery, retry_delay=webhook_retry_delay):
 
 
 def verify_like_the_docs(secret, header, body, tolerance=300):
-    """The receiver's side, as README.md shows it."""
+    """The receiver's side, as docs/publishing.md shows it."""
     fields = dict(part.split("=", 1) for part in header.split(","))
     signed = f"{fields['t']}.".encode() + body
     expected = hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()
