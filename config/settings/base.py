@@ -314,7 +314,7 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "Patient testimonials API",
     "DESCRIPTION": (
-        "Submit, screen, moderate and publish patient testimonials. See README.md for the flow."
+        "Submit, screen, moderate and publish patient testimonials. See docs/api.md for the flow."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
@@ -392,7 +392,7 @@ WEBHOOK_ALLOWED_NETWORKS: list[str] = [
 # --- i18n, static ---------------------------------------------------------
 LANGUAGE_CODE = "en"
 # The languages pages, the widget and emails are written in. Adding one:
-# README, "Languages".
+# docs/development.md, "Languages".
 LANGUAGES = [("en", "English"), ("es", "Español")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
