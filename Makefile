@@ -46,7 +46,7 @@ MANAGE := $(BIN)/python manage.py
 # itself (without overriding), so honcho is told not to read it.
 HONCHO := $(BIN)/honcho start --env /dev/null --port $(PORT)
 
-.PHONY: help install run serve worker beat migrate seed check test test-faults bench eval messages screenshots clean
+.PHONY: help install run serve worker beat migrate seed check test test-faults bench corpus eval messages screenshots clean
 
 help: ## list the commands
 	@grep -hE '^[a-z.-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -126,6 +126,13 @@ test-faults: install ## only the fault tests: real Redis, PostgreSQL and workers
 bench: install .env ## load test: 100,000 stories, wrk against gunicorn and nginx; var/bench.json
 	scripts/install-bench-tools
 	$(BIN)/python scripts/bench.py
+
+# Generated sources come from templates and Faker (pinned in uv.lock), so
+# they rebuild byte for byte; test.jsonl is pinned by its hash in the tests.
+corpus: export DJANGO_SETTINGS_MODULE := config.settings.test
+corpus: install ## rebuild the screening corpus: generated sources, then the train/validation/test splits
+	$(BIN)/python -m moderation.screening.corpus.generate
+	$(BIN)/python -m moderation.screening.corpus.build
 
 eval: install .env ## screening on the frozen corpus test split and ../shared/data (or FILE=...); fails if a target is missed
 	$(MANAGE) evaluate_screening $(FILE) --check
