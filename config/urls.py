@@ -11,7 +11,7 @@ urlpatterns = [
     path("api/v1/", include("testimonials.urls")),
     path("api/v1/moderation/", include("moderation.urls")),
     path("education/", include("testimonials.page_urls")),
-    path("", include("testimonials.public_urls")),
+    path("", include("testimonials.patient_page_urls")),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("metrics", metrics.metrics_view, name="metrics"),

@@ -24,10 +24,11 @@ from django.utils.timesince import timesince
 from moderation import evidence, presentation, privacy, selectors, services
 from moderation.models import ModeratorNote
 from moderation.permissions import MODERATE_PERMISSION, can_export, moderator_of
-from testimonials import disclosures, exports, transitions
 from testimonials import selectors as testimonial_selectors
-from testimonials.admin import ReadOnlyModelAdmin
+from testimonials import transitions
+from testimonials.admin.stories import ReadOnlyModelAdmin
 from testimonials.errors import ApplicationError, FieldErrors
+from testimonials.honesty import disclosures
 from testimonials.models import (
     DataExport,
     ExportScope,
@@ -37,6 +38,7 @@ from testimonials.models import (
     StatusChange,
     Testimonial,
 )
+from testimonials.portability import exports
 
 admin.site.site_header = "Patient stories: moderation"
 admin.site.site_title = "Patient stories"

@@ -22,7 +22,6 @@ from rest_framework.views import APIView
 
 from moderation import screening, selectors, services
 from moderation.permissions import IsModerator, moderator_of
-from testimonials import disclosures
 from testimonials.apis import AuthorizationCopySerializer, TypicalResultsOutputSerializer
 from testimonials.fields import (
     RejectUnknownFieldsMixin,
@@ -30,6 +29,7 @@ from testimonials.fields import (
     StrictCharField,
     StrictIntegerField,
 )
+from testimonials.honesty import disclosures
 from testimonials.models import MaterialConnection, RejectionReason, Testimonial
 from testimonials.selectors import authorization_copy
 

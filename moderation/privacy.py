@@ -3,7 +3,7 @@
 
 Here, not in `testimonials`, because a story's data lives in both apps:
 moderation's notes, duplicate keys and claims go, and
-`testimonials.authorizations.testimonial_erase` erases the story and keeps
+`testimonials.consent.authorizations.testimonial_erase` erases the story and keeps
 the authorization evidence HIPAA requires (45 CFR 164.530(j)). The audit
 trail keeps that the erasure happened, by whom and when; logs name counts
 and ids, never the email.
@@ -20,7 +20,8 @@ from django.db.models import Max, QuerySet
 from django.utils import timezone
 
 from moderation.models import DuplicateKey, ModeratorNote, ReviewClaim
-from testimonials import authorizations, selectors, transitions
+from testimonials import selectors, transitions
+from testimonials.consent import authorizations
 from testimonials.errors import InvalidTransition
 from testimonials.models import Authorization, Invitation, Status, Testimonial
 

@@ -25,9 +25,11 @@ from moderation.models import DuplicateKey, ModeratorNote, ReviewClaim
 from moderation.permissions import CLINIC_ADMINS_GROUP as CLINIC_ADMINS_GROUP
 from moderation.permissions import MODERATORS_GROUP
 from moderation.screening import duplicate
-from testimonials import authorizations, disclosures, transitions
 from testimonials import selectors as testimonial_selectors
+from testimonials import transitions
+from testimonials.consent import authorizations
 from testimonials.errors import FieldErrors, InvalidTransition, NotFound
+from testimonials.honesty import disclosures
 from testimonials.models import RejectionReason, Status, Testimonial
 
 logger = logging.getLogger(__name__)
@@ -251,7 +253,7 @@ def testimonial_approve(
     topic's typical-results statement, or the one tagged `typical_results`;
     refused (`FieldErrors`) for a story claiming a result when there is
     none. `material_connection` (and detail) replace what the patient said.
-    A redaction (`testimonials.consent.is_redaction`) is covered by the
+    A redaction (`testimonials.consent.rules.is_redaction`) is covered by the
     patient's authorization and public at once; any other edit is
     published but shown nowhere until the patient approves it on their
     page, and they are asked by email. Refuses (`AuthorizationRequired`)

@@ -26,17 +26,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from testimonials import (
-    disclosures,
-    languages,
-    public_cache,
-    publishing,
-    selectors,
-    services,
-    stats,
-)
-from testimonials.authentication import SiteKeyAuthentication
-from testimonials.channels import request_channel
+from testimonials import languages, selectors, services
 from testimonials.fields import (
     RejectUnknownFieldsMixin,
     StrictBooleanField,
@@ -44,6 +34,7 @@ from testimonials.fields import (
     StrictEmailField,
     StrictIntegerField,
 )
+from testimonials.honesty import disclosures, stats
 from testimonials.models import (
     Channel,
     DisplayPreference,
@@ -52,6 +43,10 @@ from testimonials.models import (
     Testimonial,
     Topic,
 )
+from testimonials.publishing import cache as public_cache
+from testimonials.publishing import generation as publishing
+from testimonials.publishing.channels import request_channel
+from testimonials.sites.authentication import SiteKeyAuthentication
 from testimonials.throttling import PUBLIC_THROTTLES, SubmitThrottle, public_anon_counter
 
 
@@ -414,7 +409,7 @@ class SubmissionInputSerializer(RejectUnknownFieldsMixin, serializers.Serializer
         default=DisplayPreference.FIRST_NAME_INITIAL,
     )
     # The authorization (45 CFR 164.508). All optional, so older clients keep
-    # working: see `testimonials.authorizations.terms_from` for the defaults.
+    # working: see `testimonials.consent.authorizations.terms_from` for the defaults.
     channels = serializers.ListField(
         child=serializers.ChoiceField(choices=Channel.choices),
         required=False,

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from testimonials import webhooks
+from testimonials.sites import webhooks
 
 # The statements 45 CFR 164.508(c) requires, as each consent version starts.
 DEFAULT_DISCLOSER = "The clinic that runs this website, and the staff who publish its stories."
@@ -605,13 +605,13 @@ class Authorization(models.Model):
             ),
         ]
         indexes = [
-            # testimonials.authorizations.authorizations_expire / _reconfirm_due
+            # testimonials.consent.authorizations.authorizations_expire / _reconfirm_due
             models.Index(
                 fields=["expires_at"],
                 name="authorization_in_effect_idx",
                 condition=Q(superseded_at__isnull=True, revoked_at__isnull=True),
             ),
-            # testimonials.authorizations.authorizations_purge
+            # testimonials.consent.authorizations.authorizations_purge
             models.Index(fields=["retain_until"], name="authorization_retention_idx"),
         ]
 
@@ -992,7 +992,7 @@ class Invitation(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [
-            # testimonials.invitations.unsent_invitation_ids (the sweep)
+            # testimonials.invitations.services.unsent_invitation_ids (the sweep)
             models.Index(
                 fields=["created_at"],
                 name="invitation_unsent_idx",

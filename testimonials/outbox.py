@@ -23,6 +23,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import override
 
+from config import enqueue as config_enqueue
+
 logger = logging.getLogger(__name__)
 
 Row = TypeVar("Row", bound=Model)
@@ -96,6 +98,14 @@ def unsent_ids(rows: QuerySet[Any], *, older_than: timedelta) -> list[int]:
         .order_by("created_at")
         .values_list("pk", flat=True)[:SWEEP_BATCH]
     )
+
+
+def enqueue_on_commit(task_name: str, pk: int, *, label: str) -> None:
+    """Hand row `pk` to the task that sends it (by name), once the
+    transaction that wrote the row commits. A broker that cannot take it is
+    not the sender's failure: the sweep sends it. Every sender of an outbox
+    email enqueues through here."""
+    config_enqueue.on_commit(task_name, pk, label=label)
 
 
 def enqueue(send: Callable[[int], object], pk: int, *, label: str) -> None:

@@ -24,9 +24,9 @@ from django.db.models.functions import SHA256, Cast, Concat, Length
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from testimonials import consent as consent_rules
-from testimonials import disclosures
+from testimonials.consent import rules as consent_rules
 from testimonials.errors import FieldErrors, NotFound
+from testimonials.honesty import disclosures
 from testimonials.models import (
     CHANNEL_FIELDS,
     DISPLAY_ORDER,

@@ -19,19 +19,12 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from config import metrics
-from testimonials import (
-    authorizations,
-    disclosures,
-    hooks,
-    invitations,
-    languages,
-    publishing,
-    selectors,
-    transitions,
-    webhooks,
-)
+from config import enqueue, metrics
+from testimonials import languages, selectors, transitions
+from testimonials.consent import authorizations
 from testimonials.errors import FieldErrors, IdempotencyKeyReused
+from testimonials.honesty import disclosures
+from testimonials.invitations import services as invitations
 from testimonials.models import (
     Authorization,
     Channel,
@@ -46,6 +39,8 @@ from testimonials.models import (
     Topic,
     WebhookDelivery,
 )
+from testimonials.publishing import generation as publishing
+from testimonials.sites import webhooks
 
 logger = logging.getLogger(__name__)
 
@@ -173,7 +168,9 @@ def testimonial_submit(
                 testimonial=testimonial, consent_text=consent, terms=terms, now=now
             )
             transaction.on_commit(publishing.stats_changed)
-            transaction.on_commit(partial(hooks.request_screening, testimonial.pk))
+            enqueue.on_commit(
+                "moderation.tasks.screen_testimonial", testimonial.pk, label="screening"
+            )
     except IntegrityError:
         # Two requests with one Idempotency-Key raced; the other one won.
         if idempotency_key:

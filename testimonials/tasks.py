@@ -18,8 +18,12 @@ from celery import Task, shared_task
 from django.conf import settings
 from django.utils import timezone
 
-from testimonials import authorizations, invitations, publishing, services
+from config import enqueue
+from testimonials import services
+from testimonials.consent import authorizations
+from testimonials.invitations import services as invitations
 from testimonials.models import DeliveryStatus
+from testimonials.publishing import generation as publishing
 
 logger = logging.getLogger(__name__)
 
@@ -73,7 +77,7 @@ def webhook_retry_delay(attempts: int) -> float | None:
     )
 
 
-@shared_task(bind=True, max_retries=None)
+@shared_task(name="testimonials.tasks.deliver_webhook", bind=True, max_retries=None)
 def deliver_webhook(self: Task[Any, Any], delivery_id: int) -> None:
     # The row holds the schedule (the sweep reads it too); this task waits
     # for it with a countdown instead of keeping a count of its own.
@@ -88,7 +92,7 @@ def deliver_webhook(self: Task[Any, Any], delivery_id: int) -> None:
     raise self.retry(countdown=countdown)
 
 
-@shared_task
+@shared_task(name="testimonials.tasks.sweep_webhook_deliveries")
 def sweep_webhook_deliveries() -> int:
     ids = services.webhook_deliveries_due(older_than=settings.SCREENING_STUCK_AFTER)
     publishing.webhook_deliveries_enqueue(ids)
@@ -97,12 +101,12 @@ def sweep_webhook_deliveries() -> int:
     return len(ids)
 
 
-@shared_task
+@shared_task(name="testimonials.tasks.check_publication_cache")
 def check_publication_cache() -> bool:
     return publishing.publication_cache_check()
 
 
-@shared_task(bind=True, max_retries=None)
+@shared_task(name="testimonials.tasks.send_invitation", bind=True, max_retries=None)
 def send_invitation(self: Task[Any, Any], invitation_id: int) -> None:
     email_send_or_retry(
         self,
@@ -112,15 +116,14 @@ def send_invitation(self: Task[Any, Any], invitation_id: int) -> None:
     )
 
 
-@shared_task
+@shared_task(name="testimonials.tasks.sweep_unsent_invitations")
 def sweep_unsent_invitations() -> int:
     ids = invitations.unsent_invitation_ids(older_than=settings.SCREENING_STUCK_AFTER)
-    for invitation_id in ids:
-        send_invitation.delay(invitation_id)
+    enqueue.send_each("testimonials.tasks.send_invitation", ids, label="invitation")
     return len(ids)
 
 
-@shared_task
+@shared_task(name="testimonials.tasks.sweep_authorizations")
 def sweep_authorizations() -> int:
     """Ask before expiry, take down at expiry, purge past retention."""
     asked = authorizations.authorizations_reconfirm()
@@ -129,7 +132,7 @@ def sweep_authorizations() -> int:
     return asked + expired
 
 
-@shared_task(bind=True, max_retries=None)
+@shared_task(name="testimonials.tasks.send_consent_notice", bind=True, max_retries=None)
 def send_consent_notice(self: Task[Any, Any], notice_id: int) -> None:
     email_send_or_retry(
         self,
@@ -139,7 +142,7 @@ def send_consent_notice(self: Task[Any, Any], notice_id: int) -> None:
     )
 
 
-@shared_task(bind=True, max_retries=None)
+@shared_task(name="testimonials.tasks.send_authorization_request", bind=True, max_retries=None)
 def send_authorization_request(self: Task[Any, Any], request_id: int) -> None:
     email_send_or_retry(
         self,
@@ -149,16 +152,16 @@ def send_authorization_request(self: Task[Any, Any], request_id: int) -> None:
     )
 
 
-@shared_task
+@shared_task(name="testimonials.tasks.sweep_consent_notices")
 def sweep_consent_notices() -> int:
     """Resend the consent notices and the authorization requests that a lost
     message left unsent."""
     ids = authorizations.consent_notices_unsent(older_than=settings.SCREENING_STUCK_AFTER)
-    for notice_id in ids:
-        send_consent_notice.delay(notice_id)
+    enqueue.send_each("testimonials.tasks.send_consent_notice", ids, label="consent notice")
     requests = authorizations.authorization_requests_unsent(
         older_than=settings.SCREENING_STUCK_AFTER
     )
-    for request_id in requests:
-        send_authorization_request.delay(request_id)
+    enqueue.send_each(
+        "testimonials.tasks.send_authorization_request", requests, label="authorization request"
+    )
     return len(ids) + len(requests)

@@ -31,9 +31,10 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from testimonials import publishing, selectors
+from testimonials import selectors
 from testimonials.errors import AuthorizationRequired, InvalidTransition, NotFound, StaleVersion
 from testimonials.models import Status, StatusChange, Testimonial
+from testimonials.publishing import generation as publishing
 
 logger = logging.getLogger(__name__)
 

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from testimonials import apis, consent_apis
+from testimonials import apis
+from testimonials.consent import apis as consent_apis
 
 urlpatterns = [
     path("topics/", apis.TopicListApi.as_view(), name="topic-list"),

@@ -32,19 +32,12 @@ from django.utils.translation import gettext, override
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from testimonials import (
-    disclosures,
-    invitations,
-    languages,
-    public_cache,
-    publishing,
-    selectors,
-    services,
-    stats,
-)
+from testimonials import languages, selectors, services
 from testimonials.apis import SubmissionInputSerializer, submission_from
-from testimonials.consent import expiry_day
+from testimonials.consent.rules import expiry_day
 from testimonials.errors import FieldErrors, IdempotencyKeyReused, NotFound
+from testimonials.honesty import disclosures, stats
+from testimonials.invitations import services as invitations
 from testimonials.models import (
     Channel,
     DisplayPreference,
@@ -54,6 +47,8 @@ from testimonials.models import (
     Testimonial,
     Topic,
 )
+from testimonials.publishing import cache as public_cache
+from testimonials.publishing import generation as publishing
 from testimonials.throttling import submit_throttle_wait
 
 logger = logging.getLogger(__name__)

@@ -16,7 +16,8 @@ from django.utils import timezone
 from moderation import privacy
 from moderation import services as moderation_services
 from moderation.models import DuplicateKey, ModeratorNote, PatientNotification, ReviewClaim
-from testimonials import authorizations, services
+from testimonials import services
+from testimonials.consent import authorizations
 from testimonials.models import (
     Authorization,
     Invitation,
@@ -26,6 +27,7 @@ from testimonials.models import (
     WebhookEndpoint,
 )
 from tests.factories import TestimonialFactory
+from tests.support.tasks import on_send
 
 EMAIL = "maria.lopez@example.com"
 NAME = "Maria Lopez"
@@ -66,9 +68,9 @@ def marias_stories(moderator, django_capture_on_commit_callbacks, monkeypatch):
     """Maria's data in every place it can be: a published story (redacted,
     with a note, webhooks, duplicate keys, a claim, emails) and a rejected
     one whose note and flags quote her."""
-    monkeypatch.setattr("testimonials.tasks.send_consent_notice.delay", lambda pk: None)
+    on_send(monkeypatch, "testimonials.tasks.send_consent_notice", lambda pk: None)
     monkeypatch.setattr("moderation.tasks.notify_patient.delay", lambda pk: None)
-    monkeypatch.setattr("testimonials.tasks.deliver_webhook.delay", lambda pk: None)
+    on_send(monkeypatch, "testimonials.tasks.deliver_webhook", lambda pk: None)
     published = TestimonialFactory(
         author_name=NAME,
         email=EMAIL,

@@ -7,8 +7,9 @@ import json
 import pytest
 
 from moderation import services as moderation_services
-from testimonials import services, webhooks
+from testimonials import services
 from testimonials.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
+from testimonials.sites import webhooks
 from tests.factories import ConsentTextFactory, TestimonialFactory, TopicFactory
 from tests.support.receiver import webhook_receiver
 from tests.support.worker import celery_worker, wait_for

@@ -2,7 +2,7 @@ from typing import Any
 
 from django import template
 
-from testimonials import disclosures
+from testimonials.honesty import disclosures
 from testimonials.models import Testimonial
 
 register = template.Library()

@@ -11,8 +11,8 @@ import pytest
 from django.test import Client
 
 from moderation import services
-from testimonials import authorizations
 from testimonials import services as testimonial_services
+from testimonials.consent import authorizations
 from testimonials.models import WebhookDelivery, WebhookEndpoint
 from tests.factories import TestimonialFactory
 from tests.support.honest import TYPICAL, StatementFactory, claim_flags

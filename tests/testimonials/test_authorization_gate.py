@@ -15,7 +15,8 @@ from django.test import Client
 from django.utils import timezone
 
 from moderation import services as moderation_services
-from testimonials import authorizations, publishing, services
+from testimonials import services
+from testimonials.consent import authorizations
 from testimonials.models import (
     ConsentNotice,
     DeliveryStatus,
@@ -24,9 +25,11 @@ from testimonials.models import (
     WebhookDelivery,
     WebhookEndpoint,
 )
+from testimonials.publishing import generation as publishing
 from testimonials.tasks import webhook_retry_delay
 from tests.factories import TestimonialFactory
 from tests.support.receiver import webhook_receiver
+from tests.support.tasks import on_send
 
 STORY = "After five sessions I could lift my toddler again without a twinge."
 EDITED = "After five sessions I could lift my toddler again, and run a marathon."
@@ -260,7 +263,7 @@ def test_withdrawal_is_gone_everywhere_signed_webhook_and_tombstone(
 def test_expiry_asks_first_then_takes_the_story_down(
     client, topic, publish, clinic_site, settings, monkeypatch
 ):
-    monkeypatch.setattr("testimonials.tasks.send_consent_notice.delay", lambda pk: None)
+    on_send(monkeypatch, "testimonials.tasks.send_consent_notice", lambda pk: None)
     WebhookEndpoint.objects.create(site=clinic_site.site, url="https://c.example/h", events=EVENTS)
     story = publish(body=STORY, email="pat@example.com")
     expires_at = story.authorizations.get().expires_at

@@ -3,7 +3,8 @@ authorized for its channel (the clinic's pages, partner sites, the widget)."""
 
 import pytest
 
-from testimonials import authorizations, services
+from testimonials import services
+from testimonials.consent import authorizations
 from testimonials.models import Channel, PublicationChange, WebhookDelivery, WebhookEndpoint
 from tests.factories import TestimonialFactory
 

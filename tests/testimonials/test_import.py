@@ -13,7 +13,8 @@ from django.core import mail
 from django.core.management import CommandError, call_command
 
 from moderation import services as moderation_services
-from testimonials import authorizations, transitions
+from testimonials import transitions
+from testimonials.consent import authorizations
 from testimonials.models import (
     Authorization,
     AuthorizationRequest,
@@ -22,6 +23,7 @@ from testimonials.models import (
     Testimonial,
 )
 from testimonials.selectors import patient_secret
+from tests.support.tasks import on_send
 
 # A review tool's export: its own headers, a quoted text over two lines,
 # and one bad row of each kind.
@@ -59,7 +61,7 @@ def tool_export(tmp_path):
 def screening_requests(monkeypatch):
     """The ids the import asks moderation to screen, after commit."""
     requested = []
-    monkeypatch.setattr("testimonials.hooks._screening_hook", requested.append)
+    on_send(monkeypatch, "moderation.tasks.screen_testimonial", requested.append)
     return requested
 
 
@@ -178,7 +180,7 @@ def test_a_story_imported_without_consent_is_public_only_once_its_patient_author
     )
 
     requests = []
-    monkeypatch.setattr("testimonials.tasks.send_authorization_request.delay", requests.append)
+    on_send(monkeypatch, "testimonials.tasks.send_authorization_request", requests.append)
     with django_capture_on_commit_callbacks(execute=True):
         response = moderator_client.post(
             f"/api/v1/moderation/testimonials/{story.public_id}/approve", {}, format="json"
@@ -200,7 +202,7 @@ def test_a_story_imported_without_consent_is_public_only_once_its_patient_author
     page = client.get(link).content.decode()
     assert "May we publish your story?" in page
     assert text in page
-    monkeypatch.setattr("testimonials.tasks.send_consent_notice.delay", lambda pk: None)
+    on_send(monkeypatch, "testimonials.tasks.send_consent_notice", lambda pk: None)
     with django_capture_on_commit_callbacks(execute=True):
         signed = client.post(
             link + "authorize",
@@ -307,7 +309,7 @@ def test_an_app_authorizes_an_imported_story_through_the_patients_api(
     run(str(path), "--topic", topic.slug, "--commit")
     story = Testimonial.objects.get()
     url = f"/api/v1/testimonials/{story.public_id}/{patient_secret(story.public_id)}/authorize"
-    monkeypatch.setattr("testimonials.tasks.send_consent_notice.delay", lambda pk: None)
+    on_send(monkeypatch, "testimonials.tasks.send_consent_notice", lambda pk: None)
 
     refused = api_client.post(url, {"signature": "  "}, format="json")
     assert refused.status_code == 400

@@ -12,7 +12,8 @@ from django.core import mail
 
 from moderation import notifications
 from moderation.models import NotificationKind, PatientNotification
-from testimonials import authorizations, invitations
+from testimonials.consent import authorizations
+from testimonials.invitations import services as invitations
 from testimonials.models import ConsentNotice
 from testimonials.selectors import patient_secret
 from tests.factories import TestimonialFactory, TopicFactory

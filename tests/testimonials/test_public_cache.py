@@ -14,9 +14,11 @@ from django.conf import settings as django_settings
 from django.utils import timezone
 
 from moderation import services as moderation_services
-from testimonials import authorizations, public_cache, selectors, services
+from testimonials import selectors, services
 from testimonials.apis import json_bytes
+from testimonials.consent import authorizations
 from testimonials.models import Channel, Invitation, Testimonial, TypicalResultsStatement
+from testimonials.publishing import cache as public_cache
 from tests.factories import TestimonialFactory
 
 pytestmark = pytest.mark.hooks_only

@@ -14,8 +14,10 @@ from django.utils import timezone
 
 from config.celery_app import app as celery_app
 from moderation import services as moderation_services
-from testimonials import publishing, services, webhooks
+from testimonials import services
 from testimonials.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
+from testimonials.publishing import generation as publishing
+from testimonials.sites import webhooks
 from testimonials.tasks import webhook_retry_delay
 from tests.support.receiver import webhook_receiver
 

@@ -22,8 +22,7 @@ from django.utils import timezone
 
 from moderation.models import DuplicateKey
 from moderation.screening import duplicate
-from testimonials import publishing
-from testimonials.consent import content_sha256
+from testimonials.consent.rules import content_sha256
 from testimonials.models import (
     CHANNEL_FIELDS,
     Authorization,
@@ -37,6 +36,7 @@ from testimonials.models import (
     Topic,
     display_name_for,
 )
+from testimonials.publishing import generation as publishing
 
 TOPICS = [
     ("dry-needling-low-back-pain", "Dry needling for low back pain"),

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from testimonials import exports
+from testimonials.portability import exports
 
 
 class Command(BaseCommand):

@@ -6,7 +6,7 @@ from typing import Any, TypeVar
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from testimonials import imports
+from testimonials.portability import imports
 
 T = TypeVar("T")
 

@@ -4,8 +4,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from testimonials import invitations
 from testimonials.errors import FieldErrors
+from testimonials.invitations import services as invitations
 from testimonials.models import Topic
 
 

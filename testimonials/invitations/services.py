@@ -32,6 +32,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from config import enqueue
 from testimonials import languages, outbox
 from testimonials.errors import ApplicationError, FieldErrors
 from testimonials.models import Invitation, Topic
@@ -244,17 +245,7 @@ def invitations_create(
 
 
 def _enqueue(invitation_ids: list[int]) -> None:
-    from testimonials.tasks import send_invitation
-
-    for invitation_id in invitation_ids:
-        try:
-            send_invitation.delay(invitation_id)
-        except Exception as exc:
-            logger.warning(
-                "could not enqueue invitation emails (%s); the sweep will send them",
-                type(exc).__name__,
-            )
-            return
+    enqueue.send_each("testimonials.tasks.send_invitation", invitation_ids, label="invitation")
 
 
 def invitation_send(*, invitation_id: int) -> bool:

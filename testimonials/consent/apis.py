@@ -11,8 +11,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from testimonials import authorizations, selectors
+from testimonials import selectors
 from testimonials.apis import PatientTestimonialSerializer
+from testimonials.consent import authorizations
 from testimonials.fields import RejectUnknownFieldsMixin, StrictCharField, StrictIntegerField
 from testimonials.models import Channel, DisplayPreference, Testimonial
 

@@ -25,7 +25,6 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -34,7 +33,9 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from testimonials import authorizations, hooks, selectors
+from config import enqueue
+from testimonials import selectors
+from testimonials.consent import authorizations
 from testimonials.models import (
     ConsentText,
     DisplayPreference,
@@ -454,7 +455,9 @@ def import_commit(
         try:
             with transaction.atomic():
                 testimonial = _create(row, source=report.source, template=template)
-                transaction.on_commit(partial(hooks.request_screening, testimonial.pk))
+                enqueue.on_commit(
+                    "moderation.tasks.screen_testimonial", testimonial.pk, label="screening"
+                )
         except IntegrityError:
             report.already_imported += 1
             continue

@@ -1,6 +1,6 @@
 """Honest publishing in the admin: the clinic's typical-results statements,
 invitations to share a story, and the transparency report of rejection
-rates by rating. Imported by `testimonials.admin`."""
+rates by rating. Imported by `testimonials.admin.stories`."""
 
 from typing import Any
 
@@ -15,8 +15,9 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 
-from testimonials import invitations, stats
 from testimonials.errors import FieldErrors
+from testimonials.honesty import stats
+from testimonials.invitations import services as invitations
 from testimonials.models import Invitation, Topic, TypicalResultsStatement
 
 

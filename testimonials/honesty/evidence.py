@@ -9,7 +9,8 @@ from typing import Any
 from django.conf import settings
 from django.urls import reverse
 
-from testimonials import disclosures, selectors
+from testimonials import selectors
+from testimonials.honesty import disclosures
 from testimonials.models import (
     PublicationChange,
     PublicationEvent,

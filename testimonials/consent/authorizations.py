@@ -28,7 +28,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from testimonials import consent, languages, outbox, selectors, transitions
+from testimonials import languages, outbox, selectors, transitions
+from testimonials.consent import rules as consent
 from testimonials.errors import Conflict, FieldErrors, InvalidTransition
 from testimonials.models import (
     CHANNEL_FIELDS,
@@ -394,14 +395,12 @@ def authorization_request_enqueue(*, testimonial: Testimonial) -> AuthorizationR
     story, once per story, and send it after commit."""
     request, created = AuthorizationRequest.objects.get_or_create(testimonial=testimonial)
     if created:
-        transaction.on_commit(partial(_enqueue_request, request.pk))
+        outbox.enqueue_on_commit(
+            "testimonials.tasks.send_authorization_request",
+            request.pk,
+            label="authorization request",
+        )
     return request
-
-
-def _enqueue_request(request_id: int) -> None:
-    from testimonials.tasks import send_authorization_request
-
-    outbox.enqueue(send_authorization_request.delay, request_id, label="authorization request")
 
 
 def authorization_request_send(*, request_id: int) -> bool:
@@ -831,14 +830,10 @@ def consent_notice_enqueue(
         authorization=authorization, kind=kind, testimonial_version=testimonial_version
     )
     if created:
-        transaction.on_commit(partial(_enqueue_notice, notice.pk))
+        outbox.enqueue_on_commit(
+            "testimonials.tasks.send_consent_notice", notice.pk, label="consent notice"
+        )
     return notice
-
-
-def _enqueue_notice(notice_id: int) -> None:
-    from testimonials.tasks import send_consent_notice
-
-    outbox.enqueue(send_consent_notice.delay, notice_id, label="consent notice")
 
 
 def story_page_url(testimonial: Testimonial) -> str:

@@ -21,6 +21,7 @@ from django.db import connection
 from django.db.models import Min
 from django.utils import timezone
 
+from config import enqueue
 from testimonials.models import (
     Authorization,
     Channel,
@@ -153,17 +154,7 @@ def publication_changed(testimonial_id: int, event: PublicationEvent) -> None:
 def webhook_deliveries_enqueue(delivery_ids: list[int]) -> None:
     """Hand deliveries to the worker. Never raises: the rows are the outbox,
     and the sweep sends what could not be enqueued now."""
-    from testimonials.tasks import deliver_webhook
-
-    for delivery_id in delivery_ids:
-        try:
-            deliver_webhook.delay(delivery_id)
-        except Exception as exc:
-            logger.warning(
-                "could not enqueue webhook deliveries (%s); the sweep will send them",
-                type(exc).__name__,
-            )
-            return
+    enqueue.send_each("testimonials.tasks.deliver_webhook", delivery_ids, label="webhook delivery")
 
 
 def _state_from_database(nonce: str) -> PublicationState:

@@ -17,7 +17,7 @@ from typing import Any
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from testimonials import disclosures
+from testimonials.honesty import disclosures
 from testimonials.models import PublishingMode, RejectionReason, Status, Testimonial, Topic
 
 RATING_KEYS: tuple[str, ...] = ("1", "2", "3", "4", "5", "none")

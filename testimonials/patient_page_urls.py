@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from testimonials import consent_views, views
+from testimonials import views
+from testimonials.consent import pages as consent_views
 
 urlpatterns = [
     path("share/<slug:slug>/", views.share, name="share"),

@@ -48,7 +48,7 @@ class SiteKeyAuthentication(BaseAuthentication):
 
 
 class SiteKeyScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
-    target_class = "testimonials.authentication.SiteKeyAuthentication"
+    target_class = "testimonials.sites.authentication.SiteKeyAuthentication"
     name = ["siteKey", "siteKeyAuthorization"]
 
     def get_security_requirement(self, auto_schema: Any) -> list[dict[str, list[Any]]]:

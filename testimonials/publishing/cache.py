@@ -31,7 +31,12 @@ from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseNotModified
 
-from testimonials.publishing import PAGE_KEY_PREFIX, STATE_KEY, STATS_KEY, PublicationState
+from testimonials.publishing.generation import (
+    PAGE_KEY_PREFIX,
+    STATE_KEY,
+    STATS_KEY,
+    PublicationState,
+)
 
 # Long enough to outlive any generation worth keeping, short enough that
 # keys of old generations leave Redis on their own.

@@ -11,7 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from testimonials import authorizations, consent, views
+from testimonials import views
+from testimonials.consent import authorizations
+from testimonials.consent import rules as consent
 from testimonials.errors import ApplicationError, FieldErrors
 
 

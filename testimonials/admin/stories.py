@@ -10,8 +10,9 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
 from django.utils.html import format_html
 
-from testimonials import authorizations, publishing, services
-from testimonials.admin_honest import transparency_report_view
+from testimonials import services
+from testimonials.admin.honest import transparency_report_view
+from testimonials.consent import authorizations
 from testimonials.models import (
     Authorization,
     ConsentText,
@@ -21,6 +22,7 @@ from testimonials.models import (
     WebhookDelivery,
     WebhookEndpoint,
 )
+from testimonials.publishing import generation as publishing
 
 _Model = TypeVar("_Model", bound=models.Model)
 

@@ -1,0 +1,1 @@
+"""Portability: importing stories from other tools, exporting ours."""

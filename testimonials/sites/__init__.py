@@ -1,0 +1,1 @@
+"""Sites: the websites that show our stories, their API keys and webhooks."""
