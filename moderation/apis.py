@@ -23,6 +23,7 @@ from rest_framework.views import APIView
 from moderation import screening, selectors, services
 from moderation.permissions import IsModerator, moderator_of
 from testimonials.apis import AuthorizationCopySerializer, TypicalResultsOutputSerializer
+from testimonials.consent.authorization_reads import authorization_copy
 from testimonials.fields import (
     RejectUnknownFieldsMixin,
     StrictBooleanField,
@@ -31,7 +32,6 @@ from testimonials.fields import (
 )
 from testimonials.honesty import disclosures
 from testimonials.models import MaterialConnection, RejectionReason, Testimonial
-from testimonials.selectors import authorization_copy
 
 
 class FlagSerializer(serializers.Serializer[Any]):

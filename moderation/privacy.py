@@ -20,10 +20,11 @@ from django.db.models import Max, QuerySet
 from django.utils import timezone
 
 from moderation.models import DuplicateKey, ModeratorNote, ReviewClaim
-from testimonials import selectors, transitions
-from testimonials.consent import authorizations
+from testimonials import transitions
+from testimonials.consent import authorization_reads, authorizations
 from testimonials.errors import InvalidTransition
 from testimonials.models import Authorization, Invitation, Status, Testimonial
+from testimonials.publishing import representations
 
 logger = logging.getLogger(__name__)
 
@@ -161,9 +162,9 @@ def patient_export(*, email: str) -> dict[str, Any]:
                 "id": str(testimonial.public_id),
                 "topic": testimonial.topic.slug,
                 "status": testimonial.status,
-                "submitted_at": selectors.api_time(testimonial.created_at),
+                "submitted_at": representations.api_time(testimonial.created_at),
                 "published_at": (
-                    selectors.api_time(testimonial.published_at)
+                    representations.api_time(testimonial.published_at)
                     if testimonial.published_at
                     else None
                 ),
@@ -176,7 +177,7 @@ def patient_export(*, email: str) -> dict[str, Any]:
                 "rating": testimonial.rating,
                 "consent_version": testimonial.consent_text.version,
                 "consented_at": (
-                    selectors.api_time(testimonial.consented_at)
+                    representations.api_time(testimonial.consented_at)
                     if testimonial.consented_at
                     else None
                 ),
@@ -188,16 +189,16 @@ def patient_export(*, email: str) -> dict[str, Any]:
                         "to": change.to_status,
                         "by": _by(change.actor_label),
                         "reason": change.reason,
-                        "at": selectors.api_time(change.created_at),
+                        "at": representations.api_time(change.created_at),
                     }
                     for change in history
                 ],
                 "authorizations": [
-                    selectors.authorization_record(row)
+                    authorization_reads.authorization_record(row)
                     for row in testimonial.authorizations.select_related("consent_text")
                 ],
                 "moderator_notes": [
-                    {"text": note.text, "at": selectors.api_time(note.created_at)}
+                    {"text": note.text, "at": representations.api_time(note.created_at)}
                     for note in testimonial.notes.all()
                 ],
             }
@@ -206,9 +207,9 @@ def patient_export(*, email: str) -> dict[str, Any]:
         {
             "topic": invitation.topic.slug,
             "incentive": invitation.incentive,
-            "created_at": selectors.api_time(invitation.created_at),
-            "sent_at": selectors.api_time(invitation.sent_at) if invitation.sent_at else None,
-            "used_at": selectors.api_time(invitation.used_at) if invitation.used_at else None,
+            "created_at": representations.api_time(invitation.created_at),
+            "sent_at": representations.api_time(invitation.sent_at) if invitation.sent_at else None,
+            "used_at": representations.api_time(invitation.used_at) if invitation.used_at else None,
         }
         for invitation in Invitation.objects.filter(email__iexact=email.strip()).select_related(
             "topic"
@@ -216,7 +217,7 @@ def patient_export(*, email: str) -> dict[str, Any]:
     ]
     return {
         "email": email.strip(),
-        "exported_at": selectors.api_time(timezone.now()),
+        "exported_at": representations.api_time(timezone.now()),
         "stories": stories,
         "invitations": invitations if email.strip() else [],
     }

@@ -25,9 +25,8 @@ from moderation.models import DuplicateKey, ModeratorNote, ReviewClaim
 from moderation.permissions import CLINIC_ADMINS_GROUP as CLINIC_ADMINS_GROUP
 from moderation.permissions import MODERATORS_GROUP
 from moderation.screening import duplicate
-from testimonials import selectors as testimonial_selectors
 from testimonials import transitions
-from testimonials.consent import authorizations
+from testimonials.consent import authorization_reads, authorizations
 from testimonials.errors import FieldErrors, InvalidTransition, NotFound
 from testimonials.honesty import disclosures
 from testimonials.models import RejectionReason, Status, Testimonial
@@ -275,7 +274,7 @@ def testimonial_approve(
         text=published_body or testimonial.body,
         editor=moderator.get_username(),
     )
-    if testimonial_selectors.awaiting_first_authorization(testimonial):
+    if authorization_reads.awaiting_first_authorization(testimonial):
         reason = "approved; shown nowhere until the patient authorizes the imported story"
     elif edited and coverage.covered:
         reason = "approved with an edited text"

@@ -26,7 +26,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from testimonials import languages, selectors, services
+from testimonials import languages
+from testimonials.consent import authorization_reads
 from testimonials.fields import (
     RejectUnknownFieldsMixin,
     StrictBooleanField,
@@ -44,9 +45,11 @@ from testimonials.models import (
     Topic,
 )
 from testimonials.publishing import cache as public_cache
+from testimonials.publishing import changes_feed, gate, representations
 from testimonials.publishing import generation as publishing
 from testimonials.publishing.channels import request_channel
 from testimonials.sites.authentication import SiteKeyAuthentication
+from testimonials.stories import patient_links, submitting, withdrawal
 from testimonials.throttling import PUBLIC_THROTTLES, SubmitThrottle, public_anon_counter
 
 
@@ -195,7 +198,7 @@ PATIENT_EXAMPLE = {
 
 
 def _topic_context(request: Request) -> dict[str, Any]:
-    return {"request": request, "consent": selectors.consent_current()}
+    return {"request": request, "consent": authorization_reads.consent_current()}
 
 
 class TopicListApi(APIView):
@@ -206,7 +209,7 @@ class TopicListApi(APIView):
     )
     def get(self, request: Request) -> Response:
         data = TopicOutputSerializer(
-            selectors.topic_list(), many=True, context=_topic_context(request)
+            gate.topic_list(), many=True, context=_topic_context(request)
         ).data
         return Response(data)
 
@@ -218,12 +221,12 @@ class TopicDetailApi(APIView):
         examples=[OpenApiExample("A topic", value=TOPIC_EXAMPLE, response_only=True)],
     )
     def get(self, request: Request, slug: str) -> Response:
-        topic = selectors.topic_get(slug=slug)
+        topic = gate.topic_get(slug=slug)
         return Response(TopicOutputSerializer(topic, context=_topic_context(request)).data)
 
 
 class AuthorizationCopySerializer(serializers.Serializer[Any]):
-    """The patient's copy of their authorization (`selectors.authorization_copy`)."""
+    """The patient's copy of their authorization (`authorization_reads.authorization_copy`)."""
 
     id = serializers.UUIDField()
     state = serializers.ChoiceField(
@@ -335,7 +338,7 @@ class TopicStatsApi(APIView):
         examples=[OpenApiExample("A topic's report", value=STATS_EXAMPLE, response_only=True)],
     )
     def get(self, request: Request, slug: str) -> Response:
-        topic = selectors.topic_get(slug=slug)
+        topic = gate.topic_get(slug=slug)
         data = TopicStatsOutputSerializer(stats.topic_stats(topic=topic).as_dict()).data
         response = Response(data)
         patch_cache_control(response, public=True, max_age=settings.PUBLISHED_CACHE_MAX_AGE)
@@ -363,7 +366,7 @@ class PatientTestimonialSerializer(serializers.Serializer[Any]):
 
     @extend_schema_field(AuthorizationCopySerializer(allow_null=True))
     def get_authorization(self, testimonial: Testimonial) -> dict[str, Any] | None:
-        return selectors.authorization_copy(
+        return authorization_reads.authorization_copy(
             testimonial, history=self.context.get("authorization_history")
         )
 
@@ -375,7 +378,7 @@ class PatientTestimonialSerializer(serializers.Serializer[Any]):
             name,
             kwargs={
                 "public_id": testimonial.public_id,
-                "secret": selectors.patient_secret(testimonial.public_id),
+                "secret": patient_links.patient_secret(testimonial.public_id),
             },
         )
         request: Request = self.context["request"]
@@ -475,9 +478,9 @@ class SubmissionInputSerializer(RejectUnknownFieldsMixin, serializers.Serializer
         return value
 
 
-def submission_from(data: dict[str, Any]) -> services.Submission:
+def submission_from(data: dict[str, Any]) -> submitting.Submission:
     """A valid `SubmissionInputSerializer`'s data, for the service."""
-    return services.Submission(
+    return submitting.Submission(
         topic_slug=data["topic"],
         author_name=data["author_name"].strip(),
         body=data["body"],
@@ -560,7 +563,7 @@ class TestimonialSubmitApi(APIView):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        outcome = services.testimonial_submit(
+        outcome = submitting.testimonial_submit(
             submission=submission_from(data),
             idempotency_key=request.headers.get("Idempotency-Key", "").strip()[:255] or None,
             reader_language=languages.requested(request),
@@ -589,7 +592,7 @@ class TestimonialStatusApi(APIView):
         ],
     )
     def get(self, request: Request, public_id: uuid.UUID, secret: str) -> Response:
-        testimonial = selectors.testimonial_for_patient(public_id=public_id, secret=secret)
+        testimonial = patient_links.testimonial_for_patient(public_id=public_id, secret=secret)
         response = Response(
             PatientTestimonialSerializer(testimonial, context={"request": request}).data
         )
@@ -613,8 +616,8 @@ class TestimonialWithdrawApi(APIView):
         ],
     )
     def post(self, request: Request, public_id: uuid.UUID, secret: str) -> Response:
-        testimonial = selectors.testimonial_for_patient(public_id=public_id, secret=secret)
-        testimonial = services.testimonial_withdraw(testimonial=testimonial)
+        testimonial = patient_links.testimonial_for_patient(public_id=public_id, secret=secret)
+        testimonial = withdrawal.testimonial_withdraw(testimonial=testimonial)
         return Response(
             PatientTestimonialSerializer(testimonial, context={"request": request}).data
         )
@@ -640,7 +643,7 @@ class PublishedPagination(CursorPagination):
 
 
 class PublishedOutputSerializer(serializers.Serializer[Any]):
-    """`selectors.published_representation`, for the schema (a test keeps
+    """`representations.published_representation`, for the schema (a test keeps
     the two in step)."""
 
     id = serializers.UUIDField()
@@ -878,11 +881,11 @@ class PublishedListApi(PublicReadApi):
         return response
 
     def _page(self, request: Request, data: dict[str, Any], channel: str) -> bytes:
-        topic = selectors.topic_get(slug=data["topic"]) if data.get("topic") else None
+        topic = gate.topic_get(slug=data["topic"]) if data.get("topic") else None
         paginator = PublishedPagination()
         rows = paginator.paginate_queryset(
-            selectors.published_rows(
-                selectors.published_testimonials(
+            representations.published_rows(
+                gate.published_testimonials(
                     channel=channel,
                     topic=topic,
                     min_rating=data.get("min_rating"),
@@ -895,7 +898,7 @@ class PublishedListApi(PublicReadApi):
         page: dict[str, Any] = {
             "next": paginator.get_next_link(),
             "previous": paginator.get_previous_link(),
-            "results": [selectors.published_row_representation(row) for row in rows or []],
+            "results": [representations.published_row_representation(row) for row in rows or []],
         }
         if topic is not None:
             page["collection"] = {
@@ -1001,8 +1004,8 @@ class PublishedChangesApi(PublicReadApi):
         if not_modified is not None:
             return not_modified
         data = filters.validated_data
-        topic = selectors.topic_get(slug=data["topic"]) if data.get("topic") else None
-        page = selectors.publication_changes(
+        topic = gate.topic_get(slug=data["topic"]) if data.get("topic") else None
+        page = changes_feed.publication_changes(
             cursor=data.get("since") or None, topic=topic, limit=data["limit"], channel=channel
         )
         response = Response(

@@ -385,13 +385,13 @@ class Testimonial(models.Model):
             ),
         ]
         indexes = [
-            # testimonials.selectors.published_testimonials
+            # testimonials.publishing.gate.published_testimonials
             models.Index(
                 fields=["topic", "-published_at", "-id"],
                 name="testimonial_published_idx",
                 condition=Q(status=Status.PUBLISHED),
             ),
-            # testimonials.selectors.published_testimonials without a topic
+            # testimonials.publishing.gate.published_testimonials without a topic
             # (the published list's default page)
             models.Index(
                 fields=["-published_at", "-id"],
@@ -707,7 +707,7 @@ class PublicationChange(models.Model):
             )
         ]
         indexes = [
-            # testimonials.selectors.publication_changes(topic=...)
+            # testimonials.publishing.changes_feed.publication_changes(topic=...)
             models.Index(fields=["topic", "id"], name="publication_change_topic_idx"),
         ]
 
@@ -896,7 +896,7 @@ class WebhookDelivery(models.Model):
             )
         ]
         indexes = [
-            # testimonials.services.webhook_deliveries_due (the sweep)
+            # testimonials.sites.webhook_delivery.webhook_deliveries_due (the sweep)
             models.Index(
                 fields=["next_attempt_at"],
                 name="webhook_delivery_due_idx",

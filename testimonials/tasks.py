@@ -19,11 +19,11 @@ from django.conf import settings
 from django.utils import timezone
 
 from config import enqueue
-from testimonials import services
 from testimonials.consent import authorizations
 from testimonials.invitations import services as invitations
 from testimonials.models import DeliveryStatus
 from testimonials.publishing import generation as publishing
+from testimonials.sites import webhook_delivery
 
 logger = logging.getLogger(__name__)
 
@@ -81,7 +81,7 @@ def webhook_retry_delay(attempts: int) -> float | None:
 def deliver_webhook(self: Task[Any, Any], delivery_id: int) -> None:
     # The row holds the schedule (the sweep reads it too); this task waits
     # for it with a countdown instead of keeping a count of its own.
-    delivery = services.webhook_delivery_attempt(
+    delivery = webhook_delivery.webhook_delivery_attempt(
         delivery_id=delivery_id, retry_delay=webhook_retry_delay
     )
     if delivery is None or delivery.status != DeliveryStatus.PENDING:
@@ -94,7 +94,7 @@ def deliver_webhook(self: Task[Any, Any], delivery_id: int) -> None:
 
 @shared_task(name="testimonials.tasks.sweep_webhook_deliveries")
 def sweep_webhook_deliveries() -> int:
-    ids = services.webhook_deliveries_due(older_than=settings.SCREENING_STUCK_AFTER)
+    ids = webhook_delivery.webhook_deliveries_due(older_than=settings.SCREENING_STUCK_AFTER)
     publishing.webhook_deliveries_enqueue(ids)
     if ids:
         logger.info("sweep re-enqueued %d webhook deliveries", len(ids))

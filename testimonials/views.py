@@ -32,8 +32,9 @@ from django.utils.translation import gettext, override
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from testimonials import languages, selectors, services
+from testimonials import languages
 from testimonials.apis import SubmissionInputSerializer, submission_from
+from testimonials.consent import authorization_reads, page_context
 from testimonials.consent.rules import expiry_day
 from testimonials.errors import FieldErrors, IdempotencyKeyReused, NotFound
 from testimonials.honesty import disclosures, stats
@@ -48,7 +49,9 @@ from testimonials.models import (
     Topic,
 )
 from testimonials.publishing import cache as public_cache
+from testimonials.publishing import gate
 from testimonials.publishing import generation as publishing
+from testimonials.stories import patient_links, submitting, withdrawal
 from testimonials.throttling import submit_throttle_wait
 
 logger = logging.getLogger(__name__)
@@ -61,7 +64,7 @@ _Response = TypeVar("_Response", bound=HttpResponseBase)
 
 def _topic_or_404(slug: str) -> Topic:
     try:
-        return selectors.topic_get(slug=slug)
+        return gate.topic_get(slug=slug)
     except NotFound as exc:
         raise Http404(exc.message) from exc
 
@@ -80,7 +83,7 @@ def education_index(request: HttpRequest) -> HttpResponse:
         request,
         "testimonials/education_index.html",
         {
-            "topics": selectors.topic_list(),
+            "topics": gate.topic_list(),
             "page_url": request.build_absolute_uri(reverse("education-index")),
         },
     )
@@ -157,7 +160,7 @@ def _education_page(request: HttpRequest, slug: str) -> HttpResponse:
 def _education_topic(request: HttpRequest, topic: Topic) -> HttpResponse:
     slug = topic.slug
     testimonials = list(
-        selectors.published_testimonials(channel=Channel.CLINIC, topic=topic)[
+        gate.published_testimonials(channel=Channel.CLINIC, topic=topic)[
             :EDUCATION_PAGE_TESTIMONIALS
         ]
     )
@@ -203,9 +206,7 @@ class TopicStoriesFeed(Feed):  # type: ignore[type-arg]
         return reverse("education-topic", kwargs={"slug": topic.slug})
 
     def items(self, topic: Topic) -> list[Testimonial]:
-        return list(
-            selectors.published_testimonials(channel=Channel.CLINIC, topic=topic)[:FEED_ITEMS]
-        )
+        return list(gate.published_testimonials(channel=Channel.CLINIC, topic=topic)[:FEED_ITEMS])
 
     def item_title(self, item: Testimonial) -> str:
         return _("A story from %(name)s") % {"name": item.display_name}
@@ -422,7 +423,7 @@ class ShareForm(forms.Form):
 def _share_page(
     request: HttpRequest, topic: Topic, form: ShareForm, *, status: int = 200, wait: int = 0
 ) -> HttpResponse:
-    consent = selectors.consent_current()
+    consent = authorization_reads.consent_current()
     if form.is_bound and consent and form.data.get("consent_text_version") != consent.version:
         # The consent changed since the form was shown: show the new one and
         # ask for it anew.
@@ -460,7 +461,7 @@ def _invitation_of(form: ShareForm) -> Invitation | None:
 
 
 def _fresh_form() -> ShareForm:
-    consent = selectors.consent_current()
+    consent = authorization_reads.consent_current()
     return ShareForm(
         initial={
             "consent_text_version": consent.version if consent else "",
@@ -503,7 +504,7 @@ def _share_post(request: HttpRequest, topic: Topic) -> HttpResponse:
         return _share_page(request, topic, form, status=400)
     key = data["submission_key"]
     try:
-        outcome = services.testimonial_submit(
+        outcome = submitting.testimonial_submit(
             submission=submission_from(serializer.validated_data),
             idempotency_key=f"share:{key}" if key else None,
             reader_language=languages.for_topic(topic, languages.requested(request)),
@@ -551,7 +552,7 @@ def _story_url(testimonial: Testimonial) -> str:
         "patient-story",
         kwargs={
             "public_id": testimonial.public_id,
-            "secret": selectors.patient_secret(testimonial.public_id),
+            "secret": patient_links.patient_secret(testimonial.public_id),
         },
     )
 
@@ -579,7 +580,7 @@ def _patient_page(response: HttpResponse) -> HttpResponse:
 def patient_testimonial(public_id: uuid.UUID, secret: str) -> Testimonial:
     """The story this secret link is for, or a 404."""
     try:
-        return selectors.testimonial_for_patient(public_id=public_id, secret=secret)
+        return patient_links.testimonial_for_patient(public_id=public_id, secret=secret)
     except NotFound as exc:
         raise Http404(exc.message) from exc
 
@@ -604,13 +605,13 @@ def _story_page(
     request: HttpRequest, testimonial: Testimonial, secret: str, *, error: str, status: int
 ) -> HttpResponse:
     api_kwargs = {"public_id": testimonial.public_id, "secret": secret}
-    consent_page = selectors.authorization_page(testimonial)
+    consent_page = page_context.authorization_page(testimonial)
     status_words = STATUS_WORDS[Status(testimonial.status)]
     if consent_page["authorization"].awaiting_approval:
         status_words = _("Waiting for your approval of an edit: shown nowhere until then.")
     elif testimonial.status == Status.UNPUBLISHED and consent_page["authorization"].expired:
         status_words = _("Taken down: your authorization ended.")
-    awaiting_authorization = selectors.awaiting_first_authorization(testimonial)
+    awaiting_authorization = authorization_reads.awaiting_first_authorization(testimonial)
     if awaiting_authorization and testimonial.status not in (Status.REJECTED, Status.WITHDRAWN):
         status_words = _("Waiting for your authorization: shown nowhere until you sign below.")
     return render(
@@ -631,7 +632,9 @@ def _story_page(
             "authorize_url": reverse("patient-story-authorize", kwargs=api_kwargs),
             "awaiting_authorization": awaiting_authorization
             and testimonial.status not in (Status.REJECTED, Status.WITHDRAWN),
-            "consent_template": selectors.consent_current() if awaiting_authorization else None,
+            "consent_template": authorization_reads.consent_current()
+            if awaiting_authorization
+            else None,
             **consent_page,
             "error": error,
         },
@@ -648,10 +651,10 @@ def patient_story(request: HttpRequest, public_id: uuid.UUID, secret: str) -> Ht
 @require_POST
 def patient_story_withdraw(request: HttpRequest, public_id: uuid.UUID, secret: str) -> HttpResponse:
     try:
-        testimonial = selectors.testimonial_for_patient(public_id=public_id, secret=secret)
+        testimonial = patient_links.testimonial_for_patient(public_id=public_id, secret=secret)
     except NotFound as exc:
         raise Http404(exc.message) from exc
-    services.testimonial_withdraw(testimonial=testimonial)
+    withdrawal.testimonial_withdraw(testimonial=testimonial)
     return _patient_page(HttpResponseRedirect(_story_url(testimonial), status=303))
 
 

@@ -195,9 +195,9 @@ def _enqueued_names() -> dict[str, list[str]]:
                 continue
             where = f"{module.name}:{node.lineno}"
             first = node.args[0] if node.args else None
-            assert isinstance(first, ast.Constant) and isinstance(first.value, str), (
-                f"{where}: name the task with a string literal, so this test can check it"
-            )
+            literal = f"{where}: name the task with a string literal, so this test can check it"
+            assert isinstance(first, ast.Constant), literal
+            assert isinstance(first.value, str), literal
             names.setdefault(first.value, []).append(where)
     return names
 
@@ -209,9 +209,9 @@ def test_every_task_handed_over_by_name_is_registered():
     app.loader.import_default_modules()
     enqueued = _enqueued_names()
     assert enqueued, "the finder found no enqueue call: it is broken"
-    unregistered = {
-        name: where for name, where in enqueued.items() if name not in app.tasks
-    } | {name: ["TASK_NAMES"] for name in enqueue.TASK_NAMES if name not in app.tasks}
+    unregistered = {name: where for name, where in enqueued.items() if name not in app.tasks} | {
+        name: ["TASK_NAMES"] for name in enqueue.TASK_NAMES if name not in app.tasks
+    }
     assert not unregistered, f"not registered Celery tasks: {unregistered}"
     unlisted = {name: where for name, where in enqueued.items() if name not in enqueue.TASK_NAMES}
     assert not unlisted, f"enqueued by name but missing from TASK_NAMES: {unlisted}"

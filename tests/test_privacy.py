@@ -16,7 +16,6 @@ from django.utils import timezone
 from moderation import privacy
 from moderation import services as moderation_services
 from moderation.models import DuplicateKey, ModeratorNote, PatientNotification, ReviewClaim
-from testimonials import services
 from testimonials.consent import authorizations
 from testimonials.models import (
     Authorization,
@@ -26,6 +25,8 @@ from testimonials.models import (
     WebhookDelivery,
     WebhookEndpoint,
 )
+from testimonials.sites import site_keys
+from testimonials.stories import withdrawal
 from tests.factories import TestimonialFactory
 from tests.support.tasks import on_send
 
@@ -118,7 +119,7 @@ def test_erasure_leaves_nothing_but_the_audit_and_the_authorization_evidence(
     marias_stories, api_client
 ):
     published, rejected, someone_else = marias_stories
-    partner = services.site_create(name="Partner")
+    partner = site_keys.site_create(name="Partner")
     hook = WebhookEndpoint.objects.create(
         site=partner.site, url="https://partner.example/hooks", events=["testimonial.unpublished"]
     )
@@ -223,10 +224,10 @@ def test_rejected_and_withdrawn_stories_lose_their_personal_data_after_the_perio
         public_id=old_reject.public_id, moderator=moderator, reason="spam"
     )
     old_withdrawal = TestimonialFactory(status="published", email="gone@example.com")
-    services.testimonial_withdraw(testimonial=old_withdrawal)
+    withdrawal.testimonial_withdraw(testimonial=old_withdrawal)
     with time_machine.travel(timezone.now() + timedelta(days=60)):
         recent = TestimonialFactory(status="published", email="recent@example.com")
-        services.testimonial_withdraw(testimonial=recent)
+        withdrawal.testimonial_withdraw(testimonial=recent)
         live = TestimonialFactory(status="published", email="live@example.com")
     with time_machine.travel(timezone.now() + timedelta(days=91)):
         assert privacy.personal_data_expire() == 2
@@ -244,7 +245,7 @@ def test_rejected_and_withdrawn_stories_lose_their_personal_data_after_the_perio
 
 def test_authorization_evidence_is_purged_after_its_retention(db, settings):
     story = TestimonialFactory(status="published")
-    services.testimonial_withdraw(testimonial=story)
+    withdrawal.testimonial_withdraw(testimonial=story)
     evidence = Authorization.objects.get(testimonial=story)
     assert evidence.retain_until == evidence.revoked_at + settings.AUTHORIZATION_RETENTION
     with time_machine.travel(evidence.retain_until - timedelta(days=1)):

@@ -10,7 +10,6 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
 from django.utils.html import format_html
 
-from testimonials import services
 from testimonials.admin.honest import transparency_report_view
 from testimonials.consent import authorizations
 from testimonials.models import (
@@ -23,6 +22,7 @@ from testimonials.models import (
     WebhookEndpoint,
 )
 from testimonials.publishing import generation as publishing
+from testimonials.sites import site_keys, webhook_delivery
 
 _Model = TypeVar("_Model", bound=models.Model)
 
@@ -216,7 +216,7 @@ class SiteAdmin(admin.ModelAdmin[Site]):
         if change:
             obj.save()
             return
-        issued = services.site_create(
+        issued = site_keys.site_create(
             name=obj.name, allowed_origins=obj.allowed_origins, channel=obj.channel
         )
         # The admin goes on with `obj` (inlines, the log): make it the saved row.
@@ -239,13 +239,13 @@ class SiteAdmin(admin.ModelAdmin[Site]):
             self.message_user(request, "Choose exactly one site.", messages.ERROR)
             return None
         site = queryset.get()
-        issued = services.site_key_rotate(site=site)
+        issued = site_keys.site_key_rotate(site=site)
         return _key_issued(request, issued.site, issued.key, title=f"{site.name}: its new API key")
 
     @admin.action(description="Revoke the selected sites' keys")
     def revoke_keys(self, request: HttpRequest, queryset: QuerySet[Site]) -> None:
         for site in queryset:
-            services.site_revoke(site=site)
+            site_keys.site_revoke(site=site)
         self.message_user(request, f"{queryset.count()} revoked.", messages.SUCCESS)
 
 
@@ -303,5 +303,5 @@ class WebhookDeliveryAdmin(ReadOnlyModelAdmin[WebhookDelivery]):
     @admin.action(description="Send the selected deliveries again", permissions=["resend"])
     def resend(self, request: HttpRequest, queryset: QuerySet[WebhookDelivery]) -> None:
         for delivery in queryset.select_related("endpoint", "change"):
-            services.webhook_delivery_resend(delivery=delivery)
+            webhook_delivery.webhook_delivery_resend(delivery=delivery)
         self.message_user(request, f"{queryset.count()} queued again.", messages.SUCCESS)

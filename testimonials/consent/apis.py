@@ -11,11 +11,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from testimonials import selectors
 from testimonials.apis import PatientTestimonialSerializer
 from testimonials.consent import authorizations
 from testimonials.fields import RejectUnknownFieldsMixin, StrictCharField, StrictIntegerField
 from testimonials.models import Channel, DisplayPreference, Testimonial
+from testimonials.stories import patient_links
 
 VERSION_HELP = "The story's `version` the patient saw; a story changed since is a 409."
 
@@ -31,11 +31,11 @@ class PatientApi(APIView):
         raise NotImplementedError
 
     def change(self, request: Request, public_id: uuid.UUID, secret: str) -> Response:
-        testimonial = selectors.testimonial_for_patient(public_id=public_id, secret=secret)
+        testimonial = patient_links.testimonial_for_patient(public_id=public_id, secret=secret)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         self.act(testimonial, serializer.validated_data)
-        testimonial = selectors.testimonial_for_patient(public_id=public_id, secret=secret)
+        testimonial = patient_links.testimonial_for_patient(public_id=public_id, secret=secret)
         response = Response(
             PatientTestimonialSerializer(testimonial, context={"request": request}).data
         )

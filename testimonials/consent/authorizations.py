@@ -28,7 +28,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from testimonials import languages, outbox, selectors, transitions
+from testimonials import languages, outbox, transitions
+from testimonials.consent import authorization_reads
 from testimonials.consent import rules as consent
 from testimonials.errors import Conflict, FieldErrors, InvalidTransition
 from testimonials.models import (
@@ -50,6 +51,8 @@ from testimonials.models import (
     Testimonial,
     display_name_for,
 )
+from testimonials.publishing import representations
+from testimonials.stories import patient_links
 
 logger = logging.getLogger(__name__)
 
@@ -315,7 +318,7 @@ def authorization_for_edit(*, testimonial: Testimonial, text: str, editor: str) 
     Covered when the authorization in effect already covers it, or when it
     is a redaction (`consent.is_redaction`) of the patient's original or of
     the text the authorization covers now."""
-    current = selectors.authorization_in_effect(testimonial_id=testimonial.pk)
+    current = authorization_reads.authorization_in_effect(testimonial_id=testimonial.pk)
     if current is None:
         return EditCoverage(covered=False)
     changes = _fingerprinted(text, testimonial.display_name)
@@ -340,10 +343,10 @@ def approval_request(*, testimonial: Testimonial) -> None:
     """Email the patient that an edited text awaits their approval, or, for
     an imported story that came without consent, that it awaits their
     authorization."""
-    if selectors.awaiting_first_authorization(testimonial):
+    if authorization_reads.awaiting_first_authorization(testimonial):
         authorization_request_enqueue(testimonial=testimonial)
         return
-    current = selectors.authorization_current(testimonial_id=testimonial.pk)
+    current = authorization_reads.authorization_current(testimonial_id=testimonial.pk)
     if current is not None:
         consent_notice_enqueue(
             authorization=current,
@@ -361,7 +364,7 @@ def authorization_approve_edit(
     `expected_version` is the version the patient's page showed: an edit
     made after they read it is refused (`StaleVersion`)."""
     transitions.check_version(testimonial, expected_version)
-    state = selectors.authorization_state(testimonial)
+    state = authorization_reads.authorization_state(testimonial)
     if not state.awaiting_approval or state.current is None:
         raise Conflict("No edited text awaits your approval.")
     typed = " ".join(signature.split())
@@ -417,7 +420,7 @@ def authorization_request_send(*, request_id: int) -> bool:
 
 def _authorization_request_email(request: AuthorizationRequest) -> outbox.Email | None:
     testimonial = request.testimonial
-    if not selectors.awaiting_first_authorization(testimonial):
+    if not authorization_reads.awaiting_first_authorization(testimonial):
         return None
     story_url = story_page_url(testimonial)
     return outbox.Email(
@@ -453,7 +456,7 @@ def authorization_grant(
     it) and the name as they choose it. If a moderator already approved the
     story it is public at once, and websites hear of it. The patient gets a
     copy by email. `Conflict` when the story awaits no such authorization."""
-    if not selectors.awaiting_first_authorization(testimonial):
+    if not authorization_reads.awaiting_first_authorization(testimonial):
         raise Conflict("This story awaits no authorization.")
     transitions.check_version(testimonial, expected_version)
     typed = " ".join(signature.split())
@@ -475,7 +478,7 @@ def authorization_grant(
         )
     except FieldErrors as exc:
         errors.update(exc.fields)
-    template = selectors.consent_current()
+    template = authorization_reads.consent_current()
     if template is None:
         raise Conflict("The clinic has no consent text in force; try again later.")
     if errors:
@@ -514,7 +517,7 @@ def authorization_grant(
 
 def _send_copy_of_current(testimonial: Testimonial) -> None:
     """The patient's copy of what they have just signed, by email after commit."""
-    latest = selectors.authorization_current(testimonial_id=testimonial.pk)
+    latest = authorization_reads.authorization_current(testimonial_id=testimonial.pk)
     if latest is not None:
         consent_notice_enqueue(authorization=latest, kind=NoticeKind.COPY)
 
@@ -523,7 +526,7 @@ def _send_copy_of_current(testimonial: Testimonial) -> None:
 
 
 def _in_effect_or_conflict(testimonial: Testimonial) -> Authorization:
-    current = selectors.authorization_in_effect(testimonial_id=testimonial.pk)
+    current = authorization_reads.authorization_in_effect(testimonial_id=testimonial.pk)
     if current is None or testimonial.status == Status.WITHDRAWN:
         raise Conflict("Your authorization is no longer in effect.")
     return current
@@ -617,7 +620,7 @@ def authorization_renew(
         errors.update(exc.fields)
     if errors:
         raise FieldErrors(errors)
-    template = selectors.consent_current()
+    template = authorization_reads.consent_current()
     public_name = display_name_for(testimonial.author_name, preference)
     alongside = partial(
         _successor,
@@ -638,7 +641,7 @@ def authorization_renew(
         testimonial,
         actor=transitions.PATIENT,
         reason="the patient renewed the authorization",
-        details={"expires_at": selectors.api_time(expires_at), "channels": sorted(chosen)},
+        details={"expires_at": representations.api_time(expires_at), "channels": sorted(chosen)},
         alongside=alongside,
         announce_update=public_name != testimonial.public_name,
         expected_version=expected_version,
@@ -732,7 +735,7 @@ def authorizations_expire() -> int:
                     # in the transparency report.
                     rejection_reason=RejectionReason.NO_CONSENT,
                 )
-                current = selectors.authorization_current(testimonial_id=testimonial_id)
+                current = authorization_reads.authorization_current(testimonial_id=testimonial_id)
                 if current is not None:
                     consent_notice_enqueue(authorization=current, kind=NoticeKind.EXPIRED)
         except InvalidTransition:
@@ -842,7 +845,7 @@ def story_page_url(testimonial: Testimonial) -> str:
         "patient-story",
         kwargs={
             "public_id": testimonial.public_id,
-            "secret": selectors.patient_secret(testimonial.public_id),
+            "secret": patient_links.patient_secret(testimonial.public_id),
         },
     )
     return settings.PUBLIC_BASE_URL.rstrip("/") + path

@@ -9,7 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.urls import reverse
 
-from testimonials import selectors
+from testimonials.consent import authorization_reads
 from testimonials.honesty import disclosures
 from testimonials.models import (
     PublicationChange,
@@ -45,7 +45,7 @@ def authorization_record(testimonial: Testimonial) -> dict[str, Any]:
         "display_preference": testimonial.display_preference,
         "display_name": testimonial.display_name,
         "authorizations": [
-            selectors.authorization_record(row)
+            authorization_reads.authorization_record(row)
             for row in testimonial.authorizations.select_related("consent_text").order_by("id")
         ],
     }
@@ -103,7 +103,7 @@ def publication_periods(changes: list[PublicationChange]) -> list[dict[str, str 
 def surfaces_record(testimonial: Testimonial) -> dict[str, Any]:
     """Every surface the story reached, with dates.
 
-    All public surfaces read through `selectors.published_testimonials`, so
+    All public surfaces read through `gate.published_testimonials`, so
     the publication periods are when each of them showed it; webhook
     deliveries name each website that was sent it, and when."""
     base = settings.PUBLIC_BASE_URL.rstrip("/")

@@ -20,7 +20,6 @@ from django.contrib.auth.models import User
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from testimonials import selectors
 from testimonials.models import (
     Authorization,
     DataExport,
@@ -28,6 +27,7 @@ from testimonials.models import (
     StatusChange,
     Testimonial,
 )
+from testimonials.publishing import gate, representations
 
 logger = logging.getLogger(__name__)
 
@@ -70,13 +70,13 @@ class Writer(Protocol):
 
 
 def _time(value: datetime | None) -> str | None:
-    return selectors.api_time(value) if value is not None else None
+    return representations.api_time(value) if value is not None else None
 
 
 def export_queryset(scope: str) -> QuerySet[Testimonial]:
     """The stories an export holds: those public now (by the gate), or all."""
     base = (
-        selectors.published_testimonials()
+        gate.published_testimonials()
         if scope == ExportScope.PUBLISHED
         else Testimonial.objects.all()
     )

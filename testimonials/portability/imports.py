@@ -34,8 +34,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from config import enqueue
-from testimonials import selectors
-from testimonials.consent import authorizations
+from testimonials.consent import authorization_reads, authorizations
 from testimonials.models import (
     ConsentText,
     DisplayPreference,
@@ -448,7 +447,7 @@ def import_commit(
     ask moderation to screen each after it commits. A row that another run
     imported meanwhile counts as already imported. Needs a current consent
     text (`ConsentText`): imported consents are recorded against it."""
-    template = selectors.consent_current()
+    template = authorization_reads.consent_current()
     if template is None:
         raise ImportFileError("no current consent text: add one in the admin first")
     for row in progress(report.good):

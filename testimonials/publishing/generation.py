@@ -271,7 +271,7 @@ def publication_cache_check() -> bool:
     stories the gate no longer lets through in the same number (a row
     changed behind the services' back, e.g. by hand in SQL, which no hook
     sees). Returns whether it bumped."""
-    from testimonials.selectors import published_testimonials
+    from testimonials.publishing.gate import published_testimonials
 
     cached = cache.get(STATE_KEY)
     latest = PublicationChange.objects.order_by("-id").values_list("id", flat=True).first() or 0

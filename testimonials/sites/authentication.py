@@ -8,8 +8,8 @@ from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.request import Request
 
-from testimonials import selectors, services
 from testimonials.models import Site
+from testimonials.sites import site_keys
 
 KEYWORD = "Api-Key"
 
@@ -25,13 +25,13 @@ class SiteKeyAuthentication(BaseAuthentication):
         key = self._key(request)
         if key is None:
             return None
-        site = selectors.site_for_key(key=key)
+        site = site_keys.site_for_key(key=key)
         if site is None:
             raise exceptions.AuthenticationFailed("Unknown or revoked API key.")
         origin = request.headers.get("Origin")
         if origin and origin.rstrip("/") not in site.origins():
             raise exceptions.PermissionDenied("This API key may not be used from this origin.")
-        services.site_usage_record(site=site)
+        site_keys.site_usage_record(site=site)
         return AnonymousUser(), site
 
     def _key(self, request: Request) -> str | None:

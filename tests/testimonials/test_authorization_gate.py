@@ -15,7 +15,6 @@ from django.test import Client
 from django.utils import timezone
 
 from moderation import services as moderation_services
-from testimonials import services
 from testimonials.consent import authorizations
 from testimonials.models import (
     ConsentNotice,
@@ -26,6 +25,8 @@ from testimonials.models import (
     WebhookEndpoint,
 )
 from testimonials.publishing import generation as publishing
+from testimonials.sites import webhook_delivery
+from testimonials.stories import patient_links
 from testimonials.tasks import webhook_retry_delay
 from tests.factories import TestimonialFactory
 from tests.support.receiver import webhook_receiver
@@ -225,7 +226,7 @@ def test_withdrawal_is_gone_everywhere_signed_webhook_and_tombstone(
         withdrawn = committed(
             client.post,
             path=f"/api/v1/testimonials/{story.public_id}/"
-            f"{services.selectors.patient_secret(story.public_id)}/withdraw",
+            f"{patient_links.patient_secret(story.public_id)}/withdraw",
         )
         assert withdrawn.json()["status"] == "withdrawn"
 
@@ -240,7 +241,7 @@ def test_withdrawal_is_gone_everywhere_signed_webhook_and_tombstone(
         assert tombstone["testimonial"] is None
 
         delivery = WebhookDelivery.objects.get(endpoint=endpoint)
-        sent = services.webhook_delivery_attempt(
+        sent = webhook_delivery.webhook_delivery_attempt(
             delivery_id=delivery.pk, retry_delay=webhook_retry_delay
         )
     assert sent.status == DeliveryStatus.DELIVERED

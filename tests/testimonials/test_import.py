@@ -22,7 +22,7 @@ from testimonials.models import (
     Status,
     Testimonial,
 )
-from testimonials.selectors import patient_secret
+from testimonials.stories.patient_links import patient_secret
 from tests.support.tasks import on_send
 
 # A review tool's export: its own headers, a quoted text over two lines,

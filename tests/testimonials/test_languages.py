@@ -15,7 +15,7 @@ from moderation.models import NotificationKind, PatientNotification
 from testimonials.consent import authorizations
 from testimonials.invitations import services as invitations
 from testimonials.models import ConsentNotice
-from testimonials.selectors import patient_secret
+from testimonials.stories.patient_links import patient_secret
 from tests.factories import TestimonialFactory, TopicFactory
 from tests.support.honest import InvitationFactory
 

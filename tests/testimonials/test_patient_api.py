@@ -3,7 +3,7 @@ import uuid
 import pytest
 
 from testimonials.models import StatusChange, Testimonial
-from testimonials.selectors import patient_secret
+from testimonials.stories.patient_links import patient_secret
 from tests.factories import TestimonialFactory
 
 
