@@ -3,7 +3,7 @@
 
 Here, not in `testimonials`, because a story's data lives in both apps:
 moderation's notes, duplicate keys and claims go, and
-`testimonials.consent.authorizations.testimonial_erase` erases the story and keeps
+`testimonials.stories.erasure.testimonial_erase` erases the story and keeps
 the authorization evidence HIPAA requires (45 CFR 164.530(j)). The audit
 trail keeps that the erasure happened, by whom and when; logs name counts
 and ids, never the email.
@@ -21,10 +21,11 @@ from django.utils import timezone
 
 from moderation.models import DuplicateKey, ModeratorNote, ReviewClaim
 from testimonials import transitions
-from testimonials.consent import authorization_reads, authorizations
+from testimonials.consent import authorization_reads, consent_notices
 from testimonials.errors import InvalidTransition
 from testimonials.models import Authorization, Invitation, Status, Testimonial
 from testimonials.publishing import representations
+from testimonials.stories import erasure
 
 logger = logging.getLogger(__name__)
 
@@ -54,7 +55,7 @@ def _erase_one(testimonial: Testimonial, actor: transitions.Actor, reason: str) 
                 DuplicateKey.objects.filter(testimonial=testimonial).delete()
                 ReviewClaim.objects.filter(testimonial=testimonial).delete()
                 _invitations_erase(Invitation.objects.filter(testimonial=testimonial))
-                return authorizations.testimonial_erase(
+                return erasure.testimonial_erase(
                     testimonial=testimonial, actor=actor, reason=reason
                 )
         except InvalidTransition:
@@ -182,7 +183,7 @@ def patient_export(*, email: str) -> dict[str, Any]:
                     else None
                 ),
                 "rejection_reason": testimonial.rejection_reason,
-                "status_page": authorizations.story_page_url(testimonial),
+                "status_page": consent_notices.story_page_url(testimonial),
                 "history": [
                     {
                         "from": change.from_status,

@@ -26,7 +26,7 @@ from moderation.permissions import CLINIC_ADMINS_GROUP as CLINIC_ADMINS_GROUP
 from moderation.permissions import MODERATORS_GROUP
 from moderation.screening import duplicate
 from testimonials import transitions
-from testimonials.consent import authorization_reads, authorizations
+from testimonials.consent import authorization_reads, edit_approval
 from testimonials.errors import FieldErrors, InvalidTransition, NotFound
 from testimonials.honesty import disclosures
 from testimonials.models import RejectionReason, Status, Testimonial
@@ -228,7 +228,7 @@ def _after_decision(
     the decision, or that an edit awaits their approval)."""
     ReviewClaim.objects.filter(testimonial=testimonial, moderator=moderator).delete()
     if awaiting_patient:
-        authorizations.approval_request(testimonial=testimonial)
+        edit_approval.approval_request(testimonial=testimonial)
     elif testimonial.status in (Status.PUBLISHED, Status.REJECTED):
         notifications.patient_decision_enqueue(testimonial)
 
@@ -269,7 +269,7 @@ def testimonial_approve(
         body = testimonial.suggested_body
     edited = body is not None and body.strip() != testimonial.body.strip()
     published_body = body.strip() if edited and body is not None else ""
-    coverage = authorizations.authorization_for_edit(
+    coverage = edit_approval.authorization_for_edit(
         testimonial=testimonial,
         text=published_body or testimonial.body,
         editor=moderator.get_username(),
@@ -446,7 +446,7 @@ def testimonial_edit_published(
     published_body = "" if text == testimonial.body.strip() else text
     if testimonial.status == Status.PUBLISHED and published_body == testimonial.published_body:
         return testimonial
-    coverage = authorizations.authorization_for_edit(
+    coverage = edit_approval.authorization_for_edit(
         testimonial=testimonial,
         text=published_body or testimonial.body,
         editor=moderator.get_username(),
@@ -470,7 +470,7 @@ def testimonial_edit_published(
             published_body=published_body,
         )
         if not coverage.covered:
-            authorizations.approval_request(testimonial=testimonial)
+            edit_approval.approval_request(testimonial=testimonial)
     return testimonial
 
 

@@ -412,7 +412,7 @@ class SubmissionInputSerializer(RejectUnknownFieldsMixin, serializers.Serializer
         default=DisplayPreference.FIRST_NAME_INITIAL,
     )
     # The authorization (45 CFR 164.508). All optional, so older clients keep
-    # working: see `testimonials.consent.authorizations.terms_from` for the defaults.
+    # working: see `testimonials.consent.consent_terms.terms_from` for the defaults.
     channels = serializers.ListField(
         child=serializers.ChoiceField(choices=Channel.choices),
         required=False,

@@ -605,13 +605,13 @@ class Authorization(models.Model):
             ),
         ]
         indexes = [
-            # testimonials.consent.authorizations.authorizations_expire / _reconfirm_due
+            # testimonials.consent.authorization_expiry.authorizations_expire / _reconfirm_due
             models.Index(
                 fields=["expires_at"],
                 name="authorization_in_effect_idx",
                 condition=Q(superseded_at__isnull=True, revoked_at__isnull=True),
             ),
-            # testimonials.consent.authorizations.authorizations_purge
+            # testimonials.consent.authorization_expiry.authorizations_purge
             models.Index(fields=["retain_until"], name="authorization_retention_idx"),
         ]
 

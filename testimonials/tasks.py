@@ -19,7 +19,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from config import enqueue
-from testimonials.consent import authorizations
+from testimonials.consent import authorization_expiry, authorization_requests, consent_notices
 from testimonials.invitations import services as invitations
 from testimonials.models import DeliveryStatus
 from testimonials.publishing import generation as publishing
@@ -126,9 +126,9 @@ def sweep_unsent_invitations() -> int:
 @shared_task(name="testimonials.tasks.sweep_authorizations")
 def sweep_authorizations() -> int:
     """Ask before expiry, take down at expiry, purge past retention."""
-    asked = authorizations.authorizations_reconfirm()
-    expired = authorizations.authorizations_expire()
-    authorizations.authorizations_purge()
+    asked = authorization_expiry.authorizations_reconfirm()
+    expired = authorization_expiry.authorizations_expire()
+    authorization_expiry.authorizations_purge()
     return asked + expired
 
 
@@ -136,7 +136,7 @@ def sweep_authorizations() -> int:
 def send_consent_notice(self: Task[Any, Any], notice_id: int) -> None:
     email_send_or_retry(
         self,
-        partial(authorizations.consent_notice_send, notice_id=notice_id),
+        partial(consent_notices.consent_notice_send, notice_id=notice_id),
         label="consent notice",
         pk=notice_id,
     )
@@ -146,7 +146,7 @@ def send_consent_notice(self: Task[Any, Any], notice_id: int) -> None:
 def send_authorization_request(self: Task[Any, Any], request_id: int) -> None:
     email_send_or_retry(
         self,
-        partial(authorizations.authorization_request_send, request_id=request_id),
+        partial(authorization_requests.authorization_request_send, request_id=request_id),
         label="authorization request",
         pk=request_id,
     )
@@ -156,9 +156,9 @@ def send_authorization_request(self: Task[Any, Any], request_id: int) -> None:
 def sweep_consent_notices() -> int:
     """Resend the consent notices and the authorization requests that a lost
     message left unsent."""
-    ids = authorizations.consent_notices_unsent(older_than=settings.SCREENING_STUCK_AFTER)
+    ids = consent_notices.consent_notices_unsent(older_than=settings.SCREENING_STUCK_AFTER)
     enqueue.send_each("testimonials.tasks.send_consent_notice", ids, label="consent notice")
-    requests = authorizations.authorization_requests_unsent(
+    requests = authorization_requests.authorization_requests_unsent(
         older_than=settings.SCREENING_STUCK_AFTER
     )
     enqueue.send_each(

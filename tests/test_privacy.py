@@ -16,7 +16,7 @@ from django.utils import timezone
 from moderation import privacy
 from moderation import services as moderation_services
 from moderation.models import DuplicateKey, ModeratorNote, PatientNotification, ReviewClaim
-from testimonials.consent import authorizations
+from testimonials.consent import authorization_expiry
 from testimonials.models import (
     Authorization,
     Invitation,
@@ -249,7 +249,7 @@ def test_authorization_evidence_is_purged_after_its_retention(db, settings):
     evidence = Authorization.objects.get(testimonial=story)
     assert evidence.retain_until == evidence.revoked_at + settings.AUTHORIZATION_RETENTION
     with time_machine.travel(evidence.retain_until - timedelta(days=1)):
-        assert authorizations.authorizations_purge() == 0
+        assert authorization_expiry.authorizations_purge() == 0
     with time_machine.travel(evidence.retain_until + timedelta(days=1)):
-        assert authorizations.authorizations_purge() == 1
+        assert authorization_expiry.authorizations_purge() == 1
     assert not Authorization.objects.exists()

@@ -11,7 +11,7 @@ from django.urls import URLPattern, path
 from django.utils.html import format_html
 
 from testimonials.admin.honest import transparency_report_view
-from testimonials.consent import authorizations
+from testimonials.consent import consent_terms
 from testimonials.models import (
     Authorization,
     ConsentText,
@@ -98,7 +98,7 @@ class ConsentTextAdmin(admin.ModelAdmin[ConsentText]):
     def save_model(self, request: HttpRequest, obj: ConsentText, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
         if not change:
-            authorizations.consent_text_supersede_others(consent_text=obj)
+            consent_terms.consent_text_supersede_others(consent_text=obj)
 
 
 @admin.register(Authorization)

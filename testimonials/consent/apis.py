@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from testimonials.apis import PatientTestimonialSerializer
-from testimonials.consent import authorizations
+from testimonials.consent import authorizations, edit_approval
 from testimonials.fields import RejectUnknownFieldsMixin, StrictCharField, StrictIntegerField
 from testimonials.models import Channel, DisplayPreference, Testimonial
 from testimonials.stories import patient_links
@@ -100,7 +100,7 @@ class ApproveEditApi(PatientApi):
         return self.change(request, public_id, secret)
 
     def act(self, testimonial: Testimonial, data: dict[str, Any]) -> None:
-        authorizations.authorization_approve_edit(
+        edit_approval.authorization_approve_edit(
             testimonial=testimonial,
             signature=data["signature"],
             expected_version=data.get("version"),

@@ -1,171 +1,46 @@
 """Writes for patients' authorizations (HIPAA 45 CFR 164.508; GDPR arts 7, 9).
 
-A patient signs with their story (`authorization_sign`); a moderator's
-redaction stays covered (`authorization_for_edit`), any other edit waits for
-the patient (`authorization_approve_edit`); the patient narrows, renews or
-withdraws (`authorization_revoker`, used by the withdrawal); beat asks
-before expiry and takes the story down at it (`authorizations_reconfirm`,
-`authorizations_expire`); a story's personal data is erased while the
-evidence is kept for its retention time (`testimonial_erase`), then purged
-(`authorizations_purge`). The patient gets a copy and notices by email
-(`consent_notice_*`, an outbox like moderation's).
+A patient signs with their story (`authorization_sign`), grants one to an
+imported story, narrows or renews it, or withdraws (`authorization_revoker`,
+used by the withdrawal). Edits are in `edit_approval`, expiry in
+`authorization_expiry`, emails in `consent_notices` and
+`authorization_requests`, erasure in `testimonials.stories.erasure`.
 
 Every change to a story's authorization is also a change of the story,
 through `transitions` (compare-and-set on its version, an audit record, and
 what websites hear), so two changes never cross.
 """
 
-import logging
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime
 from functools import partial
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from testimonials import languages, outbox, transitions
+from testimonials import transitions
 from testimonials.consent import authorization_reads
 from testimonials.consent import rules as consent
-from testimonials.errors import Conflict, FieldErrors, InvalidTransition
+from testimonials.consent.consent_notices import consent_notice_enqueue
+from testimonials.consent.consent_terms import Terms, _channel_flags, expiry_from, terms_from
+from testimonials.errors import Conflict, FieldErrors
 from testimonials.models import (
     CHANNEL_FIELDS,
     DISPLAY_ORDER,
     Authorization,
     AuthorizationBasis,
-    AuthorizationRequest,
     Channel,
-    ConsentNotice,
     ConsentText,
     NoticeKind,
-    RejectionReason,
-    Revocation,
     SignatureMethod,
     SignerRole,
     Status,
-    StatusChange,
     Testimonial,
     display_name_for,
 )
 from testimonials.publishing import representations
-from testimonials.stories import patient_links
-
-logger = logging.getLogger(__name__)
-
-GUARDIAN_ROLES = (SignerRole.PARENT, SignerRole.LEGAL_GUARDIAN)
-
-
-# --- The consent template -----------------------------------------------------
-
-
-def consent_text_supersede_others(*, consent_text: ConsentText) -> int:
-    """A new consent version becomes the one patients agree to: every other
-    current one is superseded (never edited). Returns how many."""
-    return (
-        ConsentText.objects.filter(superseded_at=None)
-        .exclude(pk=consent_text.pk)
-        .update(superseded_at=timezone.now())
-    )
-
-
-# --- Signing with the story ---------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Terms:
-    """What the patient (or their parent or guardian) chose and signed."""
-
-    channels: frozenset[str]
-    expires_at: datetime
-    signature: str
-    signature_method: str
-    signer_role: str
-    patient_is_adult: bool | None
-
-
-def expiry_from(expires_on: date | None, *, now: datetime, field: str = "expires_on") -> datetime:
-    """The end of the chosen day (UTC), or the default term; refuses a day
-    that has passed or lies beyond `AUTHORIZATION_MAX_TERM`."""
-    if expires_on is None:
-        return now + settings.AUTHORIZATION_DEFAULT_TERM
-    expires_at = datetime.combine(expires_on + timedelta(days=1), time(0), tzinfo=UTC)
-    if expires_at <= now + timedelta(days=1):
-        raise FieldErrors({field: [gettext("Choose a day after today.")]})
-    latest = now + settings.AUTHORIZATION_MAX_TERM + timedelta(days=1)
-    if expires_at > latest:
-        limit = (latest - timedelta(days=1)).date().isoformat()
-        raise FieldErrors(
-            {field: [gettext("Choose a day no later than %(day)s.") % {"day": limit}]}
-        )
-    return expires_at
-
-
-def terms_from(
-    *,
-    author_name: str,
-    channels: Iterable[str],
-    signature: str,
-    expires_on: date | None,
-    patient_is_adult: bool | None,
-    guardian_relationship: str,
-    now: datetime,
-) -> Terms:
-    """Judge a patient's choices; `FieldErrors` names every problem.
-
-    Defaults keep older clients working: every channel, the name given as
-    the signature (recorded as `name_and_checkbox`, not as typed), the
-    default term, and the age question not asked. A patient under 18 needs
-    a parent's or legal guardian's typed signature and their relationship.
-    """
-    errors: dict[str, list[str]] = {}
-    chosen = frozenset(channels) or frozenset(Channel.values)
-    if not chosen <= frozenset(Channel.values):
-        errors["channels"] = [f"Choose among: {', '.join(Channel.values)}."]
-    try:
-        expires_at = expiry_from(expires_on, now=now)
-    except FieldErrors as exc:
-        errors.update(exc.fields)
-        expires_at = now
-    typed = " ".join(signature.split())
-    if patient_is_adult is False:
-        if guardian_relationship not in GUARDIAN_ROLES:
-            errors["guardian_relationship"] = [
-                gettext("Under 18: a parent or legal guardian signs; say which they are.")
-            ]
-        if not typed:
-            errors["signature"] = [
-                gettext("Under 18: the parent or guardian types their name to sign.")
-            ]
-        elif typed.casefold() == " ".join(author_name.split()).casefold():
-            errors["signature"] = [
-                gettext(
-                    "Under 18: the parent or guardian signs with their own name, not the patient's."
-                )
-            ]
-        role = guardian_relationship
-    else:
-        if guardian_relationship:
-            errors["guardian_relationship"] = [gettext("Only for a patient under 18.")]
-        role = SignerRole.PATIENT
-    if errors:
-        raise FieldErrors(errors)
-    return Terms(
-        channels=chosen,
-        expires_at=expires_at,
-        signature=typed or " ".join(author_name.split()),
-        signature_method=SignatureMethod.TYPED if typed else SignatureMethod.NAME_AND_CHECKBOX,
-        signer_role=role,
-        patient_is_adult=patient_is_adult,
-    )
-
-
-def _channel_flags(channels: Iterable[str]) -> dict[str, bool]:
-    chosen = set(channels)
-    return {field: channel in chosen for channel, field in CHANNEL_FIELDS.items()}
 
 
 def authorization_sign(
@@ -296,149 +171,6 @@ def authorization_record_imported(
         **_fingerprinted(testimonial.body, testimonial.display_name),
         **_channel_flags(CHANNEL_FIELDS),
     )
-
-
-# --- Edits: a redaction is covered, anything else waits for the patient --------
-
-
-@dataclass(frozen=True)
-class EditCoverage:
-    """What an edit means for the authorization: `covered` edits publish at
-    once (`alongside` writes the redaction's authorization row in the edit's
-    transaction); others take the story off every surface until the
-    patient approves the new text on their page."""
-
-    covered: bool
-    alongside: transitions.Alongside | None = None
-
-
-def authorization_for_edit(*, testimonial: Testimonial, text: str, editor: str) -> EditCoverage:
-    """Judge a moderator's new text (`text`, what the story would show).
-
-    Covered when the authorization in effect already covers it, or when it
-    is a redaction (`consent.is_redaction`) of the patient's original or of
-    the text the authorization covers now."""
-    current = authorization_reads.authorization_in_effect(testimonial_id=testimonial.pk)
-    if current is None:
-        return EditCoverage(covered=False)
-    changes = _fingerprinted(text, testimonial.display_name)
-    if changes["content_sha256"] == current.content_sha256:
-        return EditCoverage(covered=True)
-    baselines = [baseline for baseline in (testimonial.body, current.text) if baseline]
-    if not any(consent.is_redaction(baseline, text) for baseline in baselines):
-        return EditCoverage(covered=False)
-    return EditCoverage(
-        covered=True,
-        alongside=partial(
-            _successor,
-            current,
-            basis=AuthorizationBasis.REDACTION,
-            created_by=editor,
-            **changes,
-        ),
-    )
-
-
-def approval_request(*, testimonial: Testimonial) -> None:
-    """Email the patient that an edited text awaits their approval, or, for
-    an imported story that came without consent, that it awaits their
-    authorization."""
-    if authorization_reads.awaiting_first_authorization(testimonial):
-        authorization_request_enqueue(testimonial=testimonial)
-        return
-    current = authorization_reads.authorization_current(testimonial_id=testimonial.pk)
-    if current is not None:
-        consent_notice_enqueue(
-            authorization=current,
-            kind=NoticeKind.APPROVE_EDIT,
-            testimonial_version=testimonial.version,
-        )
-
-
-def authorization_approve_edit(
-    *, testimonial: Testimonial, signature: str, expected_version: int | None = None
-) -> Testimonial:
-    """The patient (or whoever signed for them) approves the edited text
-    their story shows, signing again; it is public again at once.
-
-    `expected_version` is the version the patient's page showed: an edit
-    made after they read it is refused (`StaleVersion`)."""
-    transitions.check_version(testimonial, expected_version)
-    state = authorization_reads.authorization_state(testimonial)
-    if not state.awaiting_approval or state.current is None:
-        raise Conflict("No edited text awaits your approval.")
-    typed = " ".join(signature.split())
-    if not typed:
-        raise FieldErrors({"signature": [gettext("Type your name to sign.")]})
-    now = timezone.now()
-    alongside = partial(
-        _successor,
-        state.current,
-        basis=AuthorizationBasis.PATIENT_APPROVAL,
-        created_by="patient",
-        signature=typed,
-        signature_method=SignatureMethod.TYPED,
-        signed_at=now,
-        **_fingerprinted(testimonial.shown_body, testimonial.display_name),
-    )
-    return transitions.revise_published(
-        testimonial,
-        actor=transitions.PATIENT,
-        reason="the patient approved the edited text",
-        alongside=alongside,
-        expected_version=expected_version,
-    )
-
-
-# --- An imported story without consent: the patient is asked -------------------
-
-
-def authorization_request_enqueue(*, testimonial: Testimonial) -> AuthorizationRequest:
-    """Record the email asking the patient to authorize their imported
-    story, once per story, and send it after commit."""
-    request, created = AuthorizationRequest.objects.get_or_create(testimonial=testimonial)
-    if created:
-        outbox.enqueue_on_commit(
-            "testimonials.tasks.send_authorization_request",
-            request.pk,
-            label="authorization request",
-        )
-    return request
-
-
-def authorization_request_send(*, request_id: int) -> bool:
-    """Send one request at most once (claimed before sending, released if
-    sending fails so the task retries). Like the consent notices, the email
-    holds no story text, only the link to the private page that shows it.
-    Returns whether this call sent it."""
-    return outbox.send_once(
-        AuthorizationRequest.objects.select_related("testimonial__topic"),
-        request_id,
-        build=_authorization_request_email,
-    )
-
-
-def _authorization_request_email(request: AuthorizationRequest) -> outbox.Email | None:
-    testimonial = request.testimonial
-    if not authorization_reads.awaiting_first_authorization(testimonial):
-        return None
-    story_url = story_page_url(testimonial)
-    return outbox.Email(
-        to=[testimonial.email],
-        template="testimonials/email/authorization_request",
-        context=lambda: {
-            "testimonial": testimonial,
-            "topic": testimonial.topic,
-            "clinic_name": settings.CLINIC_NAME,
-            "story_url": story_url,
-        },
-        language=languages.for_testimonial(testimonial),
-        label="authorization request",
-    )
-
-
-def authorization_requests_unsent(*, older_than: timedelta) -> list[int]:
-    return outbox.unsent_ids(AuthorizationRequest.objects.all(), older_than=older_than)
 
 
 def authorization_grant(
@@ -670,91 +402,6 @@ def authorization_revoker(*, testimonial_id: int, revocation: str) -> transition
     return revoke
 
 
-# --- Expiry and re-confirmation (beat) -----------------------------------------
-
-SWEEP_BATCH = 500
-
-
-def authorizations_reconfirm() -> int:
-    """Ask each patient whose authorization ends within
-    `AUTHORIZATION_RECONFIRM_BEFORE` to keep, change or withdraw it, once
-    per authorization (a compare-and-set on `reconfirm_requested_at`).
-    Returns how many were asked."""
-    now = timezone.now()
-    due = list(
-        Authorization.objects.filter(
-            superseded_at=None,
-            revoked_at=None,
-            reconfirm_requested_at=None,
-            expires_at__gt=now,
-            expires_at__lte=now + settings.AUTHORIZATION_RECONFIRM_BEFORE,
-            testimonial__status__in=[Status.PUBLISHED, Status.PENDING_REVIEW],
-        ).select_related("testimonial")[:SWEEP_BATCH]
-    )
-    asked = 0
-    for authorization in due:
-        with transaction.atomic():
-            claimed = Authorization.objects.filter(
-                pk=authorization.pk, reconfirm_requested_at=None
-            ).update(reconfirm_requested_at=now)
-            if claimed == 1:
-                consent_notice_enqueue(authorization=authorization, kind=NoticeKind.RECONFIRM)
-                asked += 1
-    if asked:
-        logger.info("asked %d patients to re-confirm their authorization", asked)
-    return asked
-
-
-def authorizations_expire() -> int:
-    """Take down every published story whose authorization has expired
-    (through `transitions`: audited, websites told). The gate already hides
-    it from the moment of expiry; this makes it a status, a tombstone and a
-    `testimonial.unpublished` webhook. Returns how many."""
-    now = timezone.now()
-    due = list(
-        Authorization.objects.filter(
-            superseded_at=None,
-            revoked_at=None,
-            expires_at__lte=now,
-            testimonial__status=Status.PUBLISHED,
-        ).values_list("testimonial_id", flat=True)[:SWEEP_BATCH]
-    )
-    expired = 0
-    for testimonial_id in due:
-        testimonial = Testimonial.objects.filter(pk=testimonial_id).first()
-        if testimonial is None:
-            continue
-        try:
-            with transaction.atomic():
-                transitions.transition(
-                    testimonial,
-                    to=Status.UNPUBLISHED,
-                    actor=transitions.AUTHORIZATION,
-                    reason="authorization expired",
-                    # Counted with the other stories without valid consent
-                    # in the transparency report.
-                    rejection_reason=RejectionReason.NO_CONSENT,
-                )
-                current = authorization_reads.authorization_current(testimonial_id=testimonial_id)
-                if current is not None:
-                    consent_notice_enqueue(authorization=current, kind=NoticeKind.EXPIRED)
-        except InvalidTransition:
-            continue  # changed meanwhile (withdrawn, taken down)
-        expired += 1
-    if expired:
-        logger.info("took down %d stories whose authorization expired", expired)
-    return expired
-
-
-def authorizations_purge() -> int:
-    """Delete authorizations past their retention date (six years after
-    they were last in effect). Returns how many."""
-    deleted, _ = Authorization.objects.filter(retain_until__lt=timezone.now()).delete()
-    if deleted:
-        logger.info("purged %d authorization records past retention", deleted)
-    return deleted
-
-
 # --- Erasure ----------------------------------------------------------------------
 
 ERASED_FIELDS: dict[str, Any] = {
@@ -774,118 +421,3 @@ ERASED_FIELDS: dict[str, Any] = {
     # so that importing the old file again cannot bring the story back.
     "external_id": "",
 }
-# Audit details that hold what people wrote: a moderator's note, a text diff.
-AUDIT_TEXT_KEYS = frozenset({"note", "text_diff"})
-
-
-def testimonial_erase(*, testimonial: Testimonial, actor: transitions.Actor, reason: str) -> bool:
-    """Erase a story's text and its author's personal data, here: the row
-    keeps its id, topic, statuses and times, and its audit trail keeps who
-    did what (notes and text diffs in it are cleared). A story that could still be public
-    is withdrawn; a rejected one stays rejected. Its authorizations are
-    revoked and keep only the evidence retention needs: the fingerprint,
-    terms, template version, signature and times. Returns False when the
-    story was erased before.
-
-    Moderation's rows about the story (notes, duplicate keys) are
-    moderation's to erase (`moderation.privacy`)."""
-    if testimonial.erased_at is not None:
-        return False
-    revoke = authorization_revoker(testimonial_id=testimonial.pk, revocation=Revocation.ERASED)
-
-    def scrub() -> None:
-        revoke()
-        Authorization.objects.filter(testimonial_id=testimonial.pk).update(text="", display_name="")
-        for change in StatusChange.objects.filter(testimonial_id=testimonial.pk):
-            if AUDIT_TEXT_KEYS & set(change.details):
-                details = {k: v for k, v in change.details.items() if k not in AUDIT_TEXT_KEYS}
-                StatusChange.objects.filter(pk=change.pk).update(details=details)
-
-    fields = {**ERASED_FIELDS, "erased_at": timezone.now()}
-    if testimonial.status in (Status.WITHDRAWN, Status.REJECTED):
-        transitions.amend(
-            testimonial,
-            actor=actor,
-            reason=reason,
-            alongside=scrub,
-            announce_update=False,
-            **fields,
-        )
-    else:
-        transitions.transition(
-            testimonial, to=Status.WITHDRAWN, actor=actor, reason=reason, alongside=scrub, **fields
-        )
-    return True
-
-
-# --- Notices to the patient ------------------------------------------------------
-
-
-def consent_notice_enqueue(
-    *, authorization: Authorization, kind: str, testimonial_version: int = 0
-) -> ConsentNotice | None:
-    """Record an email to the patient and send it after commit; nothing when
-    the story has no email address."""
-    testimonial = authorization.testimonial
-    if testimonial is None or not testimonial.email:
-        return None
-    notice, created = ConsentNotice.objects.get_or_create(
-        authorization=authorization, kind=kind, testimonial_version=testimonial_version
-    )
-    if created:
-        outbox.enqueue_on_commit(
-            "testimonials.tasks.send_consent_notice", notice.pk, label="consent notice"
-        )
-    return notice
-
-
-def story_page_url(testimonial: Testimonial) -> str:
-    """The patient's private page, absolute, for emails."""
-    path = reverse(
-        "patient-story",
-        kwargs={
-            "public_id": testimonial.public_id,
-            "secret": patient_links.patient_secret(testimonial.public_id),
-        },
-    )
-    return settings.PUBLIC_BASE_URL.rstrip("/") + path
-
-
-def consent_notice_send(*, notice_id: int) -> bool:
-    """Send one notice at most once (claimed before sending, released if
-    sending fails so the task retries). The story's text is never in the
-    email: the link leads to the private page that shows it. Returns
-    whether this call sent it."""
-    return outbox.send_once(
-        ConsentNotice.objects.select_related(
-            "authorization__consent_text", "authorization__testimonial__topic"
-        ),
-        notice_id,
-        build=_consent_notice_email,
-    )
-
-
-def _consent_notice_email(notice: ConsentNotice) -> outbox.Email | None:
-    authorization = notice.authorization
-    testimonial = authorization.testimonial
-    if testimonial is None or testimonial.erased_at is not None or not testimonial.email:
-        return None
-    labels = dict(Channel.choices)
-    return outbox.Email(
-        to=[testimonial.email],
-        template=f"testimonials/email/consent_{notice.kind}",
-        context=lambda: {
-            "testimonial": testimonial,
-            "topic": testimonial.topic,
-            "authorization": authorization,
-            "template": authorization.consent_text,
-            "channels": [str(labels[channel]) for channel in authorization.channels],
-            "story_url": story_page_url(testimonial),
-        },
-        language=languages.for_testimonial(testimonial),
-        label=f"{notice.kind} consent notice",
-    )
-
-
-def consent_notices_unsent(*, older_than: timedelta) -> list[int]:
-    return outbox.unsent_ids(ConsentNotice.objects.all(), older_than=older_than)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from testimonials import views
-from testimonials.consent import authorizations
+from testimonials.consent import authorizations, edit_approval
 from testimonials.consent import rules as consent
 from testimonials.errors import ApplicationError, FieldErrors
 
@@ -33,7 +33,7 @@ def _act(request: HttpRequest, public_id: uuid.UUID, secret: str, action: str) -
     post = request.POST
     try:
         if action == "approve":
-            authorizations.authorization_approve_edit(
+            edit_approval.authorization_approve_edit(
                 testimonial=testimonial,
                 signature=post.get("signature", ""),
                 expected_version=_version(request),

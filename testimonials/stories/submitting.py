@@ -14,7 +14,7 @@ from django.utils.translation import gettext
 
 from config import enqueue
 from testimonials import languages
-from testimonials.consent import authorization_reads, authorizations
+from testimonials.consent import authorization_reads, authorizations, consent_terms
 from testimonials.errors import FieldErrors, IdempotencyKeyReused
 from testimonials.honesty import disclosures
 from testimonials.invitations import services as invitations
@@ -44,7 +44,7 @@ class Submission:
     material_connection: str = ""
     material_connection_detail: str = ""
     invitation: str = ""
-    # The authorization (see `authorizations.terms_from` for the defaults).
+    # The authorization (see `consent_terms.terms_from` for the defaults).
     channels: tuple[str, ...] = ()
     signature: str = ""
     expires_on: date | None = None
@@ -96,7 +96,7 @@ def testimonial_submit(
 
     Refuses (`FieldErrors`, nothing stored) an unknown or closed topic, consent
     not given, a consent version that is unknown or superseded, terms of
-    authorization that do not hold (`authorizations.terms_from`), or an
+    authorization that do not hold (`consent_terms.terms_from`), or an
     invitation that is invalid, expired or used; a valid one is used up in
     the same transaction and makes the story a verified patient's. With an
     `idempotency_key` seen before, answers the earlier testimonial when the
@@ -177,7 +177,7 @@ def _idempotent_replay(key: str, fingerprint: str) -> Testimonial | None:
 
 def _validate(
     submission: Submission, now: datetime
-) -> tuple[Topic, ConsentText, authorizations.Terms]:
+) -> tuple[Topic, ConsentText, consent_terms.Terms]:
     errors: dict[str, list[str]] = {}
     topic = Topic.objects.filter(slug=submission.topic_slug).first()
     if topic is None:
@@ -196,7 +196,7 @@ def _validate(
         ]
     terms = None
     try:
-        terms = authorizations.terms_from(
+        terms = consent_terms.terms_from(
             author_name=submission.author_name,
             channels=submission.channels,
             signature=submission.signature,

@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 
 from moderation import services
-from testimonials.consent import authorizations
+from testimonials.consent import edit_approval
 from testimonials.models import WebhookDelivery, WebhookEndpoint
 from testimonials.sites import site_keys
 from testimonials.stories import withdrawal
@@ -55,7 +55,7 @@ def story(moderator, topic, clinic_site, django_capture_on_commit_callbacks):
             body="Dry needling helped my back pain a lot.",
         )
         # A rewrite, not a redaction: public once the patient approves it.
-        published = authorizations.authorization_approve_edit(
+        published = edit_approval.authorization_approve_edit(
             testimonial=published, signature="Maria Lopez"
         )
         published = services.testimonial_edit_published(

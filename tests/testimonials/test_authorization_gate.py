@@ -15,7 +15,7 @@ from django.test import Client
 from django.utils import timezone
 
 from moderation import services as moderation_services
-from testimonials.consent import authorizations
+from testimonials.consent import authorization_expiry, consent_notices, edit_approval
 from testimonials.models import (
     ConsentNotice,
     DeliveryStatus,
@@ -186,7 +186,7 @@ def test_changing_a_published_text_takes_it_off_every_surface_until_approved(
 
     story.refresh_from_db()
     committed(
-        authorizations.authorization_approve_edit,
+        edit_approval.authorization_approve_edit,
         testimonial=story,
         signature="Pat Doe",
         expected_version=story.version,
@@ -272,12 +272,12 @@ def test_expiry_asks_first_then_takes_the_story_down(
     with time_machine.travel(
         expires_at - settings.AUTHORIZATION_RECONFIRM_BEFORE - timedelta(days=1)
     ):
-        assert authorizations.authorizations_reconfirm() == 0
+        assert authorization_expiry.authorizations_reconfirm() == 0
     with time_machine.travel(expires_at - timedelta(days=10)):
-        assert authorizations.authorizations_reconfirm() == 1
-        assert authorizations.authorizations_reconfirm() == 0, "asked once"
+        assert authorization_expiry.authorizations_reconfirm() == 1
+        assert authorization_expiry.authorizations_reconfirm() == 0, "asked once"
         notice = ConsentNotice.objects.get(kind="reconfirm")
-        assert authorizations.consent_notice_send(notice_id=notice.pk)
+        assert consent_notices.consent_notice_send(notice_id=notice.pk)
         assert "ends on" in mail.outbox[-1].subject
         assert "keep it" in mail.outbox[-1].body
         assert surfaces(client, topic, STORY) == EVERYWHERE
@@ -287,8 +287,8 @@ def test_expiry_asks_first_then_takes_the_story_down(
         assert surfaces(client, topic, STORY)["api"] is False
         assert client.get(f"/education/{topic.slug}/").content.decode().count(STORY) == 0
         # ... and the job makes it a status, a tombstone and a webhook.
-        assert authorizations.authorizations_expire() == 1
-        assert authorizations.authorizations_expire() == 0
+        assert authorization_expiry.authorizations_expire() == 1
+        assert authorization_expiry.authorizations_expire() == 0
         story.refresh_from_db()
         assert story.status == "unpublished"
         audit = StatusChange.objects.filter(testimonial=story).last()

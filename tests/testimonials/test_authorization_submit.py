@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.html import escape
 
-from testimonials.consent import authorizations
+from testimonials.consent import consent_notices
 from testimonials.models import Authorization, ConsentNotice, Testimonial
 from tests.factories import PATIENT_NAME
 from tests.support.tasks import on_send
@@ -140,8 +140,8 @@ def test_the_patient_gets_a_copy_by_email_without_the_story(
         post(api_client, {**submission, "signature": "Maria Lopez"})
     notice = ConsentNotice.objects.get()
     assert notice.kind == "copy"
-    assert authorizations.consent_notice_send(notice_id=notice.pk)
-    assert not authorizations.consent_notice_send(notice_id=notice.pk), "sent once"
+    assert consent_notices.consent_notice_send(notice_id=notice.pk)
+    assert not consent_notices.consent_notice_send(notice_id=notice.pk), "sent once"
     [email] = mail.outbox
     assert email.to == ["maria@example.com"]
     assert "your copy" in email.subject

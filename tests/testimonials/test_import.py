@@ -14,7 +14,7 @@ from django.core.management import CommandError, call_command
 
 from moderation import services as moderation_services
 from testimonials import transitions
-from testimonials.consent import authorizations
+from testimonials.consent import authorization_requests
 from testimonials.models import (
     Authorization,
     AuthorizationRequest,
@@ -22,6 +22,7 @@ from testimonials.models import (
     Status,
     Testimonial,
 )
+from testimonials.stories import erasure
 from testimonials.stories.patient_links import patient_secret
 from tests.support.tasks import on_send
 
@@ -192,8 +193,8 @@ def test_a_story_imported_without_consent_is_public_only_once_its_patient_author
     assert text not in client.get(f"/education/{topic.slug}/").content.decode()
 
     [request_id] = requests
-    assert authorizations.authorization_request_send(request_id=request_id)
-    assert not authorizations.authorization_request_send(request_id=request_id), "sent once"
+    assert authorization_requests.authorization_request_send(request_id=request_id)
+    assert not authorization_requests.authorization_request_send(request_id=request_id), "sent once"
     [email] = mail.outbox
     assert email.to == ["flo@example.com"]
     assert text not in email.body
@@ -289,7 +290,7 @@ def test_an_erased_imported_story_does_not_come_back_with_the_file(
 ):
     run(str(tool_export), "--topic", topic.slug, "--commit")
     ana = Testimonial.objects.get(external_id="r1")
-    authorizations.testimonial_erase(
+    erasure.testimonial_erase(
         testimonial=ana, actor=transitions.PATIENT, reason="the patient asked"
     )
     ana.refresh_from_db()
