@@ -22,7 +22,6 @@ from rest_framework.views import APIView
 
 from moderation import screening, selectors, services
 from moderation.permissions import IsModerator, moderator_of
-from testimonials.apis import AuthorizationCopySerializer, TypicalResultsOutputSerializer
 from testimonials.consent.authorization_reads import authorization_copy
 from testimonials.fields import (
     RejectUnknownFieldsMixin,
@@ -32,6 +31,8 @@ from testimonials.fields import (
 )
 from testimonials.honesty import disclosures
 from testimonials.models import MaterialConnection, RejectionReason, Testimonial
+from testimonials.publishing.topic_apis import TypicalResultsOutputSerializer
+from testimonials.stories.apis import AuthorizationCopySerializer
 
 
 class FlagSerializer(serializers.Serializer[Any]):

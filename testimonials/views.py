@@ -33,7 +33,6 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from testimonials import languages
-from testimonials.apis import SubmissionInputSerializer, submission_from
 from testimonials.consent import authorization_reads, page_context
 from testimonials.consent.rules import expiry_day
 from testimonials.errors import FieldErrors, IdempotencyKeyReused, NotFound
@@ -52,6 +51,7 @@ from testimonials.publishing import cache as public_cache
 from testimonials.publishing import gate
 from testimonials.publishing import generation as publishing
 from testimonials.stories import patient_links, submitting, withdrawal
+from testimonials.stories.apis import SubmissionInputSerializer, submission_from
 from testimonials.throttling import submit_throttle_wait
 
 logger = logging.getLogger(__name__)

@@ -11,11 +11,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from testimonials.apis import PatientTestimonialSerializer
 from testimonials.consent import authorizations, edit_approval
 from testimonials.fields import RejectUnknownFieldsMixin, StrictCharField, StrictIntegerField
 from testimonials.models import Channel, DisplayPreference, Testimonial
 from testimonials.stories import patient_links
+from testimonials.stories.apis import PatientTestimonialSerializer
 
 VERSION_HELP = "The story's `version` the patient saw; a story changed since is a 409."
 

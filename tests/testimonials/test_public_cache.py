@@ -14,11 +14,11 @@ from django.conf import settings as django_settings
 from django.utils import timezone
 
 from moderation import services as moderation_services
-from testimonials.apis import json_bytes
 from testimonials.consent import authorization_reads, authorizations
 from testimonials.models import Channel, Invitation, Testimonial, TypicalResultsStatement
 from testimonials.publishing import cache as public_cache
 from testimonials.publishing import gate, representations
+from testimonials.publishing.apis import json_bytes
 from testimonials.sites import site_keys
 from testimonials.stories import patient_links, submitting, withdrawal
 from tests.factories import TestimonialFactory

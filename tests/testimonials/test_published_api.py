@@ -9,7 +9,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from moderation import services as moderation_services
-from testimonials.apis import PublishedOutputSerializer
+from testimonials.publishing.apis import PublishedOutputSerializer
 from testimonials.publishing.representations import published_representation
 from testimonials.sites import site_keys
 from testimonials.stories import withdrawal

@@ -21,11 +21,11 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.test import Client
 
 from moderation import services as moderation_services
-from testimonials.apis import json_bytes
 from testimonials.consent import authorization_reads
 from testimonials.management.commands.bench_seed import TOPICS, story_text
 from testimonials.models import Channel, Testimonial, Topic
 from testimonials.publishing import gate, representations
+from testimonials.publishing.apis import json_bytes
 from testimonials.stories import submitting
 
 
