@@ -11,10 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from testimonials import views
 from testimonials.consent import authorizations, edit_approval
 from testimonials.consent import rules as consent
 from testimonials.errors import ApplicationError, FieldErrors
+from testimonials.stories import story_pages
 
 
 def _problem(exc: ApplicationError) -> str:
@@ -29,7 +29,7 @@ def _version(request: HttpRequest) -> int | None:
 
 
 def _act(request: HttpRequest, public_id: uuid.UUID, secret: str, action: str) -> HttpResponse:
-    testimonial = views.patient_testimonial(public_id, secret)
+    testimonial = story_pages.patient_testimonial(public_id, secret)
     post = request.POST
     try:
         if action == "approve":
@@ -69,7 +69,7 @@ def _act(request: HttpRequest, public_id: uuid.UUID, secret: str, action: str) -
             )
     except ApplicationError as exc:
         testimonial.refresh_from_db()
-        return views.render_story(
+        return story_pages.render_story(
             request, testimonial, secret, error=_problem(exc), status=exc.status_code
         )
     page = reverse("patient-story", kwargs={"public_id": public_id, "secret": secret})
