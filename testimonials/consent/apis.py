@@ -9,13 +9,11 @@ from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_s
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from testimonials.consent import authorizations, edit_approval
 from testimonials.fields import RejectUnknownFieldsMixin, StrictCharField, StrictIntegerField
 from testimonials.models import Channel, DisplayPreference, Testimonial
-from testimonials.stories import patient_links
-from testimonials.stories.apis import PatientTestimonialSerializer
+from testimonials.stories.apis import PatientStoryApi, PatientTestimonialSerializer
 
 VERSION_HELP = "The story's `version` the patient saw; a story changed since is a 409."
 
@@ -23,24 +21,18 @@ VERSION_HELP = "The story's `version` the patient saw; a story changed since is 
 # A patient's change to their authorization: `InputSerializer` checks the body, `act` calls
 # the service, the answer is the story as the patient sees it now. Subclasses give `post`
 # its schema.
-class PatientApi(APIView):
-    authentication_classes: list[type] = []
+class PatientApi(PatientStoryApi):
     InputSerializer: type[serializers.Serializer[Any]]
 
     def act(self, testimonial: Testimonial, data: dict[str, Any]) -> None:
         raise NotImplementedError
 
     def change(self, request: Request, public_id: uuid.UUID, secret: str) -> Response:
-        testimonial = patient_links.testimonial_for_patient(public_id=public_id, secret=secret)
+        testimonial = self.story(public_id, secret)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         self.act(testimonial, serializer.validated_data)
-        testimonial = patient_links.testimonial_for_patient(public_id=public_id, secret=secret)
-        response = Response(
-            PatientTestimonialSerializer(testimonial, context={"request": request}).data
-        )
-        response["Cache-Control"] = "no-store"
-        return response
+        return self.answer(request, self.story(public_id, secret))
 
 
 class AuthorizeApi(PatientApi):

@@ -302,9 +302,24 @@ class TestimonialSubmitApi(APIView):
         )
 
 
-class TestimonialStatusApi(APIView):
+class PatientStoryApi(APIView):
+    """An endpoint behind the patient's secret link: it opens the story, and
+    answers with the story as the patient sees it, which no cache may keep."""
+
     authentication_classes: list[type] = []
 
+    def story(self, public_id: uuid.UUID, secret: str) -> Testimonial:
+        return patient_links.testimonial_for_patient(public_id=public_id, secret=secret)
+
+    def answer(self, request: Request, testimonial: Testimonial) -> Response:
+        response = Response(
+            PatientTestimonialSerializer(testimonial, context={"request": request}).data
+        )
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class TestimonialStatusApi(PatientStoryApi):
     @extend_schema(
         responses=PatientTestimonialSerializer,
         summary="A patient checks their story",
@@ -317,17 +332,10 @@ class TestimonialStatusApi(APIView):
         ],
     )
     def get(self, request: Request, public_id: uuid.UUID, secret: str) -> Response:
-        testimonial = patient_links.testimonial_for_patient(public_id=public_id, secret=secret)
-        response = Response(
-            PatientTestimonialSerializer(testimonial, context={"request": request}).data
-        )
-        response["Cache-Control"] = "no-store"
-        return response
+        return self.answer(request, self.story(public_id, secret))
 
 
-class TestimonialWithdrawApi(APIView):
-    authentication_classes: list[type] = []
-
+class TestimonialWithdrawApi(PatientStoryApi):
     @extend_schema(
         request=None,
         responses=PatientTestimonialSerializer,
@@ -341,8 +349,5 @@ class TestimonialWithdrawApi(APIView):
         ],
     )
     def post(self, request: Request, public_id: uuid.UUID, secret: str) -> Response:
-        testimonial = patient_links.testimonial_for_patient(public_id=public_id, secret=secret)
-        testimonial = withdrawal.testimonial_withdraw(testimonial=testimonial)
-        return Response(
-            PatientTestimonialSerializer(testimonial, context={"request": request}).data
-        )
+        testimonial = withdrawal.testimonial_withdraw(testimonial=self.story(public_id, secret))
+        return self.answer(request, testimonial)
