@@ -146,12 +146,44 @@ class _Validators:
         return None if answer is current else answer
 
 
+def _channel_of(request: Request) -> Channel:
+    return request_channel(request, request.query_params.get("channel") or None)
+
+
+@dataclass(frozen=True)
+class PublicRead:
+    """What a public read answers for: the reader's channel, its validators
+    and its checked parameters."""
+
+    channel: Channel
+    validators: _Validators
+    filters: dict[str, Any]
+
+
 class PublicReadApi(APIView):
     """Public, cacheable reads: anyone, any origin; a site's key raises the
-    throttle from per-IP to per-site."""
+    throttle from per-IP to per-site. `read` runs the prologue they share
+    (validators, parameters, 304) and `answer` the rest."""
 
     authentication_classes = [SiteKeyAuthentication]
     throttle_classes = PUBLIC_THROTTLES
+    FilterSerializer: type[serializers.Serializer[Any]]
+
+    def read(self, request: Request) -> HttpResponseBase:
+        # Validators first: a change committing during this request can then
+        # only make the answer newer than its ETag, never older.
+        channel = _channel_of(request)
+        validators = _Validators.of(request, channel)
+        # Bad parameters are a 400 even when the client's copy is current.
+        filters = self.FilterSerializer(data=request.query_params.dict())
+        filters.is_valid(raise_exception=True)
+        not_modified = validators.not_modified(request)
+        if not_modified is not None:
+            return not_modified
+        return self.answer(request, PublicRead(channel, validators, filters.validated_data))
+
+    def answer(self, request: Request, read: PublicRead) -> HttpResponseBase:
+        raise NotImplementedError
 
 
 CONDITIONAL_HEADERS = [
@@ -181,10 +213,6 @@ CHANNEL_PARAMETER = OpenApiParameter(
     "a key, `partners` (the default) or `widget` (what the widget asks for); with a site's "
     "key, the site's own channel (leave it out). `clinic` needs the clinic's own site's key.",
 )
-
-
-def _channel_of(request: Request) -> Channel:
-    return request_channel(request, request.query_params.get("channel") or None)
 
 
 class PublishedListApi(PublicReadApi):
@@ -251,19 +279,13 @@ class PublishedListApi(PublicReadApi):
         "Any origin may read it (CORS).",
     )
     def get(self, request: Request) -> HttpResponseBase:
-        # Validators first: a change committing during this request can then
-        # only make the answer newer than its ETag, never older.
-        channel = _channel_of(request)
-        validators = _Validators.of(request, channel)
-        # Bad parameters are a 400 even when the client's copy is current.
-        filters = self.FilterSerializer(data=request.query_params.dict())
-        filters.is_valid(raise_exception=True)
-        not_modified = validators.not_modified(request)
-        if not_modified is not None:
-            return not_modified
+        return self.read(request)
+
+    def answer(self, request: Request, read: PublicRead) -> HttpResponseBase:
+        validators = read.validators
         content = public_cache.shared_get(validators.etag)
         if content is None:
-            content = self._page(request, filters.validated_data, channel)
+            content = self._page(request, read.filters, read.channel)
             public_cache.shared_set(validators.etag, content, validity=validators.generation)
         response = HttpResponse(content, content_type="application/json")
         validators.apply(response)
@@ -386,21 +408,19 @@ class PublishedChangesApi(PublicReadApi):
         "appears in its state now; repeating a page is harmless.",
     )
     def get(self, request: Request) -> HttpResponseBase:
-        channel = _channel_of(request)
-        validators = _Validators.of(request, channel)
-        # Bad parameters are a 400 even when the client's copy is current.
-        filters = self.FilterSerializer(data=request.query_params.dict())
-        filters.is_valid(raise_exception=True)
-        not_modified = validators.not_modified(request)
-        if not_modified is not None:
-            return not_modified
-        data = filters.validated_data
+        return self.read(request)
+
+    def answer(self, request: Request, read: PublicRead) -> HttpResponseBase:
+        data = read.filters
         topic = gate.topic_get(slug=data["topic"]) if data.get("topic") else None
         page = changes_feed.publication_changes(
-            cursor=data.get("since") or None, topic=topic, limit=data["limit"], channel=channel
+            cursor=data.get("since") or None,
+            topic=topic,
+            limit=data["limit"],
+            channel=read.channel,
         )
         response = Response(
             {"results": page.results, "next_cursor": page.next_cursor, "has_more": page.has_more}
         )
-        validators.apply(response)
+        read.validators.apply(response)
         return response
