@@ -24,6 +24,8 @@ from django.utils import timezone
 from django.utils.translation import override
 
 from config import enqueue as config_enqueue
+from testimonials import languages
+from testimonials.models import Testimonial
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +47,25 @@ class Email:
     language: str | None
     # What it is, for the log line ("published notification"): no personal data.
     label: str
+
+
+def story_email(
+    testimonial: Testimonial,
+    *,
+    template: str,
+    label: str,
+    context: Callable[[], Mapping[str, Any]] = dict,
+) -> Email:
+    """An email to the patient about their story, in the story's language.
+    Its context has the story and its topic, and what `context` adds (also
+    called inside the language override). Every patient email is one."""
+    return Email(
+        to=[testimonial.email],
+        template=template,
+        context=lambda: {"testimonial": testimonial, "topic": testimonial.topic, **context()},
+        language=languages.for_testimonial(testimonial),
+        label=label,
+    )
 
 
 def deliver(email: Email) -> None:

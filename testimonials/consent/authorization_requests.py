@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from django.conf import settings
 
-from testimonials import languages, outbox
+from testimonials import outbox
 from testimonials.consent import authorization_reads
 from testimonials.consent.consent_notices import story_page_url
 from testimonials.models import (
@@ -46,17 +46,11 @@ def _authorization_request_email(request: AuthorizationRequest) -> outbox.Email 
     if not authorization_reads.awaiting_first_authorization(testimonial):
         return None
     story_url = story_page_url(testimonial)
-    return outbox.Email(
-        to=[testimonial.email],
+    return outbox.story_email(
+        testimonial,
         template="testimonials/email/authorization_request",
-        context=lambda: {
-            "testimonial": testimonial,
-            "topic": testimonial.topic,
-            "clinic_name": settings.CLINIC_NAME,
-            "story_url": story_url,
-        },
-        language=languages.for_testimonial(testimonial),
         label="authorization request",
+        context=lambda: {"clinic_name": settings.CLINIC_NAME, "story_url": story_url},
     )
 
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.urls import reverse
 
-from testimonials import languages, outbox
+from testimonials import outbox
 from testimonials.models import (
     Authorization,
     Channel,
@@ -68,19 +68,16 @@ def _consent_notice_email(notice: ConsentNotice) -> outbox.Email | None:
     if testimonial is None or testimonial.erased_at is not None or not testimonial.email:
         return None
     labels = dict(Channel.choices)
-    return outbox.Email(
-        to=[testimonial.email],
+    return outbox.story_email(
+        testimonial,
         template=f"testimonials/email/consent_{notice.kind}",
+        label=f"{notice.kind} consent notice",
         context=lambda: {
-            "testimonial": testimonial,
-            "topic": testimonial.topic,
             "authorization": authorization,
             "template": authorization.consent_text,
             "channels": [str(labels[channel]) for channel in authorization.channels],
             "story_url": story_page_url(testimonial),
         },
-        language=languages.for_testimonial(testimonial),
-        label=f"{notice.kind} consent notice",
     )
 
 
