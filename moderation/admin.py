@@ -25,7 +25,7 @@ from moderation import evidence, presentation, privacy, selectors, services
 from moderation.models import ModeratorNote
 from moderation.permissions import MODERATE_PERMISSION, can_export, moderator_of
 from testimonials import transitions
-from testimonials.admin.stories import ReadOnlyModelAdmin
+from testimonials.admin.read_only import ReadOnlyModelAdmin
 from testimonials.consent import authorization_reads
 from testimonials.errors import ApplicationError, FieldErrors
 from testimonials.honesty import disclosures

@@ -3,10 +3,12 @@
 Django's admin autodiscovery imports this package; importing each module
 registers its model admins.
 
-- `stories`: topics, consent texts, authorizations, sites and their webhooks.
+- `consent`: topics, consent texts, authorizations.
+- `sites`: sites, their API keys, webhook endpoints and deliveries.
 - `honest`: typical-results statements, invitations, the transparency report.
+- `read_only`: the base for records no one edits.
 """
 
-from testimonials.admin import honest, stories
+from testimonials.admin import consent, honest, sites
 
-__all__ = ["honest", "stories"]
+__all__ = ["consent", "honest", "sites"]

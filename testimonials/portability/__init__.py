@@ -1,1 +1,2 @@
-"""Portability: importing stories from other tools, exporting ours."""
+"""Portability: `imports` brings in another tool's stories, `exports`
+writes ours out (CSV or JSON) with their history."""
