@@ -1,3 +1,5 @@
+"""The site's urls: each app's urls, the admin, health, metrics and the API schema."""
+
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView

@@ -1,3 +1,5 @@
+"""The public education pages under /education/."""
+
 from django.urls import path
 
 from testimonials.publishing import education_pages

@@ -1,3 +1,5 @@
+"""Template filters for the disclosures shown next to a story."""
+
 from typing import Any
 
 from django import template

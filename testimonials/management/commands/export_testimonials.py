@@ -1,3 +1,5 @@
+"""`manage.py export_testimonials`: write stories out as CSV or JSON."""
+
 import getpass
 from pathlib import Path
 from typing import Any

@@ -1,3 +1,5 @@
+"""`manage.py import_testimonials`: bring in another tool's stories."""
+
 import sys
 from collections.abc import Iterable
 from pathlib import Path

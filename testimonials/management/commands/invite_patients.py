@@ -1,3 +1,5 @@
+"""`manage.py invite_patients`: invite a list of patients to share a story."""
+
 import sys
 from pathlib import Path
 from typing import Any

@@ -1,3 +1,5 @@
+"""`manage.py seed_demo`: a demo topic, consent text, stories and accounts."""
+
 import json
 import secrets
 from pathlib import Path
