@@ -22,7 +22,7 @@ from config import enqueue
 from testimonials.consent import authorization_expiry, authorization_requests, consent_notices
 from testimonials.invitations import services as invitations
 from testimonials.models import DeliveryStatus
-from testimonials.publishing import generation as publishing
+from testimonials.publishing import generation
 from testimonials.sites import webhook_delivery
 
 logger = logging.getLogger(__name__)
@@ -95,7 +95,7 @@ def deliver_webhook(self: Task[Any, Any], delivery_id: int) -> None:
 @shared_task(name="testimonials.tasks.sweep_webhook_deliveries")
 def sweep_webhook_deliveries() -> int:
     ids = webhook_delivery.webhook_deliveries_due(older_than=settings.SCREENING_STUCK_AFTER)
-    publishing.webhook_deliveries_enqueue(ids)
+    generation.webhook_deliveries_enqueue(ids)
     if ids:
         logger.info("sweep re-enqueued %d webhook deliveries", len(ids))
     return len(ids)
@@ -103,7 +103,7 @@ def sweep_webhook_deliveries() -> int:
 
 @shared_task(name="testimonials.tasks.check_publication_cache")
 def check_publication_cache() -> bool:
-    return publishing.publication_cache_check()
+    return generation.publication_cache_check()
 
 
 @shared_task(name="testimonials.tasks.send_invitation", bind=True, max_retries=None)

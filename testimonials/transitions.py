@@ -8,7 +8,7 @@ same path and is audited as `published → published`; so is a change to a
 story's authorization (`amend`), in whatever status.
 
 Whatever becomes public, changes while public or stops being public, in
-each channel, is recorded for websites by `publishing`: where the story is
+each channel, is recorded for websites by `publishing.generation`: where the story is
 public (`gate.public_channels`, the gate) after the change is compared
 with where it was before (by the gate, or as last announced to websites),
 in its transaction.
@@ -34,8 +34,7 @@ from django.utils import timezone
 from testimonials.consent import authorization_reads
 from testimonials.errors import AuthorizationRequired, InvalidTransition, NotFound, StaleVersion
 from testimonials.models import Status, StatusChange, Testimonial
-from testimonials.publishing import gate
-from testimonials.publishing import generation as publishing
+from testimonials.publishing import gate, generation
 
 logger = logging.getLogger(__name__)
 
@@ -267,12 +266,12 @@ def _apply(
         )
         events = _publication_events(before, after, announce_update=announce_update)
         for event, channels in events:
-            publishing.publication_record(testimonial=testimonial, event=event, channels=channels)
+            generation.publication_record(testimonial=testimonial, event=event, channels=channels)
         if events:
             transaction.on_commit(
-                partial(publishing.publication_changed, testimonial.pk, events[0][0])
+                partial(generation.publication_changed, testimonial.pk, events[0][0])
             )
-        transaction.on_commit(publishing.stats_changed)
+        transaction.on_commit(generation.stats_changed)
         StatusChange.objects.create(
             testimonial_id=testimonial.pk,
             from_status=from_status,
@@ -300,16 +299,16 @@ def _apply(
 
 def _publication_events(
     before: frozenset[str], after: frozenset[str], *, announce_update: bool
-) -> list[tuple[publishing.PublicationEvent, frozenset[str]]]:
+) -> list[tuple[generation.PublicationEvent, frozenset[str]]]:
     """What websites hear, per channel, from where a story was public before
     a change and where it is public after it."""
     events = []
     if after - before:
-        events.append((publishing.PublicationEvent.PUBLISHED, after - before))
+        events.append((generation.PublicationEvent.PUBLISHED, after - before))
     if announce_update and before & after:
-        events.append((publishing.PublicationEvent.UPDATED, before & after))
+        events.append((generation.PublicationEvent.UPDATED, before & after))
     if before - after:
-        events.append((publishing.PublicationEvent.UNPUBLISHED, before - after))
+        events.append((generation.PublicationEvent.UNPUBLISHED, before - after))
     return events
 
 

@@ -156,12 +156,12 @@ def _rows_written_directly_move_the_generations_on(request):
         Topic,
         TypicalResultsStatement,
     )
-    from testimonials.publishing import generation as publishing
+    from testimonials.publishing import generation
 
     def bump(**kwargs):
         with contextlib.suppress(Exception):  # the tests of a cache that is down
-            publishing.publication_cache_bump()
-        publishing.stats_changed()
+            generation.publication_cache_bump()
+        generation.stats_changed()
 
     # A status change writes its audit row (StatusChange) in the transaction.
     models = (Testimonial, Authorization, StatusChange, Topic, TypicalResultsStatement)

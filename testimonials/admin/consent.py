@@ -15,7 +15,7 @@ from testimonials.models import (
     ConsentText,
     Topic,
 )
-from testimonials.publishing import generation as publishing
+from testimonials.publishing import generation
 
 
 @admin.register(Topic)
@@ -45,7 +45,7 @@ class TopicAdmin(admin.ModelAdmin[Topic]):
         super().save_model(request, obj, form, change)
         # The published list tells readers the mode, the education page shows
         # the whole topic: cached answers and their ETags must move on.
-        transaction.on_commit(publishing.publication_cache_bump)
+        transaction.on_commit(generation.publication_cache_bump)
 
     def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
         # The slug is in every embed code, feed and page address websites use.

@@ -28,8 +28,7 @@ from testimonials.models import (
     PublishingMode,
 )
 from testimonials.publishing import cache as public_cache
-from testimonials.publishing import changes_feed, gate, representations
-from testimonials.publishing import generation as publishing
+from testimonials.publishing import changes_feed, gate, generation, representations
 from testimonials.publishing.api_examples import STORY_EXAMPLE, TOPIC_EXAMPLE
 from testimonials.publishing.channels import request_channel
 from testimonials.publishing.topic_apis import (
@@ -114,7 +113,7 @@ class _Validators:
 
     @classmethod
     def of(cls, request: Request, channel: str) -> "_Validators":
-        state = publishing.publication_state()
+        state = generation.publication_state()
         # The channel too: a site's key changes the answer, not the address.
         etag = public_cache.etag_for(request, state.generation, channel)
         modified = int(state.last_modified.timestamp()) if state.last_modified else None

@@ -32,8 +32,7 @@ from testimonials.models import (
     Topic,
 )
 from testimonials.publishing import cache as public_cache
-from testimonials.publishing import gate
-from testimonials.publishing import generation as publishing
+from testimonials.publishing import gate, generation
 
 _Response = TypeVar("_Response", bound=HttpResponseBase)
 
@@ -112,7 +111,7 @@ def education_topic(request: HttpRequest, slug: str) -> HttpResponseBase:
         return replayed
     # Validators first: a change committing meanwhile can only make the page
     # newer than its ETag.
-    validity = f"{publishing.publication_state().generation}/{publishing.stats_generation()}"
+    validity = f"{generation.publication_state().generation}/{generation.stats_generation()}"
     etag = public_cache.etag_for(request, validity)
     if request.META.get("HTTP_IF_NONE_MATCH") == etag:
         not_modified = HttpResponseNotModified()

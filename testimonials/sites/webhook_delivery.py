@@ -19,8 +19,7 @@ from testimonials.models import (
     PublicationEvent,
     WebhookDelivery,
 )
-from testimonials.publishing import gate, representations
-from testimonials.publishing import generation as publishing
+from testimonials.publishing import gate, generation, representations
 from testimonials.sites import webhooks
 from testimonials.stories.submitting import RetryDelay
 
@@ -170,7 +169,7 @@ def webhook_delivery_resend(*, delivery: WebhookDelivery) -> WebhookDelivery:
         resend_of=delivery,
         next_attempt_at=timezone.now(),
     )
-    transaction.on_commit(partial(publishing.webhook_deliveries_enqueue, [resent.pk]))
+    transaction.on_commit(partial(generation.webhook_deliveries_enqueue, [resent.pk]))
     return resent
 
 

@@ -1,6 +1,6 @@
 """Webhook mechanics: the signature, the address check, one HTTP POST.
 
-No database here: `testimonials.services` decides what to send and records
+No database here: `testimonials.sites.webhook_delivery` decides what to send and records
 what happened. The signature is HMAC-SHA256 over `timestamp + "." + body`
 with the endpoint's secret, sent as `X-Testimonials-Signature: t=…,v1=…`;
 the timestamp lets receivers refuse replays.

@@ -26,7 +26,7 @@ from testimonials.models import (
     Testimonial,
     Topic,
 )
-from testimonials.publishing import generation as publishing
+from testimonials.publishing import generation
 
 logger = logging.getLogger(__name__)
 
@@ -153,7 +153,7 @@ def testimonial_submit(
             authorization = authorizations.authorization_sign(
                 testimonial=testimonial, consent_text=consent, terms=terms, now=now
             )
-            transaction.on_commit(publishing.stats_changed)
+            transaction.on_commit(generation.stats_changed)
             enqueue.on_commit(
                 "moderation.tasks.screen_testimonial", testimonial.pk, label="screening"
             )

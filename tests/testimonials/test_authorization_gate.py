@@ -24,7 +24,7 @@ from testimonials.models import (
     WebhookDelivery,
     WebhookEndpoint,
 )
-from testimonials.publishing import generation as publishing
+from testimonials.publishing import generation
 from testimonials.sites import webhook_delivery
 from testimonials.stories import patient_links
 from testimonials.tasks import webhook_retry_delay
@@ -147,14 +147,14 @@ def test_a_direct_save_publishes_nothing(unauthorized, client, topic):
 )
 def test_a_direct_change_to_what_shows_takes_it_off_every_surface(client, topic, publish, change):
     story = publish(body=STORY)
-    publishing.publication_cache_check()
+    generation.publication_cache_check()
     assert surfaces(client, topic, STORY) == EVERYWHERE
     Testimonial.objects.filter(pk=story.pk).update(**change)
     # No hook sees a change made behind the services' back: the cached pages
     # and the list drop the story at the publication sweep (every
     # SCREENING_SWEEP_INTERVAL), the uncached feeds at once.
     assert surfaces(client, topic, STORY)["changes"] is False
-    assert publishing.publication_cache_check() is True
+    assert generation.publication_cache_check() is True
     assert surfaces(client, topic, STORY) == NOWHERE
     assert surfaces(client, topic, EDITED) == NOWHERE
 

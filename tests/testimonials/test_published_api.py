@@ -181,18 +181,18 @@ def test_it_shows_changes_made_through_the_api_after_their_real_commit(
 
 
 def test_it_heals_a_lost_generation_bump_in_the_sweep(api_client, publish, monkeypatch):
-    from testimonials.publishing import generation as publishing
+    from testimonials.publishing import generation
 
     publish()
     before = api_client.get(URL)
-    monkeypatch.setattr(publishing, "publication_cache_bump", lambda: None)
+    monkeypatch.setattr(generation, "publication_cache_bump", lambda: None)
     publish(body="Published while the bump after commit was lost.")
     stale = api_client.get(URL, HTTP_IF_NONE_MATCH=before["ETag"])
     assert stale.status_code == 304
     monkeypatch.undo()
-    assert publishing.publication_cache_check() is True
+    assert generation.publication_cache_check() is True
     assert api_client.get(URL, HTTP_IF_NONE_MATCH=before["ETag"]).status_code == 200
-    assert publishing.publication_cache_check() is False
+    assert generation.publication_cache_check() is False
 
 
 @override_settings(
@@ -205,10 +205,10 @@ def test_it_heals_a_lost_generation_bump_in_the_sweep(api_client, publish, monke
     },
 )
 def test_it_derives_validators_from_the_database_when_the_cache_is_down(api_client, topic):
-    from testimonials.publishing import generation as publishing
+    from testimonials.publishing import generation
 
     TestimonialFactory(status="published")
-    state = publishing.publication_state()
+    state = generation.publication_state()
     assert state.generation == "0.db"
 
 

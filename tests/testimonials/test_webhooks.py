@@ -15,7 +15,7 @@ from django.utils import timezone
 from config.celery_app import app as celery_app
 from moderation import services as moderation_services
 from testimonials.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
-from testimonials.publishing import generation as publishing
+from testimonials.publishing import generation
 from testimonials.sites import site_keys, webhook_delivery, webhooks
 from testimonials.stories import withdrawal
 from testimonials.tasks import webhook_retry_delay
@@ -265,7 +265,7 @@ def test_it_sends_nothing_to_revoked_sites_or_disabled_endpoints(endpoint, publi
 
 def test_it_enqueues_the_new_deliveries_after_commit(endpoint, publish, monkeypatch):
     enqueued = []
-    monkeypatch.setattr(publishing, "webhook_deliveries_enqueue", enqueued.append)
+    monkeypatch.setattr(generation, "webhook_deliveries_enqueue", enqueued.append)
     endpoint("http://127.0.0.1:9/hook")
     publish()
     assert enqueued == [[WebhookDelivery.objects.get().pk]]
