@@ -1,5 +1,10 @@
 """OpenAPI examples for the topics, the published list and the changes feed."""
 
+from drf_spectacular.utils import OpenApiExample
+
+from testimonials.honesty import disclosures
+from testimonials.models import PublishingMode
+
 TOPIC_EXAMPLE = {
     "slug": "dry-needling-low-back-pain",
     "title": "Dry needling for low back pain",
@@ -48,3 +53,53 @@ STORY_EXAMPLE = {
         "source": "The clinic's outcome audit, 2025",
     },
 }
+
+
+PUBLISHED_LIST_EXAMPLES = [
+    OpenApiExample(
+        "A page of stories",
+        value={
+            "next": "https://stories.clinic.example/api/v1/published/?cursor=cD0yMDI2",
+            "previous": None,
+            "results": [STORY_EXAMPLE],
+            "collection": {
+                "topic": "dry-needling-low-back-pain",
+                "mode": "all",
+                "label": "All reviews",
+                "note": disclosures.MODE_NOTES[PublishingMode.ALL],
+                "stats_url": TOPIC_EXAMPLE["stats_url"],
+            },
+        },
+        response_only=True,
+        status_codes=["200"],
+    )
+]
+
+
+PUBLISHED_CHANGES_EXAMPLES = [
+    OpenApiExample(
+        "Published, edited and withdrawn stories",
+        value={
+            "results": [
+                {
+                    "type": "published",
+                    "id": STORY_EXAMPLE["id"],
+                    "topic": STORY_EXAMPLE["topic"],
+                    "changed_at": "2026-03-02T14:05:09.120000Z",
+                    "testimonial": STORY_EXAMPLE,
+                },
+                {
+                    "type": "removed",
+                    "id": "9b2d7c1a-0f4e-4a8b-b1c3-5d6e7f8a9b0c",
+                    "topic": STORY_EXAMPLE["topic"],
+                    "changed_at": "2026-03-02T15:40:00Z",
+                    "testimonial": None,
+                },
+            ],
+            "next_cursor": "MTI:1tTq2b:Yt0k...",
+            "has_more": False,
+        },
+        response_only=True,
+        status_codes=["200"],
+    )
+]

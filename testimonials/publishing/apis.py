@@ -11,7 +11,6 @@ from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 from drf_spectacular.utils import (
-    OpenApiExample,
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
@@ -29,7 +28,10 @@ from testimonials.models import (
 )
 from testimonials.publishing import cache as public_cache
 from testimonials.publishing import changes_feed, gate, generation, representations
-from testimonials.publishing.api_examples import STORY_EXAMPLE, TOPIC_EXAMPLE
+from testimonials.publishing.api_examples import (
+    PUBLISHED_CHANGES_EXAMPLES,
+    PUBLISHED_LIST_EXAMPLES,
+)
 from testimonials.publishing.channels import request_channel
 from testimonials.publishing.topic_apis import (
     MaterialConnectionOutputSerializer,
@@ -253,25 +255,7 @@ class PublishedListApi(PublicReadApi):
             304: NOT_MODIFIED,
             404: OpenApiResponse(description="No topic with this slug."),
         },
-        examples=[
-            OpenApiExample(
-                "A page of stories",
-                value={
-                    "next": "https://stories.clinic.example/api/v1/published/?cursor=cD0yMDI2",
-                    "previous": None,
-                    "results": [STORY_EXAMPLE],
-                    "collection": {
-                        "topic": "dry-needling-low-back-pain",
-                        "mode": "all",
-                        "label": "All reviews",
-                        "note": disclosures.MODE_NOTES[PublishingMode.ALL],
-                        "stats_url": TOPIC_EXAMPLE["stats_url"],
-                    },
-                },
-                response_only=True,
-                status_codes=["200"],
-            )
-        ],
+        examples=PUBLISHED_LIST_EXAMPLES,
         summary="Published testimonials, newest first",
         description="The stories websites may show. Cacheable: `ETag` and `Last-Modified` "
         "change the moment a story is published, edited, unpublished or withdrawn. "
@@ -373,33 +357,7 @@ class PublishedChangesApi(PublicReadApi):
             304: NOT_MODIFIED,
             404: OpenApiResponse(description="No topic with this slug."),
         },
-        examples=[
-            OpenApiExample(
-                "Published, edited and withdrawn stories",
-                value={
-                    "results": [
-                        {
-                            "type": "published",
-                            "id": STORY_EXAMPLE["id"],
-                            "topic": STORY_EXAMPLE["topic"],
-                            "changed_at": "2026-03-02T14:05:09.120000Z",
-                            "testimonial": STORY_EXAMPLE,
-                        },
-                        {
-                            "type": "removed",
-                            "id": "9b2d7c1a-0f4e-4a8b-b1c3-5d6e7f8a9b0c",
-                            "topic": STORY_EXAMPLE["topic"],
-                            "changed_at": "2026-03-02T15:40:00Z",
-                            "testimonial": None,
-                        },
-                    ],
-                    "next_cursor": "MTI:1tTq2b:Yt0k...",
-                    "has_more": False,
-                },
-                response_only=True,
-                status_codes=["200"],
-            )
-        ],
+        examples=PUBLISHED_CHANGES_EXAMPLES,
         summary="What was published, updated or removed since a cursor",
         description="For websites that keep a copy: apply the results in order, a "
         "`published` or `updated` change as an upsert, a `removed` one (a tombstone: "

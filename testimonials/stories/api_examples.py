@@ -1,5 +1,7 @@
 """OpenAPI examples for the patient's API."""
 
+from drf_spectacular.utils import OpenApiExample
+
 _LINKS = "https://stories.clinic.example/api/v1/testimonials/3f0c2a4e-8d1b-4c55-9d7e-2b6a1f0e9c11"
 PATIENT_EXAMPLE = {
     "id": "3f0c2a4e-8d1b-4c55-9d7e-2b6a1f0e9c11",
@@ -42,3 +44,60 @@ PATIENT_EXAMPLE = {
         "awaiting_approval": False,
     },
 }
+
+
+TESTIMONIAL_SUBMIT_EXAMPLES = [
+    OpenApiExample(
+        "A story",
+        value={
+            "topic": "dry-needling-low-back-pain",
+            "author_name": "Maria Lopez",
+            "body": "After four sessions and the home exercises I can sit through a workday again.",
+            "consent_to_publish": True,
+            "consent_text_version": "2026-01",
+            "email": "maria@example.com",
+            "rating": 5,
+            "display_preference": "first_name_initial",
+            "channels": ["clinic", "partners", "widget"],
+            "signature": "Maria Lopez",
+            "expires_on": "2028-03-01",
+            "age_18_or_over": True,
+        },
+        request_only=True,
+    ),
+    OpenApiExample(
+        "A story signed by a parent",
+        value={
+            "topic": "dry-needling-low-back-pain",
+            "author_name": "Sam Lopez",
+            "body": "My knee stopped hurting on the stairs after six weeks of exercises.",
+            "consent_to_publish": True,
+            "consent_text_version": "2026-01",
+            "display_preference": "initials",
+            "channels": ["clinic"],
+            "age_18_or_over": False,
+            "signature": "Maria Lopez",
+            "guardian_relationship": "parent",
+        },
+        request_only=True,
+    ),
+    OpenApiExample("Received", value=PATIENT_EXAMPLE, response_only=True, status_codes=["202"]),
+]
+
+
+TESTIMONIAL_STATUS_EXAMPLES = [
+    OpenApiExample(
+        "Waiting for a moderator",
+        value={**PATIENT_EXAMPLE, "status": "pending_review"},
+        response_only=True,
+    )
+]
+
+
+TESTIMONIAL_WITHDRAW_EXAMPLES = [
+    OpenApiExample(
+        "Withdrawn",
+        value={**PATIENT_EXAMPLE, "status": "withdrawn"},
+        response_only=True,
+    )
+]

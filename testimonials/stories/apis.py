@@ -8,7 +8,6 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext
 from drf_spectacular.utils import (
-    OpenApiExample,
     OpenApiParameter,
     extend_schema,
     extend_schema_field,
@@ -35,7 +34,11 @@ from testimonials.models import (
     Testimonial,
 )
 from testimonials.stories import patient_links, submitting, withdrawal
-from testimonials.stories.api_examples import PATIENT_EXAMPLE
+from testimonials.stories.api_examples import (
+    TESTIMONIAL_STATUS_EXAMPLES,
+    TESTIMONIAL_SUBMIT_EXAMPLES,
+    TESTIMONIAL_WITHDRAW_EXAMPLES,
+)
 from testimonials.throttling import SubmitThrottle
 
 
@@ -234,46 +237,7 @@ class TestimonialSubmitApi(APIView):
     @extend_schema(
         request=InputSerializer,
         responses={202: PatientTestimonialSerializer},
-        examples=[
-            OpenApiExample(
-                "A story",
-                value={
-                    "topic": "dry-needling-low-back-pain",
-                    "author_name": "Maria Lopez",
-                    "body": "After four sessions and the home exercises I can sit through a "
-                    "workday again.",
-                    "consent_to_publish": True,
-                    "consent_text_version": "2026-01",
-                    "email": "maria@example.com",
-                    "rating": 5,
-                    "display_preference": "first_name_initial",
-                    "channels": ["clinic", "partners", "widget"],
-                    "signature": "Maria Lopez",
-                    "expires_on": "2028-03-01",
-                    "age_18_or_over": True,
-                },
-                request_only=True,
-            ),
-            OpenApiExample(
-                "A story signed by a parent",
-                value={
-                    "topic": "dry-needling-low-back-pain",
-                    "author_name": "Sam Lopez",
-                    "body": "My knee stopped hurting on the stairs after six weeks of exercises.",
-                    "consent_to_publish": True,
-                    "consent_text_version": "2026-01",
-                    "display_preference": "initials",
-                    "channels": ["clinic"],
-                    "age_18_or_over": False,
-                    "signature": "Maria Lopez",
-                    "guardian_relationship": "parent",
-                },
-                request_only=True,
-            ),
-            OpenApiExample(
-                "Received", value=PATIENT_EXAMPLE, response_only=True, status_codes=["202"]
-            ),
-        ],
+        examples=TESTIMONIAL_SUBMIT_EXAMPLES,
         parameters=[
             OpenApiParameter(
                 "Idempotency-Key",
@@ -302,10 +266,10 @@ class TestimonialSubmitApi(APIView):
         )
 
 
+# An endpoint behind the patient's secret link: `story` opens the story, `answer` gives it as
+# the patient sees it, which no cache may keep. (A comment, not a docstring: the schema would
+# show a docstring as the endpoints' description.)
 class PatientStoryApi(APIView):
-    """An endpoint behind the patient's secret link: it opens the story, and
-    answers with the story as the patient sees it, which no cache may keep."""
-
     authentication_classes: list[type] = []
 
     def story(self, public_id: uuid.UUID, secret: str) -> Testimonial:
@@ -323,13 +287,7 @@ class TestimonialStatusApi(PatientStoryApi):
     @extend_schema(
         responses=PatientTestimonialSerializer,
         summary="A patient checks their story",
-        examples=[
-            OpenApiExample(
-                "Waiting for a moderator",
-                value={**PATIENT_EXAMPLE, "status": "pending_review"},
-                response_only=True,
-            )
-        ],
+        examples=TESTIMONIAL_STATUS_EXAMPLES,
     )
     def get(self, request: Request, public_id: uuid.UUID, secret: str) -> Response:
         return self.answer(request, self.story(public_id, secret))
@@ -340,13 +298,7 @@ class TestimonialWithdrawApi(PatientStoryApi):
         request=None,
         responses=PatientTestimonialSerializer,
         summary="A patient withdraws their story",
-        examples=[
-            OpenApiExample(
-                "Withdrawn",
-                value={**PATIENT_EXAMPLE, "status": "withdrawn"},
-                response_only=True,
-            )
-        ],
+        examples=TESTIMONIAL_WITHDRAW_EXAMPLES,
     )
     def post(self, request: Request, public_id: uuid.UUID, secret: str) -> Response:
         testimonial = withdrawal.testimonial_withdraw(testimonial=self.story(public_id, secret))
