@@ -146,6 +146,8 @@ class DiffPart:
 
 
 def word_diff(original: str, edited: str) -> list[DiffPart]:
+    """The word diff of an edit, the one every page shows (the patient's
+    approval page, the moderators' review page): runs kept, removed, added."""
     before, after = original.split(), edited.split()
     parts: list[DiffPart] = []
     matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
