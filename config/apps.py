@@ -1,3 +1,5 @@
+"""The admin app configured with our own admin site (`config.admin`)."""
+
 from django.contrib.admin.apps import AdminConfig
 
 

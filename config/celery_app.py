@@ -1,3 +1,6 @@
+"""The Celery app: settings from Django's, tasks autodiscovered from each
+app's `tasks` module, and the signals that log and count tasks."""
+
 import os
 from typing import Any
 

@@ -24,11 +24,21 @@ logger = logging.getLogger(__name__)
 
 # Every task a service may start by name; a test checks that each is
 # registered with the Celery app, and that no service calls an unlisted one.
-TASK_NAMES: frozenset[str] = frozenset()
+TASK_NAMES: frozenset[str] = frozenset(
+    {
+        "moderation.tasks.screen_testimonial",
+        "moderation.tasks.notify_patient",
+        "testimonials.tasks.deliver_webhook",
+        "testimonials.tasks.send_invitation",
+        "testimonials.tasks.send_consent_notice",
+        "testimonials.tasks.send_authorization_request",
+    }
+)
 
 
-def send_now(name: str, *args: Any, label: str) -> None:
+def send_now(name: str, *args: Any, label: str) -> bool:
     """Send task `name` now, outside any transaction (a sweep, a retry).
+    Returns whether the broker took it.
 
     `label` says what the work is for the log line ("screening", "webhook
     delivery"): ids only, never personal data.
@@ -39,11 +49,21 @@ def send_now(name: str, *args: Any, label: str) -> None:
         app.send_task(name, args=args)
     except Exception as exc:
         logger.warning(
-            "could not enqueue %s %s (%s); the sweep will pick it up",
+            "could not enqueue %s id=%s (%s); the sweep will pick it up",
             label,
             " ".join(str(arg) for arg in args),
             type(exc).__name__,
         )
+        return False
+    return True
+
+
+def send_each(name: str, ids: list[int], *, label: str) -> None:
+    """Send task `name` once for each id, now. A broker that refuses one
+    would refuse the rest: stop there, the sweep sends them all."""
+    for pk in ids:
+        if not send_now(name, pk, label=label):
+            return
 
 
 def on_commit(name: str, *args: Any, label: str) -> None:

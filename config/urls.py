@@ -1,3 +1,5 @@
+"""The site's urls: each app's urls, the admin, health, metrics and the API schema."""
+
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
@@ -11,7 +13,7 @@ urlpatterns = [
     path("api/v1/", include("testimonials.urls")),
     path("api/v1/moderation/", include("moderation.urls")),
     path("education/", include("testimonials.page_urls")),
-    path("", include("testimonials.public_urls")),
+    path("", include("testimonials.patient_page_urls")),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("metrics", metrics.metrics_view, name="metrics"),

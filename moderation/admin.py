@@ -24,10 +24,11 @@ from django.utils.timesince import timesince
 from moderation import evidence, presentation, privacy, selectors, services
 from moderation.models import ModeratorNote
 from moderation.permissions import MODERATE_PERMISSION, can_export, moderator_of
-from testimonials import disclosures, exports, transitions
-from testimonials import selectors as testimonial_selectors
-from testimonials.admin import ReadOnlyModelAdmin
+from testimonials import transitions
+from testimonials.admin.read_only import ReadOnlyModelAdmin
+from testimonials.consent import authorization_reads
 from testimonials.errors import ApplicationError, FieldErrors
+from testimonials.honesty import disclosures
 from testimonials.models import (
     DataExport,
     ExportScope,
@@ -37,6 +38,7 @@ from testimonials.models import (
     StatusChange,
     Testimonial,
 )
+from testimonials.portability import exports
 
 admin.site.site_header = "Patient stories: moderation"
 admin.site.site_title = "Patient stories"
@@ -317,7 +319,7 @@ class TestimonialAdmin(admin.ModelAdmin[Testimonial]):
             claim = services.review_claim(testimonial=testimonial, moderator=moderator_of(request))
         flags = testimonial.screening_flags
         next_item = selectors.next_in_queue(after=testimonial)
-        authorization = testimonial_selectors.authorization_state(testimonial)
+        authorization = authorization_reads.authorization_state(testimonial)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -336,7 +338,7 @@ class TestimonialAdmin(admin.ModelAdmin[Testimonial]):
             ),
             "earlier": selectors.earlier_from_same_email(testimonial),
             "authorization": authorization,
-            "authorization_history": testimonial_selectors.authorization_history(
+            "authorization_history": authorization_reads.authorization_history(
                 authorization.history
             ),
             "timeline": _timeline(testimonial),

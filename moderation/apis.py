@@ -22,16 +22,17 @@ from rest_framework.views import APIView
 
 from moderation import screening, selectors, services
 from moderation.permissions import IsModerator, moderator_of
-from testimonials import disclosures
-from testimonials.apis import AuthorizationCopySerializer, TypicalResultsOutputSerializer
+from testimonials.consent.authorization_reads import authorization_copy
 from testimonials.fields import (
     RejectUnknownFieldsMixin,
     StrictBooleanField,
     StrictCharField,
     StrictIntegerField,
 )
+from testimonials.honesty import disclosures
 from testimonials.models import MaterialConnection, RejectionReason, Testimonial
-from testimonials.selectors import authorization_copy
+from testimonials.publishing.topic_apis import TypicalResultsOutputSerializer
+from testimonials.stories.apis import AuthorizationCopySerializer
 
 
 class FlagSerializer(serializers.Serializer[Any]):

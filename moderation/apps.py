@@ -7,12 +7,6 @@ class ModerationConfig(AppConfig):
     verbose_name = "Moderation"
 
     def ready(self) -> None:
-        # The one place where the patients' side reaches moderation: after a
-        # submission commits, `testimonials` calls the hook we register here.
-        from moderation.services import screening_enqueue
-        from testimonials import hooks
-
-        hooks.register_screening_hook(screening_enqueue)
         post_migrate.connect(_ensure_moderators_group, sender=self)
 
 

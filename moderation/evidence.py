@@ -17,8 +17,8 @@ from typing import Any
 
 from django.utils import timezone
 
-from testimonials import evidence
 from testimonials.errors import Conflict
+from testimonials.honesty import evidence
 from testimonials.models import Testimonial
 
 README = """Evidence for one published patient story ({id}).

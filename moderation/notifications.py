@@ -21,7 +21,7 @@ from moderation.models import ModeratorDigest, NotificationKind, PatientNotifica
 from moderation.permissions import MODERATE_PERMISSION
 from testimonials import languages, outbox
 from testimonials.models import Status, Testimonial
-from testimonials.selectors import patient_secret
+from testimonials.stories.patient_links import patient_secret
 
 logger = logging.getLogger(__name__)
 

@@ -3,7 +3,7 @@
 
 Here, not in `testimonials`, because a story's data lives in both apps:
 moderation's notes, duplicate keys and claims go, and
-`testimonials.authorizations.testimonial_erase` erases the story and keeps
+`testimonials.stories.erasure.testimonial_erase` erases the story and keeps
 the authorization evidence HIPAA requires (45 CFR 164.530(j)). The audit
 trail keeps that the erasure happened, by whom and when; logs name counts
 and ids, never the email.
@@ -20,9 +20,12 @@ from django.db.models import Max, QuerySet
 from django.utils import timezone
 
 from moderation.models import DuplicateKey, ModeratorNote, ReviewClaim
-from testimonials import authorizations, selectors, transitions
+from testimonials import transitions
+from testimonials.consent import authorization_reads, consent_notices
 from testimonials.errors import InvalidTransition
 from testimonials.models import Authorization, Invitation, Status, Testimonial
+from testimonials.publishing import representations
+from testimonials.stories import erasure
 
 logger = logging.getLogger(__name__)
 
@@ -52,7 +55,7 @@ def _erase_one(testimonial: Testimonial, actor: transitions.Actor, reason: str) 
                 DuplicateKey.objects.filter(testimonial=testimonial).delete()
                 ReviewClaim.objects.filter(testimonial=testimonial).delete()
                 _invitations_erase(Invitation.objects.filter(testimonial=testimonial))
-                return authorizations.testimonial_erase(
+                return erasure.testimonial_erase(
                     testimonial=testimonial, actor=actor, reason=reason
                 )
         except InvalidTransition:
@@ -160,9 +163,9 @@ def patient_export(*, email: str) -> dict[str, Any]:
                 "id": str(testimonial.public_id),
                 "topic": testimonial.topic.slug,
                 "status": testimonial.status,
-                "submitted_at": selectors.api_time(testimonial.created_at),
+                "submitted_at": representations.api_time(testimonial.created_at),
                 "published_at": (
-                    selectors.api_time(testimonial.published_at)
+                    representations.api_time(testimonial.published_at)
                     if testimonial.published_at
                     else None
                 ),
@@ -175,28 +178,28 @@ def patient_export(*, email: str) -> dict[str, Any]:
                 "rating": testimonial.rating,
                 "consent_version": testimonial.consent_text.version,
                 "consented_at": (
-                    selectors.api_time(testimonial.consented_at)
+                    representations.api_time(testimonial.consented_at)
                     if testimonial.consented_at
                     else None
                 ),
                 "rejection_reason": testimonial.rejection_reason,
-                "status_page": authorizations.story_page_url(testimonial),
+                "status_page": consent_notices.story_page_url(testimonial),
                 "history": [
                     {
                         "from": change.from_status,
                         "to": change.to_status,
                         "by": _by(change.actor_label),
                         "reason": change.reason,
-                        "at": selectors.api_time(change.created_at),
+                        "at": representations.api_time(change.created_at),
                     }
                     for change in history
                 ],
                 "authorizations": [
-                    selectors.authorization_record(row)
+                    authorization_reads.authorization_record(row)
                     for row in testimonial.authorizations.select_related("consent_text")
                 ],
                 "moderator_notes": [
-                    {"text": note.text, "at": selectors.api_time(note.created_at)}
+                    {"text": note.text, "at": representations.api_time(note.created_at)}
                     for note in testimonial.notes.all()
                 ],
             }
@@ -205,9 +208,9 @@ def patient_export(*, email: str) -> dict[str, Any]:
         {
             "topic": invitation.topic.slug,
             "incentive": invitation.incentive,
-            "created_at": selectors.api_time(invitation.created_at),
-            "sent_at": selectors.api_time(invitation.sent_at) if invitation.sent_at else None,
-            "used_at": selectors.api_time(invitation.used_at) if invitation.used_at else None,
+            "created_at": representations.api_time(invitation.created_at),
+            "sent_at": representations.api_time(invitation.sent_at) if invitation.sent_at else None,
+            "used_at": representations.api_time(invitation.used_at) if invitation.used_at else None,
         }
         for invitation in Invitation.objects.filter(email__iexact=email.strip()).select_related(
             "topic"
@@ -215,7 +218,7 @@ def patient_export(*, email: str) -> dict[str, Any]:
     ]
     return {
         "email": email.strip(),
-        "exported_at": selectors.api_time(timezone.now()),
+        "exported_at": representations.api_time(timezone.now()),
         "stories": stories,
         "invitations": invitations if email.strip() else [],
     }

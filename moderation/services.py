@@ -25,9 +25,10 @@ from moderation.models import DuplicateKey, ModeratorNote, ReviewClaim
 from moderation.permissions import CLINIC_ADMINS_GROUP as CLINIC_ADMINS_GROUP
 from moderation.permissions import MODERATORS_GROUP
 from moderation.screening import duplicate
-from testimonials import authorizations, disclosures, transitions
-from testimonials import selectors as testimonial_selectors
+from testimonials import transitions
+from testimonials.consent import authorization_reads, edit_approval
 from testimonials.errors import FieldErrors, InvalidTransition, NotFound
+from testimonials.honesty import disclosures
 from testimonials.models import RejectionReason, Status, Testimonial
 
 logger = logging.getLogger(__name__)
@@ -227,7 +228,7 @@ def _after_decision(
     the decision, or that an edit awaits their approval)."""
     ReviewClaim.objects.filter(testimonial=testimonial, moderator=moderator).delete()
     if awaiting_patient:
-        authorizations.approval_request(testimonial=testimonial)
+        edit_approval.approval_request(testimonial=testimonial)
     elif testimonial.status in (Status.PUBLISHED, Status.REJECTED):
         notifications.patient_decision_enqueue(testimonial)
 
@@ -251,7 +252,7 @@ def testimonial_approve(
     topic's typical-results statement, or the one tagged `typical_results`;
     refused (`FieldErrors`) for a story claiming a result when there is
     none. `material_connection` (and detail) replace what the patient said.
-    A redaction (`testimonials.consent.is_redaction`) is covered by the
+    A redaction (`testimonials.consent.rules.is_redaction`) is covered by the
     patient's authorization and public at once; any other edit is
     published but shown nowhere until the patient approves it on their
     page, and they are asked by email. Refuses (`AuthorizationRequired`)
@@ -268,12 +269,12 @@ def testimonial_approve(
         body = testimonial.suggested_body
     edited = body is not None and body.strip() != testimonial.body.strip()
     published_body = body.strip() if edited and body is not None else ""
-    coverage = authorizations.authorization_for_edit(
+    coverage = edit_approval.authorization_for_edit(
         testimonial=testimonial,
         text=published_body or testimonial.body,
         editor=moderator.get_username(),
     )
-    if testimonial_selectors.awaiting_first_authorization(testimonial):
+    if authorization_reads.awaiting_first_authorization(testimonial):
         reason = "approved; shown nowhere until the patient authorizes the imported story"
     elif edited and coverage.covered:
         reason = "approved with an edited text"
@@ -445,7 +446,7 @@ def testimonial_edit_published(
     published_body = "" if text == testimonial.body.strip() else text
     if testimonial.status == Status.PUBLISHED and published_body == testimonial.published_body:
         return testimonial
-    coverage = authorizations.authorization_for_edit(
+    coverage = edit_approval.authorization_for_edit(
         testimonial=testimonial,
         text=published_body or testimonial.body,
         editor=moderator.get_username(),
@@ -469,7 +470,7 @@ def testimonial_edit_published(
             published_body=published_body,
         )
         if not coverage.covered:
-            authorizations.approval_request(testimonial=testimonial)
+            edit_approval.approval_request(testimonial=testimonial)
     return testimonial
 
 

@@ -1,3 +1,6 @@
+"""The patients' and websites' side as one Django app (one app, so its
+migrations and table names stay as they are)."""
+
 from django.apps import AppConfig
 
 

@@ -23,6 +23,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import override
 
+from config import enqueue as config_enqueue
+from testimonials import languages
+from testimonials.models import Testimonial
+
 logger = logging.getLogger(__name__)
 
 Row = TypeVar("Row", bound=Model)
@@ -43,6 +47,25 @@ class Email:
     language: str | None
     # What it is, for the log line ("published notification"): no personal data.
     label: str
+
+
+def story_email(
+    testimonial: Testimonial,
+    *,
+    template: str,
+    label: str,
+    context: Callable[[], Mapping[str, Any]] = dict,
+) -> Email:
+    """An email to the patient about their story, in the story's language.
+    Its context has the story and its topic, and what `context` adds (also
+    called inside the language override). Every patient email is one."""
+    return Email(
+        to=[testimonial.email],
+        template=template,
+        context=lambda: {"testimonial": testimonial, "topic": testimonial.topic, **context()},
+        language=languages.for_testimonial(testimonial),
+        label=label,
+    )
 
 
 def deliver(email: Email) -> None:
@@ -96,6 +119,14 @@ def unsent_ids(rows: QuerySet[Any], *, older_than: timedelta) -> list[int]:
         .order_by("created_at")
         .values_list("pk", flat=True)[:SWEEP_BATCH]
     )
+
+
+def enqueue_on_commit(task_name: str, pk: int, *, label: str) -> None:
+    """Hand row `pk` to the task that sends it (by name), once the
+    transaction that wrote the row commits. A broker that cannot take it is
+    not the sender's failure: the sweep sends it. Every sender of an outbox
+    email enqueues through here."""
+    config_enqueue.on_commit(task_name, pk, label=label)
 
 
 def enqueue(send: Callable[[int], object], pk: int, *, label: str) -> None:

@@ -1,9 +1,11 @@
+"""The public education pages under /education/."""
+
 from django.urls import path
 
-from testimonials import views
+from testimonials.publishing import education_pages
 
 urlpatterns = [
-    path("", views.education_index, name="education-index"),
-    path("<slug:slug>/", views.education_topic, name="education-topic"),
-    path("<slug:slug>/feed/", views.education_feed, name="education-feed"),
+    path("", education_pages.education_index, name="education-index"),
+    path("<slug:slug>/", education_pages.education_topic, name="education-topic"),
+    path("<slug:slug>/feed/", education_pages.education_feed, name="education-feed"),
 ]

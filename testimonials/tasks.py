@@ -18,8 +18,12 @@ from celery import Task, shared_task
 from django.conf import settings
 from django.utils import timezone
 
-from testimonials import authorizations, invitations, publishing, services
+from config import enqueue
+from testimonials.consent import authorization_expiry, authorization_requests, consent_notices
+from testimonials.invitations import services as invitations
 from testimonials.models import DeliveryStatus
+from testimonials.publishing import generation
+from testimonials.sites import webhook_delivery
 
 logger = logging.getLogger(__name__)
 
@@ -73,11 +77,11 @@ def webhook_retry_delay(attempts: int) -> float | None:
     )
 
 
-@shared_task(bind=True, max_retries=None)
+@shared_task(name="testimonials.tasks.deliver_webhook", bind=True, max_retries=None)
 def deliver_webhook(self: Task[Any, Any], delivery_id: int) -> None:
     # The row holds the schedule (the sweep reads it too); this task waits
     # for it with a countdown instead of keeping a count of its own.
-    delivery = services.webhook_delivery_attempt(
+    delivery = webhook_delivery.webhook_delivery_attempt(
         delivery_id=delivery_id, retry_delay=webhook_retry_delay
     )
     if delivery is None or delivery.status != DeliveryStatus.PENDING:
@@ -88,21 +92,21 @@ def deliver_webhook(self: Task[Any, Any], delivery_id: int) -> None:
     raise self.retry(countdown=countdown)
 
 
-@shared_task
+@shared_task(name="testimonials.tasks.sweep_webhook_deliveries")
 def sweep_webhook_deliveries() -> int:
-    ids = services.webhook_deliveries_due(older_than=settings.SCREENING_STUCK_AFTER)
-    publishing.webhook_deliveries_enqueue(ids)
+    ids = webhook_delivery.webhook_deliveries_due(older_than=settings.SCREENING_STUCK_AFTER)
+    generation.webhook_deliveries_enqueue(ids)
     if ids:
         logger.info("sweep re-enqueued %d webhook deliveries", len(ids))
     return len(ids)
 
 
-@shared_task
+@shared_task(name="testimonials.tasks.check_publication_cache")
 def check_publication_cache() -> bool:
-    return publishing.publication_cache_check()
+    return generation.publication_cache_check()
 
 
-@shared_task(bind=True, max_retries=None)
+@shared_task(name="testimonials.tasks.send_invitation", bind=True, max_retries=None)
 def send_invitation(self: Task[Any, Any], invitation_id: int) -> None:
     email_send_or_retry(
         self,
@@ -112,53 +116,52 @@ def send_invitation(self: Task[Any, Any], invitation_id: int) -> None:
     )
 
 
-@shared_task
+@shared_task(name="testimonials.tasks.sweep_unsent_invitations")
 def sweep_unsent_invitations() -> int:
     ids = invitations.unsent_invitation_ids(older_than=settings.SCREENING_STUCK_AFTER)
-    for invitation_id in ids:
-        send_invitation.delay(invitation_id)
+    enqueue.send_each("testimonials.tasks.send_invitation", ids, label="invitation")
     return len(ids)
 
 
-@shared_task
+@shared_task(name="testimonials.tasks.sweep_authorizations")
 def sweep_authorizations() -> int:
     """Ask before expiry, take down at expiry, purge past retention."""
-    asked = authorizations.authorizations_reconfirm()
-    expired = authorizations.authorizations_expire()
-    authorizations.authorizations_purge()
+    asked = authorization_expiry.authorizations_reconfirm()
+    expired = authorization_expiry.authorizations_expire()
+    authorization_expiry.authorizations_purge()
     return asked + expired
 
 
-@shared_task(bind=True, max_retries=None)
+@shared_task(name="testimonials.tasks.send_consent_notice", bind=True, max_retries=None)
 def send_consent_notice(self: Task[Any, Any], notice_id: int) -> None:
     email_send_or_retry(
         self,
-        partial(authorizations.consent_notice_send, notice_id=notice_id),
+        partial(consent_notices.consent_notice_send, notice_id=notice_id),
         label="consent notice",
         pk=notice_id,
     )
 
 
-@shared_task(bind=True, max_retries=None)
+@shared_task(name="testimonials.tasks.send_authorization_request", bind=True, max_retries=None)
 def send_authorization_request(self: Task[Any, Any], request_id: int) -> None:
     email_send_or_retry(
         self,
-        partial(authorizations.authorization_request_send, request_id=request_id),
+        partial(authorization_requests.authorization_request_send, request_id=request_id),
         label="authorization request",
         pk=request_id,
     )
 
 
-@shared_task
+@shared_task(name="testimonials.tasks.sweep_consent_notices")
 def sweep_consent_notices() -> int:
     """Resend the consent notices and the authorization requests that a lost
     message left unsent."""
-    ids = authorizations.consent_notices_unsent(older_than=settings.SCREENING_STUCK_AFTER)
-    for notice_id in ids:
-        send_consent_notice.delay(notice_id)
-    requests = authorizations.authorization_requests_unsent(
+    ids = consent_notices.consent_notices_unsent(older_than=settings.SCREENING_STUCK_AFTER)
+    enqueue.send_each("testimonials.tasks.send_consent_notice", ids, label="consent notice")
+    requests = authorization_requests.authorization_requests_unsent(
         older_than=settings.SCREENING_STUCK_AFTER
     )
-    for request_id in requests:
-        send_authorization_request.delay(request_id)
+    enqueue.send_each(
+        "testimonials.tasks.send_authorization_request", requests, label="authorization request"
+    )
     return len(ids) + len(requests)

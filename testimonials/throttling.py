@@ -11,8 +11,8 @@ from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
 from config.throttling import FailOpenThrottleMixin
-from testimonials import public_cache
 from testimonials.models import Site
+from testimonials.publishing import cache as public_cache
 
 # Each throttle fails open: with its cache (Redis) down, requests go through
 # rather than a patient or a reader being refused (config/throttling.py).

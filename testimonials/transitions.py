@@ -8,15 +8,15 @@ same path and is audited as `published → published`; so is a change to a
 story's authorization (`amend`), in whatever status.
 
 Whatever becomes public, changes while public or stops being public, in
-each channel, is recorded for websites by `publishing`: where the story is
-public (`selectors.public_channels`, the gate) after the change is compared
+each channel, is recorded for websites by `publishing.generation`: where the story is
+public (`gate.public_channels`, the gate) after the change is compared
 with where it was before (by the gate, or as last announced to websites),
 in its transaction.
 
 No authorization, no publish: a move into `published` is refused unless the
 story's authorization is in effect (`AuthorizationRequired`). The one
 exception is an imported story awaiting its patient's first authorization
-(`selectors.awaiting_first_authorization`): it may be approved, and the gate
+(`authorization_reads.awaiting_first_authorization`): it may be approved, and the gate
 keeps it off every surface until the patient signs.
 """
 
@@ -31,9 +31,10 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from testimonials import publishing, selectors
+from testimonials.consent import authorization_reads
 from testimonials.errors import AuthorizationRequired, InvalidTransition, NotFound, StaleVersion
 from testimonials.models import Status, StatusChange, Testimonial
+from testimonials.publishing import gate, generation
 
 logger = logging.getLogger(__name__)
 
@@ -226,10 +227,10 @@ def _apply(
         before = (
             frozenset()
             if from_status in NEVER_PUBLISHED
-            else selectors.announced_channels(testimonial_id=testimonial.pk)
+            else gate.announced_channels(testimonial_id=testimonial.pk)
         )
         if from_status == Status.PUBLISHED:
-            before |= selectors.public_channels(testimonial_id=testimonial.pk)
+            before |= gate.public_channels(testimonial_id=testimonial.pk)
         updated = Testimonial.objects.filter(
             pk=testimonial.pk, status=from_status, version=testimonial.version
         ).update(status=to, updated_at=now, version=F("version") + 1, **fields)
@@ -250,8 +251,8 @@ def _apply(
         if (
             to == Status.PUBLISHED
             and from_status != Status.PUBLISHED
-            and selectors.authorization_in_effect(testimonial_id=testimonial.pk) is None
-            and not selectors.awaiting_first_authorization(testimonial)
+            and authorization_reads.authorization_in_effect(testimonial_id=testimonial.pk) is None
+            and not authorization_reads.awaiting_first_authorization(testimonial)
         ):
             raise AuthorizationRequired(
                 "This story has no authorization in effect (none, withdrawn or expired): "
@@ -259,18 +260,18 @@ def _apply(
                 extra={"status": from_status},
             )
         after = (
-            selectors.public_channels(testimonial_id=testimonial.pk)
+            gate.public_channels(testimonial_id=testimonial.pk)
             if to == Status.PUBLISHED
             else frozenset()
         )
         events = _publication_events(before, after, announce_update=announce_update)
         for event, channels in events:
-            publishing.publication_record(testimonial=testimonial, event=event, channels=channels)
+            generation.publication_record(testimonial=testimonial, event=event, channels=channels)
         if events:
             transaction.on_commit(
-                partial(publishing.publication_changed, testimonial.pk, events[0][0])
+                partial(generation.publication_changed, testimonial.pk, events[0][0])
             )
-        transaction.on_commit(publishing.stats_changed)
+        transaction.on_commit(generation.stats_changed)
         StatusChange.objects.create(
             testimonial_id=testimonial.pk,
             from_status=from_status,
@@ -298,16 +299,16 @@ def _apply(
 
 def _publication_events(
     before: frozenset[str], after: frozenset[str], *, announce_update: bool
-) -> list[tuple[publishing.PublicationEvent, frozenset[str]]]:
+) -> list[tuple[generation.PublicationEvent, frozenset[str]]]:
     """What websites hear, per channel, from where a story was public before
     a change and where it is public after it."""
     events = []
     if after - before:
-        events.append((publishing.PublicationEvent.PUBLISHED, after - before))
+        events.append((generation.PublicationEvent.PUBLISHED, after - before))
     if announce_update and before & after:
-        events.append((publishing.PublicationEvent.UPDATED, before & after))
+        events.append((generation.PublicationEvent.UPDATED, before & after))
     if before - after:
-        events.append((publishing.PublicationEvent.UNPUBLISHED, before - after))
+        events.append((generation.PublicationEvent.UNPUBLISHED, before - after))
     return events
 
 

@@ -1,20 +1,27 @@
+"""The API under /api/v1/: topics, the patient's story and consent, the
+published list and its changes feed."""
+
 from django.urls import path
 
-from testimonials import apis, consent_apis
+from testimonials.consent import apis as consent_apis
+from testimonials.honesty import stats_api
+from testimonials.publishing import apis as publishing_apis
+from testimonials.publishing import topic_apis
+from testimonials.stories import apis as story_apis
 
 urlpatterns = [
-    path("topics/", apis.TopicListApi.as_view(), name="topic-list"),
-    path("topics/<slug:slug>/", apis.TopicDetailApi.as_view(), name="topic-detail"),
-    path("topics/<slug:slug>/stats", apis.TopicStatsApi.as_view(), name="topic-stats"),
-    path("testimonials/", apis.TestimonialSubmitApi.as_view(), name="testimonial-submit"),
+    path("topics/", topic_apis.TopicListApi.as_view(), name="topic-list"),
+    path("topics/<slug:slug>/", topic_apis.TopicDetailApi.as_view(), name="topic-detail"),
+    path("topics/<slug:slug>/stats", stats_api.TopicStatsApi.as_view(), name="topic-stats"),
+    path("testimonials/", story_apis.TestimonialSubmitApi.as_view(), name="testimonial-submit"),
     path(
         "testimonials/<uuid:public_id>/<str:secret>/",
-        apis.TestimonialStatusApi.as_view(),
+        story_apis.TestimonialStatusApi.as_view(),
         name="testimonial-status",
     ),
     path(
         "testimonials/<uuid:public_id>/<str:secret>/withdraw",
-        apis.TestimonialWithdrawApi.as_view(),
+        story_apis.TestimonialWithdrawApi.as_view(),
         name="testimonial-withdraw",
     ),
     path(
@@ -37,6 +44,8 @@ urlpatterns = [
         consent_apis.RenewApi.as_view(),
         name="testimonial-renew",
     ),
-    path("published/", apis.PublishedListApi.as_view(), name="published-list"),
-    path("published/changes", apis.PublishedChangesApi.as_view(), name="published-changes"),
+    path("published/", publishing_apis.PublishedListApi.as_view(), name="published-list"),
+    path(
+        "published/changes", publishing_apis.PublishedChangesApi.as_view(), name="published-changes"
+    ),
 ]

@@ -149,7 +149,6 @@ def _rows_written_directly_move_the_generations_on(request):
         return
     from django.db.models.signals import post_delete, post_save
 
-    from testimonials import publishing
     from testimonials.models import (
         Authorization,
         StatusChange,
@@ -157,11 +156,12 @@ def _rows_written_directly_move_the_generations_on(request):
         Topic,
         TypicalResultsStatement,
     )
+    from testimonials.publishing import generation
 
     def bump(**kwargs):
         with contextlib.suppress(Exception):  # the tests of a cache that is down
-            publishing.publication_cache_bump()
-        publishing.stats_changed()
+            generation.publication_cache_bump()
+        generation.stats_changed()
 
     # A status change writes its audit row (StatusChange) in the transaction.
     models = (Testimonial, Authorization, StatusChange, Topic, TypicalResultsStatement)
@@ -183,7 +183,7 @@ def _no_answers_from_earlier_tests():
     from django.core.cache import caches
     from django.core.cache.backends.locmem import LocMemCache
 
-    from testimonials import public_cache
+    from testimonials.publishing import cache as public_cache
 
     public_cache.forget_local()
     if isinstance(caches["default"], LocMemCache):

@@ -3,7 +3,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from testimonials.consent import content_sha256
+from testimonials.consent.rules import content_sha256
 from testimonials.models import (
     CHANNEL_FIELDS,
     Authorization,

@@ -16,7 +16,7 @@ from django.utils import timezone
 from moderation import privacy
 from moderation import services as moderation_services
 from moderation.models import DuplicateKey, ModeratorNote, PatientNotification, ReviewClaim
-from testimonials import authorizations, services
+from testimonials.consent import authorization_expiry
 from testimonials.models import (
     Authorization,
     Invitation,
@@ -25,7 +25,10 @@ from testimonials.models import (
     WebhookDelivery,
     WebhookEndpoint,
 )
+from testimonials.sites import site_keys
+from testimonials.stories import withdrawal
 from tests.factories import TestimonialFactory
+from tests.support.tasks import on_send
 
 EMAIL = "maria.lopez@example.com"
 NAME = "Maria Lopez"
@@ -66,9 +69,9 @@ def marias_stories(moderator, django_capture_on_commit_callbacks, monkeypatch):
     """Maria's data in every place it can be: a published story (redacted,
     with a note, webhooks, duplicate keys, a claim, emails) and a rejected
     one whose note and flags quote her."""
-    monkeypatch.setattr("testimonials.tasks.send_consent_notice.delay", lambda pk: None)
+    on_send(monkeypatch, "testimonials.tasks.send_consent_notice", lambda pk: None)
     monkeypatch.setattr("moderation.tasks.notify_patient.delay", lambda pk: None)
-    monkeypatch.setattr("testimonials.tasks.deliver_webhook.delay", lambda pk: None)
+    on_send(monkeypatch, "testimonials.tasks.deliver_webhook", lambda pk: None)
     published = TestimonialFactory(
         author_name=NAME,
         email=EMAIL,
@@ -116,7 +119,7 @@ def test_erasure_leaves_nothing_but_the_audit_and_the_authorization_evidence(
     marias_stories, api_client
 ):
     published, rejected, someone_else = marias_stories
-    partner = services.site_create(name="Partner")
+    partner = site_keys.site_create(name="Partner")
     hook = WebhookEndpoint.objects.create(
         site=partner.site, url="https://partner.example/hooks", events=["testimonial.unpublished"]
     )
@@ -221,10 +224,10 @@ def test_rejected_and_withdrawn_stories_lose_their_personal_data_after_the_perio
         public_id=old_reject.public_id, moderator=moderator, reason="spam"
     )
     old_withdrawal = TestimonialFactory(status="published", email="gone@example.com")
-    services.testimonial_withdraw(testimonial=old_withdrawal)
+    withdrawal.testimonial_withdraw(testimonial=old_withdrawal)
     with time_machine.travel(timezone.now() + timedelta(days=60)):
         recent = TestimonialFactory(status="published", email="recent@example.com")
-        services.testimonial_withdraw(testimonial=recent)
+        withdrawal.testimonial_withdraw(testimonial=recent)
         live = TestimonialFactory(status="published", email="live@example.com")
     with time_machine.travel(timezone.now() + timedelta(days=91)):
         assert privacy.personal_data_expire() == 2
@@ -242,11 +245,11 @@ def test_rejected_and_withdrawn_stories_lose_their_personal_data_after_the_perio
 
 def test_authorization_evidence_is_purged_after_its_retention(db, settings):
     story = TestimonialFactory(status="published")
-    services.testimonial_withdraw(testimonial=story)
+    withdrawal.testimonial_withdraw(testimonial=story)
     evidence = Authorization.objects.get(testimonial=story)
     assert evidence.retain_until == evidence.revoked_at + settings.AUTHORIZATION_RETENTION
     with time_machine.travel(evidence.retain_until - timedelta(days=1)):
-        assert authorizations.authorizations_purge() == 0
+        assert authorization_expiry.authorizations_purge() == 0
     with time_machine.travel(evidence.retain_until + timedelta(days=1)):
-        assert authorizations.authorizations_purge() == 1
+        assert authorization_expiry.authorizations_purge() == 1
     assert not Authorization.objects.exists()

@@ -19,7 +19,7 @@ SETUP = textwrap.dedent(
 WRITER = textwrap.dedent(
     """
     from moderation.services import testimonial_screen
-    from testimonials.services import Submission, testimonial_submit
+    from testimonials.stories.submitting import Submission, testimonial_submit
     for n in range(40):
         outcome = testimonial_submit(submission=Submission(
             topic_slug="t", author_name="Writer", body=f"Story number {n}, long enough to keep.",

@@ -7,8 +7,8 @@ import json
 import pytest
 
 from moderation import services as moderation_services
-from testimonials import services, webhooks
 from testimonials.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
+from testimonials.sites import site_keys, webhooks
 from tests.factories import ConsentTextFactory, TestimonialFactory, TopicFactory
 from tests.support.receiver import webhook_receiver
 from tests.support.worker import celery_worker, wait_for
@@ -30,7 +30,7 @@ def publish_one(receiver_url):
     TopicFactory()
     ConsentTextFactory()
     moderator = moderation_services.moderator_create(username="alice").user
-    site = services.site_create(name="Riverside Physio").site
+    site = site_keys.site_create(name="Riverside Physio").site
     endpoint = WebhookEndpoint.objects.create(
         site=site, url=receiver_url, events=["testimonial.published"]
     )

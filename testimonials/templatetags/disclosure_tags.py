@@ -1,8 +1,10 @@
+"""Template filters for the disclosures shown next to a story."""
+
 from typing import Any
 
 from django import template
 
-from testimonials import disclosures
+from testimonials.honesty import disclosures
 from testimonials.models import Testimonial
 
 register = template.Library()

@@ -1,3 +1,5 @@
+"""Template filters and tags for showing stories (stars, names)."""
+
 import json
 from typing import Any
 

@@ -8,7 +8,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from testimonials import services
+from testimonials.stories import withdrawal
 from tests.factories import ConsentTextFactory, TestimonialFactory, TopicFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -83,7 +83,7 @@ def test_it_shows_stories_on_another_site_and_drops_a_withdrawn_one_on_reload(
     )
     assert focused.startswith("More stories")
 
-    services.testimonial_withdraw(testimonial=withdrawn)
+    withdrawal.testimonial_withdraw(testimonial=withdrawn)
     page.reload()
     assert stories(page) == [KEPT]
     assert kept.public_id

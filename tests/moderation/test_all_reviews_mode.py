@@ -5,7 +5,7 @@ on every path, and readers are told which kind of topic they are reading."""
 import pytest
 from django.test import Client
 
-from testimonials.disclosures import CONTENT_BASED_REASONS
+from testimonials.honesty.disclosures import CONTENT_BASED_REASONS
 from testimonials.models import RejectionReason, StatusChange
 from tests.factories import TestimonialFactory, TopicFactory
 

@@ -11,9 +11,10 @@ import pytest
 from django.test import Client
 
 from moderation import services
-from testimonials import authorizations
-from testimonials import services as testimonial_services
+from testimonials.consent import edit_approval
 from testimonials.models import WebhookDelivery, WebhookEndpoint
+from testimonials.sites import site_keys
+from testimonials.stories import withdrawal
 from tests.factories import TestimonialFactory
 from tests.support.honest import TYPICAL, StatementFactory, claim_flags
 
@@ -29,7 +30,7 @@ def alice_browser(moderator):
 
 @pytest.fixture
 def clinic_site(db):
-    return testimonial_services.site_create(name="Clinic website")
+    return site_keys.site_create(name="Clinic website")
 
 
 @pytest.fixture
@@ -54,7 +55,7 @@ def story(moderator, topic, clinic_site, django_capture_on_commit_callbacks):
             body="Dry needling helped my back pain a lot.",
         )
         # A rewrite, not a redaction: public once the patient approves it.
-        published = authorizations.authorization_approve_edit(
+        published = edit_approval.authorization_approve_edit(
             testimonial=published, signature="Maria Lopez"
         )
         published = services.testimonial_edit_published(
@@ -62,7 +63,7 @@ def story(moderator, topic, clinic_site, django_capture_on_commit_callbacks):
             moderator=moderator,
             body="Dry needling helped my back pain [...].",
         )
-        testimonial_services.testimonial_withdraw(testimonial=published)
+        withdrawal.testimonial_withdraw(testimonial=published)
     published.refresh_from_db()
     return published
 

@@ -9,9 +9,9 @@ from django.test import Client
 
 from moderation import selectors, services
 from moderation.templatetags.moderation_tags import duration_words
-from testimonials import services as testimonial_services
 from testimonials import transitions
 from testimonials.models import RejectionReason, Status
+from testimonials.stories import withdrawal
 from tests.factories import TestimonialFactory
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
@@ -71,7 +71,7 @@ def week(db, moderator):
     approve(regretted, moderator, NOW - 2 * DAY + 6 * HOUR)
     with time_machine.travel(NOW - DAY, tick=False):
         regretted.refresh_from_db()
-        testimonial_services.testimonial_withdraw(testimonial=regretted)
+        withdrawal.testimonial_withdraw(testimonial=regretted)
     # Everything happened before the week.
     before = arrive(NOW - 8 * DAY)
     screen(before, NOW - 8 * DAY + MINUTE)

@@ -16,9 +16,9 @@ import pytest
 from rest_framework.test import APIClient
 
 from moderation import services as moderation_services
-from testimonials import services
 from testimonials.models import Channel, Status, Testimonial
-from testimonials.selectors import patient_secret
+from testimonials.sites import site_keys
+from testimonials.stories.patient_links import patient_secret
 from tests.factories import ConsentTextFactory, TestimonialFactory, TopicFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -64,7 +64,7 @@ def _admin(client):
 
 def _site_key(channel: str) -> Callable[[APIClient], None]:
     def sign_in(client: APIClient) -> None:
-        issued = services.site_create(name=f"{channel} site", channel=channel)
+        issued = site_keys.site_create(name=f"{channel} site", channel=channel)
         client.credentials(HTTP_X_API_KEY=issued.key)
 
     return sign_in

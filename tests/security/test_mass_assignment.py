@@ -9,8 +9,8 @@ from rest_framework.test import APIClient
 
 from moderation import apis as moderation_apis
 from moderation import services as moderation_services
-from testimonials.apis import TestimonialSubmitApi
 from testimonials.models import Status, Testimonial
+from testimonials.stories.apis import TestimonialSubmitApi
 from tests.factories import ConsentTextFactory, TestimonialFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db

@@ -16,8 +16,8 @@ from django.test import Client
 
 from moderation import notifications
 from moderation import services as moderation_services
-from testimonials import services
 from testimonials.models import Status, Testimonial
+from testimonials.stories import submitting
 from tests.factories import ConsentTextFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
@@ -144,8 +144,8 @@ def hostile_stories(db, django_capture_on_commit_callbacks):
     stories = []
     with django_capture_on_commit_callbacks(execute=False):
         for n, payload in enumerate(PAYLOADS):
-            outcome = services.testimonial_submit(
-                submission=services.Submission(
+            outcome = submitting.testimonial_submit(
+                submission=submitting.Submission(
                     topic_slug=topic.slug,
                     author_name=payload[:120],
                     body=f"My story, number {n}: {payload} The therapy helped my back.",

@@ -2,7 +2,7 @@ import pytest
 from django.core.cache import cache
 
 from moderation import services as moderation_services
-from testimonials import services
+from testimonials.sites import site_keys
 from tests.factories import TestimonialFactory
 
 
@@ -40,4 +40,4 @@ def committed(django_capture_on_commit_callbacks):
 @pytest.fixture
 def clinic_site(db):
     """A registered website and its key (an IssuedKey)."""
-    return services.site_create(name="Clinic website", allowed_origins="https://clinic.example")
+    return site_keys.site_create(name="Clinic website", allowed_origins="https://clinic.example")

@@ -15,7 +15,7 @@ from django.test import Client
 from django.utils import timezone
 
 from moderation import services as moderation_services
-from testimonials import authorizations, publishing, services
+from testimonials.consent import authorization_expiry, consent_notices, edit_approval
 from testimonials.models import (
     ConsentNotice,
     DeliveryStatus,
@@ -24,9 +24,13 @@ from testimonials.models import (
     WebhookDelivery,
     WebhookEndpoint,
 )
+from testimonials.publishing import generation
+from testimonials.sites import webhook_delivery
+from testimonials.stories import patient_links
 from testimonials.tasks import webhook_retry_delay
 from tests.factories import TestimonialFactory
 from tests.support.receiver import webhook_receiver
+from tests.support.tasks import on_send
 
 STORY = "After five sessions I could lift my toddler again without a twinge."
 EDITED = "After five sessions I could lift my toddler again, and run a marathon."
@@ -143,14 +147,14 @@ def test_a_direct_save_publishes_nothing(unauthorized, client, topic):
 )
 def test_a_direct_change_to_what_shows_takes_it_off_every_surface(client, topic, publish, change):
     story = publish(body=STORY)
-    publishing.publication_cache_check()
+    generation.publication_cache_check()
     assert surfaces(client, topic, STORY) == EVERYWHERE
     Testimonial.objects.filter(pk=story.pk).update(**change)
     # No hook sees a change made behind the services' back: the cached pages
     # and the list drop the story at the publication sweep (every
     # SCREENING_SWEEP_INTERVAL), the uncached feeds at once.
     assert surfaces(client, topic, STORY)["changes"] is False
-    assert publishing.publication_cache_check() is True
+    assert generation.publication_cache_check() is True
     assert surfaces(client, topic, STORY) == NOWHERE
     assert surfaces(client, topic, EDITED) == NOWHERE
 
@@ -182,7 +186,7 @@ def test_changing_a_published_text_takes_it_off_every_surface_until_approved(
 
     story.refresh_from_db()
     committed(
-        authorizations.authorization_approve_edit,
+        edit_approval.authorization_approve_edit,
         testimonial=story,
         signature="Pat Doe",
         expected_version=story.version,
@@ -222,7 +226,7 @@ def test_withdrawal_is_gone_everywhere_signed_webhook_and_tombstone(
         withdrawn = committed(
             client.post,
             path=f"/api/v1/testimonials/{story.public_id}/"
-            f"{services.selectors.patient_secret(story.public_id)}/withdraw",
+            f"{patient_links.patient_secret(story.public_id)}/withdraw",
         )
         assert withdrawn.json()["status"] == "withdrawn"
 
@@ -237,7 +241,7 @@ def test_withdrawal_is_gone_everywhere_signed_webhook_and_tombstone(
         assert tombstone["testimonial"] is None
 
         delivery = WebhookDelivery.objects.get(endpoint=endpoint)
-        sent = services.webhook_delivery_attempt(
+        sent = webhook_delivery.webhook_delivery_attempt(
             delivery_id=delivery.pk, retry_delay=webhook_retry_delay
         )
     assert sent.status == DeliveryStatus.DELIVERED
@@ -260,7 +264,7 @@ def test_withdrawal_is_gone_everywhere_signed_webhook_and_tombstone(
 def test_expiry_asks_first_then_takes_the_story_down(
     client, topic, publish, clinic_site, settings, monkeypatch
 ):
-    monkeypatch.setattr("testimonials.tasks.send_consent_notice.delay", lambda pk: None)
+    on_send(monkeypatch, "testimonials.tasks.send_consent_notice", lambda pk: None)
     WebhookEndpoint.objects.create(site=clinic_site.site, url="https://c.example/h", events=EVENTS)
     story = publish(body=STORY, email="pat@example.com")
     expires_at = story.authorizations.get().expires_at
@@ -268,12 +272,12 @@ def test_expiry_asks_first_then_takes_the_story_down(
     with time_machine.travel(
         expires_at - settings.AUTHORIZATION_RECONFIRM_BEFORE - timedelta(days=1)
     ):
-        assert authorizations.authorizations_reconfirm() == 0
+        assert authorization_expiry.authorizations_reconfirm() == 0
     with time_machine.travel(expires_at - timedelta(days=10)):
-        assert authorizations.authorizations_reconfirm() == 1
-        assert authorizations.authorizations_reconfirm() == 0, "asked once"
+        assert authorization_expiry.authorizations_reconfirm() == 1
+        assert authorization_expiry.authorizations_reconfirm() == 0, "asked once"
         notice = ConsentNotice.objects.get(kind="reconfirm")
-        assert authorizations.consent_notice_send(notice_id=notice.pk)
+        assert consent_notices.consent_notice_send(notice_id=notice.pk)
         assert "ends on" in mail.outbox[-1].subject
         assert "keep it" in mail.outbox[-1].body
         assert surfaces(client, topic, STORY) == EVERYWHERE
@@ -283,8 +287,8 @@ def test_expiry_asks_first_then_takes_the_story_down(
         assert surfaces(client, topic, STORY)["api"] is False
         assert client.get(f"/education/{topic.slug}/").content.decode().count(STORY) == 0
         # ... and the job makes it a status, a tombstone and a webhook.
-        assert authorizations.authorizations_expire() == 1
-        assert authorizations.authorizations_expire() == 0
+        assert authorization_expiry.authorizations_expire() == 1
+        assert authorization_expiry.authorizations_expire() == 0
         story.refresh_from_db()
         assert story.status == "unpublished"
         audit = StatusChange.objects.filter(testimonial=story).last()

@@ -10,9 +10,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.html import escape
 
-from testimonials import authorizations
+from testimonials.consent import consent_notices
 from testimonials.models import Authorization, ConsentNotice, Testimonial
 from tests.factories import PATIENT_NAME
+from tests.support.tasks import on_send
 
 URL = "/api/v1/testimonials/"
 
@@ -133,14 +134,14 @@ def test_it_refuses_terms_that_do_not_hold_and_stores_nothing(
 def test_the_patient_gets_a_copy_by_email_without_the_story(
     api_client, submission, django_capture_on_commit_callbacks, monkeypatch
 ):
-    monkeypatch.setattr("testimonials.hooks._screening_hook", lambda pk: None)
-    monkeypatch.setattr("testimonials.tasks.send_consent_notice.delay", lambda pk: None)
+    on_send(monkeypatch, "moderation.tasks.screen_testimonial", lambda pk: None)
+    on_send(monkeypatch, "testimonials.tasks.send_consent_notice", lambda pk: None)
     with django_capture_on_commit_callbacks(execute=True):
         post(api_client, {**submission, "signature": "Maria Lopez"})
     notice = ConsentNotice.objects.get()
     assert notice.kind == "copy"
-    assert authorizations.consent_notice_send(notice_id=notice.pk)
-    assert not authorizations.consent_notice_send(notice_id=notice.pk), "sent once"
+    assert consent_notices.consent_notice_send(notice_id=notice.pk)
+    assert not consent_notices.consent_notice_send(notice_id=notice.pk), "sent once"
     [email] = mail.outbox
     assert email.to == ["maria@example.com"]
     assert "your copy" in email.subject

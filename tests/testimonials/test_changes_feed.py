@@ -3,8 +3,8 @@
 import pytest
 
 from moderation import services as moderation_services
-from testimonials import services
 from testimonials.models import PublicationChange
+from testimonials.stories import withdrawal
 from tests.factories import TopicFactory
 
 URL = "/api/v1/published/changes"
@@ -27,7 +27,7 @@ def test_it_lists_publications_edits_and_removals_with_tombstones(
         moderator=moderator,
         body="My knee works again […].",
     )
-    committed(services.testimonial_withdraw, testimonial=gone)
+    committed(withdrawal.testimonial_withdraw, testimonial=gone)
 
     page = changes(api_client)
     assert [(c["type"], c["id"]) for c in page["results"]] == [
@@ -48,7 +48,7 @@ def test_it_gives_only_what_changed_after_a_cursor(api_client, publish, committe
     assert changes(api_client, since=cursor)["next_cursor"] == cursor
 
     second = publish(body="Published after the website last looked at the feed.")
-    committed(services.testimonial_withdraw, testimonial=first)
+    committed(withdrawal.testimonial_withdraw, testimonial=first)
     page = changes(api_client, since=cursor)
     assert [(c["type"], c["id"]) for c in page["results"]] == [
         ("published", str(second.public_id)),

@@ -3,8 +3,9 @@ authorized for its channel (the clinic's pages, partner sites, the widget)."""
 
 import pytest
 
-from testimonials import authorizations, services
+from testimonials.consent import authorizations
 from testimonials.models import Channel, PublicationChange, WebhookDelivery, WebhookEndpoint
+from testimonials.sites import site_keys
 from tests.factories import TestimonialFactory
 
 URL = "/api/v1/published/"
@@ -19,12 +20,12 @@ def bodies(response):
 
 @pytest.fixture
 def partner(db):
-    return services.site_create(name="Partner", channel=Channel.PARTNERS)
+    return site_keys.site_create(name="Partner", channel=Channel.PARTNERS)
 
 
 @pytest.fixture
 def clinic(db):
-    return services.site_create(name="Clinic site", channel=Channel.CLINIC)
+    return site_keys.site_create(name="Clinic site", channel=Channel.CLINIC)
 
 
 @pytest.fixture

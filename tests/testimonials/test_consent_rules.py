@@ -3,7 +3,7 @@ change of meaning."""
 
 import pytest
 
-from testimonials.consent import content_sha256, is_redaction, word_diff
+from testimonials.consent.rules import content_sha256, is_redaction, word_diff
 
 ORIGINAL = "Jenna at the desk was lovely. Call me on 541-555-0123! The pain is not gone yet."
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from testimonials import tasks
 from testimonials.models import ConsentNotice
 from tests.factories import TestimonialFactory
+from tests.support.tasks import on_send
 
 
 def test_beat_runs_the_consent_jobs():
@@ -22,7 +23,7 @@ def test_beat_runs_the_consent_jobs():
 
 def test_the_sweep_resends_notices_a_lost_message_left_behind(db, topic, monkeypatch):
     sent = []
-    monkeypatch.setattr("testimonials.tasks.send_consent_notice.delay", sent.append)
+    on_send(monkeypatch, "testimonials.tasks.send_consent_notice", sent.append)
     story = TestimonialFactory(email="pat@example.com")
     notice = ConsentNotice.objects.create(authorization=story.authorizations.get(), kind="copy")
     assert tasks.sweep_consent_notices() == 0, "too fresh: its own message may be on its way"
@@ -34,7 +35,7 @@ def test_the_sweep_resends_notices_a_lost_message_left_behind(db, topic, monkeyp
 
 
 def test_the_authorization_sweep_asks_and_expires(db, topic, monkeypatch):
-    monkeypatch.setattr("testimonials.tasks.send_consent_notice.delay", lambda pk: None)
+    on_send(monkeypatch, "testimonials.tasks.send_consent_notice", lambda pk: None)
     story = TestimonialFactory(status="published", email="pat@example.com")
     expires_at = story.authorizations.get().expires_at
     with time_machine.travel(expires_at - timedelta(days=3)):

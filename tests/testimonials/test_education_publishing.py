@@ -5,7 +5,7 @@ import json
 import re
 from xml.etree import ElementTree
 
-from testimonials import services
+from testimonials.stories import withdrawal
 from tests.factories import TestimonialFactory
 
 HOSTILE = "</script><script>alert(1)</script> & <!-- my back is fine"
@@ -67,7 +67,7 @@ def test_it_is_built_for_keyboards_and_screen_readers(client, topic):
 def test_it_carries_the_published_stories_escaped_in_an_atom_feed(client, topic, committed):
     story = TestimonialFactory(status="published", body=HOSTILE)
     gone = TestimonialFactory(status="published", body="A story withdrawn after publication.")
-    committed(services.testimonial_withdraw, testimonial=gone)
+    committed(withdrawal.testimonial_withdraw, testimonial=gone)
     TestimonialFactory(status="pending_review", body="Still waiting for a moderator here.")
 
     response = client.get(f"/education/{topic.slug}/feed/")

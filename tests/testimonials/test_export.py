@@ -15,6 +15,7 @@ from moderation import services as moderation_services
 from moderation.permissions import CLINIC_ADMINS_GROUP
 from testimonials.models import DataExport, Status, Testimonial
 from tests.factories import TestimonialFactory, UserFactory
+from tests.support.tasks import on_send
 
 PUBLISHED = "The exercises and six sessions gave me my mornings back."
 PENDING = "Still waiting to see whether the treatment works for me."
@@ -89,7 +90,7 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_made_text(tmp_path, publish,
 
 
 def test_our_json_export_imports_again_once(tmp_path, stories, consent, monkeypatch):
-    monkeypatch.setattr("testimonials.hooks._screening_hook", lambda pk: None)
+    on_send(monkeypatch, "moderation.tasks.screen_testimonial", lambda pk: None)
     exported = tmp_path / "ours.json"
     exported.write_text(export(tmp_path, "--format", "json", "--status", "all"))
     originals = {str(t.public_id): t for t in Testimonial.objects.all()}

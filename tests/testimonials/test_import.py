@@ -13,7 +13,8 @@ from django.core import mail
 from django.core.management import CommandError, call_command
 
 from moderation import services as moderation_services
-from testimonials import authorizations, transitions
+from testimonials import transitions
+from testimonials.consent import authorization_requests
 from testimonials.models import (
     Authorization,
     AuthorizationRequest,
@@ -21,7 +22,9 @@ from testimonials.models import (
     Status,
     Testimonial,
 )
-from testimonials.selectors import patient_secret
+from testimonials.stories import erasure
+from testimonials.stories.patient_links import patient_secret
+from tests.support.tasks import on_send
 
 # A review tool's export: its own headers, a quoted text over two lines,
 # and one bad row of each kind.
@@ -59,7 +62,7 @@ def tool_export(tmp_path):
 def screening_requests(monkeypatch):
     """The ids the import asks moderation to screen, after commit."""
     requested = []
-    monkeypatch.setattr("testimonials.hooks._screening_hook", requested.append)
+    on_send(monkeypatch, "moderation.tasks.screen_testimonial", requested.append)
     return requested
 
 
@@ -178,7 +181,7 @@ def test_a_story_imported_without_consent_is_public_only_once_its_patient_author
     )
 
     requests = []
-    monkeypatch.setattr("testimonials.tasks.send_authorization_request.delay", requests.append)
+    on_send(monkeypatch, "testimonials.tasks.send_authorization_request", requests.append)
     with django_capture_on_commit_callbacks(execute=True):
         response = moderator_client.post(
             f"/api/v1/moderation/testimonials/{story.public_id}/approve", {}, format="json"
@@ -190,8 +193,8 @@ def test_a_story_imported_without_consent_is_public_only_once_its_patient_author
     assert text not in client.get(f"/education/{topic.slug}/").content.decode()
 
     [request_id] = requests
-    assert authorizations.authorization_request_send(request_id=request_id)
-    assert not authorizations.authorization_request_send(request_id=request_id), "sent once"
+    assert authorization_requests.authorization_request_send(request_id=request_id)
+    assert not authorization_requests.authorization_request_send(request_id=request_id), "sent once"
     [email] = mail.outbox
     assert email.to == ["flo@example.com"]
     assert text not in email.body
@@ -200,7 +203,7 @@ def test_a_story_imported_without_consent_is_public_only_once_its_patient_author
     page = client.get(link).content.decode()
     assert "May we publish your story?" in page
     assert text in page
-    monkeypatch.setattr("testimonials.tasks.send_consent_notice.delay", lambda pk: None)
+    on_send(monkeypatch, "testimonials.tasks.send_consent_notice", lambda pk: None)
     with django_capture_on_commit_callbacks(execute=True):
         signed = client.post(
             link + "authorize",
@@ -287,7 +290,7 @@ def test_an_erased_imported_story_does_not_come_back_with_the_file(
 ):
     run(str(tool_export), "--topic", topic.slug, "--commit")
     ana = Testimonial.objects.get(external_id="r1")
-    authorizations.testimonial_erase(
+    erasure.testimonial_erase(
         testimonial=ana, actor=transitions.PATIENT, reason="the patient asked"
     )
     ana.refresh_from_db()
@@ -307,7 +310,7 @@ def test_an_app_authorizes_an_imported_story_through_the_patients_api(
     run(str(path), "--topic", topic.slug, "--commit")
     story = Testimonial.objects.get()
     url = f"/api/v1/testimonials/{story.public_id}/{patient_secret(story.public_id)}/authorize"
-    monkeypatch.setattr("testimonials.tasks.send_consent_notice.delay", lambda pk: None)
+    on_send(monkeypatch, "testimonials.tasks.send_consent_notice", lambda pk: None)
 
     refused = api_client.post(url, {"signature": "  "}, format="json")
     assert refused.status_code == 400

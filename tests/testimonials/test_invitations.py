@@ -14,11 +14,12 @@ from django.test import Client, override_settings
 from django.utils import timezone
 
 from moderation import services as moderation_services
-from testimonials import invitations
 from testimonials.errors import FieldErrors
+from testimonials.invitations import services as invitations
 from testimonials.models import Invitation, Testimonial
 from tests.factories import TestimonialFactory, TopicFactory
 from tests.support.honest import InvitationFactory
+from tests.support.tasks import on_send
 
 STORY = "After four sessions and the home exercises I can sit through a workday again."
 
@@ -117,7 +118,7 @@ def test_creating_a_batch_enqueues_one_email_each_after_commit(
     topic, moderator, django_capture_on_commit_callbacks, monkeypatch
 ):
     sent = []
-    monkeypatch.setattr("testimonials.tasks.send_invitation.delay", sent.append)
+    on_send(monkeypatch, "testimonials.tasks.send_invitation", sent.append)
     with django_capture_on_commit_callbacks(execute=True):
         batch = invitations.invitations_create(
             topic=topic,
@@ -296,7 +297,7 @@ def test_a_link_can_be_used_once_even_by_two_racing_claims(topic, invitation, to
 
 
 def test_staff_invite_a_batch_from_the_admin(moderator, topic, monkeypatch):
-    monkeypatch.setattr("testimonials.tasks.send_invitation.delay", lambda pk: None)
+    on_send(monkeypatch, "testimonials.tasks.send_invitation", lambda pk: None)
     browser = Client()
     assert browser.login(username="alice", password="alice-pass-123")
     page = browser.get("/admin/testimonials/invitation/add/")

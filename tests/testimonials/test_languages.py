@@ -12,9 +12,10 @@ from django.core import mail
 
 from moderation import notifications
 from moderation.models import NotificationKind, PatientNotification
-from testimonials import authorizations, invitations
+from testimonials.consent import authorization_requests, consent_notices
+from testimonials.invitations import services as invitations
 from testimonials.models import ConsentNotice
-from testimonials.selectors import patient_secret
+from testimonials.stories.patient_links import patient_secret
 from tests.factories import TestimonialFactory, TopicFactory
 from tests.support.honest import InvitationFactory
 
@@ -164,7 +165,7 @@ def test_an_english_story_on_the_same_topic_hears_in_english(db, bilingual_topic
 def test_the_authorization_copy_is_in_spanish_with_spanish_dates(db, spanish_topic, publish):
     story = publish(topic=spanish_topic, body=STORY, email="l@example.com")
     notice = ConsentNotice.objects.create(authorization=story.authorizations.get(), kind="copy")
-    assert authorizations.consent_notice_send(notice_id=notice.pk)
+    assert consent_notices.consent_notice_send(notice_id=notice.pk)
     [email] = mail.outbox
     assert email.subject == "Su autorización para publicar su historia: su copia"
     assert "Lo que usted autorizó" in email.body
@@ -199,7 +200,7 @@ def test_the_copy_sent_on_arrival_is_in_the_language_the_patient_was_asked_in(
     )
     assert response.status_code == 202, response.content
     notice = ConsentNotice.objects.get(kind="copy")
-    assert authorizations.consent_notice_send(notice_id=notice.pk)
+    assert consent_notices.consent_notice_send(notice_id=notice.pk)
     [email] = mail.outbox
     assert email.subject == subject
 
@@ -229,8 +230,8 @@ def test_an_imported_spanish_story_is_asked_for_its_authorization_in_spanish(
         email="lucia@example.com",
         authorization=False,
     )
-    request = authorizations.authorization_request_enqueue(testimonial=story)
-    assert authorizations.authorization_request_send(request_id=request.pk)
+    request = authorization_requests.authorization_request_enqueue(testimonial=story)
+    assert authorization_requests.authorization_request_send(request_id=request.pk)
     [email] = mail.outbox
     assert email.subject == "¿Puede Clínica Ribera publicar su historia?"
     assert "No tenemos su autorización por escrito para publicarla" in email.body

@@ -10,7 +10,6 @@ import pytest
 from django.test import Client
 
 from moderation import services as moderation_services
-from testimonials import services
 from testimonials.models import (
     PublicationChange,
     StatusChange,
@@ -18,6 +17,7 @@ from testimonials.models import (
     WebhookDelivery,
     WebhookEndpoint,
 )
+from testimonials.sites import webhook_delivery
 from testimonials.tasks import webhook_retry_delay
 from tests.factories import TestimonialFactory
 from tests.support.receiver import webhook_receiver
@@ -210,7 +210,9 @@ def test_a_webhook_delivery_carries_it(moderator, clinic_site, topic, committed)
             moderation_services.testimonial_approve, public_id=story.public_id, moderator=moderator
         )
         [delivery] = WebhookDelivery.objects.all()
-        services.webhook_delivery_attempt(delivery_id=delivery.pk, retry_delay=webhook_retry_delay)
+        webhook_delivery.webhook_delivery_attempt(
+            delivery_id=delivery.pk, retry_delay=webhook_retry_delay
+        )
     [request] = receiver.requests
     payload = json.loads(request.body)
     assert connections_of(payload["testimonial"]) == [EMPLOYEE]

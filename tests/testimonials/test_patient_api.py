@@ -3,7 +3,7 @@ import uuid
 import pytest
 
 from testimonials.models import StatusChange, Testimonial
-from testimonials.selectors import patient_secret
+from testimonials.stories.patient_links import patient_secret
 from tests.factories import TestimonialFactory
 
 
@@ -44,6 +44,12 @@ def test_the_patient_withdraws_at_any_time(api_client, submitted):
     assert response.json()["status"] == "withdrawn"
     change = StatusChange.objects.get(to_status="withdrawn")
     assert (change.from_status, change.actor_label) == ("submitted", "patient")
+
+
+def test_the_withdrawn_story_is_never_kept_by_a_cache(api_client, submitted):
+    response = api_client.post(submitted["withdraw_url"])
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "no-store"
 
 
 def test_withdrawing_twice_changes_nothing(api_client, submitted):

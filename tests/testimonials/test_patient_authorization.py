@@ -8,9 +8,9 @@ import time_machine
 from django.utils import timezone
 
 from moderation.models import PatientNotification
-from testimonials import services
 from testimonials.models import Authorization, ConsentNotice, PublicationChange, Testimonial
-from testimonials.selectors import patient_secret
+from testimonials.stories import withdrawal
+from testimonials.stories.patient_links import patient_secret
 from tests.factories import PATIENT_NAME
 
 STORY = "After four sessions my back stopped aching, though mornings are still stiff."
@@ -220,7 +220,7 @@ def test_after_expiry_the_way_back_is_a_new_story(api_client, story):
 
 
 def test_a_withdrawn_story_can_be_neither_narrowed_nor_renewed(client, story):
-    services.testimonial_withdraw(testimonial=story)
+    withdrawal.testimonial_withdraw(testimonial=story)
     html = client.get(page_url(story)).content.decode()
     assert 'data-state="revoked"' in html
     assert 'id="narrow-button"' not in html

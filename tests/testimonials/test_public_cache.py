@@ -14,9 +14,13 @@ from django.conf import settings as django_settings
 from django.utils import timezone
 
 from moderation import services as moderation_services
-from testimonials import authorizations, public_cache, selectors, services
-from testimonials.apis import json_bytes
+from testimonials.consent import authorization_reads, authorizations
 from testimonials.models import Channel, Invitation, Testimonial, TypicalResultsStatement
+from testimonials.publishing import cache as public_cache
+from testimonials.publishing import gate, representations
+from testimonials.publishing.apis import json_bytes
+from testimonials.sites import site_keys
+from testimonials.stories import patient_links, submitting, withdrawal
 from tests.factories import TestimonialFactory
 
 pytestmark = pytest.mark.hooks_only
@@ -112,7 +116,7 @@ def _unpublish(story, moderator, **_):
 
 
 def _withdraw(story, **_):
-    services.testimonial_withdraw(testimonial=story)
+    withdrawal.testimonial_withdraw(testimonial=story)
 
 
 def _edit(story, moderator, **_):
@@ -187,7 +191,7 @@ def test_a_disclosure_and_featuring_show_on_the_next_request(
 def test_an_authorization_running_out_takes_the_story_off_without_any_commit(
     shared_cache, client, story, topic, django_assert_num_queries
 ):
-    expires_at = selectors.authorization_current(testimonial_id=story.pk).expires_at
+    expires_at = authorization_reads.authorization_current(testimonial_id=story.pk).expires_at
     listed = primed(client, LIST, django_assert_num_queries)
     primed(client, page_url(topic), django_assert_num_queries)
     with time_machine.travel(expires_at + timedelta(seconds=1)):
@@ -203,8 +207,8 @@ def test_a_submission_moves_the_pages_figures_on_the_next_request(
     page = primed(client, page_url(topic), django_assert_num_queries)
     assert "Patients sent <strong>1</strong> story" in page.content.decode()
     committed(
-        services.testimonial_submit,
-        submission=services.Submission(
+        submitting.testimonial_submit,
+        submission=submitting.Submission(
             topic_slug=topic.slug,
             author_name="Ana Ruiz",
             body="Too early to say, but the first session went well.",
@@ -223,8 +227,8 @@ def test_a_submission_moves_the_pages_figures_on_the_next_request(
 def test_each_channel_and_site_gets_its_own_answer(
     shared_cache, client, topic, consent, django_assert_num_queries
 ):
-    clinic_site = services.site_create(name="The clinic's own site", channel=Channel.CLINIC)
-    partner_site = services.site_create(name="A partner")
+    clinic_site = site_keys.site_create(name="The clinic's own site", channel=Channel.CLINIC)
+    partner_site = site_keys.site_create(name="A partner")
     clinic_only = TestimonialFactory(
         status="published",
         topic=topic,
@@ -258,7 +262,7 @@ def test_a_withdrawal_through_http_shows_after_its_real_commit(client, settings)
     for _ in range(2):
         assert story.body in client.get(url).content.decode()
         assert bodies(client.get(LIST)) == [story.body]
-    secret = selectors.patient_secret(story.public_id)
+    secret = patient_links.patient_secret(story.public_id)
     prefix = f"{django_settings.REDIS_KEY_PREFIX}public-cache-commit:"
     assert story.body.encode() in _redis_values(prefix), "the rendered copies are in Redis"
     client.post(f"/api/v1/testimonials/{story.public_id}/{secret}/withdraw")
@@ -326,11 +330,11 @@ def test_the_values_builder_writes_exactly_what_the_model_representation_writes(
             **shape,
         )
     expected = [
-        selectors.published_representation(t)
-        for t in selectors.published_testimonials(channel=Channel.PARTNERS)
+        representations.published_representation(t)
+        for t in gate.published_testimonials(channel=Channel.PARTNERS)
     ]
-    rows = selectors.published_rows(selectors.published_testimonials(channel=Channel.PARTNERS))
-    built = [selectors.published_row_representation(row) for row in rows]
+    rows = representations.published_rows(gate.published_testimonials(channel=Channel.PARTNERS))
+    built = [representations.published_row_representation(row) for row in rows]
     assert len(built) == len(shapes)
     assert built == expected
     assert [list(item) for item in built] == [list(item) for item in expected]

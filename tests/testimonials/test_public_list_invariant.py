@@ -1,7 +1,7 @@
 """A property of the submission and moderation services: whatever happens,
 in whatever order (submit, screen, approve, approve an edit, reject,
 unpublish, reopen, withdraw, a new consent text), the public list
-(`testimonials.selectors.published_testimonials`) holds only published
+(`testimonials.publishing.gate.published_testimonials`) holds only published
 stories with valid consent and an authorization in effect, and every story
 approved as written. (An approved edit may wait for the patient's approval,
 issue 6.) 200 random sequences."""
@@ -21,9 +21,10 @@ from hypothesis.stateful import (
 )
 
 from moderation import services as moderation_services
-from testimonials import selectors, services
 from testimonials.errors import ApplicationError, FieldErrors
 from testimonials.models import ConsentText, Status, Testimonial
+from testimonials.publishing import gate
+from testimonials.stories import submitting, withdrawal
 from tests.factories import TopicFactory
 
 BODIES = [
@@ -77,8 +78,8 @@ def make_machine(moderator):
         def submit(self, body, current):
             version = self.consent.version if current else "v0-never-existed"
             try:
-                outcome = services.testimonial_submit(
-                    submission=services.Submission(
+                outcome = submitting.testimonial_submit(
+                    submission=submitting.Submission(
                         topic_slug=self.topic.slug,
                         author_name="Maria Lopez",
                         body=body,
@@ -185,12 +186,12 @@ def make_machine(moderator):
         def withdraw(self, pk):
             if pk is None:
                 return
-            services.testimonial_withdraw(testimonial=Testimonial.objects.get(pk=pk))
+            withdrawal.testimonial_withdraw(testimonial=Testimonial.objects.get(pk=pk))
             self.expected[pk] = Status.WITHDRAWN
 
         @invariant()
         def the_public_list_holds_only_published_stories_with_consent(self):
-            public = list(selectors.published_testimonials())
+            public = list(gate.published_testimonials())
             SEEN["checks"] += 1
             SEEN["with_published"] += bool(public)
             self.showed_a_story |= bool(public)

@@ -9,9 +9,10 @@ from django.test import override_settings
 from django.utils import timezone
 
 from moderation import services as moderation_services
-from testimonials import services
-from testimonials.apis import PublishedOutputSerializer
-from testimonials.selectors import published_representation
+from testimonials.publishing.apis import PublishedOutputSerializer
+from testimonials.publishing.representations import published_representation
+from testimonials.sites import site_keys
+from testimonials.stories import withdrawal
 from tests.factories import TestimonialFactory, TopicFactory
 
 URL = "/api/v1/published/"
@@ -113,7 +114,7 @@ def _unpublish(testimonial, moderator):
 
 
 def _withdraw(testimonial, moderator):
-    return services.testimonial_withdraw(testimonial=testimonial)
+    return withdrawal.testimonial_withdraw(testimonial=testimonial)
 
 
 def _feature(testimonial, moderator):
@@ -171,7 +172,7 @@ def test_it_shows_changes_made_through_the_api_after_their_real_commit(
     assert after.status_code == 200
     assert ids(after) == [str(testimonial.public_id)]
     withdraw_url = f"/api/v1/testimonials/{testimonial.public_id}/"
-    from testimonials.selectors import patient_secret
+    from testimonials.stories.patient_links import patient_secret
 
     api_client.post(f"{withdraw_url}{patient_secret(testimonial.public_id)}/withdraw")
     gone = api_client.get(URL, HTTP_IF_NONE_MATCH=after["ETag"])
@@ -180,18 +181,18 @@ def test_it_shows_changes_made_through_the_api_after_their_real_commit(
 
 
 def test_it_heals_a_lost_generation_bump_in_the_sweep(api_client, publish, monkeypatch):
-    from testimonials import publishing
+    from testimonials.publishing import generation
 
     publish()
     before = api_client.get(URL)
-    monkeypatch.setattr(publishing, "publication_cache_bump", lambda: None)
+    monkeypatch.setattr(generation, "publication_cache_bump", lambda: None)
     publish(body="Published while the bump after commit was lost.")
     stale = api_client.get(URL, HTTP_IF_NONE_MATCH=before["ETag"])
     assert stale.status_code == 304
     monkeypatch.undo()
-    assert publishing.publication_cache_check() is True
+    assert generation.publication_cache_check() is True
     assert api_client.get(URL, HTTP_IF_NONE_MATCH=before["ETag"]).status_code == 200
-    assert publishing.publication_cache_check() is False
+    assert generation.publication_cache_check() is False
 
 
 @override_settings(
@@ -204,10 +205,10 @@ def test_it_heals_a_lost_generation_bump_in_the_sweep(api_client, publish, monke
     },
 )
 def test_it_derives_validators_from_the_database_when_the_cache_is_down(api_client, topic):
-    from testimonials import publishing
+    from testimonials.publishing import generation
 
     TestimonialFactory(status="published")
-    state = publishing.publication_state()
+    state = generation.publication_state()
     assert state.generation == "0.db"
 
 
@@ -262,7 +263,7 @@ def test_it_keeps_pages_stable_while_stories_are_published_and_removed_between_t
     for n in range(3):
         publish(body=f"Published between pages, number {n}, about my back.")
     second = api_client.get(first["next"]).json()
-    committed(services.testimonial_withdraw, testimonial=originals[5])
+    committed(withdrawal.testimonial_withdraw, testimonial=originals[5])
     third = api_client.get(second["next"]).json()
 
     seen = [item["id"] for page in (first, second, third) for item in page["results"]]
@@ -285,7 +286,7 @@ def test_it_refuses_an_unknown_or_revoked_key_with_401(api_client, topic, clinic
     unknown = api_client.get(URL, HTTP_X_API_KEY="tsk_not-a-key")
     assert unknown.status_code == 401
     assert unknown["WWW-Authenticate"] == "Api-Key"
-    services.site_revoke(site=clinic_site.site)
+    site_keys.site_revoke(site=clinic_site.site)
     assert api_client.get(URL, HTTP_X_API_KEY=clinic_site.key).status_code == 401
 
 

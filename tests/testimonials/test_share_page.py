@@ -7,6 +7,7 @@ from django.test import Client, override_settings
 
 from testimonials.models import ConsentText, Status, Testimonial
 from tests.factories import ConsentTextFactory, TopicFactory
+from tests.support.tasks import on_send
 
 STORY = "After four sessions and the home exercises I can sit through a workday again."
 
@@ -51,7 +52,7 @@ def test_it_stores_a_good_story_through_the_service_and_shows_the_patient_its_st
     client, topic, form, django_capture_on_commit_callbacks, monkeypatch
 ):
     screened = []
-    monkeypatch.setattr("testimonials.hooks._screening_hook", screened.append)
+    on_send(monkeypatch, "moderation.tasks.screen_testimonial", screened.append)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(share_url(topic), form)
     assert response.status_code == 303

@@ -10,7 +10,7 @@ from django.test import override_settings
 
 from moderation.services import CLINIC_ADMINS_GROUP
 from testimonials.models import DeliveryStatus, Site, WebhookDelivery, WebhookEndpoint
-from testimonials.selectors import site_key_hash
+from testimonials.sites.site_keys import site_key_hash
 from tests.factories import UserFactory
 
 KEY = re.compile(r'id="site-key" type="text" readonly value="(tsk_[A-Za-z0-9_-]+)"')

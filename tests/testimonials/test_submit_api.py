@@ -2,9 +2,10 @@ import pytest
 from django.test import override_settings
 from django.urls import reverse
 
-from testimonials.hooks import request_screening
+from config import enqueue
 from testimonials.models import ConsentText, StatusChange, Testimonial
 from tests.factories import TopicFactory
+from tests.support.tasks import on_send
 
 SUBMIT_URL = "/api/v1/testimonials/"
 
@@ -31,7 +32,12 @@ def test_it_accepts_a_story_and_answers_secret_links(
     assert testimonial.email == "maria@example.com"
     assert testimonial.consent_text.version == "2026-01"
     assert testimonial.consented_at is not None
-    screening = [c for c in callbacks if getattr(c, "func", None) is request_screening]
+    screening = [
+        c
+        for c in callbacks
+        if getattr(c, "func", None) is enqueue.send_now
+        and c.args[0] == "moderation.tasks.screen_testimonial"
+    ]
     assert len(screening) == 1, "screening is enqueued once, after commit"
 
 
@@ -39,7 +45,7 @@ def test_it_enqueues_screening_only_after_commit(
     api_client, submission, django_capture_on_commit_callbacks, monkeypatch
 ):
     enqueued = []
-    monkeypatch.setattr("moderation.tasks.screen_testimonial.delay", enqueued.append)
+    on_send(monkeypatch, "moderation.tasks.screen_testimonial", enqueued.append)
     with django_capture_on_commit_callbacks(execute=True):
         response = post(api_client, submission)
     assert enqueued == [Testimonial.objects.get(public_id=response.json()["id"]).pk]
@@ -51,7 +57,7 @@ def test_it_answers_202_when_the_broker_is_down(
     def broker_down(_):
         raise ConnectionError("broker unreachable")
 
-    monkeypatch.setattr("moderation.tasks.screen_testimonial.delay", broker_down)
+    on_send(monkeypatch, "moderation.tasks.screen_testimonial", broker_down)
     with django_capture_on_commit_callbacks(execute=True):
         response = post(api_client, submission)
     assert response.status_code == 202

@@ -131,7 +131,8 @@ def test_publication_changes_are_announced_after_commit(
 ):
     announced = []
     monkeypatch.setattr(
-        "testimonials.publishing.publication_changed", lambda pk, e: announced.append((pk, e))
+        "testimonials.publishing.generation.publication_changed",
+        lambda pk, e: announced.append((pk, e)),
     )
     testimonial = TestimonialFactory(status=start)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:

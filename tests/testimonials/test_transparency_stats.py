@@ -9,8 +9,8 @@ import pytest
 from django.test import Client
 
 from moderation import services as moderation_services
-from testimonials import services
 from testimonials.models import RejectionReason, Testimonial
+from testimonials.stories import withdrawal
 from tests.factories import TestimonialFactory, TopicFactory
 
 
@@ -54,7 +54,7 @@ def mixed_batch(topic, moderator, committed):
                 public_id=story.public_id, moderator=moderator, reason="personal_data"
             )
         if outcome.startswith("withdrawn"):
-            committed(services.testimonial_withdraw, testimonial=story)
+            committed(withdrawal.testimonial_withdraw, testimonial=story)
     # Another topic's stories never count.
     other = TopicFactory(slug="neck-pain", title="Neck pain")
     TestimonialFactory(status="published", topic=other, rating=1)

@@ -14,8 +14,10 @@ from django.utils import timezone
 
 from config.celery_app import app as celery_app
 from moderation import services as moderation_services
-from testimonials import publishing, services, webhooks
 from testimonials.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
+from testimonials.publishing import generation
+from testimonials.sites import site_keys, webhook_delivery, webhooks
+from testimonials.stories import withdrawal
 from testimonials.tasks import webhook_retry_delay
 from tests.support.receiver import webhook_receiver
 
@@ -35,7 +37,9 @@ def endpoint(clinic_site):
 
 
 def attempt(delivery, retry_delay=webhook_retry_delay):
-    return services.webhook_delivery_attempt(delivery_id=delivery.pk, retry_delay=retry_delay)
+    return webhook_delivery.webhook_delivery_attempt(
+        delivery_id=delivery.pk, retry_delay=retry_delay
+    )
 
 
 def verify_like_the_docs(secret, header, body, tolerance=300):
@@ -180,7 +184,7 @@ def test_it_never_sends_a_story_withdrawn_before_its_turn(endpoint, publish, com
     with webhook_receiver() as receiver:
         endpoint(receiver.url)
         testimonial = publish()
-        committed(services.testimonial_withdraw, testimonial=testimonial)
+        committed(withdrawal.testimonial_withdraw, testimonial=testimonial)
         published, removed = WebhookDelivery.objects.order_by("id")
         assert attempt(published).status == DeliveryStatus.SKIPPED
         assert attempt(removed).status == DeliveryStatus.DELIVERED
@@ -221,9 +225,11 @@ def test_it_keeps_deliveries_in_the_outbox_while_the_broker_is_down(
         celery_app.conf.broker_url = original
     delivery = WebhookDelivery.objects.get()
     assert delivery.status == DeliveryStatus.PENDING
-    assert services.webhook_deliveries_due(older_than=timedelta(seconds=60)) == []
+    assert webhook_delivery.webhook_deliveries_due(older_than=timedelta(seconds=60)) == []
     with time_machine.travel(timezone.now() + timedelta(seconds=61)):
-        assert services.webhook_deliveries_due(older_than=timedelta(seconds=60)) == [delivery.pk]
+        assert webhook_delivery.webhook_deliveries_due(older_than=timedelta(seconds=60)) == [
+            delivery.pk
+        ]
 
 
 def test_it_announces_an_edit_as_an_update_with_the_new_text(
@@ -250,7 +256,7 @@ def test_it_sends_nothing_to_revoked_sites_or_disabled_endpoints(endpoint, publi
     live = endpoint("http://127.0.0.1:9/on")
     publish()
     assert list(WebhookDelivery.objects.values_list("endpoint", flat=True)) == [live.pk]
-    services.site_revoke(site=clinic_site.site)
+    site_keys.site_revoke(site=clinic_site.site)
     delivery = attempt(WebhookDelivery.objects.get())
     assert delivery.status == DeliveryStatus.SKIPPED
     publish(body="Published after the site was revoked: no delivery at all.")
@@ -259,7 +265,7 @@ def test_it_sends_nothing_to_revoked_sites_or_disabled_endpoints(endpoint, publi
 
 def test_it_enqueues_the_new_deliveries_after_commit(endpoint, publish, monkeypatch):
     enqueued = []
-    monkeypatch.setattr(publishing, "webhook_deliveries_enqueue", enqueued.append)
+    monkeypatch.setattr(generation, "webhook_deliveries_enqueue", enqueued.append)
     endpoint("http://127.0.0.1:9/hook")
     publish()
     assert enqueued == [[WebhookDelivery.objects.get().pk]]

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from testimonials.views import WIDGET_FILE
+from testimonials.publishing.widget import WIDGET_FILE
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "publishing.md"
 

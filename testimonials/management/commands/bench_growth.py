@@ -21,10 +21,12 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.test import Client
 
 from moderation import services as moderation_services
-from testimonials import selectors, services
-from testimonials.apis import json_bytes
+from testimonials.consent import authorization_reads
 from testimonials.management.commands.bench_seed import TOPICS, story_text
 from testimonials.models import Channel, Testimonial, Topic
+from testimonials.publishing import gate, representations
+from testimonials.publishing.apis import json_bytes
+from testimonials.stories import submitting
 
 
 def _timings_ms(run: Callable[[], object], *, repeat: int, warmup: int = 3) -> dict[str, float]:
@@ -58,10 +60,10 @@ class Command(BaseCommand):
 
         def page(topic: Topic | None) -> Callable[[], bytes]:
             def build() -> bytes:
-                rows = selectors.published_rows(
-                    selectors.published_testimonials(channel=Channel.PARTNERS, topic=topic)
+                rows = representations.published_rows(
+                    gate.published_testimonials(channel=Channel.PARTNERS, topic=topic)
                 )[:21]
-                return json_bytes([selectors.published_row_representation(r) for r in rows])
+                return json_bytes([representations.published_row_representation(r) for r in rows])
 
             return build
 
@@ -73,12 +75,12 @@ class Command(BaseCommand):
             if response.status_code != 200:
                 raise CommandError(f"the queue answered {response.status_code}")
 
-        consent = selectors.consent_current()
+        consent = authorization_reads.consent_current()
         rng = random.Random(Testimonial.objects.count())  # noqa: S311 - text, not secrets
         fresh = []
         for _ in range(repeat + 3):
-            outcome = services.testimonial_submit(
-                submission=services.Submission(
+            outcome = submitting.testimonial_submit(
+                submission=submitting.Submission(
                     topic_slug=topic.slug,
                     author_name="Bench Patient",
                     body=story_text(rng),

@@ -22,8 +22,7 @@ from django.utils import timezone
 
 from moderation.models import DuplicateKey
 from moderation.screening import duplicate
-from testimonials import publishing
-from testimonials.consent import content_sha256
+from testimonials.consent.rules import content_sha256
 from testimonials.models import (
     CHANNEL_FIELDS,
     Authorization,
@@ -37,6 +36,7 @@ from testimonials.models import (
     Topic,
     display_name_for,
 )
+from testimonials.publishing import generation
 
 TOPICS = [
     ("dry-needling-low-back-pain", "Dry needling for low back pain"),
@@ -241,8 +241,8 @@ class Command(BaseCommand):
                 # VACUUM too: it sets the visibility map, so counts and
                 # index-only scans do not visit every fresh heap page.
                 cursor.execute("VACUUM (ANALYZE)")
-        publishing.publication_cache_bump()
-        publishing.stats_changed()
+        generation.publication_cache_bump()
+        generation.stats_changed()
         self.stdout.write(
             f"added {count} stories ({len(keys)} duplicate keys) in "
             f"{time.perf_counter() - started:.1f} s; "

@@ -1,10 +1,12 @@
+"""`manage.py export_testimonials`: write stories out as CSV or JSON."""
+
 import getpass
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from testimonials import exports
+from testimonials.portability import exports
 
 
 class Command(BaseCommand):

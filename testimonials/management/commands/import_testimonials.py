@@ -1,3 +1,5 @@
+"""`manage.py import_testimonials`: bring in another tool's stories."""
+
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -6,7 +8,7 @@ from typing import Any, TypeVar
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from testimonials import imports
+from testimonials.portability import imports
 
 T = TypeVar("T")
 

@@ -1,11 +1,13 @@
+"""`manage.py invite_patients`: invite a list of patients to share a story."""
+
 import sys
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from testimonials import invitations
 from testimonials.errors import FieldErrors
+from testimonials.invitations import services as invitations
 from testimonials.models import Topic
 
 

@@ -1,3 +1,5 @@
+"""`manage.py seed_demo`: a demo topic, consent text, stories and accounts."""
+
 import json
 import secrets
 from pathlib import Path
@@ -11,7 +13,7 @@ from django.db.models import Count
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from moderation import services as moderation_services
-from testimonials import demo, services
+from testimonials import demo
 from testimonials.models import (
     ConsentText,
     PublishingMode,
@@ -20,6 +22,7 @@ from testimonials.models import (
     Topic,
     TypicalResultsStatement,
 )
+from testimonials.stories import submitting, withdrawal
 
 
 def credentials_file() -> Path:
@@ -121,8 +124,8 @@ class Command(BaseCommand):
         for author, preference, rating, body, final_status in demo.DEMO_STORIES:
             connection, detail = demo.DEMO_CONNECTIONS.get(author, ("", ""))
             with transaction.atomic():
-                outcome = services.testimonial_submit(
-                    submission=services.Submission(
+                outcome = submitting.testimonial_submit(
+                    submission=submitting.Submission(
                         topic_slug=topic.slug,
                         author_name=author,
                         body=body,
@@ -143,7 +146,7 @@ class Command(BaseCommand):
                     public_id=testimonial.public_id, moderator=moderator
                 )
             if final_status == Status.WITHDRAWN:
-                services.testimonial_withdraw(testimonial=testimonial)
+                withdrawal.testimonial_withdraw(testimonial=testimonial)
 
 
 def _totp_address(user: Any) -> str:

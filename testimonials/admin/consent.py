@@ -1,0 +1,106 @@
+"""Topics, consent texts and authorizations in the admin."""
+
+from typing import Any
+
+from django.contrib import admin
+from django.db import transaction
+from django.http import HttpRequest
+from django.urls import URLPattern, path
+
+from testimonials.admin.honest import transparency_report_view
+from testimonials.admin.read_only import ReadOnlyModelAdmin
+from testimonials.consent import consent_terms
+from testimonials.models import (
+    Authorization,
+    ConsentText,
+    Topic,
+)
+from testimonials.publishing import generation
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin[Topic]):
+    list_display = [
+        "title",
+        "slug",
+        "open_for_submissions",
+        "publishing_mode",
+        "languages",
+        "created_at",
+    ]
+    list_filter = ["open_for_submissions", "publishing_mode"]
+    search_fields = ["title", "slug"]
+    prepopulated_fields = {"slug": ["title"]}
+    change_list_template = "admin/testimonials/topic/change_list.html"
+
+    def get_urls(self) -> list[URLPattern]:
+        report = path(
+            "transparency/",
+            self.admin_site.admin_view(transparency_report_view),
+            name="testimonials_topic_transparency",
+        )
+        return [report, *super().get_urls()]
+
+    def save_model(self, request: HttpRequest, obj: Topic, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        # The published list tells readers the mode, the education page shows
+        # the whole topic: cached answers and their ETags must move on.
+        transaction.on_commit(generation.publication_cache_bump)
+
+    def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
+        # The slug is in every embed code, feed and page address websites use.
+        if obj is not None and obj.pk is not None:
+            return ["slug"]
+        return []
+
+    def get_prepopulated_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return {} if obj is not None and obj.pk is not None else self.prepopulated_fields
+
+
+@admin.register(ConsentText)
+class ConsentTextAdmin(admin.ModelAdmin[ConsentText]):
+    """The consent template: its text and the elements every authorization
+    states. Adding a version supersedes the current one; a version is never
+    edited (the model refuses it once patients agreed to it)."""
+
+    list_display = ["version", "created_at", "superseded_at"]
+    readonly_fields = ["created_at"]
+
+    def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
+        # A version patients agreed to is never edited: supersede it instead.
+        if obj is not None and obj.pk is not None:
+            return [*ConsentText.TEMPLATE_FIELDS, "created_at", "superseded_at"]
+        return ["created_at"]
+
+    def save_model(self, request: HttpRequest, obj: ConsentText, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if not change:
+            consent_terms.consent_text_supersede_others(consent_text=obj)
+
+
+@admin.register(Authorization)
+class AuthorizationAdmin(ReadOnlyModelAdmin[Authorization]):
+    """Patients' authorizations: evidence, read-only. Rows change only
+    through the services (a new row supersedes the old one)."""
+
+    list_display = [
+        "created_at",
+        "testimonial_public_id",
+        "basis",
+        "channel_list",
+        "expires_at",
+        "revoked_at",
+        "superseded_at",
+        "retain_until",
+    ]
+    list_filter = ["basis", "revocation", "signer_role", "signature_method"]
+    search_fields = ["testimonial_public_id", "public_id", "content_sha256"]
+    date_hierarchy = "created_at"
+    exclude = ["testimonial", "parent"]
+
+    @admin.display(description="Channels")
+    def channel_list(self, obj: Authorization) -> str:
+        return ", ".join(obj.channels)
+
+    def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return [f.name for f in Authorization._meta.fields if f.name not in self.exclude]

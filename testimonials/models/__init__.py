@@ -1,0 +1,118 @@
+"""The patients' and websites' side's tables, one module per capability,
+all re-exported here (`from testimonials.models import Testimonial`).
+
+- `consent_texts`: the consent text patients agree to.
+- `topics`: topics and their typical-results statements.
+- `invitations`: one-use links asking for a story.
+- `stories`: the story, its status and the audit trail of its changes.
+- `authorizations`: a patient's authorization, its notices and requests.
+- `publishing`: the changes feed.
+- `sites`: websites, their webhook endpoints and deliveries.
+- `portability`: data exports.
+"""
+
+from testimonials.models.authorizations import (
+    CHANNEL_FIELDS,
+    Authorization,
+    AuthorizationBasis,
+    AuthorizationRequest,
+    ConsentNotice,
+    NoticeKind,
+    Revocation,
+    SignatureMethod,
+    SignerRole,
+)
+from testimonials.models.consent_texts import (
+    DEFAULT_CONDITIONING_STATEMENT,
+    DEFAULT_DISCLOSER,
+    DEFAULT_PURPOSE,
+    DEFAULT_REDISCLOSURE_STATEMENT,
+    DEFAULT_REVOCATION_STATEMENT,
+    ConsentText,
+)
+from testimonials.models.invitations import (
+    Invitation,
+)
+from testimonials.models.portability import (
+    DataExport,
+    ExportScope,
+)
+from testimonials.models.publishing import (
+    PublicationChange,
+    PublicationEvent,
+)
+from testimonials.models.sites import (
+    DeliveryStatus,
+    Site,
+    WebhookDelivery,
+    WebhookEndpoint,
+    new_webhook_secret,
+    validate_events,
+    validate_origins,
+    validate_webhook_url,
+)
+from testimonials.models.stories import (
+    ALL_CHANNELS_KEY,
+    DISPLAY_ORDER,
+    Channel,
+    DisplayPreference,
+    MaterialConnection,
+    RejectionReason,
+    Status,
+    StatusChange,
+    Testimonial,
+    channels_key,
+    display_name_for,
+)
+from testimonials.models.topics import (
+    PublishingMode,
+    Topic,
+    TypicalResultsStatement,
+    default_topic_languages,
+)
+
+__all__ = [
+    "ALL_CHANNELS_KEY",
+    "CHANNEL_FIELDS",
+    "DEFAULT_CONDITIONING_STATEMENT",
+    "DEFAULT_DISCLOSER",
+    "DEFAULT_PURPOSE",
+    "DEFAULT_REDISCLOSURE_STATEMENT",
+    "DEFAULT_REVOCATION_STATEMENT",
+    "DISPLAY_ORDER",
+    "Authorization",
+    "AuthorizationBasis",
+    "AuthorizationRequest",
+    "Channel",
+    "ConsentNotice",
+    "ConsentText",
+    "DataExport",
+    "DeliveryStatus",
+    "DisplayPreference",
+    "ExportScope",
+    "Invitation",
+    "MaterialConnection",
+    "NoticeKind",
+    "PublicationChange",
+    "PublicationEvent",
+    "PublishingMode",
+    "RejectionReason",
+    "Revocation",
+    "SignatureMethod",
+    "SignerRole",
+    "Site",
+    "Status",
+    "StatusChange",
+    "Testimonial",
+    "Topic",
+    "TypicalResultsStatement",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+    "channels_key",
+    "default_topic_languages",
+    "display_name_for",
+    "new_webhook_secret",
+    "validate_events",
+    "validate_origins",
+    "validate_webhook_url",
+]

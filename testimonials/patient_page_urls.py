@@ -1,0 +1,41 @@
+"""The patient's pages at the site's root: sharing a story, the private story
+and consent pages behind its secret link, invitations; and the widget script."""
+
+from django.urls import path
+
+from testimonials.consent import pages as consent_pages
+from testimonials.invitations import invitation_page
+from testimonials.publishing import widget
+from testimonials.stories import share_page, story_pages
+
+urlpatterns = [
+    path("share/<slug:slug>/", share_page.share, name="share"),
+    path("stories/<uuid:public_id>/<str:secret>/", story_pages.patient_story, name="patient-story"),
+    path(
+        "stories/<uuid:public_id>/<str:secret>/withdraw",
+        story_pages.patient_story_withdraw,
+        name="patient-story-withdraw",
+    ),
+    path(
+        "stories/<uuid:public_id>/<str:secret>/approve",
+        consent_pages.patient_story_approve,
+        name="patient-story-approve",
+    ),
+    path(
+        "stories/<uuid:public_id>/<str:secret>/narrow",
+        consent_pages.patient_story_narrow,
+        name="patient-story-narrow",
+    ),
+    path(
+        "stories/<uuid:public_id>/<str:secret>/authorize",
+        consent_pages.patient_story_authorize,
+        name="patient-story-authorize",
+    ),
+    path(
+        "stories/<uuid:public_id>/<str:secret>/renew",
+        consent_pages.patient_story_renew,
+        name="patient-story-renew",
+    ),
+    path("widget.js", widget.widget_js, name="widget-js"),
+    path("invite/<str:token>/", invitation_page.invitation, name="invitation"),
+]

@@ -1,0 +1,237 @@
+"""The public education pages: the topic index, each topic's article with
+its published stories, and its feed; cached like every public read."""
+
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponseNotModified,
+)
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.cache import patch_cache_control
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.functional import lazy
+from django.utils.html import linebreaks
+from django.utils.translation import gettext, override
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+
+from testimonials import languages
+from testimonials.errors import NotFound
+from testimonials.honesty import disclosures, stats
+from testimonials.models import (
+    Channel,
+    Testimonial,
+    Topic,
+)
+from testimonials.publishing import cache as public_cache
+from testimonials.publishing import gate, generation
+
+_Response = TypeVar("_Response", bound=HttpResponseBase)
+
+EDUCATION_PAGE_TESTIMONIALS = 50
+FEED_ITEMS = 50
+RESULTS_VARY = _("These are individual patients' experiences. Individual results vary.")
+
+
+def _topic_or_404(slug: str) -> Topic:
+    try:
+        return gate.topic_get(slug=slug)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+
+
+def _public_cache(response: _Response) -> _Response:
+    patch_cache_control(response, public=True, max_age=settings.PUBLISHED_CACHE_MAX_AGE)
+    return response
+
+
+# --- Education pages -----------------------------------------------------------
+
+
+@require_GET
+def education_index(request: HttpRequest) -> HttpResponse:
+    response = render(
+        request,
+        "testimonials/education_index.html",
+        {
+            "topics": gate.topic_list(),
+            "page_url": request.build_absolute_uri(reverse("education-index")),
+        },
+    )
+    return _public_cache(response)
+
+
+def _reviews(topic: Topic, testimonials: list[Testimonial], page_url: str) -> dict[str, Any] | None:
+    """schema.org `Review`s of the treatment: one per story that stands on
+    its own without the page's disclosures, and no aggregate (see
+    `disclosures.fits_review_markup` and README, "Compliance: honest publishing")."""
+    reviews = []
+    for testimonial in testimonials:
+        if not disclosures.fits_review_markup(testimonial):
+            continue
+        review: dict[str, Any] = {
+            "@type": "Review",
+            "@id": f"{page_url}#story-{testimonial.public_id}",
+            "reviewBody": testimonial.shown_body,
+            "author": {"@type": "Person", "name": testimonial.display_name},
+            "itemReviewed": {"@type": "MedicalTherapy", "name": topic.title},
+        }
+        if testimonial.published_at is not None:
+            review["datePublished"] = testimonial.published_at.date().isoformat()
+        if testimonial.rating:
+            review["reviewRating"] = {
+                "@type": "Rating",
+                "ratingValue": testimonial.rating,
+                "bestRating": 5,
+                "worstRating": 1,
+            }
+        reviews.append(review)
+    return {"@context": "https://schema.org", "@graph": reviews} if reviews else None
+
+
+def _in_language(language: str, response: HttpResponse) -> HttpResponse:
+    response["Content-Language"] = language
+    return response
+
+
+@require_GET
+def education_topic(request: HttpRequest, slug: str) -> HttpResponseBase:
+    """Rendered once per change (a publication, or a new figure in the
+    transparency report) and served from `public_cache` until the next."""
+    replayed = public_cache.replay_page(request)
+    if replayed is not None:
+        return replayed
+    # Validators first: a change committing meanwhile can only make the page
+    # newer than its ETag.
+    validity = f"{generation.publication_state().generation}/{generation.stats_generation()}"
+    etag = public_cache.etag_for(request, validity)
+    if request.META.get("HTTP_IF_NONE_MATCH") == etag:
+        not_modified = HttpResponseNotModified()
+        not_modified["ETag"] = etag
+        return _public_cache(not_modified)
+    cached = public_cache.shared_get_page(etag)
+    if cached is None:
+        page = _education_page(request, slug)
+        cached = (page["Content-Language"], page.content)
+        public_cache.shared_set_page(etag, *cached, validity=validity)
+    language, content = cached
+    response = _in_language(language, _public_cache(HttpResponse(content)))
+    response["ETag"] = etag
+    public_cache.remember(request, "page", validity, response)
+    return response
+
+
+def _education_page(request: HttpRequest, slug: str) -> HttpResponse:
+    topic = _topic_or_404(slug)
+    language = languages.for_topic(topic, languages.requested(request))
+    with override(language):
+        return _in_language(language, _education_topic(request, topic))
+
+
+def _education_topic(request: HttpRequest, topic: Topic) -> HttpResponse:
+    slug = topic.slug
+    testimonials = list(
+        gate.published_testimonials(channel=Channel.CLINIC, topic=topic)[
+            :EDUCATION_PAGE_TESTIMONIALS
+        ]
+    )
+    paragraphs = [p.strip() for p in topic.article.split("\n\n") if p.strip()]
+    page_url = request.build_absolute_uri(reverse("education-topic", kwargs={"slug": slug}))
+    response = render(
+        request,
+        "testimonials/education_topic.html",
+        {
+            "topic": topic,
+            "paragraphs": paragraphs,
+            "testimonials": testimonials,
+            "description": topic.summary or (paragraphs[0][:200] if paragraphs else topic.title),
+            "page_url": page_url,
+            "feed_url": reverse("education-feed", kwargs={"slug": slug}),
+            "share_url": (
+                reverse("share", kwargs={"slug": slug}) if topic.open_for_submissions else None
+            ),
+            "structured_data": _reviews(topic, testimonials, page_url),
+            "collection": disclosures.collection(topic),
+            "stats": stats.topic_stats(topic=topic),
+            "stats_url": reverse("topic-stats", kwargs={"slug": slug}),
+        },
+    )
+    return response
+
+
+class TopicStoriesFeed(Feed):  # type: ignore[type-arg]
+    """Atom: a topic's newest published stories, for feed readers."""
+
+    feed_type = Atom1Feed
+
+    def get_object(self, request: HttpRequest, slug: str) -> Topic:
+        return _topic_or_404(slug)
+
+    def title(self, topic: Topic) -> str:
+        return _("Patient stories: %(topic)s") % {"topic": topic.title}
+
+    def subtitle(self, topic: Topic) -> str:
+        return f"{disclosures.collection(topic)['label']}. {RESULTS_VARY}"
+
+    def link(self, topic: Topic) -> str:
+        return reverse("education-topic", kwargs={"slug": topic.slug})
+
+    def items(self, topic: Topic) -> list[Testimonial]:
+        return list(gate.published_testimonials(channel=Channel.CLINIC, topic=topic)[:FEED_ITEMS])
+
+    def item_title(self, item: Testimonial) -> str:
+        return _("A story from %(name)s") % {"name": item.display_name}
+
+    def item_description(self, item: Testimonial) -> str:
+        # Atom's summary is typed html: the patient's text goes in escaped,
+        # its disclosures with it.
+        notes = render_to_string(
+            "testimonials/_story_disclosures.html", {"testimonial": item, "with_verified": True}
+        )
+        return linebreaks(item.shown_body, autoescape=True) + notes.strip()
+
+    def item_link(self, item: Testimonial) -> str:
+        page = reverse("education-topic", kwargs={"slug": item.topic.slug})
+        return f"{page}#story-{item.public_id}"
+
+    def item_guid(self, item: Testimonial) -> str:
+        return f"urn:uuid:{item.public_id}"
+
+    item_guid_is_permalink = False
+
+    def item_author_name(self, item: Testimonial) -> str:
+        return item.display_name
+
+    def item_pubdate(self, item: Testimonial) -> Any:
+        return item.published_at
+
+    def item_updateddate(self, item: Testimonial) -> Any:
+        return item.updated_at
+
+
+_feed = TopicStoriesFeed()
+
+
+@require_GET
+def education_feed(request: HttpRequest, slug: str) -> HttpResponse:
+    language = languages.for_topic(_topic_or_404(slug), languages.requested(request))
+    with override(language):
+        return _in_language(language, _public_cache(_feed(request, slug=slug)))
+
+
+# --- The share page --------------------------------------------------------------
+
+
+def _rating_words(rating: int) -> str:
+    return gettext("%(rating)s out of 5") % {"rating": rating}
+
+
+_out_of_five = lazy(_rating_words, str)

@@ -1,0 +1,308 @@
+"""The share page: a patient writes a story in a form (no JavaScript needed)
+and submits it through the same service as the API."""
+
+import logging
+import uuid
+from typing import Any, cast
+
+from django import forms
+from django.conf import settings
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    QueryDict,
+)
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import override
+from django.views.decorators.http import require_http_methods
+
+from testimonials import languages
+from testimonials.consent import authorization_reads
+from testimonials.consent.rules import expiry_day
+from testimonials.errors import FieldErrors, IdempotencyKeyReused
+from testimonials.invitations import services as invitations
+from testimonials.models import (
+    Channel,
+    DisplayPreference,
+    Invitation,
+    MaterialConnection,
+    Topic,
+)
+from testimonials.publishing.education_pages import _in_language, _out_of_five, _topic_or_404
+from testimonials.stories import submitting
+from testimonials.stories.apis import SubmissionInputSerializer, submission_from
+from testimonials.stories.story_pages import _story_url
+from testimonials.throttling import submit_throttle_wait
+
+logger = logging.getLogger(__name__)
+
+# What the share page asks, in a patient's words; the values are the API's.
+SHARE_CONNECTION_CHOICES = [
+    (MaterialConnection.NONE, _("None: I am simply a patient of the clinic")),
+    (MaterialConnection.EMPLOYEE, _("I work for the clinic")),
+    (MaterialConnection.STAFF_FAMILY, _("A relative of mine works for the clinic")),
+    (MaterialConnection.DISCOUNT, _("The clinic gave me a discount")),
+    (MaterialConnection.GIFT, _("The clinic gave me a gift, a payment or free treatment")),
+    (MaterialConnection.OTHER, _("Another connection (describe it below)")),
+]
+
+
+class ShareForm(forms.Form):
+    """Reads the HTML form into the types the API takes. The rules are not
+    here: `SubmissionInputSerializer` and the service judge the values, so
+    the page and the API accept and refuse exactly the same stories."""
+
+    author_name = forms.CharField(
+        label=_("Your name"),
+        required=False,
+        widget=forms.TextInput(attrs={"required": True, "maxlength": 120, "autocomplete": "name"}),
+    )
+    display_preference = forms.CharField(
+        label=_("Show my name as"),
+        initial=DisplayPreference.FIRST_NAME_INITIAL,
+        required=False,
+        widget=forms.RadioSelect(choices=DisplayPreference.choices),
+    )
+    body = forms.CharField(
+        label=_("Your story"),
+        required=False,
+        widget=forms.Textarea(
+            attrs={
+                "rows": 8,
+                "required": True,
+                "minlength": settings.TESTIMONIAL_MIN_LENGTH,
+                "maxlength": settings.TESTIMONIAL_MAX_LENGTH,
+            }
+        ),
+        help_text=format_lazy(
+            _(
+                "{minimum} to {maximum} characters. Please leave out names of staff and other "
+                "people, phone numbers and addresses."
+            ),
+            minimum=settings.TESTIMONIAL_MIN_LENGTH,
+            maximum=settings.TESTIMONIAL_MAX_LENGTH,
+        ),
+    )
+    rating = forms.CharField(
+        label=_("Your rating (optional)"),
+        required=False,
+        widget=forms.RadioSelect(
+            choices=[("", _("No rating")), *((str(n), _out_of_five(n)) for n in range(1, 6))]
+        ),
+    )
+    email = forms.CharField(
+        label=_("Email (optional)"),
+        required=False,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        help_text=_("Only to tell you when a moderator has decided; never published."),
+    )
+    material_connection = forms.CharField(
+        label=_("Your connection to the clinic (optional)"),
+        required=False,
+        widget=forms.RadioSelect(choices=SHARE_CONNECTION_CHOICES),
+        help_text=_("Readers are told of any connection next to your story."),
+    )
+    material_connection_detail = forms.CharField(
+        label=_("Describe the connection (optional)"),
+        required=False,
+        widget=forms.TextInput(attrs={"maxlength": 200}),
+        help_text=_("For example: '10% off my next visit'. Published with your story."),
+    )
+    invitation = forms.CharField(widget=forms.HiddenInput, required=False, max_length=300)
+    consent_to_publish = forms.BooleanField(
+        label=_("I agree to the consent above"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"required": True}),
+    )
+    # The authorization. The page always asks for the age and a typed
+    # signature; the API leaves both optional for older clients.
+    channels = forms.MultipleChoiceField(
+        label=_("Where your story may appear"),
+        choices=Channel.choices,
+        initial=Channel.values,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    expires_in = forms.ChoiceField(
+        label=_("Until"),
+        choices=[("12", _("One year")), ("24", _("Two years")), ("36", _("Three years"))],
+        initial="24",
+        required=False,
+        help_text=_("Then your story comes down, unless you renew it when we ask you."),
+    )
+    age = forms.ChoiceField(
+        label=_("Your age"),
+        choices=[("adult", _("I am 18 or older")), ("minor", _("I am under 18"))],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Please tell us whether you are 18 or older.")},
+    )
+    guardian_relationship = forms.ChoiceField(
+        label=_("Under 18: who signs for you"),
+        choices=[
+            ("", _("Not needed")),
+            ("parent", _("My parent")),
+            ("legal_guardian", _("My legal guardian")),
+        ],
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    signature = forms.CharField(
+        label=_("Signature: type your full name (under 18: your parent or guardian types theirs)"),
+        max_length=120,
+        error_messages={"required": _("Type your name to sign.")},
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    consent_text_version = forms.CharField(widget=forms.HiddenInput, required=False)
+    submission_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+    # The honeypot: hidden from people (and from screen readers), filled by bots.
+    website = forms.CharField(
+        label=_("Leave this empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+    def submission_data(self, topic: Topic) -> dict[str, Any]:
+        """The cleaned values as the API's JSON body would carry them."""
+        data = self.cleaned_data
+        rating = data["rating"]
+        values: dict[str, Any] = {
+            "topic": topic.slug,
+            "author_name": data["author_name"],
+            "body": data["body"],
+            "consent_to_publish": data["consent_to_publish"],
+            "consent_text_version": data["consent_text_version"],
+            "email": data["email"],
+            "rating": int(rating) if rating.isdigit() else (rating or None),
+            "channels": list(data["channels"]),
+            "signature": data["signature"],
+            "age_18_or_over": data["age"] == "adult",
+            "guardian_relationship": data["guardian_relationship"],
+            "material_connection": data["material_connection"],
+            "material_connection_detail": data["material_connection_detail"],
+            "invitation": data["invitation"],
+        }
+        expires_on = expiry_day(data["expires_in"], today=timezone.now().date())
+        if expires_on is not None:
+            values["expires_on"] = expires_on.isoformat()
+        if data["display_preference"]:
+            values["display_preference"] = data["display_preference"]
+        return values
+
+    def add_errors(self, errors: dict[str, Any]) -> None:
+        for field, messages in errors.items():
+            target = field if field in self.fields and field != "topic" else None
+            for message in messages if isinstance(messages, list) else [messages]:
+                self.add_error(target, str(message))
+
+
+def _share_page(
+    request: HttpRequest, topic: Topic, form: ShareForm, *, status: int = 200, wait: int = 0
+) -> HttpResponse:
+    consent = authorization_reads.consent_current()
+    if form.is_bound and consent and form.data.get("consent_text_version") != consent.version:
+        # The consent changed since the form was shown: show the new one and
+        # ask for it anew.
+        data = cast(QueryDict, form.data).copy()
+        data["consent_text_version"] = consent.version
+        data.pop("consent_to_publish", None)
+        form.data = data
+    language = languages.for_topic(topic, languages.requested(request))
+    with override(language):
+        response = render(
+            request,
+            "testimonials/share.html",
+            {
+                "topic": topic,
+                "form": form,
+                "consent": consent,
+                "wait": wait,
+                "invitation": _invitation_of(form),
+            },
+            status=status,
+        )
+    patch_cache_control(response, private=True, no_store=True)
+    return _in_language(language, response)
+
+
+def _invitation_of(form: ShareForm) -> Invitation | None:
+    """The invitation the form carries, while it can still be used."""
+    token = form.data.get("invitation") if form.is_bound else form.initial.get("invitation")
+    if not token:
+        return None
+    try:
+        return invitations.invitation_for_token(str(token))
+    except invitations.InvitationRefused:
+        return None
+
+
+def _fresh_form() -> ShareForm:
+    consent = authorization_reads.consent_current()
+    return ShareForm(
+        initial={
+            "consent_text_version": consent.version if consent else "",
+            "submission_key": uuid.uuid4().hex,
+        }
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def share(request: HttpRequest, slug: str) -> HttpResponse:
+    """The hosted "share your story" form: the same rules as the API, the
+    same submission budget per IP, a honeypot, CSRF (the middleware)."""
+    topic = _topic_or_404(slug)
+    if request.method != "POST":
+        return _share_page(request, topic, _fresh_form())
+    # The refusals (the serializer's and the services') in the page's language.
+    with override(languages.for_topic(topic, languages.requested(request))):
+        return _share_post(request, topic)
+
+
+def _share_post(request: HttpRequest, topic: Topic) -> HttpResponse:
+    wait = submit_throttle_wait(request)
+    form = ShareForm(request.POST)
+    if wait is not None:
+        form.is_valid()
+        return _share_page(request, topic, form, status=429, wait=int(wait) + 1)
+    if not form.is_valid():
+        return _share_page(request, topic, form, status=400)
+    data = form.cleaned_data
+    if data["website"]:
+        logger.info("share page: honeypot filled, nothing stored (topic=%s)", topic.slug)
+        language = languages.for_topic(topic, languages.requested(request))
+        with override(language):
+            received = render(request, "testimonials/share_received.html", {"topic": topic})
+        return _in_language(language, received)
+
+    serializer = SubmissionInputSerializer(data=form.submission_data(topic))
+    if not serializer.is_valid():
+        form.add_errors(dict(serializer.errors))
+        return _share_page(request, topic, form, status=400)
+    key = data["submission_key"]
+    try:
+        outcome = submitting.testimonial_submit(
+            submission=submission_from(serializer.validated_data),
+            idempotency_key=f"share:{key}" if key else None,
+            reader_language=languages.for_topic(topic, languages.requested(request)),
+        )
+    except FieldErrors as exc:
+        form.add_errors(exc.fields)
+        return _share_page(request, topic, form, status=400)
+    except IdempotencyKeyReused:
+        form.add_error(
+            None, _("This form was already sent with other words. Please send it again.")
+        )
+        data = cast(QueryDict, form.data).copy()
+        data["submission_key"] = uuid.uuid4().hex
+        form.data = data
+        return _share_page(request, topic, form, status=400)
+    testimonial = outcome.testimonial
+    return HttpResponseRedirect(_story_url(testimonial), status=303)

@@ -1,0 +1,28 @@
+"""The patient withdraws a story: it leaves every public surface at once."""
+
+from testimonials import transitions
+from testimonials.consent import authorizations
+from testimonials.models import (
+    Revocation,
+    Status,
+    Testimonial,
+)
+
+
+def testimonial_withdraw(*, testimonial: Testimonial) -> Testimonial:
+    """The patient takes their story back, from any status, at once: the
+    authorization is revoked in the same transaction.
+
+    Idempotent: withdrawing a withdrawn story changes nothing.
+    """
+    if testimonial.status == Status.WITHDRAWN:
+        return testimonial
+    return transitions.transition(
+        testimonial,
+        to=Status.WITHDRAWN,
+        actor=transitions.PATIENT,
+        reason="withdrawn by the patient",
+        alongside=authorizations.authorization_revoker(
+            testimonial_id=testimonial.pk, revocation=Revocation.WITHDRAWN
+        ),
+    )
