@@ -72,7 +72,7 @@ def education_index(request: HttpRequest) -> HttpResponse:
 def _reviews(topic: Topic, testimonials: list[Testimonial], page_url: str) -> dict[str, Any] | None:
     """schema.org `Review`s of the treatment: one per story that stands on
     its own without the page's disclosures, and no aggregate (see
-    `disclosures.fits_review_markup` and README, "Compliance: honest publishing")."""
+    `disclosures.fits_review_markup` and docs/compliance.md, "Honest publishing")."""
     reviews = []
     for testimonial in testimonials:
         if not disclosures.fits_review_markup(testimonial):

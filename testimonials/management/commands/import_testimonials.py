@@ -18,7 +18,7 @@ class Command(BaseCommand):
         "Import the testimonials of another tool from a CSV or JSON export (or our own JSON "
         "export). A dry run by default: reports what would be imported and every bad row by "
         "line and reason, and writes nothing; --commit imports. Importing a file again adds "
-        "nothing. See the README, 'Import and export', for the columns read."
+        "nothing. See docs/operating.md, 'Import and export', for the columns read."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
