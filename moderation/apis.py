@@ -6,11 +6,9 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from drf_spectacular.utils import (
-    OpenApiExample,
     OpenApiParameter,
     extend_schema,
     extend_schema_field,
-    extend_schema_serializer,
     extend_schema_view,
     inline_serializer,
 )
@@ -20,17 +18,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from moderation import screening, selectors, services
-from moderation.permissions import IsModerator, moderator_of
+from moderation import screening
+from moderation.accounts.permissions import IsModerator, moderator_of
+from moderation.decisions import claims, inputs, notes, selectors, services
 from testimonials import disclosures
 from testimonials.apis import AuthorizationCopySerializer, TypicalResultsOutputSerializer
-from testimonials.fields import (
-    RejectUnknownFieldsMixin,
-    StrictBooleanField,
-    StrictCharField,
-    StrictIntegerField,
-)
-from testimonials.models import MaterialConnection, RejectionReason, Testimonial
+from testimonials.models import Testimonial
 from testimonials.selectors import authorization_copy
 
 
@@ -200,7 +193,7 @@ class QueueApi(ModerationApi):
         return paginator.get_paginated_response(QueueItemSerializer(page, many=True).data)
 
 
-def _detail(public_id: uuid.UUID, claim: services.ClaimState | None = None) -> dict[str, Any]:
+def _detail(public_id: uuid.UUID, claim: claims.ClaimState | None = None) -> dict[str, Any]:
     testimonial = selectors.testimonial_for_moderator(public_id=public_id)
     return dict(ModerationDetailSerializer(testimonial, context={"claim": claim}).data)
 
@@ -219,14 +212,8 @@ class ClaimApi(ModerationApi):
     )
     def post(self, request: Request, public_id: uuid.UUID) -> Response:
         testimonial = selectors.testimonial_for_moderator(public_id=public_id)
-        claim = services.review_claim(testimonial=testimonial, moderator=moderator_of(request))
+        claim = claims.review_claim(testimonial=testimonial, moderator=moderator_of(request))
         return Response(_detail(public_id, claim))
-
-
-VERSION_HELP = (
-    "The `version` the moderator saw; a decision on an item that changed since "
-    "is refused with 409 `stale_version`."
-)
 
 
 # A moderator's change to one item: `InputSerializer` checks the body, `act` calls the
@@ -247,34 +234,7 @@ class DecisionApi(ModerationApi):
 
 
 class ApproveApi(DecisionApi):
-    @extend_schema_serializer(component_name="ApproveInput")
-    class InputSerializer(RejectUnknownFieldsMixin, serializers.Serializer[Any]):
-        body = StrictCharField(required=False, max_length=10000)
-        use_suggested_body = StrictBooleanField(required=False, default=False)
-        version = StrictIntegerField(required=False, min_value=1, help_text=VERSION_HELP)
-        typical_results = StrictCharField(
-            required=False,
-            allow_blank=True,
-            max_length=60,
-            help_text="The tag of the typical-results statement to publish with ('' for the "
-            "topic's own, the default). A story flagged for a medical claim needs one.",
-        )
-        material_connection = serializers.ChoiceField(
-            choices=MaterialConnection.choices,
-            required=False,
-            help_text="Replaces the patient's answer; published with the story.",
-        )
-        material_connection_detail = StrictCharField(
-            required=False, allow_blank=True, max_length=200
-        )
-
-        def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-            attrs = super().validate(attrs)
-            if attrs.get("use_suggested_body") and "body" in attrs:
-                raise serializers.ValidationError(
-                    {"use_suggested_body": ["Send either a body or use_suggested_body, not both."]}
-                )
-            return attrs
+    InputSerializer = inputs.ApproveInput
 
     @extend_schema(request=InputSerializer, responses=ModerationDetailSerializer, summary="Publish")
     def post(self, request: Request, public_id: uuid.UUID) -> Response:
@@ -293,17 +253,10 @@ class ApproveApi(DecisionApi):
         )
 
 
-@extend_schema_serializer(component_name="ReasonInput")
-class ReasonInputSerializer(RejectUnknownFieldsMixin, serializers.Serializer[Any]):
-    reason = serializers.ChoiceField(choices=RejectionReason.choices)
-    note = StrictCharField(required=False, allow_blank=True, default="", max_length=2000)
-    version = StrictIntegerField(required=False, min_value=1, help_text=VERSION_HELP)
-
-
 class ReasonDecisionApi(DecisionApi):
     """A decision that needs a content-based reason: reject, unpublish."""
 
-    InputSerializer = ReasonInputSerializer
+    InputSerializer = inputs.ReasonInput
     service: Callable[..., Testimonial]
 
     def post(self, request: Request, public_id: uuid.UUID) -> Response:
@@ -321,7 +274,7 @@ class ReasonDecisionApi(DecisionApi):
 
 @extend_schema_view(
     post=extend_schema(
-        request=ReasonInputSerializer, responses=ModerationDetailSerializer, summary="Reject"
+        request=inputs.ReasonInput, responses=ModerationDetailSerializer, summary="Reject"
     )
 )
 class RejectApi(ReasonDecisionApi):
@@ -330,7 +283,7 @@ class RejectApi(ReasonDecisionApi):
 
 @extend_schema_view(
     post=extend_schema(
-        request=ReasonInputSerializer,
+        request=inputs.ReasonInput,
         responses=ModerationDetailSerializer,
         summary="Take a published story down",
     )
@@ -340,10 +293,7 @@ class UnpublishApi(ReasonDecisionApi):
 
 
 class ReopenApi(DecisionApi):
-    @extend_schema_serializer(component_name="ReopenInput")
-    class InputSerializer(RejectUnknownFieldsMixin, serializers.Serializer[Any]):
-        note = StrictCharField(required=False, allow_blank=True, default="", max_length=2000)
-        version = StrictIntegerField(required=False, min_value=1, help_text=VERSION_HELP)
+    InputSerializer = inputs.ReopenInput
 
     @extend_schema(
         request=InputSerializer,
@@ -363,22 +313,7 @@ class ReopenApi(DecisionApi):
 
 
 class EditPublishedApi(DecisionApi):
-    @extend_schema_serializer(
-        component_name="EditPublishedInput",
-        examples=[
-            OpenApiExample(
-                "Redact a name the patient asked to remove",
-                value={
-                    "body": "The therapist at the front desk was kind and I walk again.",
-                    "version": 4,
-                },
-                request_only=True,
-            )
-        ],
-    )
-    class InputSerializer(RejectUnknownFieldsMixin, serializers.Serializer[Any]):
-        body = StrictCharField(max_length=10000, help_text="The text to show from now on.")
-        version = StrictIntegerField(required=False, min_value=1, help_text=VERSION_HELP)
+    InputSerializer = inputs.EditPublishedInput
 
     @extend_schema(
         request=InputSerializer,
@@ -401,13 +336,7 @@ class EditPublishedApi(DecisionApi):
 
 
 class FeatureApi(DecisionApi):
-    @extend_schema_serializer(
-        component_name="FeatureInput",
-        examples=[OpenApiExample("Feature it", value={"featured": True}, request_only=True)],
-    )
-    class InputSerializer(RejectUnknownFieldsMixin, serializers.Serializer[Any]):
-        featured = StrictBooleanField()
-        version = StrictIntegerField(required=False, min_value=1, help_text=VERSION_HELP)
+    InputSerializer = inputs.FeatureInput
 
     @extend_schema(
         request=InputSerializer,
@@ -427,22 +356,7 @@ class FeatureApi(DecisionApi):
 
 
 class ConnectionApi(DecisionApi):
-    @extend_schema_serializer(
-        component_name="ConnectionInput",
-        examples=[
-            OpenApiExample(
-                "The author turns out to work at the clinic",
-                value={"material_connection": "employee", "version": 4},
-                request_only=True,
-            )
-        ],
-    )
-    class InputSerializer(RejectUnknownFieldsMixin, serializers.Serializer[Any]):
-        material_connection = serializers.ChoiceField(choices=MaterialConnection.choices)
-        material_connection_detail = StrictCharField(
-            required=False, allow_blank=True, default="", max_length=200
-        )
-        version = StrictIntegerField(required=False, min_value=1, help_text=VERSION_HELP)
+    InputSerializer = inputs.ConnectionInput
 
     @extend_schema(
         request=InputSerializer,
@@ -467,9 +381,7 @@ class ConnectionApi(DecisionApi):
 class NoteApi(DecisionApi):
     created = True
 
-    @extend_schema_serializer(component_name="NoteInput")
-    class InputSerializer(RejectUnknownFieldsMixin, serializers.Serializer[Any]):
-        text = StrictCharField(max_length=4000)
+    InputSerializer = inputs.NoteInput
 
     @extend_schema(
         request=InputSerializer,
@@ -480,7 +392,7 @@ class NoteApi(DecisionApi):
         return self.decide(request, public_id)
 
     def act(self, public_id: uuid.UUID, moderator: User, data: dict[str, Any]) -> None:
-        services.moderator_note_add(
+        notes.moderator_note_add(
             public_id=public_id,
             moderator=moderator,
             text=data["text"],

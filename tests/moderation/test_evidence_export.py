@@ -10,7 +10,8 @@ import zipfile
 import pytest
 from django.test import Client
 
-from moderation import services
+from moderation.decisions import notes as moderation_notes
+from moderation.decisions import services as moderation_decisions
 from testimonials import authorizations
 from testimonials import services as testimonial_services
 from testimonials.models import WebhookDelivery, WebhookEndpoint
@@ -44,11 +45,11 @@ def story(moderator, topic, clinic_site, django_capture_on_commit_callbacks):
     pending = TestimonialFactory(
         status="pending_review", material_connection="staff_family", **claim_flags()
     )
-    services.moderator_note_add(
+    moderation_notes.moderator_note_add(
         public_id=pending.public_id, moderator=moderator, text="Checked the claim."
     )
     with django_capture_on_commit_callbacks(execute=False):
-        published = services.testimonial_approve(
+        published = moderation_decisions.testimonial_approve(
             public_id=pending.public_id,
             moderator=moderator,
             body="Dry needling helped my back pain a lot.",
@@ -57,7 +58,7 @@ def story(moderator, topic, clinic_site, django_capture_on_commit_callbacks):
         published = authorizations.authorization_approve_edit(
             testimonial=published, signature="Maria Lopez"
         )
-        published = services.testimonial_edit_published(
+        published = moderation_decisions.testimonial_edit_published(
             public_id=published.public_id,
             moderator=moderator,
             body="Dry needling helped my back pain [...].",

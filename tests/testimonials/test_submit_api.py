@@ -39,7 +39,7 @@ def test_it_enqueues_screening_only_after_commit(
     api_client, submission, django_capture_on_commit_callbacks, monkeypatch
 ):
     enqueued = []
-    monkeypatch.setattr("moderation.tasks.screen_testimonial.delay", enqueued.append)
+    monkeypatch.setattr("config.enqueue.send_now", lambda name, pk, *, label: enqueued.append(pk))
     with django_capture_on_commit_callbacks(execute=True):
         response = post(api_client, submission)
     assert enqueued == [Testimonial.objects.get(public_id=response.json()["id"]).pk]
@@ -48,10 +48,12 @@ def test_it_enqueues_screening_only_after_commit(
 def test_it_answers_202_when_the_broker_is_down(
     api_client, submission, django_capture_on_commit_callbacks, monkeypatch
 ):
-    def broker_down(_):
+    def broker_down(name, args):
         raise ConnectionError("broker unreachable")
 
-    monkeypatch.setattr("moderation.tasks.screen_testimonial.delay", broker_down)
+    from config.celery_app import app
+
+    monkeypatch.setattr(app, "send_task", broker_down)
     with django_capture_on_commit_callbacks(execute=True):
         response = post(api_client, submission)
     assert response.status_code == 202
