@@ -1,15 +1,12 @@
 """The moderation API: the admin's powers for tools, with the same audit."""
 
 import uuid
-from collections.abc import Callable
 from typing import Any
 
-from django.contrib.auth.models import User
 from drf_spectacular.utils import (
     OpenApiParameter,
     extend_schema,
     extend_schema_field,
-    extend_schema_view,
     inline_serializer,
 )
 from rest_framework import serializers
@@ -20,7 +17,7 @@ from rest_framework.views import APIView
 
 from moderation import screening
 from moderation.accounts.permissions import IsModerator, moderator_of
-from moderation.decisions import claims, inputs, notes, selectors, services
+from moderation.decisions import claims, inputs, selectors
 from testimonials import disclosures
 from testimonials.apis import AuthorizationCopySerializer, TypicalResultsOutputSerializer
 from testimonials.models import Testimonial
@@ -216,107 +213,77 @@ class ClaimApi(ModerationApi):
         return Response(_detail(public_id, claim))
 
 
-# A moderator's change to one item: `InputSerializer` checks the body, `act` calls the
-# service, the answer is the item as it is now. Subclasses give `post` its schema (a
+# A moderator's change to one item: the decision's serializer checks the body, its
+# `act` calls the service (`moderation.decisions.inputs`, shared with the review
+# page), the answer is the item as it is now. Subclasses give `post` its schema (a
 # docstring here would become every operation's description).
 class DecisionApi(ModerationApi):
-    InputSerializer: type[serializers.Serializer[Any]]
+    decision: inputs.Decision
     created = False
 
-    def act(self, public_id: uuid.UUID, moderator: User, data: dict[str, Any]) -> None:
-        raise NotImplementedError
-
     def decide(self, request: Request, public_id: uuid.UUID) -> Response:
-        serializer = self.InputSerializer(data=request.data)
+        serializer = self.decision.input(data=request.data)
         serializer.is_valid(raise_exception=True)
-        self.act(public_id, moderator_of(request), serializer.validated_data)
+        self.decision.act(public_id, moderator_of(request), serializer.validated_data)
         return Response(_detail(public_id), status=201 if self.created else 200)
 
 
 class ApproveApi(DecisionApi):
-    InputSerializer = inputs.ApproveInput
+    decision = inputs.APPROVE
 
-    @extend_schema(request=InputSerializer, responses=ModerationDetailSerializer, summary="Publish")
-    def post(self, request: Request, public_id: uuid.UUID) -> Response:
-        return self.decide(request, public_id)
-
-    def act(self, public_id: uuid.UUID, moderator: User, data: dict[str, Any]) -> None:
-        services.testimonial_approve(
-            public_id=public_id,
-            moderator=moderator,
-            body=data.get("body"),
-            use_suggested_body=data["use_suggested_body"],
-            expected_version=data.get("version"),
-            typical_results=data.get("typical_results"),
-            material_connection=data.get("material_connection"),
-            material_connection_detail=data.get("material_connection_detail"),
-        )
-
-
-class ReasonDecisionApi(DecisionApi):
-    """A decision that needs a content-based reason: reject, unpublish."""
-
-    InputSerializer = inputs.ReasonInput
-    service: Callable[..., Testimonial]
-
-    def post(self, request: Request, public_id: uuid.UUID) -> Response:
-        return self.decide(request, public_id)
-
-    def act(self, public_id: uuid.UUID, moderator: User, data: dict[str, Any]) -> None:
-        type(self).service(
-            public_id=public_id,
-            moderator=moderator,
-            reason=data["reason"],
-            note=data["note"],
-            expected_version=data.get("version"),
-        )
-
-
-@extend_schema_view(
-    post=extend_schema(
-        request=inputs.ReasonInput, responses=ModerationDetailSerializer, summary="Reject"
+    @extend_schema(
+        request=inputs.ApproveInput, responses=ModerationDetailSerializer, summary="Publish"
     )
-)
-class RejectApi(ReasonDecisionApi):
-    service = services.testimonial_reject
+    def post(self, request: Request, public_id: uuid.UUID) -> Response:
+        return self.decide(request, public_id)
 
 
-@extend_schema_view(
-    post=extend_schema(
+REASON_DECISION = "A decision that needs a content-based reason: reject, unpublish."
+
+
+class RejectApi(DecisionApi):
+    decision = inputs.REJECT
+
+    @extend_schema(
+        request=inputs.ReasonInput,
+        responses=ModerationDetailSerializer,
+        summary="Reject",
+        description=REASON_DECISION,
+    )
+    def post(self, request: Request, public_id: uuid.UUID) -> Response:
+        return self.decide(request, public_id)
+
+
+class UnpublishApi(DecisionApi):
+    decision = inputs.UNPUBLISH
+
+    @extend_schema(
         request=inputs.ReasonInput,
         responses=ModerationDetailSerializer,
         summary="Take a published story down",
+        description=REASON_DECISION,
     )
-)
-class UnpublishApi(ReasonDecisionApi):
-    service = services.testimonial_unpublish
+    def post(self, request: Request, public_id: uuid.UUID) -> Response:
+        return self.decide(request, public_id)
 
 
 class ReopenApi(DecisionApi):
-    InputSerializer = inputs.ReopenInput
+    decision = inputs.REOPEN
 
     @extend_schema(
-        request=InputSerializer,
+        request=inputs.ReopenInput,
         responses=ModerationDetailSerializer,
         summary="Put a rejected or unpublished story back in the queue",
     )
     def post(self, request: Request, public_id: uuid.UUID) -> Response:
         return self.decide(request, public_id)
 
-    def act(self, public_id: uuid.UUID, moderator: User, data: dict[str, Any]) -> None:
-        services.testimonial_reopen(
-            public_id=public_id,
-            moderator=moderator,
-            note=data["note"],
-            expected_version=data.get("version"),
-        )
-
 
 class EditPublishedApi(DecisionApi):
-    InputSerializer = inputs.EditPublishedInput
+    decision = inputs.EDIT_PUBLISHED
 
     @extend_schema(
-        request=InputSerializer,
+        request=inputs.EditPublishedInput,
         responses=ModerationDetailSerializer,
         summary="Edit a published story's text",
         description="Every public surface shows the new text at once and websites hear "
@@ -326,40 +293,24 @@ class EditPublishedApi(DecisionApi):
     def post(self, request: Request, public_id: uuid.UUID) -> Response:
         return self.decide(request, public_id)
 
-    def act(self, public_id: uuid.UUID, moderator: User, data: dict[str, Any]) -> None:
-        services.testimonial_edit_published(
-            public_id=public_id,
-            moderator=moderator,
-            body=data["body"],
-            expected_version=data.get("version"),
-        )
-
 
 class FeatureApi(DecisionApi):
-    InputSerializer = inputs.FeatureInput
+    decision = inputs.FEATURE
 
     @extend_schema(
-        request=InputSerializer,
+        request=inputs.FeatureInput,
         responses=ModerationDetailSerializer,
         summary="Feature a published story, or stop featuring it",
     )
     def post(self, request: Request, public_id: uuid.UUID) -> Response:
         return self.decide(request, public_id)
 
-    def act(self, public_id: uuid.UUID, moderator: User, data: dict[str, Any]) -> None:
-        services.testimonial_feature(
-            public_id=public_id,
-            moderator=moderator,
-            featured=data["featured"],
-            expected_version=data.get("version"),
-        )
-
 
 class ConnectionApi(DecisionApi):
-    InputSerializer = inputs.ConnectionInput
+    decision = inputs.CONNECTION
 
     @extend_schema(
-        request=InputSerializer,
+        request=inputs.ConnectionInput,
         responses=ModerationDetailSerializer,
         summary="Set a published story's material connection",
         description="Every public surface shows the disclosure at once and websites hear "
@@ -368,32 +319,15 @@ class ConnectionApi(DecisionApi):
     def post(self, request: Request, public_id: uuid.UUID) -> Response:
         return self.decide(request, public_id)
 
-    def act(self, public_id: uuid.UUID, moderator: User, data: dict[str, Any]) -> None:
-        services.testimonial_connection_set(
-            public_id=public_id,
-            moderator=moderator,
-            material_connection=data["material_connection"],
-            material_connection_detail=data["material_connection_detail"],
-            expected_version=data.get("version"),
-        )
-
 
 class NoteApi(DecisionApi):
+    decision = inputs.NOTE
     created = True
 
-    InputSerializer = inputs.NoteInput
-
     @extend_schema(
-        request=InputSerializer,
+        request=inputs.NoteInput,
         responses={201: ModerationDetailSerializer},
         summary="Add a private note",
     )
     def post(self, request: Request, public_id: uuid.UUID) -> Response:
         return self.decide(request, public_id)
-
-    def act(self, public_id: uuid.UUID, moderator: User, data: dict[str, Any]) -> None:
-        notes.moderator_note_add(
-            public_id=public_id,
-            moderator=moderator,
-            text=data["text"],
-        )

@@ -3,23 +3,19 @@ a moderator can take on it. Each decision's form is checked with the
 moderation API's input serializer (`moderation.decisions.inputs`) and
 refused the same way, then calls the same service."""
 
-import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from rest_framework import serializers
 
 from moderation.accounts.permissions import moderator_of
 from moderation.admin.common import StoryAdmin, error_text, review_url
-from moderation.decisions import claims, diff, inputs, notes, presentation, selectors, services
+from moderation.decisions import claims, diff, inputs, presentation, selectors
 from testimonials import disclosures
 from testimonials import selectors as testimonial_selectors
 from testimonials.errors import ApplicationError, FieldErrors
@@ -92,9 +88,9 @@ class ReviewPage(StoryAdmin):
             if action == "skip":
                 claims.review_release(testimonial=testimonial, moderator=moderator)
             else:
-                decision = PAGE_DECISIONS[action]
-                data = checked_form(decision, request.POST)
-                decision.act(testimonial.public_id, moderator, data)
+                page = PAGE_DECISIONS[action]
+                data = checked_form(page, request.POST)
+                page.decision.act(testimonial.public_id, moderator, data)
         except ApplicationError as exc:
             messages.error(request, error_text(exc))
             return HttpResponseRedirect(review_url(testimonial.pk))
@@ -131,13 +127,12 @@ def _timeline(testimonial: Testimonial) -> list[dict[str, Any]]:
 
 @dataclass(frozen=True)
 class PageDecision:
-    """One action of the review page: the API's input serializer that checks
-    it, the form field each of its fields comes from (serializer name: form
-    name), and the service call with the checked data."""
+    """One action of the review page: the decision the API takes too, and
+    the form field each of its serializer's fields comes from (serializer
+    name: form name)."""
 
-    input: type[serializers.Serializer[Any]]
+    decision: inputs.Decision
     fields: dict[str, str]
-    act: Callable[[uuid.UUID, User, dict[str, Any]], object]
     # Fields this action always decides with: absent from the form means blank.
     blank_when_absent: frozenset[str] = frozenset()
 
@@ -147,12 +142,12 @@ class PageDecision:
 EMPTY_MEANS_ABSENT = frozenset({"typical_results", "material_connection"})
 
 
-def checked_form(decision: PageDecision, post: QueryDict) -> dict[str, Any]:
+def checked_form(page: PageDecision, post: QueryDict) -> dict[str, Any]:
     """The form's strings as the JSON the API would receive, validated by
     the same serializer; its errors refused as `FieldErrors`, like the API's."""
     data: dict[str, Any] = {}
-    for name, form_name in decision.fields.items():
-        value = post.get(form_name, "" if name in decision.blank_when_absent else None)
+    for name, form_name in page.fields.items():
+        value = post.get(form_name, "" if name in page.blank_when_absent else None)
         if value is None or (value == "" and name in EMPTY_MEANS_ABSENT):
             continue
         if name == "version":
@@ -162,7 +157,7 @@ def checked_form(decision: PageDecision, post: QueryDict) -> dict[str, Any]:
             data[name] = value == "1"
         else:
             data[name] = value
-    serializer = decision.input(data=data)
+    serializer = page.decision.input(data=data)
     if not serializer.is_valid():
         raise FieldErrors(
             {field: [str(error) for error in errors] for field, errors in serializer.errors.items()}
@@ -170,107 +165,24 @@ def checked_form(decision: PageDecision, post: QueryDict) -> dict[str, Any]:
     return dict(serializer.validated_data)
 
 
-APPROVAL_FIELDS = {
-    "version": "version",
-    "typical_results": "typical_results",
+VERSION = {"version": "version"}
+CONNECTION_FIELDS = {
     "material_connection": "material_connection",
     "material_connection_detail": "material_connection_detail",
 }
-REASON_FIELDS = {"reason": "reason", "note": "note", "version": "version"}
-
-
-def _approve(public_id: uuid.UUID, moderator: User, data: dict[str, Any]) -> object:
-    return services.testimonial_approve(
-        public_id=public_id,
-        moderator=moderator,
-        body=data.get("body"),
-        expected_version=data.get("version"),
-        typical_results=data.get("typical_results"),
-        material_connection=data.get("material_connection"),
-        material_connection_detail=data.get("material_connection_detail"),
-    )
-
+APPROVAL_FIELDS = {**VERSION, "typical_results": "typical_results", **CONNECTION_FIELDS}
+REASON_FIELDS = {**VERSION, "reason": "reason", "note": "note"}
 
 PAGE_DECISIONS: dict[str, PageDecision] = {
-    "approve": PageDecision(inputs.ApproveInput, APPROVAL_FIELDS, _approve),
+    "approve": PageDecision(inputs.APPROVE, APPROVAL_FIELDS),
     "approve_edited": PageDecision(
-        inputs.ApproveInput,
-        {**APPROVAL_FIELDS, "body": "body"},
-        _approve,
-        blank_when_absent=frozenset({"body"}),
+        inputs.APPROVE, {**APPROVAL_FIELDS, "body": "body"}, frozenset({"body"})
     ),
-    "connection": PageDecision(
-        inputs.ConnectionInput,
-        {
-            "version": "version",
-            "material_connection": "material_connection",
-            "material_connection_detail": "material_connection_detail",
-        },
-        lambda public_id, moderator, data: services.testimonial_connection_set(
-            public_id=public_id,
-            moderator=moderator,
-            material_connection=data["material_connection"],
-            material_connection_detail=data["material_connection_detail"],
-            expected_version=data.get("version"),
-        ),
-    ),
-    "reject": PageDecision(
-        inputs.ReasonInput,
-        REASON_FIELDS,
-        lambda public_id, moderator, data: services.testimonial_reject(
-            public_id=public_id,
-            moderator=moderator,
-            reason=data["reason"],
-            note=data["note"],
-            expected_version=data.get("version"),
-        ),
-    ),
-    "unpublish": PageDecision(
-        inputs.ReasonInput,
-        REASON_FIELDS,
-        lambda public_id, moderator, data: services.testimonial_unpublish(
-            public_id=public_id,
-            moderator=moderator,
-            reason=data["reason"],
-            note=data["note"],
-            expected_version=data.get("version"),
-        ),
-    ),
-    "edit_published": PageDecision(
-        inputs.EditPublishedInput,
-        {"body": "body", "version": "version"},
-        lambda public_id, moderator, data: services.testimonial_edit_published(
-            public_id=public_id,
-            moderator=moderator,
-            body=data["body"],
-            expected_version=data.get("version"),
-        ),
-    ),
-    "feature": PageDecision(
-        inputs.FeatureInput,
-        {"featured": "featured", "version": "version"},
-        lambda public_id, moderator, data: services.testimonial_feature(
-            public_id=public_id,
-            moderator=moderator,
-            featured=data["featured"],
-            expected_version=data.get("version"),
-        ),
-    ),
-    "reopen": PageDecision(
-        inputs.ReopenInput,
-        {"note": "note", "version": "version"},
-        lambda public_id, moderator, data: services.testimonial_reopen(
-            public_id=public_id,
-            moderator=moderator,
-            note=data["note"],
-            expected_version=data.get("version"),
-        ),
-    ),
-    "note": PageDecision(
-        inputs.NoteInput,
-        {"text": "note"},
-        lambda public_id, moderator, data: notes.moderator_note_add(
-            public_id=public_id, moderator=moderator, text=data["text"]
-        ),
-    ),
+    "connection": PageDecision(inputs.CONNECTION, {**VERSION, **CONNECTION_FIELDS}),
+    "reject": PageDecision(inputs.REJECT, REASON_FIELDS),
+    "unpublish": PageDecision(inputs.UNPUBLISH, REASON_FIELDS),
+    "edit_published": PageDecision(inputs.EDIT_PUBLISHED, {**VERSION, "body": "body"}),
+    "feature": PageDecision(inputs.FEATURE, {**VERSION, "featured": "featured"}),
+    "reopen": PageDecision(inputs.REOPEN, {**VERSION, "note": "note"}),
+    "note": PageDecision(inputs.NOTE, {"text": "note"}),
 }

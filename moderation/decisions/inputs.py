@@ -1,14 +1,20 @@
-"""What a moderator's decision must say, checked the same way wherever it
-comes from: the moderation API validates request bodies with these, and the
-admin's review page validates its forms with them too (`admin.review`).
+"""A moderator's decision as it is asked for: what it must say, checked the
+same way wherever it comes from, and the service call it makes with the
+checked data. The moderation API validates request bodies with these, and
+the admin's review page validates its forms with them too (`admin.review`).
 Strict JSON types; the review page converts its form strings first.
 """
 
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth.models import User
 from drf_spectacular.utils import OpenApiExample, extend_schema_serializer
 from rest_framework import serializers
 
+from moderation.decisions import notes, services
 from testimonials.fields import (
     RejectUnknownFieldsMixin,
     StrictBooleanField,
@@ -118,3 +124,95 @@ class ConnectionInput(RejectUnknownFieldsMixin, serializers.Serializer[Any]):
 @extend_schema_serializer(component_name="NoteInput")
 class NoteInput(RejectUnknownFieldsMixin, serializers.Serializer[Any]):
     text = StrictCharField(max_length=4000)
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A decision's input serializer, and what it does with the checked data."""
+
+    input: type[serializers.Serializer[Any]]
+    act: Callable[[uuid.UUID, User, dict[str, Any]], object]
+
+
+def _approve(public_id: uuid.UUID, moderator: User, data: dict[str, Any]) -> object:
+    return services.testimonial_approve(
+        public_id=public_id,
+        moderator=moderator,
+        body=data.get("body"),
+        use_suggested_body=data["use_suggested_body"],
+        expected_version=data.get("version"),
+        typical_results=data.get("typical_results"),
+        material_connection=data.get("material_connection"),
+        material_connection_detail=data.get("material_connection_detail"),
+    )
+
+
+def _reject(public_id: uuid.UUID, moderator: User, data: dict[str, Any]) -> object:
+    return services.testimonial_reject(
+        public_id=public_id,
+        moderator=moderator,
+        reason=data["reason"],
+        note=data["note"],
+        expected_version=data.get("version"),
+    )
+
+
+def _unpublish(public_id: uuid.UUID, moderator: User, data: dict[str, Any]) -> object:
+    return services.testimonial_unpublish(
+        public_id=public_id,
+        moderator=moderator,
+        reason=data["reason"],
+        note=data["note"],
+        expected_version=data.get("version"),
+    )
+
+
+def _reopen(public_id: uuid.UUID, moderator: User, data: dict[str, Any]) -> object:
+    return services.testimonial_reopen(
+        public_id=public_id,
+        moderator=moderator,
+        note=data["note"],
+        expected_version=data.get("version"),
+    )
+
+
+def _edit_published(public_id: uuid.UUID, moderator: User, data: dict[str, Any]) -> object:
+    return services.testimonial_edit_published(
+        public_id=public_id,
+        moderator=moderator,
+        body=data["body"],
+        expected_version=data.get("version"),
+    )
+
+
+def _feature(public_id: uuid.UUID, moderator: User, data: dict[str, Any]) -> object:
+    return services.testimonial_feature(
+        public_id=public_id,
+        moderator=moderator,
+        featured=data["featured"],
+        expected_version=data.get("version"),
+    )
+
+
+def _connection(public_id: uuid.UUID, moderator: User, data: dict[str, Any]) -> object:
+    return services.testimonial_connection_set(
+        public_id=public_id,
+        moderator=moderator,
+        material_connection=data["material_connection"],
+        material_connection_detail=data["material_connection_detail"],
+        expected_version=data.get("version"),
+    )
+
+
+def _note(public_id: uuid.UUID, moderator: User, data: dict[str, Any]) -> object:
+    return notes.moderator_note_add(public_id=public_id, moderator=moderator, text=data["text"])
+
+
+APPROVE = Decision(ApproveInput, _approve)
+REJECT = Decision(ReasonInput, _reject)
+UNPUBLISH = Decision(ReasonInput, _unpublish)
+REOPEN = Decision(ReopenInput, _reopen)
+EDIT_PUBLISHED = Decision(EditPublishedInput, _edit_published)
+FEATURE = Decision(FeatureInput, _feature)
+CONNECTION = Decision(ConnectionInput, _connection)
+NOTE = Decision(NoteInput, _note)
