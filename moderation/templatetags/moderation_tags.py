@@ -1,3 +1,5 @@
+"""The admin index's numbers: stories by status and the week's chart."""
+
 from datetime import timedelta
 from typing import Any
 

@@ -1,3 +1,5 @@
+"""`manage.py create_moderator`: a moderator account and its API token."""
+
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
