@@ -1,17 +1,12 @@
 """The moderation API: the admin's powers for tools, with the same audit."""
 
 import uuid
-from collections.abc import Callable
 from typing import Any
 
-from django.contrib.auth.models import User
 from drf_spectacular.utils import (
-    OpenApiExample,
     OpenApiParameter,
     extend_schema,
     extend_schema_field,
-    extend_schema_serializer,
-    extend_schema_view,
     inline_serializer,
 )
 from rest_framework import serializers
@@ -20,17 +15,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from moderation import screening, selectors, services
-from moderation.permissions import IsModerator, moderator_of
+from moderation import screening
+from moderation.accounts.permissions import IsModerator, moderator_of
+from moderation.decisions import claims, inputs, selectors
 from testimonials.consent.authorization_reads import authorization_copy
-from testimonials.fields import (
-    RejectUnknownFieldsMixin,
-    StrictBooleanField,
-    StrictCharField,
-    StrictIntegerField,
-)
 from testimonials.honesty import disclosures
-from testimonials.models import MaterialConnection, RejectionReason, Testimonial
+from testimonials.models import Testimonial
 from testimonials.publishing.topic_apis import TypicalResultsOutputSerializer
 from testimonials.stories.apis import AuthorizationCopySerializer
 
@@ -201,7 +191,7 @@ class QueueApi(ModerationApi):
         return paginator.get_paginated_response(QueueItemSerializer(page, many=True).data)
 
 
-def _detail(public_id: uuid.UUID, claim: services.ClaimState | None = None) -> dict[str, Any]:
+def _detail(public_id: uuid.UUID, claim: claims.ClaimState | None = None) -> dict[str, Any]:
     testimonial = selectors.testimonial_for_moderator(public_id=public_id)
     return dict(ModerationDetailSerializer(testimonial, context={"claim": claim}).data)
 
@@ -220,169 +210,81 @@ class ClaimApi(ModerationApi):
     )
     def post(self, request: Request, public_id: uuid.UUID) -> Response:
         testimonial = selectors.testimonial_for_moderator(public_id=public_id)
-        claim = services.review_claim(testimonial=testimonial, moderator=moderator_of(request))
+        claim = claims.review_claim(testimonial=testimonial, moderator=moderator_of(request))
         return Response(_detail(public_id, claim))
 
 
-VERSION_HELP = (
-    "The `version` the moderator saw; a decision on an item that changed since "
-    "is refused with 409 `stale_version`."
-)
-
-
-# A moderator's change to one item: `InputSerializer` checks the body, `act` calls the
-# service, the answer is the item as it is now. Subclasses give `post` its schema (a
+# A moderator's change to one item: the decision's serializer checks the body, its
+# `act` calls the service (`moderation.decisions.inputs`, shared with the review
+# page), the answer is the item as it is now. Subclasses give `post` its schema (a
 # docstring here would become every operation's description).
 class DecisionApi(ModerationApi):
-    InputSerializer: type[serializers.Serializer[Any]]
+    decision: inputs.Decision
     created = False
 
-    def act(self, public_id: uuid.UUID, moderator: User, data: dict[str, Any]) -> None:
-        raise NotImplementedError
-
     def decide(self, request: Request, public_id: uuid.UUID) -> Response:
-        serializer = self.InputSerializer(data=request.data)
+        serializer = self.decision.input(data=request.data)
         serializer.is_valid(raise_exception=True)
-        self.act(public_id, moderator_of(request), serializer.validated_data)
+        self.decision.act(public_id, moderator_of(request), serializer.validated_data)
         return Response(_detail(public_id), status=201 if self.created else 200)
 
 
 class ApproveApi(DecisionApi):
-    @extend_schema_serializer(component_name="ApproveInput")
-    class InputSerializer(RejectUnknownFieldsMixin, serializers.Serializer[Any]):
-        body = StrictCharField(required=False, max_length=10000)
-        use_suggested_body = StrictBooleanField(required=False, default=False)
-        version = StrictIntegerField(required=False, min_value=1, help_text=VERSION_HELP)
-        typical_results = StrictCharField(
-            required=False,
-            allow_blank=True,
-            max_length=60,
-            help_text="The tag of the typical-results statement to publish with ('' for the "
-            "topic's own, the default). A story flagged for a medical claim needs one.",
-        )
-        material_connection = serializers.ChoiceField(
-            choices=MaterialConnection.choices,
-            required=False,
-            help_text="Replaces the patient's answer; published with the story.",
-        )
-        material_connection_detail = StrictCharField(
-            required=False, allow_blank=True, max_length=200
-        )
+    decision = inputs.APPROVE
 
-        def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-            attrs = super().validate(attrs)
-            if attrs.get("use_suggested_body") and "body" in attrs:
-                raise serializers.ValidationError(
-                    {"use_suggested_body": ["Send either a body or use_suggested_body, not both."]}
-                )
-            return attrs
-
-    @extend_schema(request=InputSerializer, responses=ModerationDetailSerializer, summary="Publish")
-    def post(self, request: Request, public_id: uuid.UUID) -> Response:
-        return self.decide(request, public_id)
-
-    def act(self, public_id: uuid.UUID, moderator: User, data: dict[str, Any]) -> None:
-        services.testimonial_approve(
-            public_id=public_id,
-            moderator=moderator,
-            body=data.get("body"),
-            use_suggested_body=data["use_suggested_body"],
-            expected_version=data.get("version"),
-            typical_results=data.get("typical_results"),
-            material_connection=data.get("material_connection"),
-            material_connection_detail=data.get("material_connection_detail"),
-        )
-
-
-@extend_schema_serializer(component_name="ReasonInput")
-class ReasonInputSerializer(RejectUnknownFieldsMixin, serializers.Serializer[Any]):
-    reason = serializers.ChoiceField(choices=RejectionReason.choices)
-    note = StrictCharField(required=False, allow_blank=True, default="", max_length=2000)
-    version = StrictIntegerField(required=False, min_value=1, help_text=VERSION_HELP)
-
-
-class ReasonDecisionApi(DecisionApi):
-    """A decision that needs a content-based reason: reject, unpublish."""
-
-    InputSerializer = ReasonInputSerializer
-    service: Callable[..., Testimonial]
-
-    def post(self, request: Request, public_id: uuid.UUID) -> Response:
-        return self.decide(request, public_id)
-
-    def act(self, public_id: uuid.UUID, moderator: User, data: dict[str, Any]) -> None:
-        type(self).service(
-            public_id=public_id,
-            moderator=moderator,
-            reason=data["reason"],
-            note=data["note"],
-            expected_version=data.get("version"),
-        )
-
-
-@extend_schema_view(
-    post=extend_schema(
-        request=ReasonInputSerializer, responses=ModerationDetailSerializer, summary="Reject"
+    @extend_schema(
+        request=inputs.ApproveInput, responses=ModerationDetailSerializer, summary="Publish"
     )
-)
-class RejectApi(ReasonDecisionApi):
-    service = services.testimonial_reject
+    def post(self, request: Request, public_id: uuid.UUID) -> Response:
+        return self.decide(request, public_id)
 
 
-@extend_schema_view(
-    post=extend_schema(
-        request=ReasonInputSerializer,
+REASON_DECISION = "A decision that needs a content-based reason: reject, unpublish."
+
+
+class RejectApi(DecisionApi):
+    decision = inputs.REJECT
+
+    @extend_schema(
+        request=inputs.ReasonInput,
+        responses=ModerationDetailSerializer,
+        summary="Reject",
+        description=REASON_DECISION,
+    )
+    def post(self, request: Request, public_id: uuid.UUID) -> Response:
+        return self.decide(request, public_id)
+
+
+class UnpublishApi(DecisionApi):
+    decision = inputs.UNPUBLISH
+
+    @extend_schema(
+        request=inputs.ReasonInput,
         responses=ModerationDetailSerializer,
         summary="Take a published story down",
+        description=REASON_DECISION,
     )
-)
-class UnpublishApi(ReasonDecisionApi):
-    service = services.testimonial_unpublish
+    def post(self, request: Request, public_id: uuid.UUID) -> Response:
+        return self.decide(request, public_id)
 
 
 class ReopenApi(DecisionApi):
-    @extend_schema_serializer(component_name="ReopenInput")
-    class InputSerializer(RejectUnknownFieldsMixin, serializers.Serializer[Any]):
-        note = StrictCharField(required=False, allow_blank=True, default="", max_length=2000)
-        version = StrictIntegerField(required=False, min_value=1, help_text=VERSION_HELP)
+    decision = inputs.REOPEN
 
     @extend_schema(
-        request=InputSerializer,
+        request=inputs.ReopenInput,
         responses=ModerationDetailSerializer,
         summary="Put a rejected or unpublished story back in the queue",
     )
     def post(self, request: Request, public_id: uuid.UUID) -> Response:
         return self.decide(request, public_id)
 
-    def act(self, public_id: uuid.UUID, moderator: User, data: dict[str, Any]) -> None:
-        services.testimonial_reopen(
-            public_id=public_id,
-            moderator=moderator,
-            note=data["note"],
-            expected_version=data.get("version"),
-        )
-
 
 class EditPublishedApi(DecisionApi):
-    @extend_schema_serializer(
-        component_name="EditPublishedInput",
-        examples=[
-            OpenApiExample(
-                "Redact a name the patient asked to remove",
-                value={
-                    "body": "The therapist at the front desk was kind and I walk again.",
-                    "version": 4,
-                },
-                request_only=True,
-            )
-        ],
-    )
-    class InputSerializer(RejectUnknownFieldsMixin, serializers.Serializer[Any]):
-        body = StrictCharField(max_length=10000, help_text="The text to show from now on.")
-        version = StrictIntegerField(required=False, min_value=1, help_text=VERSION_HELP)
+    decision = inputs.EDIT_PUBLISHED
 
     @extend_schema(
-        request=InputSerializer,
+        request=inputs.EditPublishedInput,
         responses=ModerationDetailSerializer,
         summary="Edit a published story's text",
         description="Every public surface shows the new text at once and websites hear "
@@ -392,61 +294,24 @@ class EditPublishedApi(DecisionApi):
     def post(self, request: Request, public_id: uuid.UUID) -> Response:
         return self.decide(request, public_id)
 
-    def act(self, public_id: uuid.UUID, moderator: User, data: dict[str, Any]) -> None:
-        services.testimonial_edit_published(
-            public_id=public_id,
-            moderator=moderator,
-            body=data["body"],
-            expected_version=data.get("version"),
-        )
-
 
 class FeatureApi(DecisionApi):
-    @extend_schema_serializer(
-        component_name="FeatureInput",
-        examples=[OpenApiExample("Feature it", value={"featured": True}, request_only=True)],
-    )
-    class InputSerializer(RejectUnknownFieldsMixin, serializers.Serializer[Any]):
-        featured = StrictBooleanField()
-        version = StrictIntegerField(required=False, min_value=1, help_text=VERSION_HELP)
+    decision = inputs.FEATURE
 
     @extend_schema(
-        request=InputSerializer,
+        request=inputs.FeatureInput,
         responses=ModerationDetailSerializer,
         summary="Feature a published story, or stop featuring it",
     )
     def post(self, request: Request, public_id: uuid.UUID) -> Response:
         return self.decide(request, public_id)
 
-    def act(self, public_id: uuid.UUID, moderator: User, data: dict[str, Any]) -> None:
-        services.testimonial_feature(
-            public_id=public_id,
-            moderator=moderator,
-            featured=data["featured"],
-            expected_version=data.get("version"),
-        )
-
 
 class ConnectionApi(DecisionApi):
-    @extend_schema_serializer(
-        component_name="ConnectionInput",
-        examples=[
-            OpenApiExample(
-                "The author turns out to work at the clinic",
-                value={"material_connection": "employee", "version": 4},
-                request_only=True,
-            )
-        ],
-    )
-    class InputSerializer(RejectUnknownFieldsMixin, serializers.Serializer[Any]):
-        material_connection = serializers.ChoiceField(choices=MaterialConnection.choices)
-        material_connection_detail = StrictCharField(
-            required=False, allow_blank=True, default="", max_length=200
-        )
-        version = StrictIntegerField(required=False, min_value=1, help_text=VERSION_HELP)
+    decision = inputs.CONNECTION
 
     @extend_schema(
-        request=InputSerializer,
+        request=inputs.ConnectionInput,
         responses=ModerationDetailSerializer,
         summary="Set a published story's material connection",
         description="Every public surface shows the disclosure at once and websites hear "
@@ -455,34 +320,15 @@ class ConnectionApi(DecisionApi):
     def post(self, request: Request, public_id: uuid.UUID) -> Response:
         return self.decide(request, public_id)
 
-    def act(self, public_id: uuid.UUID, moderator: User, data: dict[str, Any]) -> None:
-        services.testimonial_connection_set(
-            public_id=public_id,
-            moderator=moderator,
-            material_connection=data["material_connection"],
-            material_connection_detail=data["material_connection_detail"],
-            expected_version=data.get("version"),
-        )
-
 
 class NoteApi(DecisionApi):
+    decision = inputs.NOTE
     created = True
 
-    @extend_schema_serializer(component_name="NoteInput")
-    class InputSerializer(RejectUnknownFieldsMixin, serializers.Serializer[Any]):
-        text = StrictCharField(max_length=4000)
-
     @extend_schema(
-        request=InputSerializer,
+        request=inputs.NoteInput,
         responses={201: ModerationDetailSerializer},
         summary="Add a private note",
     )
     def post(self, request: Request, public_id: uuid.UUID) -> Response:
         return self.decide(request, public_id)
-
-    def act(self, public_id: uuid.UUID, moderator: User, data: dict[str, Any]) -> None:
-        services.moderator_note_add(
-            public_id=public_id,
-            moderator=moderator,
-            text=data["text"],
-        )

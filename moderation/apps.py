@@ -1,3 +1,9 @@
+"""The moderation app: keeps its groups in step after every `migrate`.
+
+A submission reaches moderation by task name
+(`moderation.tasks.screen_testimonial`), so nothing needs registering here.
+"""
+
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 
@@ -11,7 +17,7 @@ class ModerationConfig(AppConfig):
 
 
 def _ensure_moderators_group(**kwargs: object) -> None:
-    from moderation.services import clinic_admins_group_ensure, moderators_group_ensure
+    from moderation.accounts.groups import clinic_admins_group_ensure, moderators_group_ensure
 
     moderators_group_ensure()
     clinic_admins_group_ensure()

@@ -1,5 +1,10 @@
 """Celery tasks: ids in, one service call, the retry policy.
 
+The thin entry module Celery autodiscovers. Every task carries its dotted
+name explicitly, so that messages already queued find it whatever moves
+behind it; services start these by that name (`config.enqueue`), never by
+importing this module.
+
 Failures are logged and retried by the exception's type and where it was
 raised, never its message (`testimonials.tasks.TaskFailed`).
 """
@@ -11,16 +16,18 @@ from typing import Any
 from celery import Task, shared_task
 from django.conf import settings
 
-from moderation import notifications, privacy, services
+from moderation import privacy
+from moderation.intake import screening, sweep
+from moderation.notifications import digest, patients
 from testimonials.tasks import TaskFailed, backoff_seconds, email_send_or_retry, failure_summary
 
 logger = logging.getLogger(__name__)
 
 
-@shared_task(bind=True, max_retries=None)
+@shared_task(bind=True, max_retries=None, name="moderation.tasks.screen_testimonial")
 def screen_testimonial(self: Task[Any, Any], testimonial_id: int) -> None:
     try:
-        services.testimonial_screen(testimonial_id=testimonial_id)
+        screening.testimonial_screen(testimonial_id=testimonial_id)
     except Exception as exc:
         failure = failure_summary(exc)
         if self.request.retries >= settings.SCREENING_MAX_RETRIES:
@@ -30,7 +37,7 @@ def screen_testimonial(self: Task[Any, Any], testimonial_id: int) -> None:
                 self.request.retries + 1,
                 failure,
             )
-            services.screening_give_up(testimonial_id=testimonial_id, error=type(exc).__name__)
+            screening.screening_give_up(testimonial_id=testimonial_id, error=type(exc).__name__)
             return
         countdown = backoff_seconds(self.request.retries)
         logger.warning(
@@ -43,34 +50,34 @@ def screen_testimonial(self: Task[Any, Any], testimonial_id: int) -> None:
         raise self.retry(exc=TaskFailed(failure), countdown=countdown) from None
 
 
-@shared_task
+@shared_task(name="moderation.tasks.sweep_stuck_screening")
 def sweep_stuck_screening() -> int:
-    return services.screening_sweep()
+    return sweep.screening_sweep()
 
 
-@shared_task(bind=True, max_retries=None)
+@shared_task(bind=True, max_retries=None, name="moderation.tasks.notify_patient")
 def notify_patient(self: Task[Any, Any], notification_id: int) -> None:
     email_send_or_retry(
         self,
-        partial(notifications.patient_notification_send, notification_id=notification_id),
+        partial(patients.patient_notification_send, notification_id=notification_id),
         label="notification",
         pk=notification_id,
     )
 
 
-@shared_task
+@shared_task(name="moderation.tasks.sweep_unsent_notifications")
 def sweep_unsent_notifications() -> int:
-    ids = notifications.unsent_notification_ids(older_than=settings.SCREENING_STUCK_AFTER)
+    ids = patients.unsent_notification_ids(older_than=settings.SCREENING_STUCK_AFTER)
     for notification_id in ids:
         notify_patient.delay(notification_id)
     return len(ids)
 
 
-@shared_task
+@shared_task(name="moderation.tasks.send_moderator_digest")
 def send_moderator_digest() -> bool:
-    return notifications.moderator_digest_send() is not None
+    return digest.moderator_digest_send() is not None
 
 
-@shared_task
+@shared_task(name="moderation.tasks.expire_personal_data")
 def expire_personal_data() -> int:
     return privacy.personal_data_expire()

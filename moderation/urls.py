@@ -1,3 +1,5 @@
+"""The moderation API's routes (`moderation.apis`)."""
+
 from django.urls import path
 
 from moderation import apis

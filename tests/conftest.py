@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings
 from rest_framework.test import APIClient
 
-from moderation import services as moderation_services
+from moderation.accounts import moderators as moderation_moderators
 from tests.factories import PATIENT_NAME, ConsentTextFactory, TopicFactory, UserFactory
 from tests.faults import FAULT_FIGURE
 from tests.support import worker as started_processes
@@ -223,13 +223,13 @@ def api_client():
 @pytest.fixture
 def moderator(db):
     """alice, a moderator with an API token."""
-    token = moderation_services.moderator_create(username="alice", password="alice-pass-123")
+    token = moderation_moderators.moderator_create(username="alice", password="alice-pass-123")
     return token.user
 
 
 @pytest.fixture
 def other_moderator(db):
-    token = moderation_services.moderator_create(username="bob", password="bob-pass-123")
+    token = moderation_moderators.moderator_create(username="bob", password="bob-pass-123")
     return token.user
 
 

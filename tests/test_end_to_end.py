@@ -4,7 +4,7 @@ moderator approves it, readers see it, the patient withdraws it."""
 import pytest
 import requests
 
-from moderation import services as moderation_services
+from moderation.accounts import moderators as moderation_moderators
 from tests.factories import ConsentTextFactory, TopicFactory
 from tests.support.worker import celery_worker, wait_for
 
@@ -25,7 +25,7 @@ def worker(django_db_setup, django_db_blocker):
 def test_a_story_travels_from_patient_to_page_and_back(live_server, worker):
     topic = TopicFactory()
     ConsentTextFactory()
-    token = moderation_services.moderator_create(username="alice").key
+    token = moderation_moderators.moderator_create(username="alice").key
     moderator = {"Authorization": f"Token {token}"}
     base = live_server.url
     http = requests.Session()

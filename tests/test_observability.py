@@ -11,7 +11,7 @@ from django.test import override_settings
 from django.utils import timezone
 from prometheus_client.parser import text_string_to_metric_families
 
-from moderation import services as moderation_services
+from moderation.intake import screening as moderation_intake
 from testimonials.models import Status
 from tests.factories import TestimonialFactory
 from tests.support.screeners import FAIL_MARKER
@@ -116,7 +116,7 @@ def test_a_screener_that_raises_is_counted_by_name(client):
         override_settings(SCREENING_SCREENERS=screeners),
         pytest.raises(ValueError, match="cannot screen"),
     ):
-        moderation_services.testimonial_screen(testimonial_id=story.pk)
+        moderation_intake.testimonial_screen(testimonial_id=story.pk)
     after = scrape(client)
     key = ("testimonials_screener_failures_total", (("screener", failing),))
     assert after.get(key, 0) - before.get(key, 0) == 1

@@ -10,7 +10,7 @@ import pytest
 import requests
 from prometheus_client.parser import text_string_to_metric_families
 
-from moderation import services as moderation_services
+from moderation.accounts import moderators as moderation_moderators
 from tests.factories import ConsentTextFactory, TopicFactory
 from tests.support.log_canary import CANARY, contains_canary
 from tests.support.worker import celery_worker, wait_for
@@ -58,7 +58,7 @@ def test_a_canary_story_leaves_no_trace_in_any_log_line(live_server, json_worker
     settings.METRICS_TOKEN = TOKEN
     caplog.set_level("DEBUG")
     topic, consent = TopicFactory(), ConsentTextFactory()
-    token = moderation_services.moderator_create(username="alice").key
+    token = moderation_moderators.moderator_create(username="alice").key
     moderator = {"Authorization": f"Token {token}"}
     base = live_server.url
     request_id = f"test-{uuid.uuid4().hex}"

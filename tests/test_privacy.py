@@ -14,7 +14,8 @@ from django.test import Client
 from django.utils import timezone
 
 from moderation import privacy
-from moderation import services as moderation_services
+from moderation.decisions import notes as moderation_notes
+from moderation.decisions import services as moderation_decisions
 from moderation.models import DuplicateKey, ModeratorNote, PatientNotification, ReviewClaim
 from testimonials.consent import authorization_expiry
 from testimonials.models import (
@@ -70,7 +71,7 @@ def marias_stories(moderator, django_capture_on_commit_callbacks, monkeypatch):
     with a note, webhooks, duplicate keys, a claim, emails) and a rejected
     one whose note and flags quote her."""
     on_send(monkeypatch, "testimonials.tasks.send_consent_notice", lambda pk: None)
-    monkeypatch.setattr("moderation.tasks.notify_patient.delay", lambda pk: None)
+    on_send(monkeypatch, "moderation.tasks.notify_patient", lambda pk: None)
     on_send(monkeypatch, "testimonials.tasks.deliver_webhook", lambda pk: None)
     published = TestimonialFactory(
         author_name=NAME,
@@ -80,12 +81,12 @@ def marias_stories(moderator, django_capture_on_commit_callbacks, monkeypatch):
         screening_flags=[{"kind": "pii", "entity": "PERSON", "detail": f"A name: {NAME}"}],
     )
     with django_capture_on_commit_callbacks(execute=True):
-        moderation_services.testimonial_approve(
+        moderation_decisions.testimonial_approve(
             public_id=published.public_id,
             moderator=moderator,
             body=f"{SENTENCE} Ask [name] at [phone].",
         )
-    moderation_services.moderator_note_add(
+    moderation_notes.moderator_note_add(
         public_id=published.public_id, moderator=moderator, text=f"Called {NAME} on {EMAIL}."
     )
     DuplicateKey.objects.create(testimonial=published, key=42)
@@ -99,7 +100,7 @@ def marias_stories(moderator, django_capture_on_commit_callbacks, monkeypatch):
         author_name=NAME.upper(), email=EMAIL.upper(), body=f"{SENTENCE} Second time.", rating=2
     )
     with django_capture_on_commit_callbacks(execute=True):
-        moderation_services.testimonial_reject(
+        moderation_decisions.testimonial_reject(
             public_id=rejected.public_id,
             moderator=moderator,
             reason="other",
@@ -220,7 +221,7 @@ def test_rejected_and_withdrawn_stories_lose_their_personal_data_after_the_perio
 ):
     settings.PERSONAL_DATA_RETENTION = timedelta(days=90)
     old_reject = TestimonialFactory(email="old@example.com")
-    moderation_services.testimonial_reject(
+    moderation_decisions.testimonial_reject(
         public_id=old_reject.public_id, moderator=moderator, reason="spam"
     )
     old_withdrawal = TestimonialFactory(status="published", email="gone@example.com")

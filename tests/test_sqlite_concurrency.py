@@ -18,7 +18,7 @@ SETUP = textwrap.dedent(
 
 WRITER = textwrap.dedent(
     """
-    from moderation.services import testimonial_screen
+    from moderation.intake.screening import testimonial_screen
     from testimonials.stories.submitting import Submission, testimonial_submit
     for n in range(40):
         outcome = testimonial_submit(submission=Submission(

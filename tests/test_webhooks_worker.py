@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from moderation import services as moderation_services
+from moderation.accounts import moderators as moderation_moderators
+from moderation.decisions import services as moderation_decisions
 from testimonials.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 from testimonials.sites import site_keys, webhooks
 from tests.factories import ConsentTextFactory, TestimonialFactory, TopicFactory
@@ -29,13 +30,13 @@ def worker(django_db_setup, django_db_blocker):
 def publish_one(receiver_url):
     TopicFactory()
     ConsentTextFactory()
-    moderator = moderation_services.moderator_create(username="alice").user
+    moderator = moderation_moderators.moderator_create(username="alice").user
     site = site_keys.site_create(name="Riverside Physio").site
     endpoint = WebhookEndpoint.objects.create(
         site=site, url=receiver_url, events=["testimonial.published"]
     )
     waiting = TestimonialFactory(status="pending_review")
-    testimonial = moderation_services.testimonial_approve(
+    testimonial = moderation_decisions.testimonial_approve(
         public_id=waiting.public_id, moderator=moderator
     )
     return endpoint, testimonial

@@ -1,9 +1,11 @@
+"""The admin index's numbers: stories by status and the week's chart."""
+
 from datetime import timedelta
 from typing import Any
 
 from django import template
 
-from moderation import selectors
+from moderation.decisions import selectors, statistics
 
 register = template.Library()
 
@@ -27,7 +29,7 @@ CHART_ROW_HEIGHT = 30
 @register.simple_tag
 def week_chart() -> dict[str, Any]:
     """The week's numbers, with each bar's length, for the admin index."""
-    numbers = selectors.week_numbers()
+    numbers = statistics.week_numbers()
     rows = [
         ("received", "Received", numbers.received),
         ("screened", "Screened", numbers.screened),

@@ -259,13 +259,13 @@ class Testimonial(models.Model):
                 name="testimonial_public_list_idx",
                 condition=Q(status=Status.PUBLISHED),
             ),
-            # moderation.selectors.review_queue
+            # moderation.decisions.selectors.review_queue
             models.Index(
                 fields=["-risk_score", "created_at"],
                 name="testimonial_review_queue_idx",
                 condition=Q(status=Status.PENDING_REVIEW),
             ),
-            # moderation.services.screening_sweep
+            # moderation.intake.sweep.screening_sweep
             models.Index(
                 fields=["status", "status_changed_at"],
                 name="testimonial_screening_idx",

@@ -5,7 +5,7 @@ page or the API docs, whose Swagger UI must render."""
 
 import pytest
 
-from moderation import services as moderation_services
+from moderation.accounts import moderators as moderation_moderators
 from testimonials.models import Status
 from tests.factories import ConsentTextFactory, TestimonialFactory, TopicFactory
 
@@ -24,7 +24,7 @@ def test_pages_run_under_their_policy_without_a_violation(live_server, page):
     ConsentTextFactory()
     item = TestimonialFactory(status=Status.PENDING_REVIEW)
     TestimonialFactory(status=Status.PUBLISHED, body="Published and shown on the page.")
-    moderation_services.moderator_create(username="alice", password="alice-pass-123")
+    moderation_moderators.moderator_create(username="alice", password="alice-pass-123")
     page.add_init_script(RECORD_VIOLATIONS)
     violations = []
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from moderation import services
+from moderation.accounts import moderators as moderation_moderators
 from tests.factories import ConsentTextFactory, TestimonialFactory, TopicFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -17,7 +17,7 @@ OFF_TOPIC = "The parking lot needs repainting and the coffee machine was broken 
 def queue():
     topic = TopicFactory()
     ConsentTextFactory()
-    services.moderator_create(username="alice", password="alice-pass-123")
+    moderation_moderators.moderator_create(username="alice", password="alice-pass-123")
     flagged = TestimonialFactory(
         topic=topic,
         status="pending_review",

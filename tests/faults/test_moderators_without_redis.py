@@ -6,7 +6,7 @@ import re
 import pytest
 import requests
 
-from moderation import services
+from moderation.accounts import moderators as moderation_moderators
 from testimonials.models import Status
 from tests.factories import TestimonialFactory
 from tests.faults.conftest import admin_sign_in, stack_env
@@ -16,7 +16,7 @@ pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True)]
 
 
 def test_moderators_sign_in_and_decide_while_redis_is_down(own_redis, story, figure):
-    token = services.moderator_create(username="alice", password="alice-pass-123").key
+    token = moderation_moderators.moderator_create(username="alice", password="alice-pass-123").key
     in_admin = TestimonialFactory(status=Status.PENDING_REVIEW, email="a@example.com")
     by_api = TestimonialFactory(status=Status.PENDING_REVIEW, email="b@example.com")
     env = stack_env(own_redis, SUBMIT_THROTTLE_RATE="3/minute")

@@ -10,7 +10,7 @@ import uuid
 import pytest
 import requests
 
-from moderation import services as moderation_services
+from moderation.accounts import moderators as moderation_moderators
 from testimonials.models import Status, Testimonial
 from tests.faults.conftest import admin_sign_in, stack_env, wait_until
 from tests.support.screeners import FAIL_MARKER
@@ -48,7 +48,7 @@ def test_a_canary_is_found_nowhere_but_the_database(own_redis, story, tmp_path, 
     body = f"My physio {canary} helped: I walk again, said {canary} to my family. Thank you!"
     outbox = tmp_path / "emails"
     outbox.mkdir()
-    token = moderation_services.moderator_create(username="alice", password="alice-pass-123").key
+    token = moderation_moderators.moderator_create(username="alice", password="alice-pass-123").key
     moderator = {"Authorization": f"Token {token}"}
     env = stack_env(
         own_redis,

@@ -28,7 +28,7 @@ STORIES = 20
 DATABASE = "testimonials_fault"
 
 SETUP = """
-from moderation.services import moderator_create
+from moderation.accounts.moderators import moderator_create
 from testimonials.models import ConsentText, Topic
 Topic.objects.create(slug="knees", title="Knees", article="About knees.")
 ConsentText.objects.create(version="2026-01", text="I agree.")

@@ -10,7 +10,7 @@ import time
 import pytest
 import requests
 
-from moderation import services
+from moderation.accounts import moderators as moderation_moderators
 from testimonials.models import Status, Testimonial
 from tests.factories import TestimonialFactory
 from tests.faults.conftest import (
@@ -40,7 +40,7 @@ def _published_ids(base: str, **headers: str) -> tuple[int, list[str], str]:
 
 
 def test_the_service_recovers_when_redis_is_emptied(own_redis, story, figure):
-    token = services.moderator_create(username="alice", password="alice-pass-123").key
+    token = moderation_moderators.moderator_create(username="alice", password="alice-pass-123").key
     published = [
         TestimonialFactory(status=Status.PUBLISHED, author_name=f"Reader {n}") for n in range(3)
     ]

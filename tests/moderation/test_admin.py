@@ -5,7 +5,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from moderation import services
+from moderation.decisions import services as moderation_decisions
 from testimonials.models import StatusChange
 from tests.factories import TestimonialFactory, UserFactory
 
@@ -144,7 +144,7 @@ def test_a_decision_moves_on_to_the_next_item(moderator_browser, flagged, topic)
 def test_a_stale_decision_on_the_page_is_refused_with_a_message(
     moderator_browser, other_moderator, flagged
 ):
-    services.testimonial_reject(
+    moderation_decisions.testimonial_reject(
         public_id=flagged.public_id, moderator=other_moderator, reason="spam"
     )
     response = moderator_browser.post(
@@ -162,6 +162,49 @@ def test_reject_on_the_page_needs_a_reason(moderator_browser, flagged):
     assert "Reason: Choose one of" in response.content.decode()
     flagged.refresh_from_db()
     assert flagged.status == "pending_review"
+
+
+def test_the_page_checks_a_decision_as_the_api_does(moderator_browser, moderator_client, flagged):
+    """An approval with a blank edited text and a rejection whose note is
+    longer than the API takes: refused on the page with the API's own
+    words, and nothing is stored."""
+    api = moderator_client.post(
+        f"/api/v1/moderation/testimonials/{flagged.public_id}/approve",
+        {"body": "", "version": 1},
+        format="json",
+    )
+    assert api.status_code == 400
+    [blank] = api.json()["body"]
+
+    page = moderator_browser.post(
+        review(flagged), {"action": "approve_edited", "version": 1, "body": ""}, follow=True
+    )
+    assert f"Body: {blank}" in page.content.decode()
+
+    long_note = "x" * 2001
+    api = moderator_client.post(
+        f"/api/v1/moderation/testimonials/{flagged.public_id}/reject",
+        {"reason": "spam", "note": long_note},
+        format="json",
+    )
+    assert api.status_code == 400
+    [too_long] = api.json()["note"]
+    page = moderator_browser.post(
+        review(flagged),
+        {"action": "reject", "version": 1, "reason": "spam", "note": long_note},
+        follow=True,
+    )
+    assert f"Note: {too_long}" in page.content.decode()
+
+    flagged.refresh_from_db()
+    assert flagged.status == "pending_review"
+    assert flagged.published_body == ""
+    assert flagged.rejection_note == ""
+    assert (
+        not StatusChange.objects.filter(testimonial=flagged)
+        .exclude(to_status="pending_review")
+        .exists()
+    )
 
 
 def test_notes_and_history_show_on_the_page(moderator_browser, flagged):
@@ -256,7 +299,7 @@ def test_the_reject_action_with_a_chosen_reason(moderator_browser, topic):
 
 
 def test_the_audit_trail_exports_as_csv_for_a_date_range(moderator_browser, moderator, flagged):
-    services.testimonial_approve(public_id=flagged.public_id, moderator=moderator)
+    moderation_decisions.testimonial_approve(public_id=flagged.public_id, moderator=moderator)
     response = moderator_browser.get(
         "/admin/testimonials/statuschange/export/?start=2000-01-01&end=2100-01-01"
     )
@@ -290,7 +333,7 @@ def test_the_audit_trail_exports_as_csv_for_a_date_range(moderator_browser, mode
 
 
 def test_the_audit_trail_cannot_be_edited_or_deleted(admin_user, moderator, flagged):
-    services.testimonial_approve(public_id=flagged.public_id, moderator=moderator)
+    moderation_decisions.testimonial_approve(public_id=flagged.public_id, moderator=moderator)
     browser = Client()
     browser.force_login(admin_user)
     change = StatusChange.objects.get()
@@ -330,7 +373,7 @@ def test_admins_manage_topics_consent_and_accounts(admin_user, page):
 
 
 def test_clinic_admins_group_manages_topics_but_does_not_moderate(db, topic):
-    from moderation.services import clinic_admins_group_ensure
+    from moderation.accounts.groups import clinic_admins_group_ensure
 
     manager = UserFactory(username="dana", is_staff=True)
     manager.groups.add(clinic_admins_group_ensure())

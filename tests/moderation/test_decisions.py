@@ -8,7 +8,8 @@ import time_machine
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from moderation import services
+from moderation.decisions import claims as moderation_claims
+from moderation.decisions import services as moderation_decisions
 from testimonials.models import StatusChange
 from tests.factories import TestimonialFactory
 
@@ -121,12 +122,12 @@ def test_notes_are_private_and_listed_in_the_detail(moderator_client, api_client
 
 
 def test_a_claim_shows_others_who_is_looking_and_expires(moderator, other_moderator, pending):
-    mine = services.review_claim(testimonial=pending, moderator=moderator)
+    mine = moderation_claims.review_claim(testimonial=pending, moderator=moderator)
     assert (mine.moderator, mine.mine) == ("alice", True)
-    theirs = services.review_claim(testimonial=pending, moderator=other_moderator)
+    theirs = moderation_claims.review_claim(testimonial=pending, moderator=other_moderator)
     assert (theirs.moderator, theirs.mine) == ("alice", False)
     with time_machine.travel(timezone.now() + timedelta(minutes=11)):
-        later = services.review_claim(testimonial=pending, moderator=other_moderator)
+        later = moderation_claims.review_claim(testimonial=pending, moderator=other_moderator)
     assert (later.moderator, later.mine) == ("bob", True)
 
 
@@ -142,8 +143,8 @@ def test_the_claim_api_answers_who_is_reviewing(moderator_client, bob_client, pe
 def test_a_decision_ends_the_deciders_claim(moderator, pending):
     from moderation.models import ReviewClaim
 
-    services.review_claim(testimonial=pending, moderator=moderator)
-    services.testimonial_approve(public_id=pending.public_id, moderator=moderator)
+    moderation_claims.review_claim(testimonial=pending, moderator=moderator)
+    moderation_decisions.testimonial_approve(public_id=pending.public_id, moderator=moderator)
     assert not ReviewClaim.objects.exists()
 
 

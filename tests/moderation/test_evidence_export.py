@@ -10,7 +10,8 @@ import zipfile
 import pytest
 from django.test import Client
 
-from moderation import services
+from moderation.decisions import notes as moderation_notes
+from moderation.decisions import services as moderation_decisions
 from testimonials.consent import edit_approval
 from testimonials.models import WebhookDelivery, WebhookEndpoint
 from testimonials.sites import site_keys
@@ -45,11 +46,11 @@ def story(moderator, topic, clinic_site, django_capture_on_commit_callbacks):
     pending = TestimonialFactory(
         status="pending_review", material_connection="staff_family", **claim_flags()
     )
-    services.moderator_note_add(
+    moderation_notes.moderator_note_add(
         public_id=pending.public_id, moderator=moderator, text="Checked the claim."
     )
     with django_capture_on_commit_callbacks(execute=False):
-        published = services.testimonial_approve(
+        published = moderation_decisions.testimonial_approve(
             public_id=pending.public_id,
             moderator=moderator,
             body="Dry needling helped my back pain a lot.",
@@ -58,7 +59,7 @@ def story(moderator, topic, clinic_site, django_capture_on_commit_callbacks):
         published = edit_approval.authorization_approve_edit(
             testimonial=published, signature="Maria Lopez"
         )
-        published = services.testimonial_edit_published(
+        published = moderation_decisions.testimonial_edit_published(
             public_id=published.public_id,
             moderator=moderator,
             body="Dry needling helped my back pain [...].",

@@ -5,14 +5,22 @@ import time_machine
 from django.core import mail
 from django.utils import timezone
 
-from moderation import notifications, services, tasks
+from moderation import tasks
+from moderation.decisions import services as moderation_decisions
 from moderation.models import ModeratorDigest, PatientNotification
+from moderation.notifications import patients
 from tests.factories import TestimonialFactory
 
 
 @pytest.fixture
 def enqueued(monkeypatch):
     sent = []
+
+    def send_now(name, notification_id, *, label):
+        assert name == "moderation.tasks.notify_patient"
+        sent.append(notification_id)
+
+    monkeypatch.setattr("config.enqueue.send_now", send_now)
     monkeypatch.setattr("moderation.tasks.notify_patient.delay", sent.append)
     return sent
 
@@ -22,7 +30,9 @@ def test_approving_emails_the_patient_once_after_commit(
 ):
     testimonial = TestimonialFactory(status="pending_review", email="maria@example.com")
     with django_capture_on_commit_callbacks(execute=True):
-        services.testimonial_approve(public_id=testimonial.public_id, moderator=moderator)
+        moderation_decisions.testimonial_approve(
+            public_id=testimonial.public_id, moderator=moderator
+        )
     [notification_id] = enqueued
     assert tasks.notify_patient.run(notification_id) is None
     tasks.notify_patient.run(notification_id)
@@ -40,10 +50,10 @@ def test_rejecting_tells_the_patient_the_content_reason(
 ):
     testimonial = TestimonialFactory(status="pending_review", email="maria@example.com")
     with django_capture_on_commit_callbacks(execute=True):
-        services.testimonial_reject(
+        moderation_decisions.testimonial_reject(
             public_id=testimonial.public_id, moderator=moderator, reason="personal_data"
         )
-    notifications.patient_notification_send(notification_id=enqueued[0])
+    patients.patient_notification_send(notification_id=enqueued[0])
     [email] = mail.outbox
     assert "Contains personal data that cannot be redacted" in email.body
     assert "never declined for being critical" in email.body
@@ -52,7 +62,9 @@ def test_rejecting_tells_the_patient_the_content_reason(
 def test_no_email_no_notification(moderator, db, enqueued, django_capture_on_commit_callbacks):
     testimonial = TestimonialFactory(status="pending_review", email="")
     with django_capture_on_commit_callbacks(execute=True):
-        services.testimonial_approve(public_id=testimonial.public_id, moderator=moderator)
+        moderation_decisions.testimonial_approve(
+            public_id=testimonial.public_id, moderator=moderator
+        )
     assert enqueued == []
     assert not PatientNotification.objects.exists()
 
@@ -62,17 +74,19 @@ def test_a_failed_send_is_released_for_the_retry(
 ):
     testimonial = TestimonialFactory(status="pending_review", email="maria@example.com")
     with django_capture_on_commit_callbacks(execute=True):
-        services.testimonial_approve(public_id=testimonial.public_id, moderator=moderator)
+        moderation_decisions.testimonial_approve(
+            public_id=testimonial.public_id, moderator=moderator
+        )
 
     def smtp_down(**kwargs):
         raise ConnectionRefusedError("smtp down")
 
     monkeypatch.setattr("testimonials.outbox.send_mail", smtp_down)
     with pytest.raises(ConnectionRefusedError):
-        notifications.patient_notification_send(notification_id=enqueued[0])
+        patients.patient_notification_send(notification_id=enqueued[0])
     assert PatientNotification.objects.get().sent_at is None
     monkeypatch.undo()
-    assert notifications.patient_notification_send(notification_id=enqueued[0]) is True
+    assert patients.patient_notification_send(notification_id=enqueued[0]) is True
     assert len(mail.outbox) == 1
 
 
@@ -81,7 +95,9 @@ def test_the_sweep_resends_what_a_lost_message_left_unsent(
 ):
     testimonial = TestimonialFactory(status="pending_review", email="maria@example.com")
     with django_capture_on_commit_callbacks(execute=False):
-        services.testimonial_approve(public_id=testimonial.public_id, moderator=moderator)
+        moderation_decisions.testimonial_approve(
+            public_id=testimonial.public_id, moderator=moderator
+        )
     assert enqueued == []
     with time_machine.travel(timezone.now() + timedelta(minutes=5)):
         assert tasks.sweep_unsent_notifications.run() == 1

@@ -4,7 +4,8 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from moderation import services, tasks
+from moderation import tasks
+from moderation.intake import screening as moderation_intake
 from testimonials.models import Status, StatusChange, Testimonial
 from tests.factories import TestimonialFactory
 
@@ -15,7 +16,7 @@ def submitted(db):
 
 
 def test_it_screens_a_submission_into_the_review_queue(submitted):
-    services.testimonial_screen(testimonial_id=submitted.pk)
+    moderation_intake.testimonial_screen(testimonial_id=submitted.pk)
     submitted.refresh_from_db()
     assert submitted.status == Status.PENDING_REVIEW
     assert submitted.screened_at is not None
@@ -46,7 +47,7 @@ def test_the_task_stores_every_flag_and_the_suggested_redaction(db):
         "or write to rosalind.k@example.com if you want to know more."
     )
     testimonial = TestimonialFactory(status=Status.SUBMITTED, body=body, author_name="Ros K.")
-    services.testimonial_screen(testimonial_id=testimonial.pk)
+    moderation_intake.testimonial_screen(testimonial_id=testimonial.pk)
     testimonial.refresh_from_db()
     found = [(f["entity"], body[f["start"] : f["end"]]) for f in testimonial.screening_flags]
     assert found == [
@@ -68,13 +69,13 @@ def test_the_task_names_the_earlier_story_a_repost_duplicates(db):
         "The home exercises were simple and I still do them every morning."
     )
     first = TestimonialFactory(status=Status.SUBMITTED, body=story)
-    services.testimonial_screen(testimonial_id=first.pk)
+    moderation_intake.testimonial_screen(testimonial_id=first.pk)
     other = TestimonialFactory(status=Status.SUBMITTED, body="A different story about my knee.")
-    services.testimonial_screen(testimonial_id=other.pk)
+    moderation_intake.testimonial_screen(testimonial_id=other.pk)
     repost = TestimonialFactory(
         status=Status.SUBMITTED, body=story.upper().replace(".", "!") + " Thank you all!"
     )
-    services.testimonial_screen(testimonial_id=repost.pk)
+    moderation_intake.testimonial_screen(testimonial_id=repost.pk)
     repost.refresh_from_db()
     [flag] = [f for f in repost.screening_flags if f["kind"] == "duplicate"]
     assert flag["duplicate_of"] == str(first.public_id)
@@ -85,23 +86,23 @@ def test_duplicate_candidates_come_from_the_key_index_not_every_story(
     db, django_assert_max_num_queries
 ):
     for number in range(30):
-        services.testimonial_screen(
+        moderation_intake.testimonial_screen(
             testimonial_id=TestimonialFactory(
                 status=Status.SUBMITTED,
                 body=f"Story number {number} about treatment {number * 7} and my recovery.",
             ).pk
         )
     newest = TestimonialFactory(status=Status.SUBMITTED, body="Something else entirely, truly new.")
-    context = services.screening_context(newest)
+    context = moderation_intake.screening_context(newest)
     assert context.earlier == ()
     with django_assert_max_num_queries(2):
-        services.screening_context(newest)
+        moderation_intake.screening_context(newest)
 
 
 def test_the_topic_languages_decide_the_language_flag(db):
     body = "El tratamiento fue excelente y mi espalda está mucho mejor después de seis sesiones."
     spanish = TestimonialFactory(status=Status.SUBMITTED, body=body)
-    services.testimonial_screen(testimonial_id=spanish.pk)
+    moderation_intake.testimonial_screen(testimonial_id=spanish.pk)
     spanish.refresh_from_db()
     assert [f["kind"] for f in spanish.screening_flags] == ["language"]
     assert "Spanish (es)" in spanish.screening_flags[0]["detail"]
@@ -109,7 +110,7 @@ def test_the_topic_languages_decide_the_language_flag(db):
     spanish.topic.languages = ["en", "es"]
     spanish.topic.save()
     again = TestimonialFactory(status=Status.SUBMITTED, body=body, topic=spanish.topic)
-    services.testimonial_screen(testimonial_id=again.pk)
+    moderation_intake.testimonial_screen(testimonial_id=again.pk)
     again.refresh_from_db()
     assert [f["kind"] for f in again.screening_flags] == ["duplicate"]
 
@@ -117,7 +118,7 @@ def test_the_topic_languages_decide_the_language_flag(db):
 def test_clear_spam_skips_the_queue_with_the_reason_recorded(db):
     body = "Buy now at http://a.example.biz http://b.example.biz http://c.example.biz"
     testimonial = TestimonialFactory(status=Status.SUBMITTED, body=body)
-    services.testimonial_screen(testimonial_id=testimonial.pk)
+    moderation_intake.testimonial_screen(testimonial_id=testimonial.pk)
     testimonial.refresh_from_db()
     assert testimonial.status == Status.REJECTED
     assert testimonial.rejection_reason == "spam"
@@ -135,7 +136,7 @@ def test_it_never_rejects_or_deprioritises_a_negative_story(db):
     ]
     for body in bodies:
         testimonial = TestimonialFactory(status=Status.SUBMITTED, rating=1, body=body)
-        services.testimonial_screen(testimonial_id=testimonial.pk)
+        moderation_intake.testimonial_screen(testimonial_id=testimonial.pk)
         testimonial.refresh_from_db()
         assert testimonial.status == Status.PENDING_REVIEW, body
         assert testimonial.risk_score == 0, (body, testimonial.screening_flags)
@@ -147,27 +148,27 @@ def test_a_negative_low_rated_story_is_never_rejected_by_screening(db):
         rating=1,
         body="Terrible experience. The needling hurt, nothing improved, and I would not go back.",
     )
-    services.testimonial_screen(testimonial_id=testimonial.pk)
+    moderation_intake.testimonial_screen(testimonial_id=testimonial.pk)
     testimonial.refresh_from_db()
     assert testimonial.status == Status.PENDING_REVIEW
 
 
 def test_screening_twice_stores_one_result(submitted):
-    services.testimonial_screen(testimonial_id=submitted.pk)
-    assert services.testimonial_screen(testimonial_id=submitted.pk) is None
+    moderation_intake.testimonial_screen(testimonial_id=submitted.pk)
+    assert moderation_intake.testimonial_screen(testimonial_id=submitted.pk) is None
     assert StatusChange.objects.filter(to_status="pending_review").count() == 1
 
 
 def test_an_item_left_in_screening_by_a_dead_worker_is_screened_again(db):
     testimonial = TestimonialFactory(status=Status.SCREENING)
-    services.testimonial_screen(testimonial_id=testimonial.pk)
+    moderation_intake.testimonial_screen(testimonial_id=testimonial.pk)
     testimonial.refresh_from_db()
     assert testimonial.status == Status.PENDING_REVIEW
 
 
 def test_a_story_withdrawn_before_screening_stays_withdrawn(db):
     testimonial = TestimonialFactory(status=Status.WITHDRAWN)
-    assert services.testimonial_screen(testimonial_id=testimonial.pk) is None
+    assert moderation_intake.testimonial_screen(testimonial_id=testimonial.pk) is None
     testimonial.refresh_from_db()
     assert testimonial.status == Status.WITHDRAWN
 
@@ -211,7 +212,10 @@ def exploding_screener(text, context):
 
 def test_the_sweep_re_enqueues_what_is_stuck(db, monkeypatch):
     enqueued = []
-    monkeypatch.setattr("moderation.tasks.screen_testimonial.delay", enqueued.append)
+    monkeypatch.setattr(
+        "config.enqueue.send_now",
+        lambda name, testimonial_id, *, label: enqueued.append(testimonial_id),
+    )
     stuck = TestimonialFactory(status=Status.SUBMITTED)
     stuck_screening = TestimonialFactory(status=Status.SCREENING)
     with time_machine.travel(timezone.now() + timedelta(minutes=5)):

@@ -7,7 +7,8 @@ import pytest
 import time_machine
 from django.test import Client
 
-from moderation import selectors, services
+from moderation.decisions import services as moderation_decisions
+from moderation.decisions import statistics
 from moderation.templatetags.moderation_tags import duration_words
 from testimonials import transitions
 from testimonials.models import RejectionReason, Status
@@ -37,12 +38,14 @@ def screen(testimonial, at, to=Status.PENDING_REVIEW, **fields):
 
 def approve(testimonial, moderator, at):
     with time_machine.travel(at, tick=False):
-        services.testimonial_approve(public_id=testimonial.public_id, moderator=moderator)
+        moderation_decisions.testimonial_approve(
+            public_id=testimonial.public_id, moderator=moderator
+        )
 
 
 def reject(testimonial, moderator, at):
     with time_machine.travel(at, tick=False):
-        services.testimonial_reject(
+        moderation_decisions.testimonial_reject(
             public_id=testimonial.public_id, moderator=moderator, reason="off_topic"
         )
 
@@ -81,7 +84,7 @@ def week(db, moderator):
 
 
 def test_it_counts_the_week_from_the_audit_trail(week):
-    numbers = selectors.week_numbers(now=NOW)
+    numbers = statistics.week_numbers(now=NOW)
     assert numbers.start == NOW - 7 * DAY
     assert (
         numbers.received,
@@ -95,7 +98,7 @@ def test_it_counts_the_week_from_the_audit_trail(week):
 
 
 def test_a_quiet_week_has_no_median(week):
-    numbers = selectors.week_numbers(now=NOW + 30 * DAY)
+    numbers = statistics.week_numbers(now=NOW + 30 * DAY)
     assert (numbers.received, numbers.decided, numbers.median_time_to_decision) == (0, 0, None)
 
 

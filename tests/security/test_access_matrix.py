@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from rest_framework.test import APIClient
 
-from moderation import services as moderation_services
+from moderation.accounts import moderators as moderation_moderators
 from testimonials.models import Channel, Status, Testimonial
 from testimonials.sites import site_keys
 from testimonials.stories.patient_links import patient_secret
@@ -49,12 +49,12 @@ def _user(client):
 
 
 def _moderator_token(client: APIClient) -> None:
-    token = moderation_services.moderator_create(username="alice", password="alice-pass-123")
+    token = moderation_moderators.moderator_create(username="alice", password="alice-pass-123")
     client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
 
 
 def _moderator_session(client: APIClient) -> None:
-    token = moderation_services.moderator_create(username="bob", password="bob-pass-123")
+    token = moderation_moderators.moderator_create(username="bob", password="bob-pass-123")
     client.force_login(token.user)
 
 

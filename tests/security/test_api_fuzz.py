@@ -20,7 +20,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from moderation import services as moderation_services
+from moderation.accounts import moderators as moderation_moderators
 from testimonials.models import Status
 from tests.factories import ConsentTextFactory, TestimonialFactory, TopicFactory
 
@@ -53,7 +53,7 @@ def _seed():
     TopicFactory()
     ConsentTextFactory()
     items = [TestimonialFactory(status=status) for status in Status]
-    token = moderation_services.moderator_create(username="alice").key
+    token = moderation_moderators.moderator_create(username="alice").key
     return {"token": token, "items": items}
 
 

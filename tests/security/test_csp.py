@@ -12,7 +12,7 @@ from django.conf import settings
 from django.test import Client, RequestFactory, override_settings
 
 from config.errors import database_unavailable
-from moderation import services as moderation_services
+from moderation.accounts import moderators as moderation_moderators
 from testimonials.models import Status
 from tests.factories import ConsentTextFactory, TestimonialFactory, TopicFactory
 
@@ -69,7 +69,7 @@ def pages(db):
     ConsentTextFactory()
     item = TestimonialFactory(status=Status.PENDING_REVIEW)
     TestimonialFactory(status=Status.PUBLISHED)
-    moderator = moderation_services.moderator_create(username="alice", password="pw-123456")
+    moderator = moderation_moderators.moderator_create(username="alice", password="pw-123456")
     return {
         "anonymous": [
             "/education/", f"/education/{topic.slug}/", "/admin/login/", "/api/docs/",

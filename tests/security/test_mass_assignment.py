@@ -7,8 +7,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
-from moderation import apis as moderation_apis
-from moderation import services as moderation_services
+from moderation.accounts import moderators as moderation_moderators
+from moderation.decisions import inputs as moderation_inputs
 from testimonials.models import Status, Testimonial
 from testimonials.stories.apis import TestimonialSubmitApi
 from tests.factories import ConsentTextFactory, TestimonialFactory, TopicFactory
@@ -60,17 +60,17 @@ def test_a_submission_with_extra_keys_sets_none_of_them(api_client, submission, 
 
 
 DECISION_INPUTS = {
-    "approve": moderation_apis.ApproveApi.InputSerializer,
-    "reject": moderation_apis.ReasonInputSerializer,
-    "reopen": moderation_apis.ReopenApi.InputSerializer,
-    "notes": moderation_apis.NoteApi.InputSerializer,
+    "approve": moderation_inputs.ApproveInput,
+    "reject": moderation_inputs.ReasonInput,
+    "reopen": moderation_inputs.ReopenInput,
+    "notes": moderation_inputs.NoteInput,
 }
 
 
 @pytest.fixture
 def moderator_api(db):
     client = APIClient()
-    token = moderation_services.moderator_create(username="alice")
+    token = moderation_moderators.moderator_create(username="alice")
     client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
     return client
 

@@ -16,7 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.test import APIClient
 
 from config.settings import base
-from moderation import services
+from moderation.accounts import moderators as moderation_moderators
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,7 @@ LOGIN = "/admin/login/"
 
 @pytest.fixture
 def alice(db):
-    return services.moderator_create(username="alice", password="alice-pass-123").user
+    return moderation_moderators.moderator_create(username="alice", password="alice-pass-123").user
 
 
 def sign_in(client, password="alice-pass-123", address="192.0.2.10", **extra):  # noqa: S107
@@ -140,7 +140,7 @@ def test_a_session_ends_after_idling(alice):
 
 @override_settings(PASSWORD_HASHERS=base.PASSWORD_HASHERS)
 def test_passwords_are_hashed_with_argon2_and_old_hashes_upgraded(alice):
-    bob = services.moderator_create(username="bob", password="bob-pass-123").user
+    bob = moderation_moderators.moderator_create(username="bob", password="bob-pass-123").user
     assert bob.password.startswith("argon2$")
 
     alice.password = make_password("alice-pass-123", hasher="pbkdf2_sha256")

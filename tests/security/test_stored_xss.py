@@ -14,8 +14,10 @@ import pytest
 from django.core import mail
 from django.test import Client
 
-from moderation import notifications
-from moderation import services as moderation_services
+from moderation.accounts import moderators as moderation_moderators
+from moderation.decisions import services as moderation_decisions
+from moderation.intake import screening as moderation_intake
+from moderation.notifications import patients as moderation_notifications
 from testimonials.models import Status, Testimonial
 from testimonials.stories import submitting
 from tests.factories import ConsentTextFactory, TopicFactory
@@ -140,7 +142,7 @@ def inspect(html: str) -> Inspector:
 def hostile_stories(db, django_capture_on_commit_callbacks):
     topic = TopicFactory()
     consent = ConsentTextFactory()
-    moderator = moderation_services.moderator_create(username="alice", password="pw-123456").user
+    moderator = moderation_moderators.moderator_create(username="alice", password="pw-123456").user
     stories = []
     with django_capture_on_commit_callbacks(execute=False):
         for n, payload in enumerate(PAYLOADS):
@@ -155,9 +157,9 @@ def hostile_stories(db, django_capture_on_commit_callbacks):
                     display_preference="full_name",
                 )
             )
-            item = moderation_services.testimonial_screen(testimonial_id=outcome.testimonial.pk)
+            item = moderation_intake.testimonial_screen(testimonial_id=outcome.testimonial.pk)
             if item is not None and item.status == Status.PENDING_REVIEW:
-                item = moderation_services.testimonial_approve(
+                item = moderation_decisions.testimonial_approve(
                     public_id=item.public_id, moderator=moderator
                 )
             stories.append(item or outcome.testimonial)
@@ -202,7 +204,7 @@ def test_hostile_stories_are_inert_in_the_emails(hostile_stories):
     mail.outbox.clear()
     for item in Testimonial.objects.filter(pk__in=[s.pk for s in stories]):
         for notification in item.notifications.all():
-            notifications.patient_notification_send(notification_id=notification.pk)
+            moderation_notifications.patient_notification_send(notification_id=notification.pk)
     assert len(mail.outbox) >= 45
     for message in mail.outbox:
         assert message.content_subtype == "plain"

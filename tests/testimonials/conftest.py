@@ -1,7 +1,7 @@
 import pytest
 from django.core.cache import cache
 
-from moderation import services as moderation_services
+from moderation.decisions import services as moderation_decisions
 from testimonials.sites import site_keys
 from tests.factories import TestimonialFactory
 
@@ -19,7 +19,7 @@ def publish(moderator, django_capture_on_commit_callbacks):
     def publish(**fields):
         testimonial = TestimonialFactory(status="pending_review", **fields)
         with django_capture_on_commit_callbacks(execute=True):
-            return moderation_services.testimonial_approve(
+            return moderation_decisions.testimonial_approve(
                 public_id=testimonial.public_id, moderator=moderator
             )
 

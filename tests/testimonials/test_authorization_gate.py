@@ -14,7 +14,7 @@ from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
-from moderation import services as moderation_services
+from moderation.decisions import services as moderation_decisions
 from testimonials.consent import authorization_expiry, consent_notices, edit_approval
 from testimonials.models import (
     ConsentNotice,
@@ -124,7 +124,7 @@ def test_the_service_refuses_to_publish_a_suggested_redaction(
 ):
     Testimonial.objects.filter(pk=unauthorized.pk).update(suggested_body="After [...] again.")
     with pytest.raises(Exception, match="no authorization in effect"):
-        moderation_services.testimonial_approve(
+        moderation_decisions.testimonial_approve(
             public_id=unauthorized.public_id, moderator=moderator, use_suggested_body=True
         )
     _refused(unauthorized, client, topic)
@@ -171,7 +171,7 @@ def test_changing_a_published_text_takes_it_off_every_surface_until_approved(
     assert surfaces(client, topic, STORY) == EVERYWHERE
 
     committed(
-        moderation_services.testimonial_edit_published,
+        moderation_decisions.testimonial_edit_published,
         public_id=story.public_id,
         moderator=moderator,
         body=EDITED,
@@ -199,7 +199,7 @@ def test_a_redaction_keeps_it_public_everywhere(client, topic, publish, moderato
     story = publish(body=STORY)
     redacted = "After five sessions I could lift my [name] again [...]."
     committed(
-        moderation_services.testimonial_edit_published,
+        moderation_decisions.testimonial_edit_published,
         public_id=story.public_id,
         moderator=moderator,
         body=redacted,

@@ -2,7 +2,7 @@
 
 import pytest
 
-from moderation import services as moderation_services
+from moderation.decisions import services as moderation_decisions
 from testimonials.models import PublicationChange
 from testimonials.stories import withdrawal
 from tests.factories import TopicFactory
@@ -22,7 +22,7 @@ def test_it_lists_publications_edits_and_removals_with_tombstones(
     kept = publish(body="My knee works again after the sessions and exercises.")
     gone = publish(body="A story the patient later took back, it must not leak.")
     committed(
-        moderation_services.testimonial_edit_published,
+        moderation_decisions.testimonial_edit_published,
         public_id=kept.public_id,
         moderator=moderator,
         body="My knee works again […].",

@@ -11,8 +11,9 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 
-from moderation import services as moderation_services
-from moderation.permissions import CLINIC_ADMINS_GROUP
+from moderation.accounts import groups as moderation_groups
+from moderation.accounts.permissions import CLINIC_ADMINS_GROUP
+from moderation.decisions import services as moderation_decisions
 from testimonials.models import DataExport, Status, Testimonial
 from tests.factories import TestimonialFactory, UserFactory
 from tests.support.tasks import on_send
@@ -58,7 +59,7 @@ def test_the_published_export_holds_each_story_with_its_moderation_history(tmp_p
 
 def test_the_export_of_all_stories_holds_the_rest_as_csv(tmp_path, stories, moderator):
     _, pending = stories
-    moderation_services.testimonial_reject(
+    moderation_decisions.testimonial_reject(
         public_id=pending.public_id, moderator=moderator, reason="off_topic", note="Parking."
     )
     rows = list(csv.DictReader(io.StringIO(export(tmp_path, "--format", "csv", "--status", "all"))))
@@ -123,7 +124,7 @@ def test_our_json_export_imports_again_once(tmp_path, stories, consent, monkeypa
 
 @pytest.fixture
 def clinic_admin(db):
-    moderation_services.clinic_admins_group_ensure()
+    moderation_groups.clinic_admins_group_ensure()
     user = UserFactory(username="dana", is_staff=True)
     user.groups.add(Group.objects.get(name=CLINIC_ADMINS_GROUP))
     return user

@@ -12,7 +12,7 @@ import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
 
-from moderation import services as moderation_services
+from moderation.intake import screening as moderation_intake
 from testimonials import transitions
 from testimonials.consent import authorization_requests
 from testimonials.models import (
@@ -148,7 +148,7 @@ def test_it_refuses_a_file_without_a_text_column(tmp_path, topic, consent):
 
 def screen_all():
     for testimonial in Testimonial.objects.all():
-        moderation_services.testimonial_screen(testimonial_id=testimonial.pk)
+        moderation_intake.testimonial_screen(testimonial_id=testimonial.pk)
 
 
 def public_bodies(api_client):

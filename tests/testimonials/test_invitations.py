@@ -13,7 +13,8 @@ from django.core.management import CommandError, call_command
 from django.test import Client, override_settings
 from django.utils import timezone
 
-from moderation import services as moderation_services
+from moderation.decisions import services as moderation_decisions
+from moderation.intake import screening as moderation_intake
 from testimonials.errors import FieldErrors
 from testimonials.invitations import services as invitations
 from testimonials.models import Invitation, Testimonial
@@ -194,8 +195,8 @@ def test_a_story_through_the_link_is_a_verified_patients_with_the_incentive_disc
     assert invitation.used_at is not None
     assert story.incentive == "a $10 gift card"
 
-    moderation_services.testimonial_screen(testimonial_id=story.pk)
-    moderation_services.testimonial_approve(public_id=story.public_id, moderator=moderator)
+    moderation_intake.testimonial_screen(testimonial_id=story.pk)
+    moderation_decisions.testimonial_approve(public_id=story.public_id, moderator=moderator)
     [item] = api_client.get("/api/v1/published/").json()["results"]
     assert item["verified_patient"] is True
     assert item["material_connections"] == [

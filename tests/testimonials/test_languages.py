@@ -10,8 +10,8 @@ import pytest
 from django.conf import settings
 from django.core import mail
 
-from moderation import notifications
 from moderation.models import NotificationKind, PatientNotification
+from moderation.notifications import patients as moderation_notifications
 from testimonials.consent import authorization_requests, consent_notices
 from testimonials.invitations import services as invitations
 from testimonials.models import ConsentNotice
@@ -124,7 +124,7 @@ def _send_decision(testimonial, kind):
     notification = PatientNotification.objects.create(
         testimonial=testimonial, kind=kind, decision_version=testimonial.version
     )
-    assert notifications.patient_notification_send(notification_id=notification.pk)
+    assert moderation_notifications.patient_notification_send(notification_id=notification.pk)
     [email] = mail.outbox
     return email
 

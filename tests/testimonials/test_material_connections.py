@@ -9,7 +9,7 @@ import re
 import pytest
 from django.test import Client
 
-from moderation import services as moderation_services
+from moderation.decisions import services as moderation_decisions
 from testimonials.models import (
     PublicationChange,
     StatusChange,
@@ -38,7 +38,7 @@ def connected(moderator, topic):
         material_connection="discount",
         material_connection_detail="10% off my next visit",
     )
-    return moderation_services.testimonial_approve(public_id=story.public_id, moderator=moderator)
+    return moderation_decisions.testimonial_approve(public_id=story.public_id, moderator=moderator)
 
 
 def connections_of(item):
@@ -207,7 +207,7 @@ def test_a_webhook_delivery_carries_it(moderator, clinic_site, topic, committed)
         )
         story = TestimonialFactory(status="pending_review", material_connection="employee")
         committed(
-            moderation_services.testimonial_approve, public_id=story.public_id, moderator=moderator
+            moderation_decisions.testimonial_approve, public_id=story.public_id, moderator=moderator
         )
         [delivery] = WebhookDelivery.objects.all()
         webhook_delivery.webhook_delivery_attempt(

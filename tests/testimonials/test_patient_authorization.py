@@ -51,10 +51,10 @@ def test_the_page_is_the_patients_copy_of_what_they_signed(client, story, consen
 def test_the_patient_approves_an_edit_made_on_their_page_with_a_signature(
     client, api_client, moderator, story, committed
 ):
-    from moderation import services as moderation_services
+    from moderation.decisions import services as moderation_decisions
 
     committed(
-        moderation_services.testimonial_edit_published,
+        moderation_decisions.testimonial_edit_published,
         public_id=story.public_id,
         moderator=moderator,
         body=MEANING,
@@ -102,12 +102,12 @@ def test_the_patient_approves_an_edit_made_on_their_page_with_a_signature(
 def test_a_meaning_changing_approval_waits_for_the_patient_without_a_published_email(
     client, api_client, moderator, consent, topic, committed
 ):
-    from moderation import services as moderation_services
+    from moderation.decisions import services as moderation_decisions
     from tests.factories import TestimonialFactory
 
     waiting = TestimonialFactory(body=STORY, email="maria@example.com")
     approved = committed(
-        moderation_services.testimonial_approve,
+        moderation_decisions.testimonial_approve,
         public_id=waiting.public_id,
         moderator=moderator,
         body=MEANING,

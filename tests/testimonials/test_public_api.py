@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from moderation import services as moderation_services
+from moderation.decisions import services as moderation_decisions
 from tests.factories import TestimonialFactory, TopicFactory
 
 
@@ -111,7 +111,7 @@ def test_it_answers_304_to_a_matching_etag(
     assert again.status_code == 304
     waiting = TestimonialFactory(body="A newly published story changes the ETag.")
     with django_capture_on_commit_callbacks(execute=True):
-        moderation_services.testimonial_approve(public_id=waiting.public_id, moderator=moderator)
+        moderation_decisions.testimonial_approve(public_id=waiting.public_id, moderator=moderator)
     changed = api_client.get("/api/v1/published/", HTTP_IF_NONE_MATCH=first["ETag"])
     assert changed.status_code == 200
     assert changed["ETag"] != first["ETag"]

@@ -13,7 +13,7 @@ import time_machine
 from django.conf import settings as django_settings
 from django.utils import timezone
 
-from moderation import services as moderation_services
+from moderation.decisions import services as moderation_decisions
 from testimonials.consent import authorization_reads, authorizations
 from testimonials.models import Channel, Invitation, Testimonial, TypicalResultsStatement
 from testimonials.publishing import cache as public_cache
@@ -103,14 +103,16 @@ def _publish(moderator, topic, consent, text):
     pending = TestimonialFactory(
         status="pending_review", topic=topic, consent_text=consent, body=text
     )
-    return moderation_services.testimonial_approve(public_id=pending.public_id, moderator=moderator)
+    return moderation_decisions.testimonial_approve(
+        public_id=pending.public_id, moderator=moderator
+    )
 
 
 NEW_TEXT = "Published after the page was cached: six sessions and I sleep again."
 
 
 def _unpublish(story, moderator, **_):
-    moderation_services.testimonial_unpublish(
+    moderation_decisions.testimonial_unpublish(
         public_id=story.public_id, moderator=moderator, reason="personal_data"
     )
 
@@ -120,7 +122,7 @@ def _withdraw(story, **_):
 
 
 def _edit(story, moderator, **_):
-    moderation_services.testimonial_edit_published(
+    moderation_decisions.testimonial_edit_published(
         public_id=story.public_id, moderator=moderator, body="The exercises helped."
     )
 
@@ -168,7 +170,7 @@ def test_a_disclosure_and_featuring_show_on_the_next_request(
     primed(client, f"{LIST}?featured=true", django_assert_num_queries)
     primed(client, page_url(topic), django_assert_num_queries)
     committed(
-        moderation_services.testimonial_connection_set,
+        moderation_decisions.testimonial_connection_set,
         public_id=story.public_id,
         moderator=moderator,
         material_connection="employee",
@@ -180,7 +182,7 @@ def test_a_disclosure_and_featuring_show_on_the_next_request(
     assert "The author works for the clinic." in client.get(page_url(topic)).content.decode()
     story.refresh_from_db()
     committed(
-        moderation_services.testimonial_feature,
+        moderation_decisions.testimonial_feature,
         public_id=story.public_id,
         moderator=moderator,
         featured=True,

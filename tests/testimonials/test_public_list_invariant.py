@@ -20,7 +20,9 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from moderation import services as moderation_services
+from moderation.accounts import moderators as moderation_moderators
+from moderation.decisions import services as moderation_decisions
+from moderation.intake import screening as moderation_intake
 from testimonials.errors import ApplicationError, FieldErrors
 from testimonials.models import ConsentText, Status, Testimonial
 from testimonials.publishing import gate
@@ -107,7 +109,7 @@ def make_machine(moderator):
         def screen(self, pk):
             if pk is None:
                 return
-            moderation_services.testimonial_screen(testimonial_id=pk)
+            moderation_intake.testimonial_screen(testimonial_id=pk)
             status = Testimonial.objects.get(pk=pk).status
             if self.expected[pk] in (Status.SUBMITTED, Status.SCREENING):
                 assert status in (Status.PENDING_REVIEW, Status.REJECTED)
@@ -136,7 +138,7 @@ def make_machine(moderator):
                 pk,
                 {Status.PENDING_REVIEW},
                 Status.PUBLISHED,
-                lambda item: moderation_services.testimonial_approve(
+                lambda item: moderation_decisions.testimonial_approve(
                     public_id=item.public_id,
                     moderator=moderator,
                     body="An edited, shorter story." if edited else None,
@@ -151,7 +153,7 @@ def make_machine(moderator):
                 pk,
                 {Status.PENDING_REVIEW},
                 Status.REJECTED,
-                lambda item: moderation_services.testimonial_reject(
+                lambda item: moderation_decisions.testimonial_reject(
                     public_id=item.public_id, moderator=moderator, reason="off_topic"
                 ),
             )
@@ -164,7 +166,7 @@ def make_machine(moderator):
                 pk,
                 {Status.PUBLISHED},
                 Status.UNPUBLISHED,
-                lambda item: moderation_services.testimonial_unpublish(
+                lambda item: moderation_decisions.testimonial_unpublish(
                     public_id=item.public_id, moderator=moderator, reason="personal_data"
                 ),
             )
@@ -177,7 +179,7 @@ def make_machine(moderator):
                 pk,
                 {Status.REJECTED, Status.UNPUBLISHED},
                 Status.PENDING_REVIEW,
-                lambda item: moderation_services.testimonial_reopen(
+                lambda item: moderation_decisions.testimonial_reopen(
                     public_id=item.public_id, moderator=moderator
                 ),
             )
@@ -218,7 +220,7 @@ def make_machine(moderator):
 
 @pytest.mark.django_db
 def test_the_public_list_only_ever_holds_published_stories_with_consent():
-    moderator = moderation_services.moderator_create(username="alice").user
+    moderator = moderation_moderators.moderator_create(username="alice").user
     run_state_machine_as_test(
         make_machine(moderator),
         settings=settings(

@@ -8,7 +8,7 @@ import time_machine
 from django.test import override_settings
 from django.utils import timezone
 
-from moderation import services as moderation_services
+from moderation.decisions import services as moderation_decisions
 from testimonials.publishing.apis import PublishedOutputSerializer
 from testimonials.publishing.representations import published_representation
 from testimonials.sites import site_keys
@@ -102,13 +102,13 @@ STORY = "Eight sessions in, I sleep through the night without the back pain waki
 
 
 def _edit(testimonial, moderator):
-    return moderation_services.testimonial_edit_published(
+    return moderation_decisions.testimonial_edit_published(
         public_id=testimonial.public_id, moderator=moderator, body="Eight sessions in, I sleep […]."
     )
 
 
 def _unpublish(testimonial, moderator):
-    return moderation_services.testimonial_unpublish(
+    return moderation_decisions.testimonial_unpublish(
         public_id=testimonial.public_id, moderator=moderator, reason="off_topic"
     )
 
@@ -118,7 +118,7 @@ def _withdraw(testimonial, moderator):
 
 
 def _feature(testimonial, moderator):
-    return moderation_services.testimonial_feature(
+    return moderation_decisions.testimonial_feature(
         public_id=testimonial.public_id, moderator=moderator, featured=True
     )
 

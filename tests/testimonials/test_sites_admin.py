@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.test import override_settings
 
-from moderation.services import CLINIC_ADMINS_GROUP
+from moderation.accounts.permissions import CLINIC_ADMINS_GROUP
 from testimonials.models import DeliveryStatus, Site, WebhookDelivery, WebhookEndpoint
 from testimonials.sites.site_keys import site_key_hash
 from tests.factories import UserFactory

@@ -54,7 +54,7 @@ def test_it_enqueues_screening_only_after_commit(
 def test_it_answers_202_when_the_broker_is_down(
     api_client, submission, django_capture_on_commit_callbacks, monkeypatch
 ):
-    def broker_down(_):
+    def broker_down(name, args):
         raise ConnectionError("broker unreachable")
 
     on_send(monkeypatch, "moderation.tasks.screen_testimonial", broker_down)

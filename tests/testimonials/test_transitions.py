@@ -4,7 +4,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from moderation import services
+from moderation.decisions import services as moderation_decisions
+from moderation.intake import screening as moderation_intake
 from testimonials import transitions
 from testimonials.errors import InvalidTransition
 from testimonials.models import PublicationChange, Status, StatusChange, Testimonial
@@ -24,7 +25,7 @@ def test_screening_a_story_reads_nothing_of_the_changes_feed(db):
     testimonial = TestimonialFactory(status=Status.SUBMITTED, risk_score=None)
     table = PublicationChange._meta.db_table
     with CaptureQueriesContext(connection) as queries:
-        services.testimonial_screen(testimonial_id=testimonial.pk)
+        moderation_intake.testimonial_screen(testimonial_id=testimonial.pk)
     assert Testimonial.objects.get().status == Status.PENDING_REVIEW
     assert not [q["sql"] for q in queries.captured_queries if table in q["sql"]]
 
@@ -94,9 +95,11 @@ def test_two_moderators_deciding_at_once_yield_exactly_one_decision(moderator, o
             barrier.wait()
             try:
                 if action == "approve":
-                    services.testimonial_approve(public_id=testimonial.public_id, moderator=user)
+                    moderation_decisions.testimonial_approve(
+                        public_id=testimonial.public_id, moderator=user
+                    )
                 else:
-                    services.testimonial_reject(
+                    moderation_decisions.testimonial_reject(
                         public_id=testimonial.public_id, moderator=user, reason="spam"
                     )
                 outcomes.append("ok")

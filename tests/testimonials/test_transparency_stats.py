@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 from django.test import Client
 
-from moderation import services as moderation_services
+from moderation.decisions import services as moderation_decisions
 from testimonials.models import RejectionReason, Testimonial
 from testimonials.stories import withdrawal
 from tests.factories import TestimonialFactory, TopicFactory
@@ -41,16 +41,16 @@ def mixed_batch(topic, moderator, committed):
             continue
         story = TestimonialFactory(status="pending_review", rating=rating)
         if outcome in ("published", "unpublished", "withdrawn_late"):
-            story = moderation_services.testimonial_approve(
+            story = moderation_decisions.testimonial_approve(
                 public_id=story.public_id, moderator=moderator
             )
         if outcome == "rejected":
             reason = next(reasons)
-            moderation_services.testimonial_reject(
+            moderation_decisions.testimonial_reject(
                 public_id=story.public_id, moderator=moderator, reason=reason, note="a note"
             )
         if outcome == "unpublished":
-            moderation_services.testimonial_unpublish(
+            moderation_decisions.testimonial_unpublish(
                 public_id=story.public_id, moderator=moderator, reason="personal_data"
             )
         if outcome.startswith("withdrawn"):

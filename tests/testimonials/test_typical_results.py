@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from moderation import services as moderation_services
+from moderation.decisions import services as moderation_decisions
 from testimonials.errors import FieldErrors
 from testimonials.models import StatusChange
 from tests.factories import TestimonialFactory
@@ -125,24 +125,24 @@ def test_an_unknown_tag_is_refused(moderator_client, claim, topic):
 def test_a_retired_statement_no_longer_counts_but_stays_on_its_stories(moderator, claim, topic):
     statement = StatementFactory(topic=topic)
     early = TestimonialFactory(status="pending_review", **claim_flags())
-    moderation_services.testimonial_approve(public_id=early.public_id, moderator=moderator)
+    moderation_decisions.testimonial_approve(public_id=early.public_id, moderator=moderator)
     statement.retired_at = timezone.now()
     statement.save()
     with pytest.raises(FieldErrors):
-        moderation_services.testimonial_approve(public_id=claim.public_id, moderator=moderator)
+        moderation_decisions.testimonial_approve(public_id=claim.public_id, moderator=moderator)
     early.refresh_from_db()
     assert early.typical_results == statement
 
 
 def test_a_story_without_a_claim_gets_the_statement_when_the_topic_has_one(moderator, topic):
     plain = TestimonialFactory(status="pending_review")
-    published = moderation_services.testimonial_approve(
+    published = moderation_decisions.testimonial_approve(
         public_id=plain.public_id, moderator=moderator
     )
     assert published.typical_results is None
     statement = StatementFactory(topic=topic)
     other = TestimonialFactory(status="pending_review")
-    published = moderation_services.testimonial_approve(
+    published = moderation_decisions.testimonial_approve(
         public_id=other.public_id, moderator=moderator
     )
     assert published.typical_results == statement
@@ -159,7 +159,7 @@ def test_the_topic_api_lists_the_current_statements(api_client, topic):
 def test_a_statement_a_story_showed_is_read_only_in_the_admin(admin_user, moderator, topic):
     statement = StatementFactory(topic=topic)
     story = TestimonialFactory(status="pending_review")
-    moderation_services.testimonial_approve(public_id=story.public_id, moderator=moderator)
+    moderation_decisions.testimonial_approve(public_id=story.public_id, moderator=moderator)
     browser = Client()
     browser.force_login(admin_user)
     url = f"/admin/testimonials/typicalresultsstatement/{statement.pk}/change/"

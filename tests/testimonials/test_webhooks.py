@@ -13,7 +13,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from config.celery_app import app as celery_app
-from moderation import services as moderation_services
+from moderation.decisions import services as moderation_decisions
 from testimonials.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 from testimonials.publishing import generation
 from testimonials.sites import site_keys, webhook_delivery, webhooks
@@ -60,7 +60,7 @@ def test_it_delivers_a_publication_signed_and_public_only(endpoint, moderator, c
             body=ORIGINAL, email="maria@example.com", author_name="Maria Lopez", rating=4
         )
         testimonial = committed(
-            moderation_services.testimonial_approve,
+            moderation_decisions.testimonial_approve,
             public_id=waiting.public_id,
             moderator=moderator,
             body=REDACTED,
@@ -115,7 +115,7 @@ def test_it_writes_the_outbox_rows_with_the_change_itself(
     endpoint("http://127.0.0.1:9/only-removals", events=["testimonial.unpublished"])
     testimonial = publish()
     with django_capture_on_commit_callbacks(execute=False):
-        moderation_services.testimonial_unpublish(
+        moderation_decisions.testimonial_unpublish(
             public_id=testimonial.public_id, moderator=moderator, reason="spam"
         )
     events = sorted(WebhookDelivery.objects.values_list("change__event", "endpoint__url"))
@@ -218,7 +218,7 @@ def test_it_keeps_deliveries_in_the_outbox_while_the_broker_is_down(
     celery_app.conf.broker_url = "redis://127.0.0.1:1/0"
     try:
         with django_capture_on_commit_callbacks(execute=True):
-            moderation_services.testimonial_approve(
+            moderation_decisions.testimonial_approve(
                 public_id=waiting.public_id, moderator=moderator
             )
     finally:
@@ -239,7 +239,7 @@ def test_it_announces_an_edit_as_an_update_with_the_new_text(
         endpoint(receiver.url, events=["testimonial.updated"])
         testimonial = publish(body=ORIGINAL)
         committed(
-            moderation_services.testimonial_edit_published,
+            moderation_decisions.testimonial_edit_published,
             public_id=testimonial.public_id,
             moderator=moderator,
             body=REDACTED,

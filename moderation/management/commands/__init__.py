@@ -1,0 +1,1 @@
+"""`manage.py` commands: screening a file, moderator accounts, a patient's data."""

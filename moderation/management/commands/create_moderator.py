@@ -1,8 +1,10 @@
+"""`manage.py create_moderator`: a moderator account and its API token."""
+
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from moderation import services
+from moderation.accounts import moderators
 
 
 class Command(BaseCommand):
@@ -18,7 +20,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        token = services.moderator_create(
+        token = moderators.moderator_create(
             username=options["username"], email=options["email"], password=options["password"]
         )
         self.stdout.write(f"Moderator {options['username']} is ready. API token:")

@@ -1,3 +1,5 @@
+"""`manage.py erase_patient`: a patient's erasure request (GDPR art. 17)."""
+
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser

@@ -1,3 +1,5 @@
+"""`manage.py export_patient`: a patient's access request (GDPR art. 15)."""
+
 import json
 from typing import Any
 

@@ -1,3 +1,5 @@
+"""`manage.py screen FILE.jsonl`: the screening pipeline on a file, without a database."""
+
 import json
 from pathlib import Path
 from typing import Any

@@ -1,3 +1,5 @@
+"""`manage.py totp_device`: a moderator's second sign-in factor."""
+
 from typing import Any
 
 from django.contrib.auth import get_user_model

@@ -20,7 +20,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.test import Client
 
-from moderation import services as moderation_services
+from moderation.accounts import moderators as moderation_moderators
+from moderation.intake import screening as moderation_intake
 from testimonials.consent import authorization_reads
 from testimonials.management.commands.bench_seed import TOPICS, story_text
 from testimonials.models import Channel, Testimonial, Topic
@@ -67,7 +68,7 @@ class Command(BaseCommand):
 
             return build
 
-        token = moderation_services.moderator_create(username="bench-moderator")
+        token = moderation_moderators.moderator_create(username="bench-moderator")
         client = Client(HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Token {token.key}")
 
         def queue() -> None:
@@ -95,7 +96,7 @@ class Command(BaseCommand):
         pending = iter(fresh)
 
         def screen() -> None:
-            moderation_services.testimonial_screen(testimonial_id=next(pending))
+            moderation_intake.testimonial_screen(testimonial_id=next(pending))
 
         result = {
             "stories": Testimonial.objects.count(),

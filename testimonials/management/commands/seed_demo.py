@@ -12,7 +12,9 @@ from django.db import transaction
 from django.db.models import Count
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from moderation import services as moderation_services
+from moderation.accounts import moderators as moderation_moderators
+from moderation.decisions import services as moderation_decisions
+from moderation.intake import screening as moderation_intake
 from testimonials import demo
 from testimonials.models import (
     ConsentText,
@@ -103,7 +105,7 @@ class Command(BaseCommand):
             admin.set_password(admin_password)
             admin.save()
         moderator_password = stored.get("moderator") or secrets.token_urlsafe(12)
-        token = moderation_services.moderator_create(
+        token = moderation_moderators.moderator_create(
             username="moderator",
             password=moderator_password if "moderator" not in stored else None,
         )
@@ -140,9 +142,9 @@ class Command(BaseCommand):
             testimonial = outcome.testimonial
             if final_status == Status.SUBMITTED:
                 continue  # the worker screens this one, as it would a real submission
-            moderation_services.testimonial_screen(testimonial_id=testimonial.pk)
+            moderation_intake.testimonial_screen(testimonial_id=testimonial.pk)
             if final_status in (Status.PUBLISHED, Status.WITHDRAWN):
-                testimonial = moderation_services.testimonial_approve(
+                testimonial = moderation_decisions.testimonial_approve(
                     public_id=testimonial.public_id, moderator=moderator
                 )
             if final_status == Status.WITHDRAWN:

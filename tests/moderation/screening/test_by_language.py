@@ -3,7 +3,8 @@ says which concerns it could not check in any other."""
 
 import pytest
 
-from moderation import screening, services
+from moderation import screening
+from moderation.intake import screening as moderation_intake
 from moderation.screening import ScreeningContext
 from testimonials.models import Status
 from tests.factories import TestimonialFactory, TopicFactory
@@ -115,7 +116,7 @@ def test_the_service_stores_the_language_it_detected(db):
         status=Status.SUBMITTED,
         body="Después de seis sesiones puedo atarme los zapatos sin dolor otra vez.",
     )
-    services.testimonial_screen(testimonial_id=story.pk)
+    moderation_intake.testimonial_screen(testimonial_id=story.pk)
     story.refresh_from_db()
     assert story.status == Status.PENDING_REVIEW
     assert story.language == "es"

@@ -1,3 +1,6 @@
+"""Who may moderate and who may export: the permission, the group names,
+the API permission class and the checks the admin uses."""
+
 from typing import Any
 
 from django.contrib.auth.models import User

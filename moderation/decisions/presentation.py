@@ -1,8 +1,7 @@
-"""How the review page shows a story: flagged spans highlighted and edits
-as diffs. Pure functions over the stored
+"""How the review page shows a story: flagged spans highlighted (edits as
+word diffs: `moderation.decisions.diff`). Pure functions over the stored
 screening result; everything a patient wrote is escaped here."""
 
-import difflib
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
@@ -61,19 +60,3 @@ def highlighted(body: str, flags: list[dict[str, Any]]) -> SafeString:
             )
         )
     return format_html_join("", "{}", ((part,) for part in parts))
-
-
-def edit_diff(original: str, edited: str) -> SafeString:
-    """Word-level diff: removed words struck through, added words underlined."""
-    before, after = original.split(), edited.split()
-    parts = []
-    matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
-    for op, a0, a1, b0, b1 in matcher.get_opcodes():
-        if op == "equal":
-            parts.append(format_html("{}", " ".join(before[a0:a1])))
-            continue
-        if a1 > a0:
-            parts.append(format_html("<del>{}</del>", " ".join(before[a0:a1])))
-        if b1 > b0:
-            parts.append(format_html("<ins>{}</ins>", " ".join(after[b0:b1])))
-    return format_html_join(" ", "{}", ((part,) for part in parts))

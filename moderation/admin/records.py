@@ -1,0 +1,31 @@
+"""Read-only records in the admin: moderators' notes and the log of
+every export of stories."""
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from moderation.accounts.permissions import can_export
+from moderation.models import ModeratorNote
+from testimonials.admin.read_only import ReadOnlyModelAdmin
+from testimonials.models import DataExport
+
+
+@admin.register(ModeratorNote)
+class ModeratorNoteAdmin(ReadOnlyModelAdmin[ModeratorNote]):
+    list_display = ["created_at", "author_label", "testimonial"]
+
+
+@admin.register(DataExport)
+class DataExportAdmin(ReadOnlyModelAdmin[DataExport]):
+    """The record of every export of stories: read-only, for clinic admins."""
+
+    list_display = ["created_at", "actor_label", "scope", "format", "count"]
+    list_filter = ["scope", "format", "created_at"]
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return can_export(request.user)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return can_export(request.user)

@@ -1,0 +1,15 @@
+"""Moderation's tables, one module per capability, re-exported here so that
+`moderation.models.X` (and Django's app registry) find every model."""
+
+from moderation.models.intake import DuplicateKey
+from moderation.models.notifications import ModeratorDigest, NotificationKind, PatientNotification
+from moderation.models.review import ModeratorNote, ReviewClaim
+
+__all__ = [
+    "DuplicateKey",
+    "ModeratorDigest",
+    "ModeratorNote",
+    "NotificationKind",
+    "PatientNotification",
+    "ReviewClaim",
+]

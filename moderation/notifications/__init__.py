@@ -1,0 +1,4 @@
+"""Notifications: moderation's emails, each an outbox row first
+(`testimonials.outbox`) and sent by a task after commit: the patient's
+email about the decision on their story (`patients`), and the moderators'
+digest of items waiting too long (`digest`)."""
