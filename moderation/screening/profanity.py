@@ -26,7 +26,8 @@ _WORDS: dict[str, tuple[str, str]] = {
         asses assed bugger
         """,
         """
-        fuck* fck* fuk* fuq* fvck* phuck* effing effin effed f-ing f-in f'ing f'in shit* shite
+        fuck* fck* fuk* fuq* fvck* phuck* effing effin effed f-ing f-in f'ing f'in f'er* f'ed
+        shit* shite
         bullshit* horseshit* dipshit* apeshit batshit bitch* biatch bastard* prick pricks jackass*
         asshole* arsehole* dumbass* smartass* badass* kickass* cunt* twat* wanker* bollocks dick
         dickhead* douche* motherfuck* cock cocksucker* piss-poor

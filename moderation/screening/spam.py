@@ -23,7 +23,7 @@ _OFFERS = [
     r"\b(?:promo|coupon|discount|referral)\s+code\b",
     r"\b(?:money[-\s]back|risk[-\s]free|no\s+credit\s+check|100%\s+safe|fast\s+delivery|cheapest|best\s+price|lowest\s+price)\b",
     r"\b(?:casino|jackpot|free\s+spins|welcome\s+bonus|slots?\s+machine|sports?\s+betting|bet\s+now|poker\s+online)\b",
-    r"\b(?:crypto(?:currency|currencies)?|bitcoin|btc|ethereum|forex|nft|trading\s+(?:bot|signals?)|binary\s+options|passive\s+income)\b",
+    r"\b(?:crypto(?:currency|currencies)?|bitcoins?|btc|ethereum|forex|nft|trading\s+(?:bot|signals?)|binary\s+options|passive\s+income)\b",
     r"\b(?:payday\s+loans?|quick\s+loans?|cash\s+advance|loans?\s+(?:approved|available|today))\b",
     r"\b(?:work(?:ing)?\s+from\s+home|from\s+the\s+comfort\s+of\s+your\s+home|be\s+your\s+own\s+boss)\b",
     r"\b(?:make|earn|earning|made|making)\s+\$\s?\d[\d,]*(?:\.\d+)?\s*(?:k\b)?(?:\s*(?:an?|per|a)\s+(?:hour|day|week|month))?",
@@ -39,9 +39,20 @@ _OFFERS = [
     # no \b before "$": after a space there is no word boundary to find
     r"\b(?:followers|likes|backlinks|seo\s+services?|link\s+building|guest\s+posts?)\b.*(?:\b(?:cheap|buy|only)\b|\$)",
     r"\b(?:essay|homework|assignment)\s+(?:writing|writers?|help)\b",
-    r"\b(?:nice|great|informative|awesome)\s+(?:post|article|blog)\b|\bi\s+like\s+your\s+(?:website|site|blog)\b",
-    r"\b(?:one\s+(?:weird|simple)\s+trick|doctors\s+hate|lose\s+\d+\s*(?:lbs|pounds|kg|kilos))\b",
-    r"\b(?:weight\s+loss|diet\s+pills?|keto\s+pills?|viagra|cialis|replica|rolex|ray-?bans?)\b",
+    # blog-comment spam praises a post or a site, which a patient's story has not
+    r"\b(?:nice|great|informative|awesome|useful|helpful)\s+(?:post|article|blog)\b"
+    r"|\bi\s+(?:like|love|enjoyed)\s+(?:reading\s+)?your\s+(?:website|site|blog|article|post)\b",
+    r"\b(?:weight\s+loss|diet\s+pills?|keto\s+pills?|fat\s+burners?|viagra|cialis|replica|rolex"
+    r"|ray-?bans?)\b|\blose\s+\d+\s*(?:lbs|pounds|kg|kilos)\b",
+    # pharmacy without a prescription, in the languages clinics receive
+    r"\b(?:without\s+(?:a\s+)?prescription|no\s+prescription\s+(?:needed|required)|online\s+pharmacy"
+    r"|sin\s+receta|sem\s+receita|sans\s+ordonnance|ohne\s+rezept|senza\s+ricetta)\b",
+    # the crypto-scam family's other faces: recovering a lost wallet or stolen funds
+    r"\b(?:wallet|funds?|crypto|bitcoin)\s+recovery\b"
+    r"|\brecover\s+(?:your\s+)?(?:lost|stolen|scammed)\s+(?:crypto|bitcoin|funds|money|wallet)\b",
+    # psychics, spells, dating and tech-support lines sold in a comment
+    r"\b(?:love\s+spells?|spell\s+caster|psychic\s+readings?|tarot\s+readings?|hot\s+singles"
+    r"|dating\s+(?:site|app)|tech(?:nical)?\s+support\s+(?:number|line|hotline))\b",
     r"\bfor\s+(?:only|just)\s+\$\s?\d",
     # Spanish, Portuguese, French, German: each kind of offer counts on its own,
     # as the English ones do.
@@ -84,7 +95,7 @@ _COMMERCIAL_WORDS = {
     "loan", "loans", "crypto", "btc", "profit", "profits", "cash", "keto", "burn", "pills",
     "cure", "follow", "followers", "boost", "bonus", "spin", "spins", "slots", "forex", "earn",
     "money", "rich", "essay", "essays", "prestamos", "promo", "offer", "offers", "free", "win",
-    "doubler", "income", "job", "jobs",
+    "income", "job", "jobs",
 }  # fmt: skip
 
 

@@ -49,3 +49,25 @@ def test_it_finds_outcome_claims(text):
 )
 def test_negated_hedged_or_ordinary_mentions_are_not_claims(text):
     assert claims(text) == []
+
+
+# Each general family of claims beside a twin that must stay clean: a denied
+# or hedged claim, a recommendation, or the same words about something else.
+@pytest.mark.parametrize(
+    ("claim", "clean"),
+    [
+        # universal claims, over every person or every occasion
+        ("It works every time.", "Not every treatment works every time, and they said so."),
+        ("Dr. Lee can fix anyone.", "No one can fix anyone overnight, she told me."),
+        ("Everyone with sciatica needs this.", "Everyone with a desk job should stretch more."),
+        # permanence of a result
+        ("The pain is gone for good.", "They moved to Denver for good."),
+        ("My sciatica will never come back.", "My husband will never come back here."),
+        # cure and guarantee grammar
+        ("It cured my back.", "It wasn't a cure, but it helped my back."),
+        ("Results guaranteed.", "There is no guarantee, they said."),
+    ],
+)
+def test_each_claim_family_flags_the_claim_and_not_its_twin(claim, clean):
+    assert claims(claim)
+    assert claims(clean) == []

@@ -81,3 +81,31 @@ def test_near_misses_of_the_new_spam_rules_stay_clean(text):
 def test_a_patient_mentioning_bought_followers_is_never_rejected():
     # no link and no call to action: a moderator looks at it at most
     assert "high" not in spam("My daughter wants to buy more followers for her cat account.")
+
+
+# Offers of unrelated goods with a way to buy are clear spam; the same words
+# in a patient's story, with nothing to buy, are not.
+@pytest.mark.parametrize(
+    ("advert", "story"),
+    [
+        (
+            "Buy tramadol without prescription, fast delivery, order at pills-now.shop",
+            "I could not get the muscle relaxant without a prescription, so Dr. Lee wrote one.",
+        ),
+        (
+            "Great article! Check out my site for cheap SEO services: seo-rank.xyz",
+            "I found a great article on their site about posture and do the exercises daily.",
+        ),
+        (
+            "Lost bitcoins to a scam? Wallet recovery experts, message me on WhatsApp",
+            "My brother lost his bitcoins, and the stress gave him neck pain.",
+        ),
+        (
+            "Lose 20 lbs in a month with our fat burners, order now at slimfast-keto.biz",
+            "I had to lose 20 lbs before the knee surgery and the dietitian helped.",
+        ),
+    ],
+)
+def test_each_offer_family_is_spam_with_a_way_to_buy_and_clean_in_a_story(advert, story):
+    assert spam(advert) == ["high"]
+    assert spam(story) == []
