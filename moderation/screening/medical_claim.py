@@ -115,11 +115,41 @@ _NEGATION = re.compile(
       |oversell\w*|hype[sd]?|supposed|looking\s+for|hoping\s+for|hoped\s+for|searching\s+for
       |expect(?:ed|ing)?|like\s+it's|like\s+it\s+was|as\s+if|some\s+kind\s+of|some|so-called
       |no\s+such|nunca|ningún|ninguna|nadie|sin|ni|prometen|promete|prometían|prometía
-      |supuestamente|venden\s+como|dicen\s+que|esperaba|buscaba|como\s+si|não|nem|ninguém|pas|jamais|aucun|nicht|kein\w*|nie)\b"""
+      |supuestamente|venden\s+como|dicen\s+que|esperaba|buscaba|como\s+si|não|nem|ninguém|pas|jamais|aucun|nicht|kein\w*|nie
+      |said|says|told|tells|calls?|called|calling|sells?|sold|selling
+      |prometer|garantir|promettre|versprechen|verspricht|promet|promettent|promis
+      |dice|dicen|dijo|decía|decían|diz|dizem|disse|fala\s+em|falam\s+em|vendem|vende|venden
+      |dit|disait|disent|vendent|vendu|sagt|sagte|sagen|behauptet|steht|rien|nada|nichts)\b"""
 )
 # Right after the claim: "... a miracle, and for me it was not."
 _NEGATION_AFTER = re.compile(
     r"(?i)^[^.!?]{0,40}\b(?:it\s+was\s+not|it\s+wasn't|it\s+isn't|it\s+is\s+not)\b"
+    r"|^[^.!?]{0,60}\b(?:oversold|exaggerat\w*|overstat\w*|nonsense|exager\w*|übertrieben"
+    r"|exagér\w*)"
+    r"|^[^.!?]{0,30}\b(?:wouldn't|would\s+not)\s+(?:say|call)|^[^.!?]{0,30}\bwürde\s+ich\s+nicht"
+    r"|^[^.!?]{0,30}\bne\s+dirais\s+pas|^[^.!?]{0,30}\bno\s+(?:lo\s+)?dir[ií]a"
+    r"|^\s*,\s*(?:\w+\s+)?(?:non|no|nope|não|nein)\s*(?:[,.!;]|$)"
+)
+# The next sentence denies it: "A friend said it works for everyone. Not for me."
+_DENIED_NEXT = re.compile(
+    r"""(?ix)^[^.!?]{0,60}[.!?;]+\s*(?:but\s+|mas\s+|pero\s+|mais\s+|aber\s+)?(?:
+        (?:it|that|this)\s+(?:did\s+not|didn't|does\s+not|doesn't|was\s+not|wasn't|is\s+not
+        |isn't)\s*(?:[.,!;]|$|work|help)
+      | not\s+(?:for|with|in)\s+me\b | (?:no|nope)\s*[.,!] | nothing\s+(?:is|was)\b
+      | (?:a|para)\s+m[ií]\s+no\b | no\s+(?:lo\s+)?(?:es|fue)\b | nada\s+(?:est[áa]|es)\b
+      | não\s+(?:é|foi)\b | (?:para|pra)\s+mim\s+não\b | nada\s+é\b | isso\s+não\b
+      | (?:ce\s+)?n'en\s+est\s+pas\b | (?:ce\s+)?n'est\s+pas\b | pas\s+pour\s+moi\b | rien\s+n'est\b
+      | nichts\s+ist\b | (?:bei|für)\s+mich\s+nicht\b | ist\s+es\s+nicht\b
+    )"""
+)
+# Quotation marks opened before the claim and not closed: someone else's words.
+_QUOTES = re.compile(r"[\"“”«»]")
+# A guarantee of money, rankings or a refund is not a health outcome (a spam
+# flag covers the ad).
+_GUARANTEE_OF_MONEY = re.compile(
+    r"""(?ix)\b(?:returns?|profits?|ranking|page\s+1|likes|followers|abonnés|income|payouts?|roi
+      |retorno|lucro|ganancias|rendimiento|gains|money\s+back|refund|dinheiro\s+de\s+volta
+      |reembolso|remboursé|satisfaction)\b"""
 )
 _SCARE_QUOTES = re.compile(r"[\"'“‘]\s*$")
 # "cured meat", "cured ham": food, not health.
@@ -144,6 +174,20 @@ def find_claims(text: str) -> Iterator[tuple[int, int, str]]:
                 continue
             if _SCARE_QUOTES.search(text[max(0, start - 2) : start]):
                 continue
+            if _DENIED_NEXT.match(text[end : end + 100]):
+                continue
+            sentence_before = re.split(r"[.!?]\s", text[max(0, start - 120) : start])[-1]
+            if len(_QUOTES.findall(sentence_before)) % 2 == 1:
+                continue
+            rest = re.match(r"[^.!?]*([.!?]?)", text[end:])
+            if rest is not None and rest.group(1) == "?":
+                continue  # a question asks, it does not claim
+            if label == "a guarantee" and _GUARANTEE_OF_MONEY.search(
+                text[max(0, start - 40) : end + 40]
+            ):
+                continue
+            if _PROPER_NAME.match(text[start : end + 30]) and not _sentence_start(text, start):
+                continue  # "Milagros Quispe", a name
             if label == "a cure" and _FOOD.match(text[end : end + 20]):
                 continue
             if label == "skip surgery or medication" and not _imperative_or_general(text, start):
@@ -153,6 +197,13 @@ def find_claims(text: str) -> Iterator[tuple[int, int, str]]:
             ):
                 continue
             yield start, end, label
+
+
+_PROPER_NAME = re.compile(r"[A-ZÁÉÍÓÚ][a-záéíóúñ]+\s+[A-ZÁÉÍÓÚ][a-záéíóúñ]+")
+
+
+def _sentence_start(text: str, start: int) -> bool:
+    return not text[:start].strip() or text[:start].rstrip()[-1] in '.!?:;\n"“'
 
 
 def _imperative_or_general(text: str, start: int) -> bool:

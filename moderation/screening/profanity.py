@@ -145,7 +145,9 @@ def _classify(token: str, words: _Lexicon) -> str | None:
         return None
     if token.strip("'-") in _CAPS_ONLY:
         return "strong"
-    for candidate in (lowered, lowered.translate(_LEET)):
+    # a token of digits alone ("455" in a link) is a number, never a masked word
+    leet = lowered.translate(_LEET) if any(ch.isalpha() for ch in lowered) else lowered
+    for candidate in (lowered, leet):
         if kind := _is_word(candidate, words):
             return kind
         squeezed = _STRETCHED.sub(r"\1", candidate)

@@ -183,10 +183,22 @@ def _stem(word: str) -> str:
     return word
 
 
+# Digits spelled out are a phone number (personal data), never search keywords.
+_NUMBER_WORDS = frozenset(
+    re.findall(
+        r"\S+",
+        """zero oh one two three four five six seven eight nine cero uno dos tres cuatro cinco
+    seis siete ocho nueve um dois três quatro sete oito nove un deux trois quatre cinq sept
+    huit neuf null eins zwei drei vier fünf sechs sieben acht neun""",
+    )
+)
+
+
 def _keyword_string(text: str) -> bool:
     """SEO filler: a string of search phrases with no sentence in it."""
     near_me = text.lower().count("near me")
     words = re.findall(r"[\w']+", text.lower().replace("near me", "near"))
+    words = [word for word in words if word not in _NUMBER_WORDS]
     if len(words) < 10 or re.search(r"[.!?]\s+\w", text.strip()):
         return False
     stop = sum(word in _STOPWORDS for word in words) / len(words)

@@ -71,3 +71,37 @@ def test_negated_hedged_or_ordinary_mentions_are_not_claims(text):
 def test_each_claim_family_flags_the_claim_and_not_its_twin(claim, clean):
     assert claims(claim)
     assert claims(clean) == []
+
+
+# Hedging and denial: someone else's words, a question, a denial in the next
+# sentence, a name. Each beside a twin that is still a claim.
+@pytest.mark.parametrize(
+    ("hedged", "claim"),
+    [
+        (
+            "A friend said it works for everyone. Not for me.",
+            "It works for everyone. I sent my whole family.",
+        ),
+        ("Is this a cure? No. Do I feel better? Somewhat.", "This is a cure. I feel better."),
+        ("It cured me, they say. It didn't.", "It cured me. It didn't take long."),
+        (
+            'The flyer talks about a "permanent fix for sciatica", which is oversold.',
+            "A permanent fix for sciatica, and the flyer says so too.",
+        ),
+        (
+            "La web dice resultados garantizados; nada está garantizado.",
+            "Resultados garantizados en tres sesiones.",
+        ),
+        ("Vendem como se fosse um milagre. Não é.", "Foi um milagre para as minhas costas."),
+        ("Geheilt würde ich nicht sagen, aber es ist besser.", "Mein Rücken ist geheilt."),
+        ("La fisio Milagros Quispe me explicó todo.", "Fue un milagro, la espalda está bien."),
+    ],
+)
+def test_hedged_reported_or_denied_claims_are_not_claims_but_their_twins_are(hedged, claim):
+    assert claims(hedged) == []
+    assert claims(claim)
+
+
+def test_a_guarantee_of_money_or_rankings_is_not_a_health_claim():
+    assert claims("Guaranteed page 1 ranking, buy backlinks today.") == []
+    assert claims("Guaranteed pain relief, buy the cream today.")

@@ -56,3 +56,8 @@ def test_it_leaves_minced_oaths_and_lookalike_words_alone(text):
 def test_mild_words_are_low_and_strong_ones_medium():
     flags = screen("damn, this f*cking knee", ScreeningContext())
     assert [f.severity for f in flags] == ["low", "medium"]
+
+
+def test_a_number_alone_is_never_a_masked_word():
+    assert swears("My log: http://rehab.example.org/log/455 and room 455.") == []
+    assert swears("They worked my a55 off.") == ["a55"]

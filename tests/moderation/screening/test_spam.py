@@ -109,3 +109,10 @@ def test_a_patient_mentioning_bought_followers_is_never_rejected():
 def test_each_offer_family_is_spam_with_a_way_to_buy_and_clean_in_a_story(advert, story):
     assert spam(advert) == ["high"]
     assert spam(story) == []
+
+
+def test_a_phone_number_spelled_out_is_not_a_keyword_string():
+    spelled = "Ben Adams - five one six five six three five zero five nine - ben@example.org"
+    assert spam(spelled) == []
+    keywords = "knee pain clinic knee pain doctor knee pain relief knee pain cheap knee pain best"
+    assert spam(keywords) == ["high"]
