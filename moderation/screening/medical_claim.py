@@ -16,19 +16,20 @@ from moderation.screening import Flag, ScreeningContext
 
 # The languages the claims and their negations are written for; the runner
 # flags a story in any other as not screened for claims.
-LANGUAGES = frozenset({"en", "es", "pt", "fr", "de"})
+LANGUAGES = frozenset({"en", "es", "pt", "fr", "de", "it"})
 
 _CLAIMS: list[tuple[str, str]] = [
     (
         "a cure",
         r"\b(?:cured?|cures|curing|curative|cura|curó|curou|curado|curada|curada|se\s+me\s+curó"
         r"|curaron|curaram|curé|curamos|me\s+cur[eé]|guéri[est]?|geheilt|heilt|guarito|guarita"
+        r"|guarisce|guariscono|heilmittel|remède|rimedio"
         r"|(?:completely|fully|totally|entirely|100%)\s+healed)\b",
     ),
     (
         "a miracle",
         r"\b(?:miracles?|miraculous(?:ly)?|milagros?[oa]?s?|milagre|milagrosa?|miracle|miracoloso"
-        r"|wunderheilung|wirkt\s+wunder)\b",
+        r"|miracol[oi]|wunder|wunderheil\w*|wirkt\s+wunder)\b",
     ),
     (
         "a guarantee",
@@ -43,7 +44,10 @@ _CLAIMS: list[tuple[str, str]] = [
         "forever",
         r"\b(?:pain[\s-]?free|gone|fixed|cured|healed|better|relief)\s+(?:\w+\s+){0,3}"
         r"(?:forever|for\s+good)\b|\bforever\s+(?:pain[\s-]?free|cured|fixed|healed)\b"
-        r"|\bpara\s+siempre\b|\bpara\s+sempre\b|\bpour\s+toujours\b|\bfür\s+immer\b",
+        r"|\bpara\s+siempre\b|\bpara\s+sempre\b|\bpour\s+toujours\b|\bfür\s+immer\b"
+        r"|\bper\s+sempre\b|\b[àa]\s+jamais\b|\bein\s+für\s+alle\s+mal\b|\bune\s+fois\s+pour\s+toutes\b"
+        r"|\b(?:dauerhafte\s+lösung|solution\s+définitive|soluzione\s+definitiva"
+        r"|solução\s+definitiva|solución\s+definitiva)\b",
     ),
     (
         "never again",
@@ -53,7 +57,11 @@ _CLAIMS: list[tuple[str, str]] = [
         r"|\b(?:it|(?:the\s+|my\s+|your\s+)?(?:\w+\s+)?(?:pain|aches?|\w+itis|migraines?"
         r"|headaches?|symptoms?|sciatica|spasms?|problem|injury))(?:['’]ll)?\s+(?:will\s+)?"
         r"never\s+(?:come|comes|coming)\s+back\b"
-        r"|\bnunca\s+m[aá]s\b",
+        r"|\bnunca\s+m[aá]s\b"
+        # the pain, not the clinic, never again: "nie wieder diese Praxis" is a verdict
+        r"|\b(?:nie\s+wieder|plus\s+jamais|mai\s+più|nunca\s+mais)\s+(?:\w+\s+){0,2}"
+        r"(?:schmerz\w*|weh\w*|ischias|migräne\w*|tabletten|medikament\w*|mal|douleur\w*"
+        r"|médicament\w*|dolor\w*|male|farmac\w*|dor(?:es)?|rem[eé]dios?)\b",
     ),
     (
         "100%",
@@ -80,7 +88,16 @@ _CLAIMS: list[tuple[str, str]] = [
         r"|pills?|injections?|surgery|surgeries|painkillers?|meds)\b"
         r"|\bmejor\s+que\s+(?:cualquier|todos\s+los|todas\s+las|los|las)\s+(?:otr[oa]s?\s+)?"
         r"(?:medicamentos?|pastillas?|medicinas?|cirugías?|operaci[oó]n|operaciones|inyecciones"
-        r"|inyección|analgésicos?)\b",
+        r"|inyección|analgésicos?)\b"
+        r"|\b(?:besser|wirksamer)\s+als\s+(?:jedes?|jeder|alle)\s+(?:\w+\s+)?(?:medikament\w*"
+        r"|tablette\w*|pille\w*|spritze\w*|operation\w*|schmerzmittel\w*)"
+        r"|\b(?:mieux|plus\s+efficace)\s+que\s+(?:n'importe\s+quel(?:le)?|tous\s+les|toutes\s+les"
+        r"|les)\s+(?:médicament\w*|pilule\w*|cachet\w*|comprimé\w*|opération\w*|chirurgie\w*"
+        r"|anti-?inflammatoire\w*|antidouleur\w*)"
+        r"|\b(?:meglio|più\s+efficace)\s+di\s+(?:qualsiasi|qualunque|tutti\s+i|tutte\s+le)\s+"
+        r"(?:farmac\w*|pastigli\w*|medicin\w*|pillol\w*|operazion\w*|chirurgi\w*|antidolorific\w*)"
+        r"|\b(?:melhor|mais\s+eficaz)\s+(?:que|do\s+que)\s+(?:qualquer|todos\s+os|todas\s+as)\s+"
+        r"(?:rem[eé]dio\w*|medicament\w*|comprimid\w*|cirurgi\w*|pílula\w*|analg[eé]sic\w*)",
     ),
     (
         "skip surgery or medication",
@@ -90,7 +107,22 @@ _CLAIMS: list[tuple[str, str]] = [
         r"|\b(?:olv[íi]date\s+de|olv[íi]dense\s+de|deja\s+de\s+tomar|dejen\s+de\s+tomar|deja|dejen)\s+"
         r"(?:la\s+|las\s+|los\s+|tus\s+|sus\s+)?(?:cirugía|operación|pastillas|medicamentos"
         r"|medicación|inyecciones|analgésicos)\b"
-        r"|\bnadie\s+necesita\s+(?:\w+\s+)?(?:cirugía|operarse|pastillas|medicamentos)\b",
+        r"|\bnadie\s+necesita\s+(?:\w+\s+)?(?:cirugía|operarse|pastillas|medicamentos)\b"
+        # told not to be operated on, in each language
+        r"|\bno\s+(?:te|se)\s+(?:operes|operen|dejes\s+operar|dejen\s+operar)\b"
+        r"|\bnão\s+(?:faça|façam)\s+(?:a\s+)?(?:cirurgia|operação)|\bnão\s+se\s+operem?\b"
+        r"|\b(?:lasst\s+euch|lassen\s+sie\s+sich)\s+(?:\w+\s+)?nicht\s+(?:\w+\s+){0,3}operieren\b"
+        r"|\bsagt\s+die\s+op\s+ab\b|\bne\s+(?:vous|te)\s+(?:faites|fais)\s+pas\s+opérer\b"
+        r"|\bnon\s+(?:fatevi|farti|vi\s+fate|ti\s+fare)\s+operare\b"
+        r"|\bdon't\s+(?:bother\s+with|get|have)\s+(?:the\s+|a\s+|your\s+)?(?:\w+\s+)?"
+        r"(?:surgery|operation|replacement|injections?)\b"
+        r"|\b(?:parem?\s+de\s+tomar|larguem?|esqueçam?|joguem?\s+fora)\s+(?:o\s+|a\s+|os\s+|as\s+"
+        r"|seus?\s+|suas?\s+)?(?:cirurgia|operação|remédios?|medicamentos?|comprimidos|analgésicos)\b"
+        r"|\b(?:arrêtez|oubliez|annulez|jetez)\s+(?:la\s+|le\s+|les\s+|vos\s+|votre\s+)?"
+        r"(?:chirurgie|opération|médicaments?|cachets|comprimés|anti-?inflammatoires|antidouleurs)\b"
+        r"|\b(?:smettete\s+di\s+prendere|smetti\s+di\s+prendere|evitate|dimenticate|buttate)\s+"
+        r"(?:l'|la\s+|le\s+|i\s+|gli\s+|il\s+)?(?:intervento|operazione|chirurgia|farmaci|pastiglie"
+        r"|antidolorifici|antinfiammatori)\b",
     ),
     (
         "reverses damage",
@@ -119,7 +151,8 @@ _NEGATION = re.compile(
       |said|says|told|tells|calls?|called|calling|sells?|sold|selling
       |prometer|garantir|promettre|versprechen|verspricht|promet|promettent|promis
       |dice|dicen|dijo|decía|decían|diz|dizem|disse|fala\s+em|falam\s+em|vendem|vende|venden
-      |dit|disait|disent|vendent|vendu|sagt|sagte|sagen|behauptet|steht|rien|nada|nichts)\b"""
+      |dit|disait|disent|vendent|vendu|sagt|sagte|sagen|behauptet|steht|rien|nada|nichts
+      |non|nessun\w*|niente|nulla|senza|dicono|promettono|vendono|venduto)\b"""
 )
 # Right after the claim: "... a miracle, and for me it was not."
 _NEGATION_AFTER = re.compile(
@@ -140,6 +173,7 @@ _DENIED_NEXT = re.compile(
       | não\s+(?:é|foi)\b | (?:para|pra)\s+mim\s+não\b | nada\s+é\b | isso\s+não\b
       | (?:ce\s+)?n'en\s+est\s+pas\b | (?:ce\s+)?n'est\s+pas\b | pas\s+pour\s+moi\b | rien\s+n'est\b
       | nichts\s+ist\b | (?:bei|für)\s+mich\s+nicht\b | ist\s+es\s+nicht\b
+      | non\s+(?:lo\s+)?(?:è|era|fu)\b | per\s+me\s+no\b | niente\s+è\b
     )"""
 )
 # Quotation marks opened before the claim and not closed: someone else's words.
@@ -165,6 +199,7 @@ def find_claims(text: str) -> Iterator[tuple[int, int, str]]:
             clause = _CLAUSE_BREAK.split(text[max(0, start - 80) : start])[-1]
             # Only the last few words count: "years of no relief, then it cured me".
             near = " ".join(clause.split()[-6:])
+            near = re.sub(r"(?i)\bnothing\s+short\s+of\b", "", near)  # emphasis, not denial
             if label == "never again":
                 if re.search(r"(?i)\b(?:not|no|n't)\b", near):
                     continue

@@ -105,3 +105,25 @@ def test_hedged_reported_or_denied_claims_are_not_claims_but_their_twins_are(hed
 def test_a_guarantee_of_money_or_rankings_is_not_a_health_claim():
     assert claims("Guaranteed page 1 ranking, buy backlinks today.") == []
     assert claims("Guaranteed pain relief, buy the cream today.")
+
+
+# The same families in the other languages clinics receive, each with a
+# hedged or ordinary twin.
+@pytest.mark.parametrize(
+    ("claim", "clean"),
+    [
+        ("Per me è stato un miracolo.", "Lo vendono come un miracolo. Non lo è."),
+        ("Für mich war es ein Wunder.", "Kein Wunder, dass die Praxis voll ist."),
+        ("Mieux que n'importe quel médicament.", "Mieux que la dernière fois, merci."),
+        ("Meglio di qualsiasi farmaco.", "Meglio di quanto pensassi, grazie."),
+        ("Dolore sparito per sempre.", "Il dolore è diminuito dopo otto visite."),
+        ("Mon dos ne me fera plus jamais mal.", "Je ne reviendrai plus jamais ici."),
+        ("No te operes, la fisio lo arregla todo.", "Al final no me operé, por ahora."),
+        ("Não faça a cirurgia, resolveram tudo aqui.", "Fiz a cirurgia e depois a fisio."),
+        ("Lasst euch nicht operieren!", "Ich habe mich nicht operieren lassen, vorerst."),
+        ("Don't bother with the knee replacement, do their rehab.", "I don't have surgery yet."),
+    ],
+)
+def test_each_claim_family_holds_in_other_languages(claim, clean):
+    assert claims(claim)
+    assert claims(clean) == []
