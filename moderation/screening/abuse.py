@@ -6,8 +6,9 @@ name-calling ("idiot", "clown"), words that demean a person's body, age or
 origin, and threats, veiled ones included ("I know where he parks").
 Severity is high for threats, medium otherwise.
 
-Written for English and Spanish (`LANGUAGES`); a few insults of other
-languages are listed too, but a story in them is flagged `unscreened` for
+Written for English and Spanish, with the insult vocabulary, threats and
+"go back where you came from" of Portuguese, French, German and Italian
+(`LANGUAGES`); a story in any other language is flagged `unscreened` for
 abuse by the runner.
 """
 
@@ -16,7 +17,7 @@ from collections.abc import Iterator
 
 from moderation.screening import Flag, ScreeningContext, Severity
 
-LANGUAGES = frozenset({"en", "es"})
+LANGUAGES = frozenset({"en", "es", "pt", "fr", "de", "it"})
 
 # Nouns and adjectives that insult whoever they are aimed at.
 _INSULTS = r"""
@@ -33,8 +34,17 @@ _INSULTS = r"""
   | mongólico|mongólica|zorra|malnacido|malnacida|desgraciado|desgraciada|desgraciados
   | matasanos|charlatán|charlatana|charlatanes|cretina|cretinos|tarado|tarada|tarados
   | imbéciles|idiotas|estúpidos|estúpidas|pendejos|pendejas|maricón|maricones|sudaca|sudacas
+  | imbecis|palhaço|palhaça|palhaços|jumento|jumenta|babaca|babacas|arrombado|arrombada
+  | retardado|retardada|otários|cretina|lesado|lesada|corja
+  | imbécile|imbéciles|crétins|abrutis|enfoiré|enfoirés|tocard|tocards|niaiseuse|niaiseux
+  | idiotin|trottel|vollidioten|vollpfosten|dummkopf|blödmann|schlampe|wichser|pfuscher
+  | scharlatan|versager|imbecille|imbecilli|coglione|coglioni|pagliaccio|pagliacci
+  | deficiente|deficienti|cialtrone|ciarlatano|macellaio|stronza|stronzi
 """
 _INSULT = re.compile(rf"(?ix)\b(?:{_INSULTS})\b")
+# Insults of one language that are ordinary words in another ("retard": a
+# delay in French; "burro": butter in Italian).
+_ORDINARY = {"fr": {"retard", "retards"}, "it": {"burro"}}
 # Swear words that insult only when aimed: "what a bitch", not "hurts like a bitch".
 _AIMED_SWEAR = re.compile(
     r"""(?ix)\b(?:you|you're|he's|she's|is\s+a|was\s+a|what\s+a|that|this|such\s+a|total
@@ -74,6 +84,13 @@ _ALWAYS = re.compile(
     | \b(?:gorda|gordo|vieja|viejo)\s+(?:asquerosa|asqueroso|inútil|bruja|chocha|chocho|loca|loco
       |estúpida|estúpido|amargada|amargado|cerda|cerdo|vaca)\b
     | \bvuélvete\s+a\s+tu\s+país|\bque\s+se\s+vuelva[n]?\s+a\s+su\s+país
+    | \b(?:voltar|volta|voltem)\s+(?:pro|para\s+o|ao)\s+(?:seu\s+)?país
+      \s+(?:deles|dela|dele|de\s+vocês)?
+    | \b(?:retourne[rz]?|rentre[rz]?)\s+(?:dans\s+(?:ton|votre|leur)\s+pays|chez\s+(?:toi|vous|eux))
+    | \bdahin\s+zurück,?\s+wo\s+(?:sie|er|du|ihr)\s+herkomm\w*
+    | \bgeh\w*\s+zurück\s+in\s+(?:dein|euer|ihr)\s+land
+    | \b(?:torna\w*|tornatevene|tornassero)\s+(?:al|nel)\s+(?:tuo|loro|vostro)\s+paese
+    | \b(?:bande|espèce)\s+de\s+(?:\w+\s+)?cons?\b|\bgros\s+con\b|\batrasado\s+mental\b
     | \bpedazo\s+de\s+(?:mierda|basura|idiota|inútil|imbécil)
     | \b(?:tonto|tonta)\s+de\s+remate\b
     """
@@ -110,6 +127,19 @@ _THREATS = re.compile(
     | \bvoy\s+a\s+(?:matar|quemar|reventar)\b
     | \bmerece[n]?\s+(?:morir|sufrir|que\s+l[oea]s?\s+maten)\b
     | \bcuida\s+tus\s+espaldas\b|\bcuídese\s+las\s+espaldas\b
+    | \b(?:consider\s+this|this\s+is)\s+(?:your\s+)?(?:only|final|last)\s+warning\b
+    | \b(?:das\s+ist\s+eine\s+warnung|fica\s+o\s+aviso|c'est\s+un\s+avertissement
+      |questo\s+è\s+un\s+avvertimento|es\s+una\s+advertencia)\b
+    | \b(?:someone|somebody)\s+(?:should|ought\s+to|needs\s+to)\s+teach\s+(?:[\w.]+\s+){1,3}
+      a\s+lesson
+    | \bjemand\s+sollte\s+(?:[\w.]+\s+){1,4}eine\s+lektion\s+erteilen
+    | \balguém\s+(?:devia|deveria)\s+dar\s+uma\s+lição
+    | \bquelqu'un\s+devrait\s+(?:lui\s+)?donner\s+une\s+leçon
+    | \bqualcuno\s+dovrebbe\s+dar(?:e|gli|le)\s+una\s+lezione
+    | \bich\s+weiß,?\s+wo\s+(?:er|sie|du)\s+(?:wohnt|wohnst|parkt|parkst|arbeitet)
+    | \b(?:sei|sabe|sabem|sé)\s+onde\s+(?:ela|ele|você)\s+(?:mora|estaciona|trabalha)
+    | \bje\s+sais\s+où\s+(?:il|elle|tu)\s+(?:habite|habites|gare|se\s+gare|travaille)
+    | \bso\s+dove\s+(?:abita|abiti|parcheggia|lavora)
     """
 )
 # Name-calling with an animal, only when aimed at someone ("is an arrogant
@@ -126,7 +156,8 @@ _SELF = re.compile(
 )
 
 
-def find_abuse(text: str) -> Iterator[tuple[int, int, str]]:
+def find_abuse(text: str, language: str | None = None) -> Iterator[tuple[int, int, str]]:
+    ordinary = _ORDINARY.get(language or "", set())
     for match in _THREATS.finditer(text):
         yield match.start(), match.end(), "threat"
     for match in _ALWAYS.finditer(text):
@@ -136,6 +167,8 @@ def find_abuse(text: str) -> Iterator[tuple[int, int, str]]:
     for match in _AIMED_SWEAR.finditer(text):
         yield match.start(), match.end(), "insult"
     for match in _INSULT.finditer(text):
+        if match.group(0).lower() in ordinary:
+            continue
         if _SELF.search(text[max(0, match.start() - 30) : match.start()]):
             continue
         yield match.start(), match.end(), "insult"
@@ -172,7 +205,7 @@ def find_abuse(text: str) -> Iterator[tuple[int, int, str]]:
 def screen(text: str, context: ScreeningContext) -> list[Flag]:
     flags: list[Flag] = []
     seen: list[tuple[int, int]] = []
-    for start, end, kind in sorted(find_abuse(text)):
+    for start, end, kind in sorted(find_abuse(text, context.language)):
         if any(start < other_end and other_start < end for other_start, other_end in seen):
             continue
         seen.append((start, end))

@@ -108,3 +108,31 @@ def test_a_masked_swear_word_reaches_abuse_as_the_plain_word():
     for text in ("Kyle is a useless piece of sh1t.", "What a b!tch that nurse is."):
         assert "abuse" in {f.kind for f in run(text, ScreeningContext()).flags}
     assert "abuse" not in {f.kind for f in run("A piece of shortbread.", ScreeningContext()).flags}
+
+
+# Insult vocabulary, exclusion and warnings in the other languages clinics
+# receive, each beside a clean twin.
+@pytest.mark.parametrize(
+    ("aimed", "clean", "language"),
+    [
+        ("O fisioterapeuta é um palhaço.", "O fisioterapeuta foi paciente.", "pt"),
+        ("Ce kiné est un vrai crétin.", "Quarante minutes de retard, mais gentil.", "fr"),
+        ("Der Therapeut ist ein kompletter Trottel.", "Der Therapeut war sehr geduldig.", "de"),
+        ("Il fisioterapista è un pagliaccio.", "Pane e burro a colazione, poi la seduta.", "it"),
+        (
+            "Die sollten dahin zurück, wo sie herkommen.",
+            "Ich ging dahin zurück, wo die Übungen erklärt wurden.",
+            "de",
+        ),
+        (
+            "Jemand sollte Frau Dr. Weber eine Lektion erteilen.",
+            "Frau Dr. Weber gab mir eine Lektion in Ergonomie.",
+            "de",
+        ),
+        ("Consider this your only warning.", "The only warning sign was a stiff neck.", "en"),
+    ],
+)
+def test_each_family_holds_in_other_languages(aimed, clean, language):
+    context = ScreeningContext(language=language)
+    assert screen(aimed, context)
+    assert screen(clean, context) == []
