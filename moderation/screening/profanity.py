@@ -40,15 +40,16 @@ _WORDS: dict[str, tuple[str, str]] = {
         mierda mierdas joder jodido jodida jodidos jodidas jodí jodieron coño cabron cabrón
         cabrones carajo pendejo* gilipollas hostia hostias chingada chingado chingar chingue*
         verga culero puta puto putas putos putada cojones capullo mamón mamones hdp ctm
+        pinche pinches alv ptm
         """,
     ),
-    "pt": ("", "merda porra caralho foda foder fodido fodida cacete bosta puta puto pqp"),
-    "fr": ("", "merde putain bordel connard connasse salaud salope enculé encule chiant"),
+    "pt": ("", "merda porra caralho foda foder fodido fodida cacete bosta puta puto pqp vtnc fdp"),
+    "fr": ("", "merde putain ptn bordel connard connasse salaud salope enculé encule chiant fdp"),
     "de": (
         "",
-        "scheiße scheisse scheiß scheiss arschloch verdammt verdammte fick ficken kacke",
+        "scheiße scheisse scheiß scheiss beschissen arschloch verdammt verdammte fick ficken kacke",
     ),
-    "it": ("", "cazzo stronzo vaffanculo minchia"),
+    "it": ("", "cazzo cazzata stronz* vaffanculo minchia"),
 }
 # English swearing turns up in every language, except where the word is an
 # ordinary one there ("dick": thick, in German).

@@ -16,7 +16,14 @@ from moderation.screening.pii import find_phones, find_urls
 
 # Offers: each pattern that matches adds one point.
 _OFFERS = [
-    r"\b\d{1,3}\s?%\s?off\b",
+    # a discount: "50% off", "-50%", "50% de desconto", "sconto 50%", "15% Rabatt"
+    r"\b\d{1,3}\s?%\s?off\b|(?<![\w-])-\d{1,3}\s?%"
+    r"|\b\d{1,3}\s?%\s+(?:de\s+)?(?:desconto|descuento|rabatt|sconto|réduction|discount)\b"
+    r"|\b(?:sconto|rabatt|descuento|desconto|seniors?\s+discount)\s+(?:del?\s+)?\d{1,3}\s?%",
+    # a free estimate: the home-repair and trades advert in every language
+    r"\b(?:free\s+(?:quote|estimate|inspection)|presupuesto\s+(?:gratis|gratuito|sin\s+compromiso)"
+    r"|orçamento\s+(?:grátis|gratuito|sem\s+compromisso)|devis\s+gratuit|preventivo\s+gratuito"
+    r"|kostenlose\s+besichtigung|kostenloses\s+angebot)\b",
     r"\bfree\s+(?:shipping|delivery|spins?|trial|gift|bonus)\b",
     r"\b(?:buy|order|shop|play|sign\s+up|join|register|download|subscribe)\s+(?:now|today|here|online)\b",
     r"\b(?:limited\s+(?:stock|time|offer|spots)|today\s+only|act\s+now|while\s+(?:stocks?|supplies)\s+last|don't\s+miss\s+out)\b",
@@ -84,6 +91,11 @@ _CHANNEL = re.compile(
       | acesse | visite | haz\s+clic | haga\s+clic | clique\s+aqui | cliquez\s+ici | hier\s+klicken
       | klicken\s+sie\s+hier | escr[ií]beme | m[aá]ndame\s+(?:un\s+)?mensaje
     )"""
+)
+# A call to phone or message, in the languages clinics receive.
+_CALL = re.compile(
+    r"(?i)\b(?:call|order|text|whats\s?app|ligue|liga|chiama|chiamate|ruf\s+an|anruf|llama|llame"
+    r"|appelez)\b"
 )
 _SHORTENER = re.compile(
     r"(?i)\b(?:bit\.ly|tinyurl\.com|t\.co|goo\.gl|ow\.ly|is\.gd|t\.me|cutt\.ly)/"
@@ -164,6 +176,19 @@ def _junk(text: str) -> str | None:
         return "Keyboard mash or repeated characters."
     if re.match(r"(?i)\s*lorem\s+ipsum\b", text):
         return "Placeholder text."
+    letters = sum(ch.isalpha() for ch in text)
+    marks = re.sub(r"\s", "", text)
+    if (
+        not letters
+        and len(marks) >= 5
+        and (re.search(r"(\W)\1{4,}", marks) or len(set(marks)) <= 3)
+    ):
+        return "A row of punctuation or symbols."
+    # a post that says it is a test: "This is a test submission. Please delete."
+    if len(words) <= 12 and re.search(
+        r"(?i)\btest\s+(?:submission|post|message|entry)(?![-\w])", text
+    ):
+        return "A test submission."
     lowered = [re.sub(r"\W", "", word.lower()) for word in words]
     lowered = [word for word in lowered if word]
     if len(lowered) >= 3:
@@ -223,7 +248,7 @@ def screen(text: str, context: ScreeningContext) -> list[Flag]:
     channel = bool(_CHANNEL.search(text)) or bool(commercial_links)
     if urls and not personal_link:
         channel = True
-    if phones and re.search(r"(?i)\b(?:call|order|text|whats\s?app)\b", text) and offers:
+    if phones and _CALL.search(text) and offers:
         channel = True
     score = float(len(offers) + len(commercial_links))
     if len(urls) >= 3:

@@ -61,3 +61,17 @@ def test_mild_words_are_low_and_strong_ones_medium():
 def test_a_number_alone_is_never_a_masked_word():
     assert swears("My log: http://rehab.example.org/log/455 and room 455.") == []
     assert swears("They worked my a55 off.") == ["a55"]
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("ptn, ils m'ont facturé deux fois.", "ptn"),
+        ("alv, me cobraron dos veces.", "alv"),
+        ("Qué pinche espera.", "pinche"),
+        ("Che stronzata, due ore di attesa.", "stronzata"),
+        ("Das war beschissen organisiert.", "beschissen"),
+    ],
+)
+def test_abbreviations_and_words_of_other_languages(text, word):
+    assert swears(text) == [word]

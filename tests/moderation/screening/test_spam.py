@@ -116,3 +116,41 @@ def test_a_phone_number_spelled_out_is_not_a_keyword_string():
     assert spam(spelled) == []
     keywords = "knee pain clinic knee pain doctor knee pain relief knee pain cheap knee pain best"
     assert spam(keywords) == ["high"]
+
+
+@pytest.mark.parametrize(
+    ("junk", "story"),
+    [
+        ("!!!!!!!!!!!!!!!!!!!!", "Great!!!! Back pain gone after four sessions!!!!"),
+        (". . . . . . . . . . . .", "10/10 :) :)"),
+        (
+            "This is a test submission. Please delete.",
+            "Please delete my old review, they fixed it.",
+        ),
+    ],
+)
+def test_rows_of_punctuation_and_test_posts_are_junk_and_their_twins_are_not(junk, story):
+    assert spam(junk) == ["high"]
+    assert spam(story) == []
+
+
+@pytest.mark.parametrize(
+    ("advert", "story"),
+    [
+        (
+            "Roof leaking? Free quote, same week service. Call 0491 570 006, seniors discount 15%.",
+            "My pain went down 50% and the front desk gave me a free quote for orthotics.",
+        ),
+        (
+            "Reformas, presupuesto gratis y 20% de descuento. Llama al +34 699 555 012",
+            "Me dieron un presupuesto para las plantillas y fue razonable.",
+        ),
+        (
+            "Tetto che perde? Preventivo gratuito, sconto 50%. Chiama 333 111 2233",
+            "Il dolore è sceso del 50% dopo sei sedute.",
+        ),
+    ],
+)
+def test_trades_adverts_with_a_discount_or_free_quote_and_a_number_are_spam(advert, story):
+    assert spam(advert) == ["high"]
+    assert spam(story) == []
