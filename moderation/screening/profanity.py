@@ -26,7 +26,8 @@ _WORDS: dict[str, tuple[str, str]] = {
         asses assed bugger
         """,
         """
-        fuck* fck* fuk* fuq* fvck* phuck* effing effin effed f-ing f-in f'ing f'in shit* shite
+        fuck* fck* fuk* fuq* fvck* phuck* effing effin effed f-ing f-in f'ing f'in f'er* f'ed
+        shit* shite
         bullshit* horseshit* dipshit* apeshit batshit bitch* biatch bastard* prick pricks jackass*
         asshole* arsehole* dumbass* smartass* badass* kickass* cunt* twat* wanker* bollocks dick
         dickhead* douche* motherfuck* cock cocksucker* piss-poor
@@ -39,15 +40,16 @@ _WORDS: dict[str, tuple[str, str]] = {
         mierda mierdas joder jodido jodida jodidos jodidas jodí jodieron coño cabron cabrón
         cabrones carajo pendejo* gilipollas hostia hostias chingada chingado chingar chingue*
         verga culero puta puto putas putos putada cojones capullo mamón mamones hdp ctm
+        pinche pinches alv ptm
         """,
     ),
-    "pt": ("", "merda porra caralho foda foder fodido fodida cacete bosta puta puto pqp"),
-    "fr": ("", "merde putain bordel connard connasse salaud salope enculé encule chiant"),
+    "pt": ("", "merda porra caralho foda foder fodido fodida cacete bosta puta puto pqp vtnc fdp"),
+    "fr": ("", "merde putain ptn bordel connard connasse salaud salope enculé encule chiant fdp"),
     "de": (
         "",
-        "scheiße scheisse scheiß scheiss arschloch verdammt verdammte fick ficken kacke",
+        "scheiße scheisse scheiß scheiss beschissen arschloch verdammt verdammte fick ficken kacke",
     ),
-    "it": ("", "cazzo stronzo vaffanculo minchia"),
+    "it": ("", "cazzo cazzata stronz* vaffanculo minchia"),
 }
 # English swearing turns up in every language, except where the word is an
 # ordinary one there ("dick": thick, in German).
@@ -144,7 +146,9 @@ def _classify(token: str, words: _Lexicon) -> str | None:
         return None
     if token.strip("'-") in _CAPS_ONLY:
         return "strong"
-    for candidate in (lowered, lowered.translate(_LEET)):
+    # a token of digits alone ("455" in a link) is a number, never a masked word
+    leet = lowered.translate(_LEET) if any(ch.isalpha() for ch in lowered) else lowered
+    for candidate in (lowered, leet):
         if kind := _is_word(candidate, words):
             return kind
         squeezed = _STRETCHED.sub(r"\1", candidate)

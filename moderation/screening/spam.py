@@ -16,14 +16,21 @@ from moderation.screening.pii import find_phones, find_urls
 
 # Offers: each pattern that matches adds one point.
 _OFFERS = [
-    r"\b\d{1,3}\s?%\s?off\b",
+    # a discount: "50% off", "-50%", "50% de desconto", "sconto 50%", "15% Rabatt"
+    r"\b\d{1,3}\s?%\s?off\b|(?<![\w-])-\d{1,3}\s?%"
+    r"|\b\d{1,3}\s?%\s+(?:de\s+)?(?:desconto|descuento|rabatt|sconto|réduction|discount)\b"
+    r"|\b(?:sconto|rabatt|descuento|desconto|seniors?\s+discount)\s+(?:del?\s+)?\d{1,3}\s?%",
+    # a free estimate: the home-repair and trades advert in every language
+    r"\b(?:free\s+(?:quote|estimate|inspection)|presupuesto\s+(?:gratis|gratuito|sin\s+compromiso)"
+    r"|orçamento\s+(?:grátis|gratuito|sem\s+compromisso)|devis\s+gratuit|preventivo\s+gratuito"
+    r"|kostenlose\s+besichtigung|kostenloses\s+angebot)\b",
     r"\bfree\s+(?:shipping|delivery|spins?|trial|gift|bonus)\b",
     r"\b(?:buy|order|shop|play|sign\s+up|join|register|download|subscribe)\s+(?:now|today|here|online)\b",
     r"\b(?:limited\s+(?:stock|time|offer|spots)|today\s+only|act\s+now|while\s+(?:stocks?|supplies)\s+last|don't\s+miss\s+out)\b",
     r"\b(?:promo|coupon|discount|referral)\s+code\b",
     r"\b(?:money[-\s]back|risk[-\s]free|no\s+credit\s+check|100%\s+safe|fast\s+delivery|cheapest|best\s+price|lowest\s+price)\b",
     r"\b(?:casino|jackpot|free\s+spins|welcome\s+bonus|slots?\s+machine|sports?\s+betting|bet\s+now|poker\s+online)\b",
-    r"\b(?:crypto(?:currency|currencies)?|bitcoin|btc|ethereum|forex|nft|trading\s+(?:bot|signals?)|binary\s+options|passive\s+income)\b",
+    r"\b(?:crypto(?:currency|currencies)?|bitcoins?|btc|ethereum|forex|nft|trading\s+(?:bot|signals?)|binary\s+options|passive\s+income)\b",
     r"\b(?:payday\s+loans?|quick\s+loans?|cash\s+advance|loans?\s+(?:approved|available|today))\b",
     r"\b(?:work(?:ing)?\s+from\s+home|from\s+the\s+comfort\s+of\s+your\s+home|be\s+your\s+own\s+boss)\b",
     r"\b(?:make|earn|earning|made|making)\s+\$\s?\d[\d,]*(?:\.\d+)?\s*(?:k\b)?(?:\s*(?:an?|per|a)\s+(?:hour|day|week|month))?",
@@ -39,9 +46,20 @@ _OFFERS = [
     # no \b before "$": after a space there is no word boundary to find
     r"\b(?:followers|likes|backlinks|seo\s+services?|link\s+building|guest\s+posts?)\b.*(?:\b(?:cheap|buy|only)\b|\$)",
     r"\b(?:essay|homework|assignment)\s+(?:writing|writers?|help)\b",
-    r"\b(?:nice|great|informative|awesome)\s+(?:post|article|blog)\b|\bi\s+like\s+your\s+(?:website|site|blog)\b",
-    r"\b(?:one\s+(?:weird|simple)\s+trick|doctors\s+hate|lose\s+\d+\s*(?:lbs|pounds|kg|kilos))\b",
-    r"\b(?:weight\s+loss|diet\s+pills?|keto\s+pills?|viagra|cialis|replica|rolex|ray-?bans?)\b",
+    # blog-comment spam praises a post or a site, which a patient's story has not
+    r"\b(?:nice|great|informative|awesome|useful|helpful)\s+(?:post|article|blog)\b"
+    r"|\bi\s+(?:like|love|enjoyed)\s+(?:reading\s+)?your\s+(?:website|site|blog|article|post)\b",
+    r"\b(?:weight\s+loss|diet\s+pills?|keto\s+pills?|fat\s+burners?|viagra|cialis|replica|rolex"
+    r"|ray-?bans?)\b|\blose\s+\d+\s*(?:lbs|pounds|kg|kilos)\b",
+    # pharmacy without a prescription, in the languages clinics receive
+    r"\b(?:without\s+(?:a\s+)?prescription|no\s+prescription\s+(?:needed|required)|online\s+pharmacy"
+    r"|sin\s+receta|sem\s+receita|sans\s+ordonnance|ohne\s+rezept|senza\s+ricetta)\b",
+    # the crypto-scam family's other faces: recovering a lost wallet or stolen funds
+    r"\b(?:wallet|funds?|crypto|bitcoin)\s+recovery\b"
+    r"|\brecover\s+(?:your\s+)?(?:lost|stolen|scammed)\s+(?:crypto|bitcoin|funds|money|wallet)\b",
+    # psychics, spells, dating and tech-support lines sold in a comment
+    r"\b(?:love\s+spells?|spell\s+caster|psychic\s+readings?|tarot\s+readings?|hot\s+singles"
+    r"|dating\s+(?:site|app)|tech(?:nical)?\s+support\s+(?:number|line|hotline))\b",
     r"\bfor\s+(?:only|just)\s+\$\s?\d",
     # Spanish, Portuguese, French, German: each kind of offer counts on its own,
     # as the English ones do.
@@ -74,6 +92,11 @@ _CHANNEL = re.compile(
       | klicken\s+sie\s+hier | escr[ií]beme | m[aá]ndame\s+(?:un\s+)?mensaje
     )"""
 )
+# A call to phone or message, in the languages clinics receive.
+_CALL = re.compile(
+    r"(?i)\b(?:call|order|text|whats\s?app|ligue|liga|chiama|chiamate|ruf\s+an|anruf|llama|llame"
+    r"|appelez)\b"
+)
 _SHORTENER = re.compile(
     r"(?i)\b(?:bit\.ly|tinyurl\.com|t\.co|goo\.gl|ow\.ly|is\.gd|t\.me|cutt\.ly)/"
 )
@@ -84,7 +107,7 @@ _COMMERCIAL_WORDS = {
     "loan", "loans", "crypto", "btc", "profit", "profits", "cash", "keto", "burn", "pills",
     "cure", "follow", "followers", "boost", "bonus", "spin", "spins", "slots", "forex", "earn",
     "money", "rich", "essay", "essays", "prestamos", "promo", "offer", "offers", "free", "win",
-    "doubler", "income", "job", "jobs",
+    "income", "job", "jobs",
 }  # fmt: skip
 
 
@@ -153,6 +176,19 @@ def _junk(text: str) -> str | None:
         return "Keyboard mash or repeated characters."
     if re.match(r"(?i)\s*lorem\s+ipsum\b", text):
         return "Placeholder text."
+    letters = sum(ch.isalpha() for ch in text)
+    marks = re.sub(r"\s", "", text)
+    if (
+        not letters
+        and len(marks) >= 5
+        and (re.search(r"(\W)\1{4,}", marks) or len(set(marks)) <= 3)
+    ):
+        return "A row of punctuation or symbols."
+    # a post that says it is a test: "This is a test submission. Please delete."
+    if len(words) <= 12 and re.search(
+        r"(?i)\btest\s+(?:submission|post|message|entry)(?![-\w])", text
+    ):
+        return "A test submission."
     lowered = [re.sub(r"\W", "", word.lower()) for word in words]
     lowered = [word for word in lowered if word]
     if len(lowered) >= 3:
@@ -172,10 +208,22 @@ def _stem(word: str) -> str:
     return word
 
 
+# Digits spelled out are a phone number (personal data), never search keywords.
+_NUMBER_WORDS = frozenset(
+    re.findall(
+        r"\S+",
+        """zero oh one two three four five six seven eight nine cero uno dos tres cuatro cinco
+    seis siete ocho nueve um dois três quatro sete oito nove un deux trois quatre cinq sept
+    huit neuf null eins zwei drei vier fünf sechs sieben acht neun""",
+    )
+)
+
+
 def _keyword_string(text: str) -> bool:
     """SEO filler: a string of search phrases with no sentence in it."""
     near_me = text.lower().count("near me")
     words = re.findall(r"[\w']+", text.lower().replace("near me", "near"))
+    words = [word for word in words if word not in _NUMBER_WORDS]
     if len(words) < 10 or re.search(r"[.!?]\s+\w", text.strip()):
         return False
     stop = sum(word in _STOPWORDS for word in words) / len(words)
@@ -200,7 +248,7 @@ def screen(text: str, context: ScreeningContext) -> list[Flag]:
     channel = bool(_CHANNEL.search(text)) or bool(commercial_links)
     if urls and not personal_link:
         channel = True
-    if phones and re.search(r"(?i)\b(?:call|order|text|whats\s?app)\b", text) and offers:
+    if phones and _CALL.search(text) and offers:
         channel = True
     score = float(len(offers) + len(commercial_links))
     if len(urls) >= 3:

@@ -64,17 +64,21 @@ def test_spanish_swearing_insults_and_threats_are_flagged():
     assert "medium" in [flag.severity for flag in threat.flags if flag.kind == "abuse"]
 
 
-def test_a_german_story_is_flagged_as_not_screened_for_abuse():
+def test_a_german_story_is_screened_for_abuse():
+    # abuse now knows German insult words, so German is screened, not flagged
     text = "Die Behandlung war gut, aber der Therapeut war ein Vollidiot und sehr unfreundlich."
     result = screening.run(text, BILINGUAL)
     assert result.language == "de"
-    assert unscreened(result) == ["Not screened for abuse"]
-    [flag] = [flag for flag in result.flags if flag.kind == "unscreened"]
-    assert flag.severity == "low"
-    assert flag.start is None
-    assert flag.end is None
-    assert "German (de)" in flag.detail
+    assert unscreened(result) == []
+    assert "abuse" in {flag.kind for flag in result.flags}
     assert result.action == "queue"
+
+
+def test_an_insult_of_one_language_is_an_ordinary_word_in_another():
+    text = "Quarante minutes de retard, mais le kiné a été très gentil avec moi."
+    result = screening.run(text, BILINGUAL)
+    assert result.language == "fr"
+    assert "abuse" not in {flag.kind for flag in result.flags}
 
 
 def test_a_language_without_any_lists_is_flagged_for_each_concern():

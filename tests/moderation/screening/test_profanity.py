@@ -27,6 +27,9 @@ def swears(text):
         ("Joder, qué espera tan larga.", "Joder"),
         ("Que merda de atendimento.", "merda"),
         ("a half-assed exam", "assed"),
+        # apostrophe abbreviations: folding does not expand them, the list has them
+        ("the f'ing parking", "f'ing"),
+        ("that f'er at billing", "f'er"),
     ],
 )
 def test_it_finds_swear_words_masked_or_not(text, word):
@@ -53,3 +56,22 @@ def test_it_leaves_minced_oaths_and_lookalike_words_alone(text):
 def test_mild_words_are_low_and_strong_ones_medium():
     flags = screen("damn, this f*cking knee", ScreeningContext())
     assert [f.severity for f in flags] == ["low", "medium"]
+
+
+def test_a_number_alone_is_never_a_masked_word():
+    assert swears("My log: http://rehab.example.org/log/455 and room 455.") == []
+    assert swears("They worked my a55 off.") == ["a55"]
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("ptn, ils m'ont facturé deux fois.", "ptn"),
+        ("alv, me cobraron dos veces.", "alv"),
+        ("Qué pinche espera.", "pinche"),
+        ("Che stronzata, due ore di attesa.", "stronzata"),
+        ("Das war beschissen organisiert.", "beschissen"),
+    ],
+)
+def test_abbreviations_and_words_of_other_languages(text, word):
+    assert swears(text) == [word]

@@ -81,3 +81,76 @@ def test_near_misses_of_the_new_spam_rules_stay_clean(text):
 def test_a_patient_mentioning_bought_followers_is_never_rejected():
     # no link and no call to action: a moderator looks at it at most
     assert "high" not in spam("My daughter wants to buy more followers for her cat account.")
+
+
+# Offers of unrelated goods with a way to buy are clear spam; the same words
+# in a patient's story, with nothing to buy, are not.
+@pytest.mark.parametrize(
+    ("advert", "story"),
+    [
+        (
+            "Buy tramadol without prescription, fast delivery, order at pills-now.shop",
+            "I could not get the muscle relaxant without a prescription, so Dr. Lee wrote one.",
+        ),
+        (
+            "Great article! Check out my site for cheap SEO services: seo-rank.xyz",
+            "I found a great article on their site about posture and do the exercises daily.",
+        ),
+        (
+            "Lost bitcoins to a scam? Wallet recovery experts, message me on WhatsApp",
+            "My brother lost his bitcoins, and the stress gave him neck pain.",
+        ),
+        (
+            "Lose 20 lbs in a month with our fat burners, order now at slimfast-keto.biz",
+            "I had to lose 20 lbs before the knee surgery and the dietitian helped.",
+        ),
+    ],
+)
+def test_each_offer_family_is_spam_with_a_way_to_buy_and_clean_in_a_story(advert, story):
+    assert spam(advert) == ["high"]
+    assert spam(story) == []
+
+
+def test_a_phone_number_spelled_out_is_not_a_keyword_string():
+    spelled = "Ben Adams - five one six five six three five zero five nine - ben@example.org"
+    assert spam(spelled) == []
+    keywords = "knee pain clinic knee pain doctor knee pain relief knee pain cheap knee pain best"
+    assert spam(keywords) == ["high"]
+
+
+@pytest.mark.parametrize(
+    ("junk", "story"),
+    [
+        ("!!!!!!!!!!!!!!!!!!!!", "Great!!!! Back pain gone after four sessions!!!!"),
+        (". . . . . . . . . . . .", "10/10 :) :)"),
+        (
+            "This is a test submission. Please delete.",
+            "Please delete my old review, they fixed it.",
+        ),
+    ],
+)
+def test_rows_of_punctuation_and_test_posts_are_junk_and_their_twins_are_not(junk, story):
+    assert spam(junk) == ["high"]
+    assert spam(story) == []
+
+
+@pytest.mark.parametrize(
+    ("advert", "story"),
+    [
+        (
+            "Roof leaking? Free quote, same week service. Call 0491 570 006, seniors discount 15%.",
+            "My pain went down 50% and the front desk gave me a free quote for orthotics.",
+        ),
+        (
+            "Reformas, presupuesto gratis y 20% de descuento. Llama al +34 699 555 012",
+            "Me dieron un presupuesto para las plantillas y fue razonable.",
+        ),
+        (
+            "Tetto che perde? Preventivo gratuito, sconto 50%. Chiama 333 111 2233",
+            "Il dolore è sceso del 50% dopo sei sedute.",
+        ),
+    ],
+)
+def test_trades_adverts_with_a_discount_or_free_quote_and_a_number_are_spam(advert, story):
+    assert spam(advert) == ["high"]
+    assert spam(story) == []
