@@ -17,42 +17,46 @@ such as "de la", an initial "K."), never across punctuation.
 """
 
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
-_DATA = Path(__file__).resolve().parent / "data"
-
-
-def fold(word: str) -> str:
-    """Lower case without accents: "Sofía" and "SOFIA" both give "sofia"."""
-    decomposed = unicodedata.normalize("NFKD", word.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).replace("’", "'")
-
-
-def _read_words(name: str) -> frozenset[str]:
-    words: set[str] = set()
-    for line in (_DATA / name).read_text(encoding="utf-8").splitlines():
-        line = line.split("#", 1)[0]
-        words.update(fold(word) for word in line.split())
-    return frozenset(words)
-
-
-@cache
-def given_names() -> frozenset[str]:
-    return _read_words("first_names.txt") - word_names()
+from moderation.screening import gazetteers
+from moderation.screening.gazetteers import fold
 
 
 @cache
 def word_names() -> frozenset[str]:
-    return _read_words("name_words.txt")
+    """Given names that are also common words ("Will", "Grace", "Nur"): they
+    need stronger evidence (capitalised mid-sentence, a surname, a title, a
+    lead-in)."""
+    return gazetteers.name_words() | _read_words("common_word_names.txt")
 
 
 @cache
+def rare_word_names() -> frozenset[str]:
+    """Given names that are rarer dictionary words: names only when capitalised."""
+    return _read_words("rare_word_names.txt") - word_names() - not_names()
+
+
+@cache
+def given_names() -> frozenset[str]:
+    return gazetteers.given_names() - word_names() - rare_word_names()
+
+
+def family_names() -> frozenset[str]:
+    return gazetteers.family_names()
+
+
 def not_names() -> frozenset[str]:
-    return _read_words("not_names.txt")
+    return gazetteers.not_names()
+
+
+def _read_words(name: str) -> frozenset[str]:
+    words: set[str] = set()
+    for line in (gazetteers.DATA / name).read_text(encoding="utf-8").splitlines():
+        words.update(fold(word) for word in line.split("#", 1)[0].split())
+    return frozenset(words)
 
 
 # A word: letters, with inner apostrophes or hyphens ("O'Brien", "Ortiz-Baker").
@@ -197,6 +201,8 @@ def _is_given(token: Token) -> bool:
     folded = token.folded
     if folded in given_names():
         return True
+    if folded in rare_word_names():
+        return token.capitalised and not token.shouting
     if "-" not in folded:
         return False
     if folded.replace("-", "") in given_names():
@@ -325,6 +331,11 @@ _ROLE_AFTER = re.compile(
 )
 
 
+def _place_after(text: str, tokens: Sequence[Token], i: int) -> bool:
+    """ "Grace at the desk": a place at the clinic, not "Skip the surgeon"."""
+    return bool(re.match(r"\s+(?:at|from|on)\b", text[tokens[i].end : tokens[i].end + 10]))
+
+
 def _role_after(text: str, tokens: Sequence[Token], i: int) -> bool:
     return bool(_ROLE_AFTER.match(text[tokens[i].end : tokens[i].end + 40]))
 
@@ -348,7 +359,38 @@ def find_names(text: str, author_name: str | None = None) -> list[NameSpan]:
             NameSpan(tokens[start_index].start, _span_end(text, tokens, last), reason=reason)
         )
         i = last + 1
+        while (joined := _coordinated_name(text, tokens, i)) is not None:
+            last = _extend(text, tokens, joined)
+            spans.append(NameSpan(tokens[joined].start, _span_end(text, tokens, last), "listed"))
+            i = last + 1
     return spans
+
+
+_AND = {"and", "y", "e", "et", "und", "ed", "&"}
+
+
+def _coordinated_name(text: str, tokens: Sequence[Token], i: int) -> int | None:
+    """Index of a name listed right after a found one ("Omid and Parisa",
+    "Ana, Bruno"): a capitalised word that no list calls a word."""
+    if i >= len(tokens):
+        return None
+    gap = text[tokens[i - 1].end : tokens[i].start]
+    index = i
+    if gap.strip() not in (",", "&"):
+        if gap != " " or tokens[i].folded not in _AND or i + 1 >= len(tokens):
+            return None
+        if text[tokens[i].end : tokens[i + 1].start] != " ":
+            return None
+        index = i + 1
+    token = tokens[index]
+    folded = token.folded
+    if not token.capitalised or token.shouting or len(folded) < 3:
+        return None
+    if folded in not_names() or folded in word_names() or folded in _AFTER_NOT_PERSON:
+        return None
+    if folded in rare_word_names() and not _is_given(token):
+        return None
+    return index
 
 
 def _name_at(
@@ -379,7 +421,13 @@ def _name_at(
             return i, "context"
         if folded in word_names() and token.capitalised:
             return i, "context"
-    if _known_name(token) and token.capitalised and _role_after(text, tokens, i):
+    if (
+        (_known_name(token) or folded in rare_word_names())
+        and token.capitalised
+        and not vetoed
+        and not (initial and folded in word_names() and not _place_after(text, tokens, i))
+        and _role_after(text, tokens, i)
+    ):
         return i, "context"
     if vetoed:
         if _known_name(token) and token.capitalised and has_surname and not initial:

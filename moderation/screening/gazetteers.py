@@ -1,0 +1,267 @@
+"""Word lists for names and addresses, built from Faker's locale providers.
+
+Faker ships given names, family names and street words for about 80
+locales. Reading them at run time means importing every provider module,
+which adds about 65 MB to a process; so `build()` reads the providers'
+class attributes once (no Faker() instance) and writes plain word lists to
+`data/gazetteers/`, which ship with the repository and load in a few tens of
+milliseconds (see `python -m moderation.screening.gazetteers --help`). A test
+checks that the shipped lists equal a fresh build from the locked Faker.
+
+Lists:
+- `given_names.txt`, `family_names.txt`: every Latin, Greek, Cyrillic,
+  Arabic, Hebrew or Indic-script name of every locale (CJK and Thai names
+  are written without spaces, so a word list cannot find them; their
+  romanised forms are kept);
+- `street_types_after.txt`: street types written after the name
+  ("Kramer Court", "Smith St"), from the English-speaking locales;
+- `street_types_before.txt`: street types written before the name
+  ("Calle de Alcalá", "Rua Augusta", "Via Roma", "rue des Lilas");
+- `street_endings.txt`: endings of compound street names ("Hauptstraße",
+  "Kerkstraat", "Beckergasse").
+
+`name_words.txt` (beside the folder, kept by hand) lists given names that are
+also everyday words in our languages; they need stronger evidence.
+"""
+
+import argparse
+import importlib
+import pkgutil
+import re
+import unicodedata
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
+
+DATA = Path(__file__).resolve().parent / "data"
+GAZETTEERS = DATA / "gazetteers"
+LISTS = (
+    "given_names",
+    "family_names",
+    "street_types_after",
+    "street_types_before",
+    "street_endings",
+)
+
+# Scripts written without spaces between words: a name list cannot find
+# names in them.
+_UNSPACED = re.compile(r"[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+# en_MY's street suffixes are Malay names and words, not street types.
+_ENGLISH_STREET_LOCALES = {"en_US", "en_GB", "en_AU", "en_CA", "en_NZ", "en_IE"}
+_NOT_TYPES = {"Bis", "Sur", "Norte", "Este", "Bis {{random_uppercase_letter}}"}
+_NAME_WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
+
+
+def fold(word: str) -> str:
+    """Lower case without accents: "Sofía" and "SOFIA" both give "sofia"."""
+    decomposed = unicodedata.normalize("NFKD", word.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).replace("’", "'")
+
+
+def _string_values(value: object) -> list[str]:
+    if isinstance(value, dict):
+        value = list(value)
+    if isinstance(value, (list, tuple)) and all(isinstance(item, str) for item in value):
+        return list(value)
+    return []
+
+
+def _provider_attributes(package: str) -> Iterable[tuple[str, str, list[str]]]:
+    """(locale, attribute, strings) for every list-valued class attribute."""
+    root = importlib.import_module(package)
+    for module in pkgutil.iter_modules(root.__path__):
+        provider = importlib.import_module(f"{package}.{module.name}").Provider
+        for attribute, value in vars(provider).items():
+            strings = _string_values(value)
+            if strings:
+                yield module.name, attribute, strings
+
+
+def _name_words(entries: Iterable[str], *, last_word_only: bool) -> set[str]:
+    words: set[str] = set()
+    for entry in entries:
+        if _UNSPACED.search(entry):
+            continue
+        parts = _NAME_WORD.findall(entry)
+        if last_word_only and len(parts) > 1:
+            parts = parts[-1:]  # "de la Cruz" gives "Cruz"
+        words.update(fold(part) for part in parts if len(part) >= 2)
+    return words
+
+
+def build() -> dict[str, list[str]]:
+    """Every list, sorted, from the installed Faker's provider modules."""
+    given: set[str] = set()
+    family: set[str] = set()
+    for _, attribute, strings in _provider_attributes("faker.providers.person"):
+        if attribute.startswith(("first_name", "first_romanized_name")):
+            given |= _name_words(strings, last_word_only=False)
+        elif attribute.startswith(("last_name", "last_romanized_name")):
+            family |= _name_words(strings, last_word_only=True)
+
+    after: set[str] = set()
+    before: set[str] = set()
+    endings: set[str] = set()
+    for locale, attribute, strings in _provider_attributes("faker.providers.address"):
+        language = locale.split("_")[0]
+        if locale in _ENGLISH_STREET_LOCALES and attribute == "street_suffixes":
+            # en_NZ writes some as two words ("Beach Road"): keep the last.
+            after.update(s.split()[-1] for s in strings if s[:1].isupper())
+        elif language in ("es", "pt", "fr", "it", "pl") and attribute in (
+            "street_prefixes",
+            "street_suffixes",
+            "street_prefixes_feminine",
+            "street_prefixes_masculine",
+        ):
+            before.update(s for s in strings if len(s.rstrip(".")) > 1 and s not in _NOT_TYPES)
+        elif language in ("de", "nl") and attribute in ("street_suffixes_short", "street_suffixes"):
+            endings.update(s.casefold() for s in strings if s.islower())
+    return {
+        "given_names": sorted(given),
+        "family_names": sorted(family),
+        "street_types_after": sorted(after),
+        "street_types_before": sorted(before, key=str.casefold),
+        "street_endings": sorted(endings),
+    }
+
+
+_WORD_NAMES_HEADER = {
+    "common_word_names": (
+        "# Given names that are also common words (a small English dictionary, or Faker's\n"
+        "# lorem words in Spanish, French, Italian, German). Written by\n"
+        "# `python -m moderation.screening.gazetteers --word-names`; do not edit.\n"
+    ),
+    "rare_word_names": (
+        "# Given names that are rarer words of a dictionary of our languages: a name\n"
+        "# only when capitalised. Written by\n"
+        "# `python -m moderation.screening.gazetteers --word-names`; do not edit.\n"
+    ),
+}
+
+
+def write(lists: dict[str, list[str]]) -> None:
+    GAZETTEERS.mkdir(exist_ok=True)
+    for name, words in lists.items():
+        (GAZETTEERS / f"{name}.txt").write_text("\n".join(words) + "\n", encoding="utf-8")
+
+
+def read(name: str) -> list[str]:
+    return (GAZETTEERS / f"{name}.txt").read_text(encoding="utf-8").split()
+
+
+def _read_hand_list(name: str) -> frozenset[str]:
+    words: set[str] = set()
+    for line in (DATA / name).read_text(encoding="utf-8").splitlines():
+        words.update(fold(word) for word in line.split("#", 1)[0].split())
+    return frozenset(words)
+
+
+@cache
+def name_words() -> frozenset[str]:
+    """Given names that are also everyday words ("will", "rosa", "nur")."""
+    return _read_hand_list("name_words.txt")
+
+
+@cache
+def not_names() -> frozenset[str]:
+    """Words that never start a name, whatever their capitals."""
+    return _read_hand_list("not_names.txt")
+
+
+@cache
+def given_names() -> frozenset[str]:
+    """Folded given names of every locale, less those that are words."""
+    return frozenset(read("given_names")) - name_words() - not_names()
+
+
+@cache
+def family_names() -> frozenset[str]:
+    """Folded family names of every locale, less words that never start a name."""
+    return frozenset(read("family_names")) - not_names()
+
+
+@cache
+def street_types_after() -> frozenset[str]:
+    return frozenset(read("street_types_after"))
+
+
+@cache
+def street_types_before() -> frozenset[str]:
+    return frozenset(read("street_types_before"))
+
+
+@cache
+def street_endings() -> frozenset[str]:
+    return frozenset(read("street_endings"))
+
+
+# Debian's word lists (packages wamerican-small, wbritish-small, wamerican,
+# wbritish, wspanish, wfrench, wngerman, witalian, wportuguese, wbrazilian).
+_COMMON_DICTIONARIES = ("american-english-small", "british-english-small")
+_ALL_DICTIONARIES = _COMMON_DICTIONARIES + (
+    "american-english", "british-english", "spanish", "french", "ngerman", "italian",
+    "portuguese", "brazilian",
+)  # fmt: skip
+_LOREM_LOCALES = {"es_ES": "spanish", "fr_FR": "french", "it_IT": "italian", "de_DE": "ngerman"}
+
+
+def _dictionary_words(name: str, directory: Path) -> set[str]:
+    """Lower-case entries only: "mark" is a word, "Mark" alone would be a name."""
+    lines = (directory / name).read_text(encoding="utf-8", errors="ignore").split()
+    return {fold(word) for word in lines if word[:1].islower() and "'" not in word}
+
+
+def derive_word_names(directory: Path = Path("/usr/share/dict")) -> tuple[list[str], list[str]]:
+    """Given names that are words: (common, rare).
+
+    Common: an entry of a small English dictionary, or one of Faker's lorem
+    words in Spanish, French, Italian or German that the language's
+    dictionary also has ("hoy", "sole"). Rare: any other lower-case entry of a
+    dictionary of our languages ("amparo", "cielo"). Run by hand where the word
+    lists are installed (`--word-names`); the result ships as
+    `data/common_word_names.txt` and `data/rare_word_names.txt`.
+    """
+    given = set(read("given_names"))
+    common = set().union(*(_dictionary_words(name, directory) for name in _COMMON_DICTIONARIES))
+    # Faker's lorem texts hold names too ("pablo", "maria"): not those that
+    # the English dictionary lists as proper nouns.
+    proper = {
+        fold(word)
+        for word in (directory / "american-english").read_text(encoding="utf-8").split()
+        if word[:1].isupper()
+    }
+    for locale, dictionary in _LOREM_LOCALES.items():
+        lorem = importlib.import_module(f"faker.providers.lorem.{locale}").Provider.word_list
+        common |= (
+            {fold(word) for word in lorem} & _dictionary_words(dictionary, directory)
+        ) - proper
+    every = set().union(*(_dictionary_words(name, directory) for name in _ALL_DICTIONARIES))
+    return sorted(given & common), sorted((given & every) - common)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--check", action="store_true", help="fail if the shipped lists differ")
+    parser.add_argument(
+        "--word-names",
+        action="store_true",
+        help="also derive the word-name lists (needs Debian's word lists)",
+    )
+    arguments = parser.parse_args()
+    if arguments.word_names:
+        for name, words in zip(("common_word_names", "rare_word_names"), derive_word_names()):
+            (DATA / f"{name}.txt").write_text(
+                _WORD_NAMES_HEADER[name] + "\n".join(words) + "\n", encoding="utf-8"
+            )
+            print(f"{name}: {len(words)}")
+    lists = build()
+    if arguments.check:
+        stale = [name for name, words in lists.items() if read(name) != words]
+        raise SystemExit(f"stale gazetteers: {', '.join(stale)}" if stale else 0)
+    write(lists)
+    for name, words in lists.items():
+        print(f"{name}: {len(words)}")
+
+
+if __name__ == "__main__":
+    main()
