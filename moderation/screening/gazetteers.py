@@ -115,7 +115,7 @@ def build() -> dict[str, list[str]]:
         ):
             before.update(s for s in strings if len(s.rstrip(".")) > 1 and s not in _NOT_TYPES)
         elif language in ("de", "nl") and attribute in ("street_suffixes_short", "street_suffixes"):
-            endings.update(s.casefold() for s in strings if s.islower())
+            endings.update(s for s in strings if s.islower())
     return {
         "given_names": sorted(given),
         "family_names": sorted(family),

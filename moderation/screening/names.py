@@ -123,6 +123,8 @@ _PARTICLES = {
 # A place, not a person, when one of these comes first ("drove in from Austin").
 _PLACE_LEAD = {"in", "from", "near", "at", "outside", "of", "into", "visiting", "st", "saint",
                "san", "santa", "sao", "mount", "mt", "lake", "fort", "port", "new"}  # fmt: skip
+_STREET_BEFORE = {"via", "viale", "piazza", "corso", "calle", "avenida", "rua", "rue", "plaza",
+                  "praca", "paseo", "carrer", "travessa", "largo", "strada", "ul", "aleja"}  # fmt: skip
 _PLACE_NAMES = {
     "austin", "dallas", "houston", "charlotte", "florence", "georgia", "virginia", "savannah",
     "madison", "jackson", "lincoln", "victoria", "regina", "sydney", "chelsea", "orlando",
@@ -404,6 +406,8 @@ def _name_at(
         return None  # already part of a title span
     if len(folded) < 2 or (token.text.islower() and len(folded) < 3):
         return None
+    if i > 0 and tokens[i - 1].folded in _STREET_BEFORE:
+        return None  # "Via Roma", "Rua Augusta"
     before = _context_before(text, token)
     initial = _sentence_initial(text, token)
     has_surname = i + 1 < len(tokens) and _surname_candidate(text, token, tokens[i + 1])

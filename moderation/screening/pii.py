@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import phonenumbers
 
 from moderation.screening import Flag, ScreeningContext, Severity
+from moderation.screening.addresses import find_addresses
 from moderation.screening.names import find_names
 
 ENTITY_SEVERITY: dict[str, Severity] = {
@@ -228,60 +229,16 @@ def _phones(text: str) -> Iterator[Found]:
         yield Found("PHONE", match.start(), match.end())
 
 
-# --- street addresses --------------------------------------------------------
-_SUFFIX = (
-    r"Street|St|Avenue|Ave|Av|Road|Rd|Lane|Ln|Drive|Dr|Boulevard|Blvd|Court|Ct|Way|Place|Pl|"
-    r"Terrace|Ter|Circle|Cir|Parkway|Pkwy|Highway|Hwy|Trail|Trl|Square|Sq|Loop|Row|Crescent|"
-    r"Close|Path|Pike|Alley|Run"
-)
-_UNIT = r"(?:,?\s+(?:Apt|Apartment|Unit|Suite|Ste|Fl|Floor|Bldg|Building|\#)\.?\s*\#?\s*[\w-]+)"
-_CITY_STATE_ZIP = (
-    r"(?:,\s*[A-Z][A-Za-z.'’-]*(?![\w])(?:\s+[A-Z][A-Za-z.'’-]*(?![\w])){0,2})?"
-    # a state or province, then a US ZIP or a UK or Canadian postcode ("LS6 2AB")
-    r"(?:,?\s+[A-Z]{2}(?!\w))?"
-    r"(?:,?\s+(?:\d{5}(?:-\d{4})?|[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}|[A-Z]\d[A-Z]\s?\d[A-Z]\d)(?!\w))?"
-    r"(?:,\s*(?:USA|US|United\s+States|Canada|UK))?"
-)
-_US_ADDRESS = re.compile(
-    rf"""(?x)(?<![\w$.,/-])\d{{1,6}}[A-Za-z]?\s+
-    (?:(?:[NSEW]\.?|North|South|East|West)\s+)?
-    (?:(?:[A-Z][\w'’.-]*|\d+(?:st|nd|rd|th))\s+){{1,3}}
-    (?:{_SUFFIX})\b\.?(?:\s+(?:NE|NW|SE|SW|N|S|E|W)\b\.?)?
-    {_UNIT}?{_CITY_STATE_ZIP}"""
-)
-_LATIN_ADDRESS = re.compile(
-    r"""(?x)(?<![\w])
-    (?:Calle|C/|Avenida|Avda\.?|Av\.|Rua|R\.|Travessa|Alameda|Praça|Plaza|Paseo|Carrer|Camino
-      |Rue|Boulevard|Chemin|Allée|Impasse|Via|Viale|Piazza|Corso)
-    \s+(?:(?:de|del|da|das|do|dos|la|las|los|le|les|des|di|della|[A-ZÁÉÍÓÚÂÊÔÃÕÇ][\w'’.-]*)\s*){1,5}
-    ,?\s*(?:n[º°o]\.?\s*)?\d{1,5}[A-Za-z]?(?![\d/])
-    (?:,?\s*\d{4,5}(?:-\d{3})?\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)?"""
-)
-_FRENCH_ADDRESS = re.compile(
-    r"""(?x)(?<![\w$])\d{1,5}(?:\s?bis|\s?ter)?,?\s+
-    (?:rue|avenue|boulevard|bd|chemin|allée|impasse|place|quai|route)\s+
-    (?:(?:de|du|des|la|le|l'|d')\s*)*[A-ZÉÈ][\w'’-]*(?:\s+[A-ZÉÈ][\w'’-]*){0,3}
-    (?:,?\s+\d{5}\s+[A-Z][\w'’-]+)?"""
-)
-_GERMAN_ADDRESS = re.compile(
-    r"""(?x)(?<![\w])[A-ZÄÖÜ][\wäöüß-]*(?:straße|strasse|str\.|weg|platz|gasse|allee|ring|damm)
-    \s+\d{1,4}[a-z]?(?:,?\s+\d{5}\s+[A-ZÄÖÜ][\wäöüß-]+)?"""
-)
+# --- street addresses (see addresses.py) -----------------------------------
 _NOT_STREET_WORDS = {"I", "PT", "Dr", "The", "My", "A"}
 
 
 def _addresses(text: str) -> Iterator[Found]:
-    for pattern in (_US_ADDRESS, _LATIN_ADDRESS, _FRENCH_ADDRESS, _GERMAN_ADDRESS):
-        for match in pattern.finditer(text):
-            value = match.group(0).rstrip(" ,.")
-            if pattern is _US_ADDRESS:
-                words = value.split()
-                if len(words) > 1 and words[1] in _NOT_STREET_WORDS:
-                    continue
-                # "Dr." or "St." at the end may be a suffix without its full stop.
-                if match.group(0).rstrip(",").endswith(".") and value.split()[-1] in ("Dr", "St"):
-                    value += "."
-            yield Found("ADDRESS", match.start(), match.start() + len(value))
+    for start, end in find_addresses(text):
+        words = text[start:end].split()
+        if len(words) > 1 and words[1] in _NOT_STREET_WORDS:
+            continue
+        yield Found("ADDRESS", start, end)
 
 
 def find_urls(text: str) -> list[Found]:

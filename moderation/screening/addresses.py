@@ -1,0 +1,272 @@
+"""Street addresses of many countries, on one line or several, as one span.
+
+An address is found from its street part, which must carry a house number
+(or a flat, unit or PO box, or follow a lead-in such as "I live at"):
+
+- number first, type after: "1208 West Maple Avenue", "Unit 4/22 Smith St",
+  "No. 88 Jianguo Road" (English-speaking, Indian, romanised Chinese);
+- type first, number after: "Calle de Alcalá 123", "Rua Augusta, 1500",
+  "Via Roma 25", "ul. Polna 7", "Carrera 7 # 50-47";
+- French: "12 rue des Lilas"; German and Dutch compounds: "Hauptstraße 5";
+- US military: "PSC 1234, Box 5678", "Unit 2050 Box 4190", "USNS Comfort",
+  each with its "APO/FPO/DPO AE 09012" line;
+- Indian sectors: "Flat 12B, Sector 21"; Japanese blocks: "1-2-3 Shibuya".
+
+The span then grows over what follows, separated by commas, new lines or
+dashes: units ("3º B", "apto 42", "Flat 2"), postcodes of many formats,
+cities, states ("VIC", "(MI)", "- SP") and countries. Street types come
+from Faker's gazetteers (see `gazetteers.py`) and a few abbreviations here.
+"""
+
+import re
+from collections.abc import Iterator
+from functools import cache
+
+from moderation.screening import gazetteers
+
+_UPPER = "A-ZÀ-ÖØ-ÞĀ-Ž"
+_CAP = rf"[{_UPPER}][\w'’.]*(?:-[\w'’.]+)*"
+_NUMBER = r"\d{1,6}[A-Za-z]?(?:[-/]\d{1,5}[A-Za-z]?)?"
+_UNIT_WORDS = (
+    r"Apt|Apartment|Unit|Suite|Ste|Flat|Fl|Floor|Level|Lvl|Room|Rm|Shop|Bldg|Building|Piso|Puerta|"
+    r"Pta|Apto|apto|Ap|Depto|Dpto|Departamento|Interior|Int|Edif|Oficina|Local|Appartamento|"
+    r"Interno|Scala|Etage|Stock|Bloco|Bloque|Casa|Sala|Wohnung|Whg|Porte|Bât|Bat|Escalera|Esc|Box"
+)
+_UNIT = rf"(?:(?:{_UNIT_WORDS})\.?\s*(?:n[º°o]\.?\s*)?\#?\s*[\w/-]*\d[\w/-]*|\#\s*\d[\w-]*|\d{{1,2}}\s*[º°ª]\s*(?:[A-Z]\b|piso|andar|izq\w*|dcha|der\w*)?|\d{{1,2}}(?:st|nd|rd|th)\s+[Ff]loor)"
+_DIRECTION = r"(?:N|S|E|W|NE|NW|SE|SW|North|South|East|West)\.?"
+_SHORT_TYPES = (
+    "St", "Ave", "Av", "Rd", "Ln", "Dr", "Blvd", "Ct", "Pl", "Ter", "Terr", "Cir", "Pkwy", "Hwy",
+    "Sq", "Cres", "Cl", "Pde", "Hts", "Mt", "Trl", "Nagar", "Marg", "Chowk", "Ganj", "Lu", "Jie",
+    "Dajie", "Hutong", "Dori", "Tori", "Dōri", "Street", "Road", "Lane", "Drive", "Way",
+)  # fmt: skip
+_BEFORE_EXTRA = (
+    "Calle", "C/", "Carrer", "Avenida", "Avda.", "Av.", "Rua", "R.", "Travessa", "Estrada",
+    "Rodovia", "Largo", "Praça", "Alameda", "Paseo", "Camino", "Carrera", "Cra.", "Kra.",
+    "Ronda", "Rambla", "Plaza", "Via", "Viale", "Piazza", "Piazzale", "Corso", "Vicolo", "Rue",
+    "Boulevard", "Chemin", "Allée", "Impasse", "Quai", "Route", "ul.", "al.", "Jalan", "Jl.",
+)  # fmt: skip
+_NOT_BEFORE = {"Campo", "Lago", "Vale", "Feira", "Morro", "Parque", "Setor", "Área", "Vila",
+               "Jardim", "Distrito", "Conjunto", "Residencial", "Recanto", "Sítio", "Fazenda"}  # fmt: skip
+_FRENCH_TYPES = (
+    r"rue|avenue|av\.|boulevard|bd|chemin|allée|impasse|place|quai|route|cours|square|passage"
+)
+_POSTCODE = (
+    r"(?:[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}"  # UK
+    r"|[A-Z]\d[A-Z]\s?\d[A-Z]\d"  # Canada
+    r"|\d{5}-\d{3,4}|\d{4}-\d{3}|\d{3}-\d{4}|\d{2}-\d{3}"  # BR, US+4, PT, JP, PL
+    r"|\d{4}\s?[A-Z]{2}(?![\w])"  # NL
+    r"|[A-Z]\d{4}[A-Z]{0,3}"  # AR
+    r"|\d{3}\s\d{3}|\d{4,6})(?![\w-])"
+)
+_STATE = r"(?:\(\s*[A-Z]{2,3}\s*\)|[A-Z]{2,3}(?![\w'’]))"
+_CITY_WORD = rf"[{_UPPER}][^\W\d_]*(?:['’-][^\W\d_]+)*"
+_CITY = rf"(?:(?:de|da|do|del|la|le|los|las)[ \t]+)?{_CITY_WORD}(?:[ \t-](?:(?:de|da|do|del|la|le|sur|upon|am|an|der|los|las)[ \t-])?{_CITY_WORD}){{0,3}}"
+_COUNTRY = (
+    r"(?:USA|U\.S\.A\.|US|United\s+States|UK|United\s+Kingdom|England|Scotland|Wales|Ireland|"
+    r"Canada|Australia|New\s+Zealand|India|Japan|China|Spain|España|France|Germany|Deutschland|"
+    r"Italy|Italia|Brazil|Brasil|Portugal|Mexico|México|Argentina|Colombia|Chile|Perú|Peru|"
+    r"Philippines|Netherlands|Nederland|Belgium|Belgique|Switzerland|Schweiz|Suisse|Austria|"
+    r"Österreich|Poland|Polska)(?![\w])"
+)
+_MILITARY_LINE = r"(?:APO|FPO|DPO)\s+(?:AA|AE|AP)\s+\d{5}(?:-\d{4})?"
+
+_SEPARATOR = re.compile(r"[ \t]*(?:,[ \t]*\n?|\n|[ \t]+[-–/][ \t]+|[ \t]+)[ \t]*")
+_TAILS = [
+    ("unit", re.compile(_UNIT)),
+    ("military", re.compile(_MILITARY_LINE)),
+    ("state postcode", re.compile(rf"[A-Z]{{2,3}},?\s+{_POSTCODE}")),
+    ("postcode city", re.compile(rf"(?:[A-Z]{{1,2}}-)?{_POSTCODE},?[ \t]+{_CITY}")),
+    ("city postcode", re.compile(rf"{_CITY},?[ \t]+{_POSTCODE}")),
+    ("city pin", re.compile(rf"{_CITY}-\d{{6}}(?!\d)")),
+    (
+        "city state postcode",
+        re.compile(
+            rf"{_CITY}(?:(?:,\s*|[ \t]+-[ \t]+|[ \t]*/[ \t]*|[ \t]+){_STATE})?(?:,?[ \t]+{_POSTCODE})?"
+        ),
+    ),
+    ("postcode", re.compile(_POSTCODE)),
+    ("state", re.compile(_STATE)),
+    ("country", re.compile(_COUNTRY)),
+]
+_ENDS_HERE = re.compile(r"[ \t]*(?:$|\n|[.;!?)](?:\s|$))")
+
+
+@cache
+def _cores() -> list[re.Pattern[str]]:
+    after = sorted(gazetteers.street_types_after() | set(_SHORT_TYPES), key=len, reverse=True)
+    after_types = "|".join(re.escape(t) for t in after)
+    before = (set(gazetteers.street_types_before()) | set(_BEFORE_EXTRA)) - _NOT_BEFORE
+    before_types = "|".join(
+        re.escape(t) if not t[:1].islower() else f"(?i:{re.escape(t)})"
+        for t in sorted(before, key=len, reverse=True)
+    )
+    endings = "|".join(re.escape(t) for t in sorted(gazetteers.street_endings(), key=len))
+    particles = (
+        r"(?:de|del|de\s+la|de\s+las|de\s+los|da|das|do|dos|di|della|delle|dei|des|du|la|le|l'|d')"
+    )
+    unit = rf"(?:(?:{_UNIT_WORDS})\.?\s*\#?\s*[\w/-]*\d[\w/-]*)"
+    unit_first = rf"(?:{unit},?\s+)"
+    return [
+        # 1208 West Maple Avenue; Flat 2, 14 Harcourt Road; Unit 4/22 Smith St; No. 88 Jianguo Road
+        re.compile(
+            rf"""(?<![\w$.,/-]){unit_first}?(?:(?:No|H\.[ \t]?No)\.?[ \t]*)?{_NUMBER},?[ \t]*\n?[ \t]*
+            (?:{_DIRECTION}\s+)?(?:(?:{_CAP}|\d+(?:st|nd|rd|th))[ \t]+){{1,3}}
+            (?:{after_types})(?![\w-])\.?(?:[ \t]+{_DIRECTION}(?![\w]))?""",
+            re.X,
+        ),
+        # Flat 37 / Bennett Mall (a unit, then a street without a number)
+        re.compile(
+            rf"""(?<![\w]){unit},?[ \t]*\n?[ \t]*(?:{_CAP}[ \t]+){{1,3}}(?:{after_types})(?![\w-])\.?""",
+            re.X,
+        ),
+        # Calle de Alcalá 123; Rua Augusta, 1500; Via Roma 25; Carrera 7 # 50-47
+        re.compile(
+            rf"""(?<![\w])(?:{before_types})(?![\w])[ \t]*
+            (?:(?:{particles}|{_CAP})[ \t]+){{0,5}}(?:{particles}[ \t]+)?{_CAP}
+            ,?[ \t]*(?:n[º°o]\.?[ \t]*|N[º°][ \t]*)?(?:\d{{1,5}}[A-Za-z]?|S/N)(?![\d/])""",
+            re.X,
+        ),
+        # Carrera 7 # 50-47 Este; Calle 5A Bis No. 12-30 (Colombia)
+        re.compile(
+            r"""(?<![\w])(?:Calle|Cl\.|Carrera|Cra\.|Cr\.|Kra\.|Diagonal|Dg\.|Transversal|Tv\.|Tr\.
+              |Avenida|Av\.)[ \t]+\d{1,3}[A-Z]?[ªº]?(?:[ \t]+Bis)?(?:[ \t]+[A-Z](?![\w]))?[ \t]*
+            (?:\#|No\.?|N[º°])[ \t]*\d{1,3}[A-Z]?-\d{1,3}(?:[ \t]+(?:Este|Sur|Norte|Oeste))?""",
+            re.X,
+        ),
+        # 12 rue des Lilas; 5 bis, avenue Foch
+        re.compile(
+            rf"""(?<![\w$])\d{{1,5}}(?:[ \t]?bis|[ \t]?ter)?,?[ \t]+(?i:{_FRENCH_TYPES})[ \t]+
+            (?:{particles}[ \t]*)*{_CAP}(?:[ \t]+(?:{particles}[ \t]+)?{_CAP}){{0,3}}""",
+            re.X,
+        ),
+        # Hauptstraße 5; Kerkstraat 12a; Murat-Heinrich-Allee 7740
+        re.compile(
+            rf"""(?<![\w])(?:[{_UPPER}][\wäöüß'-]*(?:{endings})|{_CAP}-(?:Straße|Strasse|Weg|Allee|Platz|Gasse|Ring|Damm))
+            [ \t]+\d{{1,4}}[a-z]?(?:[-/]\d{{1,4}}[a-z]?)?(?![\w])""",
+            re.X,
+        ),
+        # US military: PSC 1234, Box 5678 / Unit 2050 Box 4190 / USNS Comfort, then APO AE 09012
+        re.compile(
+            rf"""(?<![\w])(?:(?:PSC|CMR|Unit)[ \t]+\d{{3,5}},?[ \t]+Box[ \t]+\d{{2,5}}
+            |(?:USS|USNS|USNV|USCGC)[ \t]+{_CAP}(?:[ \t]+{_CAP})?)
+            (?=,?\s*{_MILITARY_LINE})""",
+            re.X,
+        ),
+        # Flat 12B, Sector 21 (India)
+        re.compile(
+            rf"(?<![\w]){unit_first}?(?:Sector|Sec\.|Phase|Block)[ \t]+\d{{1,3}}[A-Z]?(?![\w])"
+        ),
+        # 1-2-3 Shibuya; 3-chome-5-2 Roppongi (Japan)
+        re.compile(
+            rf"(?<![\w-])\d{{1,2}}(?:-chome)?-\d{{1,3}}(?:-\d{{1,3}})?,?[ \t]+{_CAP}(?=,?[ \t]+{_CAP}-(?:ku|shi|cho|machi|gun)\b)"
+        ),
+    ]
+
+
+_LEAD_IN = re.compile(
+    r"""(?ix)\b(?:
+        i\s+live\s+(?:at|on|in)|i'm\s+at|my\s+(?:home\s+)?address\s+is|address\s*:|mail\s+(?:it\s+)?to
+      | send\s+(?:it|them|everything)\s+to|vivo\s+en|mi\s+direcci[oó]n\s+es|direcci[oó]n\s*:
+      | moro\s+(?:na|no|em)|meu\s+endere[cç]o\s+[ée]|endere[cç]o\s*:|j'habite(?:\s+au|\s+à|\s+a)?
+      | mon\s+adresse\s+est|adresse\s*:|ich\s+wohne\s+(?:in\s+der|in|am|an\s+der)
+      | meine\s+adresse\s+ist|abito\s+in|il\s+mio\s+indirizzo\s+[èe]|indirizzo\s*:
+    )\s*:?\s*"""
+)
+# After a lead-in, a street without a type word: "I live at 45 Kingsbridge",
+# "vivo en Alcalá 123", "abito in Roma 5".
+_LED_CORE = re.compile(
+    rf"(?:{_NUMBER},?[ \t]+{_CAP}(?:[ \t]+{_CAP}){{0,3}}|{_CAP}(?:[ \t]+(?:de|del|da|do|di)?[ \t]*{_CAP}){{0,3}},?[ \t]+{_NUMBER}(?![\w]))"
+)
+
+
+def _tail_end(text: str, end: int) -> int:
+    """Where the address that ends its street part at `end` really ends."""
+    taken = 0
+    while taken < 6:
+        separator = _SEPARATOR.match(text, end)
+        if separator is None:
+            break
+        gap = separator.group(0)
+        if gap.count("\n") > 1:
+            break
+        position = separator.end()
+        for kind, pattern in _TAILS:
+            found = pattern.match(text, position)
+            if found is None or found.end() == position:
+                continue
+            if kind in ("state", "postcode", "unit") and gap.strip() == "" and "\n" in gap:
+                pass
+            if kind == "city state postcode" and found.group(0) == _city_only(found.group(0)):
+                # a city alone: only on its own line or closing the sentence
+                if "," not in gap and "\n" not in gap:
+                    continue
+                if not _ENDS_HERE.match(text, found.end()) and not _more_follows(text, found.end()):
+                    continue
+            if kind == "state" and "," not in gap and "-" not in gap and "/" not in gap:
+                if not found.group(0).startswith("("):
+                    continue
+            end = found.end()
+            taken += 1
+            break
+        else:
+            break
+    return end
+
+
+def _city_only(value: str) -> str:
+    return re.match(_CITY, value).group(0)  # type: ignore[union-attr]
+
+
+def _more_follows(text: str, position: int) -> bool:
+    """A postcode, state or country comes next: the city is part of the address."""
+    separator = _SEPARATOR.match(text, position)
+    if separator is None:
+        return False
+    start = separator.end()
+    return any(
+        pattern.match(text, start)
+        for kind, pattern in _TAILS
+        if kind
+        in ("postcode", "country", "state postcode", "military", "postcode city", "city postcode")
+    )
+
+
+_COUNTED = re.compile(r"\d{1,2}\s+[A-Z][a-z]+s\s+\S+$")
+
+
+def _counted_things(street: str, text: str, end: int) -> bool:
+    """ "10 Blocks Way", "3 Sessions Dr Lee": a count of things, or a title
+    before a name, not a street with no city after it."""
+    if _COUNTED.fullmatch(street):
+        return True
+    return street.rstrip(".").endswith((" Dr", " St")) and bool(
+        re.match(r"\.?\s+[A-Z]", text[end:])
+    )
+
+
+def find_addresses(text: str) -> Iterator[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    for pattern in _cores():
+        for match in pattern.finditer(text):
+            end = _tail_end(text, match.end())
+            if end == match.end() and _counted_things(match.group(0), text, end):
+                continue
+            spans.append((match.start(), end))
+    for lead in _LEAD_IN.finditer(text):
+        core = _LED_CORE.match(text, lead.end())
+        if core is not None:
+            spans.append((core.start(), _tail_end(text, core.end())))
+    spans.sort(key=lambda span: (span[0], -span[1]))
+    kept: list[tuple[int, int]] = []
+    for start, end in spans:
+        value = text[start:end]
+        trimmed = value.rstrip(" \t\n,-–/")
+        if trimmed.endswith(".") and not re.search(r"(?:\b[A-Z][a-z]{0,3}|\b[A-Z])\.$", trimmed):
+            trimmed = trimmed[:-1]
+        end = start + len(trimmed)
+        if kept and start < kept[-1][1]:
+            if end > kept[-1][1] and start == kept[-1][0]:
+                kept[-1] = (start, end)
+            continue
+        kept.append((start, end))
+    yield from kept
