@@ -32,7 +32,12 @@ _UNIT_WORDS = (
     r"Pta|Apto|apto|Ap|Depto|Dpto|Departamento|Interior|Int|Edif|Oficina|Local|Appartamento|"
     r"Interno|Scala|Etage|Stock|Bloco|Bloque|Casa|Sala|Wohnung|Whg|Porte|Bât|Bat|Escalera|Esc|Box"
 )
-_UNIT = rf"(?:(?:{_UNIT_WORDS})\.?\s*(?:n[º°o]\.?\s*)?\#?\s*[\w/-]*\d[\w/-]*|\#\s*\d[\w-]*|\d{{1,2}}\s*[º°ª]\s*(?:[A-Z]\b|piso|andar|izq\w*|dcha|der\w*)?|\d{{1,2}}(?:st|nd|rd|th)\s+[Ff]loor)"
+_UNIT = (
+    rf"(?:(?:{_UNIT_WORDS})\.?\s*(?:n[º°o]\.?\s*)?\#?\s*[\w/-]*\d[\w/-]*"
+    r"|\#\s*\d[\w-]*"
+    r"|\d{1,2}\s*[º°ª]\s*(?:[A-Z]\b|piso|andar|izq\w*|dcha|der\w*)?"
+    r"|\d{1,2}(?:st|nd|rd|th)\s+[Ff]loor)"
+)
 _DIRECTION = r"(?:N|S|E|W|NE|NW|SE|SW|North|South|East|West)\.?"
 _SHORT_TYPES = (
     "St", "Ave", "Av", "Rd", "Ln", "Dr", "Blvd", "Ct", "Pl", "Ter", "Terr", "Cir", "Pkwy", "Hwy",
@@ -43,10 +48,12 @@ _BEFORE_EXTRA = (
     "Calle", "C/", "Carrer", "Avenida", "Avda.", "Av.", "Rua", "R.", "Travessa", "Estrada",
     "Rodovia", "Largo", "Praça", "Alameda", "Paseo", "Camino", "Carrera", "Cra.", "Kra.",
     "Ronda", "Rambla", "Plaza", "Via", "Viale", "Piazza", "Piazzale", "Corso", "Vicolo", "Rue",
-    "Boulevard", "Chemin", "Allée", "Impasse", "Quai", "Route", "ul.", "al.", "Jalan", "Jl.",
+    "Boulevard", "Chemin", "Allée", "Impasse", "Quai", "Route", "ul.", "al.", "pl.", "Jalan", "Jl.",
 )  # fmt: skip
-_NOT_BEFORE = {"Campo", "Lago", "Vale", "Feira", "Morro", "Parque", "Setor", "Área", "Vila",
-               "Jardim", "Distrito", "Conjunto", "Residencial", "Recanto", "Sítio", "Fazenda"}  # fmt: skip
+_NOT_BEFORE = {
+    "Campo", "Lago", "Vale", "Feira", "Morro", "Parque", "Setor", "Área", "Vila", "Jardim",
+    "Distrito", "Conjunto", "Residencial", "Recanto", "Sítio", "Fazenda",
+}  # fmt: skip
 _FRENCH_TYPES = (
     r"rue|avenue|av\.|boulevard|bd|chemin|allée|impasse|place|quai|route|cours|square|passage"
 )
@@ -60,7 +67,11 @@ _POSTCODE = (
 )
 _STATE = r"(?:\(\s*[A-Z]{2,3}\s*\)|[A-Z]{2,3}(?![\w'’]))"
 _CITY_WORD = rf"[{_UPPER}][^\W\d_]*(?:['’-][^\W\d_]+)*"
-_CITY = rf"(?:(?:de|da|do|del|la|le|los|las)[ \t]+)?{_CITY_WORD}(?:[ \t-](?:(?:de|da|do|del|la|le|sur|upon|am|an|der|los|las)[ \t-])?{_CITY_WORD}){{0,3}}"
+_CITY_PARTICLE = r"(?:de|da|do|del|la|le|sur|upon|am|an|der|los|las)"
+_CITY = (
+    rf"(?:(?:de|da|do|del|la|le|los|las)[ \t]+)?{_CITY_WORD}"
+    rf"(?:[ \t-](?:{_CITY_PARTICLE}[ \t-])?{_CITY_WORD}){{0,3}}"
+)
 _COUNTRY = (
     r"(?:USA|U\.S\.A\.|US|United\s+States|UK|United\s+Kingdom|England|Scotland|Wales|Ireland|"
     r"Canada|Australia|New\s+Zealand|India|Japan|China|Spain|España|France|Germany|Deutschland|"
@@ -81,7 +92,8 @@ _TAILS = [
     (
         "city state postcode",
         re.compile(
-            rf"{_CITY}(?:(?:,\s*|[ \t]+-[ \t]+|[ \t]*/[ \t]*|[ \t]+){_STATE})?(?:,?[ \t]+{_POSTCODE})?"
+            rf"{_CITY}(?:(?:,\s*|[ \t]+-[ \t]+|[ \t]*/[ \t]*|[ \t]+){_STATE})?"
+            rf"(?:,?[ \t]+{_POSTCODE})?"
         ),
     ),
     ("postcode", re.compile(_POSTCODE)),
@@ -109,14 +121,16 @@ def _cores() -> list[re.Pattern[str]]:
     return [
         # 1208 West Maple Avenue; Flat 2, 14 Harcourt Road; Unit 4/22 Smith St; No. 88 Jianguo Road
         re.compile(
-            rf"""(?<![\w$.,/-]){unit_first}?(?:(?:No|H\.[ \t]?No)\.?[ \t]*)?{_NUMBER},?[ \t]*\n?[ \t]*
+            rf"""(?<![\w$.,/-]){unit_first}?(?:(?:No|H\.[ \t]?No)\.?[ \t]*)?
+            {_NUMBER},?[ \t]*\n?[ \t]*
             (?:{_DIRECTION}\s+)?(?:(?:{_CAP}|\d+(?:st|nd|rd|th))[ \t]+){{1,3}}
             (?:{after_types})(?![\w-])\.?(?:[ \t]+{_DIRECTION}(?![\w]))?""",
             re.X,
         ),
         # Flat 37 / Bennett Mall (a unit, then a street without a number)
         re.compile(
-            rf"""(?<![\w]){unit},?[ \t]*\n?[ \t]*(?:{_CAP}[ \t]+){{1,3}}(?:{after_types})(?![\w-])\.?""",
+            rf"""(?<![\w]){unit},?[ \t]*\n?[ \t]*
+            (?:{_CAP}[ \t]+){{1,3}}(?:{after_types})(?![\w-])\.?""",
             re.X,
         ),
         # Calle de Alcalá 123; Rua Augusta, 1500; Via Roma 25; Carrera 7 # 50-47
@@ -148,8 +162,7 @@ def _cores() -> list[re.Pattern[str]]:
         # US military: PSC 1234, Box 5678 / Unit 2050 Box 4190 / USNS Comfort, then APO AE 09012
         re.compile(
             rf"""(?<![\w])(?:(?:PSC|CMR|Unit)[ \t]+\d{{3,5}},?[ \t]+Box[ \t]+\d{{2,5}}
-            |(?:USS|USNS|USNV|USCGC)[ \t]+{_CAP}(?:[ \t]+{_CAP})?)
-            (?=,?\s*{_MILITARY_LINE})""",
+            |(?:USS|USNS|USNV|USCGC)[ \t]+{_CAP}(?:[ \t]+{_CAP})?(?=,?\s*{_MILITARY_LINE}))""",
             re.X,
         ),
         # Flat 12B, Sector 21 (India)
@@ -158,7 +171,8 @@ def _cores() -> list[re.Pattern[str]]:
         ),
         # 1-2-3 Shibuya; 3-chome-5-2 Roppongi (Japan)
         re.compile(
-            rf"(?<![\w-])\d{{1,2}}(?:-chome)?-\d{{1,3}}(?:-\d{{1,3}})?,?[ \t]+{_CAP}(?=,?[ \t]+{_CAP}-(?:ku|shi|cho|machi|gun)\b)"
+            rf"(?<![\w-])\d{{1,2}}(?:-chome)?-\d{{1,3}}(?:-\d{{1,3}})?,?[ \t]+{_CAP}"
+            rf"(?=,?[ \t]+{_CAP}-(?:ku|shi|cho|machi|gun)\b)"
         ),
     ]
 
@@ -175,7 +189,8 @@ _LEAD_IN = re.compile(
 # After a lead-in, a street without a type word: "I live at 45 Kingsbridge",
 # "vivo en Alcalá 123", "abito in Roma 5".
 _LED_CORE = re.compile(
-    rf"(?:{_NUMBER},?[ \t]+{_CAP}(?:[ \t]+{_CAP}){{0,3}}|{_CAP}(?:[ \t]+(?:de|del|da|do|di)?[ \t]*{_CAP}){{0,3}},?[ \t]+{_NUMBER}(?![\w]))"
+    rf"(?:{_NUMBER},?[ \t]+{_CAP}(?:[ \t]+{_CAP}){{0,3}}"
+    rf"|{_CAP}(?:[ \t]+(?:de|del|da|do|di)?[ \t]*{_CAP}){{0,3}},?[ \t]+{_NUMBER}(?![\w]))"
 )
 
 
@@ -194,17 +209,15 @@ def _tail_end(text: str, end: int) -> int:
             found = pattern.match(text, position)
             if found is None or found.end() == position:
                 continue
-            if kind in ("state", "postcode", "unit") and gap.strip() == "" and "\n" in gap:
-                pass
             if kind == "city state postcode" and found.group(0) == _city_only(found.group(0)):
                 # a city alone: only on its own line or closing the sentence
                 if "," not in gap and "\n" not in gap:
                     continue
                 if not _ENDS_HERE.match(text, found.end()) and not _more_follows(text, found.end()):
                     continue
-            if kind == "state" and "," not in gap and "-" not in gap and "/" not in gap:
-                if not found.group(0).startswith("("):
-                    continue
+            separated = any(mark in gap for mark in ",-/")
+            if kind == "state" and not separated and not found.group(0).startswith("("):
+                continue
             end = found.end()
             taken += 1
             break

@@ -198,9 +198,9 @@ def street_endings() -> frozenset[str]:
 # Debian's word lists (packages wamerican-small, wbritish-small, wamerican,
 # wbritish, wspanish, wfrench, wngerman, witalian, wportuguese, wbrazilian).
 _COMMON_DICTIONARIES = ("american-english-small", "british-english-small")
-_ALL_DICTIONARIES = _COMMON_DICTIONARIES + (
-    "american-english", "british-english", "spanish", "french", "ngerman", "italian",
-    "portuguese", "brazilian",
+_ALL_DICTIONARIES = (
+    *_COMMON_DICTIONARIES, "american-english", "british-english", "spanish", "french",
+    "ngerman", "italian", "portuguese", "brazilian",
 )  # fmt: skip
 _LOREM_LOCALES = {"es_ES": "spanish", "fr_FR": "french", "it_IT": "italian", "de_DE": "ngerman"}
 
@@ -249,7 +249,9 @@ def main() -> None:
     )
     arguments = parser.parse_args()
     if arguments.word_names:
-        for name, words in zip(("common_word_names", "rare_word_names"), derive_word_names()):
+        for name, words in zip(
+            ("common_word_names", "rare_word_names"), derive_word_names(), strict=True
+        ):
             (DATA / f"{name}.txt").write_text(
                 _WORD_NAMES_HEADER[name] + "\n".join(words) + "\n", encoding="utf-8"
             )

@@ -123,8 +123,10 @@ _PARTICLES = {
 # A place, not a person, when one of these comes first ("drove in from Austin").
 _PLACE_LEAD = {"in", "from", "near", "at", "outside", "of", "into", "visiting", "st", "saint",
                "san", "santa", "sao", "mount", "mt", "lake", "fort", "port", "new"}  # fmt: skip
-_STREET_BEFORE = {"via", "viale", "piazza", "corso", "calle", "avenida", "rua", "rue", "plaza",
-                  "praca", "paseo", "carrer", "travessa", "largo", "strada", "ul", "aleja"}  # fmt: skip
+_STREET_BEFORE = {
+    "via", "viale", "piazza", "corso", "calle", "avenida", "rua", "rue", "plaza", "praca",
+    "paseo", "carrer", "travessa", "largo", "strada", "ul", "aleja",
+}  # fmt: skip
 _PLACE_NAMES = {
     "austin", "dallas", "houston", "charlotte", "florence", "georgia", "virginia", "savannah",
     "madison", "jackson", "lincoln", "victoria", "regina", "sydney", "chelsea", "orlando",

@@ -146,3 +146,62 @@ def test_it_knows_given_names_of_many_origins(text, names):
 )
 def test_given_names_that_are_also_words_need_more_evidence(text):
     assert found(text) == []
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "Calle de Alcalá 123, 3º B, 28009 Madrid",
+        "12 rue des Lilas, 75011 Paris",
+        "Hauptstraße 5, 10115 Berlin",
+        "Via Roma 25, 20121 Milano MI",
+        "Rua Augusta, 1500, apto 42, São Paulo - SP, 01304-001",
+        "Flat 2, 14 Harcourt Road, Leeds LS6 3AB",
+        "Av. Corrientes 1234, C1043 Buenos Aires, Argentina",
+        "Carrera 7 # 50-47, Bogotá",
+        "Flat 12B, Sector 21, Gurugram 122016",
+        "1-2-3 Shibuya, Shibuya-ku, Tokyo 150-0002",
+        "No. 88 Jianguo Road, Chaoyang District, Beijing 100022",
+        "Unit 4/22 Smith St, Fitzroy VIC 3065",
+        "PSC 1234, Box 5678\nAPO AE 09012",
+        "Unit 2050 Box 4190, DPO AP 96522",
+        "USNS Comfort\nFPO AA 34085",
+        "1777 Kramer Court\nJohnsonfurt, NE 80119",
+        "Flat 37\nBennett Mall\nEast Harrietport\nN8 8HN",
+        "ul. Polna 7\n61-668 Kołobrzeg",
+        "Kerkstraat 12\n1317 YB Amsterdam",
+    ],
+)
+def test_it_finds_addresses_of_many_countries_and_over_several_lines_as_one_span(address):
+    text = f"Please send the forms to\n{address}\nand thank you."
+    assert found(text) == [("ADDRESS", address)]
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        ("I live at 45 Kingsbridge, Leeds LS6 3AB now.", "45 Kingsbridge, Leeds LS6 3AB"),
+        ("Vivo en Alcalá 123, 28009 Madrid.", "Alcalá 123, 28009 Madrid"),
+        ("Moro na Augusta 1500, São Paulo.", "Augusta 1500, São Paulo"),
+        ("J'habite au 8 Lilas, 75011 Paris.", "8 Lilas, 75011 Paris"),
+        ("Abito in Roma 5, 20121 Milano.", "Roma 5, 20121 Milano"),
+    ],
+)
+def test_a_lead_in_is_evidence_for_a_street_without_a_type(text, address):
+    assert found(text) == [("ADDRESS", address)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The clinic on Harcourt Road is lovely, right by the park.",
+        "We walked along Calle de Alcalá after the session. Via Roma is busy.",
+        "Parking on Hauptstraße is hard, and the rue des Lilas is closed.",
+        "I did 3 Sets Daily and walked 10 Blocks Way too far.",
+        "After 3 sessions the pain in my Sector of work mattered less.",
+        "I will be back in May. Grace and hope got me through; mark my words.",
+        "Sunny days help, and the rose garden near the clinic is a joy.",
+    ],
+)
+def test_street_names_without_numbers_and_word_like_names_in_ordinary_use_are_left_alone(text):
+    assert found(text) == []
