@@ -30,7 +30,8 @@ _NUMBER = r"\d{1,6}[A-Za-z]?(?:[-/]\d{1,5}[A-Za-z]?)?"
 _UNIT_WORDS = (
     r"Apt|Apartment|Unit|Suite|Ste|Flat|Fl|Floor|Level|Lvl|Room|Rm|Shop|Bldg|Building|Piso|Puerta|"
     r"Pta|Apto|apto|Ap|Depto|Dpto|Departamento|Interior|Int|Edif|Oficina|Local|Appartamento|"
-    r"Interno|Scala|Etage|Stock|Bloco|Bloque|Casa|Sala|Wohnung|Whg|Porte|Bât|Bat|Escalera|Esc|Box"
+    r"Interno|Scala|Etage|Stock|Bloco|Bloque|Casa|Sala|Wohnung|Whg|Porte|Bât|Bat|Escalera|Esc|Box|"
+    r"Dto|Torre|[Aa]partamento|Bodega|Piano|Studio|Lote|Manzana|Mz|Andar|Conjunto|Bl"
 )
 _UNIT = (
     rf"(?:(?:{_UNIT_WORDS})\.?\s*(?:n[º°o]\.?\s*)?\#?\s*[\w/-]*\d[\w/-]*"
@@ -41,8 +42,8 @@ _UNIT = (
 _DIRECTION = r"(?:N|S|E|W|NE|NW|SE|SW|North|South|East|West)\.?"
 _SHORT_TYPES = (
     "St", "Ave", "Av", "Rd", "Ln", "Dr", "Blvd", "Ct", "Pl", "Ter", "Terr", "Cir", "Pkwy", "Hwy",
-    "Sq", "Cres", "Cl", "Pde", "Hts", "Mt", "Trl", "Nagar", "Marg", "Chowk", "Ganj", "Lu", "Jie",
-    "Dajie", "Hutong", "Dori", "Tori", "Dōri", "Street", "Road", "Lane", "Drive", "Way",
+    "Sq", "Cres", "Cl", "Pde", "Hts", "Mt", "Trl", "Nagar", "Marg", "Chowk", "Ganj", "Zila", "Lu",
+    "Jie", "Dajie", "Hutong", "Dori", "Tori", "Dōri", "Street", "Road", "Lane", "Drive", "Way",
 )  # fmt: skip
 _BEFORE_EXTRA = (
     "Calle", "C/", "Carrer", "Avenida", "Avda.", "Av.", "Rua", "R.", "Travessa", "Estrada",
@@ -63,10 +64,10 @@ _POSTCODE = (
     r"|\d{5}-\d{3,4}|\d{4}-\d{3}|\d{3}-\d{4}|\d{2}-\d{3}"  # BR, US+4, PT, JP, PL
     r"|\d{4}\s?[A-Z]{2}(?![\w])"  # NL
     r"|[A-Z]\d{4}[A-Z]{0,3}"  # AR
-    r"|\d{3}\s\d{3}|\d{4,6})(?![\w-])"
+    r"|\d{3}\s\d{3}|\d{4,6}|\d{8})(?![\w-])"
 )
-_STATE = r"(?:\(\s*[A-Z]{2,3}\s*\)|[A-Z]{2,3}(?![\w'’]))"
-_CITY_WORD = rf"[{_UPPER}][^\W\d_]*(?:['’-][^\W\d_]+)*"
+_STATE = r"(?:\(\s*[A-Z]{2,4}\s*\)|[A-Z]{2,4}(?![\w'’]))"
+_CITY_WORD = rf"[{_UPPER}][^\W\d_]+(?:['’-][^\W\d_]+)*(?![\w])"
 _CITY_PARTICLE = r"(?:de|da|do|del|la|le|sur|upon|am|an|der|los|las)"
 _CITY = (
     rf"(?:(?:de|da|do|del|la|le|los|las)[ \t]+)?{_CITY_WORD}"
@@ -85,8 +86,9 @@ _SEPARATOR = re.compile(r"[ \t]*(?:,[ \t]*\n?|\n|[ \t]+[-–/][ \t]+|[ \t]+)[ \t
 _TAILS = [
     ("unit", re.compile(_UNIT)),
     ("military", re.compile(_MILITARY_LINE)),
-    ("state postcode", re.compile(rf"[A-Z]{{2,3}},?\s+{_POSTCODE}")),
+    ("state postcode", re.compile(rf"[A-Z]{{2,4}},?\s+{_POSTCODE}")),
     ("postcode city", re.compile(rf"(?:[A-Z]{{1,2}}-)?{_POSTCODE},?[ \t]+{_CITY}")),
+    ("postcode", re.compile(_POSTCODE)),
     ("city postcode", re.compile(rf"{_CITY},?[ \t]+{_POSTCODE}")),
     ("city pin", re.compile(rf"{_CITY}-\d{{6}}(?!\d)")),
     (
@@ -96,7 +98,6 @@ _TAILS = [
             rf"(?:,?[ \t]+{_POSTCODE})?"
         ),
     ),
-    ("postcode", re.compile(_POSTCODE)),
     ("state", re.compile(_STATE)),
     ("country", re.compile(_COUNTRY)),
 ]
@@ -137,14 +138,19 @@ def _cores() -> list[re.Pattern[str]]:
         re.compile(
             rf"""(?<![\w])(?:{before_types})(?![\w])[ \t]*
             (?:(?:{particles}|{_CAP})[ \t]+){{0,5}}(?:{particles}[ \t]+)?{_CAP}
-            ,?[ \t]*(?:n[º°o]\.?[ \t]*|N[º°][ \t]*)?(?:\d{{1,5}}[A-Za-z]?|S/N)(?![\d/])""",
+            ,?[ \t]*(?:n[º°o]\.?[ \t]*|N[º°][ \t]*)?
+            (?:\d{{1,5}}[A-Za-z]?(?:/\d{{1,4}})?|S/N)(?![\d/])""",
             re.X,
         ),
         # Carrera 7 # 50-47 Este; Calle 5A Bis No. 12-30 (Colombia)
         re.compile(
-            r"""(?<![\w])(?:Calle|Cl\.|Carrera|Cra\.|Cr\.|Kra\.|Diagonal|Dg\.|Transversal|Tv\.|Tr\.
-              |Avenida|Av\.)[ \t]+\d{1,3}[A-Z]?[ªº]?(?:[ \t]+Bis)?(?:[ \t]+[A-Z](?![\w]))?[ \t]*
-            (?:\#|No\.?|N[º°])[ \t]*\d{1,3}[A-Z]?-\d{1,3}(?:[ \t]+(?:Este|Sur|Norte|Oeste))?""",
+            rf"""(?<![\w])(?:Calle|Cl\.|Carrera|Cra\.|Cr\.|Kra\.|Diagonal|Dg\.|Transversal|Tv\.
+              |Tr\.|Avenida|Av\.|Camino)(?:[ \t]+(?:calle|carrera))?[ \t]+
+            (?:\d{{1,3}}[A-Z]?[ªº]?(?:[ \t]+Bis)?(?:[ \t]+[A-Z](?![\w]))?
+              |{_CAP}(?:[ \t]+{_CAP}){{0,4}})
+            (?:[ \t]+(?:Este|Sur|Norte|Oeste))?[ \t]*
+            (?:\#|No\.?|N[º°])[ \t]*\d{{1,4}}[A-Z]?(?:-\d{{1,3}})?(?![\w/])
+            (?:[ \t]+(?:Este|Sur|Norte|Oeste))?""",
             re.X,
         ),
         # 12 rue des Lilas; 5 bis, avenue Foch
@@ -195,9 +201,13 @@ _LED_CORE = re.compile(
 
 
 def _tail_end(text: str, end: int) -> int:
-    """Where the address that ends its street part at `end` really ends."""
-    taken = 0
-    while taken < 6:
+    """Where the address whose street part ends at `end` really ends.
+
+    A city alone ("Leeds", "Pisba, Boyacá") counts when it closes the line
+    or the sentence, or when a postcode, state or country follows it."""
+    taken: list[tuple[int, bool]] = [(end, False)]
+    after_postcode = False
+    while len(taken) < 8:
         separator = _SEPARATOR.match(text, end)
         if separator is None:
             break
@@ -205,43 +215,29 @@ def _tail_end(text: str, end: int) -> int:
         if gap.count("\n") > 1:
             break
         position = separator.end()
+        plain = not any(mark in gap for mark in ",\n-–/")
         for kind, pattern in _TAILS:
             found = pattern.match(text, position)
             if found is None or found.end() == position:
                 continue
-            if kind == "city state postcode" and found.group(0) == _city_only(found.group(0)):
-                # a city alone: only on its own line or closing the sentence
-                if "," not in gap and "\n" not in gap:
-                    continue
-                if not _ENDS_HERE.match(text, found.end()) and not _more_follows(text, found.end()):
-                    continue
-            separated = any(mark in gap for mark in ",-/")
-            if kind == "state" and not separated and not found.group(0).startswith("("):
+            bare = kind == "city state postcode" and found.group(0) == _city_only(found.group(0))
+            if bare and plain and not (after_postcode and _ENDS_HERE.match(text, found.end())):
+                continue
+            if kind == "state" and plain and not found.group(0).startswith("("):
                 continue
             end = found.end()
-            taken += 1
+            taken.append((end, bare))
+            after_postcode = kind in ("postcode", "state postcode", "city postcode")
             break
         else:
             break
-    return end
+    while len(taken) > 1 and taken[-1][1] and not _ENDS_HERE.match(text, taken[-1][0]):
+        taken.pop()
+    return taken[-1][0]
 
 
 def _city_only(value: str) -> str:
     return re.match(_CITY, value).group(0)  # type: ignore[union-attr]
-
-
-def _more_follows(text: str, position: int) -> bool:
-    """A postcode, state or country comes next: the city is part of the address."""
-    separator = _SEPARATOR.match(text, position)
-    if separator is None:
-        return False
-    start = separator.end()
-    return any(
-        pattern.match(text, start)
-        for kind, pattern in _TAILS
-        if kind
-        in ("postcode", "country", "state postcode", "military", "postcode city", "city postcode")
-    )
 
 
 _COUNTED = re.compile(r"\d{1,2}\s+[A-Z][a-z]+s\s+\S+$")
