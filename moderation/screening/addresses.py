@@ -26,7 +26,7 @@ from moderation.screening import gazetteers
 
 _UPPER = "A-ZÀ-ÖØ-ÞĀ-Ž"
 _CAP = rf"[{_UPPER}][\w'’.]*(?:-[\w'’.]+)*"
-_NUMBER = r"\d{1,6}[A-Za-z]?(?:[-/]\d{1,5}[A-Za-z]?)?"
+_NUMBER = r"\d{1,6}[A-Za-z]?(?:[-/](?:\d{1,5}[A-Za-z]?|[A-Z](?![\w])))?"
 _UNIT_WORDS = (
     r"Apt|Apartment|Unit|Suite|Ste|Flat|Fl|Floor|Level|Lvl|Room|Rm|Shop|Bldg|Building|Piso|Puerta|"
     r"Pta|Apto|apto|Ap|Depto|Dpto|Departamento|Interior|Int|Edif|Oficina|Local|Appartamento|"
@@ -151,6 +151,14 @@ def _cores() -> list[re.Pattern[str]]:
             (?:[ \t]+(?:Este|Sur|Norte|Oeste))?[ \t]*
             (?:\#|No\.?|N[º°])[ \t]*\d{{1,4}}[A-Z]?(?:-\d{{1,3}})?(?![\w/])
             (?:[ \t]+(?:Este|Sur|Norte|Oeste))?""",
+            re.X,
+        ),
+        # avenue de Noël / 47331 Lecomte: no house number, but a postcode and
+        # a city right after it
+        re.compile(
+            rf"""(?<![\w])(?:{before_types})(?![\w])[ \t]*
+            (?:(?:{particles}|{_CAP})[ \t]+){{0,4}}(?:{particles}[ \t]+)?{_CAP}
+            (?=,?[ \t]*\n?[ \t]*(?:\d{{5}}|\d{{4}}-\d{{3}}|\d{{2}}-\d{{3}})[ \t]+{_CAP})""",
             re.X,
         ),
         # 12 rue des Lilas; 5 bis, avenue Foch
