@@ -30,7 +30,7 @@ import pkgutil
 import re
 import unicodedata
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -52,6 +52,7 @@ _NOT_TYPES = {"Bis", "Sur", "Norte", "Este", "Bis {{random_uppercase_letter}}"}
 _NAME_WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
 
 
+@lru_cache(maxsize=1 << 15)
 def fold(word: str) -> str:
     """Lower case without accents: "Sofía" and "SOFIA" both give "sofia"."""
     decomposed = unicodedata.normalize("NFKD", word.casefold())
@@ -120,7 +121,7 @@ def build() -> dict[str, list[str]]:
         "given_names": sorted(given),
         "family_names": sorted(family),
         "street_types_after": sorted(after),
-        "street_types_before": sorted(before, key=str.casefold),
+        "street_types_before": sorted(before, key=lambda s: (s.casefold(), s)),
         "street_endings": sorted(endings),
     }
 
@@ -130,6 +131,10 @@ _WORD_NAMES_HEADER = {
         "# Given names that are also common words (a small English dictionary, or Faker's\n"
         "# lorem words in Spanish, French, Italian, German). Written by\n"
         "# `python -m moderation.screening.gazetteers --word-names`; do not edit.\n"
+    ),
+    "word_family_names": (
+        "# Family names that are also words of a dictionary of our languages (king,\n"
+        "# cruz). Written by `python -m moderation.screening.gazetteers --word-names`.\n"
     ),
     "rare_word_names": (
         "# Given names that are rarer words of a dictionary of our languages: a name\n"
@@ -146,7 +151,7 @@ def write(lists: dict[str, list[str]]) -> None:
 
 
 def read(name: str) -> list[str]:
-    return (GAZETTEERS / f"{name}.txt").read_text(encoding="utf-8").split()
+    return (GAZETTEERS / f"{name}.txt").read_text(encoding="utf-8").splitlines()
 
 
 def _read_hand_list(name: str) -> frozenset[str]:
@@ -211,15 +216,18 @@ def _dictionary_words(name: str, directory: Path) -> set[str]:
     return {fold(word) for word in lines if word[:1].islower() and "'" not in word}
 
 
-def derive_word_names(directory: Path = Path("/usr/share/dict")) -> tuple[list[str], list[str]]:
-    """Given names that are words: (common, rare).
+def derive_word_names(
+    directory: Path = Path("/usr/share/dict"),
+) -> tuple[list[str], list[str], list[str]]:
+    """Given names that are words (common, rare), and family names that are words.
 
     Common: an entry of a small English dictionary, or one of Faker's lorem
     words in Spanish, French, Italian or German that the language's
     dictionary also has ("hoy", "sole"). Rare: any other lower-case entry of a
     dictionary of our languages ("amparo", "cielo"). Run by hand where the word
     lists are installed (`--word-names`); the result ships as
-    `data/common_word_names.txt` and `data/rare_word_names.txt`.
+    `data/common_word_names.txt`, `data/rare_word_names.txt` and
+    `data/word_family_names.txt`.
     """
     given = set(read("given_names"))
     common = set().union(*(_dictionary_words(name, directory) for name in _COMMON_DICTIONARIES))
@@ -236,7 +244,8 @@ def derive_word_names(directory: Path = Path("/usr/share/dict")) -> tuple[list[s
             {fold(word) for word in lorem} & _dictionary_words(dictionary, directory)
         ) - proper
     every = set().union(*(_dictionary_words(name, directory) for name in _ALL_DICTIONARIES))
-    return sorted(given & common), sorted((given & every) - common)
+    family = set(read("family_names"))
+    return sorted(given & common), sorted((given & every) - common), sorted(family & every)
 
 
 def main() -> None:
@@ -250,7 +259,9 @@ def main() -> None:
     arguments = parser.parse_args()
     if arguments.word_names:
         for name, words in zip(
-            ("common_word_names", "rare_word_names"), derive_word_names(), strict=True
+            ("common_word_names", "rare_word_names", "word_family_names"),
+            derive_word_names(),
+            strict=True,
         ):
             (DATA / f"{name}.txt").write_text(
                 _WORD_NAMES_HEADER[name] + "\n".join(words) + "\n", encoding="utf-8"

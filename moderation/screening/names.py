@@ -44,8 +44,10 @@ def given_names() -> frozenset[str]:
     return gazetteers.given_names() - word_names() - rare_word_names()
 
 
+@cache
 def family_names() -> frozenset[str]:
-    return gazetteers.family_names()
+    """Family names that are no word of our languages ("Okafor", "Nguyen")."""
+    return gazetteers.family_names() - _read_words("word_family_names.txt") - word_names()
 
 
 def not_names() -> frozenset[str]:
@@ -452,7 +454,31 @@ def _name_at(
         return i, "given name"
     if folded in author_words and token.capitalised and not initial:
         return i, "author"
+    if (
+        capitalised_word
+        and has_surname
+        and _unknown_word(token)
+        and folded not in _PLACE_LEAD
+        and not _after_place_word(tokens, i)
+    ):
+        surname = tokens[i + 1]
+        if surname.folded in family_names() and not surname.shouting:
+            return i, "family name"  # "Xiaoling Wang", "Nkechi Okafor"
     return None
+
+
+def _unknown_word(token: Token) -> bool:
+    """A word no list calls a word: it may be a given name we do not know."""
+    folded = token.folded
+    return not (
+        folded in not_names()
+        or folded in word_names()
+        or folded in rare_word_names()
+        or folded in _AFTER_NOT_PERSON
+        or folded in _ROLE_WORDS
+        or folded in _TITLES
+        or len(folded) < 3
+    )
 
 
 def _after_place_word(tokens: Sequence[Token], i: int) -> bool:

@@ -205,3 +205,23 @@ def test_a_lead_in_is_evidence_for_a_street_without_a_type(text, address):
 )
 def test_street_names_without_numbers_and_word_like_names_in_ordinary_use_are_left_alone(text):
     assert found(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Honestly Zhiwei Wang sorted my shoulder out.", "Zhiwei Wang"),
+        ("We met Chinedu Okafor at the front.", "Chinedu Okafor"),
+        ("Then Rania Haddad took over my sessions.", "Rania Haddad"),
+    ],
+)
+def test_a_known_family_name_makes_an_unknown_given_name_a_person(text, name):
+    assert found(text) == [("PERSON", name)]
+
+
+def test_the_shipped_gazetteers_are_what_the_locked_faker_gives():
+    from moderation.screening import gazetteers
+
+    built = gazetteers.build()
+    assert {name: gazetteers.read(name) for name in built} == built
+    assert len(built["given_names"]) > 20_000 and len(built["family_names"]) > 20_000
