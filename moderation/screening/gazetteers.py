@@ -18,7 +18,9 @@ Lists:
 - `street_types_before.txt`: street types written before the name
   ("Calle de Alcalá", "Rua Augusta", "Via Roma", "rue des Lilas");
 - `street_endings.txt`: endings of compound street names ("Hauptstraße",
-  "Kerkstraat", "Beckergasse").
+  "Kerkstraat", "Beckergasse");
+- `name_prefixes.txt`, `name_suffixes.txt`: titles before a name ("Sig.ra",
+  "Alhaji", "pani") and degrees or generations after it ("PhD", "B.Sc.").
 
 `name_words.txt` (beside the folder, kept by hand) lists given names that are
 also everyday words in our languages; they need stronger evidence.
@@ -41,7 +43,18 @@ LISTS = (
     "street_types_after",
     "street_types_before",
     "street_endings",
+    "name_prefixes",
+    "name_suffixes",
 )
+# Faker's prefixes that are also words or particles here ("de", "Le", "Bay")
+# or bare initials ("D.", "R.") do not mark a name.
+_NOT_PREFIXES = {
+    "de", "da", "do", "du", "del", "de la", "Le", "tri", "pr", "Bay", "Anh", "Cut", "D.", "H.",
+    "R.", "T.", "Fr", "hr", "Misc.", "Don", "Hon", "Lady", "Prince", "Princess", "Bishop",
+    "Mama", "Baba", "Pastor", "Iya", "Oba", "Sis", "Dade", "Puti", "Bi.", "Eng", "Ind.",
+}  # fmt: skip
+# Suffixes that are also words or numerals here ("I", "V").
+_NOT_SUFFIXES = {"I", "V", "DI"}
 
 # Scripts written without spaces between words: a name list cannot find
 # names in them.
@@ -94,8 +107,18 @@ def build() -> dict[str, list[str]]:
     """Every list, sorted, from the installed Faker's provider modules."""
     given: set[str] = set()
     family: set[str] = set()
+    prefixes: set[str] = set()
+    suffixes: set[str] = set()
     for _, attribute, strings in _provider_attributes("faker.providers.person"):
-        if attribute.startswith(("first_name", "first_romanized_name")):
+        if attribute.startswith("prefixes"):
+            prefixes.update(
+                s for s in strings if s not in _NOT_PREFIXES and not _UNSPACED.search(s)
+            )
+        elif attribute.startswith("suffixes"):
+            suffixes.update(
+                s for s in strings if s not in _NOT_SUFFIXES and not _UNSPACED.search(s)
+            )
+        elif attribute.startswith(("first_name", "first_romanized_name")):
             given |= _name_words(strings, last_word_only=False)
         elif attribute.startswith(("last_name", "last_romanized_name")):
             family |= _name_words(strings, last_word_only=True)
@@ -123,6 +146,8 @@ def build() -> dict[str, list[str]]:
         "street_types_after": sorted(after),
         "street_types_before": sorted(before, key=lambda s: (s.casefold(), s)),
         "street_endings": sorted(endings),
+        "name_prefixes": sorted(prefixes),
+        "name_suffixes": sorted(suffixes),
     }
 
 
@@ -193,6 +218,18 @@ def street_types_after() -> frozenset[str]:
 @cache
 def street_types_before() -> frozenset[str]:
     return frozenset(read("street_types_before"))
+
+
+@cache
+def name_prefixes() -> frozenset[str]:
+    """Titles written before a name, as written: "Dr.", "Sig.ra", "pani", "Alhaji"."""
+    return frozenset(read("name_prefixes"))
+
+
+@cache
+def name_suffixes() -> frozenset[str]:
+    """Degrees and generations written after a name: "Jr.", "PhD", "B.Sc.", "S.Psi"."""
+    return frozenset(read("name_suffixes"))
 
 
 @cache

@@ -245,6 +245,12 @@ def _extend(text: str, tokens: Sequence[Token], index: int) -> int:
     while i < len(tokens) and steps < 3:
         token = tokens[i]
         gap = text[tokens[last].end : token.start]
+        # Gaelic particles: "Lawrence Ó Hainchín", "Dean Mac an Mháistir".
+        if gap == " " and token.text in _GAELIC and i + 1 < len(tokens):
+            following = tokens[i + 1]
+            if text[token.end : following.start] == " " and following.capitalised:
+                last, i, steps = i + 1, i + 2, steps + 1
+                continue
         # An initial: "Brad K." or "John Q. Public".
         if gap == " " and len(token.text) == 1 and token.text.isupper():
             if text[token.end : token.end + 1] == ".":
@@ -254,7 +260,11 @@ def _extend(text: str, tokens: Sequence[Token], index: int) -> int:
         if gap == " " and token.text in ("Jr", "Sr", "II", "III"):
             last, i, steps = i, i + 1, steps + 1
             break
-        if gap == " " and token.folded in _PARTICLES and i + 1 < len(tokens):
+        if (
+            gap == " "
+            and (token.folded in _PARTICLES or token.text == "an")
+            and i + 1 < len(tokens)
+        ):
             following = tokens[i + 1]
             if (
                 text[token.end : following.start] == " "
@@ -369,7 +379,49 @@ def find_names(text: str, author_name: str | None = None) -> list[NameSpan]:
             last = _extend(text, tokens, joined)
             spans.append(NameSpan(tokens[joined].start, _span_end(text, tokens, last), "listed"))
             i = last + 1
-    return spans
+    return _with_prefixes_and_suffixes(text, spans)
+
+
+_GAELIC = {"Ó", "Ní", "Nic", "Mac", "Mc", "Ua", "Uí", "Ò"}
+
+
+@cache
+def _prefix_before() -> re.Pattern[str]:
+    prefixes = sorted(gazetteers.name_prefixes(), key=len, reverse=True)
+    return re.compile(rf"(?<![\w.])(?:{'|'.join(map(re.escape, prefixes))})[ \u00a0]+$")
+
+
+@cache
+def _suffix() -> re.Pattern[str]:
+    suffixes = sorted(gazetteers.name_suffixes(), key=len, reverse=True)
+    return re.compile(rf"(?:{'|'.join(map(re.escape, suffixes))})(?![\w])")
+
+
+_SUFFIX_GAP = re.compile(r",?[ \u00a0]+")
+
+
+def _with_prefixes_and_suffixes(text: str, spans: list[NameSpan]) -> list[NameSpan]:
+    """Grow each name over a title before it ("Sig.ra", "pani", "Alhaji") and
+    a degree or generation after it ("PhD", ", S.Psi", "B.Sc.")."""
+    grown: list[NameSpan] = []
+    for index, span in enumerate(spans):
+        start, end = span.start, span.end
+        before = _prefix_before().search(text, max(0, start - 40), start)
+        if before is not None:
+            if grown and grown[-1].start >= before.start():
+                grown.pop()  # "Sig" of "Sig.ra" was taken for a name
+            if not grown or grown[-1].end <= before.start():
+                start = before.start()
+        ceiling = spans[index + 1].start if index + 1 < len(spans) else len(text)
+        gap = _SUFFIX_GAP.match(text, end, ceiling)
+        after = _suffix().match(text, gap.end(), ceiling) if gap else None
+        if after is None and re.search(r" [A-Z]\.$", text[start:end]):
+            # "Langern B." took the start of "B.Sc." for an initial.
+            after = _suffix().match(text, end - 2, ceiling)
+        if after is not None and after.end() > end:
+            end = after.end()
+        grown.append(NameSpan(start, end, span.reason))
+    return grown
 
 
 _AND = {"and", "y", "e", "et", "und", "ed", "&"}

@@ -226,3 +226,16 @@ def test_the_shipped_gazetteers_are_what_the_locked_faker_gives():
     assert {name: gazetteers.read(name) for name in built} == built
     assert len(built["given_names"]) > 20_000
     assert len(built["family_names"]) > 20_000
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Thanks to Sig.ra Serena Salandra for the care.", "Sig.ra Serena Salandra"),
+        ("My physio Steffi Langern B.Sc. was patient.", "Steffi Langern B.Sc."),
+        ("Our doctor was Oliver Ó Rothallaigh, very kind.", "Oliver Ó Rothallaigh"),
+        ("I was seen by Alhaji Musa Bello last week.", "Alhaji Musa Bello"),
+    ],
+)
+def test_a_name_keeps_its_title_degree_and_particles(text, name):
+    assert found(text) == [("PERSON", name)]
