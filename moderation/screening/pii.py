@@ -196,10 +196,16 @@ def _dates_of_birth(text: str) -> Iterator[Found]:
 
 # --- phones ----------------------------------------------------------------
 _PHONE_CANDIDATE = re.compile(r"\+?\(?\d[\d\s().\-/]{5,}\d")
-_REGIONS = ("US", "GB", "DE", "FR", "ES", "BR", "MX", "IT", "PT")
+_REGIONS = ("US", "GB", "DE", "FR", "ES", "BR", "MX", "IT", "PT", "PL", "NL", "IN", "AU")
 _PHONE_CUE = re.compile(
     r"(?i)\b(?:phone|tel|telephone|call|text|cell|mobile|whats\s?app|number|tel[eé]fono|telefone"
-    r"|n[uú]mero|m[oó]vil|celular|llama|ligue|portable|t[eé]l[eé]phone|handy|telefon|chiama)"
+    r"|n[uú]mero|m[oó]vil|celular|llama|ligue|portable|t[eé]l[eé]phone|handy|telefon|chiama"
+    r"|contact|reach|ring|dial|num[eé]ro|contacto|contato|appel|ruf|cellulare)"
+)
+_EXTENSION = re.compile(r"(?i)[ \t]?(?:x|ext\.?|extension)[ \t]?\d{1,6}(?!\w)")
+# "934042662 is my cell": the cue may come right after the number.
+_PHONE_CUE_AFTER = re.compile(
+    r"(?i)^\W{0,3}(?:is\s+)?(?:my\s+)?(?:cell|phone|mobile|number|whats\s?app)\b"
 )
 _DIGIT_WORD = r"(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)"
 _SPELLED_PHONE = re.compile(rf"(?i)\b{_DIGIT_WORD}(?:[\s,.\-]+{_DIGIT_WORD}){{6,14}}\b")
@@ -211,7 +217,9 @@ def _phones(text: str) -> Iterator[Found]:
         digits = sum(ch.isdigit() for ch in chunk)
         if digits < 7 or digits > 15:
             continue
-        cue = _PHONE_CUE.search(text[max(0, candidate.start() - 40) : candidate.start()])
+        cue = _PHONE_CUE.search(
+            text[max(0, candidate.start() - 40) : candidate.start()]
+        ) or _PHONE_CUE_AFTER.match(text[candidate.end() : candidate.end() + 30])
         regions = _REGIONS if chunk.startswith(("+", "0")) or cue else ("US",)
         best: list[tuple[int, int]] = []
         for region in regions:
@@ -224,7 +232,9 @@ def _phones(text: str) -> Iterator[Found]:
             if sum(end - start for start, end in spans) > sum(end - start for start, end in best):
                 best = spans
         for start, end in best:
-            yield Found("PHONE", candidate.start() + start, candidate.start() + end)
+            end = candidate.start() + end
+            extension = _EXTENSION.match(text, end)
+            yield Found("PHONE", candidate.start() + start, extension.end() if extension else end)
     for match in _SPELLED_PHONE.finditer(text):
         yield Found("PHONE", match.start(), match.end())
 

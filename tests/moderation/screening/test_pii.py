@@ -74,6 +74,8 @@ def test_it_leaves_things_that_are_not_personal_data_alone(text):
         ("text 5415550110 anytime", ("PHONE", "5415550110")),
         ("on +44 7700 900123 from abroad", ("PHONE", "+44 7700 900123")),
         ("Mi número es 612 345 678.", ("PHONE", "612 345 678")),
+        ("call (541) 555-0144x2207 for me", ("PHONE", "(541) 555-0144x2207")),
+        ("504 199 403 is my cell.", ("PHONE", "504 199 403")),
         ("reach me at five four one five five five zero one nine eight", None),
         ("write to lena.p@example.org today", ("EMAIL", "lena.p@example.org")),
         ("email lena [at] example [dot] org", ("EMAIL", "lena [at] example [dot] org")),
