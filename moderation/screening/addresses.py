@@ -85,6 +85,13 @@ _MILITARY_LINE = r"(?:APO|FPO|DPO)\s+(?:AA|AE|AP)\s+\d{5}(?:-\d{4})?"
 _SEPARATOR = re.compile(r"[ \t]*(?:,[ \t]*\n?|\n|[ \t]+[-–/][ \t]+|[ \t]+)[ \t]*")
 _TAILS = [
     ("unit", re.compile(_UNIT)),
+    (
+        "district",
+        re.compile(
+            rf"(?:Col\.|Colonia|Barrio|Bairro|Fracc\.|Fraccionamiento|Urb\.|Urbanizaci[oó]n"
+            rf"|Quartier|Ortsteil|Distrito|District)[ \t]+{_CITY}"
+        ),
+    ),
     ("military", re.compile(_MILITARY_LINE)),
     ("state postcode", re.compile(rf"[A-Z]{{2,4}},?\s+{_POSTCODE}")),
     ("postcode city", re.compile(rf"(?:[A-Z]{{1,2}}-)?{_POSTCODE},?[ \t]+{_CITY}")),
@@ -248,6 +255,10 @@ def _city_only(value: str) -> str:
     return re.match(_CITY, value).group(0)  # type: ignore[union-attr]
 
 
+# A full stop that belongs to the address: "Smith St.", "Apt. 4B." does not.
+_ABBREVIATION_END = re.compile(
+    r"(?:\b(?:St|Ave|Av|Rd|Ln|Dr|Blvd|Ct|Pl|Ter|Cir|Pkwy|Hwy|Sq|Cres|Cl|Mt|Jr|Sr|[A-Z])|\.[A-Z]{1,3})\.$"
+)
 _COUNTED = re.compile(r"\d{1,2}\s+[A-Z][a-z]+s\s+\S+$")
 
 
@@ -278,7 +289,7 @@ def find_addresses(text: str) -> Iterator[tuple[int, int]]:
     for start, end in spans:
         value = text[start:end]
         trimmed = value.rstrip(" \t\n,-–/")
-        if trimmed.endswith(".") and not re.search(r"(?:\b[A-Z][a-z]{0,3}|\b[A-Z])\.$", trimmed):
+        if trimmed.endswith(".") and not _ABBREVIATION_END.search(trimmed):
             trimmed = trimmed[:-1]
         end = start + len(trimmed)
         if kept and start < kept[-1][1]:
