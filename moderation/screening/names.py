@@ -234,7 +234,10 @@ def _surname_candidate(text: str, prev: Token, token: Token) -> bool:
         return False
     if token.shouting and len(token.text) <= 4 and not _known_name(token):
         return False
-    return token.capitalised
+    if token.capitalised:
+        return True
+    # "john smith": a lower-case name goes on over a lower-case family name.
+    return prev.text.islower() and token.text.islower() and folded in gazetteers.family_names()
 
 
 def _extend(text: str, tokens: Sequence[Token], index: int) -> int:
@@ -481,6 +484,8 @@ def _name_at(
             return i, "context"
         if folded in word_names() and token.capitalised:
             return i, "context"
+        if folded in rare_word_names():
+            return i, "context"  # "my therapist john", "THANK YOU JOHN"
     if (
         (_known_name(token) or folded in rare_word_names())
         and token.capitalised
@@ -506,6 +511,14 @@ def _name_at(
         return i, "given name"
     if folded in author_words and token.capitalised and not initial:
         return i, "author"
+    if (
+        capitalised_word
+        and has_surname
+        and folded in family_names()
+        and _is_given(tokens[i + 1])
+        and not _after_place_word(tokens, i)
+    ):
+        return i, "family name first"  # "Nguyen Van An", "Wang Xiulan"
     if (
         capitalised_word
         and has_surname

@@ -237,6 +237,9 @@ def test_the_shipped_gazetteers_are_what_the_locked_faker_gives():
         ("My physio Steffi Langern B.Sc. was patient.", "Steffi Langern B.Sc."),
         ("Our doctor was Oliver Ó Rothallaigh, very kind.", "Oliver Ó Rothallaigh"),
         ("I was seen by Alhaji Musa Bello last week.", "Alhaji Musa Bello"),
+        ("my therapist john smith was great", "john smith"),
+        ("THANK YOU JOHN SMITH FOR EVERYTHING", "JOHN SMITH"),
+        ("Wang Xiulan fixed my back.", "Wang Xiulan"),
     ],
 )
 def test_a_name_keeps_its_title_degree_and_particles(text, name):
