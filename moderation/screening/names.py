@@ -1,19 +1,25 @@
-"""Names of people in free text, by rules and a shipped list of given names.
+"""Names of people in free text, by rules and gazetteers of names.
 
 No statistical model: every span can be explained to a moderator ("a title
-and a capitalised word", "a given name from the list", "the word after 'my
+and a capitalised word", "a given name of Faker's lists", "the word after 'my
 therapist'"). The evidence, strongest first:
 
-- a title: "Dr. Vance", "Ms. Okoro", "Sra. Gil";
+- a title: "Dr. Vance", "Ms. Okoro", "Sra. Gil", and Faker's titles of every
+  locale ("Sig.ra", "Alhaji", "pani");
 - a role word or a lead-in: "my therapist Jenna", "thanks to Marcus",
   "I'm Karen Li", "ask for Bree";
-- a given name from `data/first_names.txt`, in any case ("tasha", "VIKTOR");
-  names that are also words ("Grace", "Will", "Dolores") only capitalised in
-  the middle of a sentence, or followed by a surname;
+- a given name of any locale Faker ships (`gazetteers.py`), in any case
+  ("tasha", "VIKTOR"). Names that are also words need more: common words
+  ("Grace", "Will", "Nur") count capitalised in the middle of a sentence or
+  before a surname; rarer dictionary words ("Amparo") only capitalised;
+- a known family name after an unknown capitalised word ("Zhiwei Wang"), or
+  first ("Wang Xiulan");
+- a capitalised word listed right after a found name ("Omid and Parisa");
 - the author's own name from the submission form.
 
 A found name grows to the right over capitalised words (surnames, particles
-such as "de la", an initial "K."), never across punctuation.
+such as "de la" or "Ó", an initial "K."), never across punctuation, and
+over a degree after it ("PhD", "B.Sc.").
 """
 
 import re
