@@ -368,10 +368,11 @@ def _role_after(text: str, tokens: Sequence[Token], i: int) -> bool:
 def find_names(text: str, author_name: str | None = None) -> list[NameSpan]:
     tokens = _tokens(text)
     author_words = _author_words(author_name)
+    headline = _headline_tokens(text, tokens)
     spans: list[NameSpan] = []
     i = 0
     while i < len(tokens):
-        found = _name_at(text, tokens, i, author_words)
+        found = _name_at(text, tokens, i, author_words, i in headline)
         if found is None:
             i += 1
             continue
@@ -460,8 +461,33 @@ def _coordinated_name(text: str, tokens: Sequence[Token], i: int) -> int | None:
     return index
 
 
+def _headline_tokens(text: str, tokens: Sequence[Token]) -> frozenset[int]:
+    """Tokens of sentences Written Like A Headline: there a capital letter says
+    nothing about a name."""
+    headline: set[int] = set()
+    sentence: list[int] = []
+    for index in range(len(tokens) + 1):
+        ends = index == len(tokens) or (
+            index > 0 and re.search(r"[.!?\n]", text[tokens[index - 1].end : tokens[index].start])
+        )
+        if ends and sentence:
+            # Everyday words ("Be", "To", "Clinic") written with capitals.
+            everyday = [tokens[k] for k in sentence[1:] if tokens[k].folded in not_names()]
+            capitals = sum(token.capitalised for token in everyday)
+            if len(everyday) >= 2 and capitals >= 0.6 * len(everyday):
+                headline.update(sentence)
+            sentence = []
+        if index < len(tokens):
+            sentence.append(index)
+    return frozenset(headline)
+
+
 def _name_at(
-    text: str, tokens: Sequence[Token], i: int, author_words: frozenset[str]
+    text: str,
+    tokens: Sequence[Token],
+    i: int,
+    author_words: frozenset[str],
+    headline: bool = False,
 ) -> tuple[int, str] | None:
     token = tokens[i]
     folded = token.folded
@@ -474,8 +500,10 @@ def _name_at(
     if i > 0 and tokens[i - 1].folded in _STREET_BEFORE:
         return None  # "Via Roma", "Rua Augusta"
     before = _context_before(text, token)
-    initial = _sentence_initial(text, token)
-    has_surname = i + 1 < len(tokens) and _surname_candidate(text, token, tokens[i + 1])
+    initial = headline or _sentence_initial(text, token)
+    has_surname = (
+        not headline and i + 1 < len(tokens) and _surname_candidate(text, token, tokens[i + 1])
+    )
     vetoed = folded in not_names()
 
     if _STRONG_INTRO.search(before) and (token.capitalised or _known_name(token)) and not vetoed:

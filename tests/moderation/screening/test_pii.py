@@ -203,6 +203,8 @@ def test_a_lead_in_is_evidence_for_a_street_without_a_type(text, address):
         "After 3 sessions the pain in my Sector of work mattered less.",
         "I will be back in May. Grace and hope got me through; mark my words.",
         "Sunny days help, and the rose garden near the clinic is a joy.",
+        "Best Clinic Ever, Will Definitely Be Back! Hope To See You Soon.",
+        "Amazing Care From Start To Finish, Grace Under Pressure.",
     ],
 )
 def test_street_names_without_numbers_and_word_like_names_in_ordinary_use_are_left_alone(text):
