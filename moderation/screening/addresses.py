@@ -198,6 +198,9 @@ def _cores() -> list[re.Pattern[str]]:
     ]
 
 
+# The cores whose street ends with its type ("Kramer Court", "Bennett Mall").
+_TYPE_AFTER_CORES = (0, 1)
+
 _LEAD_IN = re.compile(
     r"""(?ix)\b(?:
         i\s+live\s+(?:at|on|in)|i'm\s+at|my\s+(?:home\s+)?address\s+is|address\s*:|mail\s+(?:it\s+)?to
@@ -259,6 +262,21 @@ def _city_only(value: str) -> str:
 _ABBREVIATION_END = re.compile(
     r"(?:\b(?:St|Ave|Av|Rd|Ln|Dr|Blvd|Ct|Pl|Ter|Cir|Pkwy|Hwy|Sq|Cres|Cl|Mt|Jr|Sr|[A-Z])|\.[A-Z]{1,3})\.$"
 )
+# Street types that are everyday words too ("5 Star Service All Round",
+# "Top", "Point", "View"): without a city or postcode after them they are
+# no evidence of a street. The classic types below are.
+_CLASSIC_TYPES = frozenset(_SHORT_TYPES) | {
+    "Avenue", "Boulevard", "Court", "Place", "Terrace", "Crescent", "Close", "Parkway",
+    "Highway", "Square", "Circle", "Alley", "Grove", "Gardens", "Mews", "Row", "Plaza", "Trail",
+    "Pike", "Expressway", "Freeway", "Motorway", "Esplanade", "Promenade", "Parade", "Laneway",
+    "Causeway", "Turnpike", "Heights", "Boulevard", "Wynd", "Lanes", "Streets", "Roads",
+}  # fmt: skip
+
+
+def _weak_type_end(street: str) -> bool:
+    return street.rstrip(".").split()[-1] not in _CLASSIC_TYPES
+
+
 _COUNTED = re.compile(r"\d{1,2}\s+[A-Z][a-z]+s\s+\S+$")
 
 
@@ -274,10 +292,13 @@ def _counted_things(street: str, text: str, end: int) -> bool:
 
 def find_addresses(text: str) -> Iterator[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
-    for pattern in _cores():
+    for index, pattern in enumerate(_cores()):
         for match in pattern.finditer(text):
             end = _tail_end(text, match.end())
-            if end == match.end() and _counted_things(match.group(0), text, end):
+            if end == match.end() and (
+                _counted_things(match.group(0), text, end)
+                or (index in _TYPE_AFTER_CORES and _weak_type_end(match.group(0)))
+            ):
                 continue
             spans.append((match.start(), end))
     for lead in _LEAD_IN.finditer(text):

@@ -267,14 +267,16 @@ def derive_word_names(
     `data/word_family_names.txt`.
     """
     given = set(read("given_names"))
-    common = set().union(*(_dictionary_words(name, directory) for name in _COMMON_DICTIONARIES))
-    # Faker's lorem texts hold names too ("pablo", "maria"): not those that
-    # the English dictionary lists as proper nouns.
+    # Names the English dictionary also lists as proper nouns ("Maria",
+    # "John", "Pablo") are names first: capitalised, they count.
+    # `name_words.txt` (by hand) keeps those that are words first ("Will").
     proper = {
         fold(word)
         for word in (directory / "american-english").read_text(encoding="utf-8").split()
-        if word[:1].isupper()
+        if word[:1].isupper() and len(word) > 2  # not symbols such as "As", "He"
     }
+    common = set().union(*(_dictionary_words(name, directory) for name in _COMMON_DICTIONARIES))
+    common -= proper
     for locale, dictionary in _LOREM_LOCALES.items():
         lorem = importlib.import_module(f"faker.providers.lorem.{locale}").Provider.word_list
         common |= (

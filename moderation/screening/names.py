@@ -474,7 +474,10 @@ def _headline_tokens(text: str, tokens: Sequence[Token]) -> frozenset[int]:
             # Everyday words ("Be", "To", "Clinic") written with capitals.
             everyday = [tokens[k] for k in sentence[1:] if tokens[k].folded in not_names()]
             capitals = sum(token.capitalised for token in everyday)
-            if len(everyday) >= 2 and capitals >= 0.6 * len(everyday):
+            rest = [tokens[k] for k in sentence[1:]]
+            if (len(everyday) >= 2 and capitals >= 0.6 * len(everyday)) or (
+                len(rest) >= 4 and sum(token.capitalised for token in rest) >= 0.8 * len(rest)
+            ):
                 headline.update(sentence)
             sentence = []
         if index < len(tokens):
