@@ -269,7 +269,7 @@ _CLASSIC_TYPES = frozenset(_SHORT_TYPES) | {
     "Avenue", "Boulevard", "Court", "Place", "Terrace", "Crescent", "Close", "Parkway",
     "Highway", "Square", "Circle", "Alley", "Grove", "Gardens", "Mews", "Row", "Plaza", "Trail",
     "Pike", "Expressway", "Freeway", "Motorway", "Esplanade", "Promenade", "Parade", "Laneway",
-    "Causeway", "Turnpike", "Heights", "Boulevard", "Wynd", "Lanes", "Streets", "Roads",
+    "Causeway", "Turnpike", "Heights", "Wynd", "Lanes", "Streets", "Roads",
 }  # fmt: skip
 
 
