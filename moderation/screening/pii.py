@@ -158,6 +158,7 @@ _MONTHS = (
     r"|diciembre|janeiro|fevereiro|março|marco|maio|junho|julho|setembro|outubro|novembro"
     r"|dezembro|janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre"
     r"|octobre|novembre|décembre|decembre|januar|februar|märz|maerz|juni|juli|oktober|dezember"
+    r"|gennaio|febbraio|aprile|maggio|giugno|luglio|settembre|ottobre|dicembre"
 )
 _MONTH = rf"(?:{_MONTHS})(?![^\W\d_])"
 _DATE = re.compile(
@@ -175,19 +176,27 @@ _DOB_LEAD = re.compile(
         dob | d\.o\.b\.? | date\s+of\s+birth | birth\s*date | birthday | born
       | fecha\s+de\s+nacimiento | nac[ií] | nacid[oa] | nascid[oa] | nasci
       | data\s+de\s+nascimento | n[ée]e? | date\s+de\s+naissance | geboren | geburtsdatum
-      | geburtstag | nat[oa] | data\s+di\s+nascita | cumpleaños | aniversário
+      | geburtstag | geb(?=\.) | nat[oa] | data\s+di\s+nascita | cumpleaños | aniversário
     )\b"""
 )
 _DOB_GAP = re.compile(
-    r"(?i)(?:\s|[:,\-=]|\bis\b|\bwas\b|\bon\b|\bthe\b|\bel\b|\bem\b|\ble\b|\bam\b|\bil\b|\bin\b|\bof\b)*"
+    r"(?i)(?:\s|[:,\-=]|\.(?=\s)|\b(?:is|was|on|the|el|em|le|am|il|in|of|es|é|e|è|est|ist|der|era|fue"
+    r"|foi|war|lautet|:)\b)*"
+)
+# "data di nascita di Paolo Angeli è il 28.4.1982": whose birth date it is,
+# between the lead-in and the date.
+_DOB_WHOSE = re.compile(
+    r"(?i)\s+(?:of|de|di|von|du|do|da|del|della)\s+[^\W\d_](?:[^,.;:\n\d]|(?<=\b[A-Z])\.){0,40}?"
+    r"(?=\s+(?:is|was|es|é|è|est|ist|era|fue|foi|war|:)\b)"
 )
 
 
 def _dates_of_birth(text: str) -> Iterator[Found]:
     for lead in _DOB_LEAD.finditer(text):
-        gap = _DOB_GAP.match(text, lead.end())
+        whose = _DOB_WHOSE.match(text, lead.end())
+        gap = _DOB_GAP.match(text, whose.end() if whose else lead.end())
         position = gap.end() if gap else lead.end()
-        if position - lead.end() > 14:
+        if position - (whose.end() if whose else lead.end()) > 14:
             continue
         date = _DATE.match(text, position)
         if date is not None:
