@@ -108,16 +108,45 @@ def _emails(text: str) -> Iterator[Found]:
 
 # --- numbers with a meaning ------------------------------------------------
 _SSN = re.compile(r"(?<![\d-])\d{3}([- ])\d{2}\1\d{4}(?![\d-])")
-_SSN_PLAIN = re.compile(r"(?<!\d)\d{9}(?!\d)")
-_SSN_CONTEXT = re.compile(r"(?i)\b(?:ssn|ss#|social(?:\s+security)?|seguro\s+social)\b")
+
+
+# National identity and insurance numbers of many countries, after a name
+# for them: "CPF 123.456.789-09", "DNI 30.456.789", "codice fiscale
+# RSSMRA68H05F205X", "Sozialversicherungsnummer: 65 120380 H 012".
+_NATIONAL_ID_LEAD = re.compile(
+    r"""(?ix)\b(?:
+        ssn | ss\# | social\s+security(?:\s+(?:number|no\.?|\#))? | seguro\s+social
+      | seguridad\s+social | s[ée]curit[ée]\s+sociale | num[ée]ro\s+de\s+s[ée]cu | s[ée]cu
+      | sozialversicherungs(?:nummer)? | (?:renten)?versicherungsnummer | steuer-?id
+      | codice\s+fiscale | national\s+insurance(?:\s+number)? | social\s+insurance\s+number
+      | aadhaar | n[uú]mero\s+de\s+identidad | c[eé]dula | documento\s+de\s+identidad
+      | (?-i:CPF|DNI|NIE|NIF|RUT|CURP|CUIL|CUIT|NSS|INSEE|SIN|PESEL|BSN|RG|NI|cpf|dni|nif)
+    )\b"""
+)
+# What may stand between the name of the number and the number.
+_NATIONAL_ID_GAP = re.compile(r"[^\d.!?\n]{0,32}")
+_SENTENCE_END = re.compile(r"[.!?](?:\s|$)|\n")
+_ID_GROUP = r"[A-Z0-9]+(?![^\W_])"
+_NATIONAL_ID_VALUE = re.compile(rf"\(?({_ID_GROUP}(?:[ .\-/]{_ID_GROUP}){{0,7}})")
 
 
 def _ssns(text: str) -> Iterator[Found]:
     for match in _SSN.finditer(text):
         yield Found("SSN", match.start(), match.end())
-    for match in _SSN_PLAIN.finditer(text):
-        if _SSN_CONTEXT.search(text[max(0, match.start() - 40) : match.start()]):
-            yield Found("SSN", match.start(), match.end())
+    for lead in _NATIONAL_ID_LEAD.finditer(text):
+        window = _NATIONAL_ID_GAP.match(text, lead.end())
+        end = window.end() if window else lead.end()
+        for value in _NATIONAL_ID_VALUE.finditer(text, lead.end(), end + 40):
+            if _SENTENCE_END.search(text, lead.end(), value.start(1)):
+                break
+            if text[value.start(1) - 1 : value.start(1)] == "+":
+                break  # a phone number
+            # A trailing word of letters ("... 518 Deshalb") is not part of it.
+            number = re.sub(r"(?:[ .\-/][A-Z]{2,})+$", "", value.group(1))
+            digits = sum(ch.isdigit() for ch in number)
+            if 6 <= digits <= 20:
+                yield Found("SSN", value.start(1), value.start(1) + len(number))
+                break
 
 
 _ID_PREFIXED = re.compile(
@@ -127,15 +156,17 @@ _MRN_LEAD = re.compile(
     r"""(?ix)\b(?:
         mrn | m\.r\.n\.? | medical\s+record | record | chart | patient\s+(?:id|number|no\.?|\#|file)
       | file | case | account | member\s+id | health\s+card | prontu[aá]rio
+      | pacient[e] | pazient[e] | patient(?:e|in)? | nhs\s+number
       | hospital\s+(?:number|no\.?|id|\#)
-      | n[uú]mero\s+de\s+(?:paciente|historia|expediente|prontu[aá]rio|dossier)
+      | n[uú]mero\s+de\s+(?:paciente|historia(?:\s+cl[ií]nica)?|expediente|prontu[aá]rio|dossier)
       | historia\s+cl[ií]nica | expediente | dossier | patientennummer | akten(?:zeichen|nummer)
-      | cartella\s+clinica | id\s+de\s+paciente
-    )"""
+      | cartella(?:\s+clinica)? | id\s+de\s+paciente
+    )(?![^\W\d_])"""
 )
 _MRN_VALUE = re.compile(
-    r"""(?ix)(?:\s*(?:number|num|no\.?|nr\.?|\#|id|is|es|é|e|ist|was|:|=|-)\s*){0,3}
-    \s*([A-Z]{0,4}[-\#]?\d[\d-]{3,}[A-Z0-9]*)(?![\w-])"""
+    r"""(?ix)(?:\s*(?:(?:number|num|no|nr|n|nº|id|is|es|é|e|è|est|ist|was|lautet|era|fue|foi)\b\.?
+      |[:=-])\s*){0,3}
+    \s*((?-i:[A-Z]{2,4}\s)?\d{3}\s\d{3}\s\d{4}(?!\s?\d)|(?-i:[A-Z]{2,4})\s\d{3}\s\d{4}(?!\s?\d)|\#?[A-Z]{0,4}[-\#]?\d[\d-]{3,}[A-Z0-9]*)(?![\w-])"""
 )
 
 
