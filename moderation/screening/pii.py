@@ -124,8 +124,8 @@ _NATIONAL_ID_LEAD = re.compile(
     )\b"""
 )
 # What may stand between the name of the number and the number.
-_NATIONAL_ID_GAP = re.compile(r"[^\d.!?\n]{0,32}")
-_SENTENCE_END = re.compile(r"[.!?](?:\s|$)|\n")
+_NATIONAL_ID_GAP = re.compile(r"[^\d.!\n]{0,32}")
+_SENTENCE_END = re.compile(r"[.!](?:\s|$)|\n")
 _ID_GROUP = r"[A-Z0-9]+(?![^\W_])"
 _NATIONAL_ID_VALUE = re.compile(rf"\(?({_ID_GROUP}(?:[ .\-/]{_ID_GROUP}){{0,7}})")
 
@@ -235,8 +235,19 @@ def _dates_of_birth(text: str) -> Iterator[Found]:
 
 
 # --- phones ----------------------------------------------------------------
-_PHONE_CANDIDATE = re.compile(r"\+?\(?\d[\d\s().\-/]{5,}\d")
-_REGIONS = ("US", "GB", "DE", "FR", "ES", "BR", "MX", "IT", "PT", "PL", "NL", "IN", "AU")
+_PHONE_CANDIDATE = re.compile(r"(?:\(\+|\+\(?|\()?\d[\d\s().\-/]{5,}\d")
+_REGIONS = (
+    "US", "GB", "DE", "FR", "ES", "BR", "MX", "IT", "PT", "PL", "NL", "IN", "AU", "AR", "CO", "CL",
+    "PE",
+)  # fmt: skip
+# Dates and postcodes that look like numbers: "2024-06-07", "05.09.2024",
+# "4100-115", "22240-003".
+_DATE_OR_POSTCODE = re.compile(
+    r"^(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4,5}-\d{3})$"
+)
+# Grouped like a phone number even without a cue: "(71) 98555-0123",
+# "11 9 8555 0137", "+54 9 3411 1117".
+_PHONE_SHAPE = re.compile(r"^(?:\(?\+?\d{1,3}\)?[\s.\-/]?)?(?:\d{1,5}[\s.\-/]){1,5}\d{2,5}$")
 _PHONE_CUE = re.compile(
     r"(?i)\b(?:phone|tel|telephone|call|text|cell|mobile|whats\s?app|number|tel[eé]fono|telefone"
     r"|n[uú]mero|m[oó]vil|celular|llama|ligue|portable|t[eé]l[eé]phone|handy|telefon|chiama"
@@ -247,7 +258,15 @@ _EXTENSION = re.compile(r"(?i)[ \t]?(?:x|ext\.?|extension)[ \t]?\d{1,6}(?!\w)")
 _PHONE_CUE_AFTER = re.compile(
     r"(?i)^\W{0,3}(?:is\s+)?(?:my\s+)?(?:cell|phone|mobile|number|whats\s?app)\b"
 )
-_DIGIT_WORD = r"(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)"
+# Digits spelled out in English, Spanish, Portuguese, Italian, German, French.
+_DIGIT_WORD = (
+    r"(?:zero|oh|one|two|three|four|five|six|seven|eight|nine"
+    r"|cero|uno|dos|tres|cuatro|cinco|seis|siete|ocho|nueve"
+    r"|um|dois|três|quatro|sete|oito|nove|meia"
+    r"|due|tre|quattro|cinque|sei|sette|otto"
+    r"|null|eins|zwei|drei|vier|fünf|sechs|sieben|acht|neun"
+    r"|zéro|un|deux|trois|quatre|cinq|sept|huit|neuf)"
+)
 _SPELLED_PHONE = re.compile(rf"(?i)\b{_DIGIT_WORD}(?:[\s,.\-]+{_DIGIT_WORD}){{6,14}}\b")
 
 
@@ -260,7 +279,10 @@ def _phones(text: str) -> Iterator[Found]:
         cue = _PHONE_CUE.search(
             text[max(0, candidate.start() - 40) : candidate.start()]
         ) or _PHONE_CUE_AFTER.match(text[candidate.end() : candidate.end() + 30])
-        regions = _REGIONS if chunk.startswith(("+", "0")) or cue else ("US",)
+        if _DATE_OR_POSTCODE.match(chunk) and not cue:
+            continue
+        shaped = bool(_PHONE_SHAPE.match(chunk)) and chunk.count(" ") + chunk.count("-") >= 1
+        regions = _REGIONS if chunk.startswith(("+", "0", "(")) or cue or shaped else ("US",)
         best: list[tuple[int, int]] = []
         for region in regions:
             spans = [
@@ -271,6 +293,9 @@ def _phones(text: str) -> Iterator[Found]:
             ]
             if sum(end - start for start, end in spans) > sum(end - start for start, end in best):
                 best = spans
+        international = chunk.startswith(("+", "(+")) and len(best) != 1
+        if international or (best and len(best) > 1 and (cue or shaped)):
+            best = [(0, len(chunk))]  # one number in groups phonenumbers reads as several
         for start, end in best:
             end = candidate.start() + end
             extension = _EXTENSION.match(text, end)
