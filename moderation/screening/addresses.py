@@ -203,18 +203,26 @@ _TYPE_AFTER_CORES = (0, 1)
 
 _LEAD_IN = re.compile(
     r"""(?ix)\b(?:
-        i\s+live\s+(?:at|on|in)|i'm\s+at|my\s+(?:home\s+)?address\s+is|address\s*:|mail\s+(?:it\s+)?to
-      | send\s+(?:it|them|everything)\s+to|vivo\s+en|mi\s+direcci[oó]n\s+es|direcci[oó]n\s*:
-      | moro\s+(?:na|no|em)|meu\s+endere[cç]o\s+[ée]|endere[cç]o\s*:|j'habite(?:\s+au|\s+à|\s+a)?
-      | mon\s+adresse\s+est|adresse\s*:|ich\s+wohne\s+(?:in\s+der|in|am|an\s+der)
-      | meine\s+adresse\s+ist|abito\s+in|il\s+mio\s+indirizzo\s+[èe]|indirizzo\s*:
+        i\s+live\s+(?:at|on|in)|i'm\s+at|lives?\s+at|living\s+at|resides?\s+at|located\s+at
+      | my\s+(?:home\s+)?address\s+is|(?:delivery|shipping|mailing|billing|forwarding|home)\s+address
+      | address\s*:|mail\s+(?:it\s+)?to|ship\s+(?:it\s+)?to|deliver\s+(?:it\s+)?to
+      | return\s+to\s+sender|pop\s+by|drop\s+by|find\s+me\s+at
+      | send\s+(?:it|them|everything|the\s+(?:package|parcel|forms?|letter))\s+to
+      | vivo\s+en|mi\s+direcci[oó]n\s+es|direcci[oó]n\s*:|env[ií]e(?:\s+el\s+paquete)?\s+a
+      | enviar\s+a|entregar\s+(?:a|en|para)|domicilio\s*:
+      | moro\s+(?:na|no|em)|meu\s+endere[cç]o\s+[ée]|endere[cç]o\s*:|morada\s*:
+      | envie(?:\s+a\s+encomenda)?\s+para|enviar\s+para
+      | j'habite(?:\s+au|\s+à|\s+a)?|mon\s+adresse\s+est|adresse\s*:|livrer\s+à|envoyer\s+à
+      | ich\s+wohne\s+(?:in\s+der|in|am|an\s+der)|meine\s+adresse\s+ist|lieferadresse\s*:?
+      | anschrift\s*:?|(?:paket|brief|sendung)\s+an|zustellen\s+an|schicken\s+an|wohnhaft\s+in
+      | abito\s+(?:in|a)|il\s+mio\s+indirizzo\s+[èe]|indirizzo\s*:|consegnare\s+a|spedire\s+a
     )\s*:?\s*"""
 )
 # After a lead-in, a street without a type word: "I live at 45 Kingsbridge",
 # "vivo en Alcalá 123", "abito in Roma 5".
 _LED_CORE = re.compile(
     rf"(?:{_NUMBER},?[ \t]+{_CAP}(?:[ \t]+{_CAP}){{0,3}}"
-    rf"|{_CAP}(?:[ \t]+(?:de|del|da|do|di)?[ \t]*{_CAP}){{0,3}},?[ \t]+{_NUMBER}(?![\w]))"
+    rf"|{_CAP}(?:[ \t]+(?:de|del|da|do|di)?[ \t]*{_CAP}){{0,3}}[ \t]+{_NUMBER}(?![\w]))"
 )
 
 
@@ -290,13 +298,78 @@ def _counted_things(street: str, text: str, end: int) -> bool:
     )
 
 
+# After a delivery lead-in ("Ship to:", "Entregar para", "Bitte das Paket an")
+# an address of any country or script: the words that follow, while they
+# look like parts of an address, on up to four lines.
+_ADDRESS_WORD = re.compile(r"\S+")
+_NAME_BEFORE = re.compile(r"[^\d,\n:]{2,40}?(?:,[ \t]*|[ \t]*\n)(?=[^\n]*\d)")
+_LOWER_ADDRESS_WORDS = {
+    "de", "da", "do", "dos", "das", "del", "la", "le", "les", "des", "du", "di", "della", "der",
+    "den", "am", "an", "nad", "pod", "upon", "sur", "bis", "ter", "y", "e", "i", "utca", "ut",
+    "rang", "allé", "rue", "avenue", "boulevard", "chemin", "impasse", "place", "quai", "route",
+    "apto", "apt", "piso", "andar", "esq", "dto", "r/c", "ul", "al", "pl", "aleja", "ulica",
+    "los", "las", "el", "altos", "bajos", "norte", "este", "oeste", "im", "in",
+    # Cyrillic and Greek street words and abbreviations
+    "вулиця", "вул", "площа", "проспект", "просп", "провулок", "пров", "буд", "кв", "г", "ул",
+    "д", "наб", "пер", "пр", "ш", "улица", "дом", "корп", "стр", "οδός", "οδ",
+}  # fmt: skip
+
+
+def _address_word(word: str) -> bool:
+    core = word.strip(",;:()[]")
+    if not core:
+        return word.strip() in (",", "-", "–", "/")
+    if any(ch.isdigit() for ch in core):
+        return True
+    first = core[0]
+    if first.isalpha() and not first.isascii() and first.lower() == first.upper():
+        return True  # a script without capitals: Han, Thai, Arabic, Hebrew, Hangul
+    if first.isupper():
+        return True
+    return core.rstrip(".").lower() in _LOWER_ADDRESS_WORDS or core in ("#", "-", "–", "/")
+
+
+def _address_after_lead_in(text: str, start: int) -> tuple[int, int] | None:
+    name = _NAME_BEFORE.match(text, start)
+    if name is not None and not any(ch.isdigit() for ch in name.group(0)):
+        start = name.end()
+    end = start
+    lines = 0
+    for word in _ADDRESS_WORD.finditer(text, start):
+        gap = text[end : word.start()]
+        if end > start and gap.count("\n") > 1:
+            break
+        if "\n" in gap:
+            lines += 1
+            if lines > 3:
+                break
+        if not _address_word(word.group(0)):
+            break
+        value = word.group(0)
+        end = word.end()
+        if value.endswith((".", "!", "?")) and not _ABBREVIATION_WORD.search(value):
+            end -= 1
+            break
+    value = text[start:end].rstrip(" ,;:-–\n")
+    if re.search(r"\d\.$", value):
+        value = value[:-1]
+    if sum(ch.isdigit() for ch in value) < 1 or len(value.split()) < 2:
+        return None
+    return start, start + len(value)
+
+
+# Words that end with a full stop and go on: "Apt.", "157.", "д.", "Esq.".
+_ABBREVIATION_WORD = re.compile(r"(?:^|\W)(?:[^\W\d_]{1,4}|\d+)\.$")
+
+
 def find_addresses(text: str) -> Iterator[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     for index, pattern in enumerate(_cores()):
         for match in pattern.finditer(text):
             end = _tail_end(text, match.end())
             if end == match.end() and (
-                _counted_things(match.group(0), text, end)
+                match.group(0).startswith(("Sector", "Sec.", "Phase", "Block"))
+                or _counted_things(match.group(0), text, end)
                 or (index in _TYPE_AFTER_CORES and _weak_type_end(match.group(0)))
             ):
                 continue
@@ -305,7 +378,11 @@ def find_addresses(text: str) -> Iterator[tuple[int, int]]:
         core = _LED_CORE.match(text, lead.end())
         if core is not None:
             spans.append((core.start(), _tail_end(text, core.end())))
-    spans.sort(key=lambda span: (span[0], -span[1]))
+        led = _address_after_lead_in(text, lead.end())
+        if led is not None:
+            spans.append(led)
+    # The longest reading wins where two overlap.
+    spans.sort(key=lambda span: (span[0] - span[1], span[0]))
     kept: list[tuple[int, int]] = []
     for start, end in spans:
         value = text[start:end]
@@ -313,9 +390,7 @@ def find_addresses(text: str) -> Iterator[tuple[int, int]]:
         if trimmed.endswith(".") and not _ABBREVIATION_END.search(trimmed):
             trimmed = trimmed[:-1]
         end = start + len(trimmed)
-        if kept and start < kept[-1][1]:
-            if end > kept[-1][1] and start == kept[-1][0]:
-                kept[-1] = (start, end)
+        if any(start < other_end and other_start < end for other_start, other_end in kept):
             continue
         kept.append((start, end))
-    yield from kept
+    yield from sorted(kept)
