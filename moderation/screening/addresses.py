@@ -26,17 +26,19 @@ from moderation.screening import gazetteers
 
 _UPPER = "A-ZÀ-ÖØ-ÞĀ-Ž"
 _CAP = rf"[{_UPPER}][\w'’.]*(?:-[\w'’.]+)*"
-_NUMBER = r"\d{1,6}[A-Za-z]?(?:[-/](?:\d{1,5}[A-Za-z]?|[A-Z](?![\w])))?"
+_NUMBER = r"\d{1,6}[A-Za-z]?(?:[-/–](?:\d{1,5}[A-Za-z]?|[A-Z](?![\w])))?"
 _UNIT_WORDS = (
     r"Apt|Apartment|Unit|Suite|Ste|Flat|Fl|Floor|Level|Lvl|Room|Rm|Shop|Bldg|Building|Piso|Puerta|"
     r"Pta|Apto|apto|Ap|Depto|Dpto|Departamento|Interior|Int|Edif|Oficina|Local|Appartamento|"
     r"Interno|Scala|Etage|Stock|Bloco|Bloque|Casa|Sala|Wohnung|Whg|Porte|Bât|Bat|Escalera|Esc|Box|"
-    r"Dto|Torre|[Aa]partamento|Bodega|Piano|Studio|Lote|Manzana|Mz|Andar|Conjunto|Bl"
+    r"Dto|Torre|[Aa]partamento|Bodega|Piano|Studio|Lote|Manzana|Mz|Andar|Conjunto|Bl|Plot|"
+    r"Appartement|Appt|casa|sala|piso|depto|of(?=\.)|oficina|apt|apartamento|puerta|local"
 )
 _UNIT = (
     rf"(?:(?:{_UNIT_WORDS})\.?\s*(?:n[º°o]\.?\s*)?\#?\s*[\w/-]*\d[\w/-]*"
     r"|\#\s*\d[\w-]*"
-    r"|\d{1,2}\s*[º°ª]\s*(?:[A-Z]\b|piso|andar|izq\w*|dcha|der\w*)?"
+    r"|\d{1,2}\.?\s*[º°ª]\s*(?:[A-Z]\b|piso|andar|izq\w*\.?|dcha\.?|der\w*|[Ee]sq\.?|[Dd]to\.?"
+    r"|[Dd]t\.?|[Dd]ir\.?)?"
     r"|\d{1,2}(?:st|nd|rd|th)\s+[Ff]loor)"
 )
 _DIRECTION = r"(?:N|S|E|W|NE|NW|SE|SW|North|South|East|West)\.?"
@@ -170,14 +172,16 @@ def _cores() -> list[re.Pattern[str]]:
         ),
         # 12 rue des Lilas; 5 bis, avenue Foch
         re.compile(
-            rf"""(?<![\w$])\d{{1,5}}(?:[ \t]?bis|[ \t]?ter)?,?[ \t]+(?i:{_FRENCH_TYPES})[ \t]+
+            rf"""(?<![\w$]){unit_first}?\d{{1,5}}(?:[ \t]?bis|[ \t]?ter)?,?[ \t]+
+            (?i:{_FRENCH_TYPES})[ \t]+
             (?:{particles}[ \t]*)*{_CAP}(?:[ \t]+(?:{particles}[ \t]+)?{_CAP}){{0,3}}""",
             re.X,
         ),
         # Hauptstraße 5; Kerkstraat 12a; Murat-Heinrich-Allee 7740
         re.compile(
-            rf"""(?<![\w])(?:[{_UPPER}][\wäöüß'-]*(?:{endings})|{_CAP}-(?:Straße|Strasse|Weg|Allee|Platz|Gasse|Ring|Damm))
-            [ \t]+\d{{1,4}}[a-z]?(?:[-/]\d{{1,4}}[a-z]?)?(?![\w])""",
+            rf"""(?<![\w])(?:[{_UPPER}][\wäöüß'-]*(?:{endings})
+              |{_CAP}[ \t-](?:Straße|Strasse|Str\.|Weg|Allee|Platz|Gasse|Ring|Damm|Ufer|Chaussee))
+            [ \t]+\d{{1,4}}[a-z]?(?:[-/]\d{{1,4}}[a-z]?){{0,2}}(?![\w])""",
             re.X,
         ),
         # US military: PSC 1234, Box 5678 / Unit 2050 Box 4190 / USNS Comfort, then APO AE 09012
@@ -204,7 +208,8 @@ _TYPE_AFTER_CORES = (0, 1)
 _LEAD_IN = re.compile(
     r"""(?ix)\b(?:
         i\s+live\s+(?:at|on|in)|i'm\s+at|lives?\s+at|living\s+at|resides?\s+at|located\s+at
-      | my\s+(?:home\s+)?address\s+is|(?:delivery|shipping|mailing|billing|forwarding|home)\s+address
+      | my\s+(?:home\s+)?address\s+is
+      | (?:delivery|shipping|mailing|billing|forwarding|home)\s+address
       | address\s*:|mail\s+(?:it\s+)?to|ship\s+(?:it\s+)?to|deliver\s+(?:it\s+)?to
       | return\s+to\s+sender|pop\s+by|drop\s+by|find\s+me\s+at
       | send\s+(?:it|them|everything|the\s+(?:package|parcel|forms?|letter))\s+to
