@@ -45,6 +45,9 @@ LISTS = (
     "street_endings",
     "name_prefixes",
     "name_suffixes",
+    "company_suffixes",
+    "place_names",
+    "place_affixes",
 )
 # Faker's prefixes that are also words or particles here ("de", "Le", "Bay")
 # or bare initials ("D.", "R.") do not mark a name.
@@ -52,6 +55,11 @@ _NOT_PREFIXES = {
     "de", "da", "do", "du", "del", "de la", "Le", "tri", "pr", "Bay", "Anh", "Cut", "D.", "H.",
     "R.", "T.", "Fr", "hr", "Misc.", "Don", "Hon", "Lady", "Prince", "Princess", "Bishop",
     "Mama", "Baba", "Pastor", "Iya", "Oba", "Sis", "Dade", "Puti", "Bi.", "Eng", "Ind.",
+}  # fmt: skip
+# Lists of cities, regions and countries in the address providers.
+_PLACE_ATTRIBUTES = {
+    "cities", "city_names", "real_city_names", "metropolitan_cities", "countries", "states",
+    "provinces", "regions", "region_names",
 }  # fmt: skip
 # Suffixes that are also words or numerals here ("I", "V").
 _NOT_SUFFIXES = {"I", "V", "DI"}
@@ -123,10 +131,21 @@ def build() -> dict[str, list[str]]:
         elif attribute.startswith(("last_name", "last_romanized_name")):
             family |= _name_words(strings, last_word_only=True)
 
+    companies: set[str] = set()
+    for _, attribute, strings in _provider_attributes("faker.providers.company"):
+        if "suffix" in attribute:
+            companies.update(s.strip() for s in strings if s.strip() and not _UNSPACED.search(s))
+
     after: set[str] = set()
     before: set[str] = set()
     endings: set[str] = set()
+    places: set[str] = set()
+    affixes: set[str] = set()
     for locale, attribute, strings in _provider_attributes("faker.providers.address"):
+        if attribute in _PLACE_ATTRIBUTES:
+            places |= {fold(s) for s in strings if "{" not in s and not _UNSPACED.search(s)}
+        elif attribute in ("city_prefixes", "city_suffixes") and locale in _ENGLISH_STREET_LOCALES:
+            affixes |= {fold(s.strip()) for s in strings if s.strip().isalpha()}
         language = locale.split("_")[0]
         if locale in _ENGLISH_STREET_LOCALES and attribute == "street_suffixes":
             # en_NZ writes some as two words ("Beach Road"): keep the last.
@@ -148,6 +167,9 @@ def build() -> dict[str, list[str]]:
         "street_endings": sorted(endings),
         "name_prefixes": sorted(prefixes),
         "name_suffixes": sorted(suffixes),
+        "company_suffixes": sorted(companies),
+        "place_names": sorted(places),
+        "place_affixes": sorted(affixes),
     }
 
 
@@ -160,6 +182,11 @@ _WORD_NAMES_HEADER = {
     "word_family_names": (
         "# Family names that are also words of a dictionary of our languages (king,\n"
         "# cruz). Written by `python -m moderation.screening.gazetteers --word-names`.\n"
+    ),
+    "proper_word_names": (
+        "# Of the rare word names, those the English dictionary also lists as proper\n"
+        "# nouns (Peter, Angela): names first, even opening a sentence. Written by\n"
+        "# `python -m moderation.screening.gazetteers --word-names`.\n"
     ),
     "rare_word_names": (
         "# Given names that are rarer words of a dictionary of our languages: a name\n"
@@ -233,6 +260,24 @@ def name_suffixes() -> frozenset[str]:
 
 
 @cache
+def company_suffixes() -> frozenset[str]:
+    """What follows a company's name, as written: "GmbH", "S.A.", "& Söhne", "Oyj"."""
+    return frozenset(read("company_suffixes"))
+
+
+@cache
+def place_names() -> frozenset[str]:
+    """Folded names of cities, regions and countries ("london", "rio de janeiro")."""
+    return frozenset(read("place_names"))
+
+
+@cache
+def place_affixes() -> frozenset[str]:
+    """Words that make a name a place: "north", "port", "ville", "town"."""
+    return frozenset(read("place_affixes"))
+
+
+@cache
 def street_endings() -> frozenset[str]:
     return frozenset(read("street_endings"))
 
@@ -255,7 +300,7 @@ def _dictionary_words(name: str, directory: Path) -> set[str]:
 
 def derive_word_names(
     directory: Path = Path("/usr/share/dict"),
-) -> tuple[list[str], list[str], list[str]]:
+) -> tuple[list[str], list[str], list[str], list[str]]:
     """Given names that are words (common, rare), and family names that are words.
 
     Common: an entry of a small English dictionary, or one of Faker's lorem
@@ -284,7 +329,13 @@ def derive_word_names(
         ) - proper
     every = set().union(*(_dictionary_words(name, directory) for name in _ALL_DICTIONARIES))
     family = set(read("family_names"))
-    return sorted(given & common), sorted((given & every) - common), sorted(family & every)
+    rare = (given & every) - common
+    return (
+        sorted(given & common),
+        sorted(rare),
+        sorted(family & every),
+        sorted(rare & proper),
+    )
 
 
 def main() -> None:
@@ -298,7 +349,7 @@ def main() -> None:
     arguments = parser.parse_args()
     if arguments.word_names:
         for name, words in zip(
-            ("common_word_names", "rare_word_names", "word_family_names"),
+            ("common_word_names", "rare_word_names", "word_family_names", "proper_word_names"),
             derive_word_names(),
             strict=True,
         ):

@@ -47,7 +47,7 @@ def rare_word_names() -> frozenset[str]:
 
 @cache
 def given_names() -> frozenset[str]:
-    return gazetteers.given_names() - word_names() - rare_word_names()
+    return gazetteers.given_names() - word_names() - rare_word_names() - gazetteers.place_names()
 
 
 @cache
@@ -213,7 +213,7 @@ def _is_given(token: Token) -> bool:
     folded = token.folded
     if folded in given_names():
         return True
-    if folded in rare_word_names():
+    if folded in rare_word_names() or folded in _place_given_names():
         return token.capitalised and not token.shouting
     if "-" not in folded:
         return False
@@ -306,8 +306,51 @@ def _followed_by_organisation(text: str, tokens: Sequence[Token], last: int) -> 
     nxt = tokens[last + 1]
     gap = text[tokens[last].end : nxt.start]
     if gap in (" ", "'s ", "’s ", "s "):
-        return nxt.folded in _AFTER_NOT_PERSON
-    return False
+        return (
+            nxt.folded in _AFTER_NOT_PERSON
+            or nxt.folded in _street_types_after()
+            or nxt.folded in gazetteers.place_affixes()
+        )
+    return bool(_company_after().match(text, tokens[last].end))
+
+
+@cache
+def _words_first() -> frozenset[str]:
+    """Rare word names that are no proper noun either ("man", "handy", "ola"):
+    opening a sentence they are words."""
+    return rare_word_names() - _read_words("proper_word_names.txt")
+
+
+@cache
+def _place_given_names() -> frozenset[str]:
+    """Given names that are also places ("Florence", "London"): capitalised only."""
+    return (gazetteers.given_names() & gazetteers.place_names()) - word_names() - not_names()
+
+
+@cache
+def _street_types_after() -> frozenset[str]:
+    return frozenset(fold(word) for word in gazetteers.street_types_after())
+
+
+@cache
+def _street_types_before() -> frozenset[str]:
+    return frozenset(fold(word).rstrip(".") for word in gazetteers.street_types_before())
+
+
+@cache
+def _company_after() -> re.Pattern[str]:
+    """A company's legal form right after a name: "Rosselet Paschoud SA", "Arnold & Söhne"."""
+    suffixes = sorted(gazetteers.company_suffixes(), key=len, reverse=True)
+    return re.compile(rf",?[ \u00a0]+(?:{'|'.join(map(re.escape, suffixes))})(?![\w])")
+
+
+def _place_word_at(tokens: Sequence[Token], i: int) -> bool:
+    """ "North Lynnmouth", "am Kiefer": a place or a German noun, not a person."""
+    before = tokens[i - 1].folded if i > 0 else ""
+    return tokens[i].folded in gazetteers.place_affixes() or before in _GERMAN_ARTICLE_PREPOSITIONS
+
+
+_GERMAN_ARTICLE_PREPOSITIONS = {"am", "im", "beim", "vom", "zum", "zur", "ins", "aufs", "ans"}
 
 
 def _title_at(text: str, tokens: Sequence[Token], i: int) -> bool:
@@ -343,7 +386,10 @@ def _role_before(tokens: Sequence[Token], text: str, i: int) -> bool:
         return False
     if prev.folded in _ROLE_WORDS:
         # "my therapist Jenna", "the clinic manager, Sheila Tate" — not "PT Jenna"
-        # at a sentence start where PT is the subject.
+        # at a sentence start where PT is the subject; after a comma only a
+        # known name ("Therapeutin, Massage hilft" is German for a noun).
+        if "," in gap and not _known_name(tokens[i]):
+            return False
         return not (prev.folded == "pt" and prev.text == "PT" and i == 1)
     return False
 
@@ -458,6 +504,13 @@ def _coordinated_name(text: str, tokens: Sequence[Token], i: int) -> int | None:
         return None
     if folded in rare_word_names() and not _is_given(token):
         return None
+    if index == i and not (_is_given(token) or folded in family_names()):
+        # After a comma an unknown word only inside a list ("Khadija, Farhad and
+        # Zeynep"), not "Kwame Mensah, Patient seit letztem Jahr".
+        following = tokens[index + 1] if index + 1 < len(tokens) else None
+        between = text[token.end : following.start] if following else ""
+        if following is None or not (between.strip() == "," or following.folded in _AND):
+            return None
     return index
 
 
@@ -500,8 +553,10 @@ def _name_at(
         return None  # already part of a title span
     if len(folded) < 2 or (token.text.islower() and len(folded) < 3):
         return None
-    if i > 0 and tokens[i - 1].folded in _STREET_BEFORE:
-        return None  # "Via Roma", "Rua Augusta"
+    if i > 0 and (
+        tokens[i - 1].folded in _STREET_BEFORE or tokens[i - 1].folded in _street_types_before()
+    ):
+        return None  # "Via Roma", "Rua Augusta", "Callejón Carmela Tena"
     before = _context_before(text, token)
     initial = headline or _sentence_initial(text, token)
     has_surname = (
@@ -538,8 +593,10 @@ def _name_at(
     if _is_given(token):
         if folded in _PLACE_NAMES and not has_surname and _after_place_word(tokens, i):
             return None
-        if _previous_is_saint(tokens, i):
+        if _previous_is_saint(tokens, i) or _place_word_at(tokens, i):
             return None
+        if initial and not has_surname and folded in _words_first():
+            return None  # "Man versteht", "Handy:", "Olá amigos"
         return i, "given name"
     capitalised_word = token.capitalised and not token.shouting
     if folded in word_names() and capitalised_word and (has_surname or not initial):
