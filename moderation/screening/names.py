@@ -74,9 +74,11 @@ _TITLES = {
     "dr", "dra", "doctor", "doc", "mr", "mrs", "ms", "miss", "mx", "prof", "professor",
     "sr", "sra", "srta", "señor", "señora", "senhor", "senhora", "don", "doña", "dona",
     "herr", "frau", "mme", "mlle", "madame", "monsieur", "dott", "dottssa", "nurse", "coach",
+    "docteur", "doutor", "doutora", "dottor", "dottore", "dottoressa", "doctora", "sig", "ra",
+    "signor", "signora", "signorina",
 }  # fmt: skip
 # Titles that need a capitalised name after them ("the doctor said" is not one).
-_TITLES_NEEDING_CAPITALS = {"doctor", "doc", "nurse", "coach", "don", "dona", "miss", "frau"}
+_TITLES_NEEDING_CAPITALS = {"doctor", "doc", "nurse", "coach", "don", "dona", "miss", "frau", "sig"}
 
 _ROLE_WORDS = {
     # English
@@ -110,7 +112,10 @@ _LEAD_INS = re.compile(
       | hi | hello | hey | dear | gracias\s+(?:a\s+)? | obrigad[oa]\s+(?:ao?\s+)?
       | merci\s+(?:a\s+|à\s+)? | danke\s+(?:an\s+)? | grazie\s+(?:a\s+)?
       | querid[oa] | called | named | call | text | tell | email
-      | nombre\s+es | se\s+llama | chamad[oa]
+      | nombre\s+es | se\s+llama | chamad[oa] | (?:emergency\s+)?contact\s*: | contact(?:e|o)?\s+con
+      | fale\s+com | falar\s+com | hablar\s+con | pregunte\s+por | preguntar\s+por
+      | chiede(?:te|re)\s+di | parlare\s+con | demandez | sprechen\s+sie\s+mit | fragen\s+sie\s+nach
+      | booked\s+with | saw | seen\s+by | treated\s+by | got
     )\s*,?\s*$
     """
 )
@@ -358,6 +363,10 @@ def _title_at(text: str, tokens: Sequence[Token], i: int) -> bool:
     token = tokens[i]
     if token.folded not in _TITLES or i + 1 >= len(tokens):
         return False
+    if token.folded == "ra" and not (
+        i > 0 and tokens[i - 1].folded == "sig" and text[tokens[i - 1].end : token.start] == "."
+    ):
+        return False  # only the "ra" of "Sig.ra"
     nxt = tokens[i + 1]
     gap = text[token.end : nxt.start]
     if gap not in (" ", ". ", ".", "\u00a0", ".\u00a0"):
@@ -435,7 +444,50 @@ def find_names(text: str, author_name: str | None = None) -> list[NameSpan]:
             last = _extend(text, tokens, joined)
             spans.append(NameSpan(tokens[joined].start, _span_end(text, tokens, last), "listed"))
             i = last + 1
+    spans = _with_script_names(text, tokens, spans)
     return _with_prefixes_and_suffixes(text, spans)
+
+
+# Letters of scripts without capitals: Hebrew, Arabic, Indic, Thai, Georgian,
+# Hangul, kana and Han, with their combining marks.
+_CASELESS_RUN = re.compile(
+    "[\u0590-\u05ff\u0600-\u06ff\u0750-\u077f\u0900-\u0dff\u0e00-\u0e7f\u10a0-\u10ff"
+    "\u1100-\u11ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]+"
+    "(?:[ \u00a0][\u0590-\u05ff\u0600-\u06ff\u0750-\u077f\u0900-\u0dff\u0e00-\u0e7f"
+    "\u10a0-\u10ff\u1100-\u11ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]+)?"
+)
+_LATIN_LETTER = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿĀ-ž]")
+
+
+def _with_script_names(text: str, tokens: Sequence[Token], spans: list[NameSpan]) -> list[NameSpan]:
+    """In a story written in Latin letters, a word or two in a script without
+    capitals ("岡本 加奈", "우수민", "สิรวัฒน์", "بنو معقل") is a name: patients
+    write the names of people, not prose, in another script. A title just
+    before it goes with it ("Dr. ალადაშვილი")."""
+    runs = list(_CASELESS_RUN.finditer(text))
+    if not runs:
+        return spans
+    other = sum(len(run.group(0).replace(" ", "")) for run in runs)
+    if len(_LATIN_LETTER.findall(text)) < 3 * other:
+        return spans  # the story itself is in that script
+    found = list(spans)
+    for run in runs:
+        start, end = run.span()
+        if any(span.start < end and start < span.end for span in found):
+            continue
+        title = _TITLE_BEFORE.search(text, max(0, start - 16), start)
+        if title is not None:
+            start = title.start()
+            found = [span for span in found if not (title.start() <= span.start < run.start())]
+        found.append(NameSpan(start, end, "script"))
+    return sorted(found, key=lambda span: span.start)
+
+
+_TITLE_BEFORE = re.compile(
+    r"(?i)(?<![\w.])(?:(?:Frau|Herr|Mrs?|Ms|Mme|Sra?|Srta)\.?[ ]+)?"
+    r"(?:Dra?|Doctor|Doctora|Docteur|Doutora?|Dott(?:or(?:e|essa)?)?|Prof|Mrs?|Ms|Mme|Sra?|Srta|Sig(?:\.ra)?"
+    r"|Frau|Herr|Madame|Monsieur)\.?[ \u00a0]+$"
+)
 
 
 _GAELIC = {"Ó", "Ní", "Nic", "Mac", "Mc", "Ua", "Uí", "Ò"}
@@ -547,8 +599,10 @@ def _name_at(
 ) -> tuple[int, str] | None:
     token = tokens[i]
     folded = token.folded
+    if token.folded == "sig" and i + 1 < len(tokens) and tokens[i + 1].folded == "ra":
+        return None  # "Sig.ra": the title is found at its "ra"
     if _title_at(text, tokens, i):
-        return i, "title"
+        return (i - 1 if token.folded == "ra" else i), "title"
     if i > 0 and _title_at(text, tokens, i - 1):
         return None  # already part of a title span
     if len(folded) < 2 or (token.text.islower() and len(folded) < 3):
