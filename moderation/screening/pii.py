@@ -82,6 +82,20 @@ _URL = re.compile(
 _TRAILING = ".,;:!?)]}'\"”’"
 
 
+_SITE_LEAD = re.compile(
+    r"(?i)(?::|\b(?:visit|visitez|visita|besuchen\s+sie|klick|click|go\s+to|at|on|su|en|em|na|no"
+    r"|qui|here|aqui|aquí|ici|hier|unter|sur|auf|via))\s*$"
+)
+
+
+def _plainly_a_site(text: str, match: re.Match[str], labels: list[str]) -> bool:
+    """ "resenas-pro.es", "shop.example.it", or a domain after "visit", "su", ":"."""
+    host = ".".join(labels)
+    if len(labels) >= 3 or "-" in host or any(ch.isdigit() for ch in host):
+        return True
+    return bool(_SITE_LEAD.search(text[max(0, match.start() - 20) : match.start()]))
+
+
 def _urls(text: str) -> Iterator[Found]:
     for match in _URL.finditer(text):
         value = match.group(0).rstrip(_TRAILING)
@@ -89,7 +103,7 @@ def _urls(text: str) -> Iterator[Found]:
         if not lowered.startswith(("http", "www.")):
             host, _, path = value.partition("/")
             labels = host.split(".")
-            if labels[-1] in _WORDY_TLDS and not path:
+            if labels[-1] in _WORDY_TLDS and not path and not _plainly_a_site(text, match, labels):
                 continue
             if all(label.isdigit() for label in labels[:-1]):
                 continue
