@@ -243,6 +243,8 @@ def _surname_candidate(text: str, prev: Token, token: Token) -> bool:
     folded = token.folded
     if folded in _AFTER_NOT_PERSON or folded in not_names():
         return False
+    if folded in _street_types_after() or folded in gazetteers.place_affixes():
+        return False  # "Brown Cove", "Marie Ville": a street or a place
     if token.shouting and len(token.text) <= 4 and not _known_name(token):
         return False
     if token.capitalised:
@@ -310,13 +312,15 @@ def _followed_by_organisation(text: str, tokens: Sequence[Token], last: int) -> 
         return False
     nxt = tokens[last + 1]
     gap = text[tokens[last].end : nxt.start]
+    if _company_after().match(text, tokens[last].end):
+        return True
     if gap in (" ", "'s ", "’s ", "s "):
         return (
             nxt.folded in _AFTER_NOT_PERSON
             or nxt.folded in _street_types_after()
             or nxt.folded in gazetteers.place_affixes()
         )
-    return bool(_company_after().match(text, tokens[last].end))
+    return False
 
 
 @cache
