@@ -318,7 +318,7 @@ def derive_word_names(
     proper = {
         fold(word)
         for word in (directory / "american-english").read_text(encoding="utf-8").split()
-        if word[:1].isupper() and len(word) > 2  # not symbols such as "As", "He"
+        if word[:1].isupper() and len(word) > 3  # not "As", "He", "Man"
     }
     common = set().union(*(_dictionary_words(name, directory) for name in _COMMON_DICTIONARIES))
     common -= proper

@@ -472,7 +472,7 @@ def _with_script_names(text: str, tokens: Sequence[Token], spans: list[NameSpan]
     if not runs:
         return spans
     other = sum(len(run.group(0).replace(" ", "")) for run in runs)
-    if len(_LATIN_LETTER.findall(text)) < 3 * other:
+    if len(_LATIN_LETTER.findall(text)) < other:
         return spans  # the story itself is in that script
     found = list(spans)
     for run in runs:

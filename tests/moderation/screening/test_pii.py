@@ -246,3 +246,73 @@ def test_the_shipped_gazetteers_are_what_the_locked_faker_gives():
 )
 def test_a_name_keeps_its_title_degree_and_particles(text, name):
     assert found(text) == [("PERSON", name)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Pediram meu CPF 529.982.247-25 no cadastro.", ("SSN", "529.982.247-25")),
+        ("La obra social me pidió el DNI 30.456.789 y la orden.", ("SSN", "30.456.789")),
+        ("Il codice fiscale è RSSMRA68H05F205X, grazie.", ("SSN", "RSSMRA68H05F205X")),
+        ("Sozialversicherungsnummer: 65 120380 H 012. Seltsam.", ("SSN", "65 120380 H 012")),
+        ("Paciente KM-62619 en la ficha.", ("MEDICAL_RECORD_NUMBER", "KM-62619")),
+        ("Son numéro de dossier est #611300.", ("MEDICAL_RECORD_NUMBER", "#611300")),
+        ("Die Patientennummer lautet HO-71281.", ("MEDICAL_RECORD_NUMBER", "HO-71281")),
+        ("La data di nascita di Paolo Neri è il 28.4.1982.", ("DATE_OF_BIRTH", "28.4.1982")),
+        ("Llame al seis uno ocho cero cero cuatro siete cuatro nueve hoy.", None),
+        ("meu zap é (71) 98555-0123, chama lá", ("PHONE", "(71) 98555-0123")),
+        ("Mehr auf magnesium-meer.example.de heute.", ("URL", "magnesium-meer.example.de")),
+    ],
+)
+def test_identifiers_of_many_countries_after_their_names(text, expected):
+    kinds = [(entity, value) for entity, value in found(text) if entity != "PERSON"]
+    if expected is None:
+        assert kinds == [("PHONE", "seis uno ocho cero cero cuatro siete cuatro nueve")]
+    else:
+        assert kinds == [expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        (
+            "Ship to: Nathan Nelson\n경상남도 포천시 서초대82거리 915-82",
+            "경상남도 포천시 서초대82거리 915-82",
+        ),
+        ("Bitte das Paket an Sadepolku 7, 55300 Oulu schicken.", "Sadepolku 7, 55300 Oulu"),
+        (
+            "Return to sender: вулиця Хрещатик, буд. 22 кв. 5",
+            "вулиця Хрещатик, буд. 22 кв. 5",
+        ),
+        ("Pop by Storgränd 105, 17537 Varberg if you want.", "Storgränd 105, 17537 Varberg"),
+    ],
+)
+def test_an_address_of_any_country_or_script_after_a_delivery_lead_in(text, address):
+    assert ("ADDRESS", address) in found(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Booked with Mr. Hughes, got 岡本 加奈 instead.", "岡本 加奈"),
+        ("Fale com 우수민 pelo telefone.", "우수민"),
+        ("I waited and Dr. ალადაშვილი never apologised.", "Dr. ალადაშვილი"),
+        ("dottoressa Grifeo mi ha ascoltato.", "dottoressa Grifeo"),
+    ],
+)
+def test_names_in_scripts_without_capitals_and_titles_of_our_languages(text, name):
+    assert ("PERSON", name) in found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "谢谢医生, 我的背好多了。",
+        "Parking on Brown Cove is a pain.",
+        "Rosselet Paschoud SA covered most of it.",
+        "Man versteht kein Wort, aber die Massage hilft.",
+        "Ich hatte viel am Kiefer und an der HWS.",
+    ],
+)
+def test_streets_places_companies_and_whole_stories_in_another_script_are_no_person(text):
+    assert [value for entity, value in found(text) if entity == "PERSON"] == []
