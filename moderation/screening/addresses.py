@@ -334,9 +334,17 @@ def _address_word(word: str) -> bool:
     return core.rstrip(".").lower() in _LOWER_ADDRESS_WORDS or core in ("#", "-", "–", "/")
 
 
+def _looks_like_a_name(value: str) -> bool:
+    """A few words before the address ("Eilis Fay, "), none a street word."""
+    words = value.strip(" ,\n").split()
+    return 0 < len(words) <= 4 and not any(
+        word.rstrip(".").lower() in _LOWER_ADDRESS_WORDS for word in words
+    )
+
+
 def _address_after_lead_in(text: str, start: int) -> tuple[int, int] | None:
     name = _NAME_BEFORE.match(text, start)
-    if name is not None and not any(ch.isdigit() for ch in name.group(0)):
+    if name is not None and _looks_like_a_name(name.group(0)):
         start = name.end()
     end = start
     lines = 0
