@@ -213,10 +213,11 @@ _LEAD_IN = re.compile(
       | address\s*:|mail\s+(?:it\s+)?to|ship\s+(?:it\s+)?to|deliver\s+(?:it\s+)?to
       | return\s+to\s+sender|pop\s+by|drop\s+by|find\s+me\s+at
       | send\s+(?:it|them|everything|the\s+(?:package|parcel|forms?|letter))\s+to
+      | envie(?:\s+a\s+encomenda)?\s+para
       | vivo\s+en|mi\s+direcci[oó]n\s+es|direcci[oó]n\s*:|env[ií]e(?:\s+el\s+paquete)?\s+a
       | enviar\s+a|entregar\s+(?:a|en|para)|domicilio\s*:
       | moro\s+(?:na|no|em)|meu\s+endere[cç]o\s+[ée]|endere[cç]o\s*:|morada\s*:
-      | envie(?:\s+a\s+encomenda)?\s+para|enviar\s+para
+      | enviar\s+para
       | j'habite(?:\s+au|\s+à|\s+a)?|mon\s+adresse\s+est|adresse\s*:|livrer\s+à|envoyer\s+à
       | ich\s+wohne\s+(?:in\s+der|in|am|an\s+der)|meine\s+adresse\s+ist|lieferadresse\s*:?
       | anschrift\s*:?|(?:paket|brief|sendung)\s+an|zustellen\s+an|schicken\s+an|wohnhaft\s+in
@@ -331,7 +332,21 @@ def _address_word(word: str) -> bool:
         return True  # a script without capitals: Han, Thai, Arabic, Hebrew, Hangul
     if first.isupper():
         return True
-    return core.rstrip(".").lower() in _LOWER_ADDRESS_WORDS or core in ("#", "-", "–", "/")
+    lowered = core.rstrip(".").lower()
+    return (
+        lowered in _LOWER_ADDRESS_WORDS
+        or lowered in _lower_street_types()
+        or core in ("#", "-", "–", "/")
+    )
+
+
+@cache
+def _lower_street_types() -> frozenset[str]:
+    return frozenset(
+        word.rstrip(".").lower()
+        for word in gazetteers.street_types_before() | set(_BEFORE_EXTRA)
+        if " " not in word
+    )
 
 
 def _looks_like_a_name(value: str) -> bool:
