@@ -135,7 +135,8 @@ _PARTICLES = {
 }  # fmt: skip
 # A place, not a person, when one of these comes first ("drove in from Austin").
 _PLACE_LEAD = {"in", "from", "near", "at", "outside", "of", "into", "visiting", "st", "saint",
-               "san", "santa", "sao", "mount", "mt", "lake", "fort", "port", "new"}  # fmt: skip
+               "san", "santa", "sao", "mount", "mt", "lake", "fort", "port", "new", "across",
+               "to", "around", "en", "em", "à", "nach", "aus", "desde"}  # fmt: skip
 _STREET_BEFORE = {
     "via", "viale", "piazza", "corso", "calle", "avenida", "rua", "rue", "plaza", "praca",
     "paseo", "carrer", "travessa", "largo", "strada", "ul", "aleja",
@@ -649,8 +650,9 @@ def _name_at(
             return i, "given name"
         return None
     if _is_given(token):
-        if folded in _PLACE_NAMES and not has_surname and _after_place_word(tokens, i):
-            return None
+        is_place = folded in _PLACE_NAMES or folded in _place_given_names()
+        if is_place and not has_surname and _after_place_word(tokens, i):
+            return None  # "across Melbourne", "to UK and Ireland", "Mt Wellington"
         if _previous_is_saint(tokens, i) or _place_word_at(tokens, i):
             return None
         if initial and not has_surname and folded in _words_first():
