@@ -168,7 +168,8 @@ def build() -> dict[str, list[str]]:
         "name_prefixes": sorted(prefixes),
         "name_suffixes": sorted(suffixes),
         "company_suffixes": sorted(companies),
-        "place_names": sorted(places),
+        # Only the places that are also given names matter here.
+        "place_names": sorted(places & given),
         "place_affixes": sorted(affixes),
     }
 
@@ -267,7 +268,7 @@ def company_suffixes() -> frozenset[str]:
 
 @cache
 def place_names() -> frozenset[str]:
-    """Folded names of cities, regions and countries ("london", "rio de janeiro")."""
+    """Folded given names that are also cities, regions or countries ("florence")."""
     return frozenset(read("place_names"))
 
 
