@@ -1,58 +1,70 @@
-"""Names of people in free text, by rules and a shipped list of given names.
+"""Names of people in free text, by rules and gazetteers of names.
 
 No statistical model: every span can be explained to a moderator ("a title
-and a capitalised word", "a given name from the list", "the word after 'my
+and a capitalised word", "a given name of Faker's lists", "the word after 'my
 therapist'"). The evidence, strongest first:
 
-- a title: "Dr. Vance", "Ms. Okoro", "Sra. Gil";
+- a title: "Dr. Vance", "Ms. Okoro", "Sra. Gil", and Faker's titles of every
+  locale ("Sig.ra", "Alhaji", "pani");
 - a role word or a lead-in: "my therapist Jenna", "thanks to Marcus",
   "I'm Karen Li", "ask for Bree";
-- a given name from `data/first_names.txt`, in any case ("tasha", "VIKTOR");
-  names that are also words ("Grace", "Will", "Dolores") only capitalised in
-  the middle of a sentence, or followed by a surname;
+- a given name of any locale Faker ships (`gazetteers.py`), in any case
+  ("tasha", "VIKTOR"). Names that are also words need more: common words
+  ("Grace", "Will", "Nur") count capitalised in the middle of a sentence or
+  before a surname; rarer dictionary words ("Amparo") only capitalised;
+- a known family name after an unknown capitalised word ("Zhiwei Wang"), or
+  first ("Wang Xiulan");
+- a capitalised word listed right after a found name ("Omid and Parisa");
 - the author's own name from the submission form.
 
 A found name grows to the right over capitalised words (surnames, particles
-such as "de la", an initial "K."), never across punctuation.
+such as "de la" or "Ó", an initial "K."), never across punctuation, and
+over a degree after it ("PhD", "B.Sc.").
 """
 
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
-_DATA = Path(__file__).resolve().parent / "data"
-
-
-def fold(word: str) -> str:
-    """Lower case without accents: "Sofía" and "SOFIA" both give "sofia"."""
-    decomposed = unicodedata.normalize("NFKD", word.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).replace("’", "'")
-
-
-def _read_words(name: str) -> frozenset[str]:
-    words: set[str] = set()
-    for line in (_DATA / name).read_text(encoding="utf-8").splitlines():
-        line = line.split("#", 1)[0]
-        words.update(fold(word) for word in line.split())
-    return frozenset(words)
-
-
-@cache
-def given_names() -> frozenset[str]:
-    return _read_words("first_names.txt") - word_names()
+from moderation.screening import gazetteers
+from moderation.screening.gazetteers import fold
 
 
 @cache
 def word_names() -> frozenset[str]:
-    return _read_words("name_words.txt")
+    """Given names that are also common words ("Will", "Grace", "Nur"): they
+    need stronger evidence (capitalised mid-sentence, a surname, a title, a
+    lead-in)."""
+    return gazetteers.name_words() | _read_words("common_word_names.txt")
 
 
 @cache
+def rare_word_names() -> frozenset[str]:
+    """Given names that are rarer dictionary words: names only when capitalised."""
+    return _read_words("rare_word_names.txt") - word_names() - not_names()
+
+
+@cache
+def given_names() -> frozenset[str]:
+    return gazetteers.given_names() - word_names() - rare_word_names() - gazetteers.place_names()
+
+
+@cache
+def family_names() -> frozenset[str]:
+    """Family names that are no word of our languages ("Okafor", "Nguyen")."""
+    return gazetteers.family_names() - _read_words("word_family_names.txt") - word_names()
+
+
 def not_names() -> frozenset[str]:
-    return _read_words("not_names.txt")
+    return gazetteers.not_names()
+
+
+def _read_words(name: str) -> frozenset[str]:
+    words: set[str] = set()
+    for line in (gazetteers.DATA / name).read_text(encoding="utf-8").splitlines():
+        words.update(fold(word) for word in line.split("#", 1)[0].split())
+    return frozenset(words)
 
 
 # A word: letters, with inner apostrophes or hyphens ("O'Brien", "Ortiz-Baker").
@@ -62,9 +74,11 @@ _TITLES = {
     "dr", "dra", "doctor", "doc", "mr", "mrs", "ms", "miss", "mx", "prof", "professor",
     "sr", "sra", "srta", "señor", "señora", "senhor", "senhora", "don", "doña", "dona",
     "herr", "frau", "mme", "mlle", "madame", "monsieur", "dott", "dottssa", "nurse", "coach",
+    "docteur", "doutor", "doutora", "dottor", "dottore", "dottoressa", "doctora", "sig", "ra",
+    "signor", "signora", "signorina",
 }  # fmt: skip
 # Titles that need a capitalised name after them ("the doctor said" is not one).
-_TITLES_NEEDING_CAPITALS = {"doctor", "doc", "nurse", "coach", "don", "dona", "miss", "frau"}
+_TITLES_NEEDING_CAPITALS = {"doctor", "doc", "nurse", "coach", "don", "dona", "miss", "frau", "sig"}
 
 _ROLE_WORDS = {
     # English
@@ -98,7 +112,10 @@ _LEAD_INS = re.compile(
       | hi | hello | hey | dear | gracias\s+(?:a\s+)? | obrigad[oa]\s+(?:ao?\s+)?
       | merci\s+(?:a\s+|à\s+)? | danke\s+(?:an\s+)? | grazie\s+(?:a\s+)?
       | querid[oa] | called | named | call | text | tell | email
-      | nombre\s+es | se\s+llama | chamad[oa]
+      | nombre\s+es | se\s+llama | chamad[oa] | (?:emergency\s+)?contact\s*: | contact(?:e|o)?\s+con
+      | fale\s+com | falar\s+com | hablar\s+con | pregunte\s+por | preguntar\s+por
+      | chiede(?:te|re)\s+di | parlare\s+con | demandez | sprechen\s+sie\s+mit | fragen\s+sie\s+nach
+      | booked\s+with | saw | seen\s+by | treated\s+by | got
     )\s*,?\s*$
     """
 )
@@ -118,7 +135,12 @@ _PARTICLES = {
 }  # fmt: skip
 # A place, not a person, when one of these comes first ("drove in from Austin").
 _PLACE_LEAD = {"in", "from", "near", "at", "outside", "of", "into", "visiting", "st", "saint",
-               "san", "santa", "sao", "mount", "mt", "lake", "fort", "port", "new"}  # fmt: skip
+               "san", "santa", "sao", "mount", "mt", "lake", "fort", "port", "new", "across",
+               "to", "around", "en", "em", "à", "nach", "aus", "desde"}  # fmt: skip
+_STREET_BEFORE = {
+    "via", "viale", "piazza", "corso", "calle", "avenida", "rua", "rue", "plaza", "praca",
+    "paseo", "carrer", "travessa", "largo", "strada", "ul", "aleja",
+}  # fmt: skip
 _PLACE_NAMES = {
     "austin", "dallas", "houston", "charlotte", "florence", "georgia", "virginia", "savannah",
     "madison", "jackson", "lincoln", "victoria", "regina", "sydney", "chelsea", "orlando",
@@ -197,6 +219,8 @@ def _is_given(token: Token) -> bool:
     folded = token.folded
     if folded in given_names():
         return True
+    if folded in rare_word_names() or folded in _place_given_names():
+        return token.capitalised and not token.shouting
     if "-" not in folded:
         return False
     if folded.replace("-", "") in given_names():
@@ -220,9 +244,14 @@ def _surname_candidate(text: str, prev: Token, token: Token) -> bool:
     folded = token.folded
     if folded in _AFTER_NOT_PERSON or folded in not_names():
         return False
+    if folded in _street_types_after() or folded in gazetteers.place_affixes():
+        return False  # "Brown Cove", "Marie Ville": a street or a place
     if token.shouting and len(token.text) <= 4 and not _known_name(token):
         return False
-    return token.capitalised
+    if token.capitalised:
+        return True
+    # "john smith": a lower-case name goes on over a lower-case family name.
+    return prev.text.islower() and token.text.islower() and folded in gazetteers.family_names()
 
 
 def _extend(text: str, tokens: Sequence[Token], index: int) -> int:
@@ -233,6 +262,12 @@ def _extend(text: str, tokens: Sequence[Token], index: int) -> int:
     while i < len(tokens) and steps < 3:
         token = tokens[i]
         gap = text[tokens[last].end : token.start]
+        # Gaelic particles: "Lawrence Ó Hainchín", "Dean Mac an Mháistir".
+        if gap == " " and token.text in _GAELIC and i + 1 < len(tokens):
+            following = tokens[i + 1]
+            if text[token.end : following.start] == " " and following.capitalised:
+                last, i, steps = i + 1, i + 2, steps + 1
+                continue
         # An initial: "Brad K." or "John Q. Public".
         if gap == " " and len(token.text) == 1 and token.text.isupper():
             if text[token.end : token.end + 1] == ".":
@@ -242,7 +277,11 @@ def _extend(text: str, tokens: Sequence[Token], index: int) -> int:
         if gap == " " and token.text in ("Jr", "Sr", "II", "III"):
             last, i, steps = i, i + 1, steps + 1
             break
-        if gap == " " and token.folded in _PARTICLES and i + 1 < len(tokens):
+        if (
+            gap == " "
+            and (token.folded in _PARTICLES or token.text == "an")
+            and i + 1 < len(tokens)
+        ):
             following = tokens[i + 1]
             if (
                 text[token.end : following.start] == " "
@@ -274,9 +313,54 @@ def _followed_by_organisation(text: str, tokens: Sequence[Token], last: int) -> 
         return False
     nxt = tokens[last + 1]
     gap = text[tokens[last].end : nxt.start]
+    if _company_after().match(text, tokens[last].end):
+        return True
     if gap in (" ", "'s ", "’s ", "s "):
-        return nxt.folded in _AFTER_NOT_PERSON
+        return (
+            nxt.folded in _AFTER_NOT_PERSON
+            or nxt.folded in _street_types_after()
+            or nxt.folded in gazetteers.place_affixes()
+        )
     return False
+
+
+@cache
+def _words_first() -> frozenset[str]:
+    """Rare word names that are no proper noun either ("man", "handy", "ola"):
+    opening a sentence they are words."""
+    return rare_word_names() - _read_words("proper_word_names.txt")
+
+
+@cache
+def _place_given_names() -> frozenset[str]:
+    """Given names that are also places ("Florence", "London"): capitalised only."""
+    return (gazetteers.given_names() & gazetteers.place_names()) - word_names() - not_names()
+
+
+@cache
+def _street_types_after() -> frozenset[str]:
+    return frozenset(fold(word) for word in gazetteers.street_types_after())
+
+
+@cache
+def _street_types_before() -> frozenset[str]:
+    return frozenset(fold(word).rstrip(".") for word in gazetteers.street_types_before())
+
+
+@cache
+def _company_after() -> re.Pattern[str]:
+    """A company's legal form right after a name: "Rosselet Paschoud SA", "Arnold & Söhne"."""
+    suffixes = sorted(gazetteers.company_suffixes(), key=len, reverse=True)
+    return re.compile(rf",?[ \u00a0]+(?:{'|'.join(map(re.escape, suffixes))})(?![\w])")
+
+
+def _place_word_at(tokens: Sequence[Token], i: int) -> bool:
+    """ "North Lynnmouth", "am Kiefer": a place or a German noun, not a person."""
+    before = tokens[i - 1].folded if i > 0 else ""
+    return tokens[i].folded in gazetteers.place_affixes() or before in _GERMAN_ARTICLE_PREPOSITIONS
+
+
+_GERMAN_ARTICLE_PREPOSITIONS = {"am", "im", "beim", "vom", "zum", "zur", "ins", "aufs", "ans"}
 
 
 def _title_at(text: str, tokens: Sequence[Token], i: int) -> bool:
@@ -284,6 +368,10 @@ def _title_at(text: str, tokens: Sequence[Token], i: int) -> bool:
     token = tokens[i]
     if token.folded not in _TITLES or i + 1 >= len(tokens):
         return False
+    if token.folded == "ra" and not (
+        i > 0 and tokens[i - 1].folded == "sig" and text[tokens[i - 1].end : token.start] == "."
+    ):
+        return False  # only the "ra" of "Sig.ra"
     nxt = tokens[i + 1]
     gap = text[token.end : nxt.start]
     if gap not in (" ", ". ", ".", "\u00a0", ".\u00a0"):
@@ -312,7 +400,10 @@ def _role_before(tokens: Sequence[Token], text: str, i: int) -> bool:
         return False
     if prev.folded in _ROLE_WORDS:
         # "my therapist Jenna", "the clinic manager, Sheila Tate" — not "PT Jenna"
-        # at a sentence start where PT is the subject.
+        # at a sentence start where PT is the subject; after a comma only a
+        # known name ("Therapeutin, Massage hilft" is German for a noun).
+        if "," in gap and not _known_name(tokens[i]):
+            return False
         return not (prev.folded == "pt" and prev.text == "PT" and i == 1)
     return False
 
@@ -325,6 +416,11 @@ _ROLE_AFTER = re.compile(
 )
 
 
+def _place_after(text: str, tokens: Sequence[Token], i: int) -> bool:
+    """ "Grace at the desk": a place at the clinic, not "Skip the surgeon"."""
+    return bool(re.match(r"\s+(?:at|from|on)\b", text[tokens[i].end : tokens[i].end + 10]))
+
+
 def _role_after(text: str, tokens: Sequence[Token], i: int) -> bool:
     return bool(_ROLE_AFTER.match(text[tokens[i].end : tokens[i].end + 40]))
 
@@ -332,10 +428,11 @@ def _role_after(text: str, tokens: Sequence[Token], i: int) -> bool:
 def find_names(text: str, author_name: str | None = None) -> list[NameSpan]:
     tokens = _tokens(text)
     author_words = _author_words(author_name)
+    headline = _headline_tokens(text, tokens)
     spans: list[NameSpan] = []
     i = 0
     while i < len(tokens):
-        found = _name_at(text, tokens, i, author_words)
+        found = _name_at(text, tokens, i, author_words, i in headline)
         if found is None:
             i += 1
             continue
@@ -348,23 +445,182 @@ def find_names(text: str, author_name: str | None = None) -> list[NameSpan]:
             NameSpan(tokens[start_index].start, _span_end(text, tokens, last), reason=reason)
         )
         i = last + 1
-    return spans
+        while (joined := _coordinated_name(text, tokens, i)) is not None:
+            last = _extend(text, tokens, joined)
+            spans.append(NameSpan(tokens[joined].start, _span_end(text, tokens, last), "listed"))
+            i = last + 1
+    spans = _with_script_names(text, tokens, spans)
+    return _with_prefixes_and_suffixes(text, spans)
+
+
+# Letters of scripts without capitals: Hebrew, Arabic, Indic, Thai, Georgian,
+# Hangul, kana and Han, with their combining marks.
+_CASELESS_RUN = re.compile(
+    "[\u0590-\u05ff\u0600-\u06ff\u0750-\u077f\u0900-\u0dff\u0e00-\u0e7f\u10a0-\u10ff"
+    "\u1100-\u11ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]+"
+    "(?:[ \u00a0][\u0590-\u05ff\u0600-\u06ff\u0750-\u077f\u0900-\u0dff\u0e00-\u0e7f"
+    "\u10a0-\u10ff\u1100-\u11ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]+)?"
+)
+_LATIN_LETTER = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿĀ-ž]")
+
+
+def _with_script_names(text: str, tokens: Sequence[Token], spans: list[NameSpan]) -> list[NameSpan]:
+    """In a story written in Latin letters, a word or two in a script without
+    capitals ("岡本 加奈", "우수민", "สิรวัฒน์", "بنو معقل") is a name: patients
+    write the names of people, not prose, in another script. A title just
+    before it goes with it ("Dr. ალადაშვილი")."""
+    runs = list(_CASELESS_RUN.finditer(text))
+    if not runs:
+        return spans
+    other = sum(len(run.group(0).replace(" ", "")) for run in runs)
+    if len(_LATIN_LETTER.findall(text)) < other:
+        return spans  # the story itself is in that script
+    found = list(spans)
+    for run in runs:
+        start, end = run.span()
+        if any(span.start < end and start < span.end for span in found):
+            continue
+        title = _TITLE_BEFORE.search(text, max(0, start - 16), start)
+        if title is not None:
+            start = title.start()
+            found = [span for span in found if not (title.start() <= span.start < run.start())]
+        found.append(NameSpan(start, end, "script"))
+    return sorted(found, key=lambda span: span.start)
+
+
+_TITLE_BEFORE = re.compile(
+    r"(?i)(?<![\w.])(?:(?:Frau|Herr|Mrs?|Ms|Mme|Sra?|Srta)\.?[ ]+)?"
+    r"(?:Dra?|Doctor|Doctora|Docteur|Doutora?|Dott(?:or(?:e|essa)?)?|Prof|Mrs?|Ms|Mme|Sra?|Srta|Sig(?:\.ra)?"
+    r"|Frau|Herr|Madame|Monsieur)\.?[ \u00a0]+$"
+)
+
+
+_GAELIC = {"Ó", "Ní", "Nic", "Mac", "Mc", "Ua", "Uí", "Ò"}
+
+
+@cache
+def _prefix_before() -> re.Pattern[str]:
+    prefixes = sorted(gazetteers.name_prefixes(), key=len, reverse=True)
+    return re.compile(rf"(?<![\w.])(?:{'|'.join(map(re.escape, prefixes))})[ \u00a0]+$")
+
+
+@cache
+def _suffix() -> re.Pattern[str]:
+    suffixes = sorted(gazetteers.name_suffixes(), key=len, reverse=True)
+    return re.compile(rf"(?:{'|'.join(map(re.escape, suffixes))})(?![\w])")
+
+
+_SUFFIX_GAP = re.compile(r",?[ \u00a0]+")
+
+
+def _with_prefixes_and_suffixes(text: str, spans: list[NameSpan]) -> list[NameSpan]:
+    """Grow each name over a title before it ("Sig.ra", "pani", "Alhaji") and
+    a degree or generation after it ("PhD", ", S.Psi", "B.Sc.")."""
+    grown: list[NameSpan] = []
+    for index, span in enumerate(spans):
+        start, end = span.start, span.end
+        before = _prefix_before().search(text, max(0, start - 40), start)
+        if before is not None:
+            if grown and grown[-1].start >= before.start():
+                grown.pop()  # "Sig" of "Sig.ra" was taken for a name
+            if not grown or grown[-1].end <= before.start():
+                start = before.start()
+        ceiling = spans[index + 1].start if index + 1 < len(spans) else len(text)
+        gap = _SUFFIX_GAP.match(text, end, ceiling)
+        after = _suffix().match(text, gap.end(), ceiling) if gap else None
+        if after is None and re.search(r" [A-Z]\.$", text[start:end]):
+            # "Langern B." took the start of "B.Sc." for an initial.
+            after = _suffix().match(text, end - 2, ceiling)
+        if after is not None and after.end() > end:
+            end = after.end()
+        grown.append(NameSpan(start, end, span.reason))
+    return grown
+
+
+_AND = {"and", "y", "e", "et", "und", "ed", "&"}
+
+
+def _coordinated_name(text: str, tokens: Sequence[Token], i: int) -> int | None:
+    """Index of a name listed right after a found one ("Omid and Parisa",
+    "Ana, Bruno"): a capitalised word that no list calls a word."""
+    if i >= len(tokens):
+        return None
+    gap = text[tokens[i - 1].end : tokens[i].start]
+    index = i
+    if gap.strip() not in (",", "&"):
+        if gap != " " or tokens[i].folded not in _AND or i + 1 >= len(tokens):
+            return None
+        if text[tokens[i].end : tokens[i + 1].start] != " ":
+            return None
+        index = i + 1
+    token = tokens[index]
+    folded = token.folded
+    if not token.capitalised or token.shouting or len(folded) < 3:
+        return None
+    if folded in not_names() or folded in word_names() or folded in _AFTER_NOT_PERSON:
+        return None
+    if folded in rare_word_names() and not _is_given(token):
+        return None
+    if index == i and not (_is_given(token) or folded in family_names()):
+        # After a comma an unknown word only inside a list ("Khadija, Farhad and
+        # Zeynep"), not "Kwame Mensah, Patient seit letztem Jahr".
+        following = tokens[index + 1] if index + 1 < len(tokens) else None
+        between = text[token.end : following.start] if following else ""
+        if following is None or not (between.strip() == "," or following.folded in _AND):
+            return None
+    return index
+
+
+def _headline_tokens(text: str, tokens: Sequence[Token]) -> frozenset[int]:
+    """Tokens of sentences Written Like A Headline: there a capital letter says
+    nothing about a name."""
+    headline: set[int] = set()
+    sentence: list[int] = []
+    for index in range(len(tokens) + 1):
+        ends = index == len(tokens) or (
+            index > 0 and re.search(r"[.!?\n]", text[tokens[index - 1].end : tokens[index].start])
+        )
+        if ends and sentence:
+            # Everyday words ("Be", "To", "Clinic") written with capitals.
+            everyday = [tokens[k] for k in sentence[1:] if tokens[k].folded in not_names()]
+            capitals = sum(token.capitalised for token in everyday)
+            rest = [tokens[k] for k in sentence[1:]]
+            if (len(everyday) >= 2 and capitals >= 0.6 * len(everyday)) or (
+                len(rest) >= 4 and sum(token.capitalised for token in rest) >= 0.8 * len(rest)
+            ):
+                headline.update(sentence)
+            sentence = []
+        if index < len(tokens):
+            sentence.append(index)
+    return frozenset(headline)
 
 
 def _name_at(
-    text: str, tokens: Sequence[Token], i: int, author_words: frozenset[str]
+    text: str,
+    tokens: Sequence[Token],
+    i: int,
+    author_words: frozenset[str],
+    headline: bool = False,
 ) -> tuple[int, str] | None:
     token = tokens[i]
     folded = token.folded
+    if token.folded == "sig" and i + 1 < len(tokens) and tokens[i + 1].folded == "ra":
+        return None  # "Sig.ra": the title is found at its "ra"
     if _title_at(text, tokens, i):
-        return i, "title"
+        return (i - 1 if token.folded == "ra" else i), "title"
     if i > 0 and _title_at(text, tokens, i - 1):
         return None  # already part of a title span
     if len(folded) < 2 or (token.text.islower() and len(folded) < 3):
         return None
+    if i > 0 and (
+        tokens[i - 1].folded in _STREET_BEFORE or tokens[i - 1].folded in _street_types_before()
+    ):
+        return None  # "Via Roma", "Rua Augusta", "Callejón Carmela Tena"
     before = _context_before(text, token)
-    initial = _sentence_initial(text, token)
-    has_surname = i + 1 < len(tokens) and _surname_candidate(text, token, tokens[i + 1])
+    initial = headline or _sentence_initial(text, token)
+    has_surname = (
+        not headline and i + 1 < len(tokens) and _surname_candidate(text, token, tokens[i + 1])
+    )
     vetoed = folded in not_names()
 
     if _STRONG_INTRO.search(before) and (token.capitalised or _known_name(token)) and not vetoed:
@@ -379,17 +635,28 @@ def _name_at(
             return i, "context"
         if folded in word_names() and token.capitalised:
             return i, "context"
-    if _known_name(token) and token.capitalised and _role_after(text, tokens, i):
+        if folded in rare_word_names():
+            return i, "context"  # "my therapist john", "THANK YOU JOHN"
+    if (
+        (_known_name(token) or folded in rare_word_names())
+        and token.capitalised
+        and not vetoed
+        and not (initial and folded in word_names() and not _place_after(text, tokens, i))
+        and _role_after(text, tokens, i)
+    ):
         return i, "context"
     if vetoed:
         if _known_name(token) and token.capitalised and has_surname and not initial:
             return i, "given name"
         return None
     if _is_given(token):
-        if folded in _PLACE_NAMES and not has_surname and _after_place_word(tokens, i):
+        is_place = folded in _PLACE_NAMES or folded in _place_given_names()
+        if is_place and not has_surname and _after_place_word(tokens, i):
+            return None  # "across Melbourne", "to UK and Ireland", "Mt Wellington"
+        if _previous_is_saint(tokens, i) or _place_word_at(tokens, i):
             return None
-        if _previous_is_saint(tokens, i):
-            return None
+        if initial and not has_surname and folded in _words_first():
+            return None  # "Man versteht", "Handy:", "Olá amigos"
         return i, "given name"
     capitalised_word = token.capitalised and not token.shouting
     if folded in word_names() and capitalised_word and (has_surname or not initial):
@@ -398,7 +665,39 @@ def _name_at(
         return i, "given name"
     if folded in author_words and token.capitalised and not initial:
         return i, "author"
+    if (
+        capitalised_word
+        and has_surname
+        and folded in family_names()
+        and _is_given(tokens[i + 1])
+        and not _after_place_word(tokens, i)
+    ):
+        return i, "family name first"  # "Nguyen Van An", "Wang Xiulan"
+    if (
+        capitalised_word
+        and has_surname
+        and _unknown_word(token)
+        and folded not in _PLACE_LEAD
+        and not _after_place_word(tokens, i)
+    ):
+        surname = tokens[i + 1]
+        if surname.folded in family_names() and not surname.shouting:
+            return i, "family name"  # "Xiaoling Wang", "Nkechi Okafor"
     return None
+
+
+def _unknown_word(token: Token) -> bool:
+    """A word no list calls a word: it may be a given name we do not know."""
+    folded = token.folded
+    return not (
+        folded in not_names()
+        or folded in word_names()
+        or folded in rare_word_names()
+        or folded in _AFTER_NOT_PERSON
+        or folded in _ROLE_WORDS
+        or folded in _TITLES
+        or len(folded) < 3
+    )
 
 
 def _after_place_word(tokens: Sequence[Token], i: int) -> bool:

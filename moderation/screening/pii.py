@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import phonenumbers
 
 from moderation.screening import Flag, ScreeningContext, Severity
+from moderation.screening.addresses import find_addresses
 from moderation.screening.names import find_names
 
 ENTITY_SEVERITY: dict[str, Severity] = {
@@ -81,6 +82,20 @@ _URL = re.compile(
 _TRAILING = ".,;:!?)]}'\"”’"
 
 
+_SITE_LEAD = re.compile(
+    r"(?i)(?::|\b(?:visit|visitez|visita|besuchen\s+sie|klick|click|go\s+to|at|on|su|en|em|na|no"
+    r"|qui|here|aqui|aquí|ici|hier|unter|sur|auf|via))\s*$"
+)
+
+
+def _plainly_a_site(text: str, match: re.Match[str], labels: list[str]) -> bool:
+    """ "resenas-pro.es", "shop.example.it", or a domain after "visit", "su", ":"."""
+    host = ".".join(labels)
+    if len(labels) >= 3 or "-" in host or any(ch.isdigit() for ch in host):
+        return True
+    return bool(_SITE_LEAD.search(text[max(0, match.start() - 20) : match.start()]))
+
+
 def _urls(text: str) -> Iterator[Found]:
     for match in _URL.finditer(text):
         value = match.group(0).rstrip(_TRAILING)
@@ -88,7 +103,7 @@ def _urls(text: str) -> Iterator[Found]:
         if not lowered.startswith(("http", "www.")):
             host, _, path = value.partition("/")
             labels = host.split(".")
-            if labels[-1] in _WORDY_TLDS and not path:
+            if labels[-1] in _WORDY_TLDS and not path and not _plainly_a_site(text, match, labels):
                 continue
             if all(label.isdigit() for label in labels[:-1]):
                 continue
@@ -107,16 +122,45 @@ def _emails(text: str) -> Iterator[Found]:
 
 # --- numbers with a meaning ------------------------------------------------
 _SSN = re.compile(r"(?<![\d-])\d{3}([- ])\d{2}\1\d{4}(?![\d-])")
-_SSN_PLAIN = re.compile(r"(?<!\d)\d{9}(?!\d)")
-_SSN_CONTEXT = re.compile(r"(?i)\b(?:ssn|ss#|social(?:\s+security)?|seguro\s+social)\b")
+
+
+# National identity and insurance numbers of many countries, after a name
+# for them: "CPF 123.456.789-09", "DNI 30.456.789", "codice fiscale
+# RSSMRA68H05F205X", "Sozialversicherungsnummer: 65 120380 H 012".
+_NATIONAL_ID_LEAD = re.compile(
+    r"""(?ix)\b(?:
+        ssn | ss\# | social\s+security(?:\s+(?:number|no\.?|\#))? | seguro\s+social
+      | seguridad\s+social | s[ée]curit[ée]\s+sociale | num[ée]ro\s+de\s+s[ée]cu | s[ée]cu
+      | sozialversicherungs(?:nummer)? | (?:renten)?versicherungsnummer | steuer-?id
+      | codice\s+fiscale | national\s+insurance(?:\s+number)? | social\s+insurance\s+number
+      | aadhaar | n[uú]mero\s+de\s+identidad | c[eé]dula | documento\s+de\s+identidad
+      | (?-i:CPF|DNI|NIE|NIF|RUT|CURP|CUIL|CUIT|NSS|INSEE|SIN|PESEL|BSN|RG|NI|cpf|dni|nif)
+    )\b"""
+)
+# What may stand between the name of the number and the number.
+_NATIONAL_ID_GAP = re.compile(r"[^\d.!\n]{0,32}")
+_SENTENCE_END = re.compile(r"[.!](?:\s|$)|\n")
+_ID_GROUP = r"[A-Z0-9]+(?![^\W_])"
+_NATIONAL_ID_VALUE = re.compile(rf"\(?({_ID_GROUP}(?:[ .\-/]{_ID_GROUP}){{0,7}})")
 
 
 def _ssns(text: str) -> Iterator[Found]:
     for match in _SSN.finditer(text):
         yield Found("SSN", match.start(), match.end())
-    for match in _SSN_PLAIN.finditer(text):
-        if _SSN_CONTEXT.search(text[max(0, match.start() - 40) : match.start()]):
-            yield Found("SSN", match.start(), match.end())
+    for lead in _NATIONAL_ID_LEAD.finditer(text):
+        window = _NATIONAL_ID_GAP.match(text, lead.end())
+        end = window.end() if window else lead.end()
+        for value in _NATIONAL_ID_VALUE.finditer(text, lead.end(), end + 40):
+            if _SENTENCE_END.search(text, lead.end(), value.start(1)):
+                break
+            if text[value.start(1) - 1 : value.start(1)] == "+":
+                break  # a phone number
+            # A trailing word of letters ("... 518 Deshalb") is not part of it.
+            number = re.sub(r"(?:[ .\-/][A-Z]{2,})+$", "", value.group(1))
+            digits = sum(ch.isdigit() for ch in number)
+            if 6 <= digits <= 20:
+                yield Found("SSN", value.start(1), value.start(1) + len(number))
+                break
 
 
 _ID_PREFIXED = re.compile(
@@ -126,15 +170,17 @@ _MRN_LEAD = re.compile(
     r"""(?ix)\b(?:
         mrn | m\.r\.n\.? | medical\s+record | record | chart | patient\s+(?:id|number|no\.?|\#|file)
       | file | case | account | member\s+id | health\s+card | prontu[aá]rio
+      | pacient[e] | pazient[e] | patient(?:e|in)? | nhs\s+number
       | hospital\s+(?:number|no\.?|id|\#)
-      | n[uú]mero\s+de\s+(?:paciente|historia|expediente|prontu[aá]rio|dossier)
+      | n[uú]mero\s+de\s+(?:paciente|historia(?:\s+cl[ií]nica)?|expediente|prontu[aá]rio|dossier)
       | historia\s+cl[ií]nica | expediente | dossier | patientennummer | akten(?:zeichen|nummer)
-      | cartella\s+clinica | id\s+de\s+paciente
-    )"""
+      | cartella(?:\s+clinica)? | id\s+de\s+paciente
+    )(?![^\W\d_])"""
 )
 _MRN_VALUE = re.compile(
-    r"""(?ix)(?:\s*(?:number|num|no\.?|nr\.?|\#|id|is|es|é|e|ist|was|:|=|-)\s*){0,3}
-    \s*([A-Z]{0,4}[-\#]?\d[\d-]{3,}[A-Z0-9]*)(?![\w-])"""
+    r"""(?ix)(?:\s*(?:(?:number|num|no|nr|n|nº|id|is|es|é|e|è|est|ist|was|lautet|era|fue|foi)\b\.?
+      |[:=-])\s*){0,3}
+    \s*((?-i:[A-Z]{2,4}\s)?\d{3}\s\d{3}\s\d{4}(?!\s?\d)|(?-i:[A-Z]{2,4})\s\d{3}\s\d{4}(?!\s?\d)|\#?[A-Z]{0,4}[-\#]?\d[\d-]{3,}[A-Z0-9]*)(?![\w-])"""
 )
 
 
@@ -157,6 +203,7 @@ _MONTHS = (
     r"|diciembre|janeiro|fevereiro|março|marco|maio|junho|julho|setembro|outubro|novembro"
     r"|dezembro|janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre"
     r"|octobre|novembre|décembre|decembre|januar|februar|märz|maerz|juni|juli|oktober|dezember"
+    r"|gennaio|febbraio|aprile|maggio|giugno|luglio|settembre|ottobre|dicembre"
 )
 _MONTH = rf"(?:{_MONTHS})(?![^\W\d_])"
 _DATE = re.compile(
@@ -174,19 +221,27 @@ _DOB_LEAD = re.compile(
         dob | d\.o\.b\.? | date\s+of\s+birth | birth\s*date | birthday | born
       | fecha\s+de\s+nacimiento | nac[ií] | nacid[oa] | nascid[oa] | nasci
       | data\s+de\s+nascimento | n[ée]e? | date\s+de\s+naissance | geboren | geburtsdatum
-      | geburtstag | nat[oa] | data\s+di\s+nascita | cumpleaños | aniversário
+      | geburtstag | geb(?=\.) | nat[oa] | data\s+di\s+nascita | cumpleaños | aniversário
     )\b"""
 )
 _DOB_GAP = re.compile(
-    r"(?i)(?:\s|[:,\-=]|\bis\b|\bwas\b|\bon\b|\bthe\b|\bel\b|\bem\b|\ble\b|\bam\b|\bil\b|\bin\b|\bof\b)*"
+    r"(?i)(?:\s|[:,\-=]|\.(?=\s)|\b(?:is|was|on|the|el|em|le|am|il|in|of|es|é|e|è|est|ist|der|era|fue"
+    r"|foi|war|lautet|:)\b)*"
+)
+# "data di nascita di Paolo Angeli è il 28.4.1982": whose birth date it is,
+# between the lead-in and the date.
+_DOB_WHOSE = re.compile(
+    r"(?i)\s+(?:of|de|di|von|du|do|da|del|della)\s+[^\W\d_](?:[^,.;:\n\d]|(?<=\b[A-Z])\.){0,40}?"
+    r"(?=\s+(?:is|was|es|é|è|est|ist|era|fue|foi|war|:)\b)"
 )
 
 
 def _dates_of_birth(text: str) -> Iterator[Found]:
     for lead in _DOB_LEAD.finditer(text):
-        gap = _DOB_GAP.match(text, lead.end())
+        whose = _DOB_WHOSE.match(text, lead.end())
+        gap = _DOB_GAP.match(text, whose.end() if whose else lead.end())
         position = gap.end() if gap else lead.end()
-        if position - lead.end() > 14:
+        if position - (whose.end() if whose else lead.end()) > 14:
             continue
         date = _DATE.match(text, position)
         if date is not None:
@@ -194,13 +249,38 @@ def _dates_of_birth(text: str) -> Iterator[Found]:
 
 
 # --- phones ----------------------------------------------------------------
-_PHONE_CANDIDATE = re.compile(r"\+?\(?\d[\d\s().\-/]{5,}\d")
-_REGIONS = ("US", "GB", "DE", "FR", "ES", "BR", "MX", "IT", "PT")
+_PHONE_CANDIDATE = re.compile(r"(?:\(\+|\+\(?|\()?\d[\d\s().\-/]{5,}\d")
+_REGIONS = (
+    "US", "GB", "DE", "FR", "ES", "BR", "MX", "IT", "PT", "PL", "NL", "IN", "AU", "AR", "CO", "CL",
+    "PE",
+)  # fmt: skip
+# Dates and postcodes that look like numbers: "2024-06-07", "05.09.2024",
+# "4100-115", "22240-003".
+_DATE_OR_POSTCODE = re.compile(
+    r"^(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4,5}-\d{3})$"
+)
+# Grouped like a phone number even without a cue: "(71) 98555-0123",
+# "11 9 8555 0137", "+54 9 3411 1117".
+_PHONE_SHAPE = re.compile(r"^(?:\(?\+?\d{1,3}\)?[\s.\-/]?)?(?:\d{1,5}[\s.\-/]){1,5}\d{2,5}$")
 _PHONE_CUE = re.compile(
     r"(?i)\b(?:phone|tel|telephone|call|text|cell|mobile|whats\s?app|number|tel[eé]fono|telefone"
-    r"|n[uú]mero|m[oó]vil|celular|llama|ligue|portable|t[eé]l[eé]phone|handy|telefon|chiama)"
+    r"|n[uú]mero|m[oó]vil|celular|llama|ligue|portable|t[eé]l[eé]phone|handy|telefon|chiama"
+    r"|contact|reach|ring|dial|num[eé]ro|contacto|contato|appel|ruf|cellulare)"
 )
-_DIGIT_WORD = r"(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)"
+_EXTENSION = re.compile(r"(?i)[ \t]?(?:x|ext\.?|extension)[ \t]?\d{1,6}(?!\w)")
+# "934042662 is my cell": the cue may come right after the number.
+_PHONE_CUE_AFTER = re.compile(
+    r"(?i)^\W{0,3}(?:is\s+)?(?:my\s+)?(?:cell|phone|mobile|number|whats\s?app)\b"
+)
+# Digits spelled out in English, Spanish, Portuguese, Italian, German, French.
+_DIGIT_WORD = (
+    r"(?:zero|oh|one|two|three|four|five|six|seven|eight|nine"
+    r"|cero|uno|dos|tres|cuatro|cinco|seis|siete|ocho|nueve"
+    r"|um|dois|três|quatro|sete|oito|nove|meia"
+    r"|due|tre|quattro|cinque|sei|sette|otto"
+    r"|null|eins|zwei|drei|vier|fünf|sechs|sieben|acht|neun"
+    r"|zéro|un|deux|trois|quatre|cinq|sept|huit|neuf)"
+)
 _SPELLED_PHONE = re.compile(rf"(?i)\b{_DIGIT_WORD}(?:[\s,.\-]+{_DIGIT_WORD}){{6,14}}\b")
 
 
@@ -210,8 +290,13 @@ def _phones(text: str) -> Iterator[Found]:
         digits = sum(ch.isdigit() for ch in chunk)
         if digits < 7 or digits > 15:
             continue
-        cue = _PHONE_CUE.search(text[max(0, candidate.start() - 40) : candidate.start()])
-        regions = _REGIONS if chunk.startswith(("+", "0")) or cue else ("US",)
+        cue = _PHONE_CUE.search(
+            text[max(0, candidate.start() - 40) : candidate.start()]
+        ) or _PHONE_CUE_AFTER.match(text[candidate.end() : candidate.end() + 30])
+        if _DATE_OR_POSTCODE.match(chunk) and not cue:
+            continue
+        shaped = bool(_PHONE_SHAPE.match(chunk)) and chunk.count(" ") + chunk.count("-") >= 1
+        regions = _REGIONS if chunk.startswith(("+", "0", "(")) or cue or shaped else ("US",)
         best: list[tuple[int, int]] = []
         for region in regions:
             spans = [
@@ -222,66 +307,27 @@ def _phones(text: str) -> Iterator[Found]:
             ]
             if sum(end - start for start, end in spans) > sum(end - start for start, end in best):
                 best = spans
+        international = chunk.startswith(("+", "(+")) and len(best) != 1
+        if international or (best and len(best) > 1 and (cue or shaped)):
+            best = [(0, len(chunk))]  # one number in groups phonenumbers reads as several
         for start, end in best:
-            yield Found("PHONE", candidate.start() + start, candidate.start() + end)
+            end = candidate.start() + end
+            extension = _EXTENSION.match(text, end)
+            yield Found("PHONE", candidate.start() + start, extension.end() if extension else end)
     for match in _SPELLED_PHONE.finditer(text):
         yield Found("PHONE", match.start(), match.end())
 
 
-# --- street addresses --------------------------------------------------------
-_SUFFIX = (
-    r"Street|St|Avenue|Ave|Av|Road|Rd|Lane|Ln|Drive|Dr|Boulevard|Blvd|Court|Ct|Way|Place|Pl|"
-    r"Terrace|Ter|Circle|Cir|Parkway|Pkwy|Highway|Hwy|Trail|Trl|Square|Sq|Loop|Row|Crescent|"
-    r"Close|Path|Pike|Alley|Run"
-)
-_UNIT = r"(?:,?\s+(?:Apt|Apartment|Unit|Suite|Ste|Fl|Floor|Bldg|Building|\#)\.?\s*\#?\s*[\w-]+)"
-_CITY_STATE_ZIP = (
-    r"(?:,\s*[A-Z][A-Za-z.'’-]*(?![\w])(?:\s+[A-Z][A-Za-z.'’-]*(?![\w])){0,2})?"
-    # a state or province, then a US ZIP or a UK or Canadian postcode ("LS6 2AB")
-    r"(?:,?\s+[A-Z]{2}(?!\w))?"
-    r"(?:,?\s+(?:\d{5}(?:-\d{4})?|[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}|[A-Z]\d[A-Z]\s?\d[A-Z]\d)(?!\w))?"
-    r"(?:,\s*(?:USA|US|United\s+States|Canada|UK))?"
-)
-_US_ADDRESS = re.compile(
-    rf"""(?x)(?<![\w$.,/-])\d{{1,6}}[A-Za-z]?\s+
-    (?:(?:[NSEW]\.?|North|South|East|West)\s+)?
-    (?:(?:[A-Z][\w'’.-]*|\d+(?:st|nd|rd|th))\s+){{1,3}}
-    (?:{_SUFFIX})\b\.?(?:\s+(?:NE|NW|SE|SW|N|S|E|W)\b\.?)?
-    {_UNIT}?{_CITY_STATE_ZIP}"""
-)
-_LATIN_ADDRESS = re.compile(
-    r"""(?x)(?<![\w])
-    (?:Calle|C/|Avenida|Avda\.?|Av\.|Rua|R\.|Travessa|Alameda|Praça|Plaza|Paseo|Carrer|Camino
-      |Rue|Boulevard|Chemin|Allée|Impasse|Via|Viale|Piazza|Corso)
-    \s+(?:(?:de|del|da|das|do|dos|la|las|los|le|les|des|di|della|[A-ZÁÉÍÓÚÂÊÔÃÕÇ][\w'’.-]*)\s*){1,5}
-    ,?\s*(?:n[º°o]\.?\s*)?\d{1,5}[A-Za-z]?(?![\d/])
-    (?:,?\s*\d{4,5}(?:-\d{3})?\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)?"""
-)
-_FRENCH_ADDRESS = re.compile(
-    r"""(?x)(?<![\w$])\d{1,5}(?:\s?bis|\s?ter)?,?\s+
-    (?:rue|avenue|boulevard|bd|chemin|allée|impasse|place|quai|route)\s+
-    (?:(?:de|du|des|la|le|l'|d')\s*)*[A-ZÉÈ][\w'’-]*(?:\s+[A-ZÉÈ][\w'’-]*){0,3}
-    (?:,?\s+\d{5}\s+[A-Z][\w'’-]+)?"""
-)
-_GERMAN_ADDRESS = re.compile(
-    r"""(?x)(?<![\w])[A-ZÄÖÜ][\wäöüß-]*(?:straße|strasse|str\.|weg|platz|gasse|allee|ring|damm)
-    \s+\d{1,4}[a-z]?(?:,?\s+\d{5}\s+[A-ZÄÖÜ][\wäöüß-]+)?"""
-)
+# --- street addresses (see addresses.py) -----------------------------------
 _NOT_STREET_WORDS = {"I", "PT", "Dr", "The", "My", "A"}
 
 
 def _addresses(text: str) -> Iterator[Found]:
-    for pattern in (_US_ADDRESS, _LATIN_ADDRESS, _FRENCH_ADDRESS, _GERMAN_ADDRESS):
-        for match in pattern.finditer(text):
-            value = match.group(0).rstrip(" ,.")
-            if pattern is _US_ADDRESS:
-                words = value.split()
-                if len(words) > 1 and words[1] in _NOT_STREET_WORDS:
-                    continue
-                # "Dr." or "St." at the end may be a suffix without its full stop.
-                if match.group(0).rstrip(",").endswith(".") and value.split()[-1] in ("Dr", "St"):
-                    value += "."
-            yield Found("ADDRESS", match.start(), match.start() + len(value))
+    for start, end in find_addresses(text):
+        words = text[start:end].split()
+        if len(words) > 1 and words[1] in _NOT_STREET_WORDS:
+            continue
+        yield Found("ADDRESS", start, end)
 
 
 def find_urls(text: str) -> list[Found]:

@@ -82,10 +82,18 @@ def test_it_scores_pii_spans_leniently_and_exactly(tmp_path):
 # left alone while making them: it is the honest figure now.
 PROBES = Path(__file__).parent / "data"
 # What probe-c still misses: spam recall (5 of 12 ads rejected, the rest go
-# to a moderator), medical_claim precision (one false claim) and, since abuse
-# has a target (R and P >= 0.8), abuse recall (0.5: put-downs with no insult
-# word).
-PROBE_C_KNOWN_MISSES = ("spam recall", "medical_claim precision", "abuse recall")
+# to a moderator), medical_claim precision (one false claim), abuse recall
+# (0.5: put-downs with no insult word; abuse has had a target, R and P >= 0.8,
+# since the learned layer) and pii recall (0.90): its given names of Thai,
+# Balinese, Ethiopian and Chinese origin ("Somchai", "Wayan", "Tigist",
+# "Xiaoling") opening a sentence were once in a hand-written name list grown
+# from this very set; the list is gone and Faker's gazetteers do not hold them.
+PROBE_C_KNOWN_MISSES = (
+    "spam recall",
+    "medical_claim precision",
+    "abuse recall",
+    "pii spans (overlap, same type) recall",
+)
 
 
 def _missed(name):
