@@ -112,3 +112,8 @@ class DuplicateKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} of testimonial {self.testimonial_id}"
+
+
+# The learned screening layer keeps its models' records beside its code;
+# they are this app's models.
+from moderation.screening.learned.records import ScreeningModel  # noqa: E402, F401
