@@ -675,3 +675,7 @@ class DataExportAdmin(ReadOnlyModelAdmin[DataExport]):
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return can_export(request.user)
+
+
+# The learned screening layer's models register their own admin.
+from moderation.screening.learned import admin as learned_admin  # noqa: E402, F401
