@@ -20,10 +20,14 @@ logger = logging.getLogger(__name__)
 _loaded: dict[str, LearnedModel] = {}
 
 
+def shipped_model() -> LearnedModel:
+    """The artefact in the repository (`SCREENING_MODEL_ARTIFACT`)."""
+    return _artifact(str(settings.SCREENING_MODEL_ARTIFACT))
+
+
 @cache
-def shipped_model(path: str | None = None) -> LearnedModel:
-    """The artefact in the repository (or at `path`)."""
-    return LearnedModel.from_bytes(Path(path or settings.SCREENING_MODEL_ARTIFACT).read_bytes())
+def _artifact(path: str) -> LearnedModel:
+    return LearnedModel.from_bytes(Path(path).read_bytes())
 
 
 def _active_version() -> str | None:
