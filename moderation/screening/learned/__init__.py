@@ -10,7 +10,6 @@ score and the words that weighed most, so a moderator sees why.
 """
 
 from moderation.screening import Flag, ScreeningContext, Severity
-from moderation.screening.learned.active import active_model
 
 SEVERITY: dict[str, Severity] = {
     "spam": "medium",
@@ -27,6 +26,10 @@ NAMES = {
 
 
 def screen(text: str, context: ScreeningContext) -> list[Flag]:
+    # Imported here: `records` shares this package, and the web processes,
+    # which never screen, need not load numpy with their models.
+    from moderation.screening.learned.active import active_model
+
     model = active_model()
     scores = model.scores(text)
     context.reading.version = model.version

@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.html import format_html_join
 
 from moderation.permissions import CLINIC_ADMINS_GROUP
-from moderation.screening.learned import active, services
+from moderation.screening.learned import active
 from moderation.screening.learned.records import ScreeningModel
 from testimonials.admin import ReadOnlyModelAdmin
 
@@ -88,6 +88,8 @@ class ScreeningModelAdmin(ReadOnlyModelAdmin[ScreeningModel]):
 
     @admin.action(description="Activate the selected model")
     def activate(self, request: HttpRequest, queryset: QuerySet[ScreeningModel]) -> None:
+        from moderation.screening.learned import services  # scikit-learn: only when used
+
         if not is_clinic_admin(request.user) or queryset.count() != 1:
             self.message_user(request, "Select exactly one model to activate.", messages.ERROR)
             return
@@ -96,6 +98,8 @@ class ScreeningModelAdmin(ReadOnlyModelAdmin[ScreeningModel]):
 
     @admin.action(description="Roll back to the model before the active one")
     def roll_back(self, request: HttpRequest, queryset: QuerySet[ScreeningModel]) -> None:
+        from moderation.screening.learned import services  # scikit-learn: only when used
+
         if not is_clinic_admin(request.user):
             return
         try:

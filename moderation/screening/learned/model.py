@@ -3,8 +3,8 @@ features, its thresholds, and what it was trained on.
 
 Stored as one `.npz` file (float32 weights and intercepts, JSON metadata),
 the same bytes in the repository's artefact and in a `ScreeningModel` row.
-Reading it needs numpy and the hashing vectorizer only: no network, no
-fitted vocabulary.
+Reading it needs numpy only: no network, no fitted vocabulary, no
+scikit-learn in the worker.
 """
 
 import hashlib
@@ -49,17 +49,21 @@ class LearnedModel:
     def version(self) -> str:
         return str(self.metadata["version"])
 
+    def _probabilities(self, text: str) -> npt.NDArray[np.float64]:
+        columns, values = features.vector(text)
+        logits = self.weights[:, columns].astype(np.float64) @ values + self.intercepts
+        return 1.0 / (1.0 + np.exp(-logits))
+
     def scores(self, text: str) -> dict[str, float]:
         """Each kind's probability, 0 to 1."""
-        row = features.vectorize([text])
-        logits = row @ self.weights.T + self.intercepts
-        probabilities = 1.0 / (1.0 + np.exp(-np.asarray(logits, dtype=np.float64)[0]))
+        probabilities = self._probabilities(text)
         return {kind: float(p) for kind, p in zip(self.kinds, probabilities, strict=True)}
 
     def score_many(self, texts: list[str]) -> npt.NDArray[np.float64]:
         """(texts, kinds) probabilities, for evaluation."""
-        logits = features.vectorize(texts) @ self.weights.T + self.intercepts
-        return 1.0 / (1.0 + np.exp(-np.asarray(logits, dtype=np.float64)))
+        if not texts:
+            return np.zeros((0, len(self.kinds)))
+        return np.stack([self._probabilities(text) for text in texts])
 
     def reasons(self, text: str, kind: str, top: int = 3) -> list[str]:
         """The words and word pairs of this text that pushed `kind` up most.
@@ -68,12 +72,12 @@ class LearnedModel:
         contain it, so "prescription" collects what " pres", "ripti" and
         "tion " add as well as its own word weight.
         """
-        row = features.vectorize([text])
+        columns, values = features.vector(text)
         weights = self.weights[self.kinds.index(kind)]
         names = features.feature_names(text)
-        words = [word for word in features.words_of(text) if len(word) > 1]
+        words = [word for word in dict.fromkeys(features.words_of(text)) if len(word) > 1]
         weight_of: dict[str, float] = defaultdict(float)
-        for column, value in zip(row.indices, row.data, strict=True):
+        for column, value in zip(columns, values, strict=True):
             contribution = float(value * weights[column])
             ngrams = names.get(int(column), [])
             if not ngrams or contribution == 0.0:

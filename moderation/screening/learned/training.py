@@ -16,8 +16,10 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+import scipy.sparse as sp
 from django.conf import settings
 from django.utils import timezone
+from sklearn.feature_extraction.text import HashingVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import average_precision_score
 
@@ -33,6 +35,36 @@ LOWEST_THRESHOLD = 0.5
 DEFAULT_THRESHOLD = 0.9
 REGULARISATION = (0.5, 2.0, 8.0)
 SEED = 0
+
+
+def vectorizers() -> tuple[HashingVectorizer, HashingVectorizer]:
+    """The features of `features.CONFIG`, as scikit-learn computes them."""
+    common: dict[str, Any] = {
+        "alternate_sign": False,
+        "norm": "l2",
+        "lowercase": True,
+        "dtype": np.float32,
+    }
+    chars = HashingVectorizer(
+        analyzer="char_wb",
+        ngram_range=features.CHAR_NGRAMS,
+        n_features=features.CHAR_BUCKETS,
+        **common,
+    )
+    words = HashingVectorizer(
+        analyzer="word",
+        ngram_range=features.WORD_NGRAMS,
+        n_features=features.WORD_BUCKETS,
+        token_pattern=features.WORD_PATTERN,
+        **common,
+    )
+    return chars, words
+
+
+def vectorize(texts: list[str]) -> sp.csr_matrix:
+    """One row per text: character buckets, then word buckets."""
+    chars, words = vectorizers()
+    return sp.hstack([chars.transform(texts), words.transform(texts)], format="csr")
 
 
 @dataclass(frozen=True)
@@ -173,8 +205,8 @@ def train(
     provenance: dict[str, Any] | None = None,
 ) -> LearnedModel:
     """A model for every kind, its thresholds chosen on `validation_examples`."""
-    train_matrix = features.vectorize([example.text for example in train_examples])
-    validation_matrix = features.vectorize([example.text for example in validation_examples])
+    train_matrix = vectorize([example.text for example in train_examples])
+    validation_matrix = vectorize([example.text for example in validation_examples])
     weights = np.zeros((len(KINDS), features.N_FEATURES), dtype=np.float32)
     intercepts = np.zeros(len(KINDS), dtype=np.float32)
     thresholds: dict[str, float] = {}

@@ -1,7 +1,10 @@
 """The learned layer in the pipeline: small models trained here on small
 corpora the tests write, never the shipped artefact's exact scores."""
 
+import os
 import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -11,7 +14,7 @@ from moderation import screening
 from moderation.management.commands.evaluate_screening import default_path
 from moderation.screening import Flag, ScreeningContext, decide
 from moderation.screening.batch import read_items
-from moderation.screening.learned import active, services, training
+from moderation.screening.learned import active, features, services, training
 from moderation.screening.learned.model import LearnedModel
 from tests.moderation.screening import small_corpus
 
@@ -176,3 +179,29 @@ def test_thresholds_reach_the_target_precision_on_validation_when_they_can():
     assert training.choose_threshold(scores, truth, 0.8) == 0.7
     assert training.choose_threshold(scores, truth, 0.9) == 0.9
     assert training.choose_threshold(scores, np.zeros(7, dtype=bool), 0.9) == 0.9
+
+
+def test_screening_computes_the_same_features_as_scikit_learn_without_importing_it():
+    texts = [item["body"] for path in PROBES.glob("*.jsonl") for item in read_items(path)]
+    texts += ["", "a", "日本語のテキスト 😀", "Ça va? ÜBER straße İstanbul", "x" * 300]
+    matrix = training.vectorize(texts)
+    for row, text in enumerate(texts):
+        columns, values = features.vector(text)
+        expected = matrix[row]
+        assert np.array_equal(np.sort(expected.indices), columns), text
+        assert np.allclose(expected.toarray()[0, columns], values, atol=1e-6), text
+
+
+def test_the_worker_side_of_the_model_does_not_load_scikit_learn():
+    code = (
+        "import django, sys; django.setup(); "
+        "from moderation import screening; "
+        "screening.run('Great care.', screening.ScreeningContext()); "
+        "print('sklearn' in sys.modules)"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test"}
+    env.setdefault("DJANGO_SECRET_KEY", "test")
+    output = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    )
+    assert output.stdout.strip().splitlines()[-1] == "False"
