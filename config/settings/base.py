@@ -269,7 +269,7 @@ SCREENING_MODEL_ARTIFACT = Path(
 # Clear spam is auto-rejected only when the rules say so and the model's spam
 # score is at least this.
 SCREENING_MODEL_AUTO_REJECT_SCORE: float = env.float(
-    "SCREENING_MODEL_AUTO_REJECT_SCORE", default=0.8
+    "SCREENING_MODEL_AUTO_REJECT_SCORE", default=0.7
 )
 # Learning from the moderators' decisions: a periodic retrain, off unless set.
 SCREENING_RETRAIN_ENABLED: bool = env.bool("SCREENING_RETRAIN_ENABLED", default=False)

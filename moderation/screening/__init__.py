@@ -222,14 +222,19 @@ def _concern(screener: Screener) -> str:
     return module.rsplit(".", 1)[-1].replace("_", " ")
 
 
-def run(text: str, context: ScreeningContext) -> ScreeningResult:
+def run(
+    text: str,
+    context: ScreeningContext,
+    only: Sequence[tuple[str, Screener]] | None = None,
+) -> ScreeningResult:
+    """Screen `text` with every screener (or `only` these named ones)."""
     if context.language is None:
         from moderation.screening.language import story_language
 
         context = replace(context, language=story_language(text))
     flags: list[Flag] = []
     reading = ModelReading()
-    for name, screener in named_screeners():
+    for name, screener in named_screeners() if only is None else only:
         covered = screener_languages(screener)
         if context.language and covered is not None and context.language not in covered:
             flags.append(unscreened_flag(_concern(screener), context.language))

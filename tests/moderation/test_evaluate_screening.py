@@ -108,8 +108,12 @@ def test_it_meets_the_targets_on_the_probe_sets(name, allowed):
             assert one.result.action == "queue", one.item["id"]
 
 
-def test_probe_c_still_rejects_some_spam():
+def test_probe_c_still_rejects_some_spam_and_flags_nearly_all():
+    # Auto-rejection needs the rules and the learned model to agree (three of
+    # the twelve ads); the rest reach a moderator, flagged as spam.
     screened, _ = _missed("screening-probe-c.jsonl")
     spam = [one for one in screened if one.item["labels"]["spam"]]
     caught = sum(one.result.action == "auto_reject" for one in spam)
-    assert caught >= 5, f"{caught} of {len(spam)}"
+    assert caught >= 3, f"{caught} of {len(spam)}"
+    flagged = sum(any(f.kind == "spam" for f in one.result.flags) for one in spam)
+    assert flagged >= 10, f"{flagged} of {len(spam)}"
