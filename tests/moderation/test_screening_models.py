@@ -7,9 +7,10 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
-from moderation import screening, services
+from moderation import screening, services, tasks
 from moderation.screening import ScreeningContext
 from moderation.screening.learned import active
 from moderation.screening.learned import services as learned
@@ -141,7 +142,7 @@ def test_moderators_decisions_are_labels(db, moderator):
 
 
 def test_screening_a_story_records_the_model_version_shown_to_moderators(
-    db, moderator_client, shipped
+    db, moderator, moderator_client, shipped
 ):
     submitted = TestimonialFactory(status=Status.SUBMITTED, body="The physio was patient.")
     screened = services.testimonial_screen(testimonial_id=submitted.pk)
@@ -150,6 +151,18 @@ def test_screening_a_story_records_the_model_version_shown_to_moderators(
     response = moderator_client.get(f"/api/v1/moderation/testimonials/{submitted.public_id}/")
     assert response.status_code == 200
     assert response.json()["screening_model_version"] == shipped.version
+    browser = Client()
+    browser.force_login(moderator)
+    page = browser.get(reverse("admin:testimonials_testimonial_review", args=[submitted.pk]))
+    assert page.status_code == 200
+    assert f"<dt>Screening model</dt><dd>{shipped.version}</dd>" in page.content.decode()
+
+
+def test_the_periodic_retrain_is_off_unless_enabled(settings):
+    task = "moderation.tasks.retrain_screening_model"
+    assert not settings.SCREENING_RETRAIN_ENABLED
+    assert all(entry["task"] != task for entry in settings.CELERY_BEAT_SCHEDULE.values())
+    assert tasks.retrain_screening_model.name == task
 
 
 def test_the_admin_lists_models_and_lets_a_clinic_admin_roll_back(db, shipped, good_corpus):

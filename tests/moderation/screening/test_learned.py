@@ -15,7 +15,7 @@ from moderation.management.commands.evaluate_screening import default_path
 from moderation.screening import Flag, ScreeningContext, decide
 from moderation.screening.batch import read_items
 from moderation.screening.learned import active, features, services, training
-from moderation.screening.learned.model import LearnedModel
+from moderation.screening.learned.model import LearnedModel, content_version
 from tests.moderation.screening import small_corpus
 
 PROBES = Path(__file__).parents[1] / "data"
@@ -205,3 +205,18 @@ def test_the_worker_side_of_the_model_does_not_load_scikit_learn():
         [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
     )
     assert output.stdout.strip().splitlines()[-1] == "False"
+
+
+def test_the_shipped_model_is_what_its_metadata_says():
+    shipped = active.shipped_model()
+    assert shipped.version == content_version(
+        shipped.weights, shipped.intercepts, shipped.thresholds
+    )
+    assert shipped.weights.dtype == np.float32
+    assert [f["path"] for f in shipped.metadata["train_files"]] == [
+        "moderation/screening/corpus/train.jsonl"
+    ]
+    assert [f["path"] for f in shipped.metadata["validation_files"]] == [
+        "moderation/screening/corpus/validation.jsonl"
+    ]
+    assert all(0.6 <= value <= 1 for value in shipped.thresholds.values())
