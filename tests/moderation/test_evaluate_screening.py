@@ -8,6 +8,7 @@ from django.core.management import CommandError, call_command
 from moderation.management.commands.evaluate_screening import default_path
 from moderation.screening.batch import read_items, screen_items
 from moderation.screening.evaluation import evaluate as evaluate_report
+from moderation.screening.learned.active import active_model
 
 DEV = default_path()
 needs_dev_data = pytest.mark.skipif(not DEV.exists(), reason="shared/data is not beside the repo")
@@ -33,6 +34,8 @@ def test_it_meets_the_targets_on_the_dev_set():
     for measure in ("pii spans (overlap", "profanity", "spam", "medical_claim", "duplicate pairs"):
         assert measure in output
     assert "negative-but-honest items auto-rejected" in output
+    [version_line] = [line for line in output.splitlines() if "learned model version" in line]
+    assert active_model().version in version_line
 
 
 @needs_dev_data

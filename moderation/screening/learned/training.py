@@ -201,6 +201,9 @@ def _fit(
     classifier = LogisticRegression(
         C=regularisation,
         solver="liblinear",
+        # 1e-3 measured the same average precision on validation as the
+        # default 1e-4, in about half the time.
+        tol=1e-3,
         class_weight="balanced",
         random_state=SEED,
         max_iter=2000,
