@@ -46,7 +46,7 @@ MANAGE := $(BIN)/python manage.py
 # itself (without overriding), so honcho is told not to read it.
 HONCHO := $(BIN)/honcho start --env /dev/null --port $(PORT)
 
-.PHONY: help install run serve worker beat migrate seed check test test-faults bench corpus eval messages screenshots clean
+.PHONY: help install run serve worker beat migrate seed check test test-faults bench corpus eval model messages screenshots clean
 
 help: ## list the commands
 	@grep -hE '^[a-z.-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -136,6 +136,9 @@ corpus: install ## rebuild the screening corpus: generated sources, then the tra
 
 eval: install .env ## screening on the frozen corpus test split and ../shared/data (or FILE=...); fails if a target is missed
 	$(MANAGE) evaluate_screening $(FILE) --check
+
+model: install .env ## train the learned screening model on the corpus (train, validation) into its artefact
+	$(MANAGE) train_screening_model
 
 # makemessages needs GNU gettext (xgettext); compiling needs only polib.
 messages: export DJANGO_SETTINGS_MODULE := config.settings.test

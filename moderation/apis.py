@@ -33,6 +33,9 @@ class FlagSerializer(serializers.Serializer[Any]):
     detail = serializers.CharField()
     entity = serializers.CharField(required=False)
     duplicate_of = serializers.CharField(required=False)
+    score = serializers.FloatField(
+        required=False, help_text="The learned model's score (0-1), on the flags it raised."
+    )
 
 
 class QueueItemSerializer(serializers.Serializer[Any]):
@@ -100,6 +103,9 @@ class ModerationDetailSerializer(QueueItemSerializer):
     decided_at = serializers.DateTimeField(allow_null=True)
     rejection_reason = serializers.CharField()
     rejection_note = serializers.CharField()
+    screening_model_version = serializers.CharField(
+        help_text="The learned screening model that read the story; blank when none did."
+    )
     published_at = serializers.DateTimeField(allow_null=True)
     featured = serializers.BooleanField()
     material_connection = serializers.CharField(

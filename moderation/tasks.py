@@ -81,3 +81,12 @@ def send_moderator_digest() -> bool:
 @shared_task(name="moderation.tasks.expire_personal_data")
 def expire_personal_data() -> int:
     return privacy.personal_data_expire()
+
+
+@shared_task
+def retrain_screening_model() -> str:
+    """Celery beat runs it when `SCREENING_RETRAIN_ENABLED` (off by default)."""
+    from moderation.screening.learned import services as learned
+
+    row = learned.retrain()
+    return f"{row.version} {'active' if row.is_active else 'refused'}"

@@ -6,6 +6,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from rest_framework.test import APIClient
 
+from moderation.screening.learned.active import active_model
 from testimonials.models import Status, Testimonial, Topic
 
 
@@ -46,7 +47,14 @@ def test_screen_prints_one_result_per_line_and_writes_nothing(db, tmp_path):
     path.write_text("\n".join(json.dumps(line) for line in lines) + "\n")
     results = [json.loads(line) for line in run("screen", str(path)).splitlines()]
     assert [r["id"] for r in results] == ["a", "b", "c"]
-    assert results[0] == {"id": "a", "flags": [], "risk_score": 0, "action": "queue"}
+    version = active_model().version
+    assert results[0] == {
+        "id": "a",
+        "flags": [],
+        "risk_score": 0,
+        "action": "queue",
+        "model_version": version,
+    }
     assert results[1]["action"] == "auto_reject"
     [url] = results[2]["flags"]
     assert (url["kind"], url["entity"]) == ("pii", "URL")

@@ -248,6 +248,8 @@ SCREENING_SCREENERS: list[str] = [
     "moderation.screening.abuse.screen",
     "moderation.screening.spam.screen",
     "moderation.screening.medical_claim.screen",
+    # After the rules: adds a kind only where no rule found it.
+    "moderation.screening.learned.screen",
     "moderation.screening.duplicate.screen",
     "moderation.screening.language.screen",
 ]
@@ -256,6 +258,35 @@ SCREENING_DEFAULT_LANGUAGES: list[str] = env.list("SCREENING_DEFAULT_LANGUAGES",
 # Rows left in `submitted` or `screening` longer than this are re-enqueued.
 SCREENING_STUCK_AFTER = timedelta(seconds=env.int("SCREENING_STUCK_AFTER", default=60))
 SCREENING_MAX_RETRIES: int = env.int("SCREENING_MAX_RETRIES", default=5)
+# The learned layer (moderation/screening/learned): the model shipped with the
+# code, used until a retrained one is activated in the database.
+SCREENING_MODEL_ARTIFACT = Path(
+    env.str(
+        "SCREENING_MODEL_ARTIFACT",
+        default=str(BASE_DIR / "moderation/screening/learned/artifacts/screening-model.npz"),
+    )
+)
+# Clear spam is auto-rejected only when the rules say so and the model's spam
+# score is at least this.
+SCREENING_MODEL_AUTO_REJECT_SCORE: float = env.float(
+    "SCREENING_MODEL_AUTO_REJECT_SCORE", default=0.7
+)
+# Learning from the moderators' decisions: a periodic retrain, off unless set.
+SCREENING_RETRAIN_ENABLED: bool = env.bool("SCREENING_RETRAIN_ENABLED", default=False)
+SCREENING_RETRAIN_INTERVAL_HOURS: int = env.int("SCREENING_RETRAIN_INTERVAL_HOURS", default=24)
+# Decisions newer than this judge a candidate; older ones train it.
+SCREENING_RETRAIN_RECENT_DAYS: int = env.int("SCREENING_RETRAIN_RECENT_DAYS", default=30)
+# How much worse (per-kind F1) a candidate may measure and still be activated.
+SCREENING_RETRAIN_TOLERANCE: float = env.float("SCREENING_RETRAIN_TOLERANCE", default=0.005)
+# The corpus: train and validation build models, test only gates them.
+SCREENING_CORPUS_DIR = Path(
+    env.str("SCREENING_CORPUS_DIR", default=str(BASE_DIR / "moderation/screening/corpus"))
+)
+if SCREENING_RETRAIN_ENABLED:
+    CELERY_BEAT_SCHEDULE["retrain-screening-model"] = {
+        "task": "moderation.tasks.retrain_screening_model",
+        "schedule": SCREENING_RETRAIN_INTERVAL_HOURS * 3600.0,
+    }
 
 # --- Moderation -----------------------------------------------------------
 REVIEW_CLAIM_TTL = timedelta(minutes=env.int("REVIEW_CLAIM_TTL_MINUTES", default=10))

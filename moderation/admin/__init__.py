@@ -1,11 +1,13 @@
 """The moderators' workspace in the Django admin, one module per page:
 the stories (`testimonials`, with its review page `review` and bulk
-actions `bulk`), the audit trail (`audit`), and read-only records
-(`records`). Importing the package registers them all."""
+actions `bulk`), the audit trail (`audit`), read-only records
+(`records`), and the learned screening models (`moderation.screening.learned.admin`).
+Importing the package registers them all."""
 
 from django.contrib import admin
 
 from moderation.admin import audit, records, testimonials
+from moderation.screening.learned import admin as learned_admin
 
 admin.site.site_header = "Patient stories: moderation"
 admin.site.site_title = "Patient stories"
@@ -13,4 +15,4 @@ admin.site.index_title = "Moderation workspace"
 # The queue needs the width more than the app list does.
 admin.site.enable_nav_sidebar = False
 
-__all__ = ["audit", "records", "testimonials"]
+__all__ = ["audit", "learned_admin", "records", "testimonials"]

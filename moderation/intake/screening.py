@@ -78,6 +78,7 @@ def testimonial_screen(*, testimonial_id: int) -> Testimonial | None:
         "suggested_body": result.suggested_body,
         "language": result.language or "",
         "screened_at": timezone.now(),
+        "screening_model_version": result.model_version,
     }
     if to == Status.REJECTED:
         fields["rejection_reason"] = RejectionReason.SPAM

@@ -4,6 +4,7 @@
 from moderation.models.intake import DuplicateKey
 from moderation.models.notifications import ModeratorDigest, NotificationKind, PatientNotification
 from moderation.models.review import ModeratorNote, ReviewClaim
+from moderation.models.screening_models import ScreeningModel
 
 __all__ = [
     "DuplicateKey",
@@ -12,4 +13,5 @@ __all__ = [
     "NotificationKind",
     "PatientNotification",
     "ReviewClaim",
+    "ScreeningModel",
 ]

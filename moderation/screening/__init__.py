@@ -3,7 +3,7 @@
 A screener is a callable `screen(text, context) -> list[Flag]` named by its
 dotted path in `settings.SCREENING_SCREENERS`. It reads, it never writes: the
 runner turns the flags into a risk score and an action, and
-`moderation.services` applies them. Both the Celery task and
+`moderation.intake.screening` applies them. Both the Celery task and
 `manage.py screen` call `run()`.
 
 Screeners whose rules are written for particular languages say which in a
@@ -11,6 +11,12 @@ module-level `LANGUAGES`. The runner detects the story's language once; a
 screener that was not written for it does not run, and an `unscreened` flag
 tells the moderator what was not checked. When the language cannot be told
 (a short text, a mix), every screener runs.
+
+A screener sees the flags the screeners before it raised (`context.found`):
+the learned layer (`screening.learned`), last of the content screeners, adds
+a kind only where no rule found it. It notes its version and scores in
+`context.reading`, so that every result names the model that read it and
+auto-rejection asks both the rules and the model.
 """
 
 import time
@@ -41,6 +47,8 @@ class Flag:
     end: int | None = None
     entity: str | None = None
     duplicate_of: str | None = None
+    # The learned layer's probability (0-1) for flags it raised; None for rules.
+    score: float | None = None
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -48,7 +56,17 @@ class Flag:
             data.pop("entity")
         if self.kind != "duplicate":
             data.pop("duplicate_of")
+        if self.score is None:
+            data.pop("score")
         return data
+
+
+@dataclass
+class ModelReading:
+    """What the learned layer read in one screening (filled by its screener)."""
+
+    version: str = ""
+    scores: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -70,6 +88,10 @@ class ScreeningContext:
     earlier: Sequence[EarlierItem] = field(default_factory=tuple)
     # ISO 639-1 codes the topic publishes in; empty means the settings' default.
     languages: Sequence[str] = field(default_factory=tuple)
+    # Set by `run()` for each screener: the flags raised before it, and where
+    # the learned layer notes what it read.
+    found: Sequence[Flag] = field(default_factory=tuple)
+    reading: ModelReading = field(default_factory=ModelReading)
 
 
 @dataclass(frozen=True)
@@ -81,6 +103,8 @@ class ScreeningResult:
     suggested_body: str = ""
     # The language the story is written in, when screening could tell.
     language: str | None = None
+    # The learned model that read it ("" when no learned screener is configured).
+    model_version: str = ""
 
     def flags_as_dicts(self) -> list[dict[str, Any]]:
         return [flag.as_dict() for flag in self.flags]
@@ -165,12 +189,21 @@ def redact(text: str, flags: Sequence[Flag]) -> str:
     return "".join(parts)
 
 
-def decide(flags: Sequence[Flag]) -> Action:
-    """Only clear spam skips the human queue. Nothing is ever rejected for
-    its sentiment or rating (FTC 16 CFR 465 forbids review suppression)."""
-    if any(flag.kind == "spam" and flag.severity == "high" for flag in flags):
-        return "auto_reject"
-    return "queue"
+def decide(flags: Sequence[Flag], spam_score: float | None = None) -> Action:
+    """Only clear spam skips the human queue: a rule's high-severity spam
+    flag that the learned model confirms with high confidence
+    (`SCREENING_MODEL_AUTO_REJECT_SCORE`). Without a learned screener
+    (`spam_score` None) the rules decide alone. A model flag never rejects on
+    its own. Nothing is ever rejected for its sentiment or rating (FTC 16 CFR
+    465 forbids review suppression)."""
+    clear_spam = any(
+        flag.kind == "spam" and flag.severity == "high" and flag.score is None for flag in flags
+    )
+    if not clear_spam:
+        return "queue"
+    if spam_score is not None and spam_score < settings.SCREENING_MODEL_AUTO_REJECT_SCORE:
+        return "queue"
+    return "auto_reject"
 
 
 def unscreened_flag(concern: str, language: str) -> Flag:
@@ -190,23 +223,29 @@ def _concern(screener: Screener) -> str:
     return module.rsplit(".", 1)[-1].replace("_", " ")
 
 
-def run(text: str, context: ScreeningContext) -> ScreeningResult:
-    """Screen `text`. Every screener reads it folded (see `folding`); the
-    flags' spans point at the original text."""
+def run(
+    text: str,
+    context: ScreeningContext,
+    only: Sequence[tuple[str, Screener]] | None = None,
+) -> ScreeningResult:
+    """Screen `text` with every screener (or `only` these named ones). Every
+    screener reads it folded (see `folding`); the flags' spans point at the
+    original text."""
     folded = fold(text)
     if context.language is None:
         from moderation.screening.language import story_language
 
         context = replace(context, language=story_language(folded.text))
     flags: list[Flag] = []
-    for name, screener in named_screeners():
+    reading = ModelReading()
+    for name, screener in named_screeners() if only is None else only:
         covered = screener_languages(screener)
         if context.language and covered is not None and context.language not in covered:
             flags.append(unscreened_flag(_concern(screener), context.language))
             continue
         started = time.perf_counter()
         try:
-            found = screener(folded.text, context)
+            found = screener(folded.text, replace(context, found=tuple(flags), reading=reading))
         except Exception:
             metrics.screener_failures.labels(name).inc()
             raise
@@ -217,9 +256,10 @@ def run(text: str, context: ScreeningContext) -> ScreeningResult:
     return ScreeningResult(
         flags=flags,
         risk_score=risk_score(flags),
-        action=decide(flags),
+        action=decide(flags, reading.scores.get("spam") if reading.version else None),
         suggested_body=redact(text, flags),
         language=context.language,
+        model_version=reading.version,
     )
 
 

@@ -32,6 +32,7 @@ class Screened:
             "flags": self.result.flags_as_dicts(),
             "risk_score": self.result.risk_score,
             "action": self.result.action,
+            "model_version": self.result.model_version,
         }
 
 

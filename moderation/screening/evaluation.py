@@ -285,6 +285,9 @@ def evaluate(screened: Sequence[Screened]) -> Report:
     agree = sum(e == one.result.action for e, one in zip(expected, screened, strict=True))
     report.figures.append(("action equals expected_action", _share(agree, len(screened)), ""))
 
+    versions = sorted({one.result.model_version for one in screened if one.result.model_version})
+    report.figures.append(("learned model version", ", ".join(versions) or "none", ""))
+
     times = sorted(one.seconds * 1000 for one in screened)
     median = statistics.median(times)
     p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]

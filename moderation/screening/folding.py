@@ -54,10 +54,11 @@ _LEET: dict[str, str] = {
     "9": "g",
     "8": "b",
 }
-_WILDCARDS = frozenset("*#%?_")
+# `?` is not one: "bitcoin?" is a question, not a mask.
+_WILDCARDS = frozenset("*#%_")
 _MASKS = frozenset(_LEET) | _WILDCARDS
 # A run of letters, digits and masking symbols that may be one masked word.
-_MASKED_TOKEN = re.compile(r"[\w*#%?@$!|€+]+", re.UNICODE)
+_MASKED_TOKEN = re.compile(r"[\w*#%@$!|€+]+", re.UNICODE)
 # Single letters with one separator between them: `f.u.c.k`, `s h i t`, `f-u-c-k`.
 _SPELLED_OUT = re.compile(r"(?<!\w)(?:[^\W\d_][ .\-_*]){2,}[^\W\d_](?!\w)", re.UNICODE)
 # Endings a masked word may carry: `f**kers`, `sh!tty`, `a$$holes`.
@@ -211,7 +212,7 @@ def _maskable_words() -> dict[int, tuple[str, ...]]:
 
 def unmasked(token: str) -> str | None:
     """The maskable word `token` masks (`sh!t` -> `shit`), or None."""
-    if not _looks_masked(token) or all(char in _MASKS for char in token[1:]):
+    if not _looks_masked(token) or all(char in _WILDCARDS for char in token[1:]):
         return None
     lowered = token.lower()
     pattern = "".join(
@@ -233,7 +234,7 @@ def _unmask(chars: list[str], starts: list[int], ends: list[int]) -> None:
     text = "".join(chars)
     for match in _MASKED_TOKEN.finditer(text):
         token = match.group()
-        word = unmasked(token) or unmasked(token.rstrip("!.?*"))
+        word = unmasked(token) or unmasked(token.rstrip("!.*"))
         if word is None:
             continue
         for offset, letter in enumerate(word):

@@ -128,6 +128,11 @@ class Testimonial(models.Model):
     )
     risk_score = models.PositiveSmallIntegerField(null=True, blank=True)
     screened_at = models.DateTimeField(null=True, blank=True)
+    screening_model_version = models.CharField(
+        max_length=40,
+        blank=True,
+        help_text="The learned screening model that read the story; blank when none did.",
+    )
     suggested_body = models.TextField(
         blank=True,
         help_text="Screening's suggestion: the body with personal data replaced by placeholders "

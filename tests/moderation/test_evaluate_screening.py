@@ -8,6 +8,7 @@ from django.core.management import CommandError, call_command
 from moderation.management.commands.evaluate_screening import default_path
 from moderation.screening.batch import read_items, screen_items
 from moderation.screening.evaluation import evaluate as evaluate_report
+from moderation.screening.learned.active import active_model
 
 DEV = default_path()
 needs_dev_data = pytest.mark.skipif(not DEV.exists(), reason="shared/data is not beside the repo")
@@ -33,6 +34,8 @@ def test_it_meets_the_targets_on_the_dev_set():
     for measure in ("pii spans (overlap", "profanity", "spam", "medical_claim", "duplicate pairs"):
         assert measure in output
     assert "negative-but-honest items auto-rejected" in output
+    [version_line] = [line for line in output.splitlines() if "learned model version" in line]
+    assert active_model().version in version_line
 
 
 @needs_dev_data
@@ -118,11 +121,15 @@ def test_it_meets_the_targets_on_the_probe_sets(name, allowed):
             assert one.result.action == "queue", one.item["id"]
 
 
-def test_probe_c_still_rejects_some_spam():
+def test_probe_c_still_rejects_some_spam_and_flags_nearly_all():
+    # Auto-rejection needs the rules and the learned model to agree (three of
+    # the twelve ads); the rest reach a moderator, flagged as spam.
     screened, _ = _missed("screening-probe-c.jsonl")
     spam = [one for one in screened if one.item["labels"]["spam"]]
     caught = sum(one.result.action == "auto_reject" for one in spam)
-    assert caught >= 5, f"{caught} of {len(spam)}"
+    assert caught >= 3, f"{caught} of {len(spam)}"
+    flagged = sum(any(f.kind == "spam" for f in one.result.flags) for one in spam)
+    assert flagged >= 10, f"{flagged} of {len(spam)}"
 
 
 def test_every_ratio_carries_its_95_percent_wilson_interval():

@@ -95,6 +95,8 @@ def test_a_mask_becomes_only_a_listed_word():
     assert unmasked("c@zzo") == "cazzo"
     assert unmasked("h3llo") is None
     assert unmasked("a**") is None  # too little left to tell which word
+    assert unmasked("a$$") == "ass"
+    assert fold("Is it bitcoin? Or sh!t?").text == "Is it bitcoin? Or shit?"
 
 
 @pytest.mark.parametrize(
