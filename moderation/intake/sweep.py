@@ -13,14 +13,12 @@ from testimonials.models import Status, Testimonial
 
 logger = logging.getLogger(__name__)
 
-SCREEN_TASK = "moderation.tasks.screen_testimonial"
-
 
 def screening_enqueue(testimonial_id: int) -> None:
     """Hand a committed submission to the screening worker, by task name.
     Never raises: the `submitted` row waits for the sweep if the broker
     cannot take the message."""
-    enqueue.send_now(SCREEN_TASK, testimonial_id, label="screening")
+    enqueue.send_now("moderation.tasks.screen_testimonial", testimonial_id, label="screening")
 
 
 def screening_sweep() -> int:

@@ -20,9 +20,6 @@ from testimonials.stories.patient_links import patient_secret
 logger = logging.getLogger(__name__)
 
 
-NOTIFY_TASK = "moderation.tasks.notify_patient"
-
-
 def absolute(path: str) -> str:
     """A link for an email: the site's public address and `path`."""
     return settings.PUBLIC_BASE_URL.rstrip("/") + path
@@ -41,7 +38,7 @@ def patient_decision_enqueue(testimonial: Testimonial) -> PatientNotification | 
     notification, _ = PatientNotification.objects.get_or_create(
         testimonial=testimonial, kind=kind, decision_version=testimonial.version
     )
-    enqueue.on_commit(NOTIFY_TASK, notification.pk, label="notification")
+    enqueue.on_commit("moderation.tasks.notify_patient", notification.pk, label="notification")
     return notification
 
 

@@ -31,6 +31,7 @@ from django.utils.module_loading import import_string
 
 from config import metrics
 from moderation.screening.folding import Folded, fold
+from moderation.screening.language_detection import NAMES, story_language
 
 Severity = Literal["low", "medium", "high"]
 Action = Literal["queue", "auto_reject"]
@@ -207,8 +208,6 @@ def decide(flags: Sequence[Flag], spam_score: float | None = None) -> Action:
 
 
 def unscreened_flag(concern: str, language: str) -> Flag:
-    from moderation.screening.language import NAMES
-
     name = NAMES.get(language, language)
     return Flag(
         kind="unscreened",
@@ -233,8 +232,6 @@ def run(
     original text."""
     folded = fold(text)
     if context.language is None:
-        from moderation.screening.language import story_language
-
         context = replace(context, language=story_language(folded.text))
     flags: list[Flag] = []
     reading = ModelReading()

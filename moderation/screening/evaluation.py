@@ -243,7 +243,7 @@ def evaluate(screened: Sequence[Screened]) -> Report:
     )
     with_language = [one for one in screened if one.item.get("language")]
     if with_language:
-        from moderation.screening.language import detect
+        from moderation.screening.language_detection import detect
 
         detected = [detect(one.item["body"]) for one in with_language]
         judged = [

@@ -1,3 +1,6 @@
+"""`manage.py retrain_screening_model`: train a candidate on the corpus and the
+clinic's moderators' decisions; activate it only if the gate passes."""
+
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError

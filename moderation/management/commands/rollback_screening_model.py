@@ -1,3 +1,6 @@
+"""`manage.py rollback_screening_model`: screen with the model that was
+active before the current one."""
+
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError

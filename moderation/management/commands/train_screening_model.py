@@ -1,3 +1,7 @@
+"""`manage.py train_screening_model` (`make model`): train the learned
+screening layer on the corpus' train split, thresholds from validation, and
+write the artefact that ships with the code."""
+
 from pathlib import Path
 from typing import Any
 

@@ -76,7 +76,9 @@ def clinic_decisions() -> list[Decision]:
             decisions.append(Decision(decided_at, training.example(body, {kind: True})))
         elif published_body or body:
             negatives = dict.fromkeys(KINDS, False)
-            decisions.append(Decision(decided_at, training.example(published_body or body, negatives)))
+            decisions.append(
+                Decision(decided_at, training.example(published_body or body, negatives))
+            )
     return decisions
 
 
