@@ -19,144 +19,49 @@ therapist'"). The evidence, strongest first:
 
 A found name grows to the right over capitalised words (surnames, particles
 such as "de la" or "Ó", an initial "K."), never across punctuation, and
-over a degree after it ("PhD", "B.Sc.").
+over a degree after it ("PhD", "B.Sc."). The word lists and tables this
+evidence comes from are in `name_evidence.py`.
 """
 
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
 
 from moderation.screening import gazetteers
 from moderation.screening.gazetteers import fold
-
-
-@cache
-def word_names() -> frozenset[str]:
-    """Given names that are also common words ("Will", "Grace", "Nur"): they
-    need stronger evidence (capitalised mid-sentence, a surname, a title, a
-    lead-in)."""
-    return gazetteers.name_words() | _read_words("common_word_names.txt")
-
-
-@cache
-def rare_word_names() -> frozenset[str]:
-    """Given names that are rarer dictionary words: names only when capitalised."""
-    return _read_words("rare_word_names.txt") - word_names() - not_names()
-
-
-@cache
-def given_names() -> frozenset[str]:
-    return gazetteers.given_names() - word_names() - rare_word_names() - gazetteers.place_names()
-
-
-@cache
-def family_names() -> frozenset[str]:
-    """Family names that are no word of our languages ("Okafor", "Nguyen")."""
-    return gazetteers.family_names() - _read_words("word_family_names.txt") - word_names()
-
-
-def not_names() -> frozenset[str]:
-    return gazetteers.not_names()
-
-
-def _read_words(name: str) -> frozenset[str]:
-    words: set[str] = set()
-    for line in (gazetteers.DATA / name).read_text(encoding="utf-8").splitlines():
-        words.update(fold(word) for word in line.split("#", 1)[0].split())
-    return frozenset(words)
-
+from moderation.screening.name_evidence import (
+    AFTER_NOT_PERSON,
+    AND_WORDS,
+    GAELIC,
+    GERMAN_ARTICLE_PREPOSITIONS,
+    LEAD_INS,
+    PARTICLES,
+    PLACE_LEAD,
+    PLACE_NAMES,
+    ROLE_AFTER,
+    ROLE_WORDS,
+    STREET_BEFORE,
+    STRONG_INTRO,
+    TITLE_BEFORE,
+    TITLES,
+    TITLES_NEEDING_CAPITALS,
+    WEAK_INTRO,
+    company_after,
+    family_names,
+    given_names,
+    name_suffix,
+    not_names,
+    place_given_names,
+    prefix_before,
+    rare_word_names,
+    street_types_after,
+    street_types_before,
+    word_names,
+    words_first,
+)
 
 # A word: letters, with inner apostrophes or hyphens ("O'Brien", "Ortiz-Baker").
 _WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
-
-_TITLES = {
-    "dr", "dra", "doctor", "doc", "mr", "mrs", "ms", "miss", "mx", "prof", "professor",
-    "sr", "sra", "srta", "señor", "señora", "senhor", "senhora", "don", "doña", "dona",
-    "herr", "frau", "mme", "mlle", "madame", "monsieur", "dott", "dottssa", "nurse", "coach",
-    "docteur", "doutor", "doutora", "dottor", "dottore", "dottoressa", "doctora", "sig", "ra",
-    "signor", "signora", "signorina",
-}  # fmt: skip
-# Titles that need a capitalised name after them ("the doctor said" is not one).
-_TITLES_NEEDING_CAPITALS = {"doctor", "doc", "nurse", "coach", "don", "dona", "miss", "frau", "sig"}
-
-_ROLE_WORDS = {
-    # English
-    "therapist", "physio", "physiotherapist", "pt", "trainer", "doctor", "doc", "surgeon",
-    "chiropractor", "chiro", "nurse", "receptionist", "assistant", "aide", "manager",
-    "specialist", "practitioner", "physician", "provider", "instructor", "tech",
-    "technician", "clinician", "massage", "husband", "wife", "son", "daughter", "mom", "mum",
-    "mother", "dad", "father", "sister", "brother", "friend", "neighbor", "neighbour",
-    "coworker", "co-worker", "colleague", "boss", "partner", "fiance", "fiancee", "boyfriend",
-    "girlfriend", "grandson", "granddaughter", "grandma", "grandpa", "grandmother",
-    "grandfather", "aunt", "uncle", "cousin", "niece", "nephew", "kid", "child", "teammate",
-    "roommate", "buddy", "pal", "kinesiologist", "osteopath", "acupuncturist",
-    # Spanish, Portuguese, French, German, Italian
-    "fisioterapeuta", "fisio", "terapeuta", "doctora", "medico", "medica", "enfermera",
-    "enfermero", "esposo", "esposa", "marido", "hijo", "hija", "hermano", "hermana", "madre",
-    "padre", "amigo", "amiga", "recepcionista", "filho", "filha", "irmao", "irma", "mae",
-    "pai", "kine", "kinesitherapeute", "medecin", "mari", "femme", "fils", "fille", "frere",
-    "soeur", "ami", "amie", "physiotherapeut", "physiotherapeutin", "therapeut",
-    "therapeutin", "arzt", "arztin", "mann", "sohn", "tochter", "bruder", "schwester",
-    "freund", "freundin", "fisioterapista", "moglie", "marito", "figlio", "figlia",
-    "fratello", "sorella",
-}  # fmt: skip
-
-# Lead-ins after which a capitalised word is a name ("thanks to Marcus").
-_LEAD_INS = re.compile(
-    r"""(?ix)
-    \b(?:
-        thanks?\s+(?:you\s+)?(?:so\s+much\s+)?(?:to\s+)? | thx\s+(?:to\s+)?
-      | (?:big|special|huge|many)\s+thanks\s+to | shout[\s-]?outs?\s+to | kudos\s+to
-      | props\s+to | grateful\s+(?:to|for) | ask(?:ed)?\s+for | request(?:ed)?
-      | hi | hello | hey | dear | gracias\s+(?:a\s+)? | obrigad[oa]\s+(?:ao?\s+)?
-      | merci\s+(?:a\s+|à\s+)? | danke\s+(?:an\s+)? | grazie\s+(?:a\s+)?
-      | querid[oa] | called | named | call | text | tell | email
-      | nombre\s+es | se\s+llama | chamad[oa] | (?:emergency\s+)?contact\s*: | contact(?:e|o)?\s+con
-      | fale\s+com | falar\s+com | hablar\s+con | pregunte\s+por | preguntar\s+por
-      | chiede(?:te|re)\s+di | parlare\s+con | demandez | sprechen\s+sie\s+mit | fragen\s+sie\s+nach
-      | booked\s+with | saw | seen\s+by | treated\s+by | got
-    )\s*,?\s*$
-    """
-)
-_STRONG_INTRO = re.compile(
-    r"""(?ix)
-    \b(?:my\s+name\s+is|my\s+name's|name's|me\s+llamo|mi\s+nombre\s+es|je\s+m'appelle
-      | ich\s+hei(?:ß|ss)e|mein\s+name\s+ist|meu\s+nome\s+(?:é|e)|mi\s+chiamo
-      | signed|sincerely|regards)\s*,?\s*$
-    """
-)
-_WEAK_INTRO = re.compile(
-    r"(?i)\b(?:i'm|i’m|im|i\s+am|this\s+is|soy|je\s+suis|ich\s+bin|eu\s+sou|sou\s+[oa]|sono)\s*,?\s*$"
-)
-_PARTICLES = {
-    "de", "da", "do", "dos", "das", "del", "della", "di", "van", "von", "der", "den", "la",
-    "le", "du", "bin", "ibn", "al", "el", "ben", "y",
-}  # fmt: skip
-# A place, not a person, when one of these comes first ("drove in from Austin").
-_PLACE_LEAD = {"in", "from", "near", "at", "outside", "of", "into", "visiting", "st", "saint",
-               "san", "santa", "sao", "mount", "mt", "lake", "fort", "port", "new", "across",
-               "to", "around", "en", "em", "à", "nach", "aus", "desde"}  # fmt: skip
-_STREET_BEFORE = {
-    "via", "viale", "piazza", "corso", "calle", "avenida", "rua", "rue", "plaza", "praca",
-    "paseo", "carrer", "travessa", "largo", "strada", "ul", "aleja",
-}  # fmt: skip
-_PLACE_NAMES = {
-    "austin", "dallas", "houston", "charlotte", "florence", "georgia", "virginia", "savannah",
-    "madison", "jackson", "lincoln", "victoria", "regina", "sydney", "chelsea", "orlando",
-    "eugene", "tyler", "phoenix", "aurora", "santiago", "lourdes", "jordan", "milan", "paris",
-    "denver", "cleveland", "kent", "salem", "camden", "hudson", "columbus", "raleigh",
-    "augusta", "helena", "marion", "elizabeth", "beverly", "montgomery", "richmond", "troy",
-}  # fmt: skip
-# Words after a name that make it a street, a clinic or a brand instead.
-_AFTER_NOT_PERSON = {
-    "street", "st", "avenue", "ave", "road", "rd", "lane", "ln", "drive", "dr", "boulevard",
-    "blvd", "court", "ct", "way", "place", "pl", "parkway", "highway", "hwy", "clinic",
-    "clinics", "hospital", "center", "centre", "physio", "physiotherapy", "physical", "rehab",
-    "wellness", "health", "medical", "sports", "spine", "orthopedics", "chiropractic",
-    "institute", "associates", "group", "university", "college", "pharmacy", "inc", "llc",
-    "county", "city", "park", "memorial", "foundation",
-}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -219,7 +124,7 @@ def _is_given(token: Token) -> bool:
     folded = token.folded
     if folded in given_names():
         return True
-    if folded in rare_word_names() or folded in _place_given_names():
+    if folded in rare_word_names() or folded in place_given_names():
         return token.capitalised and not token.shouting
     if "-" not in folded:
         return False
@@ -242,9 +147,9 @@ def _surname_candidate(text: str, prev: Token, token: Token) -> bool:
     if text[prev.end : token.start] not in (" ", "\u00a0"):
         return False
     folded = token.folded
-    if folded in _AFTER_NOT_PERSON or folded in not_names():
+    if folded in AFTER_NOT_PERSON or folded in not_names():
         return False
-    if folded in _street_types_after() or folded in gazetteers.place_affixes():
+    if folded in street_types_after() or folded in gazetteers.place_affixes():
         return False  # "Brown Cove", "Marie Ville": a street or a place
     if token.shouting and len(token.text) <= 4 and not _known_name(token):
         return False
@@ -263,7 +168,7 @@ def _extend(text: str, tokens: Sequence[Token], index: int) -> int:
         token = tokens[i]
         gap = text[tokens[last].end : token.start]
         # Gaelic particles: "Lawrence Ó Hainchín", "Dean Mac an Mháistir".
-        if gap == " " and token.text in _GAELIC and i + 1 < len(tokens):
+        if gap == " " and token.text in GAELIC and i + 1 < len(tokens):
             following = tokens[i + 1]
             if text[token.end : following.start] == " " and following.capitalised:
                 last, i, steps = i + 1, i + 2, steps + 1
@@ -277,11 +182,7 @@ def _extend(text: str, tokens: Sequence[Token], index: int) -> int:
         if gap == " " and token.text in ("Jr", "Sr", "II", "III"):
             last, i, steps = i, i + 1, steps + 1
             break
-        if (
-            gap == " "
-            and (token.folded in _PARTICLES or token.text == "an")
-            and i + 1 < len(tokens)
-        ):
+        if gap == " " and (token.folded in PARTICLES or token.text == "an") and i + 1 < len(tokens):
             following = tokens[i + 1]
             if (
                 text[token.end : following.start] == " "
@@ -313,60 +214,27 @@ def _followed_by_organisation(text: str, tokens: Sequence[Token], last: int) -> 
         return False
     nxt = tokens[last + 1]
     gap = text[tokens[last].end : nxt.start]
-    if _company_after().match(text, tokens[last].end):
+    if company_after().match(text, tokens[last].end):
         return True
     if gap in (" ", "'s ", "’s ", "s "):
         return (
-            nxt.folded in _AFTER_NOT_PERSON
-            or nxt.folded in _street_types_after()
+            nxt.folded in AFTER_NOT_PERSON
+            or nxt.folded in street_types_after()
             or nxt.folded in gazetteers.place_affixes()
         )
     return False
 
 
-@cache
-def _words_first() -> frozenset[str]:
-    """Rare word names that are no proper noun either ("man", "handy", "ola"):
-    opening a sentence they are words."""
-    return rare_word_names() - _read_words("proper_word_names.txt")
-
-
-@cache
-def _place_given_names() -> frozenset[str]:
-    """Given names that are also places ("Florence", "London"): capitalised only."""
-    return (gazetteers.given_names() & gazetteers.place_names()) - word_names() - not_names()
-
-
-@cache
-def _street_types_after() -> frozenset[str]:
-    return frozenset(fold(word) for word in gazetteers.street_types_after())
-
-
-@cache
-def _street_types_before() -> frozenset[str]:
-    return frozenset(fold(word).rstrip(".") for word in gazetteers.street_types_before())
-
-
-@cache
-def _company_after() -> re.Pattern[str]:
-    """A company's legal form right after a name: "Rosselet Paschoud SA", "Arnold & Söhne"."""
-    suffixes = sorted(gazetteers.company_suffixes(), key=len, reverse=True)
-    return re.compile(rf",?[ \u00a0]+(?:{'|'.join(map(re.escape, suffixes))})(?![\w])")
-
-
 def _place_word_at(tokens: Sequence[Token], i: int) -> bool:
     """ "North Lynnmouth", "am Kiefer": a place or a German noun, not a person."""
     before = tokens[i - 1].folded if i > 0 else ""
-    return tokens[i].folded in gazetteers.place_affixes() or before in _GERMAN_ARTICLE_PREPOSITIONS
-
-
-_GERMAN_ARTICLE_PREPOSITIONS = {"am", "im", "beim", "vom", "zum", "zur", "ins", "aufs", "ans"}
+    return tokens[i].folded in gazetteers.place_affixes() or before in GERMAN_ARTICLE_PREPOSITIONS
 
 
 def _title_at(text: str, tokens: Sequence[Token], i: int) -> bool:
     """Is token i a title followed by a name ("Dr. Vance", "Ms Okoro")?"""
     token = tokens[i]
-    if token.folded not in _TITLES or i + 1 >= len(tokens):
+    if token.folded not in TITLES or i + 1 >= len(tokens):
         return False
     if token.folded == "ra" and not (
         i > 0 and tokens[i - 1].folded == "sig" and text[tokens[i - 1].end : token.start] == "."
@@ -378,9 +246,9 @@ def _title_at(text: str, tokens: Sequence[Token], i: int) -> bool:
         return False
     if gap.startswith(".") and token.folded in ("doctor", "professor", "nurse", "coach"):
         return False
-    if token.folded in _TITLES_NEEDING_CAPITALS and not token.capitalised:
+    if token.folded in TITLES_NEEDING_CAPITALS and not token.capitalised:
         return False
-    if nxt.folded in not_names() or nxt.folded in _AFTER_NOT_PERSON:
+    if nxt.folded in not_names() or nxt.folded in AFTER_NOT_PERSON:
         return False
     if nxt.shouting and len(nxt.text) <= 3 and not _known_name(nxt):
         return False
@@ -398,7 +266,7 @@ def _role_before(tokens: Sequence[Token], text: str, i: int) -> bool:
     gap = text[prev.end : tokens[i].start]
     if gap.strip(" ,:") or "\n" in gap:
         return False
-    if prev.folded in _ROLE_WORDS:
+    if prev.folded in ROLE_WORDS:
         # "my therapist Jenna", "the clinic manager, Sheila Tate" — not "PT Jenna"
         # at a sentence start where PT is the subject; after a comma only a
         # known name ("Therapeutin, Massage hilft" is German for a noun).
@@ -408,21 +276,13 @@ def _role_before(tokens: Sequence[Token], text: str, i: int) -> bool:
     return False
 
 
-_ROLE_AFTER = re.compile(
-    r"""(?ix)^(?:,\s*|\s+)(?:(?:my|our|the|a|your|his|her)\s+)?(?:\w+\s+)?
-    (?:therapist|physio|physiotherapist|pt|trainer|doctor|surgeon|chiropractor|nurse
-      |receptionist|assistant|aide|manager|coach|tech|technician)\b
-    | ^\s+(?:at|from|on)\s+(?:the\s+)?(?:front\s+desk|desk|reception|check-?in)\b"""
-)
-
-
 def _place_after(text: str, tokens: Sequence[Token], i: int) -> bool:
     """ "Grace at the desk": a place at the clinic, not "Skip the surgeon"."""
     return bool(re.match(r"\s+(?:at|from|on)\b", text[tokens[i].end : tokens[i].end + 10]))
 
 
 def _role_after(text: str, tokens: Sequence[Token], i: int) -> bool:
-    return bool(_ROLE_AFTER.match(text[tokens[i].end : tokens[i].end + 40]))
+    return bool(ROLE_AFTER.match(text[tokens[i].end : tokens[i].end + 40]))
 
 
 def find_names(text: str, author_name: str | None = None) -> list[NameSpan]:
@@ -480,34 +340,12 @@ def _with_script_names(text: str, tokens: Sequence[Token], spans: list[NameSpan]
         start, end = run.span()
         if any(span.start < end and start < span.end for span in found):
             continue
-        title = _TITLE_BEFORE.search(text, max(0, start - 16), start)
+        title = TITLE_BEFORE.search(text, max(0, start - 16), start)
         if title is not None:
             start = title.start()
             found = [span for span in found if not (title.start() <= span.start < run.start())]
         found.append(NameSpan(start, end, "script"))
     return sorted(found, key=lambda span: span.start)
-
-
-_TITLE_BEFORE = re.compile(
-    r"(?i)(?<![\w.])(?:(?:Frau|Herr|Mrs?|Ms|Mme|Sra?|Srta)\.?[ ]+)?"
-    r"(?:Dra?|Doctor|Doctora|Docteur|Doutora?|Dott(?:or(?:e|essa)?)?|Prof|Mrs?|Ms|Mme|Sra?|Srta|Sig(?:\.ra)?"
-    r"|Frau|Herr|Madame|Monsieur)\.?[ \u00a0]+$"
-)
-
-
-_GAELIC = {"Ó", "Ní", "Nic", "Mac", "Mc", "Ua", "Uí", "Ò"}
-
-
-@cache
-def _prefix_before() -> re.Pattern[str]:
-    prefixes = sorted(gazetteers.name_prefixes(), key=len, reverse=True)
-    return re.compile(rf"(?<![\w.])(?:{'|'.join(map(re.escape, prefixes))})[ \u00a0]+$")
-
-
-@cache
-def _suffix() -> re.Pattern[str]:
-    suffixes = sorted(gazetteers.name_suffixes(), key=len, reverse=True)
-    return re.compile(rf"(?:{'|'.join(map(re.escape, suffixes))})(?![\w])")
 
 
 _SUFFIX_GAP = re.compile(r",?[ \u00a0]+")
@@ -519,7 +357,7 @@ def _with_prefixes_and_suffixes(text: str, spans: list[NameSpan]) -> list[NameSp
     grown: list[NameSpan] = []
     for index, span in enumerate(spans):
         start, end = span.start, span.end
-        before = _prefix_before().search(text, max(0, start - 40), start)
+        before = prefix_before().search(text, max(0, start - 40), start)
         if before is not None:
             if grown and grown[-1].start >= before.start():
                 grown.pop()  # "Sig" of "Sig.ra" was taken for a name
@@ -527,17 +365,14 @@ def _with_prefixes_and_suffixes(text: str, spans: list[NameSpan]) -> list[NameSp
                 start = before.start()
         ceiling = spans[index + 1].start if index + 1 < len(spans) else len(text)
         gap = _SUFFIX_GAP.match(text, end, ceiling)
-        after = _suffix().match(text, gap.end(), ceiling) if gap else None
+        after = name_suffix().match(text, gap.end(), ceiling) if gap else None
         if after is None and re.search(r" [A-Z]\.$", text[start:end]):
             # "Langern B." took the start of "B.Sc." for an initial.
-            after = _suffix().match(text, end - 2, ceiling)
+            after = name_suffix().match(text, end - 2, ceiling)
         if after is not None and after.end() > end:
             end = after.end()
         grown.append(NameSpan(start, end, span.reason))
     return grown
-
-
-_AND = {"and", "y", "e", "et", "und", "ed", "&"}
 
 
 def _coordinated_name(text: str, tokens: Sequence[Token], i: int) -> int | None:
@@ -548,7 +383,7 @@ def _coordinated_name(text: str, tokens: Sequence[Token], i: int) -> int | None:
     gap = text[tokens[i - 1].end : tokens[i].start]
     index = i
     if gap.strip() not in (",", "&"):
-        if gap != " " or tokens[i].folded not in _AND or i + 1 >= len(tokens):
+        if gap != " " or tokens[i].folded not in AND_WORDS or i + 1 >= len(tokens):
             return None
         if text[tokens[i].end : tokens[i + 1].start] != " ":
             return None
@@ -557,7 +392,7 @@ def _coordinated_name(text: str, tokens: Sequence[Token], i: int) -> int | None:
     folded = token.folded
     if not token.capitalised or token.shouting or len(folded) < 3:
         return None
-    if folded in not_names() or folded in word_names() or folded in _AFTER_NOT_PERSON:
+    if folded in not_names() or folded in word_names() or folded in AFTER_NOT_PERSON:
         return None
     if folded in rare_word_names() and not _is_given(token):
         return None
@@ -566,7 +401,7 @@ def _coordinated_name(text: str, tokens: Sequence[Token], i: int) -> int | None:
         # Zeynep"), not "Kwame Mensah, Patient seit letztem Jahr".
         following = tokens[index + 1] if index + 1 < len(tokens) else None
         between = text[token.end : following.start] if following else ""
-        if following is None or not (between.strip() == "," or following.folded in _AND):
+        if following is None or not (between.strip() == "," or following.folded in AND_WORDS):
             return None
     return index
 
@@ -613,7 +448,7 @@ def _name_at(
     if len(folded) < 2 or (token.text.islower() and len(folded) < 3):
         return None
     if i > 0 and (
-        tokens[i - 1].folded in _STREET_BEFORE or tokens[i - 1].folded in _street_types_before()
+        tokens[i - 1].folded in STREET_BEFORE or tokens[i - 1].folded in street_types_before()
     ):
         return None  # "Via Roma", "Rua Augusta", "Callejón Carmela Tena"
     before = _context_before(text, token)
@@ -623,14 +458,14 @@ def _name_at(
     )
     vetoed = folded in not_names()
 
-    if _STRONG_INTRO.search(before) and (token.capitalised or _known_name(token)) and not vetoed:
+    if STRONG_INTRO.search(before) and (token.capitalised or _known_name(token)) and not vetoed:
         return i, "intro"
-    if _WEAK_INTRO.search(before) and not vetoed:
+    if WEAK_INTRO.search(before) and not vetoed:
         if _is_given(token) or (token.capitalised and has_surname):
             return i, "intro"
         if folded in word_names() and token.capitalised:
             return i, "intro"
-    if (_LEAD_INS.search(before) or _role_before(tokens, text, i)) and not vetoed:
+    if (LEAD_INS.search(before) or _role_before(tokens, text, i)) and not vetoed:
         if _looks_like_name_word(token) or _is_given(token):
             return i, "context"
         if folded in word_names() and token.capitalised:
@@ -650,12 +485,12 @@ def _name_at(
             return i, "given name"
         return None
     if _is_given(token):
-        is_place = folded in _PLACE_NAMES or folded in _place_given_names()
+        is_place = folded in PLACE_NAMES or folded in place_given_names()
         if is_place and not has_surname and _after_place_word(tokens, i):
             return None  # "across Melbourne", "to UK and Ireland", "Mt Wellington"
         if _previous_is_saint(tokens, i) or _place_word_at(tokens, i):
             return None
-        if initial and not has_surname and folded in _words_first():
+        if initial and not has_surname and folded in words_first():
             return None  # "Man versteht", "Handy:", "Olá amigos"
         return i, "given name"
     capitalised_word = token.capitalised and not token.shouting
@@ -677,7 +512,7 @@ def _name_at(
         capitalised_word
         and has_surname
         and _unknown_word(token)
-        and folded not in _PLACE_LEAD
+        and folded not in PLACE_LEAD
         and not _after_place_word(tokens, i)
     ):
         surname = tokens[i + 1]
@@ -693,15 +528,15 @@ def _unknown_word(token: Token) -> bool:
         folded in not_names()
         or folded in word_names()
         or folded in rare_word_names()
-        or folded in _AFTER_NOT_PERSON
-        or folded in _ROLE_WORDS
-        or folded in _TITLES
+        or folded in AFTER_NOT_PERSON
+        or folded in ROLE_WORDS
+        or folded in TITLES
         or len(folded) < 3
     )
 
 
 def _after_place_word(tokens: Sequence[Token], i: int) -> bool:
-    return i > 0 and tokens[i - 1].folded in _PLACE_LEAD
+    return i > 0 and tokens[i - 1].folded in PLACE_LEAD
 
 
 def _previous_is_saint(tokens: Sequence[Token], i: int) -> bool:
