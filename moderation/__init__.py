@@ -1,3 +1,3 @@
 """Moderation: screening a submission, the moderators' decisions on it, their
 accounts and emails, a patient's rights over their data. Packages by
-capability; see ARCHITECTURE-NOTES-m.md."""
+capability; see docs/architecture.md."""

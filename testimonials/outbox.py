@@ -127,17 +127,3 @@ def enqueue_on_commit(task_name: str, pk: int, *, label: str) -> None:
     not the sender's failure: the sweep sends it. Every sender of an outbox
     email enqueues through here."""
     config_enqueue.on_commit(task_name, pk, label=label)
-
-
-def enqueue(send: Callable[[int], object], pk: int, *, label: str) -> None:
-    """Hand row `pk` to its task (`send` is the task's `delay`). A broker
-    that cannot take it is not the sender's failure: the sweep sends it."""
-    try:
-        send(pk)
-    except Exception as exc:
-        logger.warning(
-            "could not enqueue %s id=%s (%s); the sweep will send it",
-            label,
-            pk,
-            type(exc).__name__,
-        )

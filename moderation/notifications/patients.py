@@ -11,7 +11,6 @@ from datetime import timedelta
 from django.conf import settings
 from django.urls import reverse
 
-from config import enqueue
 from moderation.models import NotificationKind, PatientNotification
 from testimonials import languages, outbox
 from testimonials.models import Status, Testimonial
@@ -38,7 +37,9 @@ def patient_decision_enqueue(testimonial: Testimonial) -> PatientNotification | 
     notification, _ = PatientNotification.objects.get_or_create(
         testimonial=testimonial, kind=kind, decision_version=testimonial.version
     )
-    enqueue.on_commit("moderation.tasks.notify_patient", notification.pk, label="notification")
+    outbox.enqueue_on_commit(
+        "moderation.tasks.notify_patient", notification.pk, label="notification"
+    )
     return notification
 
 

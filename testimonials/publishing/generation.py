@@ -50,7 +50,7 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 STATE_KEY = "testimonials:publication-state"
-# Rendered public answers (`public_cache`), each under a key naming its generation.
+# Rendered public answers (`publishing.cache`), each under a key naming its generation.
 PAGE_KEY_PREFIX = "testimonials:page:"
 # Moves on with every submission and status change: the education pages'
 # transparency figures count every story, public or not.

@@ -5,6 +5,7 @@ import http.client
 import json
 import logging
 import time
+from collections.abc import Callable
 from datetime import timedelta
 from functools import partial
 from typing import Any
@@ -21,7 +22,9 @@ from testimonials.models import (
 )
 from testimonials.publishing import gate, generation, representations
 from testimonials.sites import webhooks
-from testimonials.stories.submitting import RetryDelay
+
+# Given the attempts so far, how long to wait before the next (None: stop).
+RetryDelay = Callable[[int], float | None]
 
 logger = logging.getLogger(__name__)
 

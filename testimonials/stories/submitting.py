@@ -4,7 +4,6 @@ row as `submitted` (the row is the outbox) and ask for screening on commit."""
 import hashlib
 import json
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -210,8 +209,3 @@ def _validate(
     if errors or topic is None or consent is None or terms is None:
         raise FieldErrors(errors)
     return topic, consent, terms
-
-
-# --- Webhook deliveries --------------------------------------------------------
-
-RetryDelay = Callable[[int], float | None]

@@ -30,7 +30,7 @@ def _quality_misses(screened):
 @needs_dev_data
 def test_it_meets_the_targets_on_the_dev_set():
     assert _quality_misses(list(screen_items(read_items(DEV)))) == []
-    output = evaluate()
+    output = evaluate(str(DEV))
     for measure in ("pii spans (overlap", "profanity", "spam", "medical_claim", "duplicate pairs"):
         assert measure in output
     assert "negative-but-honest items auto-rejected" in output

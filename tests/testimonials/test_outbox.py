@@ -17,6 +17,7 @@ from django.utils import timezone
 from testimonials import outbox, tasks
 from testimonials.models import Invitation
 from tests.support.honest import InvitationFactory
+from tests.support.tasks import on_send
 from tests.support.worker import wait_for
 
 
@@ -109,12 +110,16 @@ def test_the_sweep_takes_old_unsent_rows_oldest_first(topic):
     ]
 
 
-def test_a_broker_that_refuses_the_task_leaves_the_row_to_the_sweep(topic, caplog):
+def test_a_broker_that_refuses_the_task_leaves_the_row_to_the_sweep(
+    topic, caplog, monkeypatch, django_capture_on_commit_callbacks
+):
     def broker_down(pk):
         raise ConnectionRefusedError("redis down")
 
+    on_send(monkeypatch, "testimonials.tasks.send_invitation", broker_down)
     dave = InvitationFactory(topic=topic, email="dave@example.com")
-    outbox.enqueue(broker_down, dave.pk, label="invitation")
+    with django_capture_on_commit_callbacks(execute=True):
+        outbox.enqueue_on_commit("testimonials.tasks.send_invitation", dave.pk, label="invitation")
     assert f"could not enqueue invitation id={dave.pk} (ConnectionRefusedError)" in caplog.text
     assert "dave@example.com" not in caplog.text
 
