@@ -32,6 +32,22 @@ def test_the_splits_are_what_the_sources_say():
         ), f"{name}.jsonl is stale: python -m moderation.screening.corpus.build"
 
 
+def test_items_written_after_the_freeze_only_train(tmp_path, monkeypatch):
+    late = {
+        "id": "late-1",
+        "language": "en",
+        "text": "Cheap replica watches, message me",
+        "labels": {"profanity": False, "abuse": False, "spam": True, "medical_claim": False,
+                   "sentiment": "neutral"},
+    }  # fmt: skip
+    item = build.built_item(late, source=f"{build.TRAIN_ONLY_PREFIX}extra")
+    # An id that would hash into test goes to train all the same.
+    item["id"] = next(f"late-{n}" for n in range(1000) if build.split_of(f"late-{n}") == "test")
+    assert build.splits([item]) == {"train": [item], "validation": [], "test": []}
+    for name in ("validation", "test"):
+        assert not any(i["source"].startswith(build.TRAIN_ONLY_PREFIX) for i in _split(name))
+
+
 def test_no_item_and_no_duplicate_pair_is_in_two_splits():
     where = {}
     for name in build.SPLITS:
