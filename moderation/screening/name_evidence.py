@@ -61,8 +61,14 @@ TITLES = {
     "sr", "sra", "srta", "señor", "señora", "senhor", "senhora", "don", "doña", "dona",
     "herr", "frau", "mme", "mlle", "madame", "monsieur", "dott", "dottssa", "nurse", "coach",
     "docteur", "doutor", "doutora", "dottor", "dottore", "dottoressa", "doctora", "sig", "ra",
-    "signor", "signora", "signorina",
+    "signor", "signora", "signorina", "ssa", "mag", "m",
 }  # fmt: skip
+# The second half of a title written with a dot inside ("Sig.ra", "Dott.ssa"),
+# and the half it needs before it.
+TITLE_TAILS = {"ra": "sig", "ssa": "dott"}
+# Abbreviations that are titles only with their dot and a capitalised name
+# after them: "M. Dupont" (Monsieur), "Mag. Huber" (Magister), not "ich mag".
+TITLES_NEEDING_DOT = {"m", "mag"}
 # Titles that need a capitalised name after them ("the doctor said" is not one).
 TITLES_NEEDING_CAPITALS = {"doctor", "doc", "nurse", "coach", "don", "dona", "miss", "frau", "sig"}
 
@@ -181,7 +187,9 @@ ROLE_AFTER = re.compile(
     r"""(?ix)^(?:,\s*|\s+)(?:(?:my|our|the|a|your|his|her)\s+)?(?:\w+\s+)?
     (?:therapist|physio|physiotherapist|pt|trainer|doctor|surgeon|chiropractor|nurse
       |receptionist|assistant|aide|manager|coach|tech|technician)\b
-    | ^\s+(?:at|from|on)\s+(?:the\s+)?(?:front\s+desk|desk|reception|check-?in)\b"""
+    | ^\s+(?:at|from|on)\s+(?:the\s+)?(?:front\s+desk|desk|reception|check-?in)\b
+    | ^\s+(?:alla|in|en\s+la|en|na|no|am|an\s+der|à|a)\s+(?:l['’])?
+        (?:reception|recepci[oó]n|recep[cç][aã]o|empfang|rezeption|accueil)\b"""
 )
 
 TITLE_BEFORE = re.compile(

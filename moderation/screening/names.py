@@ -43,8 +43,10 @@ from moderation.screening.name_evidence import (
     STREET_BEFORE,
     STRONG_INTRO,
     TITLE_BEFORE,
+    TITLE_TAILS,
     TITLES,
     TITLES_NEEDING_CAPITALS,
+    TITLES_NEEDING_DOT,
     WEAK_INTRO,
     company_after,
     family_names,
@@ -236,13 +238,18 @@ def _title_at(text: str, tokens: Sequence[Token], i: int) -> bool:
     token = tokens[i]
     if token.folded not in TITLES or i + 1 >= len(tokens):
         return False
-    if token.folded == "ra" and not (
-        i > 0 and tokens[i - 1].folded == "sig" and text[tokens[i - 1].end : token.start] == "."
+    head = TITLE_TAILS.get(token.folded)
+    if head and not (
+        i > 0 and tokens[i - 1].folded == head and text[tokens[i - 1].end : token.start] == "."
     ):
-        return False  # only the "ra" of "Sig.ra"
+        return False  # only the "ra" of "Sig.ra", the "ssa" of "Dott.ssa"
     nxt = tokens[i + 1]
     gap = text[token.end : nxt.start]
     if gap not in (" ", ". ", ".", "\u00a0", ".\u00a0"):
+        return False
+    if token.folded in TITLES_NEEDING_DOT and not (
+        gap.startswith(".") and token.capitalised and nxt.capitalised and len(nxt.folded) >= 2
+    ):
         return False
     if gap.startswith(".") and token.folded in ("doctor", "professor", "nurse", "coach"):
         return False
@@ -278,7 +285,11 @@ def _role_before(tokens: Sequence[Token], text: str, i: int) -> bool:
 
 def _place_after(text: str, tokens: Sequence[Token], i: int) -> bool:
     """ "Grace at the desk": a place at the clinic, not "Skip the surgeon"."""
-    return bool(re.match(r"\s+(?:at|from|on)\b", text[tokens[i].end : tokens[i].end + 10]))
+    return bool(
+        re.match(
+            r"\s+(?:at|from|on|alla|am|en|à|na|no)\b", text[tokens[i].end : tokens[i].end + 10]
+        )
+    )
 
 
 def _role_after(text: str, tokens: Sequence[Token], i: int) -> bool:
@@ -439,10 +450,10 @@ def _name_at(
 ) -> tuple[int, str] | None:
     token = tokens[i]
     folded = token.folded
-    if token.folded == "sig" and i + 1 < len(tokens) and tokens[i + 1].folded == "ra":
+    if i + 1 < len(tokens) and TITLE_TAILS.get(tokens[i + 1].folded) == folded:
         return None  # "Sig.ra": the title is found at its "ra"
     if _title_at(text, tokens, i):
-        return (i - 1 if token.folded == "ra" else i), "title"
+        return (i - 1 if folded in TITLE_TAILS else i), "title"
     if i > 0 and _title_at(text, tokens, i - 1):
         return None  # already part of a title span
     if len(folded) < 2 or (token.text.islower() and len(folded) < 3):

@@ -1,0 +1,61 @@
+"""Name forms found by general rules, each with a clean twin that must stay clean."""
+
+import pytest
+
+from moderation.screening import ScreeningContext
+from moderation.screening.pii import find_pii
+
+
+def people(text):
+    return [
+        text[f.start : f.end] for f in find_pii(text, ScreeningContext()) if f.entity == "PERSON"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Dott.ssa Ferrante mi ha seguito per mesi.", "Dott.ssa Ferrante"),
+        ("Dopo l'intervento la dott.ssa Varesi mi ha seguita.", "dott.ssa Varesi"),
+        ("L'ostéopathe M. Lavergne m'a bien conseillé.", "M. Lavergne"),
+        ("Seit einem Jahr hilft mir Mag. Steiner mit Übungen.", "Mag. Steiner"),
+    ],
+)
+def test_a_title_abbreviated_with_a_dot_marks_a_name(text, name):
+    assert people(text) == [name]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Il dott. ssa non esiste, ho letto male.",
+        "We met in room M. The door was locked.",
+        "Ich mag Übungen mit dem Band.",
+        "Ich mag. Das ist alles.",
+    ],
+)
+def test_the_same_abbreviations_without_a_name_stay_clean(text):
+    assert people(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Paloma en recepción perdió mis papeles.", "Paloma"),
+        ("Lily am Empfang war sehr freundlich.", "Lily"),
+        ("Amber à l'accueil a perdu mon ordonnance.", "Amber"),
+    ],
+)
+def test_a_name_opening_a_sentence_before_the_reception_desk(text, name):
+    assert people(text) == [name]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Amber en la pantalla, luego verde.",
+        "Lily am Teich war schön.",
+    ],
+)
+def test_a_word_name_opening_a_sentence_elsewhere_stays_clean(text):
+    assert people(text) == []
