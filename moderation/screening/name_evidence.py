@@ -192,6 +192,34 @@ ROLE_AFTER = re.compile(
         (?:reception|recepci[oó]n|recep[cç][aã]o|empfang|rezeption|accueil)\b"""
 )
 
+# What only a person does to a patient, right after a capitalised word: "Isla
+# gave me exercises", "Carys explained everything", "Thaís fez agulhamento",
+# "Pascale me curó", "Ibrahima mi ha spiegato", "Mila war aber nett".
+PERSON_ACTS = re.compile(
+    r"""(?ix)^\s+(?:
+        (?:gave|showed|taught|helped|got|fixed|sorted|talked)\s+(?:me|us)\b
+      | explained\b | listened\b | reassured\b
+      | (?:was|is)\s+(?:so\s+|really\s+|very\s+|super\s+)?
+          (?:kind|lovely|gentle|patient|friendly|amazing|brilliant|a\s+star|a\s+legend|magic)\b
+      | me\s+(?:cur[oó]|ayud[oó]|explic[oó]|atendi[oó]|ajudou|explicou|atendeu|ouviu)\b
+      | fez\s+(?:a\s+|o\s+)?\w | teve\s+muita\s+paci[eê]ncia\b
+      | m['’]a\s+(?:aid[ée]e?|soign[ée]e?|expliqu[ée]|conseill[ée]e?|[ée]cout[ée]e?)\b
+      | (?:était|est)\s+(?:trop\s+|très\s+)?(?:gentil(?:le)?|adorable|patiente?)\b
+      | mi\s+ha\s+(?:spiegato|seguit[oa]|aiutat[oa]|curat[oa])\b
+      | hat\s+mich\b | (?:war|ist)\s+(?:aber\s+|sehr\s+|so\s+)?(?:nett|geduldig|freundlich)\b
+    )"""
+)
+
+# Endings of nouns, never of names we do not know ("Stretching", "Behandlung").
+NOUN_ENDINGS = ("ing", "tion", "ment", "ness", "ung", "heit", "keit", "ismus", "logie")
+# Words that open a question, not a name, before "me atendeu" or "hat mich".
+QUESTION_WORDS = {"who", "quem", "quien", "qui", "wer", "chi", "cual", "qual"}
+# German determiners: the capitalised noun after them is a noun ("Die Ferse").
+GERMAN_DETERMINERS = {
+    "der", "die", "das", "den", "dem", "des", "ein", "eine", "einer", "einem", "meine",
+    "meiner", "meinem", "mein", "unsere", "unser", "ihre", "seine", "diese", "dieser",
+}  # fmt: skip
+
 TITLE_BEFORE = re.compile(
     r"(?i)(?<![\w.])(?:(?:Frau|Herr|Mrs?|Ms|Mme|Sra?|Srta)\.?[ ]+)?"
     r"(?:Dra?|Doctor|Doctora|Docteur|Doutora?|Dott(?:or(?:e|essa)?)?|Prof|Mrs?|Ms|Mme|Sra?|Srta|Sig(?:\.ra)?"

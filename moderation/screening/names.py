@@ -34,10 +34,14 @@ from moderation.screening.name_evidence import (
     AND_WORDS,
     GAELIC,
     GERMAN_ARTICLE_PREPOSITIONS,
+    GERMAN_DETERMINERS,
     LEAD_INS,
+    NOUN_ENDINGS,
     PARTICLES,
+    PERSON_ACTS,
     PLACE_LEAD,
     PLACE_NAMES,
+    QUESTION_WORDS,
     ROLE_AFTER,
     ROLE_WORDS,
     STREET_BEFORE,
@@ -491,6 +495,8 @@ def _name_at(
         and _role_after(text, tokens, i)
     ):
         return i, "context"
+    if _acts_as_person(text, tokens, i) and not vetoed:
+        return i, "context"
     if vetoed:
         if _known_name(token) and token.capitalised and has_surname and not initial:
             return i, "given name"
@@ -530,6 +536,23 @@ def _name_at(
         if surname.folded in family_names() and not surname.shouting:
             return i, "family name"  # "Xiaoling Wang", "Nkechi Okafor"
     return None
+
+
+def _acts_as_person(text: str, tokens: Sequence[Token], i: int) -> bool:
+    """ "Carys explained everything": a name-like word that does what people do."""
+    token = tokens[i]
+    if not token.capitalised or token.shouting or len(token.folded) < 3:
+        return False
+    if not (_known_name(token) or token.folded in rare_word_names() or _unknown_word(token)):
+        return False
+    if not _known_name(token) and token.folded.endswith(NOUN_ENDINGS):
+        return False  # "Stretching explained nothing"
+    before = tokens[i - 1].folded if i > 0 else ""
+    if token.folded in QUESTION_WORDS or before in GERMAN_DETERMINERS:
+        return False
+    if before in GERMAN_ARTICLE_PREPOSITIONS:
+        return False  # "am Empfang war nett": a German noun
+    return not _after_place_word(tokens, i) and bool(PERSON_ACTS.match(text[token.end :]))
 
 
 def _unknown_word(token: Token) -> bool:

@@ -59,3 +59,31 @@ def test_a_name_opening_a_sentence_before_the_reception_desk(text, name):
 )
 def test_a_word_name_opening_a_sentence_elsewhere_stays_clean(text):
     assert people(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Great clinic. Kaveri explained everything twice.", "Kaveri"),
+        ("Back pain gone. Tobenna gave me a home plan.", "Tobenna"),
+        ("Yolande me ayudó con la rodilla.", "Yolande"),
+        ("Die Übungen halfen. Wiebke war aber sehr nett.", "Wiebke"),
+        ("Il dolore è sparito, Ottavio mi ha spiegato tutto.", "Ottavio"),
+    ],
+)
+def test_a_word_that_does_what_people_do_is_a_name(text, name):
+    assert people(text) == [name]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Needling helped my back a bit.",
+        "Die Osteopathin ist nett und kompetent.",
+        "Nach meiner Hüft-OP hat mich das Team begleitet.",
+        "Quem me atendeu ontem foi ótimo.",
+        "Great clinic. Stretching explained nothing, but it worked.",
+    ],
+)
+def test_a_noun_or_question_word_before_the_same_verbs_stays_clean(text):
+    assert people(text) == []
