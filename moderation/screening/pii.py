@@ -174,12 +174,12 @@ _MRN_LEAD = re.compile(
       | hospital\s+(?:number|no\.?|id|\#)
       | n[uú]mero\s+de\s+(?:paciente|historia(?:\s+cl[ií]nica)?|expediente|prontu[aá]rio|dossier)
       | historia\s+cl[ií]nica | expediente | dossier | patientennummer | akten(?:zeichen|nummer)
-      | cartella(?:\s+clinica)? | id\s+de\s+paciente
+      | cartella(?:\s+clinica)? | id\s+de\s+paciente | fallnummer | fall-?nr
     )(?![^\W\d_])"""
 )
 _MRN_VALUE = re.compile(
-    r"""(?ix)(?:\s*(?:(?:number|num|no|nr|n|nº|id|is|es|é|e|è|est|ist|was|lautet|era|fue|foi)\b\.?
-      |[:=-])\s*){0,3}
+    r"""(?ix)(?:\s*(?:(?:number|num|no|nr|nº|n|id|is|es|é|e|è|est|ist|was|lautet|era|fue|foi)\b\.?
+      |n°|[:=-])\s*){0,3}
     \s*((?-i:[A-Z]{2,4}\s)?\d{3}\s\d{3}\s\d{4}(?!\s?\d)|(?-i:[A-Z]{2,4})\s\d{3}\s\d{4}(?!\s?\d)|\#?[A-Z]{0,4}[-\#]?\d[\d-]{3,}[A-Z0-9]*)(?![\w-])"""
 )
 
@@ -226,6 +226,7 @@ _DOB_LEAD = re.compile(
 )
 _DOB_GAP = re.compile(
     r"(?i)(?:\s|[:,\-=]|\.(?=\s)|\b(?:is|was|on|the|el|em|le|am|il|in|of|es|é|e|è|est|ist|der|era|fue"
+    r"|it['’]s|mine"
     r"|foi|war|lautet|:)\b)*"
 )
 # "data di nascita di Paolo Angeli è il 28.4.1982": whose birth date it is,
