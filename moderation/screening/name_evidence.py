@@ -108,6 +108,8 @@ LEAD_INS = re.compile(
       | fale\s+com | falar\s+com | hablar\s+con | pregunte\s+por | preguntar\s+por
       | chiede(?:te|re)\s+di | parlare\s+con | demandez | sprechen\s+sie\s+mit | fragen\s+sie\s+nach
       | booked\s+with | saw | seen\s+by | treated\s+by | got
+      | (?:deliver|ship|send|return)\s+to | entregar\s+(?:para|a) | enviar\s+(?:para|a)
+      | livrer\s+(?:à|a) | envoyer\s+(?:à|a) | consegnare\s+a | spedire\s+a | liefern\s+an
     )\s*,?\s*$
     """
 )

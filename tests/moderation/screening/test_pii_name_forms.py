@@ -87,3 +87,27 @@ def test_a_word_that_does_what_people_do_is_a_name(text, name):
 )
 def test_a_noun_or_question_word_before_the_same_verbs_stays_clean(text):
     assert people(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Entregar para ROSANA VIEIRA, Rua das Flores 12.", "ROSANA VIEIRA"),
+        ("Livrer à julien moreau, 4 rue Haute.", "julien moreau"),
+        ("Please ship to Kwabena Asante at the clinic.", "Kwabena Asante"),
+    ],
+)
+def test_the_name_a_parcel_goes_to_is_a_name(text, name):
+    assert people(text) == [name]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Deliver to the back door, please.",
+        "Entregar para a recepção, por favor.",
+        "Livrer à domicile, c'est possible?",
+    ],
+)
+def test_a_delivery_to_a_place_stays_clean(text):
+    assert people(text) == []
