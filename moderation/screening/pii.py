@@ -77,6 +77,9 @@ _URL = re.compile(
         https?://[^\s<>"'“”]+
       | www\.[^\s<>"'“”]+
       | (?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?-i:{_TLDS})(?![\w-])(?:/[^\s<>"'“”]*)?
+      # any country's code after two labels of two letters or more: "shop.example.ng"
+      | (?-i:[a-z0-9][a-z0-9-]*[a-z0-9]\.[a-z0-9][a-z0-9-]*[a-z0-9]\.[a-z]{{2}})(?![\w-])(?!\.\w)
+        (?:/[^\s<>"'“”]*)?
     )"""
 )
 _TRAILING = ".,;:!?)]}'\"”’"

@@ -45,3 +45,25 @@ def test_a_birth_date_given_as_its_or_mine_after_the_lead_in(text, value):
 
 def test_a_date_that_is_not_the_birth_date_stays_clean():
     assert found("It's 5th March 1961 on the letter, mine is lost.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Get paid weekly, sign up at quickcash.example.ng.", "quickcash.example.ng"),
+        ("Download the app: fastloans.portal.ke today", "fastloans.portal.ke"),
+    ],
+)
+def test_a_host_under_any_country_code_is_a_url(text, value):
+    assert found(text) == [("URL", value)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "It was 5 p.m. on a Tuesday, i.e. late.",
+        "Knee.better.ok thanks to the team.",
+    ],
+)
+def test_dotted_abbreviations_and_run_on_words_are_no_urls(text):
+    assert found(text) == []
