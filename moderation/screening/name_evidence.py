@@ -117,7 +117,7 @@ STRONG_INTRO = re.compile(
     r"""(?ix)
     \b(?:my\s+name\s+is|my\s+name's|name's|me\s+llamo|mi\s+nombre\s+es|je\s+m'appelle
       | ich\s+hei(?:ß|ss)e|mein\s+name\s+ist|meu\s+nome\s+(?:é|e)|mi\s+chiamo
-      | signed|sincerely|regards)\s*,?\s*$
+      | signed|sincerely|regards|faithfully|best\s+wishes)\s*,?\s*(?-i:[A-Z]\.\s*)?$
     """
 )
 WEAK_INTRO = re.compile(
@@ -208,7 +208,8 @@ PERSON_ACTS = re.compile(
       | m['’]a\s+(?:aid[ée]e?|soign[ée]e?|expliqu[ée]|conseill[ée]e?|[ée]cout[ée]e?)\b
       | (?:était|est)\s+(?:trop\s+|très\s+)?(?:gentil(?:le)?|adorable|patiente?)\b
       | mi\s+ha\s+(?:spiegato|seguit[oa]|aiutat[oa]|curat[oa])\b
-      | hat\s+mich\b | (?:war|ist)\s+(?:aber\s+|sehr\s+|so\s+)?(?:nett|geduldig|freundlich)\b
+      | hat\s+mich\b | (?:war|ist)\s+(?:aber\s+|sehr\s+|so\s+)?(?:nett|geduldig|freundlich|klasse)\b
+      | (?:es|è|é)\s+(?:un\s+crack|fantastic[oa]|demais)\b
     )"""
 )
 

@@ -552,7 +552,9 @@ def _acts_as_person(text: str, tokens: Sequence[Token], i: int) -> bool:
         return False
     if before in GERMAN_ARTICLE_PREPOSITIONS:
         return False  # "am Empfang war nett": a German noun
-    return not _after_place_word(tokens, i) and bool(PERSON_ACTS.match(text[token.end :]))
+    return not _after_place_word(tokens, i) and bool(
+        PERSON_ACTS.match(text[token.end : token.end + 60])
+    )
 
 
 def _unknown_word(token: Token) -> bool:

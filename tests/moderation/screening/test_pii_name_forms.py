@@ -69,6 +69,8 @@ def test_a_word_name_opening_a_sentence_elsewhere_stays_clean(text):
         ("Yolande me ayudó con la rodilla.", "Yolande"),
         ("Die Übungen halfen. Wiebke war aber sehr nett.", "Wiebke"),
         ("Il dolore è sparito, Ottavio mi ha spiegato tutto.", "Ottavio"),
+        ("Wirklich gut. Jolanda ist klasse.", "Jolanda"),
+        ("Gracias a todos. Maribel es un crack.", "Maribel"),
     ],
 )
 def test_a_word_that_does_what_people_do_is_a_name(text, name):
@@ -82,6 +84,8 @@ def test_a_word_that_does_what_people_do_is_a_name(text, name):
         "Die Osteopathin ist nett und kompetent.",
         "Nach meiner Hüft-OP hat mich das Team begleitet.",
         "Quem me atendeu ontem foi ótimo.",
+        "Die Physiotherapie ist klasse.",
+        "El ejercicio es un crack para la espalda.",
         "Great clinic. Stretching explained nothing, but it worked.",
     ],
 )
@@ -111,3 +115,18 @@ def test_the_name_a_parcel_goes_to_is_a_name(text, name):
 )
 def test_a_delivery_to_a_place_stays_clean(text):
     assert people(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "surname"),
+    [
+        ("Thank you all. Yours faithfully, K. Okonkwo", "Okonkwo"),
+        ("See you next month. Best wishes, Tamsin", "Tamsin"),
+    ],
+)
+def test_the_name_under_a_letter_sign_off_is_a_name(text, surname):
+    assert [name for name in people(text) if surname in name]
+
+
+def test_a_sign_off_without_a_name_stays_clean():
+    assert people("Yours faithfully, and thanks again. Best wishes, everyone.") == []
