@@ -61,8 +61,14 @@ TITLES = {
     "sr", "sra", "srta", "señor", "señora", "senhor", "senhora", "don", "doña", "dona",
     "herr", "frau", "mme", "mlle", "madame", "monsieur", "dott", "dottssa", "nurse", "coach",
     "docteur", "doutor", "doutora", "dottor", "dottore", "dottoressa", "doctora", "sig", "ra",
-    "signor", "signora", "signorina",
+    "signor", "signora", "signorina", "ssa", "mag", "m",
 }  # fmt: skip
+# The second half of a title written with a dot inside ("Sig.ra", "Dott.ssa"),
+# and the half it needs before it.
+TITLE_TAILS = {"ra": "sig", "ssa": "dott"}
+# Abbreviations that are titles only with their dot and a capitalised name
+# after them: "M. Dupont" (Monsieur), "Mag. Huber" (Magister), not "ich mag".
+TITLES_NEEDING_DOT = {"m", "mag"}
 # Titles that need a capitalised name after them ("the doctor said" is not one).
 TITLES_NEEDING_CAPITALS = {"doctor", "doc", "nurse", "coach", "don", "dona", "miss", "frau", "sig"}
 
@@ -102,6 +108,8 @@ LEAD_INS = re.compile(
       | fale\s+com | falar\s+com | hablar\s+con | pregunte\s+por | preguntar\s+por
       | chiede(?:te|re)\s+di | parlare\s+con | demandez | sprechen\s+sie\s+mit | fragen\s+sie\s+nach
       | booked\s+with | saw | seen\s+by | treated\s+by | got
+      | (?:deliver|ship|send|return)\s+to | entregar\s+(?:para|a) | enviar\s+(?:para|a)
+      | livrer\s+(?:à|a) | envoyer\s+(?:à|a) | consegnare\s+a | spedire\s+a | liefern\s+an
     )\s*,?\s*$
     """
 )
@@ -109,7 +117,7 @@ STRONG_INTRO = re.compile(
     r"""(?ix)
     \b(?:my\s+name\s+is|my\s+name's|name's|me\s+llamo|mi\s+nombre\s+es|je\s+m'appelle
       | ich\s+hei(?:ß|ss)e|mein\s+name\s+ist|meu\s+nome\s+(?:é|e)|mi\s+chiamo
-      | signed|sincerely|regards)\s*,?\s*$
+      | signed|sincerely|regards|faithfully|best\s+wishes)\s*,?\s*(?-i:[A-Z]\.\s*)?$
     """
 )
 WEAK_INTRO = re.compile(
@@ -181,8 +189,39 @@ ROLE_AFTER = re.compile(
     r"""(?ix)^(?:,\s*|\s+)(?:(?:my|our|the|a|your|his|her)\s+)?(?:\w+\s+)?
     (?:therapist|physio|physiotherapist|pt|trainer|doctor|surgeon|chiropractor|nurse
       |receptionist|assistant|aide|manager|coach|tech|technician)\b
-    | ^\s+(?:at|from|on)\s+(?:the\s+)?(?:front\s+desk|desk|reception|check-?in)\b"""
+    | ^\s+(?:at|from|on)\s+(?:the\s+)?(?:front\s+desk|desk|reception|check-?in)\b
+    | ^\s+(?:alla|in|en\s+la|en|na|no|am|an\s+der|à|a)\s+(?:l['’])?
+        (?:reception|recepci[oó]n|recep[cç][aã]o|empfang|rezeption|accueil)\b"""
 )
+
+# What only a person does to a patient, right after a capitalised word: "Isla
+# gave me exercises", "Carys explained everything", "Thaís fez agulhamento",
+# "Pascale me curó", "Ibrahima mi ha spiegato", "Mila war aber nett".
+PERSON_ACTS = re.compile(
+    r"""(?ix)^\s+(?:
+        (?:gave|showed|taught|helped|got|fixed|sorted|talked)\s+(?:me|us)\b
+      | explained\b | listened\b | reassured\b
+      | (?:was|is)\s+(?:so\s+|really\s+|very\s+|super\s+)?
+          (?:kind|lovely|gentle|patient|friendly|amazing|brilliant|a\s+star|a\s+legend|magic)\b
+      | me\s+(?:cur[oó]|ayud[oó]|explic[oó]|atendi[oó]|ajudou|explicou|atendeu|ouviu)\b
+      | fez\s+(?:a\s+|o\s+)?\w | teve\s+muita\s+paci[eê]ncia\b
+      | m['’]a\s+(?:aid[ée]e?|soign[ée]e?|expliqu[ée]|conseill[ée]e?|[ée]cout[ée]e?)\b
+      | (?:était|est)\s+(?:trop\s+|très\s+)?(?:gentil(?:le)?|adorable|patiente?)\b
+      | mi\s+ha\s+(?:spiegato|seguit[oa]|aiutat[oa]|curat[oa])\b
+      | hat\s+mich\b | (?:war|ist)\s+(?:aber\s+|sehr\s+|so\s+)?(?:nett|geduldig|freundlich|klasse)\b
+      | (?:es|è|é)\s+(?:un\s+crack|fantastic[oa]|demais)\b
+    )"""
+)
+
+# Endings of nouns, never of names we do not know ("Stretching", "Behandlung").
+NOUN_ENDINGS = ("ing", "tion", "ment", "ness", "ung", "heit", "keit", "ismus", "logie")
+# Words that open a question, not a name, before "me atendeu" or "hat mich".
+QUESTION_WORDS = {"who", "quem", "quien", "qui", "wer", "chi", "cual", "qual"}
+# German determiners: the capitalised noun after them is a noun ("Die Ferse").
+GERMAN_DETERMINERS = {
+    "der", "die", "das", "den", "dem", "des", "ein", "eine", "einer", "einem", "meine",
+    "meiner", "meinem", "mein", "unsere", "unser", "ihre", "seine", "diese", "dieser",
+}  # fmt: skip
 
 TITLE_BEFORE = re.compile(
     r"(?i)(?<![\w.])(?:(?:Frau|Herr|Mrs?|Ms|Mme|Sra?|Srta)\.?[ ]+)?"

@@ -34,17 +34,23 @@ from moderation.screening.name_evidence import (
     AND_WORDS,
     GAELIC,
     GERMAN_ARTICLE_PREPOSITIONS,
+    GERMAN_DETERMINERS,
     LEAD_INS,
+    NOUN_ENDINGS,
     PARTICLES,
+    PERSON_ACTS,
     PLACE_LEAD,
     PLACE_NAMES,
+    QUESTION_WORDS,
     ROLE_AFTER,
     ROLE_WORDS,
     STREET_BEFORE,
     STRONG_INTRO,
     TITLE_BEFORE,
+    TITLE_TAILS,
     TITLES,
     TITLES_NEEDING_CAPITALS,
+    TITLES_NEEDING_DOT,
     WEAK_INTRO,
     company_after,
     family_names,
@@ -236,13 +242,18 @@ def _title_at(text: str, tokens: Sequence[Token], i: int) -> bool:
     token = tokens[i]
     if token.folded not in TITLES or i + 1 >= len(tokens):
         return False
-    if token.folded == "ra" and not (
-        i > 0 and tokens[i - 1].folded == "sig" and text[tokens[i - 1].end : token.start] == "."
+    head = TITLE_TAILS.get(token.folded)
+    if head and not (
+        i > 0 and tokens[i - 1].folded == head and text[tokens[i - 1].end : token.start] == "."
     ):
-        return False  # only the "ra" of "Sig.ra"
+        return False  # only the "ra" of "Sig.ra", the "ssa" of "Dott.ssa"
     nxt = tokens[i + 1]
     gap = text[token.end : nxt.start]
     if gap not in (" ", ". ", ".", "\u00a0", ".\u00a0"):
+        return False
+    if token.folded in TITLES_NEEDING_DOT and not (
+        gap.startswith(".") and token.capitalised and nxt.capitalised and len(nxt.folded) >= 2
+    ):
         return False
     if gap.startswith(".") and token.folded in ("doctor", "professor", "nurse", "coach"):
         return False
@@ -278,7 +289,11 @@ def _role_before(tokens: Sequence[Token], text: str, i: int) -> bool:
 
 def _place_after(text: str, tokens: Sequence[Token], i: int) -> bool:
     """ "Grace at the desk": a place at the clinic, not "Skip the surgeon"."""
-    return bool(re.match(r"\s+(?:at|from|on)\b", text[tokens[i].end : tokens[i].end + 10]))
+    return bool(
+        re.match(
+            r"\s+(?:at|from|on|alla|am|en|à|na|no)\b", text[tokens[i].end : tokens[i].end + 10]
+        )
+    )
 
 
 def _role_after(text: str, tokens: Sequence[Token], i: int) -> bool:
@@ -439,10 +454,10 @@ def _name_at(
 ) -> tuple[int, str] | None:
     token = tokens[i]
     folded = token.folded
-    if token.folded == "sig" and i + 1 < len(tokens) and tokens[i + 1].folded == "ra":
+    if i + 1 < len(tokens) and TITLE_TAILS.get(tokens[i + 1].folded) == folded:
         return None  # "Sig.ra": the title is found at its "ra"
     if _title_at(text, tokens, i):
-        return (i - 1 if token.folded == "ra" else i), "title"
+        return (i - 1 if folded in TITLE_TAILS else i), "title"
     if i > 0 and _title_at(text, tokens, i - 1):
         return None  # already part of a title span
     if len(folded) < 2 or (token.text.islower() and len(folded) < 3):
@@ -479,6 +494,8 @@ def _name_at(
         and not (initial and folded in word_names() and not _place_after(text, tokens, i))
         and _role_after(text, tokens, i)
     ):
+        return i, "context"
+    if _acts_as_person(text, tokens, i) and not vetoed:
         return i, "context"
     if vetoed:
         if _known_name(token) and token.capitalised and has_surname and not initial:
@@ -519,6 +536,25 @@ def _name_at(
         if surname.folded in family_names() and not surname.shouting:
             return i, "family name"  # "Xiaoling Wang", "Nkechi Okafor"
     return None
+
+
+def _acts_as_person(text: str, tokens: Sequence[Token], i: int) -> bool:
+    """ "Carys explained everything": a name-like word that does what people do."""
+    token = tokens[i]
+    if not token.capitalised or token.shouting or len(token.folded) < 3:
+        return False
+    if not (_known_name(token) or token.folded in rare_word_names() or _unknown_word(token)):
+        return False
+    if not _known_name(token) and token.folded.endswith(NOUN_ENDINGS):
+        return False  # "Stretching explained nothing"
+    before = tokens[i - 1].folded if i > 0 else ""
+    if token.folded in QUESTION_WORDS or before in GERMAN_DETERMINERS:
+        return False
+    if before in GERMAN_ARTICLE_PREPOSITIONS:
+        return False  # "am Empfang war nett": a German noun
+    return not _after_place_word(tokens, i) and bool(
+        PERSON_ACTS.match(text[token.end : token.end + 60])
+    )
 
 
 def _unknown_word(token: Token) -> bool:

@@ -77,6 +77,9 @@ _URL = re.compile(
         https?://[^\s<>"'“”]+
       | www\.[^\s<>"'“”]+
       | (?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?-i:{_TLDS})(?![\w-])(?:/[^\s<>"'“”]*)?
+      # any country's code after two labels of two letters or more: "shop.example.ng"
+      | (?-i:[a-z0-9][a-z0-9-]*[a-z0-9]\.[a-z0-9][a-z0-9-]*[a-z0-9]\.[a-z]{{2}})(?![\w-])(?!\.\w)
+        (?:/[^\s<>"'“”]*)?
     )"""
 )
 _TRAILING = ".,;:!?)]}'\"”’"
@@ -174,12 +177,12 @@ _MRN_LEAD = re.compile(
       | hospital\s+(?:number|no\.?|id|\#)
       | n[uú]mero\s+de\s+(?:paciente|historia(?:\s+cl[ií]nica)?|expediente|prontu[aá]rio|dossier)
       | historia\s+cl[ií]nica | expediente | dossier | patientennummer | akten(?:zeichen|nummer)
-      | cartella(?:\s+clinica)? | id\s+de\s+paciente
+      | cartella(?:\s+clinica)? | id\s+de\s+paciente | fallnummer | fall-?nr
     )(?![^\W\d_])"""
 )
 _MRN_VALUE = re.compile(
-    r"""(?ix)(?:\s*(?:(?:number|num|no|nr|n|nº|id|is|es|é|e|è|est|ist|was|lautet|era|fue|foi)\b\.?
-      |[:=-])\s*){0,3}
+    r"""(?ix)(?:\s*(?:(?:number|num|no|nr|nº|n|id|is|es|é|e|è|est|ist|was|lautet|era|fue|foi)\b\.?
+      |n°|[:=-])\s*){0,3}
     \s*((?-i:[A-Z]{2,4}\s)?\d{3}\s\d{3}\s\d{4}(?!\s?\d)|(?-i:[A-Z]{2,4})\s\d{3}\s\d{4}(?!\s?\d)|\#?[A-Z]{0,4}[-\#]?\d[\d-]{3,}[A-Z0-9]*)(?![\w-])"""
 )
 
@@ -226,6 +229,7 @@ _DOB_LEAD = re.compile(
 )
 _DOB_GAP = re.compile(
     r"(?i)(?:\s|[:,\-=]|\.(?=\s)|\b(?:is|was|on|the|el|em|le|am|il|in|of|es|é|e|è|est|ist|der|era|fue"
+    r"|it['’]s|mine"
     r"|foi|war|lautet|:)\b)*"
 )
 # "data di nascita di Paolo Angeli è il 28.4.1982": whose birth date it is,
