@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from moderation.screening.batch import Screened
+from moderation.screening.language_detection import detect
 
 BOOLEAN_KINDS = ("profanity", "abuse", "spam", "medical_claim")
 # (minimum recall, minimum precision) per kind, the targets.
@@ -243,8 +244,6 @@ def evaluate(screened: Sequence[Screened]) -> Report:
     )
     with_language = [one for one in screened if one.item.get("language")]
     if with_language:
-        from moderation.screening.language_detection import detect
-
         detected = [detect(one.item["body"]) for one in with_language]
         judged = [
             (found[0], one.item["language"])

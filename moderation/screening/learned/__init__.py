@@ -26,8 +26,8 @@ NAMES = {
 
 
 def screen(text: str, context: ScreeningContext) -> list[Flag]:
-    # Imported here: `records` shares this package, and the web processes,
-    # which never screen, need not load numpy with their models.
+    # Imported here: the web processes, which never screen, need not load
+    # numpy and the model.
     from moderation.screening.learned.active import active_model
 
     model = active_model()

@@ -13,6 +13,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import DatabaseError
 
+from moderation.models import ScreeningModel
 from moderation.screening.learned.model import LearnedModel
 
 logger = logging.getLogger(__name__)
@@ -31,8 +32,6 @@ def _artifact(path: str) -> LearnedModel:
 
 
 def _active_version() -> str | None:
-    from moderation.models import ScreeningModel
-
     try:
         return (
             ScreeningModel.objects.filter(is_active=True).values_list("version", flat=True).first()
@@ -50,8 +49,6 @@ def active_model() -> LearnedModel:
         return shipped_model()
     model = _loaded.get(version)
     if model is None:
-        from moderation.models import ScreeningModel
-
         row = ScreeningModel.objects.filter(version=version).values_list("artifact", flat=True)
         model = LearnedModel.from_bytes(bytes(row.get()))
         _loaded.clear()  # one model per process: the one before is not screening any more
