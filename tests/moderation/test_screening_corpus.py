@@ -3,6 +3,7 @@ frozen before any tuning, and no item or duplicate pair in two splits."""
 
 import hashlib
 import json
+import re
 
 import pytest
 
@@ -88,3 +89,25 @@ def test_markup_becomes_exact_spans():
 def test_bad_markup_is_refused(text):
     with pytest.raises(build.SourceError):
         build.unmark(text)
+
+
+def test_no_corpus_text_repeats_a_development_set_text():
+    """The development set measures too: a corpus item that repeats one of
+    its texts (a writer's "Great!!" beside the dev set's) would train on the
+    answer. Compared by words, ignoring case, punctuation and markup."""
+    from moderation.management.commands.evaluate_screening import default_path
+    from moderation.screening.batch import read_items
+
+    def words(text):
+        return " ".join(re.findall(r"\w+", text.lower()))
+
+    dev = default_path()
+    assert dev.exists(), dev
+    dev_texts = {words(item["body"]) for item in read_items(dev)}
+    repeated = [
+        item["id"]
+        for name in build.SPLITS
+        for item in _split(name)
+        if words(item["body"]) in dev_texts
+    ]
+    assert repeated == []

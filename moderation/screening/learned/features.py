@@ -55,6 +55,17 @@ def words_of(text: str) -> list[str]:
     return _WORDS.findall(text.lower())
 
 
+# Below this many words a text gives the model too little to go on: a lone
+# "Great" scores whatever that word weighed in the ads it appeared in.
+# Keyboard mash and other short junk stay the rules' (`spam`).
+MIN_WORDS = 3
+
+
+def enough_words(text: str) -> bool:
+    """Whether the model may flag this text at all (its score is kept either way)."""
+    return len(words_of(text)) >= MIN_WORDS
+
+
 def word_ngrams(text: str) -> list[str]:
     words = words_of(text)
     return words + [f"{first} {second}" for first, second in itertools.pairwise(words)]

@@ -236,6 +236,7 @@ def train(
     (together with the kinds the rules flag on each, when given)."""
     train_matrix = vectorize([example.text for example in train_examples])
     validation_matrix = vectorize([example.text for example in validation_examples])
+    evidence = np.array([features.enough_words(example.text) for example in validation_examples])
     weights = np.zeros((len(KINDS), features.N_FEATURES), dtype=np.float32)
     intercepts = np.zeros(len(KINDS), dtype=np.float32)
     thresholds: dict[str, float] = {}
@@ -263,6 +264,8 @@ def train(
         best = max(fits, key=lambda fit: (fit[0], -fit[1]))
         _, chosen[kind], weights[row], intercepts[row] = best
         held_scores = _sigmoid(validation_matrix[held] @ weights[row] + intercepts[row])
+        # What screening does: too short a text is never the model's to flag.
+        held_scores[~evidence[held]] = 0.0
         ruled = None
         if validation_rule_kinds is not None:
             ruled = np.array([kind in validation_rule_kinds[i] for i in held], dtype=bool)

@@ -64,6 +64,27 @@ def always(kind_score: float, model: LearnedModel) -> LearnedModel:
     )
 
 
+def scoring(model: LearnedModel, **kind_scores: float) -> LearnedModel:
+    """A model that gives every text these scores (0.01 for a kind not named),
+    every threshold 0.5."""
+    logits = [
+        float(np.log(p / (1 - p))) for p in (kind_scores.get(kind, 0.01) for kind in model.kinds)
+    ]
+    thresholds = dict.fromkeys(model.kinds, 0.5)
+    version = "scoring-" + "-".join(f"{kind}{score}" for kind, score in kind_scores.items())
+    return LearnedModel(
+        model.kinds,
+        np.zeros_like(model.weights),
+        np.array(logits, dtype=np.float32),
+        thresholds,
+        model.metadata | {"version": version, "thresholds": thresholds},
+    )
+
+
+def model_kinds(text: str) -> list[str]:
+    return [flag.kind for flag in screening.run(text, ScreeningContext()).flags if flag.score]
+
+
 def test_training_is_deterministic_and_the_version_names_the_content(corpus, small_model):
     again = services.build([corpus / "train.jsonl"], [corpus / "validation.jsonl"])
     assert again.version == small_model.version
@@ -120,6 +141,38 @@ def test_a_rule_hit_is_never_removed_and_never_doubled_by_the_model(
         model_kinds = [flag.kind for flag in with_model.flags if flag.score is not None]
         assert len(model_kinds) == len(set(model_kinds))
         assert not set(model_kinds) & {flag.kind for flag in without.flags}, text
+
+
+def test_a_text_of_fewer_than_three_words_is_never_the_models_to_flag(
+    small_model, tmp_path, settings
+):
+    use(scoring(small_model, spam=0.99, abuse=0.99), tmp_path, settings)
+    for short in ["Great!!", "Muy buenos", "10/10", "👍👍👍"]:
+        assert model_kinds(short) == [], short
+        # The score is still read and kept with the result.
+        assert screening.run(short, ScreeningContext()).model_version.startswith("scoring-")
+    assert sorted(model_kinds("Great care here")) == ["abuse", "spam"]
+
+
+def test_where_a_story_makes_a_health_claim_the_model_alone_needs_more_to_call_it_spam(
+    small_model, tmp_path, settings
+):
+    from moderation.screening.learned import SPAM_THRESHOLD_WITH_A_CLAIM
+
+    claim = "This clinic is a miracle, they can cure anyone of back pain."
+    plain = "Ask for the crate price list on the clinic website."
+    # Sure enough of spam for a story with no claim, not for one with a claim
+    # (found by the rules here; the model's own claim score counts the same).
+    unsure = (0.5 + SPAM_THRESHOLD_WITH_A_CLAIM) / 2
+    use(scoring(small_model, spam=unsure), tmp_path, settings)
+    assert "medical_claim" in [f.kind for f in screening.run(claim, ScreeningContext()).flags]
+    assert "spam" not in model_kinds(claim)
+    assert model_kinds(plain) == ["spam"]
+    use(scoring(small_model, spam=unsure, medical_claim=0.9), tmp_path, settings)
+    assert sorted(model_kinds(plain)) == ["medical_claim"]
+    sure = (SPAM_THRESHOLD_WITH_A_CLAIM + 1) / 2
+    use(scoring(small_model, spam=sure), tmp_path, settings)
+    assert "spam" in model_kinds(claim)
 
 
 def test_the_model_loads_with_no_network_and_every_result_names_its_version(monkeypatch):
