@@ -87,6 +87,7 @@ def test_screen_runs_over_the_labelled_data(db):
 def test_seed_demo_shows_every_part_at_once_and_can_run_again(db, settings, tmp_path):
     settings.VAR_DIR = tmp_path
     run("seed_demo")
+    first = json.loads((tmp_path / "demo-credentials.json").read_text())
     output = run("seed_demo")
     topic = Topic.objects.get(slug="dry-needling-low-back-pain")
     assert topic.open_for_submissions
@@ -96,4 +97,13 @@ def test_seed_demo_shows_every_part_at_once_and_can_run_again(db, settings, tmp_
     assert "Admin login: user 'admin'" in output
     page = Client().get(f"/education/{topic.slug}/", HTTP_ACCEPT_LANGUAGE="es")
     assert page["Content-Language"] == "es", "the demo shows the Spanish pages too"
-    assert (tmp_path / "demo-credentials.json").exists()
+    second = json.loads((tmp_path / "demo-credentials.json").read_text())
+    assert f"Moderator API token: {second['moderator_token']}" in output
+
+    def queue(token):
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+        return client.get("/api/v1/moderation/queue/").status_code
+
+    assert queue(second["moderator_token"]) == 200
+    assert queue(first["moderator_token"]) == 401, "only the last printed demo token works"
