@@ -1,11 +1,14 @@
-"""The moderation app: keeps its groups in step after every `migrate`.
+"""The moderation app: keeps its groups in step after every `migrate`, and
+ends an account's sessions and API tokens when its password changes or it is
+deactivated (`moderation.accounts.sign_outs`).
 
 A submission reaches moderation by task name
 (`moderation.tasks.screen_testimonial`), so nothing needs registering here.
 """
 
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.conf import settings
+from django.db.models.signals import post_migrate, post_save, pre_save
 
 
 class ModerationConfig(AppConfig):
@@ -13,7 +16,13 @@ class ModerationConfig(AppConfig):
     verbose_name = "Moderation"
 
     def ready(self) -> None:
+        from moderation.accounts import sign_outs
+
         post_migrate.connect(_ensure_moderators_group, sender=self)
+        # A changed password or a deactivation ends the account's sessions
+        # and API tokens.
+        pre_save.connect(sign_outs.note_credential_change, sender=settings.AUTH_USER_MODEL)
+        post_save.connect(sign_outs.end_credentials_after_change, sender=settings.AUTH_USER_MODEL)
 
 
 def _ensure_moderators_group(**kwargs: object) -> None:

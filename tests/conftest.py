@@ -7,6 +7,7 @@ import pytest
 from django.conf import settings
 from rest_framework.test import APIClient
 
+from moderation.accounts import api_tokens
 from moderation.accounts import moderators as moderation_moderators
 from tests.factories import PATIENT_NAME, ConsentTextFactory, TopicFactory, UserFactory
 from tests.faults import FAULT_FIGURE
@@ -247,7 +248,8 @@ def patient_user(db):
 @pytest.fixture
 def moderator_client(moderator):
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {moderator.auth_token.key}")
+    key = api_tokens.token_issue(user=moderator, name="tests").key
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     return client
 
 

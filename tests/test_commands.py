@@ -24,10 +24,16 @@ def test_create_moderator_prints_a_working_token_last(db):
     assert client.get("/api/v1/moderation/queue/").status_code == 200
 
 
-def test_create_moderator_updates_an_existing_account_with_the_same_token(db):
+def test_create_moderator_updates_an_existing_account_with_a_new_token(db):
+    """Only a hash of a token is kept, so it cannot be printed twice: a
+    second run issues another, and the first keeps working."""
     first = run("create_moderator", "dana").strip().splitlines()[-1]
     second = run("create_moderator", "dana", "--email", "dana@example.com").strip().splitlines()[-1]
-    assert first == second
+    assert first != second
+    for token in (first, second):
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+        assert client.get("/api/v1/moderation/queue/").status_code == 200
 
 
 def test_screen_prints_one_result_per_line_and_writes_nothing(db, tmp_path):
@@ -81,6 +87,7 @@ def test_screen_runs_over_the_labelled_data(db):
 def test_seed_demo_shows_every_part_at_once_and_can_run_again(db, settings, tmp_path):
     settings.VAR_DIR = tmp_path
     run("seed_demo")
+    first = json.loads((tmp_path / "demo-credentials.json").read_text())
     output = run("seed_demo")
     topic = Topic.objects.get(slug="dry-needling-low-back-pain")
     assert topic.open_for_submissions
@@ -90,4 +97,13 @@ def test_seed_demo_shows_every_part_at_once_and_can_run_again(db, settings, tmp_
     assert "Admin login: user 'admin'" in output
     page = Client().get(f"/education/{topic.slug}/", HTTP_ACCEPT_LANGUAGE="es")
     assert page["Content-Language"] == "es", "the demo shows the Spanish pages too"
-    assert (tmp_path / "demo-credentials.json").exists()
+    second = json.loads((tmp_path / "demo-credentials.json").read_text())
+    assert f"Moderator API token: {second['moderator_token']}" in output
+
+    def queue(token):
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+        return client.get("/api/v1/moderation/queue/").status_code
+
+    assert queue(second["moderator_token"]) == 200
+    assert queue(first["moderator_token"]) == 401, "only the last printed demo token works"

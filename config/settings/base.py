@@ -24,6 +24,10 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 SECRET_KEY: str = env("DJANGO_SECRET_KEY")
+# Earlier keys, newest first: what they signed (patients' links, invitation
+# links, feed cursors, sessions) still verifies after a rotation
+# (docs/operating.md#rotating-the-secret-key).
+SECRET_KEY_FALLBACKS: list[str] = env.list("DJANGO_SECRET_KEY_FALLBACKS", default=[])
 DEBUG: bool = env.bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS: list[str] = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS: list[str] = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
@@ -37,7 +41,6 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "corsheaders",
@@ -328,7 +331,7 @@ CLINIC_NAME: str = env.str("CLINIC_NAME", default="the clinic")
 # --- REST framework -------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "moderation.accounts.authentication.ApiTokenAuthentication",
         "config.authentication.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
@@ -459,6 +462,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "config.security.client_ip"
 AXES_HTTP_RESPONSE_CODE = 429
+# Moderators' API tokens expire this long after they are issued.
+API_TOKEN_TTL = timedelta(days=env.int("API_TOKEN_TTL_DAYS", default=90))
 # Sessions live in the database, so a cache (Redis) outage logs no one out;
 # they end after SESSION_IDLE_MINUTES without a request, and at browser close.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"

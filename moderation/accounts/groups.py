@@ -29,8 +29,8 @@ def moderators_group_ensure() -> Group:
 
 
 def clinic_admins_group_ensure() -> Group:
-    """Admins manage topics, consent texts, moderator accounts and the
-    websites that show stories (keys, webhooks, deliveries); deciding on
+    """Admins manage topics, consent texts, moderator accounts and their API
+    tokens, and the websites that show stories (keys, webhooks, deliveries); deciding on
     stories stays with moderators. Superusers can do both."""
     group, _ = Group.objects.get_or_create(name=CLINIC_ADMINS_GROUP)
     wanted = Permission.objects.filter(
@@ -55,7 +55,10 @@ def clinic_admins_group_ensure() -> Group:
             content_type__app_label="auth",
             codename__in=["add_user", "change_user", "view_user", "view_group"],
         )
-        | Q(content_type__app_label="authtoken")
+        | Q(
+            content_type__app_label="moderation",
+            codename__in=["add_apitoken", "view_apitoken", "change_apitoken"],
+        )
     ).exclude(codename="delete_consenttext")
     group.permissions.set(wanted)
     return group

@@ -1,12 +1,14 @@
 """Moderation's tables, one module per capability, re-exported here so that
 `moderation.models.X` (and Django's app registry) find every model."""
 
+from moderation.models.api_tokens import ApiToken, TokenEnd
 from moderation.models.intake import DuplicateKey
 from moderation.models.notifications import ModeratorDigest, NotificationKind, PatientNotification
 from moderation.models.review import ModeratorNote, ReviewClaim
 from moderation.models.screening_models import ScreeningModel
 
 __all__ = [
+    "ApiToken",
     "DuplicateKey",
     "ModeratorDigest",
     "ModeratorNote",
@@ -14,4 +16,5 @@ __all__ = [
     "PatientNotification",
     "ReviewClaim",
     "ScreeningModel",
+    "TokenEnd",
 ]

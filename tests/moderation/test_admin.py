@@ -356,7 +356,8 @@ ADMIN_ONLY_PAGES = [
     "/admin/auth/user/",
     "/admin/auth/user/add/",
     "/admin/auth/group/",
-    "/admin/authtoken/tokenproxy/",
+    "/admin/moderation/apitoken/",
+    "/admin/moderation/apitoken/add/",
 ]
 
 

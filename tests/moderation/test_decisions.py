@@ -8,6 +8,7 @@ import time_machine
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from moderation.accounts import api_tokens
 from moderation.decisions import claims as moderation_claims
 from moderation.decisions import services as moderation_decisions
 from testimonials.models import StatusChange
@@ -27,7 +28,8 @@ def pending(db):
 @pytest.fixture
 def bob_client(other_moderator):
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {other_moderator.auth_token.key}")
+    key = api_tokens.token_issue(user=other_moderator, name="tests").key
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     return client
 
 

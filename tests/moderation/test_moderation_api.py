@@ -187,10 +187,11 @@ def test_anonymous_callers_get_401(api_client, pending, method, path):
 
 @pytest.mark.parametrize(("method", "path"), ENDPOINTS)
 def test_signed_in_non_moderators_get_403(patient_user, pending, method, path):
-    from rest_framework.authtoken.models import Token
+    from moderation.accounts import api_tokens
 
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=patient_user).key}")
+    key = api_tokens.token_issue(user=patient_user, name="not a moderator").key
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     response = getattr(client, method)(
         path.format(id=pending.public_id), {"reason": "spam"}, format="json"
     )

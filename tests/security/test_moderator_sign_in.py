@@ -16,6 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.test import APIClient
 
 from config.settings import base
+from moderation.accounts import api_tokens
 from moderation.accounts import moderators as moderation_moderators
 
 pytestmark = pytest.mark.django_db
@@ -91,7 +92,8 @@ def test_with_two_factor_on_a_password_only_session_reaches_neither_admin_nor_ap
     assert browser.get("/api/v1/moderation/queue/").status_code in (401, 403)
 
     machine = APIClient()
-    machine.credentials(HTTP_AUTHORIZATION=f"Token {alice.auth_token.key}")
+    key = api_tokens.token_issue(user=alice, name="tests").key
+    machine.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     assert machine.get("/api/v1/moderation/queue/").status_code == 200, "tokens are unaffected"
 
 

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Count
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from moderation.accounts import api_tokens
 from moderation.accounts import moderators as moderation_moderators
 from moderation.decisions import services as moderation_decisions
 from moderation.intake import screening as moderation_intake
@@ -108,7 +109,13 @@ class Command(BaseCommand):
         token = moderation_moderators.moderator_create(
             username="moderator",
             password=moderator_password if "moderator" not in stored else None,
+            purpose="demo",
         )
+        # Each run prints a new token (only hashes are kept): the last one
+        # printed is the one that works.
+        previous = api_tokens.token_for_key(stored.get("moderator_token", ""))
+        if previous is not None:
+            api_tokens.token_revoke(token=previous)
         credentials = {
             "admin": admin_password,
             "moderator": moderator_password,
