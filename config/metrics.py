@@ -239,7 +239,11 @@ def scrape_allowed(request: HttpRequest) -> bool | None:
         return None
     if token:
         scheme, _, given = request.headers.get("Authorization", "").partition(" ")
-        if scheme.lower() == "bearer" and secrets.compare_digest(given.strip(), token):
+        # As bytes: compare_digest raises on a str with non-ASCII characters,
+        # and a header can carry any.
+        if scheme.lower() == "bearer" and secrets.compare_digest(
+            given.strip().encode(), token.encode()
+        ):
             return True
     if networks:
         try:
