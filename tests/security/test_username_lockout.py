@@ -96,3 +96,11 @@ def test_an_unknown_username_is_locked_the_same_way(alice):
     known = guess_from_many_addresses("alice", USERNAME_LIMIT + 1)
     unknown = guess_from_many_addresses("mallory", USERNAME_LIMIT + 1)
     assert known == unknown == [200] * (USERNAME_LIMIT - 1) + [429, 429]
+
+
+@override_settings(AXES_ENABLED=True)
+def test_a_lockout_of_one_username_from_one_address_is_counted_too(alice, settings):
+    before = lockouts("address"), lockouts("username")
+    codes = [sign_in("192.0.2.10")[0].status_code for _ in range(settings.AXES_FAILURE_LIMIT + 1)]
+    assert codes[-2:] == [429, 429]
+    assert (lockouts("address"), lockouts("username")) == (before[0] + 1, before[1])
