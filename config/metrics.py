@@ -96,6 +96,13 @@ webhook_deliveries = Counter(
     "failed (gave up), skipped (no longer public, or the site is disabled).",
     ["result"],
 )
+sign_in_lockouts = Counter(
+    "testimonials_sign_in_lockouts",
+    "Sign-in lockouts begun, by scope: address (one username from one address, "
+    "AXES_FAILURE_LIMIT) or username (one username from every address, "
+    "AXES_USERNAME_FAILURE_LIMIT: someone is guessing a password from many addresses).",
+    ["scope"],
+)
 celery_tasks = Counter(
     "testimonials_celery_tasks",
     "Celery task runs by task and outcome (SUCCESS, FAILURE, RETRY, ...).",
@@ -232,7 +239,11 @@ def scrape_allowed(request: HttpRequest) -> bool | None:
         return None
     if token:
         scheme, _, given = request.headers.get("Authorization", "").partition(" ")
-        if scheme.lower() == "bearer" and secrets.compare_digest(given.strip(), token):
+        # As bytes: compare_digest raises on a str with non-ASCII characters,
+        # and a header can carry any.
+        if scheme.lower() == "bearer" and secrets.compare_digest(
+            given.strip().encode(), token.encode()
+        ):
             return True
     if networks:
         try:

@@ -1,6 +1,8 @@
-"""Throttles that fail open: when the cache that counts requests is down,
-requests are let through (and logged) rather than refused, so that a Redis
-outage never stops a patient submitting or a moderator deciding."""
+"""What every throttle of ours shares: it counts a client by
+`config.security.client_key` (the trusted-proxy rule, IPv6 by its /64), and
+it fails open: when the cache that counts requests is down, requests are
+let through (and logged) rather than refused, so that a Redis outage never
+stops a patient submitting or a moderator deciding."""
 
 import logging
 from typing import Any
@@ -8,11 +10,18 @@ from typing import Any
 from rest_framework.request import Request
 from rest_framework.throttling import BaseThrottle
 
+from config.security import client_key
+
 logger = logging.getLogger(__name__)
 
 
 class FailOpenThrottleMixin(BaseThrottle):
     """Mix in before a DRF throttle class: `class T(FailOpenThrottleMixin, AnonRateThrottle)`."""
+
+    def get_ident(self, request: Any) -> str:
+        # REST framework's own rule trusts NUM_PROXIES alike but keys every
+        # IPv6 address apart; django-axes uses client_key too.
+        return client_key(request)
 
     def allow_request(self, request: Request, view: Any) -> bool:
         try:

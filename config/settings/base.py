@@ -11,6 +11,7 @@ from typing import Any
 import django_stubs_ext
 import environ
 from corsheaders.defaults import default_headers as default_cors_headers
+from django.core.exceptions import ImproperlyConfigured
 
 from config.log import logging_config
 
@@ -344,6 +345,12 @@ REST_FRAMEWORK = {
     # X-Forwarded-For; 0 means "use the socket address" (no spoofing).
     "NUM_PROXIES": env.int("TRUSTED_PROXY_COUNT", default=0),
 }
+# Throttles and sign-in lockouts count an IPv6 client by its network of this
+# many bits (config.security.client_key): a /64 is what one home or one
+# server gets, so counting single addresses would give it 2^64 budgets.
+THROTTLE_IPV6_PREFIX: int = env.int("THROTTLE_IPV6_PREFIX", default=64)
+if not 1 <= THROTTLE_IPV6_PREFIX <= 128:
+    raise ImproperlyConfigured("THROTTLE_IPV6_PREFIX must be between 1 and 128")
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Patient testimonials API",
@@ -453,14 +460,19 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Lock out a username from one address after this many failures in a row
-# (per username and address together, so a stranger cannot lock a moderator
-# out everywhere), for AXES_COOLOFF_MINUTES; the answer is 429.
+# Lock out a username from one address (an IPv6 client by its /64) after
+# this many failures (per username and address together, so one stranger
+# cannot lock a moderator out everywhere), and a username from every address
+# after AXES_USERNAME_FAILURE_LIMIT failures, so that many addresses cannot
+# guess without end (config.sign_in). Both last until no failure is younger
+# than AXES_COOLOFF_MINUTES; the answer is 429, the same for any username.
 AXES_FAILURE_LIMIT: int = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_USERNAME_FAILURE_LIMIT: int = env.int("AXES_USERNAME_FAILURE_LIMIT", default=20)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "config.sign_in.TwoLimitHandler"
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "config.security.client_ip"
+AXES_CLIENT_IP_CALLABLE = "config.security.client_key"
 AXES_HTTP_RESPONSE_CODE = 429
 # Moderators' API tokens expire this long after they are issued.
 API_TOKEN_TTL = timedelta(days=env.int("API_TOKEN_TTL_DAYS", default=90))

@@ -46,7 +46,8 @@ def verify(
     if abs((time.time() if now is None else now) - timestamp) > tolerance:
         return False
     expected = sign(secret=secret, timestamp=timestamp, body=body).split("v1=", 1)[1]
-    return hmac.compare_digest(expected, fields.get("v1", ""))
+    # As bytes: compare_digest raises on a str with non-ASCII characters.
+    return hmac.compare_digest(expected.encode(), fields.get("v1", "").encode())
 
 
 def _allowed_networks() -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:

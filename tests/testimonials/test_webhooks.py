@@ -48,7 +48,7 @@ def verify_like_the_docs(secret, header, body, tolerance=300):
     signed = f"{fields['t']}.".encode() + body
     expected = hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()
     fresh = abs(time.time() - int(fields["t"])) <= tolerance
-    return fresh and hmac.compare_digest(expected, fields["v1"])
+    return fresh and hmac.compare_digest(expected.encode(), fields["v1"].encode())
 
 
 def test_it_delivers_a_publication_signed_and_public_only(endpoint, moderator, committed):
