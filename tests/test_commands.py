@@ -41,7 +41,8 @@ def test_screen_prints_one_result_per_line_and_writes_nothing(db, tmp_path):
         {"id": "a", "body": "The exercises helped my back a lot over six weeks."},
         {
             "id": "b",
-            "body": "Buy now http://a.example.biz http://b.example.biz http://c.example.biz",
+            "body": "Buy cheap pills now, no prescription: "
+            "http://a.example.biz http://b.example.biz http://c.example.biz",
         },
         {
             "id": "c",

@@ -101,7 +101,8 @@ def test_clear_spam_is_rejected_by_the_worker_without_a_moderator(live_server, w
         json={
             "topic": topic.slug,
             "author_name": "Deals",
-            "body": "Cheap pills http://a.example.biz http://b.example.biz http://c.example.biz",
+            "body": "Buy cheap pills now, no prescription: "
+            "http://a.example.biz http://b.example.biz http://c.example.biz",
             "consent_to_publish": True,
             "consent_text_version": consent.version,
         },

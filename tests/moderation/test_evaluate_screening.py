@@ -91,10 +91,6 @@ PROBES = Path(__file__).parent / "data"
 # Balinese, Ethiopian and Chinese origin ("Somchai", "Wayan", "Tigist",
 # "Xiaoling") opening a sentence were once in a hand-written name list grown
 # from this very set; the list is gone and Faker's gazetteers do not hold them.
-# What probe-a misses since the model learned from 920 more training items:
-# medical_claim precision 0.889 (8 of 9 flags right; a French "Putain, six
-# mois de douleur et trois séances ont suffi..." scores 0.754 as a claim).
-PROBE_A_KNOWN_MISSES = ("medical_claim precision",)
 PROBE_C_KNOWN_MISSES = (
     "spam recall",
     "medical_claim precision",
@@ -111,7 +107,7 @@ def _missed(name):
 @pytest.mark.parametrize(
     ("name", "allowed"),
     [
-        ("screening-probe-a.jsonl", PROBE_A_KNOWN_MISSES),
+        ("screening-probe-a.jsonl", ()),
         ("screening-probe-b.jsonl", ()),
         ("screening-probe-c.jsonl", PROBE_C_KNOWN_MISSES),
     ],

@@ -116,7 +116,7 @@ def test_the_topic_languages_decide_the_language_flag(db):
 
 
 def test_clear_spam_skips_the_queue_with_the_reason_recorded(db):
-    body = "Buy now at http://a.example.biz http://b.example.biz http://c.example.biz"
+    body = "Buy cheap pills now, no prescription: http://a.example.biz http://b.example.biz http://c.example.biz"
     testimonial = TestimonialFactory(status=Status.SUBMITTED, body=body)
     moderation_intake.testimonial_screen(testimonial_id=testimonial.pk)
     testimonial.refresh_from_db()

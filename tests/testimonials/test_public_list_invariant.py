@@ -33,7 +33,7 @@ BODIES = [
     "After six sessions I can tie my shoes without wincing again.",
     "It did not help my back much, but the staff listened and changed the plan.",
     "My therapist Dr. Jenna Moss, call 555-201-7788 for an appointment, was great.",
-    "Cheap pills http://a.example.biz http://b.example.biz http://c.example.biz buy now",
+    "Buy cheap pills now, no prescription: http://a.example.biz http://b.example.biz http://c.example.biz",
     "This is a miracle cure, guaranteed to work for everyone forever!",
 ]
 

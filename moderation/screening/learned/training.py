@@ -92,8 +92,20 @@ def read_examples(path: Path) -> list[Example]:
             if line.strip():
                 item = json.loads(line)
                 labels = item["labels"]
-                examples.append(example(item["body"], {kind: bool(labels[kind]) for kind in KINDS}))
+                kinds = TRAIN_ONLY_TEACHES if _train_only(item) else KINDS
+                examples.append(example(item["body"], {kind: bool(labels[kind]) for kind in kinds}))
     return examples
+
+
+# Items written after the test split was froze (`corpus/sources/train-only-*`)
+# were briefed to teach spam and its look-alikes; their other labels stay in
+# the corpus but teach nothing until a brief of their own covers them (taught
+# as claims, a writer's "never coming back" complaints became claims).
+TRAIN_ONLY_TEACHES = ("spam",)
+
+
+def _train_only(item: dict[str, Any]) -> bool:
+    return str(item.get("source", "")).startswith("train-only-")
 
 
 def file_record(path: Path) -> dict[str, Any]:

@@ -1,6 +1,7 @@
 """The learned layer in the pipeline: small models trained here on small
 corpora the tests write, never the shipped artefact's exact scores."""
 
+import json
 import os
 import socket
 import subprocess
@@ -274,3 +275,17 @@ def test_the_shipped_model_is_what_its_metadata_says():
     ]
     for kind, value in shipped.thresholds.items():
         assert training.LOWEST_THRESHOLD[kind] <= value <= 1, kind
+
+
+def test_items_written_after_the_freeze_teach_spam_only(tmp_path):
+    labels = {"profanity": False, "abuse": False, "spam": False, "medical_claim": True}
+    path = tmp_path / "train.jsonl"
+    path.write_text(
+        "\n".join(
+            json.dumps({"body": "It cured my back for good", "labels": labels, "source": source})
+            for source in ("hand-europa", "train-only-hard-negatives")
+        )
+    )
+    written_before, written_after = training.read_examples(path)
+    assert written_before.labels == {kind: labels[kind] for kind in training.KINDS}
+    assert written_after.labels == {"spam": False}
