@@ -519,6 +519,19 @@ def test_no_surface_runs_a_payload_or_breaks_its_policy(live_server, browser, wo
     status = _submit(page, "form:has([name=body]) [type=submit]")
     visits.check("share page, refused", expect_status=400, status=status)
     visits.visit(f"{base}/invite/{world.invitation_token}/", "invitation")
+    # An invited patient shares a story: the form posts, the story page follows.
+    page.fill("[name=author_name]", HOSTILE[30][:120])
+    page.fill("[name=body]", f"Six sessions eased my back and I work again. {HOSTILE[31]}")
+    page.fill("[name=email]", "invited@example.com")
+    page.fill("[name=signature]", HOSTILE[32][:120])
+    page.check("[name=consent_to_publish]")
+    page.check("[name=age][value=adult]")
+    for box in page.locator("[name=channels]").all():
+        box.check()
+    status = _submit(page, "form:has([name=body]) [type=submit]")
+    visits.check("invitation: story shared", status=status)
+    if not page.locator("#story-status[data-status=submitted]").count():
+        visits.problems.setdefault("invitation: story shared", []).append("no story page")
     visits.visit(
         f"{base}/invite/{world.used_invitation_token}/", "invitation used", expect_status=410
     )
