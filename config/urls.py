@@ -1,11 +1,21 @@
-"""The site's urls: each app's urls, the admin, health, metrics and the API schema."""
+"""The site's urls: each app's urls, the admin, health, metrics, the API
+schema and the site's icon."""
 
 from django.contrib import admin
+from django.http import HttpRequest, HttpResponseRedirect
+from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from config import health, metrics
+
+
+def favicon(request: HttpRequest) -> HttpResponseRedirect:
+    # Browsers ask every origin for /favicon.ico; without one each first
+    # page logs a 404 in the console, where a real error would hide.
+    return HttpResponseRedirect(static("testimonials/favicon.svg"))
+
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="education-index", permanent=False)),
@@ -14,6 +24,7 @@ urlpatterns = [
     path("api/v1/moderation/", include("moderation.urls")),
     path("education/", include("testimonials.page_urls")),
     path("", include("testimonials.patient_page_urls")),
+    path("favicon.ico", favicon, name="favicon"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("metrics", metrics.metrics_view, name="metrics"),

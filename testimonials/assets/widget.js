@@ -93,7 +93,13 @@
     section.appendChild(el("p", t[1], { "class": "note" }));
     var state = el("p", t[2], { role: "status" });
     section.appendChild(state);
-    root.appendChild(el("style", CSS));
+    // A constructed stylesheet, which a host page's CSP without
+    // 'unsafe-inline' in style-src still allows (a <style> element it blocks).
+    if ("adoptedStyleSheets" in root && typeof CSSStyleSheet.prototype.replaceSync === "function") {
+      var sheet = new CSSStyleSheet();
+      sheet.replaceSync(CSS);
+      root.adoptedStyleSheets = [sheet];
+    } else root.appendChild(el("style", CSS));
     root.appendChild(section);
 
     var query = "?topic=" + encodeURIComponent(topic) + "&limit=" + limit + "&channel=widget";

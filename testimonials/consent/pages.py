@@ -74,7 +74,7 @@ def _act(request: HttpRequest, public_id: uuid.UUID, secret: str, action: str) -
         )
     page = reverse("patient-story", kwargs={"public_id": public_id, "secret": secret})
     response = HttpResponseRedirect(page, status=303)
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = story_pages.PATIENT_REFERRER_POLICY
     response["Cache-Control"] = "no-store"
     return response
 

@@ -48,11 +48,16 @@ STATUS_WORDS = {
 }
 
 
+PATIENT_REFERRER_POLICY = "same-origin"
+
+
 def _patient_page(response: HttpResponse) -> HttpResponse:
     # The address carries the patient's secret: never cache it, never send it
-    # on as a Referer, never index it.
+    # on as a Referer to another site, never index it. Not "no-referrer":
+    # under it a browser sends `Origin: null` with the page's own forms, and
+    # CSRF refuses them (withdraw, narrow, renew, share from an invitation).
     patch_cache_control(response, private=True, no_store=True)
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = PATIENT_REFERRER_POLICY
     response["X-Robots-Tag"] = "noindex"
     return response
 

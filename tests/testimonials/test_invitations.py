@@ -175,7 +175,7 @@ def test_it_reads_emails_from_a_csv_export_or_a_plain_list():
 def test_the_link_opens_the_share_page_with_the_invitation(client, token, invitation, consent):
     response = client.get(invite_url(token))
     assert response.status_code == 200
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert response["X-Robots-Tag"] == "noindex"
     assert "no-store" in response["Cache-Control"]
     html = response.content.decode()

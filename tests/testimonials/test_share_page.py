@@ -67,7 +67,7 @@ def test_it_stores_a_good_story_through_the_service_and_shows_the_patient_its_st
 
     page = client.get(response["Location"])
     assert page.status_code == 200
-    assert page["Referrer-Policy"] == "no-referrer"
+    assert page["Referrer-Policy"] == "same-origin"
     assert "no-store" in page["Cache-Control"]
     html = page.content.decode()
     assert "Received: it is being checked." in html
