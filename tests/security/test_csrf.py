@@ -24,70 +24,22 @@ from typing import Any, cast
 import pytest
 from django.apps import apps
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
 from drf_spectacular.generators import SchemaGenerator
-from rest_framework.views import APIView
 
 from moderation.accounts import moderators as moderation_moderators
 from moderation.decisions import services as moderation_decisions
 from testimonials.models import Status, Testimonial
 from testimonials.stories.patient_links import patient_secret
 from tests.factories import ConsentTextFactory, TestimonialFactory, TopicFactory, UserFactory
+from tests.support.routes import UNSAFE, Route, all_routes
 
 pytestmark = pytest.mark.django_db
 
-UNSAFE = ("POST", "PUT", "PATCH", "DELETE")
 # Sessions change on every request (their idle timeout); nothing else may.
 NOT_STATE = {"sessions.Session"}
 STORY = "After four sessions my back stopped aching, though mornings are still stiff."
 MEANING = "After four sessions my back stopped aching completely."
-
-
-@dataclass(frozen=True)
-class Route:
-    """One URL pattern, as the resolver spells it ("api/v1/.../<uuid:public_id>/approve")."""
-
-    route: str
-    name: str
-    view: Callable[..., Any]
-
-    @property
-    def api_view(self) -> type[APIView] | None:
-        view_class = getattr(self.view, "cls", None)
-        return (
-            view_class if isinstance(view_class, type) and issubclass(view_class, APIView) else None
-        )
-
-    @property
-    def is_api(self) -> bool:
-        return self.api_view is not None or self.route.startswith("api/")
-
-    @property
-    def unsafe_methods(self) -> list[str]:
-        """The unsafe methods the API view answers (a page's are not declared)."""
-        view_class = self.api_view
-        return [m for m in UNSAFE if view_class is not None and hasattr(view_class, m.lower())]
-
-    @property
-    def schema_path(self) -> str:
-        return "/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", self.route)
-
-    def __str__(self) -> str:
-        return self.name or self.route
-
-
-def _walk(patterns: list[Any], prefix: str = "") -> list[Route]:
-    found: list[Route] = []
-    for pattern in patterns:
-        if isinstance(pattern, URLResolver):
-            found += _walk(pattern.url_patterns, prefix + str(pattern.pattern))
-        elif isinstance(pattern, URLPattern):
-            route = prefix + str(pattern.pattern)
-            found.append(Route(route, pattern.name or route, pattern.callback))
-    return found
-
-
-ROUTES = _walk(get_resolver().url_patterns)
+ROUTES = all_routes()
 API_ROUTES = [route for route in ROUTES if route.is_api]
 
 
@@ -250,7 +202,7 @@ def url_for(route: Route, story: Testimonial, world: World) -> str:
     }
     path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: values[m.group(1)], route.route)
     path = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m: values[m.group(1)], path)
-    return "/" + path.lstrip("^").rstrip("$")
+    return "/" + path.rstrip("$")
 
 
 def database_state() -> dict[str, list[dict[str, Any]]]:
