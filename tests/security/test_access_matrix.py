@@ -17,6 +17,7 @@ import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, cast
 
 import pytest
@@ -32,6 +33,10 @@ from tests.factories import ConsentTextFactory, TestimonialFactory, TopicFactory
 from tests.support.routes import all_routes, route_of
 
 pytestmark = pytest.mark.django_db
+
+THIS_FILE = "tests/security/test_access_matrix.py"
+TIMES = "\N{MULTIPLICATION SIGN}"  # as the docs write it
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "reliability-and-security.md"
 
 # Roles: what a persona may do. PUBLIC is anyone on the internet (and
 # partner sites' API keys); PATIENT holds one story's secret link; SCRAPER
@@ -644,19 +649,48 @@ class MatrixTests:
         assert not problems, "\n".join(problems)
 
 
+def _docs_row() -> str:
+    """The access matrix's row in docs/reliability-and-security.md."""
+    return next(line for line in DOCS.read_text().splitlines() if f"`{THIS_FILE}`" in line)
+
+
+def _numbers(pattern: str, text: str) -> tuple[int, ...]:
+    found = re.search(pattern, text)
+    assert found, f"the docs' row no longer says {pattern!r}"
+    return tuple(int(number.replace(",", "")) for number in found.groups())
+
+
 def test_every_route_is_in_the_matrix_or_exempt():
     item = TestimonialFactory(status=Status.PUBLISHED)
     covered = {route_of(endpoint.url(Case(PERSONAS[1], item))) for endpoint in ENDPOINTS}
     routes = {route.route for route in all_routes()}
     assert covered <= routes
-    left = sorted(
-        route
-        for route in routes - covered
-        if route not in EXEMPT and not EXEMPT_PATTERN.match(route)
-    )
+    by_name = {route for route in routes if route in EXEMPT}
+    generic = {route for route in routes - covered if EXEMPT_PATTERN.match(route)}
+    left = sorted(routes - covered - by_name - generic)
     assert not left, f"routes in neither ENDPOINTS nor EXEMPT: {left}"
-    assert not set(EXEMPT) & covered, "exempt, yet in the matrix"
+    assert not by_name & covered, "exempt, yet in the matrix"
     assert set(EXEMPT) <= routes, f"exempt routes that are gone: {set(EXEMPT) - routes}"
+    counts = _numbers(
+        r"of the ([\d,]+) routes, ([\d,]+) in the matrix, ([\d,]+) exempt by name .*? and "
+        r"([\d,]+) as the admin's generic",
+        _docs_row(),
+    )
+    assert counts == (len(routes), len(covered), len(by_name), len(generic))
+
+
+def test_the_docs_state_what_the_matrix_runs():
+    row = _docs_row()
+    requests = len(PERSONAS) * sum(len(Status) if e.each_story else 1 for e in ENDPOINTS)
+    ran = (len(PERSONAS), len(ENDPOINTS), len(PERSONAS) * len(ENDPOINTS), requests)
+    stated = _numbers(
+        rf"([\d,]+) personas {TIMES} ([\d,]+) endpoints = ([\d,]+) persona{TIMES}endpoint cases, "
+        r"([\d,]+) requests",
+        row,
+    )
+    assert stated == ran, f"the docs say {stated}; the matrix runs {ran}"
+    assert f"{len(PERSONAS)} personas (" in row
+    assert f"{TIMES} {len(ENDPOINTS)} endpoints (" in row
 
 
 def test_a_wrong_secret_and_an_unknown_story_answer_alike(client, db):
