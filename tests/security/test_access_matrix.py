@@ -137,7 +137,8 @@ class Endpoint:
     url: Callable[[Case], str]
     expect: Callable[[Case], int | set[int]]
     body: dict[str, Any] | Callable[[], dict[str, Any]] | None = None
-    # Whether the story may show in the answer (a 2xx only).
+    # Whether the story may show in the answer (to whoever may see it, even in
+    # a refusal: the patient's page shown again with what went wrong).
     may_show: Callable[[Case], bool] = lambda case: case.role in STAFF
     # Whether it must (by default, whenever it may): a list of changes, say,
     # may hold a published story yet holds none written behind its back.
@@ -489,16 +490,16 @@ EXEMPT = {
     # reads every operation in it (tests/security/test_api_fuzz.py).
     "api/schema/": "the OpenAPI schema",
     "api/docs/": "Swagger UI's page for the schema",
-    # Signing out and changing one's password act on the signed-in person
-    # only (tests/security/test_moderator_sign_in.py); the script catalogue
-    # and the autocomplete and view-on-site helpers hold no story.
+    # Django's own pages that act on the signed-in person alone (signing out,
+    # their password), its script catalogue, and two helpers no model uses
+    # (no admin has autocomplete fields, no model a page on the site).
     "admin/logout/": "signs the person out",
     "admin/password_change/": "the signed-in person's own password",
     "admin/password_change/done/": "the signed-in person's own password",
     "admin/jsi18n/": "the admin's translations for its scripts",
     "admin/autocomplete/": "no model has autocomplete fields",
     "admin/r/<path:content_type_id>/<path:object_id>/": "view on site: no model has one",
-    "admin/auth/user/<id>/password/": "a user's password form, for superusers",
+    "admin/auth/user/<id>/password/": "a user's password form: the users' list's permission",
     "admin/otp_totp/totpdevice/<int:pk>/config/": "a TOTP device's set-up, for superusers",
     "admin/otp_totp/totpdevice/<int:pk>/qrcode/": "a TOTP device's set-up, for superusers",
 }

@@ -6,8 +6,9 @@ only our own pages can read.
 The operations come from the URL resolver (and are checked against the
 OpenAPI schema), so a new route is covered the day it is added: without the
 token it must answer 403 and change nothing in the database. With the token
-each operation that changes a story (a RECIPES row) must work; a new API
-operation without a row fails `test_with_the_token_each_operation_works`.
+each operation (a RECIPES row) must work and any other method answer 405;
+a new API operation without a row fails
+`test_a_session_needs_the_token_and_with_it_each_operation_works`.
 
 Where no session is involved nothing ambient can be abused: the patient's
 API takes the secret link in its address and a moderator's tool an API
@@ -142,6 +143,7 @@ class Recipe:
 
 
 NARROW = {"channels": ["clinic"], "display_preference": "initials"}
+AUTHORIZE_FORM = {"signature": "Ida Moss", **NARROW}
 # Every operation that changes something, by route name and method. The API's
 # rows are required (see the module docstring); a page's, where a patient or
 # a moderator changes a story.
@@ -165,14 +167,7 @@ RECIPES: dict[tuple[str, str], Recipe] = {
     ("patient-story-withdraw", "POST"): Recipe(_published, {}, works=303),
     ("patient-story-approve", "POST"): Recipe(_awaiting_approval, {"signature": "M"}, works=303),
     ("patient-story-narrow", "POST"): Recipe(_published, NARROW, works=303),
-    (
-        "patient-story-authorize",
-        "POST",
-    ): Recipe(
-        _imported,
-        {"signature": "Ida Moss", "channels": ["clinic"], "display_preference": "initials"},
-        works=303,
-    ),
+    ("patient-story-authorize", "POST"): Recipe(_imported, AUTHORIZE_FORM, works=303),
     ("patient-story-renew", "POST"): Recipe(
         _published, {"signature": "M. L.", "channels": ["clinic"], "expires_in": "12"}, works=303
     ),
