@@ -8,7 +8,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+    QueryDict,
+)
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -26,6 +32,9 @@ class ReviewPage(StoryAdmin):
     """The review page's view and its decisions; `TestimonialAdmin` routes to it."""
 
     def review_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        # Opening the page claims the story: only a read (GET) or a decision (POST) may.
+        if request.method not in ("GET", "HEAD", "POST"):
+            return HttpResponseNotAllowed(["GET", "POST"])
         if not self.has_view_permission(request):
             raise PermissionDenied
         testimonial = get_object_or_404(Testimonial, pk=object_id)
