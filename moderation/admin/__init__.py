@@ -1,12 +1,13 @@
 """The moderators' workspace in the Django admin, one module per page:
 the stories (`testimonials`, with its review page `review` and bulk
-actions `bulk`), the audit trail (`audit`), read-only records
-(`records`), and the learned screening models (`moderation.screening.learned.admin`).
+actions `bulk`), the audit trail (`audit`), who read which story
+(`access`), read-only records (`records`), and the learned screening
+models (`moderation.screening.learned.admin`).
 Importing the package registers them all."""
 
 from django.contrib import admin
 
-from moderation.admin import audit, records, testimonials
+from moderation.admin import access, audit, records, testimonials
 from moderation.screening.learned import admin as learned_admin
 
 admin.site.site_header = "Patient stories: moderation"
@@ -15,4 +16,4 @@ admin.site.index_title = "Moderation workspace"
 # The queue needs the width more than the app list does.
 admin.site.enable_nav_sidebar = False
 
-__all__ = ["audit", "learned_admin", "records", "testimonials"]
+__all__ = ["access", "audit", "learned_admin", "records", "testimonials"]

@@ -1,12 +1,15 @@
 """Moderation's tables, one module per capability, re-exported here so that
 `moderation.models.X` (and Django's app registry) find every model."""
 
+from moderation.models.access import AccessSurface, AppendOnlyError, StoryAccess
 from moderation.models.intake import DuplicateKey
 from moderation.models.notifications import ModeratorDigest, NotificationKind, PatientNotification
 from moderation.models.review import ModeratorNote, ReviewClaim
 from moderation.models.screening_models import ScreeningModel
 
 __all__ = [
+    "AccessSurface",
+    "AppendOnlyError",
     "DuplicateKey",
     "ModeratorDigest",
     "ModeratorNote",
@@ -14,4 +17,5 @@ __all__ = [
     "PatientNotification",
     "ReviewClaim",
     "ScreeningModel",
+    "StoryAccess",
 ]
