@@ -16,6 +16,8 @@ from urllib.parse import quote
 from django.conf import settings
 from django.db import connection
 
+from tests.support.log_canary import PERSONAL_DATA
+
 BASE_DIR = Path(settings.BASE_DIR)
 # Every process the tests started: their output is searched for the canary
 # at the end of the run (tests/conftest.py).
@@ -145,6 +147,8 @@ def _started(
         yield managed
     finally:
         _stop(process)
+        # What it stored is searched for in every log line (log_canary).
+        PERSONAL_DATA.collect_stored()
         connection.close()
 
 
