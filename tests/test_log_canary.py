@@ -43,9 +43,9 @@ def test_it_names_the_logger_of_a_message_that_carries_a_patients_name():
 def test_it_finds_it_in_extra_fields_and_tracebacks():
     handler = CanaryLogHandler()
     _logged(handler, "a.extra", "saved", extra={"story": f"my story {CANARY}"})
-    try:
-        raise ValueError(f"cannot parse {CANARY}")
-    except ValueError:
+    try:  # an OSError's message is written (config.log.message_is_safe)
+        raise OSError(f"cannot open {CANARY}")
+    except OSError:
         logger = _detached("a.traceback")
         logger.addHandler(handler)
         logger.exception("screening failed")
@@ -54,6 +54,19 @@ def test_it_finds_it_in_extra_fields_and_tracebacks():
         "logger 'canary-self-test.a.extra'",
         "logger 'canary-self-test.a.traceback'",
     ]
+
+
+def test_a_traceback_is_written_without_the_message_that_may_quote_a_patient():
+    handler = CanaryLogHandler()
+    try:
+        raise ValueError(f"cannot parse {CANARY}")
+    except ValueError:
+        logger = _detached("a.traceback")
+        logger.addHandler(handler)
+        logger.exception("screening failed")
+        logger.removeHandler(handler)
+    assert handler.leaks == []
+    assert "ValueError: (message withheld" in handler.pending[0][1]
 
 
 def test_it_lets_ids_and_statuses_through():
@@ -101,8 +114,8 @@ def test_it_finds_a_piece_in_an_extra_field_a_traceback_and_another_case():
     data.add(STORY)
     assert _searched(data, "saved", extra={"detail": STORY[-20:].upper()})
     try:
-        raise ValueError(STORY[5:30])
-    except ValueError:
+        raise ConnectionError(STORY[5:30])
+    except ConnectionError:
         assert _searched(data, "screening failed", exc_info=True)
 
 

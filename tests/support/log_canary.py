@@ -168,26 +168,6 @@ class PersonalData:
 
 PERSONAL_DATA = PersonalData()
 
-# The attributes every LogRecord has; anything else came as `extra`.
-_RECORD_ATTRS = frozenset(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
-
-
-def record_text(record: logging.LogRecord) -> str:
-    """What a record says, unescaped: its message with its arguments, every
-    `extra` field and its traceback (the JSON line would escape non-ASCII
-    letters and newlines, hiding a window that spans one)."""
-    parts = [record.getMessage()]
-    parts += [
-        f"{name}={value}" for name, value in vars(record).items() if name not in _RECORD_ATTRS
-    ]
-    if record.exc_info:
-        parts.append(logging.Formatter().formatException(record.exc_info))
-    if record.exc_text:
-        parts.append(record.exc_text)
-    if record.stack_info:
-        parts.append(record.stack_info)
-    return "\n".join(parts)
-
 
 def output_text(line: str) -> str:
     """A subprocess's output line; a JSON log line by its values, unescaped."""
@@ -200,15 +180,16 @@ def output_text(line: str) -> str:
 
 
 class CanaryLogHandler(logging.Handler):
-    """Renders every record as the JSON log line would (message, arguments,
-    extra fields, traceback) and keeps the ones that carry the canary; keeps
-    every record's text until `search_pending` looks for stored personal data."""
+    """Renders every record as the service's JSON log line would (message,
+    arguments, extra fields, traceback: `config.log.JsonFormatter`) and keeps
+    the ones that carry the canary; keeps every line's text until
+    `search_pending` looks for stored personal data."""
 
     def __init__(self, personal_data: PersonalData | None = None) -> None:
         super().__init__(level=logging.DEBUG)
-        from pythonjsonlogger.json import JsonFormatter
+        from config.log import JsonFormatter
 
-        self.setFormatter(JsonFormatter("%(levelname)s %(name)s %(message)s"))
+        self.setFormatter(JsonFormatter("%(message)s"))
         self.personal_data = personal_data if personal_data is not None else PERSONAL_DATA
         self.records = 0
         self.leaks: list[Leak] = []
@@ -218,9 +199,9 @@ class CanaryLogHandler(logging.Handler):
         self.records += 1
         try:
             line = self.format(record)
-            text = record_text(record)
         except Exception as exc:  # a record that cannot be rendered is still searched
-            line = text = f"{record.msg!r} {record.args!r} ({type(exc).__name__})"
+            line = f"{record.msg!r} {record.args!r} ({type(exc).__name__})"
+        text = output_text(line)
         where = f"logger {record.name!r}"
         if contains_canary(line) or contains_canary(text):
             self.leaks.append(Leak(where, line))
