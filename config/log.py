@@ -151,7 +151,9 @@ class PlainFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         # Another handler may have cached the full traceback on the record.
-        cached, record.exc_text = record.exc_text, None
+        cached = record.exc_text
+        if record.exc_info:
+            record.exc_text = None
         try:
             return super().format(record)
         finally:

@@ -118,7 +118,9 @@ def pytest_sessionfinish(session, exitstatus):
     leaks = list(CANARY_HANDLER.leaks)
     for process in started_processes.STARTED:
         process.wait_output_closed()
-        leaks += leaks_in_output(f"process {process.name}", process.lines)
+        leaks += leaks_in_output(
+            f"process {process.name}", process.lines, startup_lines=process.startup_lines
+        )
     # A pytest-xdist worker hands its leaks to the controller
     # (pytest_testnodedown), whose verdict and summary are the run's.
     if hasattr(session.config, "workeroutput"):

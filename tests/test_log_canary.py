@@ -144,6 +144,19 @@ def test_it_finds_a_piece_in_a_processes_json_line_however_it_was_escaped():
     assert leaks_in_output("process worker", ["ready.", "task succeeded: None"], data) == []
 
 
+def test_a_processes_banner_is_searched_for_the_canary_only():
+    data = PersonalData()
+    data.add("I asked for a different user of the machine, please.")
+    lines = [
+        "Please specify a different user using the --uid option.",
+        f"banner {CANARY}",
+        "worker@host ready.",
+        "Please specify a different user using the --uid option.",
+    ]
+    leaks = leaks_in_output("process worker", lines, data, startup_lines=3)
+    assert [leak.line for leak in leaks] == [lines[1], lines[3]]
+
+
 def test_what_the_tests_store_is_remembered(db):
     story = TestimonialFactory(body=STORY, email=PATIENT_EMAIL)
     for text in (STORY, PATIENT_NAME, PATIENT_STORY):

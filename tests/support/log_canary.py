@@ -219,13 +219,23 @@ class CanaryLogHandler(logging.Handler):
 
 
 def leaks_in_output(
-    where: str, lines: Iterable[str], personal_data: PersonalData | None = None
+    where: str,
+    lines: Iterable[str],
+    personal_data: PersonalData | None = None,
+    *,
+    startup_lines: int = 0,
 ) -> list[Leak]:
+    """The canary in any line; pieces of personal data in the lines after
+    the first `startup_lines` (what a process printed before it was ready,
+    such as Celery's banner and its warning about running as root, is
+    libraries' prose written before any patient's data reached it)."""
     personal_data = personal_data if personal_data is not None else PERSONAL_DATA
     leaks = []
-    for line in lines:
+    for number, line in enumerate(lines):
         if contains_canary(line):
             leaks.append(Leak(where, line))
+            continue
+        if number < startup_lines:
             continue
         fragment = personal_data.fragment_in(output_text(line))
         if fragment is not None:

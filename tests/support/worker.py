@@ -51,6 +51,8 @@ class WorkerProcess:
         self.name = " ".join(str(part) for part in process.args[2:7])  # type: ignore[index]
         self.ready_marker = ready_marker
         self.lines: list[str] = []
+        # How many lines it had printed when it became ready (its banner).
+        self.startup_lines = 0
         self.timed_lines: list[tuple[float, str]] = []
         self._ready = threading.Event()
         self._reader = threading.Thread(target=self._read, daemon=True)
@@ -144,6 +146,7 @@ def _started(
             managed.wait_ready()
         else:
             wait_for(ready, timeout=60, message=f"{command[2:4]} to answer")
+        managed.startup_lines = len(managed.lines)
         yield managed
     finally:
         _stop(process)
