@@ -7,14 +7,22 @@ the request enqueues (never in the task's arguments) and is set again while
 the worker runs that task, so one grep finds a story's way through web and
 worker. Log lines carry ids, statuses and route names; never a patient's
 name, email address or text (the test suite fails if one does).
+
+A traceback keeps its frames and exception types but not their messages,
+which may quote what was in scope (a database error's DETAIL holds the row's
+values; `int("Maria")` names Maria): `exception_text`. Errors of the network
+and the database connection keep theirs, which name a place, not a patient.
 """
 
 import logging
 import re
+import traceback
 import uuid
 from contextvars import ContextVar
+from types import TracebackType
 from typing import Any
 
+from pythonjsonlogger import json as json_log
 from pythonjsonlogger.core import RESERVED_ATTRS
 
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -95,6 +103,91 @@ class RequestPathFilter(logging.Filter):
         return True
 
 
+# --- Tracebacks without the exceptions' messages -----------------------------
+
+WITHHELD = "(message withheld: it may quote personal data)"
+ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None]
+
+
+def message_is_safe(exc: BaseException) -> bool:
+    """A network or database-connection error names a host or a file."""
+    from django.db import InterfaceError, OperationalError
+
+    return isinstance(exc, OSError | OperationalError | InterfaceError)
+
+
+def exception_text(exc_info: ExcInfo | tuple[None, None, None]) -> str:
+    """The traceback as Python prints it, causes first, with each
+    exception's message withheld unless `message_is_safe`."""
+    value = exc_info[1]
+    chain: list[BaseException] = []
+    while value is not None and all(value is not seen for seen in chain):
+        chain.append(value)
+        if value.__cause__ is not None:
+            value = value.__cause__
+        else:
+            value = None if value.__suppress_context__ else value.__context__
+    parts: list[str] = []
+    for exc in reversed(chain):
+        if parts:
+            parts.append("\nThe above exception led to the following one:\n\n")
+        parts.append("Traceback (most recent call last):\n")
+        parts.extend(traceback.format_tb(exc.__traceback__))
+        kind = type(exc)
+        name = (
+            kind.__qualname__
+            if kind.__module__ == "builtins"
+            else f"{kind.__module__}.{kind.__qualname__}"
+        )
+        parts.append(f"{name}: {exc if message_is_safe(exc) else WITHHELD}\n")
+    return "".join(parts).rstrip("\n")
+
+
+class PlainFormatter(logging.Formatter):
+    """The plain log line, its traceback by `exception_text`."""
+
+    def formatException(self, ei: Any) -> str:
+        return exception_text(ei)
+
+    def format(self, record: logging.LogRecord) -> str:
+        # Another handler may have cached the full traceback on the record.
+        cached = record.exc_text
+        if record.exc_info:
+            record.exc_text = None
+        try:
+            return super().format(record)
+        finally:
+            record.exc_text = cached
+
+
+class JsonFormatter(json_log.JsonFormatter):
+    """The JSON log line, its traceback by `exception_text`."""
+
+    def formatException(self, ei: Any) -> str:
+        return exception_text(ei)
+
+
+class TaskFailureFilter(logging.Filter):
+    """Celery's line for a failed or retried task ("Task x[id] raised
+    unexpected: ValueError('...')") quotes the exception in its message
+    and its `data`: the quote is withheld like a traceback's."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        context = record.args
+        if not isinstance(context, dict) or "exc" not in context:
+            return True
+        exc = record.exc_info[1] if record.exc_info else None
+        if exc is None or not message_is_safe(exc):
+            kind = type(exc).__name__ if exc is not None else "reason"
+            context = {**context, "exc": f"{kind}: {WITHHELD}"}
+            if record.exc_info:
+                context["traceback"] = exception_text(record.exc_info)
+            record.args = context
+            if isinstance(getattr(record, "data", None), dict):
+                record.data = context
+        return True
+
+
 JSON_FIELDS = "%(asctime)s %(levelname)s %(name)s %(message)s %(process)d"
 PLAIN_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s%(context)s"
 
@@ -109,9 +202,9 @@ def logging_config(*, level: str, log_format: str) -> dict[str, Any]:
         "version": 1,
         "disable_existing_loggers": False,
         "formatters": {
-            "plain": {"format": PLAIN_FORMAT},
+            "plain": {"()": "config.log.PlainFormatter", "format": PLAIN_FORMAT},
             "json": {
-                "()": "pythonjsonlogger.json.JsonFormatter",
+                "()": "config.log.JsonFormatter",
                 "format": JSON_FIELDS,
                 "rename_fields": {
                     "asctime": "time",
@@ -124,7 +217,10 @@ def logging_config(*, level: str, log_format: str) -> dict[str, Any]:
                 "timestamp": False,
             },
         },
-        "filters": {"request_path": {"()": "config.log.RequestPathFilter"}},
+        "filters": {
+            "request_path": {"()": "config.log.RequestPathFilter"},
+            "task_failure": {"()": "config.log.TaskFailureFilter"},
+        },
         "handlers": {
             "console": {
                 "class": "logging.StreamHandler",
@@ -136,6 +232,7 @@ def logging_config(*, level: str, log_format: str) -> dict[str, Any]:
             # SQL with its parameters (a story's text) at DEBUG: never.
             "django.db.backends": {"level": "WARNING"},
             "django.request": {"filters": ["request_path"]},
+            "celery.app.trace": {"filters": ["task_failure"]},
         },
     }
 

@@ -15,9 +15,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from moderation import screening
+from moderation import access_log, screening
 from moderation.accounts.permissions import IsModerator, moderator_of
 from moderation.decisions import claims, inputs, selectors
+from moderation.models import AccessSurface
 from testimonials.consent.authorization_reads import authorization_copy
 from testimonials.honesty import disclosures
 from testimonials.models import Testimonial
@@ -193,19 +194,32 @@ class QueueApi(ModerationApi):
             topic_slug=request.query_params.get("topic") or None,
         )
         paginator = QueuePagination()
-        page = paginator.paginate_queryset(queue, request, view=self)
+        page = paginator.paginate_queryset(queue, request, view=self) or []
+        access_log.stories_access_record(
+            moderator=request.user,
+            surface=AccessSurface.API_QUEUE,
+            testimonial_public_ids=[testimonial.public_id for testimonial in page],
+        )
         return paginator.get_paginated_response(QueueItemSerializer(page, many=True).data)
 
 
-def _detail(public_id: uuid.UUID, claim: claims.ClaimState | None = None) -> dict[str, Any]:
+def _detail(
+    request: Request, public_id: uuid.UUID, claim: claims.ClaimState | None = None
+) -> dict[str, Any]:
+    """The whole item, as the moderator reading it is shown it: recorded."""
     testimonial = selectors.testimonial_for_moderator(public_id=public_id)
+    access_log.story_access_record(
+        moderator=request.user,
+        surface=AccessSurface.API_DETAIL,
+        testimonial_public_id=testimonial.public_id,
+    )
     return dict(ModerationDetailSerializer(testimonial, context={"claim": claim}).data)
 
 
 class DetailApi(ModerationApi):
     @extend_schema(responses=ModerationDetailSerializer, summary="One item, whole")
     def get(self, request: Request, public_id: uuid.UUID) -> Response:
-        return Response(_detail(public_id))
+        return Response(_detail(request, public_id))
 
 
 class ClaimApi(ModerationApi):
@@ -217,7 +231,7 @@ class ClaimApi(ModerationApi):
     def post(self, request: Request, public_id: uuid.UUID) -> Response:
         testimonial = selectors.testimonial_for_moderator(public_id=public_id)
         claim = claims.review_claim(testimonial=testimonial, moderator=moderator_of(request))
-        return Response(_detail(public_id, claim))
+        return Response(_detail(request, public_id, claim))
 
 
 # A moderator's change to one item: the decision's serializer checks the body, its
@@ -232,7 +246,7 @@ class DecisionApi(ModerationApi):
         serializer = self.decision.input(data=request.data)
         serializer.is_valid(raise_exception=True)
         self.decision.act(public_id, moderator_of(request), serializer.validated_data)
-        return Response(_detail(public_id), status=201 if self.created else 200)
+        return Response(_detail(request, public_id), status=201 if self.created else 200)
 
 
 class ApproveApi(DecisionApi):

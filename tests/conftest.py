@@ -9,10 +9,22 @@ from rest_framework.test import APIClient
 
 from moderation.accounts import api_tokens
 from moderation.accounts import moderators as moderation_moderators
-from tests.factories import PATIENT_NAME, ConsentTextFactory, TopicFactory, UserFactory
+from tests.factories import (
+    PATIENT_EMAIL,
+    PATIENT_NAME,
+    ConsentTextFactory,
+    TopicFactory,
+    UserFactory,
+)
 from tests.faults import FAULT_FIGURE
 from tests.support import worker as started_processes
-from tests.support.log_canary import CANARY, CanaryLogHandler, Leak, leaks_in_output
+from tests.support.log_canary import (
+    CANARY,
+    PERSONAL_DATA,
+    CanaryLogHandler,
+    Leak,
+    leaks_in_output,
+)
 from tests.support.throttle import wait_for_room_in_the_window
 
 SERVICES_REQUIRED = os.environ.get("CI", "").lower() == "true"
@@ -61,10 +73,26 @@ def _missing_services():
 CANARY_HANDLER = CanaryLogHandler()
 
 
+# What the tests store that names a patient or tells their story: every
+# log line is searched for any 12-character piece of it (log_canary).
+PERSONAL_MODELS = ("Testimonial", "Authorization", "Invitation")
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _search_every_log_line_for_the_canary():
     """Every record any logger writes during the run, at DEBUG and up,
-    passes through the canary search (the verdict: pytest_sessionfinish)."""
+    passes through the canary search (the verdict: pytest_sessionfinish),
+    and every name, email and story a test stores is remembered for it."""
+    from django.apps import apps
+    from django.db.models.signals import post_save
+
+    for name in PERSONAL_MODELS:
+        post_save.connect(
+            PERSONAL_DATA.collect,
+            sender=apps.get_model("testimonials", name),
+            weak=False,
+            dispatch_uid=f"personal-data-{name}",
+        )
     root = logging.getLogger()
     level = root.level
     root.addHandler(CANARY_HANDLER)
@@ -72,13 +100,28 @@ def _search_every_log_line_for_the_canary():
     yield
     root.removeHandler(CANARY_HANDLER)
     root.setLevel(level)
+    for name in PERSONAL_MODELS:
+        post_save.disconnect(
+            sender=apps.get_model("testimonials", name), dispatch_uid=f"personal-data-{name}"
+        )
+
+
+@pytest.fixture(autouse=True)
+def _search_this_tests_log_lines(request):
+    """When a test ends, the lines it logged are searched for any piece of
+    the personal data stored so far (a line may show it before it is saved)."""
+    yield
+    CANARY_HANDLER.search_pending(f" in {request.node.nodeid}")
 
 
 def pytest_sessionfinish(session, exitstatus):
+    CANARY_HANDLER.search_pending()
     leaks = list(CANARY_HANDLER.leaks)
     for process in started_processes.STARTED:
         process.wait_output_closed()
-        leaks += leaks_in_output(f"process {process.name}", process.lines)
+        leaks += leaks_in_output(
+            f"process {process.name}", process.lines, startup_lines=process.startup_lines
+        )
     # A pytest-xdist worker hands its leaks to the controller
     # (pytest_testnodedown), whose verdict and summary are the run's.
     if hasattr(session.config, "workeroutput"):
@@ -112,12 +155,18 @@ def pytest_terminal_summary(terminalreporter, config):
         terminalreporter.section("fault figures")
         for line in figures:
             terminalreporter.write_line(line)
+    if PERSONAL_DATA.lines_searched:
+        terminalreporter.write_sep(
+            "-",
+            f"personal data in the logs: {PERSONAL_DATA.lines_searched} lines searched for "
+            f"{len(PERSONAL_DATA.windows)} pieces in {PERSONAL_DATA.seconds:.2f}s",
+        )
     leaks = getattr(config, "_canary_leaks", [])
     if leaks:
         terminalreporter.section("personal data in the logs", red=True, bold=True)
         terminalreporter.write_line(
-            f"{len(leaks)} log line(s) carry the canary {CANARY!r} of a test patient's "
-            "name or story; no log line may show either:"
+            f"{len(leaks)} log line(s) carry the canary {CANARY!r} or a piece (12 characters "
+            "or more) of a test patient's name, email or story; no log line may show any:"
         )
         for leak in leaks[:20]:
             terminalreporter.write_line(f"  {leak.describe()}")
@@ -259,12 +308,12 @@ def submission(consent, topic):
         "topic": topic.slug,
         "author_name": PATIENT_NAME,
         "body": (
-            "After four sessions and the home exercises I can sit through a workday "
-            f"again {CANARY}."
+            f"{CANARY} After four sessions and the home exercises {CANARY} I can sit "
+            f"through a workday again {CANARY}."
         ),
         "consent_to_publish": True,
         "consent_text_version": consent.version,
-        "email": "maria@example.com",
+        "email": PATIENT_EMAIL,
         "rating": 5,
         "display_preference": "first_name_initial",
     }

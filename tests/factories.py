@@ -18,9 +18,15 @@ from testimonials.models import (
 )
 from tests.support.log_canary import CANARY
 
-# Both carry the canary: no log line may ever show them (tests/conftest.py).
-PATIENT_NAME = f"Maria Lopez{CANARY}"
-PATIENT_STORY = f"The needling and the exercises helped me sit through a workday again {CANARY}."
+# Each carries the canary at several places, so a piece of one still does:
+# no log line may ever show them (tests/support/log_canary.py). The name keeps
+# "Maria" first and "L" after the space: shown as "Maria L." or "M. L.".
+PATIENT_NAME = f"Maria L{CANARY}opez{CANARY}"
+PATIENT_EMAIL = f"maria.{CANARY}.lopez+{CANARY}@example.com"
+PATIENT_STORY = (
+    f"{CANARY} The needling and the exercises {CANARY} helped me sit through a "
+    f"workday again {CANARY}."
+)
 
 
 class ConsentTextFactory(factory.django.DjangoModelFactory):

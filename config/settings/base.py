@@ -505,6 +505,8 @@ DEFAULT_FROM_EMAIL: str = env.str("DEFAULT_FROM_EMAIL", default="stories@clinic.
 # readable lines (the default elsewhere). Both carry the request id.
 LOG_LEVEL: str = env.str("LOG_LEVEL", default="INFO")
 LOG_FORMAT: str = env.str("LOG_FORMAT", default="plain")
+# The report of an unhandled error (the email to ADMINS) quotes no patient.
+DEFAULT_EXCEPTION_REPORTER = "config.errors.PrivateExceptionReporter"
 LOGGING = logging_config(level=LOG_LEVEL, log_format=LOG_FORMAT)
 
 # --- Metrics (Prometheus at /metrics) ---------------------------------------

@@ -1,14 +1,14 @@
 """The moderators' workspace in the Django admin, one module per page:
 the stories (`testimonials`, with its review page `review` and bulk
-actions `bulk`), the audit trail (`audit`), read-only records
-(`records`), moderators' API tokens (`api_tokens`), django-axes' failed
-sign-ins (`sign_in_records`), and the learned screening models
-(`moderation.screening.learned.admin`). Importing the package registers
-them all."""
+actions `bulk`), the audit trail (`audit`), who read which story
+(`access`), read-only records (`records`), moderators' API tokens
+(`api_tokens`), django-axes' failed sign-ins (`sign_in_records`), and the
+learned screening models (`moderation.screening.learned.admin`). Importing
+the package registers them all."""
 
 from django.contrib import admin
 
-from moderation.admin import api_tokens, audit, records, sign_in_records, testimonials
+from moderation.admin import access, api_tokens, audit, records, sign_in_records, testimonials
 from moderation.screening.learned import admin as learned_admin
 
 admin.site.site_header = "Patient stories: moderation"
@@ -17,4 +17,12 @@ admin.site.index_title = "Moderation workspace"
 # The queue needs the width more than the app list does.
 admin.site.enable_nav_sidebar = False
 
-__all__ = ["api_tokens", "audit", "learned_admin", "records", "sign_in_records", "testimonials"]
+__all__ = [
+    "access",
+    "api_tokens",
+    "audit",
+    "learned_admin",
+    "records",
+    "sign_in_records",
+    "testimonials",
+]

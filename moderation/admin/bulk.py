@@ -12,10 +12,11 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 
-from moderation import evidence
+from moderation import access_log, evidence
 from moderation.accounts.permissions import moderator_of
 from moderation.admin.common import StoryAdmin, error_text, review_url
 from moderation.decisions import selectors, services
+from moderation.models import AccessSurface
 from testimonials.errors import ApplicationError
 from testimonials.models import RejectionReason, Testimonial
 
@@ -123,6 +124,11 @@ class BulkActions(StoryAdmin):
         except ApplicationError as exc:
             self.message_user(request, error_text(exc), messages.ERROR)
             return None
+        access_log.story_access_record(
+            moderator=request.user,
+            surface=AccessSurface.EVIDENCE_ZIP,
+            testimonial_public_id=testimonial.public_id,
+        )
         response = HttpResponse(archive, content_type="application/zip")
         response["Content-Disposition"] = (
             f'attachment; filename="{evidence.evidence_filename(testimonial)}"'

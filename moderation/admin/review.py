@@ -19,9 +19,11 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
+from moderation import access_log
 from moderation.accounts.permissions import moderator_of
 from moderation.admin.common import StoryAdmin, error_text, review_url
 from moderation.decisions import claims, diff, inputs, presentation, selectors
+from moderation.models import AccessSurface
 from testimonials.consent import authorization_reads
 from testimonials.errors import ApplicationError, FieldErrors
 from testimonials.honesty import disclosures
@@ -41,6 +43,11 @@ class ReviewPage(StoryAdmin):
         if request.method == "POST":
             return self._decide_on_review_page(request, testimonial)
         testimonial = selectors.testimonial_for_moderator(public_id=testimonial.public_id)
+        access_log.story_access_record(
+            moderator=request.user,
+            surface=AccessSurface.REVIEW_PAGE,
+            testimonial_public_id=testimonial.public_id,
+        )
         can_moderate = self.has_moderate_permission(request)
         claim = None
         if can_moderate and testimonial.status == Status.PENDING_REVIEW:

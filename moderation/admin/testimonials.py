@@ -17,12 +17,13 @@ from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.timesince import timesince
 
-from moderation import privacy
+from moderation import access_log, privacy
 from moderation.accounts.permissions import can_export
 from moderation.admin.bulk import BulkActions, DecisionActionForm
 from moderation.admin.common import review_url
 from moderation.admin.filters import FlagKindFilter, QueueStatusFilter
 from moderation.admin.review import ReviewPage
+from moderation.models import AccessSurface
 from testimonials import transitions
 from testimonials.models import ExportScope, StatusChange, Testimonial
 from testimonials.portability import exports
@@ -183,7 +184,15 @@ class TestimonialAdmin(ReviewPage, BulkActions):
         self, request: HttpRequest, extra_context: dict[str, Any] | None = None
     ) -> HttpResponse:
         context = {**(extra_context or {}), "can_export": can_export(request.user)}
-        return super().changelist_view(request, context)
+        response = super().changelist_view(request, context)
+        changelist = getattr(response, "context_data", None) or {}
+        if "cl" in changelist:  # a page of stories, not a redirect or an action's answer
+            access_log.stories_access_record(
+                moderator=request.user,
+                surface=AccessSurface.ADMIN_QUEUE,
+                testimonial_public_ids=[story.public_id for story in changelist["cl"].result_list],
+            )
+        return response
 
     def export_view(self, request: HttpRequest) -> HttpResponse:
         """Published or all stories with their moderation history, as CSV or
@@ -197,12 +206,18 @@ class TestimonialAdmin(ReviewPage, BulkActions):
             return HttpResponseRedirect(reverse("admin:testimonials_testimonial_changelist"))
         user = cast(User, request.user)
         out = io.StringIO()
-        exports.export_write(
+        count = exports.export_write(
             scope=scope,
             file_format=file_format,
             out=out,
             actor=user,
             actor_label=user.get_username(),
+        )
+        access_log.export_access_record(
+            moderator=user,
+            surface=AccessSurface.EXPORT,
+            export=f"{scope}/{file_format}",
+            count=count,
         )
         content_type = "text/csv" if file_format == "csv" else "application/json"
         response = HttpResponse(out.getvalue(), content_type=f"{content_type}; charset=utf-8")

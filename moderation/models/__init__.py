@@ -1,6 +1,7 @@
 """Moderation's tables, one module per capability, re-exported here so that
 `moderation.models.X` (and Django's app registry) find every model."""
 
+from moderation.models.access import AccessSurface, AppendOnlyError, StoryAccess
 from moderation.models.api_tokens import ApiToken, TokenEnd
 from moderation.models.intake import DuplicateKey
 from moderation.models.notifications import ModeratorDigest, NotificationKind, PatientNotification
@@ -8,7 +9,9 @@ from moderation.models.review import ModeratorNote, ReviewClaim
 from moderation.models.screening_models import ScreeningModel
 
 __all__ = [
+    "AccessSurface",
     "ApiToken",
+    "AppendOnlyError",
     "DuplicateKey",
     "ModeratorDigest",
     "ModeratorNote",
@@ -16,5 +19,6 @@ __all__ = [
     "PatientNotification",
     "ReviewClaim",
     "ScreeningModel",
+    "StoryAccess",
     "TokenEnd",
 ]

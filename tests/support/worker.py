@@ -16,6 +16,8 @@ from urllib.parse import quote
 from django.conf import settings
 from django.db import connection
 
+from tests.support.log_canary import PERSONAL_DATA
+
 BASE_DIR = Path(settings.BASE_DIR)
 # Every process the tests started: their output is searched for the canary
 # at the end of the run (tests/conftest.py).
@@ -49,6 +51,8 @@ class WorkerProcess:
         self.name = " ".join(str(part) for part in process.args[2:7])  # type: ignore[index]
         self.ready_marker = ready_marker
         self.lines: list[str] = []
+        # How many lines it had printed when it became ready (its banner).
+        self.startup_lines = 0
         self.timed_lines: list[tuple[float, str]] = []
         self._ready = threading.Event()
         self._reader = threading.Thread(target=self._read, daemon=True)
@@ -142,9 +146,12 @@ def _started(
             managed.wait_ready()
         else:
             wait_for(ready, timeout=60, message=f"{command[2:4]} to answer")
+        managed.startup_lines = len(managed.lines)
         yield managed
     finally:
         _stop(process)
+        # What it stored is searched for in every log line (log_canary).
+        PERSONAL_DATA.collect_stored()
         connection.close()
 
 

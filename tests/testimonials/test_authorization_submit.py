@@ -143,7 +143,7 @@ def test_the_patient_gets_a_copy_by_email_without_the_story(
     assert consent_notices.consent_notice_send(notice_id=notice.pk)
     assert not consent_notices.consent_notice_send(notice_id=notice.pk), "sent once"
     [email] = mail.outbox
-    assert email.to == ["maria@example.com"]
+    assert email.to == [submission["email"]]
     assert "your copy" in email.subject
     assert submission["body"] not in email.body
     for element in ("Who uses and publishes it", "Where:", "Why:", "Until:", "Signed:"):

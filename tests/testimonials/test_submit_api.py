@@ -29,7 +29,7 @@ def test_it_accepts_a_story_and_answers_secret_links(
     assert body["withdraw_url"] == body["status_url"] + "withdraw"
     assert response["Location"] == body["status_url"]
     testimonial = Testimonial.objects.get(public_id=body["id"])
-    assert testimonial.email == "maria@example.com"
+    assert testimonial.email == submission["email"]
     assert testimonial.consent_text.version == "2026-01"
     assert testimonial.consented_at is not None
     screening = [
