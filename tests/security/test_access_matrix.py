@@ -422,6 +422,11 @@ ENDPOINTS = [
         "admin export", "GET", lambda c: f"{ADMIN_STORY}/export/?status=all&format=json",
         _superuser_page, may_show=lambda c: c.role == ADMIN, each_story=False,
     ),
+    # Issue 16: who read which story, exported; clinic admins only.
+    Endpoint(
+        "admin access log export", "GET", lambda c: "/admin/moderation/storyaccess/export/",
+        _superuser_page, may_show=_nobody, each_story=False,
+    ),
     Endpoint(
         "admin authorization change form", "GET",
         lambda c: f"/admin/testimonials/authorization/{_authorization_pk(c)}/change/",
@@ -502,6 +507,7 @@ EXEMPT = {
     "admin/auth/user/<id>/password/": "a user's password form: the users' list's permission",
     "admin/otp_totp/totpdevice/<int:pk>/config/": "a TOTP device's set-up, for superusers",
     "admin/otp_totp/totpdevice/<int:pk>/qrcode/": "a TOTP device's set-up, for superusers",
+    "favicon.ico": "a redirect to a static icon",
 }
 # The admin's generic add, change, history and delete pages of the other
 # models: Django checks the same model permissions there as on each model's
