@@ -1,7 +1,7 @@
 # The service's commands. GNU make and bash; on a fresh machine only python3
 # is needed: `.venv` gets a pinned uv, and uv installs exactly what uv.lock says.
 #
-#   make run     the demo on 127.0.0.1:$(PORT): web, Celery worker, Celery beat
+#   make run     the demo on 127.0.0.1:$(PORT): web, Celery workers (one per queue), Celery beat
 #   make serve   the same in production mode (gunicorn, DEBUG off, whitenoise)
 #   make test    lint, types, migrations check, then the whole test suite
 #
@@ -92,7 +92,7 @@ serve: install .env ## production mode: collectstatic, migrate, seed, gunicorn w
 	@echo "==> starting gunicorn ($(URL)), Celery worker and Celery beat; Ctrl-C stops them all"
 	exec $(HONCHO) -f Procfile
 
-worker: install .env ## only the Celery worker
+worker: install .env ## only a Celery worker, on every queue (CELERY_CONCURRENCY processes)
 	exec celery -A config worker --loglevel INFO
 
 beat: install .env ## only Celery beat (the periodic scheduler)

@@ -121,7 +121,6 @@ def environment() -> tuple[dict[str, str], list[Any]]:
     if os.environ.get("REDIS_URL"):
         tag = secrets.token_hex(4)
         env["REDIS_KEY_PREFIX"] = f"bench-{tag}:"
-        env["CELERY_QUEUE"] = f"bench-{tag}"
 
         def forget_keys() -> None:
             import redis

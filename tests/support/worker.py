@@ -8,7 +8,7 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from urllib.parse import quote
@@ -107,11 +107,16 @@ def _stop(process: subprocess.Popen[str]) -> None:
 
 @contextmanager
 def celery_worker(
-    *, concurrency: int = 2, extra_env: dict[str, str] | None = None
+    *,
+    concurrency: int = 2,
+    extra_env: dict[str, str] | None = None,
+    queues: Sequence[str] = (),
 ) -> Iterator[WorkerProcess]:
-    """Start `celery -A config worker`, yield once it is ready, stop it after."""
+    """Start `celery -A config worker` on `queues` (every queue of the
+    settings unless named), yield once it is ready, stop it after."""
+    queues = queues or [queue.name for queue in settings.CELERY_TASK_QUEUES]
     command = [
-        sys.executable, "-m", "celery", "-A", "config", "worker",
+        sys.executable, "-m", "celery", "-A", "config", "worker", "--queues", ",".join(queues),
         "--loglevel", "INFO", "--pool", "prefork", "--concurrency", str(concurrency),
         "--without-gossip", "--without-mingle", "--without-heartbeat",
         "--hostname", f"test-{uuid.uuid4().hex[:6]}@%h",
