@@ -56,6 +56,10 @@ SCREENING_SCREENERS = [*SCREENING_SCREENERS, *env.list("TEST_EXTRA_SCREENERS", d
 if env.str("TEST_EMAIL_DIR", default=""):
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = env.str("TEST_EMAIL_DIR")
+# Or where it sends them by SMTP: a server the test runs on loopback
+# (tests/faults/test_smtp_hangs.py), e.g. smtp://127.0.0.1:2525.
+if env.str("TEST_EMAIL_URL", default=""):
+    vars().update(env.email_url("TEST_EMAIL_URL"))
 # Two-factor sign-in and django-axes' lockouts stay off here but for the tests
 # of them (override_settings): the test client's login() passes no request,
 # which axes refuses.

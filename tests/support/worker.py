@@ -9,8 +9,10 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager, suppress
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager, contextmanager, suppress
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from django.conf import settings
@@ -151,6 +153,29 @@ def _started(
     finally:
         _stop(process)
         connection.close()
+
+
+@contextmanager
+def started_together(*processes: AbstractContextManager[Any]) -> Iterator[list[Any]]:
+    """Enter several of the context managers here at once (each waits for
+    its process to be ready), yield what each gives, stop them all at once:
+    seconds, not the sum of every process's start and stop."""
+    with ThreadPoolExecutor(max_workers=len(processes)) as pool:
+        entering = [pool.submit(process.__enter__) for process in processes]
+        entered, values, failure = [], [], None
+        for process, future in zip(processes, entering, strict=True):
+            try:
+                values.append(future.result())
+                entered.append(process)
+            except Exception as exc:
+                failure = failure or exc
+        try:
+            if failure is not None:
+                raise failure
+            yield values
+        finally:
+            for done in [pool.submit(p.__exit__, None, None, None) for p in entered]:
+                done.result()
 
 
 @contextmanager
