@@ -51,6 +51,9 @@ if not env.bool("TEST_REDIS_CACHE", default=False):
 # Screeners the fault tests add to a worker they start (a slow one, one that
 # always fails): comma-separated dotted paths from tests/support/screeners.py.
 SCREENING_SCREENERS = [*SCREENING_SCREENERS, *env.list("TEST_EXTRA_SCREENERS", default=[])]
+# Or screeners that replace the pipeline: a fault test that counts messages,
+# not flags, screens thousands of stories with a quick one.
+SCREENING_SCREENERS = env.list("TEST_SCREENERS", default=SCREENING_SCREENERS)
 # Where a worker started by a test writes the emails it sends, one file each
 # (the test process cannot see a subprocess's in-memory outbox).
 if env.str("TEST_EMAIL_DIR", default=""):
