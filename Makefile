@@ -30,6 +30,11 @@ PORT ?= $(or $(call dotenv,PORT),8000)
 # while the other runs the rest.
 TEST_PROCESSES ?= 2
 URL := http://127.0.0.1:$(PORT)
+# Processes of each queue's Celery worker (Procfile, Procfile.dev): the
+# environment wins, then .env, then the default.
+export CELERY_SCREENING_CONCURRENCY ?= $(or $(call dotenv,CELERY_SCREENING_CONCURRENCY),2)
+export CELERY_OUTBOUND_CONCURRENCY ?= $(or $(call dotenv,CELERY_OUTBOUND_CONCURRENCY),2)
+export CELERY_HOUSEKEEPING_CONCURRENCY ?= $(or $(call dotenv,CELERY_HOUSEKEEPING_CONCURRENCY),1)
 # Where every process writes its metric counts (see config/metrics.py).
 METRICS_DIR ?= $(or $(call dotenv,METRICS_DIR),var/metrics)
 

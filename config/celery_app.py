@@ -21,20 +21,6 @@ signals.task_prerun.connect(log.task_started, weak=False)
 signals.task_postrun.connect(log.task_finished, weak=False)
 
 
-@signals.celeryd_init.connect(weak=False)
-def _concurrency_of_its_queue(conf: Any, options: dict[str, Any], **kwargs: Any) -> None:
-    """A worker started on one queue (`-Q screening`) without `--concurrency`
-    runs that queue's number of processes (CELERY_QUEUE_CONCURRENCY); one on
-    several queues keeps CELERY_CONCURRENCY."""
-    from django.conf import settings
-
-    queues = options.get("queues") or []
-    if options.get("concurrency") is None and len(queues) == 1:
-        conf.worker_concurrency = settings.CELERY_QUEUE_CONCURRENCY.get(
-            queues[0], conf.worker_concurrency
-        )
-
-
 @signals.task_prerun.connect(weak=False)
 def _count_task_started(**kwargs: Any) -> None:
     from config import metrics  # needs the settings, so not at import

@@ -255,7 +255,15 @@ def _check_one_worker_per_queue(workers: dict[str, list[str] | None], where: str
     consumed = [queue for names in workers.values() for queue in names or []]
     assert sorted(consumed) == sorted(queues), f"{where}: {workers}"
     assert all(len(names or []) == 1 for names in workers.values()), where
-    assert set(settings.CELERY_QUEUE_CONCURRENCY) == set(queues)
+
+
+def _check_each_worker_runs_its_queues_processes(commands: dict[str, str | list[str]]) -> None:
+    for name, queues in _worker_commands(commands).items():
+        words = _words(commands[name])
+        assert "--concurrency" in words, f"{name} would run CELERY_CONCURRENCY processes"
+        number = words[words.index("--concurrency") + 1]
+        variable = f"CELERY_{(queues or [''])[0].upper()}_CONCURRENCY"
+        assert number.startswith(f"${{{variable}:-"), f"{name}: {number}"
 
 
 def test_it_runs_one_worker_service_per_queue():
@@ -265,13 +273,10 @@ def test_it_runs_one_worker_service_per_queue():
     )
     assert set(workers) == WORKER_SERVICES
     _check_one_worker_per_queue(workers, "docker-compose.yml")
-    environment = services["worker"]["environment"]
-    for variable in (
-        "CELERY_SCREENING_CONCURRENCY",
-        "CELERY_OUTBOUND_CONCURRENCY",
-        "EMAIL_TIMEOUT",
-    ):
-        assert variable in environment, variable
+    _check_each_worker_runs_its_queues_processes(
+        {name: services[name]["command"] for name in workers}
+    )
+    assert "EMAIL_TIMEOUT" in services["worker-outbound"]["environment"]
 
 
 def test_it_is_valid_for_docker_compose():
@@ -353,6 +358,7 @@ def test_it_runs_one_procfile_worker_per_queue_with_its_own_node_name(procfile):
     entries = _procfile(procfile)
     workers = _worker_commands(dict(entries.items()))
     _check_one_worker_per_queue(workers, procfile)
+    _check_each_worker_runs_its_queues_processes(dict(entries.items()))
     names = [
         _words(entries[process])[_words(entries[process]).index("--hostname") + 1]
         for process in workers

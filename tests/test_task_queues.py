@@ -1,15 +1,11 @@
 """Every task has its queue and its time limits (config/settings/queues.py):
 screening alone on its queue, everything that waits on another server on
-`outbound`, beat's work on `housekeeping`; and a worker started on one queue
-runs that queue's number of processes."""
+`outbound`, beat's work on `housekeeping`."""
 
-from types import SimpleNamespace
-
-import pytest
 from django.conf import settings
 
 from config import enqueue
-from config.celery_app import _concurrency_of_its_queue, app
+from config.celery_app import app
 
 OUR_APPS = ("moderation.", "testimonials.")
 
@@ -60,21 +56,3 @@ def test_an_smtp_connection_gives_up_after_email_timeout():
 
     assert settings.EMAIL_TIMEOUT == 10
     assert EmailBackend(host="127.0.0.1", port=25).timeout == settings.EMAIL_TIMEOUT
-
-
-@pytest.mark.parametrize(
-    ("queues", "concurrency", "expected"),
-    [
-        (["screening"], None, 7),
-        (["outbound"], None, 3),
-        (["housekeeping"], None, 1),
-        (["screening", "outbound"], None, 2),
-        (None, None, 2),
-        (["screening"], 5, 2),  # --concurrency wins (Celery reads it, not the conf)
-    ],
-)
-def test_a_worker_on_one_queue_runs_that_queues_processes(queues, concurrency, expected, settings):
-    settings.CELERY_QUEUE_CONCURRENCY = {"screening": 7, "outbound": 3, "housekeeping": 1}
-    conf = SimpleNamespace(worker_concurrency=2)
-    _concurrency_of_its_queue(conf=conf, options={"queues": queues, "concurrency": concurrency})
-    assert conf.worker_concurrency == expected

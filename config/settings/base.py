@@ -177,8 +177,8 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 # One message at a time per process: with acks_late, a dying worker hands back
 # only what it was working on (tests/faults/test_worker_killed.py).
 CELERY_WORKER_PREFETCH_MULTIPLIER: int = env.int("CELERY_PREFETCH_MULTIPLIER", default=1)
-# Processes of a worker that consumes several queues (`make worker`); a worker
-# started on one queue (`-Q screening`) takes that queue's own number below.
+# Processes of a worker without --concurrency (`make worker`, on every queue);
+# the Procfiles and compose give each queue's worker its own number.
 CELERY_WORKER_CONCURRENCY: int = env.int("CELERY_CONCURRENCY", default=2)
 # Keep a task's database connection for this many tasks; Celery's Django
 # fixup otherwise closes it after every task, and each screening would open a

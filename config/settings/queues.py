@@ -1,9 +1,10 @@
 """Celery's queues, where each task goes and how long it may run.
 
 Three queues, each with workers of its own (Procfile, Procfile.dev,
-docker-compose.yml), so that a mail server or webhook receiver that hangs
-holds only the outbound workers, never screening
-(tests/faults/test_smtp_hangs.py):
+docker-compose.yml; their processes: CELERY_SCREENING_CONCURRENCY,
+CELERY_OUTBOUND_CONCURRENCY, CELERY_HOUSEKEEPING_CONCURRENCY), so that a
+mail server or webhook receiver that hangs holds only the outbound workers,
+never screening (tests/faults/test_smtp_hangs.py):
 
 - `screening`: the one task between a submission and the review queue;
 - `outbound`: everything that waits on someone else's server (emails,
@@ -17,7 +18,6 @@ import environ
 from kombu import Exchange, Queue
 
 __all__ = [
-    "CELERY_QUEUE_CONCURRENCY",
     "CELERY_TASK_ANNOTATIONS",
     "CELERY_TASK_DEFAULT_QUEUE",
     "CELERY_TASK_QUEUES",
@@ -40,12 +40,6 @@ CELERY_TASK_QUEUES = [
 # Every task is routed by name (a test checks each registered task is); an
 # unrouted one would wait with the sweeps, not in front of screening.
 CELERY_TASK_DEFAULT_QUEUE = HOUSEKEEPING_QUEUE
-# Worker processes of a worker started on one queue (config.celery_app).
-CELERY_QUEUE_CONCURRENCY: dict[str, int] = {
-    SCREENING_QUEUE: env.int("CELERY_SCREENING_CONCURRENCY", default=2),
-    OUTBOUND_QUEUE: env.int("CELERY_OUTBOUND_CONCURRENCY", default=2),
-    HOUSEKEEPING_QUEUE: env.int("CELERY_HOUSEKEEPING_CONCURRENCY", default=1),
-}
 # SMTP: seconds each step of sending (connect, every command) may take, so a
 # mail server that accepts and never answers fails the send instead of
 # holding a worker process for ever.
