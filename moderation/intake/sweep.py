@@ -24,7 +24,6 @@ from testimonials.models import Status, Testimonial
 
 logger = logging.getLogger(__name__)
 
-SCREEN = "moderation.tasks.screen_testimonial"
 # Most stories one pass re-enqueues.
 SWEEP_BATCH = 1000
 # A submission's row is written a moment before its message is sent (on
@@ -37,14 +36,14 @@ def screening_enqueue(testimonial_id: int) -> None:
     """Hand a committed submission to the screening worker, by task name.
     Never raises: the `submitted` row waits for the sweep if the broker
     cannot take the message."""
-    enqueue.send_now(SCREEN, testimonial_id, label="screening")
+    enqueue.send_now("moderation.tasks.screen_testimonial", testimonial_id, label="screening")
 
 
 def screening_sweep() -> int:
     """Re-enqueue stories stuck before review whose message is lost (a
     broker that was down or emptied, a worker that died), each at most once
     per `SCREENING_STUCK_AFTER`. Returns how many were re-enqueued."""
-    waiting = enqueue.queue_depth(SCREEN)
+    waiting = enqueue.queue_depth("moderation.tasks.screen_testimonial")
     if waiting is None:
         return 0  # the broker is away: nothing could be sent anyway
     now = timezone.now()
@@ -66,7 +65,7 @@ def screening_sweep() -> int:
     if not ids:
         return 0
     Testimonial.objects.filter(pk__in=ids).update(screening_enqueued_at=now)
-    sent = enqueue.send_each(SCREEN, ids, label="screening")
+    sent = enqueue.send_each("moderation.tasks.screen_testimonial", ids, label="screening")
     if sent < len(ids):
         # Not sent, so not marked: the next pass tries them again.
         Testimonial.objects.filter(pk__in=ids[sent:]).update(screening_enqueued_at=None)
