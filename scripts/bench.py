@@ -406,7 +406,7 @@ def main() -> None:
         say(f"at {big['stories']:,} stories: {big}")
         report["growth"] = {"small": small, "big": big}
 
-        say("starting make serve (gunicorn, Celery worker and beat)")
+        say("starting make serve (gunicorn, the Celery workers and beat)")
         serve = subprocess.Popen(
             ["make", "serve"],
             env=env,
