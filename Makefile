@@ -1,7 +1,7 @@
 # The service's commands. GNU make and bash; on a fresh machine only python3
 # is needed: `.venv` gets a pinned uv, and uv installs exactly what uv.lock says.
 #
-#   make run     the demo on 127.0.0.1:$(PORT): web, Celery worker, Celery beat
+#   make run     the demo on 127.0.0.1:$(PORT): web, Celery workers (one per queue), Celery beat
 #   make serve   the same in production mode (gunicorn, DEBUG off, whitenoise)
 #   make test    lint, types, migrations check, then the whole test suite
 #
@@ -30,6 +30,11 @@ PORT ?= $(or $(call dotenv,PORT),8000)
 # while the other runs the rest.
 TEST_PROCESSES ?= 2
 URL := http://127.0.0.1:$(PORT)
+# Processes of each queue's Celery worker (Procfile, Procfile.dev): the
+# environment wins, then .env, then the default.
+export CELERY_SCREENING_CONCURRENCY ?= $(or $(call dotenv,CELERY_SCREENING_CONCURRENCY),2)
+export CELERY_OUTBOUND_CONCURRENCY ?= $(or $(call dotenv,CELERY_OUTBOUND_CONCURRENCY),2)
+export CELERY_HOUSEKEEPING_CONCURRENCY ?= $(or $(call dotenv,CELERY_HOUSEKEEPING_CONCURRENCY),1)
 # Where every process writes its metric counts (see config/metrics.py).
 METRICS_DIR ?= $(or $(call dotenv,METRICS_DIR),var/metrics)
 
@@ -92,7 +97,7 @@ serve: install .env ## production mode: collectstatic, migrate, seed, gunicorn w
 	@echo "==> starting gunicorn ($(URL)), Celery worker and Celery beat; Ctrl-C stops them all"
 	exec $(HONCHO) -f Procfile
 
-worker: install .env ## only the Celery worker
+worker: install .env ## only a Celery worker, on every queue (CELERY_CONCURRENCY processes)
 	exec celery -A config worker --loglevel INFO
 
 beat: install .env ## only Celery beat (the periodic scheduler)

@@ -58,12 +58,30 @@ def send_now(name: str, *args: Any, label: str) -> bool:
     return True
 
 
-def send_each(name: str, ids: list[int], *, label: str) -> None:
-    """Send task `name` once for each id, now. A broker that refuses one
-    would refuse the rest: stop there, the sweep sends them all."""
-    for pk in ids:
+def send_each(name: str, ids: list[int], *, label: str) -> int:
+    """Send task `name` once for each id, now, in order. A broker that
+    refuses one would refuse the rest: stop there, the sweep sends them all.
+    Returns how many were sent (the first ones of `ids`)."""
+    for sent, pk in enumerate(ids):
         if not send_now(name, pk, label=label):
-            return
+            return sent
+    return len(ids)
+
+
+def queue_depth(name: str) -> int | None:
+    """How many messages wait in the queue task `name` is routed to (not
+    counting those a worker has already taken); None when the broker cannot
+    say."""
+    from config.celery_app import app
+
+    queue = app.amqp.router.route({}, name)["queue"]
+    try:
+        with app.connection_for_read() as connection:
+            declared = queue.bind(connection.default_channel).queue_declare()
+            return int(declared.message_count)
+    except Exception as exc:
+        logger.warning("could not count the %s queue (%s)", queue.name, type(exc).__name__)
+        return None
 
 
 def on_commit(name: str, *args: Any, label: str) -> None:

@@ -121,7 +121,6 @@ def environment() -> tuple[dict[str, str], list[Any]]:
     if os.environ.get("REDIS_URL"):
         tag = secrets.token_hex(4)
         env["REDIS_KEY_PREFIX"] = f"bench-{tag}:"
-        env["CELERY_QUEUE"] = f"bench-{tag}"
 
         def forget_keys() -> None:
             import redis
@@ -407,7 +406,7 @@ def main() -> None:
         say(f"at {big['stories']:,} stories: {big}")
         report["growth"] = {"small": small, "big": big}
 
-        say("starting make serve (gunicorn, Celery worker and beat)")
+        say("starting make serve (gunicorn, the Celery workers and beat)")
         serve = subprocess.Popen(
             ["make", "serve"],
             env=env,

@@ -25,9 +25,10 @@ COMPOSE_FILE = ROOT / "docker-compose.yml"
 DOCKERFILE = ROOT / "Dockerfile"
 ENV_EXAMPLE = ROOT / ".env.example"
 
-REQUIRED_SERVICES = {"web", "worker", "beat", "postgres", "redis", "nginx"}
+WORKER_SERVICES = {"worker", "worker-outbound", "worker-housekeeping"}
+REQUIRED_SERVICES = {"web", "beat", "postgres", "redis", "nginx", *WORKER_SERVICES}
 LONG_RUNNING = REQUIRED_SERVICES
-APP_SERVICES = {"web", "worker", "beat"}
+APP_SERVICES = {"web", "beat", *WORKER_SERVICES}
 ONE_SHOT_CONDITION = "service_completed_successfully"
 
 
@@ -116,7 +117,7 @@ def _procfile(name: str) -> dict[str, str]:
 # --- docker-compose.yml ----------------------------------------------------
 
 
-def test_it_defines_the_six_services():
+def test_it_defines_the_eight_services():
     services = _services()
     assert set(services) >= REQUIRED_SERVICES, sorted(REQUIRED_SERVICES - set(services))
     assert "version" not in _compose(), "the Compose specification has no `version:` key"
@@ -221,10 +222,61 @@ def test_it_puts_the_repositorys_nginx_config_in_front_of_web():
     assert "proxy_cache_valid 200 301 302 404 1s;" in text
 
 
-def test_it_pings_the_worker_by_its_node_name():
-    test = " ".join(_services()["worker"]["healthcheck"]["test"])
-    assert "inspect ping" in test
-    assert "celery@$$HOSTNAME" in test or "celery@$HOSTNAME" in test
+def test_it_pings_each_worker_by_its_node_name():
+    for name in WORKER_SERVICES:
+        test = " ".join(_services()[name]["healthcheck"]["test"])
+        assert "inspect ping" in test
+        assert "celery@$$HOSTNAME" in test or "celery@$HOSTNAME" in test
+
+
+def _queues_of(command: str | list[str]) -> list[str] | None:
+    """The queues a `celery worker` command consumes (None: every queue of
+    the settings, for a worker without --queues)."""
+    words = _words(command)
+    for flag in ("--queues", "-Q"):
+        if flag in words:
+            return words[words.index(flag) + 1].split(",")
+    return None
+
+
+def _worker_commands(commands: dict[str, str | list[str]]) -> dict[str, list[str] | None]:
+    return {
+        name: _queues_of(command)
+        for name, command in commands.items()
+        if "worker" in _words(command) and "celery" in " ".join(_words(command))
+    }
+
+
+def _check_one_worker_per_queue(workers: dict[str, list[str] | None], where: str) -> None:
+    from django.conf import settings
+
+    queues = [queue.name for queue in settings.CELERY_TASK_QUEUES]
+    assert None not in workers.values(), f"{where}: a worker without --queues takes every queue"
+    consumed = [queue for names in workers.values() for queue in names or []]
+    assert sorted(consumed) == sorted(queues), f"{where}: {workers}"
+    assert all(len(names or []) == 1 for names in workers.values()), where
+
+
+def _check_each_worker_runs_its_queues_processes(commands: dict[str, str | list[str]]) -> None:
+    for name, queues in _worker_commands(commands).items():
+        words = _words(commands[name])
+        assert "--concurrency" in words, f"{name} would run CELERY_CONCURRENCY processes"
+        number = words[words.index("--concurrency") + 1]
+        variable = f"CELERY_{(queues or [''])[0].upper()}_CONCURRENCY"
+        assert number.startswith(f"${{{variable}:-"), f"{name}: {number}"
+
+
+def test_it_runs_one_worker_service_per_queue():
+    services = _services()
+    workers = _worker_commands(
+        {name: s["command"] for name, s in services.items() if "command" in s}
+    )
+    assert set(workers) == WORKER_SERVICES
+    _check_one_worker_per_queue(workers, "docker-compose.yml")
+    _check_each_worker_runs_its_queues_processes(
+        {name: services[name]["command"] for name in workers}
+    )
+    assert "EMAIL_TIMEOUT" in services["worker-outbound"]["environment"]
 
 
 def test_it_is_valid_for_docker_compose():
@@ -299,6 +351,19 @@ def test_it_runs_procfile_commands_that_exist(procfile):
     assert {"web", "worker", "beat"} <= set(entries)
     for process, command in entries.items():
         assert _problems_in(command) == [], f"{procfile} {process}: {command}"
+
+
+@pytest.mark.parametrize("procfile", ["Procfile", "Procfile.dev"])
+def test_it_runs_one_procfile_worker_per_queue_with_its_own_node_name(procfile):
+    entries = _procfile(procfile)
+    workers = _worker_commands(dict(entries.items()))
+    _check_one_worker_per_queue(workers, procfile)
+    _check_each_worker_runs_its_queues_processes(dict(entries.items()))
+    names = [
+        _words(entries[process])[_words(entries[process]).index("--hostname") + 1]
+        for process in workers
+    ]
+    assert len(set(names)) == len(workers), f"{procfile}: workers share a node name: {names}"
 
 
 # --- .env.example ----------------------------------------------------------

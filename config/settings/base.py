@@ -175,13 +175,14 @@ else:
         "store_processed": False,
         "polling_interval": 0.2,
     }
-CELERY_TASK_DEFAULT_QUEUE: str = env.str("CELERY_QUEUE", default="testimonials")
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 # One message at a time per process: with acks_late, a dying worker hands back
 # only what it was working on (tests/faults/test_worker_killed.py).
 CELERY_WORKER_PREFETCH_MULTIPLIER: int = env.int("CELERY_PREFETCH_MULTIPLIER", default=1)
+# Processes of a worker without --concurrency (`make worker`, on every queue);
+# the Procfiles and compose give each queue's worker its own number.
 CELERY_WORKER_CONCURRENCY: int = env.int("CELERY_CONCURRENCY", default=2)
 # Keep a task's database connection for this many tasks; Celery's Django
 # fixup otherwise closes it after every task, and each screening would open a
@@ -200,6 +201,10 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_step": 0.2,
     "interval_max": 0.2,
 }
+# Three queues with workers of their own, each task's queue and time limits,
+# and EMAIL_TIMEOUT: config/settings/queues.py.
+from config.settings.queues import *  # noqa: E402, F403 - reads the environment, after .env
+
 CELERY_BEAT_SCHEDULE_FILENAME = str(
     Path(env.str("CELERY_BEAT_SCHEDULE_FILENAME", default=str(VAR_DIR / "celerybeat-schedule")))
 )

@@ -51,11 +51,18 @@ if not env.bool("TEST_REDIS_CACHE", default=False):
 # Screeners the fault tests add to a worker they start (a slow one, one that
 # always fails): comma-separated dotted paths from tests/support/screeners.py.
 SCREENING_SCREENERS = [*SCREENING_SCREENERS, *env.list("TEST_EXTRA_SCREENERS", default=[])]
+# Or screeners that replace the pipeline: a fault test that counts messages,
+# not flags, screens thousands of stories with a quick one.
+SCREENING_SCREENERS = env.list("TEST_SCREENERS", default=SCREENING_SCREENERS)
 # Where a worker started by a test writes the emails it sends, one file each
 # (the test process cannot see a subprocess's in-memory outbox).
 if env.str("TEST_EMAIL_DIR", default=""):
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = env.str("TEST_EMAIL_DIR")
+# Or where it sends them by SMTP: a server the test runs on loopback
+# (tests/faults/test_smtp_hangs.py), e.g. smtp://127.0.0.1:2525.
+if env.str("TEST_EMAIL_URL", default=""):
+    vars().update(env.email_url("TEST_EMAIL_URL"))
 # Two-factor sign-in and django-axes' lockouts stay off here but for the tests
 # of them (override_settings): the test client's login() passes no request,
 # which axes refuses.

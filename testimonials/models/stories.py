@@ -133,6 +133,12 @@ class Testimonial(models.Model):
         blank=True,
         help_text="The learned screening model that read the story; blank when none did.",
     )
+    screening_enqueued_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the sweep last sent the story to screening again (its message was "
+        "lost); the sweep does not send it again for SCREENING_STUCK_AFTER.",
+    )
     suggested_body = models.TextField(
         blank=True,
         help_text="Screening's suggestion: the body with personal data replaced by placeholders "

@@ -63,9 +63,15 @@ def key_prefix() -> str:
     return os.environ.get("REDIS_KEY_PREFIX", "")
 
 
+def queue_key(queue: str) -> str:
+    """The Redis list that holds a queue's waiting messages (`screening`,
+    `outbound`, `housekeeping`: config/settings/queues.py)."""
+    return f"{key_prefix()}{queue}"
+
+
 def send_tasks(redis: RedisServer, task, ids, *, copies: int = 1) -> None:
     """Publish `task(id)` for each id, `copies` times, to the test's Redis,
-    as the web process would (same queue, same key prefix)."""
+    as the web process would (the task's queue, the same key prefix)."""
     with celery_app.connection_for_write(
         redis.url, transport_options={"global_keyprefix": key_prefix()}
     ) as connection:

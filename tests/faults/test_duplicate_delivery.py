@@ -10,7 +10,13 @@ from moderation.models import PatientNotification
 from moderation.tasks import notify_patient, screen_testimonial
 from testimonials.models import Status
 from tests.factories import TestimonialFactory
-from tests.faults.conftest import count_screened, screening_results, send_tasks, stack_env
+from tests.faults.conftest import (
+    count_screened,
+    queue_key,
+    screening_results,
+    send_tasks,
+    stack_env,
+)
 from tests.support.worker import celery_worker, wait_for
 
 pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True)]
@@ -53,7 +59,9 @@ def test_three_deliveries_to_two_workers_have_one_effect(own_redis, tmp_path, fi
             message="every task to run",
         )
         wait_for(
-            lambda: own_redis.client().llen(f"{env['REDIS_KEY_PREFIX']}testimonials") == 0,
+            lambda: (
+                sum(own_redis.client().llen(queue_key(q)) for q in ("screening", "outbound")) == 0
+            ),
             timeout=60,
             message="the queue to drain",
         )

@@ -9,7 +9,7 @@ from tests.faults.conftest import (
     STUCK_AFTER_SECONDS,
     SWEEP_INTERVAL_SECONDS,
     count_screened,
-    key_prefix,
+    queue_key,
     screening_results,
     stack_env,
     wait_until,
@@ -29,10 +29,10 @@ def test_the_sweep_screens_what_a_wiped_queue_lost(own_redis, story, figure):
             response = http.post(f"{base}/api/v1/testimonials/", json=story.payload(n), timeout=10)
             assert response.status_code == 202, response.text
     redis = own_redis.client()
-    waiting = redis.llen(f"{key_prefix()}testimonials")
+    waiting = redis.llen(queue_key("screening"))
     assert waiting == STORIES, "every story waits in the queue, no worker yet"
     redis.flushall()
-    assert redis.llen(f"{key_prefix()}testimonials") == 0
+    assert redis.llen(queue_key("screening")) == 0
     wiped_at = time.monotonic()
     with celery_worker(extra_env=env), celery_beat(extra_env=env):
         healed_in = wait_until(

@@ -16,7 +16,7 @@ from tests.factories import TestimonialFactory
 from tests.faults.conftest import (
     STUCK_AFTER_SECONDS,
     admin_sign_in,
-    key_prefix,
+    queue_key,
     stack_env,
     wait_until,
 )
@@ -46,7 +46,7 @@ def test_the_service_recovers_when_redis_is_emptied(own_redis, story, figure):
     ]
     env = stack_env(own_redis, SUBMIT_THROTTLE_RATE=f"{THROTTLE}/minute")
     redis = own_redis.client()
-    queue_key = f"{key_prefix()}testimonials"
+    screening_queue = queue_key("screening")
     with web_server(extra_env=env) as (base, _web):
         browser, _ = admin_sign_in(base)
         assert _signed_in(browser, base)
@@ -63,7 +63,7 @@ def test_the_service_recovers_when_redis_is_emptied(own_redis, story, figure):
         ]
         assert [a.status_code for a in answers] == [202] * THROTTLE + [429]
         waiting = [a.json()["id"] for a in answers[:THROTTLE]]
-        queued_messages = redis.llen(queue_key)
+        queued_messages = redis.llen(screening_queue)
         keys_before = redis.dbsize()
         assert queued_messages >= THROTTLE, "the screening tasks wait in the queue"
 

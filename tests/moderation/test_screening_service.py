@@ -214,7 +214,7 @@ def test_the_sweep_re_enqueues_what_is_stuck(db, monkeypatch):
     enqueued = []
     monkeypatch.setattr(
         "config.enqueue.send_now",
-        lambda name, testimonial_id, *, label: enqueued.append(testimonial_id),
+        lambda name, testimonial_id, *, label: enqueued.append(testimonial_id) or True,
     )
     stuck = TestimonialFactory(status=Status.SUBMITTED)
     stuck_screening = TestimonialFactory(status=Status.SCREENING)

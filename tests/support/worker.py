@@ -8,9 +8,11 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager, contextmanager, suppress
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from django.conf import settings
@@ -111,11 +113,16 @@ def _stop(process: subprocess.Popen[str]) -> None:
 
 @contextmanager
 def celery_worker(
-    *, concurrency: int = 2, extra_env: dict[str, str] | None = None
+    *,
+    concurrency: int = 2,
+    extra_env: dict[str, str] | None = None,
+    queues: Sequence[str] = (),
 ) -> Iterator[WorkerProcess]:
-    """Start `celery -A config worker`, yield once it is ready, stop it after."""
+    """Start `celery -A config worker` on `queues` (every queue of the
+    settings unless named), yield once it is ready, stop it after."""
+    queues = queues or [queue.name for queue in settings.CELERY_TASK_QUEUES]
     command = [
-        sys.executable, "-m", "celery", "-A", "config", "worker",
+        sys.executable, "-m", "celery", "-A", "config", "worker", "--queues", ",".join(queues),
         "--loglevel", "INFO", "--pool", "prefork", "--concurrency", str(concurrency),
         "--without-gossip", "--without-mingle", "--without-heartbeat",
         "--hostname", f"test-{uuid.uuid4().hex[:6]}@%h",
@@ -153,6 +160,29 @@ def _started(
         # What it stored is searched for in every log line (log_canary).
         PERSONAL_DATA.collect_stored()
         connection.close()
+
+
+@contextmanager
+def started_together(*processes: AbstractContextManager[Any]) -> Iterator[list[Any]]:
+    """Enter several of the context managers here at once (each waits for
+    its process to be ready), yield what each gives, stop them all at once:
+    seconds, not the sum of every process's start and stop."""
+    with ThreadPoolExecutor(max_workers=len(processes)) as pool:
+        entering = [pool.submit(process.__enter__) for process in processes]
+        entered, values, failure = [], [], None
+        for process, future in zip(processes, entering, strict=True):
+            try:
+                values.append(future.result())
+                entered.append(process)
+            except Exception as exc:
+                failure = failure or exc
+        try:
+            if failure is not None:
+                raise failure
+            yield values
+        finally:
+            for done in [pool.submit(p.__exit__, None, None, None) for p in entered]:
+                done.result()
 
 
 @contextmanager
