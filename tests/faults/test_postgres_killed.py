@@ -35,6 +35,8 @@ ARRIVING_AFTER_SECONDS = 3
 DATABASE = "testimonials_killed"
 
 SETUP = """
+from django.core.management import call_command
+call_command("migrate", "--noinput", verbosity=0)
 from testimonials.models import ConsentText, Topic
 Topic.objects.create(slug="knees", title="Knees", article="About knees.")
 ConsentText.objects.create(version="2026-01", text="I agree.")
@@ -115,7 +117,6 @@ def test_postgres_killed_mid_work_loses_nothing_and_does_nothing_twice(figure, t
             TEST_EMAIL_DIR=str(outbox),
             DATABASE_CONN_MAX_AGE="60",
         )
-        _manage(env, "migrate", "--noinput", "-v", "0")
         _manage(env, "shell", "-c", SETUP)
         with (
             web_server(extra_env=env) as (base, _web),
