@@ -2,16 +2,19 @@
 America/New_York and Europe/Berlin: an authorization chosen until a day
 ends at midnight there, an invitation sent for N days ends at the hour it
 was sent on the clinic's clock, retention purges at the right instant, and
-the admin shows moderators the clinic's times (the API keeps UTC)."""
+the admin and the moderators' digest show the clinic's times (the API
+keeps UTC)."""
 
 from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from django.core import mail
 
 from moderation import privacy
 from moderation.decisions import services as moderation_decisions
 from moderation.intake import screening as moderation_intake
+from moderation.notifications.digest import moderator_digest_send
 from testimonials.consent import authorization_expiry
 from testimonials.invitations import services as invitations
 from testimonials.models import Authorization, Status, Testimonial
@@ -157,3 +160,14 @@ def test_moderators_see_the_clinics_times_and_the_api_keeps_utc(
     api_client.force_authenticate(moderator)
     detail = api_client.get(f"/api/v1/moderation/testimonials/{story.public_id}/").json()
     assert detail["submitted_at"] == "2026-07-01T12:00:00Z"
+
+
+def test_the_moderators_digest_gives_the_clinics_times(settings, moderator):
+    settings.CLINIC_TIME_ZONE = "Europe/Berlin"
+    moderator.email = "alice@clinic.example"
+    moderator.save()
+    TestimonialFactory(status=Status.PENDING_REVIEW, status_changed_at=at("2026-10-24T12:00:00"))
+    with time_machine.travel(at("2026-10-26T12:00:00"), tick=False):
+        moderator_digest_send()
+    [email] = mail.outbox
+    assert "waiting since 2026-10-24 14:00 CEST" in email.body
