@@ -14,6 +14,7 @@ from csp.utils import build_policy
 from django.conf import settings
 from django.core.signals import got_request_exception, setting_changed
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.utils import timezone
 
 from config.errors import DATABASE_ERRORS, database_unavailable, error_response
 
@@ -53,6 +54,21 @@ class DatabaseUnavailableMiddleware:
             logger.warning("database unavailable: %s", type(exception).__name__)
             return database_unavailable(request)
         return None
+
+
+class ClinicTimeZoneMiddleware:
+    """Times in the admin are the clinic's (`CLINIC_TIME_ZONE`): its lists,
+    forms, filters and review pages. The API and the public pages keep UTC,
+    the API's documented zone."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not request.path.startswith("/admin/"):
+            return self.get_response(request)
+        with timezone.override(settings.CLINIC_TIME_ZONE):
+            return self.get_response(request)
 
 
 class RequestSizeLimitMiddleware:

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Max, QuerySet
 from django.utils import timezone
 
+from config import clinic_time
 from moderation.models import DuplicateKey, ModeratorNote, ReviewClaim
 from testimonials import transitions
 from testimonials.consent import authorization_reads, consent_notices
@@ -124,9 +125,9 @@ def testimonials_erase_authors(
 
 def personal_data_expire() -> int:
     """Erase the personal data of stories rejected or withdrawn longer than
-    `PERSONAL_DATA_RETENTION` ago: they will never be public, so nothing
-    needs them. Returns how many were erased."""
-    cutoff = timezone.now() - settings.PERSONAL_DATA_RETENTION
+    `PERSONAL_DATA_RETENTION` days of the clinic's calendar ago: they will
+    never be public, so nothing needs them. Returns how many were erased."""
+    cutoff = clinic_time.clinic_days_later(timezone.now(), -settings.PERSONAL_DATA_RETENTION.days)
     due = list(
         Testimonial.objects.filter(
             status__in=[Status.REJECTED, Status.WITHDRAWN],

@@ -68,13 +68,32 @@ def story_email(
     )
 
 
-def deliver(email: Email) -> None:
-    """Render and send one email now. Raises whatever sending raises."""
+@dataclass(frozen=True)
+class Rendered:
+    """An email ready to go: nothing left to read from the database."""
+
+    to: list[str]
+    subject: str
+    message: str
+
+    def send(self) -> None:
+        send_mail(
+            subject=self.subject, message=self.message, from_email=None, recipient_list=self.to
+        )
+
+
+def render(email: Email) -> Rendered:
+    """Render an email in its language (reading what its context needs)."""
     with override(email.language):
         context = email.context()
         subject = render_to_string(f"{email.template}_subject.txt", context).strip()
         message = render_to_string(f"{email.template}.txt", context)
-    send_mail(subject=subject, message=message, from_email=None, recipient_list=email.to)
+    return Rendered(to=email.to, subject=subject, message=message)
+
+
+def deliver(email: Email) -> None:
+    """Render and send one email now. Raises whatever sending raises."""
+    render(email).send()
 
 
 def send_once(
@@ -86,23 +105,33 @@ def send_once(
 ) -> bool:
     """Send the email of row `pk` at most once. Returns whether this call sent it.
 
-    The row is claimed (its `sent_at` set, only while it is None and, with
-    `claimable`, while it matches that) before anything goes out, then loaded
-    from `rows` and given to `build`, which returns the email or None when it
-    no longer applies (the claim is kept: it is never sent). If sending
+    The row is loaded, given to `build` (which returns the email, or None
+    when it no longer applies) and the email rendered; then the row is
+    claimed (its `sent_at` set, only while it is None and, with
+    `claimable`, while it matches that), and only then does it go out. A
+    row that no longer applies is claimed too: it is never sent. If sending
     raises, the claim is released and the exception propagates, for the
     task to retry.
+
+    Everything is read before the claim because a claim is final: were the
+    database to die between the claim and the reads (PostgreSQL killed
+    mid-task did exactly that), the task would fail with the row claimed
+    and the email never sent, and no sweep would find it again.
     """
-    claim = rows.filter(pk=pk, sent_at=None)
+    unsent = rows.filter(pk=pk, sent_at=None)
     if claimable is not None:
-        claim = claim.filter(claimable)
-    if claim.update(sent_at=timezone.now()) != 1:
+        unsent = unsent.filter(claimable)
+    row = unsent.first()
+    if row is None:
         return False
-    email = build(rows.get(pk=pk))
-    if email is None:
+    email = build(row)
+    ready = render(email) if email is not None else None
+    if unsent.update(sent_at=timezone.now()) != 1:
+        return False
+    if email is None or ready is None:
         return False
     try:
-        deliver(email)
+        ready.send()
     except Exception:
         rows.filter(pk=pk).update(sent_at=None)
         raise

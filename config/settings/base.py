@@ -3,6 +3,7 @@
 Every variable read here is listed in `.env.example`.
 """
 
+import zoneinfo
 from datetime import timedelta
 from ipaddress import ip_network
 from pathlib import Path
@@ -73,6 +74,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # The admin shows times in the clinic's time zone.
+    "config.middleware.ClinicTimeZoneMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it answers for a locked-out login.
     "axes.middleware.AxesMiddleware",
@@ -313,6 +316,19 @@ PUBLIC_BASE_URL: str = env.str("PUBLIC_BASE_URL", default="http://127.0.0.1:8000
 SUBMIT_THROTTLE_RATE: str = env.str("SUBMIT_THROTTLE_RATE", default="10/minute")
 TESTIMONIAL_MIN_LENGTH: int = env.int("TESTIMONIAL_MIN_LENGTH", default=20)
 TESTIMONIAL_MAX_LENGTH: int = env.int("TESTIMONIAL_MAX_LENGTH", default=5000)
+
+# --- The clinic's time zone -------------------------------------------------
+# Days are the clinic's: an authorization chosen "until" a day ends at the
+# end of that day there, invitations and retention count its calendar days
+# (a day across a daylight-saving change is 23 or 25 hours), and the admin
+# shows moderators its times. Stored times and the API stay in UTC.
+CLINIC_TIME_ZONE: str = env.str("CLINIC_TIME_ZONE", default="UTC")
+try:
+    zoneinfo.ZoneInfo(CLINIC_TIME_ZONE)
+except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+    raise ImproperlyConfigured(
+        f"CLINIC_TIME_ZONE={CLINIC_TIME_ZONE!r} is not an IANA time zone name"
+    ) from exc
 
 # --- Authorization and erasure ---------------------------------------------
 # An authorization's term when the client names none (older API clients),

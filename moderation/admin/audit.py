@@ -70,7 +70,7 @@ class StatusChangeAdmin(ReadOnlyModelAdmin[StatusChange]):
     def changelist_view(
         self, request: HttpRequest, extra_context: dict[str, Any] | None = None
     ) -> HttpResponse:
-        today = timezone.now().date()
+        today = timezone.localdate()  # the clinic's, as the admin runs in its time zone
         form = AuditExportForm(initial={"start": today - timedelta(days=30), "end": today})
         return super().changelist_view(request, {**(extra_context or {}), "export_form": form})
 

@@ -66,7 +66,8 @@ def next_in_queue(*, after: Testimonial | None = None) -> Testimonial | None:
 
 
 def audit_events(*, start: date, end: date) -> QuerySet[StatusChange]:
-    """Status changes from `start` to `end`, both days included (UTC)."""
+    """Status changes from `start` to `end`, both days included, as days of
+    the current time zone (the clinic's in the admin)."""
     return (
         StatusChange.objects.filter(created_at__date__gte=start, created_at__date__lte=end)
         .select_related("testimonial")

@@ -55,14 +55,16 @@ def moderator_digest_send() -> ModeratorDigest | None:
         "queue_url": absolute(reverse("admin:testimonials_testimonial_changelist")),
         "now": now,
     }
-    outbox.deliver(
-        outbox.Email(
-            to=recipients,
-            template="moderation/email/moderator_digest",
-            context=lambda: context,
-            language=None,
-            label="moderator digest",
+    # Moderators read the clinic's times, in the admin and here.
+    with timezone.override(settings.CLINIC_TIME_ZONE):
+        outbox.deliver(
+            outbox.Email(
+                to=recipients,
+                template="moderation/email/moderator_digest",
+                context=lambda: context,
+                language=None,
+                label="moderator digest",
+            )
         )
-    )
     logger.info("moderator digest: %d overdue, %d recipients", len(overdue), len(recipients))
     return ModeratorDigest.objects.create(overdue_count=len(overdue), recipients=len(recipients))

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from config import clinic_time
 from testimonials import transitions
 from testimonials.consent import authorization_reads
 from testimonials.consent import rules as consent
@@ -41,6 +42,12 @@ from testimonials.models import (
     display_name_for,
 )
 from testimonials.publishing import representations
+
+
+def retained_until(last_in_effect: datetime) -> datetime:
+    """When an authorization's evidence may go: `AUTHORIZATION_RETENTION`
+    days of the clinic's calendar after it was last in effect."""
+    return clinic_time.clinic_days_later(last_in_effect, settings.AUTHORIZATION_RETENTION.days)
 
 
 def authorization_sign(
@@ -90,7 +97,7 @@ def _patient_signs(
         signed_at=now,
         created_at=now,
         created_by="patient",
-        retain_until=terms.expires_at + settings.AUTHORIZATION_RETENTION,
+        retain_until=retained_until(terms.expires_at),
         **_fingerprinted(text, display_name),
         **_channel_flags(terms.channels),
     )
@@ -102,7 +109,7 @@ def _successor(current: Authorization, *, basis: str, created_by: str, **changes
     now = timezone.now()
     last_in_effect = min(now, current.expires_at)
     ended = Authorization.objects.filter(pk=current.pk, superseded_at=None, revoked_at=None).update(
-        superseded_at=now, retain_until=last_in_effect + settings.AUTHORIZATION_RETENTION
+        superseded_at=now, retain_until=retained_until(last_in_effect)
     )
     if ended != 1:
         raise Conflict("The authorization changed meanwhile. Reload the page and try again.")
@@ -127,7 +134,7 @@ def _successor(current: Authorization, *, basis: str, created_by: str, **changes
         )
     }
     fields.update(changes)
-    fields["retain_until"] = fields["expires_at"] + settings.AUTHORIZATION_RETENTION
+    fields["retain_until"] = retained_until(fields["expires_at"])
     Authorization.objects.create(
         parent=current, basis=basis, created_by=created_by, created_at=now, **fields
     )
@@ -167,7 +174,7 @@ def authorization_record_imported(
         signed_at=consented_at,
         created_at=now,
         created_by=f"system:import:{source}"[:150],
-        retain_until=expires_at + settings.AUTHORIZATION_RETENTION,
+        retain_until=retained_until(expires_at),
         **_fingerprinted(testimonial.body, testimonial.display_name),
         **_channel_flags(CHANNEL_FIELDS),
     )
@@ -396,7 +403,7 @@ def authorization_revoker(*, testimonial_id: int, revocation: str) -> transition
             Authorization.objects.filter(pk=current.pk).update(
                 revoked_at=now,
                 revocation=revocation,
-                retain_until=min(now, current.expires_at) + settings.AUTHORIZATION_RETENTION,
+                retain_until=retained_until(min(now, current.expires_at)),
             )
 
     return revoke

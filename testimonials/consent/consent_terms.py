@@ -3,12 +3,13 @@ checked; retiring a consent text when a new one takes over."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime
 
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from config import clinic_time
 from testimonials.errors import FieldErrors
 from testimonials.models import (
     CHANNEL_FIELDS,
@@ -49,20 +50,20 @@ class Terms:
 
 
 def expiry_from(expires_on: date | None, *, now: datetime, field: str = "expires_on") -> datetime:
-    """The end of the chosen day (UTC), or the default term; refuses a day
-    that has passed or lies beyond `AUTHORIZATION_MAX_TERM`."""
+    """The end of the chosen day at the clinic (`CLINIC_TIME_ZONE`), or the
+    default term; refuses a day that is not after the clinic's today or
+    lies beyond `AUTHORIZATION_MAX_TERM`."""
     if expires_on is None:
-        return now + settings.AUTHORIZATION_DEFAULT_TERM
-    expires_at = datetime.combine(expires_on + timedelta(days=1), time(0), tzinfo=UTC)
-    if expires_at <= now + timedelta(days=1):
+        return clinic_time.clinic_days_later(now, settings.AUTHORIZATION_DEFAULT_TERM.days)
+    today = clinic_time.clinic_today(now)
+    if expires_on <= today:
         raise FieldErrors({field: [gettext("Choose a day after today.")]})
-    latest = now + settings.AUTHORIZATION_MAX_TERM + timedelta(days=1)
-    if expires_at > latest:
-        limit = (latest - timedelta(days=1)).date().isoformat()
+    latest = today + settings.AUTHORIZATION_MAX_TERM
+    if expires_on > latest:
         raise FieldErrors(
-            {field: [gettext("Choose a day no later than %(day)s.") % {"day": limit}]}
+            {field: [gettext("Choose a day no later than %(day)s.") % {"day": latest.isoformat()}]}
         )
-    return expires_at
+    return clinic_time.end_of_clinic_day(expires_on)
 
 
 def terms_from(

@@ -8,9 +8,9 @@ import uuid
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from config import clinic_time
 from testimonials.consent import authorizations, edit_approval
 from testimonials.consent import rules as consent
 from testimonials.errors import ApplicationError, FieldErrors
@@ -45,7 +45,7 @@ def _act(request: HttpRequest, public_id: uuid.UUID, secret: str, action: str) -
                 channels=post.getlist("channels"),
                 display_preference=post.get("display_preference", ""),
                 expires_on=consent.expiry_day(
-                    post.get("expires_in", ""), today=timezone.now().date()
+                    post.get("expires_in", ""), today=clinic_time.clinic_today()
                 ),
                 expected_version=_version(request),
             )
@@ -61,7 +61,7 @@ def _act(request: HttpRequest, public_id: uuid.UUID, secret: str, action: str) -
                 testimonial=testimonial,
                 signature=post.get("signature", ""),
                 expires_on=consent.expiry_day(
-                    post.get("expires_in", ""), today=timezone.now().date()
+                    post.get("expires_in", ""), today=clinic_time.clinic_today()
                 ),
                 channels=post.getlist("channels"),
                 display_preference=post.get("display_preference") or None,

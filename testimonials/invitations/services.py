@@ -32,7 +32,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from config import enqueue
+from config import clinic_time, enqueue
 from testimonials import languages, outbox
 from testimonials.errors import ApplicationError, FieldErrors
 from testimonials.models import Invitation, Topic
@@ -211,6 +211,9 @@ def invitations_create(
         ).values_list("email", flat=True)
     }
     fresh = [email for email in emails if email.lower() not in pending]
+    # Days of the clinic's calendar: the link ends at the hour on its clock
+    # it was sent, also across a daylight-saving change.
+    expires_at = clinic_time.clinic_days_later(now, settings.INVITATION_TTL.days)
     batch = uuid.uuid4()
     label = created_by_label or (created_by.get_username() if created_by else "system")
     with transaction.atomic():
@@ -223,7 +226,7 @@ def invitations_create(
                     incentive=incentive,
                     created_by=created_by,
                     created_by_label=label,
-                    expires_at=now + settings.INVITATION_TTL,
+                    expires_at=expires_at,
                 )
                 for email in fresh
             ]

@@ -14,13 +14,13 @@ from django.http import (
     QueryDict,
 )
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
 from django.views.decorators.http import require_http_methods
 
+from config import clinic_time
 from testimonials import languages
 from testimonials.consent import authorization_reads
 from testimonials.consent.rules import expiry_day
@@ -190,7 +190,7 @@ class ShareForm(forms.Form):
             "material_connection_detail": data["material_connection_detail"],
             "invitation": data["invitation"],
         }
-        expires_on = expiry_day(data["expires_in"], today=timezone.now().date())
+        expires_on = expiry_day(data["expires_in"], today=clinic_time.clinic_today())
         if expires_on is not None:
             values["expires_on"] = expires_on.isoformat()
         if data["display_preference"]:

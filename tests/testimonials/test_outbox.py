@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.core import mail
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -88,6 +88,27 @@ def test_a_row_that_no_longer_applies_is_never_sent(topic):
         assert outbox.unsent_ids(Invitation.objects.all(), older_than=timedelta(minutes=1)) == []
 
 
+def test_a_database_lost_while_the_email_is_read_leaves_the_row_to_the_sweep(topic):
+    """What PostgreSQL killed mid-task did (tests/faults/test_postgres_killed.py):
+    the reads for the email failed after the row had been claimed, and the
+    email was never sent nor swept. Now every read comes before the claim."""
+
+    def database_gone(row):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    gina = InvitationFactory(topic=topic, email="gina@example.com")
+    with pytest.raises(OperationalError):
+        send(gina, build=database_gone)
+    gina.refresh_from_db()
+    assert gina.sent_at is None, "not claimed"
+    with time_machine.travel(timezone.now() + timedelta(minutes=5)):
+        assert outbox.unsent_ids(Invitation.objects.all(), older_than=timedelta(minutes=1)) == [
+            gina.pk
+        ]
+    assert send(gina) is True
+    assert [email.to for email in mail.outbox] == [["gina@example.com"]]
+
+
 def test_a_row_that_is_not_claimable_stays_unsent_and_unclaimed(topic):
     used = InvitationFactory(topic=topic, used_at=timezone.now())
     assert send(used, claimable=Q(used_at=None)) is False
@@ -151,19 +172,17 @@ def test_a_failing_email_task_retries_and_gives_up_without_the_address(
 @pytest.mark.django_db(transaction=True)
 def test_a_second_caller_waits_for_the_first_claim_and_sends_nothing(topic):
     """On PostgreSQL: the second claim's UPDATE waits on the row lock the
-    first holds, then finds `sent_at` set and claims nothing."""
+    first holds (here inside a transaction still open after its send), then
+    finds `sent_at` set and claims nothing."""
     erin = InvitationFactory(topic=topic, email="erin@example.com")
     second_is_waiting = threading.Event()
     outcomes: dict[str, object] = {}
 
-    def build_once_the_second_waits(row):
-        second_is_waiting.wait()
-        return invitation_email(row)
-
     def first():
         try:
             with transaction.atomic():
-                outcomes["first"] = send(erin, build=build_once_the_second_waits)
+                outcomes["first"] = send(erin)
+                second_is_waiting.wait()
         finally:
             connection.close()
 
@@ -214,7 +233,7 @@ def test_two_callers_racing_on_each_row_send_one_email_each(topic):
 
 def _claims_held_open():
     """Other sessions of this database paused inside a transaction (the
-    first caller, in `build` after its claim)."""
+    first caller, after its claim)."""
     return _count_other_sessions("state = 'idle in transaction'")
 
 
