@@ -9,6 +9,7 @@ password hash) are revoked. Connected to the user model's saves by
 `moderation.apps`.
 """
 
+import hmac
 import logging
 from typing import Any
 
@@ -65,7 +66,7 @@ def note_credential_change(sender: Any, instance: Any, update_fields: Any, **kwa
         because = TokenEnd.DEACTIVATED
     elif (
         is_password_usable(stored["password"])
-        and stored["password"] != instance.password
+        and not hmac.compare_digest(stored["password"].encode(), instance.password.encode())
         and not _same_password(instance, stored["password"])
     ):
         because = TokenEnd.PASSWORD_CHANGED
