@@ -47,7 +47,11 @@ def credentials_end_for_user(*, user_id: int, because: str) -> None:
     sessions = sessions_end_for_user(user_id=user_id)
     tokens = api_tokens.tokens_end_for_user(user_id=user_id, because=because)
     logger.info(
-        "user %s: %s sessions and %s api tokens ended (%s)", user_id, sessions, tokens, because
+        "credentials ended user=%s sessions=%s api_tokens=%s reason=%s",
+        user_id,
+        sessions,
+        tokens,
+        because,
     )
 
 
