@@ -11,14 +11,16 @@ additive" is checked, not promised.
 
 prints one break a line and exits 1 if there is any.
 
-A break is a path or an operation removed; a success (2xx) response or one
-of its media types removed; a response property removed, no longer always
-present, or of another type; an enum value removed, in a request or an
-answer; a request body, request property or parameter newly required (new,
-or optional before); a request media type removed; a request property or
+A break is a path or an operation removed; a success (2xx) response or a
+media type of a response removed; a property removed from, no longer always
+present in, or of another type in an answer (errors included); an enum value
+removed, in a request or an answer; a request body, request property or
+parameter newly required (new, or optional before); a parameter, request
+property or request media type removed (this API refuses a body with a
+property it does not know, `testimonials/fields.py`); a request property or
 parameter that no longer accepts a type, or is newly limited to an enum.
 Additions pass: paths, operations, optional request properties and
-parameters, response properties, enum values.
+parameters, response properties and responses, enum values.
 
 Both schemas are walked with every `$ref` resolved. `allOf` merges its
 parts; `oneOf` and `anyOf` are read as their union (the properties any
@@ -37,6 +39,9 @@ from typing import Any
 import yaml
 
 Node = dict[str, Any]
+# A break below a schema: the path to it (property names, `[]` for an
+# array's items), its kind and detail.
+_Found = tuple[tuple[str, ...], str, str]
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
@@ -161,9 +166,14 @@ class _Comparison:
     def __init__(self, old: Node, new: Node) -> None:
         self.old, self.new = old, new
         self.breaks: list[Break] = []
-        # The schema pairs being compared on the way down, so that a
-        # recursive schema is walked once per branch, not forever.
+        # The schema pairs being compared on the way down (a recursive
+        # schema stops there), how often that happened, and each finished
+        # pair's breaks.
         self._on_stack: set[tuple[int, int, str]] = set()
+        self._cuts = 0
+        self._walked: dict[tuple[int, int, str], list[_Found]] = {}
+        # Components are met once per operation that uses them; fold each once.
+        self._shapes: dict[tuple[int, int], _Shape] = {}
 
     def add(self, where: str, kind: str, detail: str = "") -> None:
         self.breaks.append(Break(where, kind, detail))
@@ -200,12 +210,11 @@ class _Comparison:
         old_responses = {str(code): r for code, r in old_operation.get("responses", {}).items()}
         new_responses = {str(code): r for code, r in new_operation.get("responses", {}).items()}
         for status, old_response in old_responses.items():
-            if not status.startswith("2"):
-                continue
-            if status not in new_responses:
+            if status in new_responses:
+                self._response(f"{where} {status}", old_response, new_responses[status])
+            elif status.startswith("2"):
+                # An error no longer answered is no loss to a client.
                 self.add(f"{where} {status}", "response removed")
-                continue
-            self._response(f"{where} {status}", old_response, new_responses[status])
 
     @staticmethod
     def _parameters_of(document: Node, item: Node, operation: Node) -> dict[tuple[str, str], Node]:
@@ -222,13 +231,15 @@ class _Comparison:
         old: dict[tuple[str, str], Node],
         new: dict[tuple[str, str], Node],
     ) -> None:
+        for key in old.keys() - new.keys():
+            self.add(f"{where} {key[0]} parameter `{key[1]}`", "parameter removed")
         for key, parameter in new.items():
             place = f"{where} {key[0]} parameter `{key[1]}`"
             old_parameter = old.get(key)
             if parameter.get("required") and not (old_parameter and old_parameter.get("required")):
                 self.add(place, "newly required")
             if old_parameter and "schema" in old_parameter and "schema" in parameter:
-                self._request(place, "", old_parameter["schema"], parameter["schema"])
+                self._schemas(place, old_parameter["schema"], parameter["schema"], "request")
 
     def _request_body(self, where: str, old: Node | None, new: Node | None) -> None:
         old = _resolve(self.old, old) if old else None
@@ -243,7 +254,9 @@ class _Comparison:
             if media_type not in new_content:
                 self.add(place, "media type no longer accepted")
             elif "schema" in old_media and "schema" in new_content[media_type]:
-                self._request(place, "", old_media["schema"], new_content[media_type]["schema"])
+                self._schemas(
+                    place, old_media["schema"], new_content[media_type]["schema"], "request"
+                )
 
     def _response(self, where: str, old: Node, new: Node) -> None:
         old, new = _resolve(self.old, old), _resolve(self.new, new)
@@ -253,69 +266,96 @@ class _Comparison:
             if media_type not in new_content:
                 self.add(place, "media type removed")
             elif "schema" in old_media and "schema" in new_content[media_type]:
-                self._answer(place, "", old_media["schema"], new_content[media_type]["schema"])
+                self._schemas(
+                    place, old_media["schema"], new_content[media_type]["schema"], "answer"
+                )
 
-    def _enter(self, old: Node, new: Node, direction: str) -> tuple[int, int, str] | None:
-        key = (id(_resolve(self.old, old)), id(_resolve(self.new, new)), direction)
+    def _shape(self, document: Node, node: Node) -> _Shape:
+        key = (id(document), id(node))
+        if key not in self._shapes:
+            self._shapes[key] = _shape(document, node)
+        return self._shapes[key]
+
+    def _schemas(self, where: str, old: Node, new: Node, direction: str) -> None:
+        for path, kind, detail in self._walk(old, new, direction):
+            self.add(_at(where, _render(path)), kind, detail)
+
+    def _walk(self, old_node: Node, new_node: Node, direction: str) -> list[_Found]:
+        """The breaks between two schemas, each at its path below them.
+
+        A pair of schemas is walked once and its result reused wherever it
+        appears (a component is met in every operation that uses it), unless
+        the walk was cut short by a recursive schema."""
+        key = (id(_resolve(self.old, old_node)), id(_resolve(self.new, new_node)), direction)
+        if key in self._walked:
+            return self._walked[key]
         if key in self._on_stack:
-            return None
+            self._cuts += 1
+            return []
         self._on_stack.add(key)
-        return key
+        cuts_before = self._cuts
+        old, new = self._shape(self.old, old_node), self._shape(self.new, new_node)
+        found = self._answer(old, new) if direction == "answer" else self._request(old, new)
+        for old_items in old.items:
+            for new_items in new.items:
+                found += [
+                    (("[]", *path), kind, detail)
+                    for path, kind, detail in self._walk(old_items, new_items, direction)
+                ]
+        self._on_stack.discard(key)
+        if self._cuts == cuts_before:
+            self._walked[key] = found
+        return found
 
-    def _answer(self, where: str, path: str, old_node: Node, new_node: Node) -> None:
+    def _answer(self, old: _Shape, new: _Shape) -> list[_Found]:
         """A schema the server answers with: what clients read must stay."""
-        key = self._enter(old_node, new_node, "answer")
-        if key is None:
-            return
-        here = _at(where, path)
-        old, new = _shape(self.old, old_node), _shape(self.new, new_node)
+        found: list[_Found] = []
         if old.types and new.types and not _covers(old.types, new.types):
-            self.add(here, "type changed", f"{_label(old.types)} -> {_label(new.types)}")
-        self._enum(here, old, new)
+            found.append(((), "type changed", f"{_label(old.types)} -> {_label(new.types)}"))
+        found += self._enum(old, new)
         for name, old_property in old.properties.items():
-            inner = _join(path, name)
             if name not in new.properties:
-                self.add(_at(where, inner), "response property removed")
+                found.append(((name,), "response property removed", ""))
                 continue
             if name in old.required and name not in new.required:
-                self.add(_at(where, inner), "response property no longer always present")
-            self._answer(where, inner, old_property, new.properties[name])
-        for old_items in old.items:
-            for new_items in new.items:
-                self._answer(where, path + "[]", old_items, new_items)
-        self._on_stack.discard(key)
+                found.append(((name,), "response property no longer always present", ""))
+            found += [
+                ((name, *path), kind, detail)
+                for path, kind, detail in self._walk(old_property, new.properties[name], "answer")
+            ]
+        return found
 
-    def _request(self, where: str, path: str, old_node: Node, new_node: Node) -> None:
+    def _request(self, old: _Shape, new: _Shape) -> list[_Found]:
         """A schema clients send: what they sent before must still be accepted."""
-        key = self._enter(old_node, new_node, "request")
-        if key is None:
-            return
-        here = _at(where, path)
-        old, new = _shape(self.old, old_node), _shape(self.new, new_node)
+        found: list[_Found] = []
         if old.types and new.types and not _covers(new.types, old.types):
-            self.add(here, "type changed", f"{_label(old.types)} -> {_label(new.types)}")
+            found.append(((), "type changed", f"{_label(old.types)} -> {_label(new.types)}"))
         if old.enum is None and new.enum is not None:
-            self.add(here, "newly limited to an enum")
-        self._enum(here, old, new)
-        for name in new.required - old.required:
-            self.add(_at(where, _join(path, name)), "newly required")
+            found.append(((), "newly limited to an enum", ""))
+        found += self._enum(old, new)
+        found += [((name,), "newly required", "") for name in new.required - old.required]
         for name, old_property in old.properties.items():
-            if name in new.properties:
-                self._request(where, _join(path, name), old_property, new.properties[name])
-        for old_items in old.items:
-            for new_items in new.items:
-                self._request(where, path + "[]", old_items, new_items)
-        self._on_stack.discard(key)
+            if name not in new.properties:
+                found.append(((name,), "request property no longer accepted", ""))
+                continue
+            found += [
+                ((name, *path), kind, detail)
+                for path, kind, detail in self._walk(old_property, new.properties[name], "request")
+            ]
+        return found
 
-    def _enum(self, where: str, old: _Shape, new: _Shape) -> None:
+    @staticmethod
+    def _enum(old: _Shape, new: _Shape) -> list[_Found]:
         if old.enum is None or new.enum is None:
-            return
-        for key in old.enum.keys() - new.enum.keys():
-            self.add(where, "enum value removed", key)
+            return []
+        return [((), "enum value removed", key) for key in old.enum.keys() - new.enum.keys()]
 
 
-def _join(path: str, name: str) -> str:
-    return f"{path}.{name}" if path else name
+def _render(path: tuple[str, ...]) -> str:
+    rendered = ""
+    for part in path:
+        rendered += part if part == "[]" or not rendered else f".{part}"
+    return rendered
 
 
 def _at(where: str, path: str) -> str:

@@ -50,7 +50,10 @@ def _api() -> dict:
                                 JSON: {"schema": {"$ref": "#/components/schemas/StoryPage"}}
                             },
                         },
-                        "404": {"description": "", "content": {JSON: {"schema": {}}}},
+                        "404": {
+                            "description": "",
+                            "content": {JSON: {"schema": {"$ref": "#/components/schemas/Error"}}},
+                        },
                     },
                 },
                 "post": {
@@ -84,6 +87,11 @@ def _api() -> dict:
         },
         "components": {
             "schemas": {
+                "Error": {
+                    "type": "object",
+                    "properties": {"detail": {"type": "string"}, "code": {"type": "string"}},
+                    "required": ["detail", "code"],
+                },
                 "OrderEnum": {"type": "string", "enum": ["newest", "oldest"]},
                 "StatusEnum": {"type": "string", "enum": ["pending", "published"]},
                 "NullEnum": {"enum": [None]},
@@ -199,6 +207,23 @@ def test_it_finds_a_property_removed_inside_an_array_of_a_component():
         "GET /stories/ 200 application/json `results[].flags[].start`: response property removed",
         "GET /stories/{id}/ 200 application/json `flags[].start`: response property removed",
         "POST /stories/ 202 application/json `flags[].start`: response property removed",
+    ]
+
+
+def test_it_finds_a_property_removed_from_an_error_answer():
+    assert _breaks(lambda api, schemas, paths: schemas["Error"]["properties"].pop("code")) == [
+        "GET /stories/ 404 application/json `code`: response property removed"
+    ]
+
+
+def test_it_finds_a_removed_request_property_and_a_removed_parameter():
+    def change(api, schemas, paths):
+        schemas["SubmissionRequest"]["properties"].pop("rating")
+        paths["/stories/"]["get"]["parameters"].pop(0)
+
+    assert _breaks(change) == [
+        "GET /stories/ query parameter `topic`: parameter removed",
+        "POST /stories/ request application/json `rating`: request property no longer accepted",
     ]
 
 
@@ -363,3 +388,95 @@ def test_the_command_prints_each_break_and_fails(tmp_path, capsys):
     assert openapi_breaks.main([str(old), str(old)]) == 0
     assert openapi_breaks.main([str(old), str(new)]) == 1
     assert "/stories/{id}/: path removed" in capsys.readouterr().out
+
+
+def _committed():
+    return openapi_breaks.load(ROOT / "openapi" / "schema.yaml")
+
+
+def _with_component(api, name, component):
+    """`api` with one component replaced, the rest shared (a deep copy of the
+    whole schema for each of hundreds of changes would be most of the time)."""
+    schemas = {**api["components"]["schemas"], name: component}
+    return {**api, "components": {**api["components"], "schemas": schemas}}
+
+
+def _each_property_removed(api):
+    for name, component in api["components"]["schemas"].items():
+        for field in component.get("properties", {}):
+            properties = dict(component["properties"])
+            properties.pop(field)
+            yield (
+                f"{name}.{field}",
+                _with_component(api, name, {**component, "properties": properties}),
+            )
+
+
+def _each_enum_value_removed(api):
+    for name, component in api["components"]["schemas"].items():
+        for value in component.get("enum", []):
+            enum = [other for other in component["enum"] if other != value]
+            yield f"{name} {value!r}", _with_component(api, name, {**component, "enum": enum})
+
+
+def _a_required_property_added_to_each_request(api):
+    for name, component in api["components"]["schemas"].items():
+        if name.endswith("Request"):
+            changed = {
+                **component,
+                "properties": {**component.get("properties", {}), "added": {"type": "string"}},
+                "required": [*component.get("required", []), "added"],
+            }
+            yield name, _with_component(api, name, changed)
+
+
+def _a_required_parameter_added_to_each_operation(api):
+    added = {"in": "query", "name": "added", "required": True, "schema": {"type": "string"}}
+    for path, item in api["paths"].items():
+        for method, operation in item.items():
+            changed = {**operation, "parameters": [*operation.get("parameters", []), added]}
+            paths = {**api["paths"], path: {**item, method: changed}}
+            yield f"{method} {path}", {**api, "paths": paths}
+
+
+def _each_path_removed(api):
+    for path in api["paths"]:
+        paths = {key: item for key, item in api["paths"].items() if key != path}
+        yield path, {**api, "paths": paths}
+
+
+@pytest.mark.parametrize(
+    "breaking",
+    [
+        _each_property_removed,
+        _each_enum_value_removed,
+        _a_required_property_added_to_each_request,
+        _a_required_parameter_added_to_each_operation,
+        _each_path_removed,
+    ],
+)
+def test_every_break_of_the_real_schema_is_found(breaking):
+    api = _committed()
+    changes = list(breaking(api))
+    assert changes
+    missed = [
+        label for label, changed in changes if not openapi_breaks.breaking_changes(api, changed)
+    ]
+    assert missed == []
+
+
+def test_every_optional_property_and_enum_value_added_to_the_real_schema_passes():
+    api = _committed()
+    changed = copy.deepcopy(api)
+    for component in changed["components"]["schemas"].values():
+        if "properties" in component:
+            component["properties"]["added"] = {"type": "string"}
+        if "enum" in component:
+            component["enum"].append("added")
+    for item in changed["paths"].values():
+        for operation in item.values():
+            operation.setdefault("parameters", []).append(
+                {"in": "query", "name": "added", "schema": {"type": "string"}}
+            )
+    changed["paths"]["/api/v1/added/"] = {"get": {"responses": {"200": {"description": ""}}}}
+    assert openapi_breaks.breaking_changes(api, changed) == []
