@@ -390,6 +390,21 @@ def test_the_command_prints_each_break_and_fails(tmp_path, capsys):
     assert "/stories/{id}/: path removed" in capsys.readouterr().out
 
 
+def test_the_command_compares_with_the_release_of_the_same_major_version(tmp_path, capsys):
+    released = tmp_path / "released"
+    released.mkdir()
+    (released / "1.0.0.yaml").write_text(yaml.safe_dump(_api()))
+    changed = _api()
+    changed["paths"].pop("/stories/{id}/")
+    changed["info"]["version"] = "1.1.0"
+    (tmp_path / "minor.yaml").write_text(yaml.safe_dump(changed))
+    changed["info"]["version"] = "2.0.0"
+    (tmp_path / "major.yaml").write_text(yaml.safe_dump(changed))
+    assert openapi_breaks.main(["--released", str(released), str(tmp_path / "minor.yaml")]) == 1
+    assert "/stories/{id}/: path removed" in capsys.readouterr().out
+    assert openapi_breaks.main(["--released", str(released), str(tmp_path / "major.yaml")]) == 0
+
+
 def _committed():
     return openapi_breaks.load(ROOT / "openapi" / "schema.yaml")
 
