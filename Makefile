@@ -51,7 +51,7 @@ MANAGE := $(BIN)/python manage.py
 # itself (without overriding), so honcho is told not to read it.
 HONCHO := $(BIN)/honcho start --env /dev/null --port $(PORT)
 
-.PHONY: help install run serve worker beat migrate seed check test test-faults bench corpus eval model messages screenshots clean
+.PHONY: help install run serve worker beat migrate seed check test test-faults bench corpus eval model messages screenshots schema schema-release clean
 
 help: ## list the commands
 	@grep -hE '^[a-z.-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -154,6 +154,24 @@ messages: install ## update locale/*/django.po from the code, then compile the .
 screenshots: export DJANGO_SETTINGS_MODULE := config.settings.test
 screenshots: install ## refresh docs/screenshots from the browser tests (needs Chromium)
 	SAVE_SCREENSHOTS=docs/screenshots pytest tests/browser
+
+# The OpenAPI schema is committed: tests/test_openapi_schema.py fails when it
+# differs from what the code generates, or when the code breaks what the
+# newest release of the same major version (openapi/released/) promised.
+VERSION := $(shell sed -n 's/^version = "\(.*\)"$$/\1/p' pyproject.toml | head -n 1)
+SCHEMA := openapi/schema.yaml
+RELEASED_SCHEMAS := openapi/released
+
+schema: export DJANGO_SETTINGS_MODULE := config.settings.test
+schema: install ## regenerate openapi/schema.yaml from the code; fails on a change that breaks the released API
+	$(MANAGE) spectacular --validate --fail-on-warn --file $(SCHEMA)
+	$(BIN)/python scripts/openapi_breaks.py --released $(RELEASED_SCHEMAS) $(SCHEMA)
+
+schema-release: schema ## keep this version's schema in openapi/released/ as the baseline later changes must not break
+	@if [[ -e $(RELEASED_SCHEMAS)/$(VERSION).yaml ]]; then \
+	  echo "$(RELEASED_SCHEMAS)/$(VERSION).yaml exists: raise the version in pyproject.toml and SPECTACULAR_SETTINGS first"; exit 1; \
+	fi
+	cp $(SCHEMA) $(RELEASED_SCHEMAS)/$(VERSION).yaml
 
 clean: ## remove .venv and var/ (the SQLite database, broker files, static files)
 	rm -rf $(VENV) var

@@ -1,6 +1,7 @@
-"""README stays a page a newcomer reads in minutes, and every link from it
-and inside docs/ leads somewhere: the file exists and, for a link to a
-heading, the heading does too (anchors made the way GitHub makes them)."""
+"""README stays a page a newcomer reads in minutes, and every link from it,
+from the other pages at the root (CONTRIBUTING, CHANGELOG, SECURITY) and
+inside docs/ leads somewhere: the file exists and, for a link to a heading,
+the heading does too (anchors made the way GitHub makes them)."""
 
 import re
 from collections import Counter
@@ -11,7 +12,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
 DOCS = ROOT / "docs"
-MARKDOWN_FILES = [README, *sorted(DOCS.glob("*.md"))]
+MARKDOWN_FILES = [*sorted(ROOT.glob("*.md")), *sorted(DOCS.glob("*.md"))]
 
 LINK = re.compile(r"\[[^\]]*\]\(([^)\s]+)\)")
 

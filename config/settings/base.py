@@ -378,6 +378,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": (
         "Submit, screen, moderate and publish patient testimonials. See docs/api.md for the flow."
     ),
+    # The version in pyproject.toml (tests/test_openapi_schema.py checks they agree).
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
