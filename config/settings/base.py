@@ -61,6 +61,8 @@ MIDDLEWARE = [
     "config.middleware.SettingsPolicyCSPMiddleware",
     # Under the two that only add headers, so its 503 gets them too.
     "config.middleware.DatabaseUnavailableMiddleware",
+    # Probes answer whatever the Host header says (before CommonMiddleware).
+    "config.middleware.ProbeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "config.middleware.RequestSizeLimitMiddleware",
