@@ -4,6 +4,7 @@ invitation, never the secret in the path."""
 
 import contextlib
 import importlib.util
+import json
 import os
 import re
 import shutil
@@ -20,6 +21,7 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
 
 from tests.support.servers import free_port
+from tests.test_production_settings import production_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 NGINX = "/usr/sbin/nginx"
@@ -82,7 +84,8 @@ def _nginx_in_front_of(upstream: str, tmp_path: Path) -> Iterator[tuple[str, Pat
                 break
             except requests.ConnectionError:
                 if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"nginx did not start: {process.stderr.read()!r}") from None
+                    errors = process.stderr.read() if process.stderr else b""
+                    raise RuntimeError(f"nginx did not start: {errors!r}") from None
                 time.sleep(0.05)
         yield base, access_log
     finally:
@@ -136,10 +139,14 @@ def django_with_production_proxy_settings(settings, transactional_db):
     """Django on a port of its own, with what production settings say about
     the scheme and HSTS (the middleware reads them when it is built, so the
     server is built after they are set); yields its address."""
-    from config.settings import production
-
-    settings.SECURE_PROXY_SSL_HEADER = production.SECURE_PROXY_SSL_HEADER
-    settings.SECURE_HSTS_SECONDS = production.SECURE_HSTS_SECONDS
+    result = production_settings(
+        "import json; from config.settings import production as p; "
+        "print(json.dumps([p.SECURE_PROXY_SSL_HEADER, p.SECURE_HSTS_SECONDS]))"
+    )
+    assert result.returncode == 0, result.stderr
+    proxy_ssl_header, hsts_seconds = json.loads(result.stdout.strip().splitlines()[-1])
+    settings.SECURE_PROXY_SSL_HEADER = tuple(proxy_ssl_header)
+    settings.SECURE_HSTS_SECONDS = hsts_seconds
     assert settings.SECURE_HSTS_SECONDS > 0
     server = ThreadedWSGIServer(("127.0.0.1", free_port()), _QuietRequestHandler)
     server.set_app(WSGIHandler())

@@ -1,8 +1,28 @@
 """`make serve` and `docker compose up`: only tightens the base settings."""
 
+from django.core.exceptions import ImproperlyConfigured
+
 from config.log import logging_config
 from config.settings.base import *  # noqa: F403
-from config.settings.base import LOG_LEVEL, env
+from config.settings.base import LOG_LEVEL, SECRET_KEY, env
+
+# A key anyone can read (an example's, a throwaway's) or guess signs patients'
+# links and sessions for everyone: refuse to start with one.
+PLACEHOLDER_SECRET_KEYS = {
+    "change-me",  # .env.example
+    "collectstatic-only",  # the Dockerfile's, before it made a random one
+    "compose-config-check",  # tests/test_compose.py
+    "test-only-not-secret",  # config/settings/test.py
+}
+if (
+    SECRET_KEY in PLACEHOLDER_SECRET_KEYS
+    or SECRET_KEY.startswith("django-insecure-")
+    or len(SECRET_KEY) < 50
+):
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY is a placeholder or shorter than 50 characters; make one with "
+        "python3 -c 'import secrets; print(secrets.token_urlsafe(50))'"
+    )
 
 DEBUG = False
 SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=True)
