@@ -131,7 +131,8 @@ def test_create_admin_reads_the_password_from_a_file_and_never_prints_it(db, tmp
     assert "totp_device clinic-admin" in output
     assert ADMIN_PASSWORD not in output + caplog.text
     admin = get_user_model().objects.get(username="clinic-admin")
-    assert admin.is_superuser and admin.is_staff
+    assert admin.is_superuser
+    assert admin.is_staff
     assert admin.check_password(ADMIN_PASSWORD)
     assert list(admin.groups.values_list("name", flat=True)) == ["Clinic admins"]
 

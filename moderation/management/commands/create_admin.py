@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from moderation.accounts import admins
 
-PASSWORD_VARIABLE = "ADMIN_PASSWORD"
+PASSWORD_VARIABLE = "ADMIN_PASSWORD"  # noqa: S105 - the name of a variable, not a password
 
 
 class Command(BaseCommand):
