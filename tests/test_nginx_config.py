@@ -191,6 +191,16 @@ def test_behind_a_tls_proxy_every_link_is_https_and_hsts_is_sent(
             assert urls, path
             assert all(url.startswith(f"https://{host}/") for url in urls), urls
 
+        # The micro-cache keeps an https answer for https askers only.
+        topic_api = f"{base}/api/v1/topics/{topic.slug}/"
+        cached = [
+            requests.get(topic_api, headers=headers, timeout=10)
+            for headers in (from_the_proxy, from_the_proxy, {})
+        ]
+        assert [answer.headers["X-Cache-Status"] for answer in cached[:2]] == ["MISS", "HIT"]
+        assert f'"https://{host}/education/' in cached[1].text
+        assert f'"http://{host}/education/' in cached[2].text
+
         # Asked over plain http with no proxy in front, nginx's own scheme:
         # http links, and no HSTS (a browser ignores it over http anyway).
         plain = requests.get(f"{base}/education/{topic.slug}/", timeout=10)
