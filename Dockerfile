@@ -30,8 +30,9 @@ RUN mkdir -p var/metrics && chown -R app:app var
 USER app
 
 # Static files are collected into the image (var/static, compressed and
-# hashed by whitenoise); the key is a throwaway for this step only.
-RUN DJANGO_SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput -v 0
+# hashed by whitenoise); the key is a random throwaway for this step only.
+RUN DJANGO_SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+    python manage.py collectstatic --noinput -v 0
 
 EXPOSE 8000
 # gunicorn takes its number of worker processes from WEB_CONCURRENCY.

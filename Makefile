@@ -69,8 +69,8 @@ $(INSTALLED): pyproject.toml uv.lock
 	@touch $@
 
 .env:
-	@echo "==> writing .env with a new random DJANGO_SECRET_KEY (never commit it; see .env.example)"
-	@umask 077 && $(PYTHON) -c 'import secrets; print("# Local settings, read by Django; every variable is described in .env.example.\nDJANGO_SECRET_KEY=" + secrets.token_urlsafe(50))' > $@
+	@echo "==> writing .env with a new random DJANGO_SECRET_KEY and POSTGRES_PASSWORD (never commit it; see .env.example)"
+	@umask 077 && $(PYTHON) -c 'import secrets; print("# Local settings, read by Django and docker compose; every variable is described in .env.example.\nDJANGO_SECRET_KEY=" + secrets.token_urlsafe(50) + "\nPOSTGRES_PASSWORD=" + secrets.token_urlsafe(24))' > $@
 
 # Links in emails point at the port actually served, unless set elsewhere.
 ifeq ($(origin PUBLIC_BASE_URL)$(call dotenv,PUBLIC_BASE_URL),undefined)

@@ -56,6 +56,25 @@ class DatabaseUnavailableMiddleware:
         return None
 
 
+class ProbeMiddleware:
+    """`/healthz` and `/readyz` answer whatever Host the probe sends: a
+    container's healthcheck or a kubelet asks by address (127.0.0.1, the
+    pod's IP), not by the name DJANGO_ALLOWED_HOSTS lists. Placed before
+    anything that validates the host (CommonMiddleware); the probes build no
+    URL from the host, so nothing else skips the check."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from config import health
+
+        probe = {"/healthz": health.healthz, "/readyz": health.readyz}.get(request.path_info)
+        if probe is not None:
+            return probe(request)
+        return self.get_response(request)
+
+
 class ClinicTimeZoneMiddleware:
     """Times in the admin are the clinic's (`CLINIC_TIME_ZONE`): its lists,
     forms, filters and review pages. The API and the public pages keep UTC,

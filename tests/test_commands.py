@@ -108,3 +108,47 @@ def test_seed_demo_shows_every_part_at_once_and_can_run_again(db, settings, tmp_
 
     assert queue(second["moderator_token"]) == 200
     assert queue(first["moderator_token"]) == 401, "only the last printed demo token works"
+
+
+ADMIN_PASSWORD = "Kestrel-harbour-97-lantern"
+
+
+def _create_admin(*args, **environment):
+    out, err = StringIO(), StringIO()
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in environment.items():
+            patch.setenv(name, value)
+        call_command("create_admin", *args, stdout=out, stderr=err)
+    return out.getvalue() + err.getvalue()
+
+
+def test_create_admin_reads_the_password_from_a_file_and_never_prints_it(db, tmp_path, caplog):
+    from django.contrib.auth import get_user_model
+
+    secret_file = tmp_path / "admin-password"
+    secret_file.write_text(ADMIN_PASSWORD + "\n")
+    output = _create_admin("--username", "clinic-admin", "--password-file", str(secret_file))
+    assert "totp_device clinic-admin" in output
+    assert ADMIN_PASSWORD not in output + caplog.text
+    admin = get_user_model().objects.get(username="clinic-admin")
+    assert admin.is_superuser
+    assert admin.is_staff
+    assert admin.check_password(ADMIN_PASSWORD)
+    assert list(admin.groups.values_list("name", flat=True)) == ["Clinic admins"]
+
+
+def test_create_admin_reads_the_password_from_the_environment(db, caplog):
+    output = _create_admin("--username", "clinic-admin", ADMIN_PASSWORD=ADMIN_PASSWORD)
+    assert ADMIN_PASSWORD not in output + caplog.text
+    assert Client().login(username="clinic-admin", password=ADMIN_PASSWORD)
+
+
+def test_create_admin_refuses_a_weak_password_an_existing_name_and_no_password(db):
+    with pytest.raises(CommandError, match="refused") as refused:
+        _create_admin("--username", "clinic-admin", ADMIN_PASSWORD="password1")
+    assert "password1" not in str(refused.value)
+    _create_admin("--username", "clinic-admin", ADMIN_PASSWORD=ADMIN_PASSWORD)
+    with pytest.raises(CommandError, match="exists already"):
+        _create_admin("--username", "clinic-admin", ADMIN_PASSWORD="Another-strong-one-42")
+    with pytest.raises(CommandError, match="No password"):
+        _create_admin("--username", "someone-else", ADMIN_PASSWORD="")

@@ -169,13 +169,15 @@ def test_it_migrates_before_the_app_starts():
         )
 
 
-def test_it_points_the_app_at_its_postgres_and_redis():
+def test_it_points_the_app_at_its_postgres_and_redis_unless_told_otherwise():
     for name, service in _services().items():
         if "build" not in service:
             continue
         environment = service["environment"]
-        assert "@postgres:5432/" in environment["DATABASE_URL"], name
-        assert environment["REDIS_URL"].startswith("redis://redis:6379/"), name
+        assert environment["DATABASE_URL"] == (
+            "${DATABASE_URL:-postgres://postgres@postgres:5432/testimonials}"
+        ), name
+        assert environment["REDIS_URL"] == "${REDIS_URL:-redis://redis:6379/0}", name
         assert environment["DJANGO_SETTINGS_MODULE"] == "config.settings.production", name
         assert "DJANGO_SECRET_KEY" in environment, name
 
@@ -276,10 +278,12 @@ def test_it_runs_one_worker_service_per_queue():
     _check_each_worker_runs_its_queues_processes(
         {name: services[name]["command"] for name in workers}
     )
-    assert "EMAIL_TIMEOUT" in services["worker-outbound"]["environment"]
 
 
-def test_it_is_valid_for_docker_compose():
+def _compose_config(project: Path, dotenv: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """`docker-compose config` of docker-compose.yml with `dotenv` as the
+    `.env` beside it (in `project`, a folder of the test's own), and nothing
+    from this process's environment: what compose would hand each service."""
     binary = shutil.which("docker-compose")
     if binary is None:
         message = (
@@ -289,16 +293,93 @@ def test_it_is_valid_for_docker_compose():
         if os.environ.get("CI") == "true":
             pytest.fail(message)
         pytest.skip(message)
-    environment = {**os.environ, "DJANGO_SECRET_KEY": "compose-config-check"}
-    result = subprocess.run(
-        [binary, "-f", str(COMPOSE_FILE), "--project-directory", str(ROOT), "config", "-q"],
+    shutil.copy(COMPOSE_FILE, project / "docker-compose.yml")
+    (project / ".env").write_text("".join(f"{k}={v}\n" for k, v in dotenv.items()))
+    return subprocess.run(
+        [binary, "config"],
+        cwd=project,
         capture_output=True,
         text=True,
-        env=environment,
+        env={"PATH": os.environ.get("PATH", "/usr/bin:/bin")},
         timeout=60,
         check=False,
     )
+
+
+MINIMAL_DOTENV = {"DJANGO_SECRET_KEY": "compose-config-check", "POSTGRES_PASSWORD": "pg-secret"}
+
+
+def test_it_is_valid_for_docker_compose(tmp_path):
+    result = _compose_config(tmp_path, MINIMAL_DOTENV)
     assert result.returncode == 0, result.stderr or result.stdout
+
+
+# Settings compose gives a value of its own, whatever `.env` says.
+COMPOSE_DECIDES = {
+    # The folder of the `metrics` volume that web and the workers share.
+    "METRICS_DIR",
+}
+APP_AND_MIGRATE = APP_SERVICES | {"migrate"}
+
+
+def test_every_setting_in_env_reaches_every_app_service(tmp_path):
+    """Each variable the settings read, set in `.env`, arrives with that
+    value in web, every worker, beat and migrate."""
+    variables = _settings_variables()
+    dotenv = {**MINIMAL_DOTENV, **{name: f"from-dotenv-{name.lower()}" for name in variables}}
+    result = _compose_config(tmp_path, dotenv)
+    assert result.returncode == 0, result.stderr
+    rendered = yaml.safe_load(result.stdout)["services"]
+    for name in APP_AND_MIGRATE:
+        environment = rendered[name]["environment"]
+        lost = sorted(
+            variable
+            for variable in variables - COMPOSE_DECIDES
+            if environment.get(variable) != dotenv[variable]
+        )
+        assert not lost, f"{name} does not get these settings from .env: {lost}"
+        assert environment["METRICS_DIR"] == "/app/var/metrics", name
+        assert environment["DJANGO_SETTINGS_MODULE"] == "config.settings.production", name
+
+
+def test_every_app_service_reads_the_one_env_file():
+    for name in APP_AND_MIGRATE:
+        assert _services()[name]["env_file"] == ".env", name
+
+
+def test_with_a_minimal_env_the_app_uses_the_compose_postgres_and_redis(tmp_path):
+    result = _compose_config(tmp_path, MINIMAL_DOTENV)
+    assert result.returncode == 0, result.stderr
+    rendered = yaml.safe_load(result.stdout)["services"]
+    for name in APP_AND_MIGRATE:
+        environment = rendered[name]["environment"]
+        assert environment["DATABASE_URL"] == "postgres://postgres@postgres:5432/testimonials"
+        # libpq's own variable: the password stays out of the URL.
+        assert environment["PGPASSWORD"] == "pg-secret"
+        assert environment["REDIS_URL"] == "redis://redis:6379/0"
+    assert rendered["postgres"]["environment"]["POSTGRES_PASSWORD"] == "pg-secret"
+    assert rendered["migrate"]["environment"]["SEED_DEMO"] == "false", "no demo in production"
+
+
+@pytest.mark.parametrize("required", ["POSTGRES_PASSWORD", "DJANGO_SECRET_KEY"])
+def test_it_refuses_to_start_without_a_database_password_or_secret_key(tmp_path, required):
+    dotenv = {k: v for k, v in MINIMAL_DOTENV.items() if k != required}
+    result = _compose_config(tmp_path, dotenv)
+    assert result.returncode != 0
+    assert f"set {required} in .env" in result.stderr
+
+
+def test_it_seeds_the_demo_only_when_asked():
+    migrate = _services()["migrate"]
+    assert migrate["environment"]["SEED_DEMO"] == "${SEED_DEMO:-false}"
+    assert '[ "$$SEED_DEMO" = true ]' in migrate["command"][-1]
+
+
+def test_it_rotates_every_services_log():
+    for name, service in _services().items():
+        logging = service.get("logging") or {}
+        assert logging.get("driver") == "json-file", name
+        assert {"max-size", "max-file"} <= set(logging.get("options", {})), name
 
 
 # --- Dockerfile ------------------------------------------------------------
@@ -342,6 +423,11 @@ def test_it_keeps_secrets_and_local_state_out_of_the_image():
 
 
 # --- Procfiles -------------------------------------------------------------
+
+
+def test_the_procfile_web_listens_where_a_platform_sends_traffic():
+    words = _words(_procfile("Procfile")["web"])
+    assert words[words.index("--bind") + 1] == "0.0.0.0:${PORT:-8000}"
 
 
 @pytest.mark.parametrize("procfile", ["Procfile", "Procfile.dev"])

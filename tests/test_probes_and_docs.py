@@ -86,3 +86,15 @@ def test_the_schema_generates_without_warnings_and_validates(db):
     out = StringIO()
     call_command("spectacular", "--validate", "--fail-on-warn", stdout=out)
     assert "/api/v1/testimonials/" in out.getvalue()
+
+
+@override_settings(ALLOWED_HOSTS=["stories.clinic.example"])
+@pytest.mark.parametrize("host", ["127.0.0.1:8000", "10.42.0.17:8000", "web:8000"])
+def test_probes_answer_whatever_host_the_probe_sends(client, db, host):
+    """A container's healthcheck asks by address; DJANGO_ALLOWED_HOSTS names
+    the real host. The probes answer, and every other page still refuses
+    the unknown host."""
+    assert client.get("/healthz", HTTP_HOST=host).status_code == 200
+    assert client.get("/readyz", HTTP_HOST=host).status_code == 200
+    assert client.get("/education/", HTTP_HOST=host).status_code == 400
+    assert client.get("/healthz", HTTP_HOST="stories.clinic.example").status_code == 200

@@ -3,6 +3,7 @@
 Every variable read here is listed in `.env.example`.
 """
 
+import ssl
 import zoneinfo
 from datetime import timedelta
 from ipaddress import ip_network
@@ -61,6 +62,8 @@ MIDDLEWARE = [
     "config.middleware.SettingsPolicyCSPMiddleware",
     # Under the two that only add headers, so its 503 gets them too.
     "config.middleware.DatabaseUnavailableMiddleware",
+    # Probes answer whatever the Host header says (before CommonMiddleware).
+    "config.middleware.ProbeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "config.middleware.RequestSizeLimitMiddleware",
@@ -125,11 +128,30 @@ else:
     DATABASES["default"]["OPTIONS"].setdefault(
         "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)
     )
+    # Behind PgBouncer in transaction pooling mode a server-side cursor would
+    # outlive the transaction that pinned its server connection.
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool(
+        "DATABASE_DISABLE_SERVER_SIDE_CURSORS", default=False
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- Redis: broker and cache when REDIS_URL is set -----------------------
+# --- Redis: the cache when REDIS_URL is set, the broker too ---------------
 REDIS_URL: str = env.str("REDIS_URL", default="")
 REDIS_KEY_PREFIX: str = env.str("REDIS_KEY_PREFIX", default="")
+# A managed Redis over TLS (a rediss:// URL): its certificate is verified,
+# against this CA bundle when set (the system's otherwise).
+REDIS_TLS_CA_CERTS: str = env.str("REDIS_TLS_CA_CERTS", default="")
+
+
+def _redis_tls_options(url: str) -> dict[str, Any]:
+    """redis-py's TLS arguments for a rediss:// URL (none for redis://)."""
+    if not url.startswith("rediss://"):
+        return {}
+    options: dict[str, Any] = {"ssl_cert_reqs": ssl.CERT_REQUIRED}
+    if REDIS_TLS_CA_CERTS:
+        options["ssl_ca_certs"] = REDIS_TLS_CA_CERTS
+    return options
+
 
 if REDIS_URL:
     CACHES: dict[str, dict[str, Any]] = {
@@ -137,7 +159,11 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": REDIS_KEY_PREFIX,
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            "OPTIONS": {
+                "socket_connect_timeout": 1,
+                "socket_timeout": 1,
+                **_redis_tls_options(REDIS_URL),
+            },
         }
     }
 else:
@@ -151,8 +177,10 @@ else:
 
 # --- Celery ---------------------------------------------------------------
 CELERY_BROKER_DIR = Path(env.str("CELERY_BROKER_DIR", default=str(VAR_DIR / "broker")))
-if REDIS_URL:
-    CELERY_BROKER_URL = REDIS_URL
+# The broker may be a Redis of its own (a managed cache evicts keys; a broker
+# must not lose messages); the cache's Redis when unset or empty.
+CELERY_BROKER_URL: str = env.str("CELERY_BROKER_URL", default="") or REDIS_URL
+if CELERY_BROKER_URL:
     # kombu's Redis transport, surviving a broker lost mid-acknowledgement.
     CELERY_BROKER_TRANSPORT = "config.broker:Transport"
     CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, Any] = {
@@ -165,6 +193,8 @@ if REDIS_URL:
     }
     if REDIS_KEY_PREFIX:
         CELERY_BROKER_TRANSPORT_OPTIONS["global_keyprefix"] = REDIS_KEY_PREFIX
+    if _redis_tls_options(CELERY_BROKER_URL):
+        CELERY_BROKER_USE_SSL = _redis_tls_options(CELERY_BROKER_URL)
 else:
     # kombu's filesystem transport: a broker that needs no server.
     CELERY_BROKER_URL = "filesystem://localhost/"

@@ -1,8 +1,28 @@
 """`make serve` and `docker compose up`: only tightens the base settings."""
 
+from django.core.exceptions import ImproperlyConfigured
+
 from config.log import logging_config
 from config.settings.base import *  # noqa: F403
-from config.settings.base import LOG_LEVEL, env
+from config.settings.base import LOG_LEVEL, SECRET_KEY, env
+
+# A key anyone can read (an example's, a throwaway's) or guess signs patients'
+# links and sessions for everyone: refuse to start with one.
+PLACEHOLDER_SECRET_KEYS = {
+    "change-me",  # .env.example
+    "collectstatic-only",  # the Dockerfile's, before it made a random one
+    "compose-config-check",  # tests/test_compose.py
+    "test-only-not-secret",  # config/settings/test.py
+}
+if (
+    SECRET_KEY in PLACEHOLDER_SECRET_KEYS
+    or SECRET_KEY.startswith("django-insecure-")
+    or len(SECRET_KEY) < 50
+):
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY is a placeholder or shorter than 50 characters; make one with "
+        "python3 -c 'import secrets; print(secrets.token_urlsafe(50))'"
+    )
 
 DEBUG = False
 SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=True)
@@ -10,7 +30,9 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=0)
+# Sent only on requests that came in over https (the TLS proxy says so in
+# X-Forwarded-Proto, which nginx passes on): a year, this host only.
+SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=365 * 24 * 3600)
 X_FRAME_OPTIONS = "DENY"
 
 # One JSON object a line, for the log collector.
@@ -20,12 +42,13 @@ LOGGING = logging_config(level=LOG_LEVEL, log_format=LOG_FORMAT)
 # Staff need a TOTP code as well as their password to reach the admin.
 ADMIN_REQUIRE_2FA = env.bool("ADMIN_REQUIRE_2FA", default=True)
 
-# `manage.py check --deploy` is clean; these two are silenced on purpose.
+# `manage.py check --deploy` is clean; these are silenced on purpose.
 # The service speaks plain http to the TLS-terminating proxy in front of it
 # (docker-compose.yml, `make serve` on 127.0.0.1); that proxy redirects http
-# to https and sends Strict-Transport-Security for the whole host, so:
+# to https, so:
 #   security.W008: no SECURE_SSL_REDIRECT here (behind the proxy it would be
 #       redundant; on 127.0.0.1 it would make the service unreachable);
-#   security.W004: HSTS is the proxy's header; DJANGO_HSTS_SECONDS still
-#       turns on Django's own where no proxy sends one.
-SILENCED_SYSTEM_CHECKS = ["security.W004", "security.W008"]
+#   security.W005: HSTS covers this host only: the clinic's other subdomains
+#       are not the service's to commit to https;
+#   security.W021: nor is asking browsers to preload the clinic's domain.
+SILENCED_SYSTEM_CHECKS = ["security.W005", "security.W008", "security.W021"]

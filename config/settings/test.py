@@ -24,8 +24,8 @@ os.environ.setdefault("CELERY_BROKER_DIR", str(Path(os.environ["TEST_RUN_DIR"]) 
 from config.settings.base import *  # noqa: E402, F403
 from config.settings.base import (  # noqa: E402
     CELERY_BROKER_TRANSPORT_OPTIONS,
+    CELERY_BROKER_URL,
     DATABASES,
-    REDIS_URL,
     SCREENING_SCREENERS,
     env,
 )
@@ -71,7 +71,7 @@ AXES_ENABLED = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(TEST_RUN_DIR / "celerybeat-schedule")
 # This run's metric files, shared with the workers it starts.
 METRICS_DIR = Path(env.str("METRICS_DIR", default=str(TEST_RUN_DIR / "metrics")))
-if REDIS_URL:
+if not CELERY_BROKER_URL.startswith("filesystem:"):
     # A task whose worker died unacknowledged comes back after 30 s, not an
     # hour (still longer than any retry's countdown in the tests).
     CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = env.int(
