@@ -109,11 +109,21 @@ WITHHELD = "(message withheld: it may quote personal data)"
 ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None]
 
 
+class SafeMessageError(Exception):
+    """An exception whose message we compose from types and places only
+    (`ValueError at pii.py:42 in screen`), never from data: it is logged."""
+
+
 def message_is_safe(exc: BaseException) -> bool:
-    """A network or database-connection error names a host or a file."""
+    """A network or database-connection error names a host or a file; our
+    own `SafeMessageError` names a type and a place. A Celery retry is as
+    safe as the exception it retries with."""
+    from celery.exceptions import Retry
     from django.db import InterfaceError, OperationalError
 
-    return isinstance(exc, OSError | OperationalError | InterfaceError)
+    if isinstance(exc, Retry) and isinstance(exc.exc, BaseException):
+        return message_is_safe(exc.exc)
+    return isinstance(exc, SafeMessageError | OSError | OperationalError | InterfaceError)
 
 
 def exception_text(exc_info: ExcInfo | tuple[None, None, None]) -> str:

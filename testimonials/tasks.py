@@ -19,6 +19,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from config import enqueue
+from config.log import SafeMessageError
 from testimonials.consent import authorization_expiry, authorization_requests, consent_notices
 from testimonials.invitations import services as invitations
 from testimonials.models import DeliveryStatus
@@ -28,7 +29,7 @@ from testimonials.sites import webhook_delivery
 logger = logging.getLogger(__name__)
 
 
-class TaskFailed(Exception):
+class TaskFailed(SafeMessageError):
     """What a task retries with: the failure's type and place, no message."""
 
 
@@ -58,6 +59,11 @@ def email_send_or_retry(
         if task.request.retries >= settings.NOTIFICATION_MAX_RETRIES:
             logger.error("%s id=%s failed for good (%s)", label, pk, failure)
             return
+        # Celery's own retry line withholds its reason (config.log); ours is
+        # a type and a place, safe to show.
+        logger.warning(
+            "%s id=%s will be retried, try %s (%s)", label, pk, task.request.retries + 1, failure
+        )
         raise task.retry(
             exc=TaskFailed(failure), countdown=backoff_seconds(task.request.retries)
         ) from None

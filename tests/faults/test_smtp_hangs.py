@@ -80,7 +80,7 @@ def test_screening_keeps_up_while_the_mail_server_hangs(own_redis, story, figure
             # Celery's "Task x[id] retry: ..." line (its reason withheld: an
             # exception's message may quote an address).
             wait_until(
-                lambda: outbound.output().count("] retry: ") >= 1,
+                lambda: outbound.output().count("] retry: ") >= 4,
                 timeout=4 * EMAIL_TIMEOUT + 40,
                 message="the outbound worker to retry emails that timed out",
             )
