@@ -10,10 +10,13 @@ setting in the ConfigMap or the Secret, and who may connect to whom.
 """
 
 import base64
+import os
 import re
+import secrets
 import shlex
 import shutil
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -354,6 +357,34 @@ def test_the_config_map_holds_only_known_variables(production):
     for key in _config(production):
         assert key == "DJANGO_SETTINGS_MODULE" or f"{key}=" in env_example, key
     assert _config(production)["DJANGO_SETTINGS_MODULE"] == "config.settings.production"
+
+
+def test_the_pods_settings_load_and_pass_the_deployment_checks(production, tmp_path):
+    """Production settings read from nothing but the ConfigMap and the
+    Secret (filled in as secrets.env.example asks) load, and
+    `manage.py check --deploy` finds nothing to warn about."""
+    secret = _by_kind(production, "Secret")["testimonials-secrets"]["data"]
+    environment = {**_config(production)}
+    environment.update({k: base64.b64decode(v).decode() for k, v in secret.items()})
+    environment["DJANGO_SECRET_KEY"] = secrets.token_urlsafe(50)
+    # The image is the repository at /app: its paths, here.
+    for key, value in environment.items():
+        if value.startswith("/app/"):
+            local = ROOT / value.removeprefix("/app/")
+            assert local.exists() or key in {"METRICS_DIR", "STATIC_ROOT"}, f"{key}: {value}"
+            environment[key] = str(local)
+    environment["METRICS_DIR"] = str(tmp_path / "metrics")
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env={"PATH": os.environ["PATH"], **environment},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "no issues" in result.stdout
 
 
 # --- nginx -------------------------------------------------------------------
