@@ -124,6 +124,8 @@ def test_it_renders_every_kustomization(rendered):
         "Namespace",
     } <= kinds
     assert "ScaledObject" in {m["kind"] for m in rendered["overlays/production-keda"]}
+    namespace = _by_kind(rendered["overlays/production"], "Namespace")["testimonials"]
+    assert namespace["metadata"]["labels"]["pod-security.kubernetes.io/enforce"] == "restricted"
     for manifest in rendered["overlays/production-keda"]:
         if manifest["kind"] != "Namespace":
             assert manifest["metadata"]["namespace"] == "testimonials", manifest["metadata"]
@@ -262,6 +264,8 @@ def test_every_container_runs_as_a_user_on_a_read_only_root(rendered):
             assert pod_security["runAsNonRoot"] is True, where
             # The image's user is a name; the kubelet can check only a number.
             assert pod_security["runAsUser"] > 0, where
+            # With the rest, what the namespace's Pod Security "restricted" asks.
+            assert pod_security["seccompProfile"] == {"type": "RuntimeDefault"}, where
             assert spec["automountServiceAccountToken"] is False, where
             volumes = {volume["name"]: volume for volume in spec["volumes"]}
             for container in _containers(workload):
