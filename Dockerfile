@@ -1,6 +1,17 @@
 # The production image: web (gunicorn), worker and beat all run from it;
 # docker-compose.yml picks the command. Dependencies come from uv.lock only.
-FROM python:3.11-slim
+# `make image` builds it, tagged with the version in pyproject.toml.
+#
+# The base is an exact Python and Debian release; to pin its bytes as well,
+# pass its digest: --build-arg PYTHON_IMAGE=python:3.11.11-slim-bookworm@sha256:...
+ARG PYTHON_IMAGE=python:3.11.11-slim-bookworm
+FROM ${PYTHON_IMAGE}
+
+ARG VERSION=dev
+LABEL org.opencontainers.image.title="testimonials-service" \
+      org.opencontainers.image.description="Collect, screen, moderate and publish patient testimonials" \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.licenses="MIT"
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
@@ -16,12 +27,18 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 # The same uv as the Makefile's.
 RUN pip install --no-cache-dir uv==0.13.9
 
-RUN groupadd --system app && useradd --system --gid app --home-dir /app --shell /usr/sbin/nologin app
+# A fixed uid and gid, the ones deploy/kubernetes runs the pods as.
+RUN groupadd --system --gid 10001 app \
+ && useradd --system --uid 10001 --gid app --home-dir /app --shell /usr/sbin/nologin app
 WORKDIR /app
 
 # Dependencies first, so that a code change does not reinstall them.
 COPY pyproject.toml uv.lock ./
 RUN uv sync --frozen --no-dev --no-install-project --no-cache
+# The image's software bill of materials (CycloneDX 1.5), from the same lock
+# file that installed it: `make image` copies it out beside the image.
+RUN uv export --frozen --no-dev --format cyclonedx1.5 --preview-features sbom-export \
+      --output-file /app/sbom.cdx.json
 
 COPY --chown=app:app . .
 # var/metrics exists in the image, so the shared volume mounted there starts

@@ -51,7 +51,7 @@ MANAGE := $(BIN)/python manage.py
 # itself (without overriding), so honcho is told not to read it.
 HONCHO := $(BIN)/honcho start --env /dev/null --port $(PORT)
 
-.PHONY: help install run serve worker beat migrate seed check test test-faults bench corpus eval model messages screenshots schema schema-release clean
+.PHONY: help install run serve worker beat migrate seed check test test-faults bench corpus eval model messages screenshots schema schema-release clean image sbom
 
 help: ## list the commands
 	@grep -hE '^[a-z.-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -159,6 +159,22 @@ screenshots: install ## refresh docs/screenshots from the browser tests (needs C
 # differs from what the code generates, or when the code breaks what the
 # newest release of the same major version (openapi/released/) promised.
 VERSION := $(shell sed -n 's/^version = "\(.*\)"$$/\1/p' pyproject.toml | head -n 1)
+# Where `make image` and `make sbom` write the bill of materials.
+DIST := dist
+IMAGE ?= testimonials-service
+
+image: ## build the production image tagged with the version (needs a Docker engine), its SBOM in dist/
+	docker build --build-arg VERSION=$(VERSION) -t $(IMAGE):$(VERSION) -t $(IMAGE):latest .
+	@mkdir -p $(DIST)
+	@container=$$(docker create $(IMAGE):$(VERSION)) \
+	  && docker cp $$container:/app/sbom.cdx.json $(DIST)/sbom-$(VERSION).cdx.json \
+	  && docker rm $$container >/dev/null
+	@echo "==> $(IMAGE):$(VERSION) and $(DIST)/sbom-$(VERSION).cdx.json"
+
+sbom: install ## the SBOM (CycloneDX) of the locked runtime dependencies, as the image carries it
+	@mkdir -p $(DIST)
+	$(BIN)/uv export --frozen --no-dev --format cyclonedx1.5 --preview-features sbom-export \
+	  --output-file $(DIST)/sbom-$(VERSION).cdx.json >/dev/null
 SCHEMA := openapi/schema.yaml
 RELEASED_SCHEMAS := openapi/released
 

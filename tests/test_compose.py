@@ -398,7 +398,7 @@ def _dockerfile_instructions() -> list[tuple[str, str]]:
 
 def test_it_builds_an_image_whose_command_exists():
     instructions = _dockerfile_instructions()
-    assert instructions[0] == ("FROM", "python:3.11-slim")
+    assert instructions[1] == ("FROM", "${PYTHON_IMAGE}")  # tests/test_image.py: which
     cmd = [rest for keyword, rest in instructions if keyword == "CMD"][-1]
     argv = json.loads(cmd)
     assert argv[0] == "gunicorn"

@@ -58,7 +58,9 @@ def _settings(**environment: str) -> dict[str, Any]:
         "change-me",
         "collectstatic-only",
         "django-insecure-" + "k" * 50,
-        secrets.token_urlsafe(20),
+        # Random but short (27 characters); a fixed id keeps pytest-xdist's
+        # workers collecting the same test.
+        pytest.param(secrets.token_urlsafe(20), id="short-random"),
     ],
 )
 def test_production_refuses_a_placeholder_or_short_secret_key(key):
