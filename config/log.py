@@ -126,10 +126,9 @@ def message_is_safe(exc: BaseException) -> bool:
     return isinstance(exc, SafeMessageError | OSError | OperationalError | InterfaceError)
 
 
-def exception_text(exc_info: ExcInfo | tuple[None, None, None]) -> str:
-    """The traceback as Python prints it, causes first, with each
-    exception's message withheld unless `message_is_safe`."""
-    value = exc_info[1]
+def exception_chain(value: BaseException | None) -> list[BaseException]:
+    """The exception and what led to it (its cause, else its context), the
+    last raised first, as Python prints them in reverse."""
     chain: list[BaseException] = []
     while value is not None and all(value is not seen for seen in chain):
         chain.append(value)
@@ -137,8 +136,14 @@ def exception_text(exc_info: ExcInfo | tuple[None, None, None]) -> str:
             value = value.__cause__
         else:
             value = None if value.__suppress_context__ else value.__context__
+    return chain
+
+
+def exception_text(exc_info: ExcInfo | tuple[None, None, None]) -> str:
+    """The traceback as Python prints it, causes first, with each
+    exception's message withheld unless `message_is_safe`."""
     parts: list[str] = []
-    for exc in reversed(chain):
+    for exc in reversed(exception_chain(exc_info[1])):
         if parts:
             parts.append("\nThe above exception led to the following one:\n\n")
         parts.append("Traceback (most recent call last):\n")

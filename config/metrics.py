@@ -133,10 +133,16 @@ def route_of(request: HttpRequest) -> str:
     set of labels, and no patient's secret link in a metric."""
     match = getattr(request, "resolver_match", None)
     if match is None:
-        try:
-            match = resolve(request.path_info)
-        except Resolver404:
-            return "static" if request.path_info.startswith(settings.STATIC_URL) else "unmatched"
+        return route_of_path(request.path_info)
+    return match.view_name or "unnamed"
+
+
+def route_of_path(path: str) -> str:
+    """`route_of` for a bare path (what an error report's URL holds)."""
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return "static" if path.startswith(settings.STATIC_URL) else "unmatched"
     return match.view_name or "unnamed"
 
 

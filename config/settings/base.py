@@ -571,3 +571,18 @@ METRICS_ALLOWED_NETWORKS: list[str] = [
 # Every process writes its counts here (prometheus_client's multiprocess
 # mode); web and worker must share it. Emptied by `make run` / `make serve`.
 METRICS_DIR = Path(env.str("METRICS_DIR", default=str(VAR_DIR / "metrics")))
+
+# --- Error tracking (Sentry) ------------------------------------------------
+# Off unless SENTRY_DSN is set; what is sent is scrubbed like the logs
+# (config/error_tracking.py). Traces are off unless the rate is above 0.
+SENTRY_DSN: str = env.str("SENTRY_DSN", default="")
+SENTRY_ENVIRONMENT: str = env.str("SENTRY_ENVIRONMENT", default="")
+SENTRY_TRACES_SAMPLE_RATE: float = env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0)
+if SENTRY_DSN:
+    from config import error_tracking
+
+    error_tracking.start(
+        dsn=SENTRY_DSN,
+        environment=SENTRY_ENVIRONMENT,
+        traces_sample_rate=SENTRY_TRACES_SAMPLE_RATE,
+    )
