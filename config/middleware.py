@@ -70,7 +70,9 @@ class ProbeMiddleware:
         from config import health
 
         probe = {"/healthz": health.healthz, "/readyz": health.readyz}.get(request.path_info)
-        if probe is not None:
+        # Only what a probe sends: anything else takes the usual way (host
+        # check, CSRF, the view's own refusal of other methods).
+        if probe is not None and request.method in ("GET", "HEAD"):
             return probe(request)
         return self.get_response(request)
 
