@@ -4,10 +4,12 @@ format) posted to our webhook URL, lands on the outbox row and on the
 review page, so a bounced reminder does not read as sent."""
 
 import base64
+import importlib
 import logging
 
 import pytest
 from django.core import mail
+from django.urls import clear_url_caches
 
 from testimonials.consent import consent_notices
 from testimonials.invitations import services
@@ -190,3 +192,22 @@ def test_the_invitations_list_shows_a_delivery(db, provider, client, admin_user,
     client.force_login(admin_user)
     listing = client.get("/admin/testimonials/invitation/").content.decode()
     assert '<td class="field-delivery_status">Delivered</td>' in listing
+
+
+def test_without_a_secret_the_webhook_does_not_exist(settings):
+    """anymail would take anyone's POST without a secret (with a warning):
+    the URL is mounted only with one."""
+    import config.urls
+
+    def anymail_routes():
+        return [str(p.pattern) for p in config.urls.urlpatterns if "anymail" in str(p.pattern)]
+
+    assert anymail_routes() == ["anymail/"]
+    settings.ANYMAIL = {}
+    try:
+        importlib.reload(config.urls)
+        assert anymail_routes() == []
+    finally:
+        settings.ANYMAIL = {"WEBHOOK_SECRET": SECRET}
+        importlib.reload(config.urls)
+        clear_url_caches()
