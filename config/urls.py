@@ -1,6 +1,8 @@
 """The site's urls: each app's urls, the admin, health, metrics, the API
-schema and the site's icon."""
+schema, the site's icon and, with a webhook secret, the email provider's
+delivery events."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponseRedirect
 from django.templatetags.static import static
@@ -31,6 +33,11 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
 ]
+
+# The email provider's delivery events (anymail): mounted only with a
+# basic-auth secret, since without one anymail would take anyone's POST.
+if settings.ANYMAIL.get("WEBHOOK_SECRET"):
+    urlpatterns.append(path("anymail/", include("anymail.urls")))
 
 # Error answers in the API's JSON shape under /api/, pages elsewhere.
 handler400 = "config.errors.bad_request"

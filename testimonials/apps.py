@@ -7,3 +7,12 @@ from django.apps import AppConfig
 class TestimonialsConfig(AppConfig):
     name = "testimonials"
     verbose_name = "Testimonials"
+
+    def ready(self) -> None:
+        # The email provider's delivery events (anymail's webhook) land on
+        # the outbox rows.
+        from anymail.signals import tracking
+
+        from testimonials import delivery_events
+
+        tracking.connect(delivery_events.on_tracking, dispatch_uid="testimonials-delivery-events")

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, TypeVar
 
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db.models import Model, Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -30,6 +30,10 @@ from testimonials.models import Testimonial
 logger = logging.getLogger(__name__)
 
 Row = TypeVar("Row", bound=Model)
+
+# The metadata key naming the outbox row an email came from
+# (`testimonials.delivery_events` reads it back).
+OUTBOX_ROW_METADATA = "outbox_row"
 
 # How many unsent rows one sweep re-enqueues; the next sweep takes the rest.
 SWEEP_BATCH = 1000
@@ -76,10 +80,19 @@ class Rendered:
     subject: str
     message: str
 
-    def send(self) -> None:
-        send_mail(
-            subject=self.subject, message=self.message, from_email=None, recipient_list=self.to
-        )
+    def send(self, *, row: str = "") -> str:
+        """Send it; `row` ("app.model:pk") goes along as the provider's
+        metadata, so its delivery events find the row again. Returns the
+        provider's message id, or "" when the backend gives none (SMTP)."""
+        message = EmailMessage(subject=self.subject, body=self.message, to=self.to)
+        if row:
+            # Read by anymail's backends (ignored by Django's own): the
+            # provider hands it back with each event for this message.
+            message.metadata = {OUTBOX_ROW_METADATA: row}  # type: ignore[attr-defined]
+        message.send()
+        status = getattr(message, "anymail_status", None)
+        message_id = getattr(status, "message_id", None)
+        return "" if message_id is None else str(message_id)
 
 
 def render(email: Email) -> Rendered:
@@ -131,10 +144,17 @@ def send_once(
     if email is None or ready is None:
         return False
     try:
-        ready.send()
+        message_id = ready.send(row=f"{rows.model._meta.label_lower}:{pk}")
     except Exception:
         rows.filter(pk=pk).update(sent_at=None)
         raise
+    if hasattr(rows.model, "delivery_status"):
+        sent = rows.filter(pk=pk)
+        sent.update(esp_message_id=message_id[:255])
+        # An event the provider sent back faster than this line stays.
+        sent.filter(delivery_status="").update(
+            delivery_status="sent", delivery_status_at=timezone.now()
+        )
     logger.info("sent %s id=%s", email.label, pk)
     return True
 

@@ -88,3 +88,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not :memory:, so a worker subprocess sees the same database.
     DATABASES["default"]["TEST"] = {"NAME": str(TEST_RUN_DIR / "test-db.sqlite3")}
+# The email provider's webhook is mounted (config/urls.py) with this secret;
+# tests/testimonials/test_delivery_events.py posts to it.
+ANYMAIL = {"WEBHOOK_SECRET": "provider:test-webhook-secret"}

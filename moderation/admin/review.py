@@ -24,6 +24,7 @@ from moderation.accounts.permissions import moderator_of
 from moderation.admin.common import StoryAdmin, error_text, review_url
 from moderation.decisions import claims, diff, inputs, presentation, selectors
 from moderation.models import AccessSurface
+from moderation.notifications import delivery
 from testimonials.consent import authorization_reads
 from testimonials.errors import ApplicationError, FieldErrors
 from testimonials.honesty import disclosures
@@ -77,6 +78,7 @@ class ReviewPage(StoryAdmin):
                 authorization.history
             ),
             "timeline": _timeline(testimonial),
+            "emails": delivery.story_emails(testimonial),
             "reasons": disclosures.removal_reasons(testimonial.topic),
             "statements": disclosures.current_statements(testimonial.topic),
             "needs_typical_results": disclosures.needs_typical_results(testimonial),

@@ -3,7 +3,7 @@ hears about, one per digest sent to moderators."""
 
 from django.db import models
 
-from testimonials.models import Testimonial
+from testimonials.models import DeliveryTracked, Testimonial
 
 
 class NotificationKind(models.TextChoices):
@@ -11,7 +11,7 @@ class NotificationKind(models.TextChoices):
     REJECTED = "rejected"
 
 
-class PatientNotification(models.Model):
+class PatientNotification(DeliveryTracked):
     """One email to a patient about one decision; the unique constraint makes
     the sending task safe to run twice."""
 

@@ -105,10 +105,11 @@ class InvitationAdmin(admin.ModelAdmin[Invitation]):
         "incentive",
         "created_by_label",
         "sent_at",
+        "delivery_status",
         "used_at",
         "expires_at",
     ]
-    list_filter = ["topic", "created_at", "used_at"]
+    list_filter = ["topic", "created_at", "used_at", "delivery_status"]
     search_fields = ["email", "batch"]
     list_select_related = ["topic"]
     readonly_fields = (
@@ -121,6 +122,9 @@ class InvitationAdmin(admin.ModelAdmin[Invitation]):
         "created_at",
         "expires_at",
         "sent_at",
+        "delivery_status",
+        "delivery_status_at",
+        "delivery_problem",
         "used_at",
     )
     fields = readonly_fields

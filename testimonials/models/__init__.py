@@ -4,6 +4,7 @@ all re-exported here (`from testimonials.models import Testimonial`).
 - `consent_texts`: the consent text patients agree to.
 - `topics`: topics and their typical-results statements.
 - `invitations`: one-use links asking for a story.
+- `delivery`: what the email provider said of an outbox row's email.
 - `stories`: the story, its status and the audit trail of its changes.
 - `authorizations`: a patient's authorization, its notices and requests.
 - `publishing`: the changes feed.
@@ -30,6 +31,7 @@ from testimonials.models.consent_texts import (
     DEFAULT_REVOCATION_STATEMENT,
     ConsentText,
 )
+from testimonials.models.delivery import DeliveryTracked, EmailDeliveryStatus
 from testimonials.models.invitations import (
     Invitation,
 )
@@ -88,7 +90,9 @@ __all__ = [
     "ConsentText",
     "DataExport",
     "DeliveryStatus",
+    "DeliveryTracked",
     "DisplayPreference",
+    "EmailDeliveryStatus",
     "ExportScope",
     "Invitation",
     "MaterialConnection",

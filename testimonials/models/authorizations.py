@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from testimonials.models.consent_texts import ConsentText
+from testimonials.models.delivery import DeliveryTracked
 from testimonials.models.stories import Channel, DisplayPreference, Testimonial
 
 
@@ -175,7 +176,7 @@ class NoticeKind(models.TextChoices):
     EXPIRED = "expired", "The authorization expired"
 
 
-class ConsentNotice(models.Model):
+class ConsentNotice(DeliveryTracked):
     """One email to a patient about their authorization: the outbox row,
     written in the change's transaction and sent after commit; the sweep
     resends what a lost message left behind. Holds no address: it is read
@@ -201,7 +202,7 @@ class ConsentNotice(models.Model):
         return f"{self.kind} notice for {self.authorization_id}"
 
 
-class AuthorizationRequest(models.Model):
+class AuthorizationRequest(DeliveryTracked):
     """The email asking the patient of an imported story, which came without
     consent, to authorize it on their private page: the outbox row, written
     when a moderator approves the story and sent after commit; the consent

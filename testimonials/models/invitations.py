@@ -6,10 +6,11 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from testimonials.models.delivery import DeliveryTracked
 from testimonials.models.topics import Topic
 
 
-class Invitation(models.Model):
+class Invitation(DeliveryTracked):
     """A single-use, expiring invitation to share a story, emailed to one
     patient. The email names neither the treatment nor the reason for the
     visit; everyone invited gets the same text, link and incentive, whatever

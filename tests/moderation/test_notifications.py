@@ -78,10 +78,10 @@ def test_a_failed_send_is_released_for_the_retry(
             public_id=testimonial.public_id, moderator=moderator
         )
 
-    def smtp_down(**kwargs):
+    def smtp_down(*args, **kwargs):
         raise ConnectionRefusedError("smtp down")
 
-    monkeypatch.setattr("testimonials.outbox.send_mail", smtp_down)
+    monkeypatch.setattr("django.core.mail.EmailMessage.send", smtp_down)
     with pytest.raises(ConnectionRefusedError):
         patients.patient_notification_send(notification_id=enqueued[0])
     assert PatientNotification.objects.get().sent_at is None
