@@ -2,6 +2,7 @@
 read from a file, the environment or a prompt and never printed."""
 
 import getpass
+import hmac
 import os
 import sys
 from pathlib import Path
@@ -64,6 +65,7 @@ class Command(BaseCommand):
                 "or run the command in a terminal to be asked."
             )
         password = getpass.getpass("Password: ")
-        if password != getpass.getpass("Password (again): "):
+        again = getpass.getpass("Password (again): ")
+        if not hmac.compare_digest(password.encode(), again.encode()):
             raise CommandError("The two passwords differ.")
         return password
