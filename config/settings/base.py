@@ -543,30 +543,9 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 ADMIN_REQUIRE_2FA: bool = env.bool("ADMIN_REQUIRE_2FA", default=False)
 OTP_TOTP_ISSUER = "Patient stories"
 
-# Staff sign-in through the clinic's identity provider (OpenID Connect), off
-# unless OIDC_RP_CLIENT_ID is set. The provider's groups claim maps people to
-# Moderators or Clinic admins; anyone in neither is refused. With
-# OIDC_TRUST_IDP_MFA the provider's own second factor counts for
-# ADMIN_REQUIRE_2FA (docs/operating.md#signing-in-through-the-clinics-identity-provider).
-OIDC_RP_CLIENT_ID: str = env.str("OIDC_RP_CLIENT_ID", default="")
-OIDC_RP_CLIENT_SECRET: str = env.str("OIDC_RP_CLIENT_SECRET", default="")
-OIDC_OP_AUTHORIZATION_ENDPOINT: str = env.str("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
-OIDC_OP_TOKEN_ENDPOINT: str = env.str("OIDC_OP_TOKEN_ENDPOINT", default="")
-OIDC_OP_USER_ENDPOINT: str = env.str("OIDC_OP_USER_ENDPOINT", default="")
-OIDC_OP_JWKS_ENDPOINT: str = env.str("OIDC_OP_JWKS_ENDPOINT", default="")
-OIDC_RP_SIGN_ALGO: str = env.str("OIDC_RP_SIGN_ALGO", default="RS256")
-OIDC_RP_SCOPES: str = env.str("OIDC_RP_SCOPES", default="openid email profile groups")
-OIDC_PROVIDER_NAME: str = env.str("OIDC_PROVIDER_NAME", default="the clinic's sign-in")
-OIDC_GROUPS_CLAIM: str = env.str("OIDC_GROUPS_CLAIM", default="groups")
-OIDC_MODERATOR_GROUPS: list[str] = env.list("OIDC_MODERATOR_GROUPS", default=[])
-OIDC_ADMIN_GROUPS: list[str] = env.list("OIDC_ADMIN_GROUPS", default=[])
-OIDC_TRUST_IDP_MFA: bool = env.bool("OIDC_TRUST_IDP_MFA", default=True)
-OIDC_AUTHENTICATE_CLASS = "moderation.accounts.identity_provider.StaffOIDCStartView"
-OIDC_CALLBACK_CLASS = "moderation.accounts.identity_provider.StaffOIDCCallbackView"
-OIDC_USE_PKCE = True
-OIDC_TIMEOUT = 10
-LOGIN_REDIRECT_URL = "/admin/"
-LOGIN_REDIRECT_URL_FAILURE = "/admin/login/?oidc=refused"
+# Staff sign-in through the clinic's identity provider (OpenID Connect):
+# config/settings/identity_provider.py.
+from config.settings.identity_provider import *  # noqa: E402, F403 - reads the environment, after .env
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
