@@ -94,7 +94,7 @@ def test_a_person_in_neither_group_is_refused_and_gets_no_account(provider):
     assert "Clinic SSO did not sign you in" in refused
 
 
-@pytest.mark.parametrize("tamper", ["signature", "nonce"])
+@pytest.mark.parametrize("tamper", ["signature", "nonce", "audience", "expired"])
 def test_a_forged_answer_is_refused(provider, tamper):
     provider.tamper = tamper
     browser, answer = sign_in_through(provider, MODERATOR)

@@ -3,7 +3,8 @@ discovery, an authorize endpoint that signs in whoever `person` names and
 redirects back with a code, a token endpoint that returns an RS256-signed
 id_token, the signing keys and userinfo. `tamper` makes it misbehave the
 way a forged answer would ("signature": signed by a key it does not
-publish; "nonce": the id_token carries a nonce the client never sent)."""
+publish; "nonce": the id_token carries a nonce the client never sent; "audience":
+it was issued to another client; "expired": its time is up)."""
 
 import json
 import secrets
@@ -50,10 +51,10 @@ class Provider:
         now = int(time.time())
         claims = {
             "iss": self.issuer,
-            "aud": self.client_id,
+            "aud": "another-client" if self.tamper == "audience" else self.client_id,
             "sub": grant["person"]["sub"],
             "iat": now,
-            "exp": now + 300,
+            "exp": now - 60 if self.tamper == "expired" else now + 300,
             "nonce": "not-the-nonce" if self.tamper == "nonce" else grant["nonce"],
             **grant["person"],
         }
