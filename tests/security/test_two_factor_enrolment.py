@@ -47,6 +47,7 @@ def sign_in(token: str) -> Client:
 def enrol(alice) -> list[str]:
     browser = Client()
     browser.force_login(alice)
+    assert f'href="{PAGE}">Two-factor sign-in</a>' in browser.get("/admin/").content.decode()
     setup = browser.get(PAGE).content.decode()
     assert "Set up an authenticator app" in setup
     assert "<svg" in setup, "the QR code"
