@@ -4,7 +4,8 @@ groups claim decides the account: a value in `OIDC_MODERATOR_GROUPS` makes a
 moderator, one in `OIDC_ADMIN_GROUPS` a clinic admin; anyone in neither is
 refused and no account is made. Accounts are matched by email, made on the
 first sign-in as staff without a usable password, and their two groups
-follow the claim at every sign-in."""
+follow the claim at every sign-in. A superuser's account is never reached
+this way."""
 
 from typing import Any
 
@@ -83,6 +84,11 @@ class StaffOIDCBackend(OIDCAuthenticationBackend):  # type: ignore[misc]
         if settings.OIDC_RP_CLIENT_ID not in audiences:
             raise SuspiciousOperation("id_token issued to another client")
         return payload
+
+    def filter_users_by_claims(self, claims: dict[str, Any]) -> Any:
+        # A superuser signs in with a password and TOTP here, never through
+        # the provider: an account there with the same email gets its own.
+        return super().filter_users_by_claims(claims).filter(is_superuser=False)
 
     def verify_claims(self, claims: dict[str, Any]) -> bool:
         return bool(claims.get("email")) and bool(mapped_groups(claims))

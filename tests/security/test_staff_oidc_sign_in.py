@@ -124,3 +124,12 @@ def test_the_providers_second_factor_counts_unless_the_setting_says_not(provider
 
     with override_settings(OIDC_TRUST_IDP_MFA=False):
         assert browser.get(QUEUE).status_code == 302, "a TOTP code is needed after all"
+
+
+def test_a_superusers_account_is_not_reached_through_the_provider(provider):
+    root = User.objects.create_superuser("root", email="mo@clinic.example", password="x" * 20)
+    browser, _ = sign_in_through(provider, MODERATOR)
+    signed_in_as = User.objects.get(pk=browser.session["_auth_user_id"])
+    assert signed_in_as != root
+    assert not signed_in_as.is_superuser
+    assert browser.get("/admin/auth/user/").status_code == 403, "a moderator, not root"
