@@ -16,7 +16,9 @@ class VerifiedSessionAuthentication(SessionAuthentication):
 
     def authenticate(self, request: Request) -> tuple[Any, None] | None:
         result = super().authenticate(request)
-        if result is not None and two_factor_required() and not is_verified(result[0]):
+        if result is None or not two_factor_required():
+            return result
+        if not is_verified(result[0], request.session):
             return None
         return result
 

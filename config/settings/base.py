@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "csp",
     "testimonials",
     "moderation",
@@ -511,6 +512,8 @@ PASSWORD_HASHERS = [
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Returns None unless OIDC_RP_CLIENT_ID is set (moderation.accounts.identity_provider).
+    "moderation.accounts.identity_provider.StaffOIDCBackend",
 ]
 # Lock out a username from one address (an IPv6 client by its /64) after
 # this many failures (per username and address together, so one stranger
@@ -539,6 +542,10 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # registers a device.
 ADMIN_REQUIRE_2FA: bool = env.bool("ADMIN_REQUIRE_2FA", default=False)
 OTP_TOTP_ISSUER = "Patient stories"
+
+# Staff sign-in through the clinic's identity provider (OpenID Connect):
+# config/settings/identity_provider.py.
+from config.settings.identity_provider import *  # noqa: E402, F403 - reads the environment, after .env
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -507,6 +507,12 @@ EXEMPT = {
     "admin/auth/user/<id>/password/": "a user's password form: the users' list's permission",
     "admin/otp_totp/totpdevice/<int:pk>/config/": "a TOTP device's set-up, for superusers",
     "admin/otp_totp/totpdevice/<int:pk>/qrcode/": "a TOTP device's set-up, for superusers",
+    "admin/two-factor/": "the signed-in person's own authenticator and recovery codes",
+    # The identity provider's sign-in: no data, 404 while OIDC is off
+    # (tests/security/test_staff_oidc_sign_in.py drives it end to end).
+    "oidc/authenticate/": "sends the browser to the clinic's identity provider",
+    "oidc/callback/": "the identity provider's answer",
+    "oidc/logout/": "signs the person out",
     "favicon.ico": "a redirect to a static icon",
 }
 # The admin's generic add, change, history and delete pages of the other
