@@ -554,28 +554,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# EMAIL_URL, e.g. smtp+tls://user:password@smtp.example.com:587 (django-environ).
-vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
-DEFAULT_FROM_EMAIL: str = env.str("DEFAULT_FROM_EMAIL", default="stories@clinic.example")
-
-# An email provider through django-anymail instead of EMAIL_URL's backend,
-# e.g. anymail.backends.postmark.EmailBackend; empty keeps EMAIL_URL (SMTP).
-# Its delivery events come back to /anymail/<provider>/tracking/, mounted
-# only when ANYMAIL_WEBHOOK_SECRET ("user:password", the webhook's basic
-# auth) is set, and land on the outbox rows (testimonials.delivery_events).
-if env.str("EMAIL_BACKEND", default=""):
-    EMAIL_BACKEND: str = env.str("EMAIL_BACKEND")
-ANYMAIL: dict[str, str] = {
-    name: value
-    for name, value in {
-        "WEBHOOK_SECRET": env.str("ANYMAIL_WEBHOOK_SECRET", default=""),
-        "POSTMARK_SERVER_TOKEN": env.str("ANYMAIL_POSTMARK_SERVER_TOKEN", default=""),
-        "MAILGUN_API_KEY": env.str("ANYMAIL_MAILGUN_API_KEY", default=""),
-        "MAILGUN_SENDER_DOMAIN": env.str("ANYMAIL_MAILGUN_SENDER_DOMAIN", default=""),
-        "MAILGUN_WEBHOOK_SIGNING_KEY": env.str("ANYMAIL_MAILGUN_WEBHOOK_SIGNING_KEY", default=""),
-    }.items()
-    if value
-}
+# Email (EMAIL_URL, DEFAULT_FROM_EMAIL, a provider through django-anymail):
+# config/settings/email.py.
+from config.settings.email import *  # noqa: E402, F403 - reads the environment, after .env
 
 # --- Logging --------------------------------------------------------------
 # Log lines carry ids, statuses and route names, never a patient's name,
