@@ -9,9 +9,12 @@ that kind and its score reaches the kind's threshold. The flag carries the
 score and the words that weighed most, so a moderator sees why.
 """
 
+from typing import TYPE_CHECKING
+
 from moderation.screening import Flag, ScreeningContext, Severity
-from moderation.screening.learned import features
-from moderation.screening.learned.model import LearnedModel
+
+if TYPE_CHECKING:  # numpy stays out of the web processes, which never screen
+    from moderation.screening.learned.model import LearnedModel
 
 SEVERITY: dict[str, Severity] = {
     "spam": "medium",
@@ -34,7 +37,9 @@ NAMES = {
 SPAM_THRESHOLD_WITH_A_CLAIM = 0.8
 
 
-def _makes_a_claim(model: LearnedModel, scores: dict[str, float], found_by_rules: set[str]) -> bool:
+def _makes_a_claim(
+    model: "LearnedModel", scores: dict[str, float], found_by_rules: set[str]
+) -> bool:
     return "medical_claim" in found_by_rules or (
         "medical_claim" in scores and scores["medical_claim"] >= model.thresholds["medical_claim"]
     )
@@ -43,6 +48,7 @@ def _makes_a_claim(model: LearnedModel, scores: dict[str, float], found_by_rules
 def screen(text: str, context: ScreeningContext) -> list[Flag]:
     # Imported here: the web processes, which never screen, need not load
     # numpy and the model.
+    from moderation.screening.learned import features
     from moderation.screening.learned.active import active_model
 
     model = active_model()
