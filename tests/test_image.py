@@ -12,13 +12,10 @@ import tomllib
 from pathlib import Path
 
 from tests.test_compose import _dockerfile_instructions
+from tests.test_openapi_schema import _package_version
 
 ROOT = Path(__file__).resolve().parents[1]
 KUBERNETES = ROOT / "deploy" / "kubernetes"
-
-
-def _version() -> str:
-    return str(tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"])
 
 
 def test_the_base_image_is_an_exact_python_and_debian_release():
@@ -59,8 +56,8 @@ def test_make_image_tags_the_package_version_and_labels_it():
     dry = subprocess.run(
         ["make", "-n", "image"], cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout
-    assert f"--build-arg VERSION={_version()}" in dry
-    assert f":{_version()}" in dry
+    assert f"--build-arg VERSION={_package_version()}" in dry
+    assert f":{_package_version()}" in dry
     label = [rest for keyword, rest in _dockerfile_instructions() if keyword == "LABEL"]
     assert 'org.opencontainers.image.version="${VERSION}"' in label[0]
 
@@ -72,10 +69,10 @@ def test_the_bill_of_materials_lists_every_locked_runtime_package(tmp_path):
         ["make", "sbom", f"DIST={tmp_path}"], cwd=ROOT, capture_output=True, text=True, check=True
     )
     [written] = tmp_path.glob("*.cdx.json")
-    assert written.name == f"sbom-{_version()}.cdx.json"
+    assert written.name == f"sbom-{_package_version()}.cdx.json"
     bom = json.loads(written.read_text())
     assert bom["bomFormat"] == "CycloneDX"
-    assert bom["metadata"]["component"]["version"] == _version()
+    assert bom["metadata"]["component"]["version"] == _package_version()
     listed = {(c["name"], c["version"]) for c in bom["components"]}
     lock = tomllib.loads((ROOT / "uv.lock").read_text())
     locked = {(p["name"], p["version"]) for p in lock["package"] if "version" in p}

@@ -4,7 +4,6 @@ serves, so a change to the API shows in review and is regenerated on purpose
 the same major version (openapi/released/) promised; and the API's version
 is the package's."""
 
-import importlib.util
 import re
 import tomllib
 from pathlib import Path
@@ -14,23 +13,12 @@ import yaml
 from django.conf import settings
 from django.core.management import call_command
 
+from tests.test_openapi_breaks import openapi_breaks
+
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = ROOT / "openapi" / "schema.yaml"
 RELEASED = ROOT / "openapi" / "released"
 PYPROJECT = ROOT / "pyproject.toml"
-
-
-def _openapi_breaks():
-    """scripts/openapi_breaks.py, which `make schema` runs too."""
-    spec = importlib.util.spec_from_file_location(
-        "openapi_breaks", ROOT / "scripts" / "openapi_breaks.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-openapi_breaks = _openapi_breaks()
 
 
 @pytest.fixture(scope="module")
