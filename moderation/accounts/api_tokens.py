@@ -8,7 +8,6 @@ to our 1) and deletes expired rows, so it would have needed a swapped model,
 its own admin replaced and its authentication overridden; the same rules as
 the sites' keys (`testimonials.sites.site_keys`) take less code."""
 
-import hashlib
 import logging
 import secrets
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.utils import timezone
 
+from config.security import secret_digest
 from moderation.models import ApiToken, TokenEnd
 
 logger = logging.getLogger(__name__)
@@ -40,16 +40,10 @@ class IssuedToken:
         return self.token.user
 
 
-def key_hash(key: str) -> str:
-    """How a key is stored: its SHA-256. A new key is 256 random bits, so a
-    slow password hash would add latency and no safety."""
-    return hashlib.sha256(key.encode()).hexdigest()
-
-
 def token_prepare(token: ApiToken) -> str:
     """Give an unsaved token its key hash and expiry; returns the key."""
     key = KEY_PREFIX + secrets.token_urlsafe(32)
-    token.key_hash = key_hash(key)
+    token.key_hash = secret_digest(key)
     token.created_at = timezone.now()
     token.expires_at = token.created_at + settings.API_TOKEN_TTL
     return key
@@ -69,7 +63,7 @@ def token_for_key(key: str) -> ApiToken | None:
     key belongs to, with its user; else None."""
     token = (
         ApiToken.objects.select_related("user")
-        .filter(key_hash=key_hash(key), revoked_at=None, expires_at__gt=timezone.now())
+        .filter(key_hash=secret_digest(key), revoked_at=None, expires_at__gt=timezone.now())
         .first()
     )
     if token is None or not token.user.is_active:

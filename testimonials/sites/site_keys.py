@@ -1,7 +1,6 @@
 """Sites' API keys: issuing, rotating and revoking them, how they are
 stored (a hash) and how a request's key finds its site."""
 
-import hashlib
 import logging
 import secrets
 from dataclasses import dataclass
@@ -10,24 +9,18 @@ from typing import Any
 from django.db.models import F
 from django.utils import timezone
 
+from config.security import secret_digest
 from testimonials.models import (
     Channel,
     Site,
 )
-from testimonials.sites import site_keys
 
 # --- Sites ------------------------------------------------------------------
 
 
-def site_key_hash(key: str) -> str:
-    """How a site's key is stored: its SHA-256. The key is 256 random bits,
-    so a slow password hash would add nothing but latency."""
-    return hashlib.sha256(key.encode()).hexdigest()
-
-
 def site_for_key(*, key: str) -> Site | None:
     """The active site this API key belongs to, or None."""
-    return Site.objects.filter(key_hash=site_key_hash(key), revoked_at=None).first()
+    return Site.objects.filter(key_hash=secret_digest(key), revoked_at=None).first()
 
 
 logger = logging.getLogger(__name__)
@@ -50,7 +43,7 @@ def _new_site_key() -> tuple[str, dict[str, Any]]:
     key = SITE_KEY_PREFIX + secrets.token_urlsafe(32)
     return key, {
         "key_prefix": key[:12],
-        "key_hash": site_keys.site_key_hash(key),
+        "key_hash": secret_digest(key),
         "key_issued_at": timezone.now(),
     }
 

@@ -15,6 +15,7 @@ from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from config.security import secret_digest
 from moderation.accounts import api_tokens
 from moderation.accounts.groups import clinic_admins_group_ensure, moderators_group_ensure
 from moderation.models import ApiToken
@@ -201,7 +202,7 @@ def test_tokens_from_before_hashing_keep_working_after_the_migration(transaction
 
     assert "authtoken_token" not in connection.introspection.table_names()
     token = ApiToken.objects.get()
-    assert token.key_hash == api_tokens.key_hash(legacy_key)
+    assert token.key_hash == secret_digest(legacy_key)
     assert token.created_at < timezone.now() - timedelta(days=399)
     assert abs(token.expires_at - (timezone.now() + timedelta(days=90))) < timedelta(minutes=1)
     assert api(legacy_key).get(QUEUE).status_code == 200

@@ -8,9 +8,9 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.test import override_settings
 
+from config.security import secret_digest
 from moderation.accounts.permissions import CLINIC_ADMINS_GROUP
 from testimonials.models import DeliveryStatus, Site, WebhookDelivery, WebhookEndpoint
-from testimonials.sites.site_keys import site_key_hash
 from tests.factories import UserFactory
 
 KEY = re.compile(r'id="site-key" type="text" readonly value="(tsk_[A-Za-z0-9_-]+)"')
@@ -42,7 +42,7 @@ def test_it_shows_a_new_sites_key_once_and_stores_it_hashed(admin_client, api_cl
     assert "no-store" in response["Cache-Control"]
     key = KEY.search(response.content.decode()).group(1)
     site = Site.objects.get()
-    assert site.key_hash == site_key_hash(key)
+    assert site.key_hash == secret_digest(key)
     assert key not in str(Site.objects.values().get())
     assert site.origins() == ["https://riverside.example", "http://localhost:3000"]
     assert api_client.get("/api/v1/published/", HTTP_X_API_KEY=key).status_code == 200
