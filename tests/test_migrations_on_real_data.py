@@ -253,12 +253,29 @@ def _check_latest(before: dict[str, dict[str, Any]], migrated_at: datetime) -> l
     from django.test import Client
 
     from testimonials.consent.rules import content_sha256
-    from testimonials.models import Authorization, PublicationChange, Testimonial
+    from testimonials.models import (
+        Authorization,
+        Location,
+        Organisation,
+        PublicationChange,
+        Testimonial,
+        Topic,
+    )
 
     problems = []
     if _snapshot() != before:
         problems.append("a story's own fields changed")
     stories = {str(t.public_id): t for t in Testimonial.objects.all()}
+    # Organisations (testimonials 0033): everything moves into one
+    # organisation, named by CLINIC_NAME, with one location.
+    organisations = list(Organisation.objects.all())
+    locations = list(Location.objects.all())
+    if len(organisations) != 1 or len(locations) != 1:
+        problems.append(f"{len(organisations)} organisations, {len(locations)} locations")
+    elif Topic.objects.exclude(organisation=organisations[0]).exists():
+        problems.append("a topic outside the one organisation")
+    elif Testimonial.objects.exclude(location=locations[0]).exists():
+        problems.append("a story outside the one location")
     authorizations: dict[str, list[Authorization]] = {}
     for authorization in Authorization.objects.all():
         authorizations.setdefault(str(authorization.testimonial_public_id), []).append(

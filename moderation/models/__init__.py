@@ -7,6 +7,7 @@ from moderation.models.intake import DuplicateKey
 from moderation.models.notifications import ModeratorDigest, NotificationKind, PatientNotification
 from moderation.models.review import ModeratorNote, ReviewClaim
 from moderation.models.screening_models import ScreeningModel
+from moderation.models.staff import StaffMembership, StaffRole
 
 __all__ = [
     "AccessSurface",
@@ -19,6 +20,8 @@ __all__ = [
     "PatientNotification",
     "ReviewClaim",
     "ScreeningModel",
+    "StaffMembership",
+    "StaffRole",
     "StoryAccess",
     "TokenEnd",
 ]

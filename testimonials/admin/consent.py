@@ -13,6 +13,7 @@ from testimonials.consent import consent_terms
 from testimonials.models import (
     Authorization,
     ConsentText,
+    Organisation,
     Topic,
 )
 from testimonials.publishing import generation
@@ -55,6 +56,12 @@ class TopicAdmin(admin.ModelAdmin[Topic]):
 
     def get_prepopulated_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
         return {} if obj is not None and obj.pk is not None else self.prepopulated_fields
+
+    def get_exclude(self, request, obj=None):  # type: ignore[no-untyped-def]
+        # A single-clinic installation never has to pick its one organisation.
+        if Organisation.objects.count() <= 1:
+            return ["organisation"]
+        return []
 
 
 @admin.register(ConsentText)

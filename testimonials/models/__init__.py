@@ -2,6 +2,7 @@
 all re-exported here (`from testimonials.models import Testimonial`).
 
 - `consent_texts`: the consent text patients agree to.
+- `places`: organisations, their locations and clinicians.
 - `topics`: topics and their typical-results statements.
 - `invitations`: one-use links asking for a story.
 - `delivery`: what the email provider said of an outbox row's email.
@@ -35,6 +36,13 @@ from testimonials.models.delivery import DeliveryTracked, EmailDeliveryStatus
 from testimonials.models.invitations import (
     Invitation,
 )
+from testimonials.models.places import (
+    Clinician,
+    Location,
+    Organisation,
+    sole_location,
+    sole_organisation_id,
+)
 from testimonials.models.portability import (
     DataExport,
     ExportScope,
@@ -65,6 +73,7 @@ from testimonials.models.stories import (
     Testimonial,
     channels_key,
     display_name_for,
+    place_of_topic,
 )
 from testimonials.models.topics import (
     PublishingMode,
@@ -86,6 +95,7 @@ __all__ = [
     "AuthorizationBasis",
     "AuthorizationRequest",
     "Channel",
+    "Clinician",
     "ConsentNotice",
     "ConsentText",
     "DataExport",
@@ -95,8 +105,10 @@ __all__ = [
     "EmailDeliveryStatus",
     "ExportScope",
     "Invitation",
+    "Location",
     "MaterialConnection",
     "NoticeKind",
+    "Organisation",
     "PublicationChange",
     "PublicationEvent",
     "PublishingMode",
@@ -116,6 +128,9 @@ __all__ = [
     "default_topic_languages",
     "display_name_for",
     "new_webhook_secret",
+    "place_of_topic",
+    "sole_location",
+    "sole_organisation_id",
     "validate_events",
     "validate_origins",
     "validate_webhook_url",

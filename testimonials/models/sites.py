@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from testimonials.models.places import Location, Organisation, sole_organisation_id
 from testimonials.models.publishing import PublicationChange, PublicationEvent
 from testimonials.models.stories import Channel
 from testimonials.models.topics import Topic
@@ -60,6 +61,21 @@ class Site(models.Model):
     random 256-bit key needs no slow hash)."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="sites",
+        default=sole_organisation_id,
+        help_text="Its key reads only this organisation's stories.",
+    )
+    location = models.ForeignKey(
+        Location,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sites",
+        help_text="Only this location's stories; empty for every location of the organisation.",
+    )
     name = models.CharField(max_length=120)
     allowed_origins = models.TextField(
         blank=True,

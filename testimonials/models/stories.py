@@ -1,7 +1,7 @@
 """The story (`Testimonial`), its status and the audit trail of its changes."""
 
 import uuid
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.db import models
@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from testimonials.models.consent_texts import ConsentText
+from testimonials.models.places import Clinician, Location, sole_location
 from testimonials.models.topics import Topic
 
 
@@ -85,6 +86,21 @@ class MaterialConnection(models.TextChoices):
 class Testimonial(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="testimonials")
+    location = models.ForeignKey(
+        Location,
+        on_delete=models.PROTECT,
+        related_name="testimonials",
+        help_text="Where the patient was treated; it decides who moderates the story and "
+        "which location's pages may show it.",
+    )
+    clinician = models.ForeignKey(
+        Clinician,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="testimonials",
+        help_text="The clinician the story is about, chosen from a list; empty when none.",
+    )
 
     author_name = models.CharField(max_length=120)
     display_preference = models.CharField(
@@ -270,6 +286,12 @@ class Testimonial(models.Model):
                 name="testimonial_public_list_idx",
                 condition=Q(status=Status.PUBLISHED),
             ),
+            # testimonials.publishing.gate.published_testimonials of one location
+            models.Index(
+                fields=["location", "-published_at", "-id"],
+                name="testimonial_published_loc_idx",
+                condition=Q(status=Status.PUBLISHED),
+            ),
             # moderation.decisions.selectors.review_queue
             models.Index(
                 fields=["-risk_score", "created_at"],
@@ -288,6 +310,8 @@ class Testimonial(models.Model):
         return f"Testimonial {self.public_id}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.location_id is None and self.topic_id is not None:
+            self.location = place_of_topic(self.topic)
         if not self.public_name and self.author_name:
             self.public_name = display_name_for(self.author_name, self.display_preference)
         super().save(*args, **kwargs)
@@ -303,6 +327,17 @@ class Testimonial(models.Model):
     @property
     def verified_patient(self) -> bool:
         return self.invitation_id is not None
+
+
+def place_of_topic(topic: Topic) -> Location:
+    """The location a story on this topic belongs to when none is named:
+    the topic's own, or its organisation's only one."""
+    if topic.location_id is not None:
+        return topic.location  # type: ignore[return-value]
+    location = sole_location(cast(int, topic.organisation_id))
+    if location is None:
+        raise ValueError(f"Topic {topic.slug!r} is shared by several locations: name one.")
+    return location
 
 
 def display_name_for(author_name: str, preference: str) -> str:

@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from testimonials.models.places import Location, Organisation, sole_organisation_id
+
 
 def default_topic_languages() -> list[str]:
     return ["en"]
@@ -20,6 +22,20 @@ class PublishingMode(models.TextChoices):
 
 
 class Topic(models.Model):
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="topics",
+        default=sole_organisation_id,
+    )
+    location = models.ForeignKey(
+        Location,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="topics",
+        help_text="Empty: shared by every location of the organisation.",
+    )
     slug = models.SlugField(max_length=80, unique=True)
     title = models.CharField(max_length=200)
     summary = models.CharField(max_length=300, blank=True)

@@ -79,6 +79,15 @@ class PatientTestimonialSerializer(serializers.Serializer[Any]):
     id = serializers.UUIDField(source="public_id")
     status = serializers.CharField()
     topic = serializers.CharField(source="topic.slug")
+    location = serializers.CharField(
+        source="location.slug", help_text="The slug of the location where the patient was treated."
+    )
+    clinician = serializers.CharField(
+        source="clinician.slug",
+        allow_null=True,
+        default=None,
+        help_text="The slug of the clinician the story is about; null when none.",
+    )
     display_name = serializers.CharField()
     rating = serializers.IntegerField(allow_null=True)
     submitted_at = serializers.DateTimeField(source="created_at")
@@ -199,6 +208,22 @@ class SubmissionInputSerializer(RejectUnknownFieldsMixin, serializers.Serializer
         max_length=300,
         help_text="The token of the invitation link the patient followed; used once.",
     )
+    location = StrictCharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=60,
+        help_text="The slug of the location where the patient was treated. Default: the "
+        "topic's location, or the organisation's only one.",
+    )
+    clinician = StrictCharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=60,
+        help_text="The slug of the clinician the story is about (one who works at the "
+        "location), from `GET /api/v1/locations/`.",
+    )
 
     def validate_consent_to_publish(self, value: bool) -> bool:
         if value is not True:
@@ -225,6 +250,8 @@ def submission_from(data: dict[str, Any]) -> submitting.Submission:
         material_connection=data["material_connection"],
         material_connection_detail=data["material_connection_detail"],
         invitation=data["invitation"],
+        location_slug=data["location"],
+        clinician_slug=data["clinician"],
     )
 
 

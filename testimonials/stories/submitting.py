@@ -25,6 +25,7 @@ from testimonials.models import (
     Testimonial,
     Topic,
 )
+from testimonials.places import selectors as places
 from testimonials.publishing import generation
 
 logger = logging.getLogger(__name__)
@@ -49,6 +50,9 @@ class Submission:
     expires_on: date | None = None
     patient_is_adult: bool | None = None
     guardian_relationship: str = ""
+    # Where: the location's and the clinician's slugs (see `_place`).
+    location_slug: str = ""
+    clinician_slug: str = ""
 
     def fingerprint(self) -> str:
         # The honesty and authorization fields count only when given, so
@@ -74,6 +78,9 @@ _OPTIONAL_FIELDS = frozenset(
         "expires_on",
         "patient_is_adult",
         "guardian_relationship",
+        # issue 18: organisations and locations
+        "location_slug",
+        "clinician_slug",
     }
 )
 
@@ -116,7 +123,7 @@ def testimonial_submit(
             return SubmitOutcome(earlier, created=False)
 
     now = timezone.now()
-    topic, consent, terms = _validate(submission, now)
+    topic, consent, terms, place = _validate(submission, now)
     disclosures.check_connection(
         submission.material_connection, submission.material_connection_detail
     )
@@ -129,6 +136,8 @@ def testimonial_submit(
             )
             testimonial = Testimonial.objects.create(
                 topic=topic,
+                location=place.location,
+                clinician=place.clinician,
                 language=(
                     reader_language if reader_language in languages.topic_languages(topic) else ""
                 ),
@@ -176,13 +185,23 @@ def _idempotent_replay(key: str, fingerprint: str) -> Testimonial | None:
 
 def _validate(
     submission: Submission, now: datetime
-) -> tuple[Topic, ConsentText, consent_terms.Terms]:
+) -> tuple[Topic, ConsentText, consent_terms.Terms, places.Place]:
     errors: dict[str, list[str]] = {}
     topic = Topic.objects.filter(slug=submission.topic_slug).first()
+    place = None
     if topic is None:
         errors["topic"] = [gettext("No topic with this slug.")]
     elif not topic.open_for_submissions:
         errors["topic"] = [gettext("This topic is not open for stories.")]
+    else:
+        try:
+            place = places.place_for_story(
+                topic=topic,
+                location_slug=submission.location_slug,
+                clinician_slug=submission.clinician_slug,
+            )
+        except FieldErrors as exc:
+            errors.update(exc.fields)
     if submission.consent_to_publish is not True:
         errors["consent_to_publish"] = [gettext("Consent to publish is required.")]
     consent = authorization_reads.consent_current()
@@ -206,6 +225,6 @@ def _validate(
         )
     except FieldErrors as exc:
         errors.update(exc.fields)
-    if errors or topic is None or consent is None or terms is None:
+    if errors or topic is None or consent is None or terms is None or place is None:
         raise FieldErrors(errors)
-    return topic, consent, terms
+    return topic, consent, terms, place
