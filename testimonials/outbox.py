@@ -13,7 +13,7 @@ Log lines name the row's kind and id, never an address or a story.
 
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, TypeVar
 
@@ -51,6 +51,8 @@ class Email:
     language: str | None
     # What it is, for the log line ("published notification"): no personal data.
     label: str
+    # Extra headers (an invitation's List-Unsubscribe).
+    headers: Mapping[str, str] = field(default_factory=dict)
 
 
 def story_email(
@@ -79,12 +81,15 @@ class Rendered:
     to: list[str]
     subject: str
     message: str
+    headers: Mapping[str, str] = field(default_factory=dict)
 
     def send(self, *, row: str = "") -> str:
         """Send it; `row` ("app.model:pk") goes along as the provider's
         metadata, so its delivery events find the row again. Returns the
         provider's message id, or "" when the backend gives none (SMTP)."""
-        message = EmailMessage(subject=self.subject, body=self.message, to=self.to)
+        message = EmailMessage(
+            subject=self.subject, body=self.message, to=self.to, headers=dict(self.headers)
+        )
         if row:
             # Read by anymail's backends (ignored by Django's own): the
             # provider hands it back with each event for this message.
@@ -101,7 +106,7 @@ def render(email: Email) -> Rendered:
         context = email.context()
         subject = render_to_string(f"{email.template}_subject.txt", context).strip()
         message = render_to_string(f"{email.template}.txt", context)
-    return Rendered(to=email.to, subject=subject, message=message)
+    return Rendered(to=email.to, subject=subject, message=message, headers=email.headers)
 
 
 def deliver(email: Email) -> None:

@@ -1,5 +1,5 @@
 """The patient's pages at the site's root: sharing a story, the private story
-and consent pages behind its secret link, invitations; and the widget script."""
+and consent pages behind its secret link, invitations and unsubscribing; and the widget script."""
 
 from django.urls import path
 
@@ -7,6 +7,7 @@ from testimonials.consent import pages as consent_pages
 from testimonials.invitations import invitation_page
 from testimonials.publishing import widget
 from testimonials.stories import share_page, story_pages
+from testimonials.visits import unsubscribe_page
 
 urlpatterns = [
     path("share/<slug:slug>/", share_page.share, name="share"),
@@ -38,4 +39,5 @@ urlpatterns = [
     ),
     path("widget.js", widget.widget_js, name="widget-js"),
     path("invite/<str:token>/", invitation_page.invitation, name="invitation"),
+    path("unsubscribe/<str:token>/", unsubscribe_page.unsubscribe, name="unsubscribe"),
 ]

@@ -25,6 +25,7 @@ from testimonials.invitations import services as invitations
 from testimonials.models import DeliveryStatus
 from testimonials.publishing import generation
 from testimonials.sites import webhook_delivery
+from testimonials.visits import asks
 
 logger = logging.getLogger(__name__)
 
@@ -127,6 +128,13 @@ def sweep_unsent_invitations() -> int:
     ids = invitations.unsent_invitation_ids(older_than=settings.SCREENING_STUCK_AFTER)
     enqueue.send_each("testimonials.tasks.send_invitation", ids, label="invitation")
     return len(ids)
+
+
+@shared_task(name="testimonials.tasks.send_due_asks")
+def send_due_asks() -> int:
+    """Visits' asks whose time has come become invitations (emailed by
+    `send_invitation`)."""
+    return asks.asks_send_due()
 
 
 @shared_task(name="testimonials.tasks.sweep_authorizations")

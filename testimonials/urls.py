@@ -1,5 +1,5 @@
 """The API under /api/v1/: topics, the patient's story and consent, the
-published list and its changes feed."""
+published list and its changes feed; visits from a practice system."""
 
 from django.urls import path
 
@@ -8,6 +8,7 @@ from testimonials.honesty import stats_api
 from testimonials.publishing import apis as publishing_apis
 from testimonials.publishing import topic_apis
 from testimonials.stories import apis as story_apis
+from testimonials.visits import apis as visit_apis
 
 urlpatterns = [
     path("topics/", topic_apis.TopicListApi.as_view(), name="topic-list"),
@@ -48,4 +49,5 @@ urlpatterns = [
     path(
         "published/changes", publishing_apis.PublishedChangesApi.as_view(), name="published-changes"
     ),
+    path("visits/", visit_apis.VisitCreateApi.as_view(), name="visit-create"),
 ]

@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "config.middleware.RequestSizeLimitMiddleware",
+    "testimonials.visits.authentication.IntegrationKeyElsewhereMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The visitor's Accept-Language; a topic's own languages narrow it
     # (testimonials.languages).
@@ -276,6 +277,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "moderation.tasks.expire_personal_data",
         "schedule": 60 * 60,
     },
+    "send-due-asks": {"task": "testimonials.tasks.send_due_asks", "schedule": 60.0},
     "sweep-unsent-invitations": {
         "task": "testimonials.tasks.sweep_unsent_invitations",
         "schedule": SCREENING_SWEEP_INTERVAL.total_seconds(),
@@ -380,6 +382,7 @@ INVITATION_TTL = timedelta(days=env.int("INVITATION_TTL_DAYS", default=30))
 INVITATION_MAX_BATCH: int = env.int("INVITATION_MAX_BATCH", default=1000)
 # The clinic's name as invitation emails give it (they never name a treatment).
 CLINIC_NAME: str = env.str("CLINIC_NAME", default="the clinic")
+from config.settings.visits import *  # noqa: E402, F403 - asks after visits; reads the environment
 
 # --- REST framework -------------------------------------------------------
 REST_FRAMEWORK = {

@@ -31,4 +31,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
         return _patient_page(response)
     form = _fresh_form()
     form.initial["invitation"] = token
+    if found.patient_name:
+        # The name the clinic knows, for the patient to confirm or change.
+        form.initial["author_name"] = found.patient_name
     return _patient_page(_share_page(request, found.topic, form))

@@ -20,6 +20,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
+from typing import cast
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -35,7 +36,8 @@ from django.utils.translation import gettext
 from config import clinic_time, enqueue
 from testimonials import languages, outbox
 from testimonials.errors import ApplicationError, FieldErrors
-from testimonials.models import Invitation, Topic
+from testimonials.models import Clinician, Invitation, Location, Topic
+from testimonials.visits import opt_outs
 
 logger = logging.getLogger(__name__)
 
@@ -75,7 +77,7 @@ def invitation_for_token(token: str, *, at: datetime | None = None) -> Invitatio
         raise InvitationRefused(
             gettext("This invitation link is not valid."), reason="invalid"
         ) from exc
-    invitation = Invitation.objects.select_related("topic").filter(public_id=public_id).first()
+    invitation = Invitation.objects.select_related("topic", "location", "clinician").filter(public_id=public_id).first()
     if invitation is None:
         raise InvitationRefused(gettext("This invitation link is not valid."), reason="invalid")
     if invitation.used_at is not None:
@@ -247,6 +249,33 @@ def invitations_create(
     )
 
 
+def invitation_create_for_visit(
+    *,
+    topic: Topic,
+    email: str,
+    location: Location,
+    clinician: Clinician | None,
+    patient_name: str,
+    language: str,
+) -> Invitation:
+    """Inside the caller's transaction: the invitation a visit's ask sends,
+    its link filling in the location, the clinician and the patient's name;
+    emailed by the same task as every invitation, after commit."""
+    invitation = Invitation.objects.create(
+        topic=topic,
+        email=email,
+        location=location,
+        clinician=clinician,
+        patient_name=patient_name[:120],
+        language=language if language in languages.topic_languages(topic) else "",
+        created_by=None,
+        created_by_label="visit",
+        expires_at=clinic_time.clinic_days_later(timezone.now(), settings.INVITATION_TTL.days),
+    )
+    transaction.on_commit(partial(_enqueue, [invitation.pk]))
+    return invitation
+
+
 def _enqueue(invitation_ids: list[int]) -> None:
     enqueue.send_each("testimonials.tasks.send_invitation", invitation_ids, label="invitation")
 
@@ -256,31 +285,55 @@ def invitation_send(*, invitation_id: int) -> bool:
     the email goes out and released if sending fails (the task retries).
     Returns whether this call sent it; an expired or used one is not sent."""
     return outbox.send_once(
-        Invitation.objects.select_related("topic"),
+        Invitation.objects.select_related("topic", "location__organisation"),
         invitation_id,
         build=_invitation_email,
         claimable=Q(used_at=None, expires_at__gt=timezone.now()),
     )
 
 
-def _invitation_email(invitation: Invitation) -> outbox.Email:
-    """No treatment, no visit reason, no question about how it went; the
-    same for every patient."""
+def _invitation_email(invitation: Invitation) -> outbox.Email | None:
+    """No treatment, no visit reason, no clinician, no date of a visit, no
+    question about how it went; the same for every patient. None (never
+    sent) once the address opted out of the organisation's asks."""
+    organisation_id = cast(int, invitation.topic.organisation_id)
+    if opt_outs.email_opted_out(organisation_id, invitation.email):
+        logger.info("invitation id=%s not sent: opted out", invitation.pk)
+        return None
+    unsubscribe = opt_outs.unsubscribe_url(organisation_id, invitation.email)
     context = {
-        "clinic_name": settings.CLINIC_NAME,
+        "clinic_name": _clinic_name(invitation),
         "link": invitation_url(invitation),
         "expires_at": invitation.expires_at,
         "incentive": invitation.incentive,
+        "unsubscribe_link": unsubscribe,
     }
-    # The invitation names no treatment, but speaks the topic's language.
+    # The invitation names no treatment, but speaks the topic's language
+    # (the patient's, when the topic publishes in it).
     offered = languages.topic_languages(invitation.topic)
+    language = invitation.language or (offered[0] if offered else settings.LANGUAGE_CODE)
     return outbox.Email(
         to=[invitation.email],
         template="testimonials/email/invitation",
         context=lambda: context,
-        language=offered[0] if offered else settings.LANGUAGE_CODE,
+        language=language,
         label="invitation",
+        # RFC 8058: the mail client's own unsubscribe button, one click.
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
     )
+
+
+def _clinic_name(invitation: Invitation) -> str:
+    """The clinic as the patient knows it: the organisation and, when it is
+    named otherwise, the location; CLINIC_NAME for a staff invitation."""
+    location = invitation.location
+    if location is None:
+        return str(settings.CLINIC_NAME)
+    brand = location.organisation.name
+    return brand if location.name == brand else f"{brand} ({location.name})"
 
 
 def unsent_invitation_ids(*, older_than: timedelta) -> list[int]:

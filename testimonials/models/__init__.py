@@ -11,6 +11,7 @@ all re-exported here (`from testimonials.models import Testimonial`).
 - `publishing`: the changes feed.
 - `sites`: websites, their webhook endpoints and deliveries.
 - `portability`: data exports.
+- `visits`: visits from a practice system, their asks and the opt-outs.
 """
 
 from testimonials.models.authorizations import (
@@ -81,6 +82,15 @@ from testimonials.models.topics import (
     TypicalResultsStatement,
     default_topic_languages,
 )
+from testimonials.models.visits import (
+    Ask,
+    AskStatus,
+    IntegrationKey,
+    OptOutSource,
+    PatientOptOut,
+    Visit,
+    VisitStatus,
+)
 
 __all__ = [
     "ALL_CHANNELS_KEY",
@@ -91,6 +101,8 @@ __all__ = [
     "DEFAULT_REDISCLOSURE_STATEMENT",
     "DEFAULT_REVOCATION_STATEMENT",
     "DISPLAY_ORDER",
+    "Ask",
+    "AskStatus",
     "Authorization",
     "AuthorizationBasis",
     "AuthorizationRequest",
@@ -104,11 +116,14 @@ __all__ = [
     "DisplayPreference",
     "EmailDeliveryStatus",
     "ExportScope",
+    "IntegrationKey",
     "Invitation",
     "Location",
     "MaterialConnection",
     "NoticeKind",
+    "OptOutSource",
     "Organisation",
+    "PatientOptOut",
     "PublicationChange",
     "PublicationEvent",
     "PublishingMode",
@@ -122,6 +137,8 @@ __all__ = [
     "Testimonial",
     "Topic",
     "TypicalResultsStatement",
+    "Visit",
+    "VisitStatus",
     "WebhookDelivery",
     "WebhookEndpoint",
     "channels_key",

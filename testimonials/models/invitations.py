@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 
 from testimonials.models.delivery import DeliveryTracked
+from testimonials.models.places import Clinician, Location
 from testimonials.models.topics import Topic
 
 
@@ -28,6 +29,17 @@ class Invitation(DeliveryTracked):
         help_text="Offered to every invitee for sharing a story, whatever it says; published "
         "with the story.",
     )
+    # What the link fills in for the patient (an ask after a visit): where
+    # they were treated, by whom, and their name to confirm.
+    location = models.ForeignKey(
+        Location, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    clinician = models.ForeignKey(
+        Clinician, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    patient_name = models.CharField(max_length=120, blank=True)
+    # The patient's language, when the topic publishes in it; else the topic's first.
+    language = models.CharField(max_length=8, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -6,9 +6,19 @@ story belongs to one location, and so to one organisation. A single-clinic
 installation has one organisation with one location, made on first need
 from `CLINIC_NAME` (see `sole_organisation_id`)."""
 
+import zoneinfo
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.text import slugify
+
+
+def validate_time_zone(name: str) -> None:
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValidationError(f"{name!r} is not an IANA time zone name.") from exc
 
 
 class Organisation(models.Model):
@@ -39,6 +49,13 @@ class Location(models.Model):
         default=True,
         help_text="Listed in /api/v1/locations/ and given its own education pages.",
     )
+    time_zone = models.CharField(
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text="IANA name, e.g. Europe/Madrid: when its patients may be asked (quiet hours). "
+        "Empty: the installation's CLINIC_TIME_ZONE.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -46,6 +63,10 @@ class Location(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def zone(self) -> zoneinfo.ZoneInfo:
+        """Where its clock is: its own time zone, else the installation's."""
+        return zoneinfo.ZoneInfo(self.time_zone or settings.CLINIC_TIME_ZONE)
 
 
 class Clinician(models.Model):

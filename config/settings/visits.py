@@ -1,0 +1,37 @@
+"""Visits from a practice system and the asks that follow them
+(testimonials/visits).
+
+Imported by `config.settings.base` once `.env` is read.
+"""
+
+import re
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+__all__ = [
+    "INVITATION_DELAY_MINUTES",
+    "INVITATION_MIN_DAYS_BETWEEN",
+    "INVITATION_QUIET_HOURS",
+]
+
+env = environ.Env()
+
+# A visit's ask goes out this long after the visit was completed...
+INVITATION_DELAY_MINUTES: int = env.int("INVITATION_DELAY_MINUTES", default=120)
+# ...never inside these hours of the location's clock ("21-8": from 21:00 to
+# 08:00, moved to the end of them); empty turns quiet hours off.
+INVITATION_QUIET_HOURS: str = env.str("INVITATION_QUIET_HOURS", default="21-8")
+# A patient (by email or phone) is asked at most once in this many days,
+# whatever the number of visits.
+INVITATION_MIN_DAYS_BETWEEN: int = env.int("INVITATION_MIN_DAYS_BETWEEN", default=90)
+
+if INVITATION_QUIET_HOURS.strip() and not re.fullmatch(
+    r"\s*([01]?\d|2[0-3])\s*-\s*([01]?\d|2[0-3])\s*", INVITATION_QUIET_HOURS
+):
+    raise ImproperlyConfigured(
+        f"INVITATION_QUIET_HOURS={INVITATION_QUIET_HOURS!r}: write START-END in whole hours "
+        "(0-23), e.g. 21-8, or leave it empty"
+    )
+if INVITATION_DELAY_MINUTES < 0 or INVITATION_MIN_DAYS_BETWEEN < 0:
+    raise ImproperlyConfigured("INVITATION_DELAY_MINUTES and INVITATION_MIN_DAYS_BETWEEN are >= 0")

@@ -1,0 +1,9 @@
+"""Visits from a practice system and the ask that goes out by itself.
+
+`integration_keys` issues the practice system's keys and `authentication`
+reads them (on the visits endpoint only); `contacts` normalises and hashes a
+patient's email and phone; `intake` records a visit and schedules its ask
+(`scheduling`: the delay and the quiet hours); `asks` sends the asks that
+are due as invitations; `opt_outs` keeps the patients who asked not to be
+asked again; `apis` and `unsubscribe_page` are the views.
+"""
