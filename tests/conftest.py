@@ -75,7 +75,7 @@ CANARY_HANDLER = CanaryLogHandler()
 
 # What the tests store that names a patient or tells their story: every
 # log line is searched for any 12-character piece of it (log_canary).
-PERSONAL_MODELS = ("Testimonial", "Authorization", "Invitation")
+PERSONAL_MODELS = ("Testimonial", "Authorization", "Invitation", "Visit")
 
 
 @pytest.fixture(scope="session", autouse=True)

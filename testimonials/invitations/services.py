@@ -77,7 +77,11 @@ def invitation_for_token(token: str, *, at: datetime | None = None) -> Invitatio
         raise InvitationRefused(
             gettext("This invitation link is not valid."), reason="invalid"
         ) from exc
-    invitation = Invitation.objects.select_related("topic", "location", "clinician").filter(public_id=public_id).first()
+    invitation = (
+        Invitation.objects.select_related("topic", "location", "clinician")
+        .filter(public_id=public_id)
+        .first()
+    )
     if invitation is None:
         raise InvitationRefused(gettext("This invitation link is not valid."), reason="invalid")
     if invitation.used_at is not None:

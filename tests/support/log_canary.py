@@ -137,8 +137,16 @@ class PersonalData:
         return None
 
     def collect(self, sender: Any, instance: Any, **kwargs: Any) -> None:
-        """post_save: a story, an authorization or an invitation just stored."""
-        for field in ("author_name", "body", "published_body", "suggested_body", "signature"):
+        """post_save: a story, an authorization, an invitation or a visit just stored."""
+        for field in (
+            "author_name",
+            "body",
+            "published_body",
+            "suggested_body",
+            "signature",
+            "patient_name",
+            "phone",
+        ):
             self.add(getattr(instance, field, None))
         self.add(getattr(instance, "email", None), email=True)
 
