@@ -134,7 +134,7 @@ def testimonial_submit(
                 if submission.invitation
                 else None
             )
-            if invitation is not None and invitation.location_id is not None:
+            if invitation is not None and invitation.location is not None:
                 # A visit's invitation knows where the patient was treated.
                 place = places.Place(location=invitation.location, clinician=invitation.clinician)
             testimonial = Testimonial.objects.create(
