@@ -32,6 +32,7 @@ TASK_NAMES: frozenset[str] = frozenset(
         "testimonials.tasks.send_invitation",
         "testimonials.tasks.send_consent_notice",
         "testimonials.tasks.send_authorization_request",
+        "testimonials.tasks.send_ask_text",
     }
 )
 

@@ -25,7 +25,7 @@ from testimonials.invitations import services as invitations
 from testimonials.models import DeliveryStatus
 from testimonials.publishing import generation
 from testimonials.sites import webhook_delivery
-from testimonials.visits import asks
+from testimonials.visits import asks, texts
 
 logger = logging.getLogger(__name__)
 
@@ -133,8 +133,18 @@ def sweep_unsent_invitations() -> int:
 @shared_task(name="testimonials.tasks.send_due_asks")
 def send_due_asks() -> int:
     """Visits' asks whose time has come become invitations (emailed by
-    `send_invitation`)."""
+    `send_invitation`, texted by `send_ask_text`); texts a lost message
+    left unsent are sent again."""
+    unsent = texts.unsent_text_ids(older_than=settings.SCREENING_STUCK_AFTER)
+    enqueue.send_each("testimonials.tasks.send_ask_text", unsent, label="ask text")
     return asks.asks_send_due()
+
+
+@shared_task(name="testimonials.tasks.send_ask_text", bind=True, max_retries=None)
+def send_ask_text(self: Task[Any, Any], text_id: int) -> None:
+    email_send_or_retry(
+        self, partial(texts.ask_text_send, text_id=text_id), label="ask text", pk=text_id
+    )
 
 
 @shared_task(name="testimonials.tasks.sweep_authorizations")

@@ -9,6 +9,7 @@ from testimonials.publishing import apis as publishing_apis
 from testimonials.publishing import topic_apis
 from testimonials.stories import apis as story_apis
 from testimonials.visits import apis as visit_apis
+from testimonials.visits import inbound_sms_api
 
 urlpatterns = [
     path("topics/", topic_apis.TopicListApi.as_view(), name="topic-list"),
@@ -50,4 +51,5 @@ urlpatterns = [
         "published/changes", publishing_apis.PublishedChangesApi.as_view(), name="published-changes"
     ),
     path("visits/", visit_apis.VisitCreateApi.as_view(), name="visit-create"),
+    path("sms/inbound", inbound_sms_api.InboundTextApi.as_view(), name="sms-inbound"),
 ]

@@ -65,6 +65,7 @@ for _name in (
     "testimonials.tasks.send_invitation",
     "testimonials.tasks.send_consent_notice",
     "testimonials.tasks.send_authorization_request",
+    "testimonials.tasks.send_ask_text",
 ):
     TASKS[_name] = (OUTBOUND_QUEUE, _time_limits[OUTBOUND_QUEUE])
 for _name in (

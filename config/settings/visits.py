@@ -5,6 +5,7 @@ Imported by `config.settings.base` once `.env` is read.
 """
 
 import re
+from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -13,6 +14,9 @@ __all__ = [
     "INVITATION_DELAY_MINUTES",
     "INVITATION_MIN_DAYS_BETWEEN",
     "INVITATION_QUIET_HOURS",
+    "SMS_BACKEND",
+    "SMS_FILE_PATH",
+    "SMS_INBOUND_TOKEN",
 ]
 
 env = environ.Env()
@@ -25,6 +29,17 @@ INVITATION_QUIET_HOURS: str = env.str("INVITATION_QUIET_HOURS", default="21-8")
 # A patient (by email or phone) is asked at most once in this many days,
 # whatever the number of visits.
 INVITATION_MIN_DAYS_BETWEEN: int = env.int("INVITATION_MIN_DAYS_BETWEEN", default=90)
+
+# Texts (testimonials/visits/sms.py): a dotted path to a backend, e.g.
+# testimonials.visits.sms.FileBackend (one file a message under
+# SMS_FILE_PATH, `make run`'s default); empty sends no texts.
+SMS_BACKEND: str = env.str("SMS_BACKEND", default="")
+SMS_FILE_PATH = Path(
+    env.str("SMS_FILE_PATH", default=str(Path(__file__).resolve().parents[2] / "var/outbox/sms"))
+)
+# The provider posts patients' replies (STOP, HELP) to /api/v1/sms/inbound
+# with `Authorization: Bearer` this token; unset, the endpoint is a 404.
+SMS_INBOUND_TOKEN: str = env.str("SMS_INBOUND_TOKEN", default="")
 
 if INVITATION_QUIET_HOURS.strip() and not re.fullmatch(
     r"\s*([01]?\d|2[0-3])\s*-\s*([01]?\d|2[0-3])\s*", INVITATION_QUIET_HOURS

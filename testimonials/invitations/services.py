@@ -264,7 +264,8 @@ def invitation_create_for_visit(
 ) -> Invitation:
     """Inside the caller's transaction: the invitation a visit's ask sends,
     its link filling in the location, the clinician and the patient's name;
-    emailed by the same task as every invitation, after commit."""
+    emailed (when there is an address) by the same task as every
+    invitation, after commit."""
     invitation = Invitation.objects.create(
         topic=topic,
         email=email,
@@ -276,7 +277,8 @@ def invitation_create_for_visit(
         created_by_label="visit",
         expires_at=clinic_time.clinic_days_later(timezone.now(), settings.INVITATION_TTL.days),
     )
-    transaction.on_commit(partial(_enqueue, [invitation.pk]))
+    if email:
+        transaction.on_commit(partial(_enqueue, [invitation.pk]))
     return invitation
 
 
@@ -300,13 +302,15 @@ def _invitation_email(invitation: Invitation) -> outbox.Email | None:
     """No treatment, no visit reason, no clinician, no date of a visit, no
     question about how it went; the same for every patient. None (never
     sent) once the address opted out of the organisation's asks."""
+    if not invitation.email:
+        return None
     organisation_id = cast(int, invitation.topic.organisation_id)
     if opt_outs.email_opted_out(organisation_id, invitation.email):
         logger.info("invitation id=%s not sent: opted out", invitation.pk)
         return None
     unsubscribe = opt_outs.unsubscribe_url(organisation_id, invitation.email)
     context = {
-        "clinic_name": _clinic_name(invitation),
+        "clinic_name": clinic_name(invitation),
         "link": invitation_url(invitation),
         "expires_at": invitation.expires_at,
         "incentive": invitation.incentive,
@@ -330,7 +334,7 @@ def _invitation_email(invitation: Invitation) -> outbox.Email | None:
     )
 
 
-def _clinic_name(invitation: Invitation) -> str:
+def clinic_name(invitation: Invitation) -> str:
     """The clinic as the patient knows it: the organisation and, when it is
     named otherwise, the location; CLINIC_NAME for a staff invitation."""
     location = invitation.location
@@ -341,8 +345,9 @@ def _clinic_name(invitation: Invitation) -> str:
 
 
 def unsent_invitation_ids(*, older_than: timedelta) -> list[int]:
-    """Invitations a lost message left unsent, still worth sending."""
+    """Invitations a lost message left unsent, still worth sending (a
+    visit's invitation for a patient who gave only a phone has no email)."""
     return outbox.unsent_ids(
-        Invitation.objects.filter(used_at=None, expires_at__gt=timezone.now()),
+        Invitation.objects.filter(used_at=None, expires_at__gt=timezone.now()).exclude(email=""),
         older_than=older_than,
     )

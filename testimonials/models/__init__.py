@@ -85,6 +85,7 @@ from testimonials.models.topics import (
 from testimonials.models.visits import (
     Ask,
     AskStatus,
+    AskText,
     IntegrationKey,
     OptOutSource,
     PatientOptOut,
@@ -103,6 +104,7 @@ __all__ = [
     "DISPLAY_ORDER",
     "Ask",
     "AskStatus",
+    "AskText",
     "Authorization",
     "AuthorizationBasis",
     "AuthorizationRequest",

@@ -135,6 +135,23 @@ class Ask(models.Model):
         return f"Ask for {self.visit}"
 
 
+class AskText(models.Model):
+    """The text an ask sends a patient who gave a phone and consent to be
+    texted: an outbox row like the emails' (written with the ask's
+    invitation, sent once by a task, re-sent by the sweep)."""
+
+    ask = models.OneToOneField(Ask, on_delete=models.CASCADE, related_name="text")
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    provider_message_id = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Text for {self.ask}"
+
+
 class OptOutSource(models.TextChoices):
     LINK = "link", "Unsubscribe link"
     SMS = "sms", "SMS reply"

@@ -5,5 +5,7 @@ reads them (on the visits endpoint only); `contacts` normalises and hashes a
 patient's email and phone; `intake` records a visit and schedules its ask
 (`scheduling`: the delay and the quiet hours); `asks` sends the asks that
 are due as invitations; `opt_outs` keeps the patients who asked not to be
-asked again; `apis` and `unsubscribe_page` are the views.
+asked again; `sms` is the texts' backend interface, `texts` sends an ask's
+text and `replies` acts on STOP and HELP; `apis`, `inbound_sms_api` and
+`unsubscribe_page` are the views.
 """

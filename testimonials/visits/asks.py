@@ -1,5 +1,6 @@
 """Sending the asks that are due: each once, as an invitation (a single-use
-link to the share form, emailed through the outbox), unless the patient
+link to the share form, emailed through the outbox and, to a patient who
+gave a phone and consent to be texted, sent by text), unless the patient
 opted out since the visit.
 
 Beat runs `asks_send_due` every minute on the housekeeping queue; a run that
@@ -13,9 +14,10 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from config import enqueue
 from testimonials.invitations import services as invitations
-from testimonials.models import Ask, AskStatus, Location, Topic
-from testimonials.visits import opt_outs
+from testimonials.models import Ask, AskStatus, AskText, Location, Topic
+from testimonials.visits import opt_outs, sms
 
 logger = logging.getLogger(__name__)
 
@@ -53,25 +55,29 @@ def ask_send(*, ask_id: int) -> str | None:
         visit = ask.visit
         organisation_id = ask.organisation_id
         hashes = [value for value in (ask.email_hash, ask.phone_hash) if value]
+        textable = bool(visit.phone) and visit.consent_to_text and sms.texts_enabled()
+        topic = ask_topic(visit.location)
         if opt_outs.opted_out(organisation_id, hashes):
             status = AskStatus.OPTED_OUT
-        elif not visit.email:
-            # SMS is not sent yet: a patient without an email is not reached.
+        elif not visit.email and not textable:
+            # No email, and no phone we may text: no channel to ask by.
             status = AskStatus.UNREACHABLE
+        elif topic is None:
+            status = AskStatus.HELD
         else:
-            topic = ask_topic(visit.location)
-            if topic is None:
-                status = AskStatus.HELD
-            else:
-                ask.invitation = invitations.invitation_create_for_visit(
-                    topic=topic,
-                    email=visit.email,
-                    location=visit.location,
-                    clinician=visit.clinician,
-                    patient_name=visit.patient_name,
-                    language=visit.language,
-                )
-                status = AskStatus.INVITED
+            # One link, sent by email and, where the patient agreed, by text.
+            ask.invitation = invitations.invitation_create_for_visit(
+                topic=topic,
+                email=visit.email,
+                location=visit.location,
+                clinician=visit.clinician,
+                patient_name=visit.patient_name,
+                language=visit.language,
+            )
+            if textable:
+                text = AskText.objects.create(ask=ask)
+                enqueue.on_commit("testimonials.tasks.send_ask_text", text.pk, label="ask text")
+            status = AskStatus.INVITED
         ask.status = status
         ask.decided_at = timezone.now()
         ask.save(update_fields=["status", "decided_at", "invitation"])
