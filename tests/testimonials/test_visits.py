@@ -4,13 +4,16 @@ input is refused with nothing stored, and a patient is asked at most once
 per INVITATION_MIN_DAYS_BETWEEN days, after the delay and out of the quiet
 hours of the location's clock."""
 
+import threading
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from io import StringIO
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from config.security import secret_digest
 from moderation.accounts import moderators as moderation_moderators
@@ -25,7 +28,7 @@ from testimonials.models import (
     sole_organisation_id,
 )
 from testimonials.sites import site_keys
-from testimonials.visits import integration_keys, scheduling
+from testimonials.visits import intake, integration_keys, scheduling
 
 VISITS_URL = "/api/v1/visits/"
 # A Tuesday, 15:30 in Madrid (UTC+1 in March).
@@ -385,3 +388,75 @@ def test_a_visit_sent_late_is_asked_from_now(api_client, key):
     post(api_client, visit(completed_at=completed.isoformat()), key)
 
     assert Ask.objects.get().due_at == COMPLETED + timedelta(minutes=5)
+
+
+# --- Races (PostgreSQL: two connections at once) ------------------------------------
+
+
+def _at_once(*calls):
+    barrier = threading.Barrier(len(calls))
+    results = []
+
+    def run(call):
+        barrier.wait()
+        try:
+            results.append(call())
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_two_visits_of_one_patient_at_once_make_one_ask():
+    organisation = Organisation.objects.create(slug="move-well", name="Move Well")
+    Location.objects.create(organisation=organisation, slug="north", name="North")
+    integration_key = integration_keys.integration_key_create(
+        organisation_slug="move-well"
+    ).integration_key
+    for round_ in range(5):
+        calls = [
+            partial(
+                intake.visit_record,
+                integration_key=integration_key,
+                data=intake.VisitInput(
+                    external_id=f"appt-{round_}-{n}",
+                    completed_at=COMPLETED,
+                    location_slug="north",
+                    email=f"patient{round_}@example.com",
+                ),
+            )
+            for n in range(2)
+        ]
+        outcomes = _at_once(*calls)
+        assert sorted(outcome.visit.status for outcome in outcomes) == [
+            "recently_asked",
+            "scheduled",
+        ]
+    assert Ask.objects.count() == 5
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_one_visit_sent_twice_at_once_is_stored_once():
+    organisation = Organisation.objects.create(slug="move-well", name="Move Well")
+    Location.objects.create(organisation=organisation, slug="north", name="North")
+    integration_key = integration_keys.integration_key_create(
+        organisation_slug="move-well"
+    ).integration_key
+    data = intake.VisitInput(
+        external_id="appt-1", completed_at=COMPLETED, location_slug="north", email="a@example.com"
+    )
+    call = partial(intake.visit_record, integration_key=integration_key, data=data)
+
+    outcomes = _at_once(call, call)
+
+    assert len({outcome.visit.public_id for outcome in outcomes}) == 1
+    assert sorted(outcome.created for outcome in outcomes) == [False, True]
+    assert Visit.objects.count() == 1
