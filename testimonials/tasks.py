@@ -134,10 +134,13 @@ def sweep_unsent_invitations() -> int:
 def send_due_asks() -> int:
     """Visits' asks whose time has come become invitations (emailed by
     `send_invitation`, texted by `send_ask_text`); texts a lost message
-    left unsent are sent again."""
+    left unsent are sent again; visits whose ask is over lose the patient's
+    contact."""
     unsent = texts.unsent_text_ids(older_than=settings.SCREENING_STUCK_AFTER)
     enqueue.send_each("testimonials.tasks.send_ask_text", unsent, label="ask text")
-    return asks.asks_send_due()
+    invited = asks.asks_send_due()
+    asks.visit_contacts_erase()
+    return invited
 
 
 @shared_task(name="testimonials.tasks.send_ask_text", bind=True, max_retries=None)

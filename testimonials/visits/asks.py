@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from config import enqueue
 from testimonials.invitations import services as invitations
-from testimonials.models import Ask, AskStatus, AskText, Location, Topic
+from testimonials.models import Ask, AskStatus, AskText, Location, Topic, Visit
 from testimonials.visits import opt_outs, sms
 
 logger = logging.getLogger(__name__)
@@ -99,3 +99,28 @@ def ask_topic(location: Location) -> Topic | None:
         .order_by("-location_id", "pk")
         .first()
     )
+
+
+def visit_contacts_erase() -> int:
+    """Erase the patient's email, phone and name from the visits whose ask
+    no longer needs them: it was not sent (opted out, unreachable, held),
+    or its invitation was used or expired and its text, if any, went out
+    (or expired with it). Returns how many visits were erased."""
+    now = timezone.now()
+    finished = Q(ask__invitation__used_at__isnull=False) | Q(ask__invitation__expires_at__lte=now)
+    texted = (
+        Q(ask__text__isnull=True)
+        | Q(ask__text__sent_at__isnull=False)
+        | Q(ask__invitation__expires_at__lte=now)
+    )
+    done = Q(ask__status__in=[AskStatus.OPTED_OUT, AskStatus.UNREACHABLE, AskStatus.HELD]) | (
+        Q(ask__status=AskStatus.INVITED) & finished & texted
+    )
+    erased = (
+        Visit.objects.filter(done)
+        .exclude(email="", phone="", patient_name="")
+        .update(email="", phone="", patient_name="")
+    )
+    if erased:
+        logger.info("visits' contacts erased: %d", erased)
+    return erased

@@ -16,6 +16,7 @@ from testimonials.invitations import services as invitations
 from testimonials.models import (
     Ask,
     Clinician,
+    Invitation,
     Location,
     Organisation,
     PatientOptOut,
@@ -342,3 +343,50 @@ def test_a_staff_invitation_is_not_sent_after_an_opt_out(place):
 
     assert not invitations.invitation_send(invitation_id=invitation.pk)
     assert mail.outbox == []
+
+
+# --- The contact is kept only while the invitation needs it ----------------------------
+
+
+def test_the_contact_stays_while_the_invitation_may_be_used(
+    place, django_capture_on_commit_callbacks
+):
+    post_visit(Client(), place["key"])
+    run_asks_at(DUE + timedelta(days=1), django_capture_on_commit_callbacks)
+
+    assert Visit.objects.get().email == "maria.lopez@example.com"
+
+
+def test_the_contact_is_erased_once_the_invitation_expired(
+    place, django_capture_on_commit_callbacks
+):
+    post_visit(Client(), place["key"], phone="+34612345678")
+    run_asks_at(DUE, django_capture_on_commit_callbacks)
+
+    run_asks_at(DUE + timedelta(days=31), django_capture_on_commit_callbacks)
+
+    visit = Visit.objects.get()
+    assert (visit.email, visit.phone, visit.patient_name) == ("", "", "")
+
+
+def test_the_contact_is_erased_once_the_invitation_was_used(
+    place, django_capture_on_commit_callbacks
+):
+    post_visit(Client(), place["key"])
+    run_asks_at(DUE, django_capture_on_commit_callbacks)
+    Invitation.objects.update(used_at=DUE + timedelta(hours=1))
+
+    run_asks_at(DUE + timedelta(hours=2), django_capture_on_commit_callbacks)
+
+    assert Visit.objects.get().email == ""
+
+
+def test_a_visit_whose_ask_is_not_sent_loses_its_contact(place, django_capture_on_commit_callbacks):
+    place["topic"].open_for_submissions = False
+    place["topic"].save()
+    post_visit(Client(), place["key"])
+
+    run_asks_at(DUE, django_capture_on_commit_callbacks)
+
+    assert Ask.objects.get().status == "held"
+    assert Visit.objects.get().email == ""
