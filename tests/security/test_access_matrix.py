@@ -275,6 +275,23 @@ ENDPOINTS = [
         "submit", "POST", lambda c: f"{PATIENT_API}/", _everyone(202), may_show=_nobody,
         each_story=False, body=lambda: _submission(),
     ),
+    # --- A practice system's visits (an integration key, which no persona here
+    # holds: tests/testimonials/test_visits.py tries it everywhere), the SMS
+    # provider's replies (off without SMS_INBOUND_TOKEN) and the unsubscribe
+    # link (a signed token no persona holds).
+    Endpoint(
+        "visits", "POST", lambda c: "/api/v1/visits/", _everyone(401), may_show=_nobody,
+        each_story=False, body={"external_id": "x", "completed_at": "2026-01-01T00:00:00Z",
+                                "location": "x", "email": "a@example.com"},
+    ),
+    Endpoint(
+        "sms replies", "POST", lambda c: "/api/v1/sms/inbound", _everyone(404),
+        may_show=_nobody, each_story=False, body={"From": "+34612345678", "Body": "STOP"},
+    ),
+    Endpoint(
+        "unsubscribe page", "GET", lambda c: "/unsubscribe/not-a-token/", _everyone(404),
+        may_show=_nobody, each_story=False,
+    ),
     # --- Operations: probes for the load balancer, metrics for the scraper alone.
     Endpoint(
         "healthz", "GET", lambda c: "/healthz", _everyone(200), may_show=_nobody,

@@ -18,6 +18,7 @@ forms and, like every Django form, need the token signed in or not.
 
 import json
 import re
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, cast
@@ -25,13 +26,15 @@ from typing import Any, cast
 import pytest
 from django.apps import apps
 from django.test import Client
+from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 
 from moderation.accounts import api_tokens
 from moderation.accounts import moderators as moderation_moderators
 from moderation.decisions import services as moderation_decisions
-from testimonials.models import Status, Testimonial
+from testimonials.models import Status, Testimonial, sole_location
 from testimonials.stories.patient_links import patient_secret
+from testimonials.visits import integration_keys, opt_outs
 from tests.factories import ConsentTextFactory, TestimonialFactory, TopicFactory, UserFactory
 from tests.support.routes import UNSAFE, Route, all_routes
 
@@ -42,6 +45,7 @@ NOT_STATE = {"sessions.Session"}
 STORY = "After four sessions my back stopped aching, though mornings are still stiff."
 MEANING = "After four sessions my back stopped aching completely."
 ROUTES = all_routes()
+SMS_INBOUND_TOKEN = "the-sms-providers-token"
 API_ROUTES = [route for route in ROUTES if route.is_api]
 
 
@@ -128,19 +132,45 @@ def _share_form(world: World) -> dict[str, Any]:
     }
 
 
+def _visit(world: World) -> dict[str, Any]:
+    return {
+        "external_id": f"appt-{uuid.uuid4().hex}",
+        "completed_at": timezone.now().isoformat(),
+        "location": sole_location(world.topic.organisation_id).slug,
+        "email": "maria.lopez@example.com",
+    }
+
+
+def _integration_key(world: World) -> dict[str, str]:
+    """A practice system's key: a header, never ambient."""
+    sole_location(world.topic.organisation_id)
+    key = integration_keys.integration_key_create().key
+    return {"Authorization": f"Integration-Key {key}"}
+
+
+def _sms_provider(world: World) -> dict[str, str]:
+    return {"Authorization": f"Bearer {SMS_INBOUND_TOKEN}"}
+
+
 Body = dict[str, Any] | Callable[[World], dict[str, Any]] | None
 
 
 @dataclass(frozen=True)
 class Recipe:
-    """What a request needs to succeed: a story in the right state, a body."""
+    """What a request needs to succeed: a story in the right state, a body,
+    and for a caller that sends its credential in a header (a practice
+    system, the SMS provider) that header, never sent by a hostile page."""
 
     story: Callable[[World], Testimonial] = _pending
     body: Body = None
     works: int = 200
+    headers: Callable[[World], dict[str, str]] | None = None
 
     def body_in(self, world: World) -> dict[str, Any] | None:
         return self.body(world) if callable(self.body) else self.body
+
+    def headers_in(self, world: World) -> dict[str, str]:
+        return self.headers(world) if self.headers is not None else {}
 
 
 NARROW = {"channels": ["clinic"], "display_preference": "initials"}
@@ -150,6 +180,10 @@ AUTHORIZE_FORM = {"signature": "Ida Moss", **NARROW}
 # a moderator changes a story.
 RECIPES: dict[tuple[str, str], Recipe] = {
     ("testimonial-submit", "POST"): Recipe(body=_submission, works=202),
+    ("visit-create", "POST"): Recipe(body=_visit, works=202, headers=_integration_key),
+    ("sms-inbound", "POST"): Recipe(
+        body={"From": "+34612345678", "Body": "STOP"}, headers=_sms_provider
+    ),
     ("testimonial-withdraw", "POST"): Recipe(_published, {}),
     ("testimonial-authorize", "POST"): Recipe(_imported, {"signature": "Ida Moss"}),
     ("testimonial-approve-edit", "POST"): Recipe(_awaiting_approval, {"signature": "Maria"}),
@@ -176,9 +210,16 @@ RECIPES: dict[tuple[str, str], Recipe] = {
     ("testimonials_testimonial_review", "POST"): Recipe(_pending, {"action": "approve"}, works=302),
 }
 PAGE_ROUTES = [r for r in ROUTES if not r.is_api and any((r.name, m) in RECIPES for m in UNSAFE)]
+# Pages that take no CSRF token by design, and why.
+CSRF_EXEMPT = {
+    "unsubscribe": "RFC 8058 one-click: a mail client's POST carries no token; the signed "
+    "link is the credential, and opting its own address out is all it can do",
+}
 # The admin's own pages (its add, change and delete forms, sign-out...): Django's
 # middleware refuses them all alike; each is tried, in one test.
-OTHER_ROUTES = [r for r in ROUTES if not r.is_api and r not in PAGE_ROUTES]
+OTHER_ROUTES = [
+    r for r in ROUTES if not r.is_api and r not in PAGE_ROUTES and r.name not in CSRF_EXEMPT
+]
 
 
 # Values for each path parameter: the story's own, so that with the token the same
@@ -211,11 +252,18 @@ def database_state() -> dict[str, list[dict[str, Any]]]:
 
 
 def send(
-    client: Client, route: Route, method: str, url: str, body: Any, token: str | None = None
+    client: Client,
+    route: Route,
+    method: str,
+    url: str,
+    body: Any,
+    token: str | None = None,
+    credential: dict[str, str] | None = None,
 ) -> Any:
     """A request as a hostile page (no token) or our own page (the token) makes it."""
     if route.is_api:
         headers = {"X-CSRFToken": token} if token else {}
+        headers.update(credential or {})
         return client.generic(
             method,
             url,
@@ -242,6 +290,11 @@ def csrf_token(client: Client, world: World) -> str:
 def refused_for_csrf(response: Any) -> bool:
     """A 403 that names the CSRF check (Django's page), not a missing right."""
     return response.status_code == 403 and "CSRF" in response.content.decode(errors="replace")
+
+
+@pytest.fixture(autouse=True)
+def _sms_replies_on(settings):
+    settings.SMS_INBOUND_TOKEN = SMS_INBOUND_TOKEN
 
 
 @pytest.fixture
@@ -315,12 +368,16 @@ def test_a_session_needs_the_token_and_with_it_each_operation_works(route, world
             )
 
         if (route.name, method) not in RECIPES:
-            ours = send(signed_in, route, method, url, body, token)
+            # With the credential its caller holds, so the answer is the method's.
+            credential = next(
+                (r.headers_in(world) for (n, _), r in RECIPES.items() if n == route.name), {}
+            )
+            ours = send(signed_in, route, method, url, body, token, credential)
             assert ours.status_code == 405, f"{method} {url}: {ours.content[:300]!r}"
             continue
         url = url_for(route, recipe.story(world), world)
         before = database_state()
-        ours = send(signed_in, route, method, url, body, token)
+        ours = send(signed_in, route, method, url, body, token, recipe.headers_in(world))
         assert ours.status_code == recipe.works, f"{method} {url}: {ours.content[:300]!r}"
         assert database_state() != before, f"{method} {url}: {recipe.works}, changed nothing"
 
@@ -371,3 +428,18 @@ def test_the_forms_need_the_token_without_a_session_too(route, world):
     refused = send(visitor, route, "POST", url, body)
     assert refused_for_csrf(refused), refused.status_code
     assert database_state() == before
+
+
+def test_the_one_click_unsubscribe_needs_no_token_and_does_only_that(world):
+    """A mail client's RFC 8058 POST carries no CSRF token: the signed link
+    is the credential, and all it can do is opt its own address out."""
+    assert set(CSRF_EXEMPT) <= {route.name for route in ROUTES}
+    token = opt_outs.unsubscribe_token(world.topic.organisation_id, "maria@example.com")
+    before = database_state()
+
+    response = Client(enforce_csrf_checks=True).post(f"/unsubscribe/{token}/")
+
+    assert response.status_code == 200
+    after = database_state()
+    changed = {label for label in after if after[label] != before[label]}
+    assert changed == {"testimonials.PatientOptOut"}
