@@ -22,7 +22,8 @@ FIELD_ERRORS = {
 }
 REASONS = {
     "400": "Invalid input (field errors) or a request that cannot be parsed.",
-    "401": "No credentials, or credentials (a token, a site's API key) that are not valid.",
+    "401": "No credentials, or credentials (a token, a site's API key, an integration key) "
+    "that are not valid.",
     "403": "Signed in, but not allowed to do this (or a site's key from another origin).",
     "404": "No such item (or not yours to see).",
     "406": "No representation matches the Accept header.",
@@ -55,6 +56,10 @@ def _errors_for(path: str, method: str, operation: dict[str, Any]) -> list[str]:
         codes.append("409")  # the patient's action does not fit the story's status
     if path == "/api/v1/testimonials/" and method == "post":
         codes += ["422", "429"]
+    if path == "/api/v1/visits/":
+        codes.append("401")  # no integration key, or one that is not valid
+    if path == "/api/v1/sms/inbound":
+        codes += ["401", "404"]  # the provider's token is wrong; replies are off
     return codes
 
 
