@@ -4,7 +4,7 @@ row as `submitted` (the row is the outbox) and ask for screening on commit."""
 import hashlib
 import json
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from django.db import IntegrityError, transaction
@@ -123,7 +123,7 @@ def testimonial_submit(
             return SubmitOutcome(earlier, created=False)
 
     now = timezone.now()
-    topic, consent, terms, place = _validate(submission, now)
+    topic, consent, terms, place = _validate(_with_invited_place(submission), now)
     disclosures.check_connection(
         submission.material_connection, submission.material_connection_detail
     )
@@ -177,6 +177,24 @@ def testimonial_submit(
         raise
     logger.info("testimonial=%s submitted topic=%s", testimonial.public_id, topic.slug)
     return SubmitOutcome(testimonial, created=True, authorization=authorization)
+
+
+def _with_invited_place(submission: Submission) -> Submission:
+    """A visit's invitation names where the patient was treated: the
+    submission is judged at that place (the claim below keeps it)."""
+    if not submission.invitation:
+        return submission
+    try:
+        invitation = invitations.invitation_for_token(submission.invitation)
+    except invitations.InvitationRefused:
+        return submission  # refused with its reason when it is claimed
+    if invitation.location is None:
+        return submission
+    return replace(
+        submission,
+        location_slug=invitation.location.slug,
+        clinician_slug=invitation.clinician.slug if invitation.clinician else "",
+    )
 
 
 def _idempotent_replay(key: str, fingerprint: str) -> Testimonial | None:

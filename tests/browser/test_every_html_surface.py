@@ -42,7 +42,9 @@ from moderation.intake import screening as moderation_intake
 from moderation.models import ModeratorNote, ScreeningModel
 from testimonials.invitations import services as invitations
 from testimonials.models import (
+    Clinician,
     ConsentText,
+    Location,
     Status,
     Testimonial,
     Topic,
@@ -52,6 +54,7 @@ from testimonials.models import (
 from testimonials.sites import site_keys
 from testimonials.stories import submitting
 from testimonials.stories.patient_links import patient_secret
+from testimonials.visits import opt_outs
 from tests.factories import TestimonialFactory, make_authorization
 from tests.security.test_stored_xss import MARKERS, PAYLOADS
 
@@ -355,6 +358,16 @@ def _hostile_world() -> World:
     fresh, used = batch.invitations
     used.used_at = timezone.now()
     used.save(update_fields=["used_at"])
+    # As a visit's invitation fills it in: the place and the patient's name.
+    fresh.location = Location.objects.create(
+        organisation=topic.organisation, slug="hostile-place", name=HOSTILE[40][:120]
+    )
+    fresh.clinician = Clinician.objects.create(
+        organisation=topic.organisation, slug="hostile-clinician", name=HOSTILE[41][:120]
+    )
+    fresh.clinician.locations.add(fresh.location)
+    fresh.patient_name = HOSTILE[42][:120]
+    fresh.save(update_fields=["location", "clinician", "patient_name"])
     return World(
         topic=topic,
         stories=stories,
@@ -540,6 +553,12 @@ def test_no_surface_runs_a_payload_or_breaks_its_policy(live_server, browser, wo
         f"{base}/invite/{world.used_invitation_token}/", "invitation used", expect_status=410
     )
     visits.visit(f"{base}/invite/not-a-token/", "invitation altered", expect_status=404)
+    # The unsubscribe link every invitation email carries: the button, then done.
+    unsubscribe = opt_outs.unsubscribe_token(world.topic.organisation_id, "invited@example.com")
+    visits.visit(f"{base}/unsubscribe/{unsubscribe}/", "unsubscribe")
+    status = _submit(page, "#unsubscribe")
+    visits.check("unsubscribe: done", status=status)
+    visits.visit(f"{base}/unsubscribe/not-a-token/", "unsubscribe altered", expect_status=404)
 
     # The patient's private page in each state.
     visits.visit(f"{base}{_story_page(world.stories[1])}", "patient: published")

@@ -133,10 +133,12 @@ def _share_form(world: World) -> dict[str, Any]:
 
 
 def _visit(world: World) -> dict[str, Any]:
+    location = sole_location(world.topic.organisation_id)
+    assert location is not None
     return {
         "external_id": f"appt-{uuid.uuid4().hex}",
         "completed_at": timezone.now().isoformat(),
-        "location": sole_location(world.topic.organisation_id).slug,
+        "location": location.slug,
         "email": "maria.lopez@example.com",
     }
 

@@ -224,6 +224,32 @@ def test_the_story_from_the_link_is_a_verified_patients_at_the_visits_place(
     assert (story.location, story.clinician) == (place["north"], place["ana"])
 
 
+def test_the_link_works_where_the_organisation_has_several_locations(
+    place, consent, django_capture_on_commit_callbacks
+):
+    Location.objects.create(organisation=place["organisation"], slug="south", name="South")
+    post_visit(Client(), place["key"])
+    run_asks_at(DUE, django_capture_on_commit_callbacks)
+    token = re.search(r"/invite/(\S+)/", mail.outbox[0].body).group(1)
+
+    with time_machine.travel(DUE + timedelta(hours=1), tick=False):
+        response = Client().post(
+            "/api/v1/testimonials/",
+            {
+                "topic": place["topic"].slug,
+                "author_name": "Maria Lopez",
+                "body": STORY,
+                "consent_to_publish": True,
+                "consent_text_version": consent.version,
+                "invitation": token,
+            },
+            content_type="application/json",
+        )
+
+    assert response.status_code == 202, response.json()
+    assert response.json()["location"] == "north"
+
+
 # --- Every patient, by the channel they gave ------------------------------------------
 
 
