@@ -375,14 +375,8 @@ AUTHORIZATION_RECONFIRM_BEFORE = timedelta(days=env.int("AUTHORIZATION_RECONFIRM
 AUTHORIZATION_RETENTION = timedelta(days=env.int("AUTHORIZATION_RETENTION_DAYS", default=2192))
 # Rejected and withdrawn stories lose their personal data this long after.
 PERSONAL_DATA_RETENTION = timedelta(days=env.int("PERSONAL_DATA_RETENTION_DAYS", default=90))
-# --- Invitations to share a story ------------------------------------------
-# How long an invitation's single-use link works.
-INVITATION_TTL = timedelta(days=env.int("INVITATION_TTL_DAYS", default=30))
-# Most invitations one batch (a CSV upload or one command) may create.
-INVITATION_MAX_BATCH: int = env.int("INVITATION_MAX_BATCH", default=1000)
-# The clinic's name as invitation emails give it (they never name a treatment).
-CLINIC_NAME: str = env.str("CLINIC_NAME", default="the clinic")
-from config.settings.visits import *  # noqa: E402, F403 - asks after visits; reads the environment
+# Invitations to share a story, and the asks after visits: config/settings/invitations.py.
+from config.settings.invitations import *  # noqa: E402, F403 - reads the environment, after .env
 
 # --- REST framework -------------------------------------------------------
 REST_FRAMEWORK = {

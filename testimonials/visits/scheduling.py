@@ -10,7 +10,7 @@ from django.conf import settings
 
 def quiet_hours() -> tuple[int, int] | None:
     """(start, end) in whole hours, or None when quiet hours are off. The
-    setting's form is checked at startup (config/settings/visits.py)."""
+    setting's form is checked at startup (config/settings/invitations.py)."""
     text = settings.INVITATION_QUIET_HOURS.strip()
     if not text:
         return None

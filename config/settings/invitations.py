@@ -1,25 +1,36 @@
-"""Visits from a practice system and the asks that follow them
-(testimonials/visits).
+"""Invitations to share a story (testimonials/invitations), and the asks
+that follow visits from a practice system (testimonials/visits).
 
 Imported by `config.settings.base` once `.env` is read.
 """
 
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
 __all__ = [
+    "CLINIC_NAME",
     "INVITATION_DELAY_MINUTES",
+    "INVITATION_MAX_BATCH",
     "INVITATION_MIN_DAYS_BETWEEN",
     "INVITATION_QUIET_HOURS",
+    "INVITATION_TTL",
     "SMS_BACKEND",
     "SMS_FILE_PATH",
     "SMS_INBOUND_TOKEN",
 ]
 
 env = environ.Env()
+
+# How long an invitation's single-use link works.
+INVITATION_TTL = timedelta(days=env.int("INVITATION_TTL_DAYS", default=30))
+# Most invitations one batch (a CSV upload or one command) may create.
+INVITATION_MAX_BATCH: int = env.int("INVITATION_MAX_BATCH", default=1000)
+# The clinic's name as invitation emails give it (they never name a treatment).
+CLINIC_NAME: str = env.str("CLINIC_NAME", default="the clinic")
 
 # A visit's ask goes out this long after the visit was completed...
 INVITATION_DELAY_MINUTES: int = env.int("INVITATION_DELAY_MINUTES", default=120)
