@@ -538,9 +538,11 @@ SESSION_COOKIE_AGE = 60 * env.int("SESSION_IDLE_MINUTES", default=30)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # Staff sign in to the admin with a TOTP code too (django-otp). On in
-# production (config.settings.production); `manage.py totp_device NAME`
-# registers a device.
+# production (config.settings.production).
 ADMIN_REQUIRE_2FA: bool = env.bool("ADMIN_REQUIRE_2FA", default=False)
+# A staff member without an authenticator may set one up at first sign-in this
+# many days after their password was set (config.two_factor); then an admin resets.
+ADMIN_2FA_ENROLMENT_DAYS: int = env.int("ADMIN_2FA_ENROLMENT_DAYS", default=7)
 OTP_TOTP_ISSUER = "Patient stories"
 
 # Staff sign-in through the clinic's identity provider (OpenID Connect):
