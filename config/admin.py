@@ -17,10 +17,12 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import BACKEND_SESSION_KEY
+from django.contrib.auth import logout as auth_logout
 from django.contrib.sessions.backends.base import SessionBase
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import URLPattern, URLResolver, path, reverse
+from django.utils.module_loading import import_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django_otp import devices_for_user
@@ -32,6 +34,7 @@ from config import two_factor
 
 # Named here rather than imported: config does not import moderation.
 OIDC_BACKEND = "moderation.accounts.identity_provider.StaffOIDCBackend"
+OIDC_END_SESSION = "moderation.accounts.identity_provider.end_session_url"
 
 
 def two_factor_required() -> bool:
@@ -114,7 +117,8 @@ class ModerationAdminSite(admin.AdminSite):
         def set_up_first(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if setting_up_first_authenticator(request.user, request.session):
                 if request.path == reverse("admin:logout", current_app=self.name):
-                    return csrf_protect(self.logout)(request)
+                    signed_out: HttpResponse = csrf_protect(self.logout)(request)
+                    return signed_out
                 return self.to_two_factor_page()
             return checked(request, *args, **kwargs)  # type: ignore[no-any-return]
 
@@ -122,6 +126,16 @@ class ModerationAdminSite(admin.AdminSite):
 
     def to_two_factor_page(self) -> HttpResponse:
         return HttpResponseRedirect(reverse("admin:two_factor", current_app=self.name))
+
+    def logout(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> Any:
+        """Signed in through the provider: signed out there too, when it has
+        an end_session endpoint (it then sends the browser back to login)."""
+        if request.method == "POST" and signed_in_through_identity_provider(request.session):
+            at_provider = import_string(OIDC_END_SESSION)(request)
+            if at_provider:
+                auth_logout(request)
+                return HttpResponseRedirect(at_provider)
+        return super().logout(request, extra_context)
 
     def login(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> Any:
         signed_in = request.user, request.session
