@@ -580,6 +580,8 @@ METRICS_ALLOWED_NETWORKS: list[str] = [
 # Every process writes its counts here (prometheus_client's multiprocess
 # mode); web and worker must share it. Emptied by `make run` / `make serve`.
 METRICS_DIR = Path(env.str("METRICS_DIR", default=str(VAR_DIR / "metrics")))
+# Where pods share no folder (Kubernetes), each worker serves its counts here; 0: off.
+WORKER_METRICS_PORT: int = env.int("WORKER_METRICS_PORT", default=0)
 
 # --- Error tracking (Sentry) ------------------------------------------------
 # Off unless SENTRY_DSN is set; what is sent is scrubbed like the logs
