@@ -38,6 +38,8 @@ from moderation.accounts.provider_discovery import ProviderUnreachable
 logger = logging.getLogger(__name__)
 
 BACKEND_PATH = "moderation.accounts.identity_provider.StaffOIDCBackend"
+# Set on the request when the backend could not find the provider's endpoints.
+PROVIDER_UNREACHABLE = "oidc_provider_unreachable"
 # Where a sign-out leads back to, here and from the provider.
 SIGNED_OUT_PATH = "/admin/login/"
 
@@ -82,10 +84,13 @@ class StaffOIDCBackend(OIDCAuthenticationBackend):  # type: ignore[misc]
     def authenticate(self, request: HttpRequest | None, **kwargs: Any) -> User | None:
         if not oidc_enabled() or request is None or "code" not in request.GET:
             return None  # a password sign-in: the provider is not asked
-        # Raises ProviderUnreachable, which the callback view shows.
-        self.OIDC_OP_TOKEN_ENDPOINT = provider_discovery.endpoint("OIDC_OP_TOKEN_ENDPOINT")
-        self.OIDC_OP_USER_ENDPOINT = provider_discovery.endpoint("OIDC_OP_USER_ENDPOINT")
-        self.OIDC_OP_JWKS_ENDPOINT = provider_discovery.endpoint("OIDC_OP_JWKS_ENDPOINT")
+        try:
+            self.OIDC_OP_TOKEN_ENDPOINT = provider_discovery.endpoint("OIDC_OP_TOKEN_ENDPOINT")
+            self.OIDC_OP_USER_ENDPOINT = provider_discovery.endpoint("OIDC_OP_USER_ENDPOINT")
+            self.OIDC_OP_JWKS_ENDPOINT = provider_discovery.endpoint("OIDC_OP_JWKS_ENDPOINT")
+        except ProviderUnreachable:
+            setattr(request, PROVIDER_UNREACHABLE, True)  # the callback view says so
+            return None
         try:
             return super().authenticate(request, **kwargs)  # type: ignore[no-any-return]
         except SuspiciousOperation:
@@ -156,11 +161,12 @@ class StaffOIDCCallbackView(OIDCAuthenticationCallbackView):  # type: ignore[mis
         if not oidc_enabled():
             raise Http404
         try:
-            return super().get(request)  # type: ignore[no-any-return]
+            answer: HttpResponse = super().get(request)
         except SuspiciousOperation:
-            return self.login_failure()  # type: ignore[no-any-return]
-        except ProviderUnreachable:
+            answer = self.login_failure()
+        if getattr(request, PROVIDER_UNREACHABLE, False):
             return provider_unreachable_page(request)
+        return answer
 
 
 class StaffOIDCLogoutView(OIDCLogoutView):  # type: ignore[misc]

@@ -12,6 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
+from django.core.cache import cache
 from django.test import Client, override_settings
 
 from tests.support.oidc_provider import Provider, oidc_provider
@@ -142,3 +143,18 @@ def test_an_unreachable_provider_gets_a_page_and_a_log_line_not_an_error(caplog)
         assert 'href="/admin/login/"' in page
         assert f"{discovery} could not be read (ConnectionError)" in caplog.text
         assert Client().get("/admin/login/").status_code == 200, "the login page still works"
+
+
+def test_a_provider_lost_between_the_link_and_its_answer_gets_the_page_too(provider):
+    with override_settings(**provider.discovery_settings(), **GROUPS):
+        browser = Client()
+        provider.person = MODERATOR
+        start = browser.get("/oidc/authenticate/?next=/admin/")
+        at_provider = requests.get(start["Location"], allow_redirects=False, timeout=5)
+        cache.clear()  # the hour is up, and now the document is wrong
+        provider.tamper = "issuer"
+        back = urlsplit(at_provider.headers["Location"])
+        answer = browser.get(f"{back.path}?{back.query}")
+        assert answer.status_code == 503
+        assert "cannot be reached just now" in answer.content.decode()
+        assert browser.get(QUEUE).status_code == 302, "not signed in"
