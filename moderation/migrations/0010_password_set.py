@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('auth', '0012_alter_user_first_name_max_length'),
-        ('moderation', '0008_delivery_status'),
+        ('moderation', '0009_staff_memberships'),
     ]
 
     operations = [
