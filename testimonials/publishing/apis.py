@@ -21,18 +21,21 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from testimonials.errors import FieldErrors
 from testimonials.honesty import disclosures
 from testimonials.models import (
     Channel,
     PublishingMode,
+    Site,
 )
+from testimonials.places import selectors as places
 from testimonials.publishing import cache as public_cache
 from testimonials.publishing import changes_feed, gate, generation, representations
 from testimonials.publishing.api_examples import (
     PUBLISHED_CHANGES_EXAMPLES,
     PUBLISHED_LIST_EXAMPLES,
 )
-from testimonials.publishing.channels import request_channel, request_places, request_site
+from testimonials.publishing.channels import request_channel
 from testimonials.publishing.topic_apis import (
     MaterialConnectionOutputSerializer,
     TypicalResultsOutputSerializer,
@@ -153,6 +156,31 @@ class _Validators:
             response=current,
         )
         return None if answer is current else answer
+
+
+def request_site(request: Request) -> Site | None:
+    return request.auth if isinstance(request.auth, Site) else None
+
+
+def request_places(request: Request, *, location: str = "", clinician: str = "") -> gate.Places:
+    """The places a public API read shows: the site's, narrowed to the
+    `location` and `clinician` slugs asked for. An unknown slug, or one
+    outside the site's places, is a `FieldErrors` (400), not an empty list."""
+    errors: dict[str, list[str]] = {}
+    found_location = found_clinician = None
+    try:
+        found_location = places.public_location(location) if location else None
+    except FieldErrors as exc:
+        errors.update(exc.fields)
+    try:
+        found_clinician = places.public_clinician(clinician) if clinician else None
+    except FieldErrors as exc:
+        errors.update(exc.fields)
+    if errors:
+        raise FieldErrors(errors)
+    return gate.Places.of_site(request_site(request)).narrowed(
+        location=found_location, clinician=found_clinician
+    )
 
 
 def _channel_of(request: Request) -> Channel:

@@ -9,10 +9,6 @@ what each reader gets.
   partner that leaves its key out gets no more than with it), or `widget`,
   which the widget asks for. The widget's stories are already shown to
   anyone on any page that embeds it, so asking for them gives nothing new.
-
-And which places' stories (`request_places`): a site's key reads only its
-organisation's (its location's) stories; `?location=` and `?clinician=`
-narrow any read further.
 """
 
 from rest_framework.exceptions import PermissionDenied
@@ -20,8 +16,6 @@ from rest_framework.request import Request
 
 from testimonials.errors import FieldErrors
 from testimonials.models import Channel, Site
-from testimonials.places import selectors as places
-from testimonials.publishing.gate import Places
 
 ANONYMOUS_CHANNELS = (Channel.PARTNERS, Channel.WIDGET)
 
@@ -42,28 +36,3 @@ def request_channel(request: Request, requested: str | None) -> Channel:
     if requested in ANONYMOUS_CHANNELS:
         return Channel(requested)
     raise PermissionDenied("The clinic's channel needs the key of the clinic's own site.")
-
-
-def request_site(request: Request) -> Site | None:
-    return request.auth if isinstance(request.auth, Site) else None
-
-
-def request_places(request: Request, *, location: str = "", clinician: str = "") -> Places:
-    """The places a public API read shows: the site's, narrowed to the
-    `location` and `clinician` slugs asked for. An unknown slug, or one
-    outside the site's places, is a `FieldErrors` (400), not an empty list."""
-    errors: dict[str, list[str]] = {}
-    found_location = found_clinician = None
-    try:
-        found_location = places.public_location(location) if location else None
-    except FieldErrors as exc:
-        errors.update(exc.fields)
-    try:
-        found_clinician = places.public_clinician(clinician) if clinician else None
-    except FieldErrors as exc:
-        errors.update(exc.fields)
-    if errors:
-        raise FieldErrors(errors)
-    return Places.of_site(request_site(request)).narrowed(
-        location=found_location, clinician=found_clinician
-    )
