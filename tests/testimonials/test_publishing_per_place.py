@@ -2,6 +2,8 @@
 on the published list and the changes feed, sites of one organisation
 (location), and no story ever on a sister location's surfaces."""
 
+import json
+
 import pytest
 
 from moderation.decisions import services as moderation_decisions
@@ -372,3 +374,201 @@ def test_a_sister_locations_page_list_and_widget_never_show_a_story(client, plac
     )
     feed = client.get("/education/back-pain/feed/?location=south").content.decode()
     assert "North only" not in feed
+
+
+# --- Education pages per location and clinician -----------------------------------
+
+
+def structured_data(html):
+    start = html.index('<script type="application/ld+json">') + len(
+        '<script type="application/ld+json">'
+    )
+    return json.loads(html[start : html.index("</script>", start)])
+
+
+def test_a_locations_education_page_shows_its_stories_and_names_it(client, places):
+    html = client.get("/education/back-pain/?location=south").content.decode()
+
+    assert "<h1>Back pain · South</h1>" in html
+    assert places["south_story"].body in html
+    assert places["north_story"].body not in html
+    assert (
+        '<link rel="canonical" href="http://testserver/education/back-pain/?location=south">'
+        in html
+    )
+    assert 'href="/education/back-pain/feed/?location=south"' in html
+    [review] = structured_data(html)["@graph"]
+    assert review["contentLocation"] == {
+        "@type": "MedicalClinic",
+        "name": "South",
+        "parentOrganization": {"@type": "MedicalOrganization", "name": "Move Well PT"},
+    }
+
+
+def test_the_organisations_page_says_where_each_story_comes_from(client, places):
+    html = client.get("/education/back-pain/").content.decode()
+
+    assert places["south_story"].body in html
+    assert places["north_story"].body in html
+    assert '<span class="location">North</span>' in html
+    assert '<span class="clinician">Ana Ruiz, PT</span>' in html
+    names = {review["contentLocation"]["name"] for review in structured_data(html)["@graph"]}
+    assert names == {"North", "South"}
+
+
+def test_a_clinicians_page_shows_the_stories_about_them(client, places):
+    html = client.get("/education/back-pain/?clinician=ana-ruiz").content.decode()
+    at_north = client.get("/education/back-pain/?location=north&clinician=ana-ruiz")
+
+    assert "<h1>Back pain · Ana Ruiz, PT</h1>" in html
+    assert places["north_story"].body in html
+    assert places["south_story"].body not in html
+    assert places["north_story"].body in at_north.content.decode()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/education/back-pain/?location=west",
+        "/education/back-pain/?clinician=nobody",
+        "/education/back-pain/?location=south&clinician=ana-ruiz",
+        "/education/back-pain/?location=downtown",
+        "/education/whitening/?clinician=ben-li",
+        "/education/back-pain/feed/?location=downtown",
+        "/education/?location=west",
+    ],
+    ids=[
+        "unknown-location",
+        "unknown-clinician",
+        "clinician-elsewhere",
+        "other-organisations-location",
+        "other-organisations-clinician",
+        "feed-of-another-organisation",
+        "index-of-an-unknown-location",
+    ],
+)
+def test_a_place_that_does_not_fit_the_page_is_a_404(client, places, url):
+    assert client.get(url).status_code == 404
+
+
+def test_a_topic_of_one_location_has_no_page_at_its_sister(client, places):
+    TopicFactory(
+        slug="south-only",
+        title="South only",
+        organisation=places["move_well"],
+        location=places["south"],
+    )
+
+    assert client.get("/education/south-only/?location=south").status_code == 200
+    assert client.get("/education/south-only/?location=north").status_code == 404
+
+
+def test_a_locations_index_lists_its_topics_linking_to_its_pages(client, places):
+    TopicFactory(
+        slug="south-only",
+        title="South only",
+        organisation=places["move_well"],
+        location=places["south"],
+    )
+
+    north = client.get("/education/?location=north").content.decode()
+    south = client.get("/education/?location=south").content.decode()
+
+    assert 'href="/education/back-pain/?location=north"' in north
+    assert "South only" not in north
+    assert "Whitening" not in north
+    assert 'href="/education/south-only/?location=south"' in south
+
+
+# --- The authorization names who discloses ------------------------------------------
+
+
+def test_the_authorization_names_the_organisation_and_location(client, places):
+    from testimonials.stories import patient_links
+
+    story = places["south_story"]
+    secret = patient_links.patient_secret(story.public_id)
+    copy = client.get(f"/api/v1/testimonials/{story.public_id}/{secret}/").json()["authorization"]
+    page = client.get(f"/stories/{story.public_id}/{secret}/").content.decode()
+
+    discloser = f"Move Well PT (South): {story.consent_text.discloser}"
+    assert copy["discloser"] == discloser
+    assert f"<dd>{discloser}</dd>" in page
+
+
+def test_before_a_story_the_topic_names_its_organisation(client, places):
+    topic = client.get("/api/v1/topics/back-pain/").json()
+    share = client.get("/share/back-pain/").content.decode()
+
+    assert topic["consent"]["discloser"].startswith("Move Well PT: ")
+    assert "Move Well PT: " in share
+
+
+# --- The site admin ---------------------------------------------------------------
+
+
+def test_the_site_admin_offers_the_organisation_and_location_where_there_is_a_choice(
+    client, admin_user, places
+):
+    client.force_login(admin_user)
+    form = client.get("/admin/testimonials/site/add/").content.decode()
+    assert 'name="organisation"' in form
+    assert 'name="location"' in form
+
+    response = client.post(
+        "/admin/testimonials/site/add/",
+        {
+            "name": "South's site",
+            "channel": "partners",
+            "organisation": places["move_well"].pk,
+            "location": places["south"].pk,
+            "allowed_origins": "",
+            "webhooks-TOTAL_FORMS": "0",
+            "webhooks-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200, response.content
+    site = Site.objects.get(name="South's site")
+    assert (site.organisation, site.location) == (places["move_well"], places["south"])
+
+    refused = client.post(
+        "/admin/testimonials/site/add/",
+        {
+            "name": "Mixed up",
+            "channel": "partners",
+            "organisation": places["smile"].pk,
+            "location": places["south"].pk,
+            "allowed_origins": "",
+            "webhooks-TOTAL_FORMS": "0",
+            "webhooks-INITIAL_FORMS": "0",
+        },
+    )
+    assert "Choose one of the organisation" in refused.content.decode()
+    assert not Site.objects.filter(name="Mixed up").exists()
+
+
+def test_an_organisations_admin_sees_only_its_sites(client, places):
+    from django.contrib.auth.models import Group
+
+    from moderation.accounts.permissions import CLINIC_ADMINS_GROUP
+    from moderation.models import StaffMembership, StaffRole
+    from tests.factories import UserFactory
+
+    site_keys.site_create(name="Move Well's site", organisation=places["move_well"])
+    site_keys.site_create(name="Smile's site", organisation=places["smile"])
+    smile_admin = UserFactory(username="smile-admin", is_staff=True)
+    smile_admin.groups.add(Group.objects.get(name=CLINIC_ADMINS_GROUP))
+    StaffMembership.objects.create(
+        user=smile_admin, organisation=places["smile"], role=StaffRole.ORGANISATION_ADMIN
+    )
+    client.force_login(smile_admin)
+
+    listing = client.get("/admin/testimonials/site/").content.decode()
+    other = Site.objects.get(name="Move Well's site")
+
+    assert "Smile&#x27;s site" in listing
+    assert "Move Well" not in listing
+    assert client.get(f"/admin/testimonials/site/{other.pk}/change/").status_code in (302, 404)
+    form = client.get("/admin/testimonials/site/add/").content.decode()
+    assert "Move Well PT" not in form
+    assert "North" not in form
