@@ -11,6 +11,7 @@ from testimonials.consent import rules as consent_rules
 from testimonials.models import (
     Authorization,
     ConsentText,
+    Location,
     Status,
     Testimonial,
     Topic,
@@ -201,12 +202,12 @@ def authorization_history(history: list[Authorization]) -> list[AuthorizationEve
     return events
 
 
-def discloser_of(template: ConsentText, place: Testimonial | Topic | None) -> str:
+def discloser_of(template: ConsentText, place: Testimonial | Location | Topic | None) -> str:
     """The consent version's discloser, naming the story's organisation and
-    location (a topic's, before there is a story: its location's, or its
-    organisation's when its locations share it)."""
-    if isinstance(place, Testimonial):
-        location = place.location
+    location (before there is a story: the location chosen, or the topic's
+    location, or its organisation's when its locations share it)."""
+    if isinstance(place, Testimonial | Location):
+        location = place.location if isinstance(place, Testimonial) else place
         return consent_rules.discloser_named(
             template.discloser, organisation=location.organisation.name, location=location.name
         )

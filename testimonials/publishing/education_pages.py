@@ -264,7 +264,9 @@ def _education_topic(request: HttpRequest, topic: Topic, place: PagePlace) -> Ht
             "show_locations": place.location is None
             and len({story.location_id for story in testimonials}) > 1,
             "share_url": (
-                reverse("share", kwargs={"slug": slug}) if topic.open_for_submissions else None
+                reverse("share", kwargs={"slug": slug}) + place.query
+                if topic.open_for_submissions
+                else None
             ),
             "structured_data": _reviews(topic, testimonials, page_url),
             "collection": disclosures.collection(topic),

@@ -13,6 +13,7 @@ from testimonials.models import (
     Location,
     Organisation,
     Site,
+    Testimonial,
     WebhookDelivery,
     WebhookEndpoint,
 )
@@ -572,3 +573,87 @@ def test_an_organisations_admin_sees_only_its_sites(client, places):
     form = client.get("/admin/testimonials/site/add/").content.decode()
     assert "Move Well PT" not in form
     assert "North" not in form
+
+
+# --- The share page asks where, from the lists -------------------------------------
+
+
+def share_form(consent, **fields):
+    return {
+        "author_name": "Maria Lopez",
+        "display_preference": "first_name_initial",
+        "body": "After four sessions and the home exercises I can sit through a workday again.",
+        "consent_to_publish": "on",
+        "consent_text_version": consent.version,
+        "channels": ["clinic", "partners", "widget"],
+        "expires_in": "24",
+        "age": "adult",
+        "signature": "Maria Lopez",
+        "website": "",
+        **fields,
+    }
+
+
+def test_the_share_page_offers_the_topics_locations_and_clinicians(client, places):
+    html = client.get("/share/back-pain/").content.decode()
+
+    assert '<select name="location"' in html
+    assert '<option value="north">North</option>' in html
+    assert '<option value="ana-ruiz">Ana Ruiz, PT (North)</option>' in html
+    assert "Move Well PT: " in html
+
+
+def test_a_locations_page_links_to_a_share_page_that_names_the_location(client, places):
+    page = client.get("/education/back-pain/?location=south").content.decode()
+    assert 'href="/share/back-pain/?location=south"' in page
+
+    share = client.get("/share/back-pain/?location=south").content.decode()
+
+    assert '<option value="south" selected>South</option>' in share
+    assert f"Move Well PT (South): {places['north_story'].consent_text.discloser}" in share
+
+
+def test_a_story_shared_on_the_page_belongs_to_the_place_chosen(client, places, consent):
+    response = client.post(
+        "/share/back-pain/", share_form(consent, location="south", clinician="ben-li")
+    )
+
+    assert response.status_code == 303, response.content.decode()
+    story = Testimonial.objects.get(author_name="Maria Lopez")
+    assert (story.location, story.clinician) == (places["south"], places["ben"])
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({}, "Choose the location where you were treated."),
+        (
+            {"location": "north", "clinician": "ben-li"},
+            "No clinician with this slug works at this location.",
+        ),
+    ],
+    ids=["no-location", "clinician-elsewhere"],
+)
+def test_a_place_that_does_not_fit_is_refused_on_the_page(client, places, consent, fields, message):
+    response = client.post("/share/back-pain/", share_form(consent, **fields))
+
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not Testimonial.objects.filter(author_name="Maria Lopez").exists()
+
+
+def test_a_topic_of_one_location_does_not_ask_where(client, places, consent):
+    TopicFactory(
+        slug="south-only",
+        title="South only",
+        organisation=places["move_well"],
+        location=places["south"],
+    )
+
+    html = client.get("/share/south-only/").content.decode()
+    response = client.post("/share/south-only/", share_form(consent))
+
+    assert '<select name="location"' not in html
+    assert '<input type="hidden" name="location" value="south"' in html
+    assert response.status_code == 303
+    assert Testimonial.objects.get(author_name="Maria Lopez").location == places["south"]
