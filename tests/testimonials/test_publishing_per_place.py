@@ -122,6 +122,7 @@ def test_the_locations_that_publish_are_listed_with_their_clinicians(client, pla
     ]
 
 
+@pytest.mark.hooks_only  # only the after-commit hooks move the cache on
 def test_the_locations_are_cached_and_follow_an_edit(
     client, places, django_assert_num_queries, django_capture_on_commit_callbacks
 ):
