@@ -238,6 +238,15 @@ ENDPOINTS = [
         "published list", "GET", lambda c: "/api/v1/published/", _everyone(200),
         may_show=_published, each_story=False,
     ),
+    Endpoint(
+        "published list of a location", "GET",
+        lambda c: f"/api/v1/published/?location={c.item.location.slug}", _everyone(200),
+        may_show=_published, each_story=False,
+    ),
+    Endpoint(
+        "locations", "GET", lambda c: "/api/v1/locations/", _everyone(200), may_show=_nobody,
+        each_story=False,
+    ),
     # Fed by the publications the services record; a story written directly has none.
     Endpoint(
         "changes feed", "GET", lambda c: "/api/v1/published/changes", _everyone(200),
