@@ -279,40 +279,49 @@ def _judge_clinicians(rows: list[PlaceRow], *, made_here: set[tuple[int, str]]) 
 
 
 def _write(report: PlacesReport) -> None:
-    good = [row for row in report.rows if not row.errors and row.action != UNCHANGED]
-    for row in good:
-        if row.kind != "location":
-            continue
-        location, created = Location.objects.get_or_create(
-            slug=row.slug,
-            defaults={
-                "organisation": row.organisation,
-                "name": row.name,
-                "publishes": True if row.publishes is None else row.publishes,
-            },
+    # Locations first: a clinician's row may name one made further down the file.
+    for kind in KINDS:
+        for row in report.rows:
+            organisation = row.organisation
+            if row.kind != kind or row.errors or row.action == UNCHANGED or organisation is None:
+                continue
+            if kind == "location":
+                _write_location(row, organisation)
+            else:
+                _write_clinician(row, organisation)
+
+
+def _write_location(row: PlaceRow, organisation: Organisation) -> None:
+    location, created = Location.objects.get_or_create(
+        slug=row.slug,
+        defaults={
+            "organisation": organisation,
+            "name": row.name,
+            "publishes": True if row.publishes is None else row.publishes,
+        },
+    )
+    if not created:
+        location.name = row.name
+        if row.publishes is not None:
+            location.publishes = row.publishes
+        location.save(update_fields=["name", "publishes"])
+
+
+def _write_clinician(row: PlaceRow, organisation: Organisation) -> None:
+    clinician, created = Clinician.objects.get_or_create(
+        slug=row.slug,
+        defaults={
+            "organisation": organisation,
+            "name": row.name,
+            "is_active": True if row.active is None else row.active,
+        },
+    )
+    if not created:
+        clinician.name = row.name
+        if row.active is not None:
+            clinician.is_active = row.active
+        clinician.save(update_fields=["name", "is_active"])
+    if row.location_slugs:
+        clinician.locations.set(
+            Location.objects.filter(organisation=organisation, slug__in=row.location_slugs)
         )
-        if not created:
-            location.name = row.name
-            if row.publishes is not None:
-                location.publishes = row.publishes
-            location.save(update_fields=["name", "publishes"])
-    for row in good:
-        if row.kind != "clinician":
-            continue
-        clinician, created = Clinician.objects.get_or_create(
-            slug=row.slug,
-            defaults={
-                "organisation": row.organisation,
-                "name": row.name,
-                "is_active": True if row.active is None else row.active,
-            },
-        )
-        if not created:
-            clinician.name = row.name
-            if row.active is not None:
-                clinician.is_active = row.active
-            clinician.save(update_fields=["name", "is_active"])
-        if row.location_slugs:
-            clinician.locations.set(
-                Location.objects.filter(organisation=row.organisation, slug__in=row.location_slugs)
-            )

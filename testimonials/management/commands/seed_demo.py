@@ -116,11 +116,10 @@ class Command(BaseCommand):
         """The installation's organisation (made from CLINIC_NAME), its two
         demo locations and a clinician at each, by location slug."""
         organisation_id = sole_organisation_id()
-        organisation = (
-            Organisation.objects.get(pk=organisation_id)
-            if organisation_id is not None
-            else Organisation.objects.order_by("pk").first()
-        )
+        # With several (made by hand), the first.
+        organisation = Organisation.objects.order_by("pk")[0]
+        if organisation_id is not None:
+            organisation = Organisation.objects.get(pk=organisation_id)
         locations = {
             slug: Location.objects.get_or_create(
                 slug=slug, defaults={"organisation": organisation, "name": name}
