@@ -46,7 +46,7 @@ LOW_RATINGS = ("1", "2")
 HIGH_RATINGS = ("4", "5")
 
 
-def dashboard_organisations(scope: StaffScope) -> list[Organisation]:
+def administered_organisations(scope: StaffScope) -> list[Organisation]:
     """The organisations whose dashboard a staff member may see: every one
     for a superuser, else those they administer."""
     organisations = Organisation.objects.order_by("name", "pk")

@@ -16,7 +16,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
     """An organisation's locations side by side: for its admins (their own
     organisations only) and superusers. Another organisation's slug is a 404,
     as an unknown one is."""
-    organisations = selectors.dashboard_organisations(staff_scope(request.user))
+    organisations = selectors.administered_organisations(staff_scope(request.user))
     if not organisations:
         raise PermissionDenied
     organisation = organisations[0]

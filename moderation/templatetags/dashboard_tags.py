@@ -18,7 +18,7 @@ NOTHING = "\N{EN DASH}"
 
 @register.simple_tag
 def may_see_dashboard(user: Any) -> bool:
-    return bool(selectors.dashboard_organisations(staff_scope(user)))
+    return bool(selectors.administered_organisations(staff_scope(user)))
 
 
 @register.filter

@@ -259,8 +259,8 @@ def test_the_organisations_an_admin_may_see(group, admin_user):
     brand, other = group
     user = organisation_admin(brand)
 
-    assert selectors.dashboard_organisations(staff_scope(user)) == [brand]
-    assert {o.slug for o in selectors.dashboard_organisations(staff_scope(admin_user))} >= {
+    assert selectors.administered_organisations(staff_scope(user)) == [brand]
+    assert {o.slug for o in selectors.administered_organisations(staff_scope(admin_user))} >= {
         brand.slug,
         other.slug,
     }
