@@ -450,6 +450,16 @@ ENDPOINTS = [
         "admin transparency report", "GET", lambda c: "/admin/testimonials/topic/transparency/",
         _admin_page, may_show=_nobody, each_story=False,
     ),
+    # Issue 18: an organisation's locations side by side, and its places from
+    # CSV: its admins' (and superusers'); the figures name no story.
+    Endpoint(
+        "admin locations dashboard", "GET", lambda c: "/admin/dashboard/", _superuser_page,
+        may_show=_nobody, each_story=False,
+    ),
+    Endpoint(
+        "admin import of places", "GET", lambda c: "/admin/testimonials/location/import/",
+        _superuser_page, may_show=_nobody, each_story=False,
+    ),
     Endpoint(
         "admin index", "GET", lambda c: "/admin/", _admin_page, may_show=_nobody,
         each_story=False,
