@@ -1,10 +1,11 @@
-"""The API under /api/v1/: topics, the patient's story and consent, the
+"""The API under /api/v1/: locations, topics, the patient's story and consent, the
 published list and its changes feed; visits from a practice system."""
 
 from django.urls import path
 
 from testimonials.consent import apis as consent_apis
 from testimonials.honesty import stats_api
+from testimonials.places import apis as place_apis
 from testimonials.publishing import apis as publishing_apis
 from testimonials.publishing import topic_apis
 from testimonials.stories import apis as story_apis
@@ -12,6 +13,7 @@ from testimonials.visits import apis as visit_apis
 from testimonials.visits import inbound_sms_api
 
 urlpatterns = [
+    path("locations/", place_apis.LocationListApi.as_view(), name="location-list"),
     path("topics/", topic_apis.TopicListApi.as_view(), name="topic-list"),
     path("topics/<slug:slug>/", topic_apis.TopicDetailApi.as_view(), name="topic-detail"),
     path("topics/<slug:slug>/stats", stats_api.TopicStatsApi.as_view(), name="topic-stats"),

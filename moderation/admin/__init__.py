@@ -2,13 +2,22 @@
 the stories (`testimonials`, with its review page `review` and bulk
 actions `bulk`), the audit trail (`audit`), who read which story
 (`access`), read-only records (`records`), moderators' API tokens
-(`api_tokens`), django-axes' failed sign-ins (`sign_in_records`), and the
-learned screening models (`moderation.screening.learned.admin`). Importing
-the package registers them all."""
+(`api_tokens`), django-axes' failed sign-ins (`sign_in_records`), the
+locations with their import from CSV (`places_import`), and the learned
+screening models (`moderation.screening.learned.admin`). Importing the
+package registers them all."""
 
 from django.contrib import admin
 
-from moderation.admin import access, api_tokens, audit, records, sign_in_records, testimonials
+from moderation.admin import (
+    access,
+    api_tokens,
+    audit,
+    places_import,
+    records,
+    sign_in_records,
+    testimonials,
+)
 from moderation.screening.learned import admin as learned_admin
 
 admin.site.site_header = "Patient stories: moderation"
@@ -22,6 +31,7 @@ __all__ = [
     "api_tokens",
     "audit",
     "learned_admin",
+    "places_import",
     "records",
     "sign_in_records",
     "testimonials",

@@ -1,6 +1,7 @@
 /* Patient stories widget. Embed with:
    <script src="https://STORIES-HOST/widget.js" data-topic="SLUG" data-limit="5" data-theme="light" async></script>
-   Renders the topic's published stories in a shadow root next to the tag, in
+   Renders the topic's published stories (only data-location's and
+   data-clinician's when given) in a shadow root next to the tag, in
    data-lang's language (else the page's <html lang>, else the browser's). */
 (function () {
   "use strict";
@@ -104,6 +105,13 @@
 
     var query = "?topic=" + encodeURIComponent(topic) + "&limit=" + limit + "&channel=widget";
     if (script.getAttribute("data-featured") === "true") query += "&featured=true";
+    // A location's or a clinician's stories only: never a sister location's.
+    var place = "";
+    ["location", "clinician"].forEach(function (name) {
+      var slug = script.getAttribute("data-" + name);
+      if (slug) place += "&" + name + "=" + encodeURIComponent(slug);
+    });
+    query += place;
     // no-cache: revalidate every time (a cheap 304), so a withdrawn story
     // is gone on the next page view.
     // The server words the topic's collection note in the same language.
@@ -122,7 +130,7 @@
         page.results.forEach(function (item) { list.appendChild(story(item)); });
         section.appendChild(list);
         section.appendChild(el("p")).appendChild(el("a", t[4],
-          { href: origin + "/education/" + encodeURIComponent(topic) + "/" }));
+          { href: origin + "/education/" + encodeURIComponent(topic) + "/" + place.replace("&", "?") }));
       })
       .catch(function () { state.textContent = t[5]; });
   }

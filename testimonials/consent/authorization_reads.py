@@ -11,8 +11,10 @@ from testimonials.consent import rules as consent_rules
 from testimonials.models import (
     Authorization,
     ConsentText,
+    Location,
     Status,
     Testimonial,
+    Topic,
 )
 from testimonials.publishing.representations import api_time
 
@@ -170,7 +172,7 @@ def authorization_record(current: Authorization) -> dict[str, Any]:
         "revoked_at": api_time(current.revoked_at) if current.revoked_at else None,
         "consent_version": template.version,
         "consent_text": template.text,
-        "discloser": template.discloser,
+        "discloser": discloser_of(template, current.testimonial),
         "purpose": template.purpose,
         "statements": {
             "revocation": template.revocation_statement,
@@ -198,3 +200,22 @@ def authorization_history(history: list[Authorization]) -> list[AuthorizationEve
         diff = consent_rules.word_diff(parent.text, row.text) if parent and changed else []
         events.append(AuthorizationEvent(authorization=row, diff=diff))
     return events
+
+
+def discloser_of(template: ConsentText, place: Testimonial | Location | Topic | None) -> str:
+    """The consent version's discloser, naming the story's organisation and
+    location (before there is a story: the location chosen, or the topic's
+    location, or its organisation's when its locations share it)."""
+    if isinstance(place, Testimonial | Location):
+        location = place.location if isinstance(place, Testimonial) else place
+        return consent_rules.discloser_named(
+            template.discloser, organisation=location.organisation.name, location=location.name
+        )
+    if isinstance(place, Topic):
+        topic_location = place.location
+        return consent_rules.discloser_named(
+            template.discloser,
+            organisation=place.organisation.name,
+            location=topic_location.name if topic_location else "",
+        )
+    return template.discloser

@@ -29,7 +29,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
             status=REFUSED_STATUS[exc.reason],
         )
         return _patient_page(response)
-    form = _fresh_form()
+    form = _fresh_form(request, found.topic)
     form.initial["invitation"] = token
     if found.patient_name:
         # The name the clinic knows, for the patient to confirm or change.

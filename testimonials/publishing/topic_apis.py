@@ -76,7 +76,7 @@ class TopicOutputSerializer(serializers.Serializer[Any]):
             "version": consent.version,
             "text": consent.text,
             # What an authorization must state (45 CFR 164.508(c)): show it.
-            "discloser": consent.discloser,
+            "discloser": authorization_reads.discloser_of(consent, topic),
             "purpose": consent.purpose,
             "statements": {
                 "revocation": consent.revocation_statement,
