@@ -29,6 +29,6 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
             status=REFUSED_STATUS[exc.reason],
         )
         return _patient_page(response)
-    form = _fresh_form()
+    form = _fresh_form(found.topic)
     form.initial["invitation"] = token
     return _patient_page(_share_page(request, found.topic, form))

@@ -207,7 +207,7 @@ class ShareForm(forms.Form):
 def _share_page(
     request: HttpRequest, topic: Topic, form: ShareForm, *, status: int = 200, wait: int = 0
 ) -> HttpResponse:
-    consent = authorization_reads.consent_current()
+    consent = authorization_reads.consent_current(topic.organisation_id)
     if form.is_bound and consent and form.data.get("consent_text_version") != consent.version:
         # The consent changed since the form was shown: show the new one and
         # ask for it anew.
@@ -244,8 +244,8 @@ def _invitation_of(form: ShareForm) -> Invitation | None:
         return None
 
 
-def _fresh_form() -> ShareForm:
-    consent = authorization_reads.consent_current()
+def _fresh_form(topic: Topic) -> ShareForm:
+    consent = authorization_reads.consent_current(topic.organisation_id)
     return ShareForm(
         initial={
             "consent_text_version": consent.version if consent else "",
@@ -260,7 +260,7 @@ def share(request: HttpRequest, slug: str) -> HttpResponse:
     same submission budget per IP, a honeypot, CSRF (the middleware)."""
     topic = _topic_or_404(slug)
     if request.method != "POST":
-        return _share_page(request, topic, _fresh_form())
+        return _share_page(request, topic, _fresh_form(topic))
     # The refusals (the serializer's and the services') in the page's language.
     with override(languages.for_topic(topic, languages.requested(request))):
         return _share_post(request, topic)

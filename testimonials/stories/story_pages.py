@@ -117,7 +117,7 @@ def _story_page(
             "authorize_url": reverse("patient-story-authorize", kwargs=api_kwargs),
             "awaiting_authorization": awaiting_authorization
             and testimonial.status not in (Status.REJECTED, Status.WITHDRAWN),
-            "consent_template": authorization_reads.consent_current()
+            "consent_template": authorization_reads.consent_for_story(testimonial)
             if awaiting_authorization
             else None,
             **consent_page,
