@@ -31,6 +31,7 @@ from testimonials.models import (
     Testimonial,
     Topic,
 )
+from testimonials.places import branding
 from testimonials.publishing import cache as public_cache
 from testimonials.publishing import gate, generation
 
@@ -64,6 +65,7 @@ def education_index(request: HttpRequest) -> HttpResponse:
         {
             "topics": gate.topic_list(),
             "page_url": request.build_absolute_uri(reverse("education-index")),
+            "branding": branding.installation_branding(),
         },
     )
     return _public_cache(response)
@@ -162,6 +164,7 @@ def _education_topic(request: HttpRequest, topic: Topic) -> HttpResponse:
             "collection": disclosures.collection(topic),
             "stats": stats.topic_stats(topic=topic),
             "stats_url": reverse("topic-stats", kwargs={"slug": slug}),
+            "branding": branding.branding_of_topic(topic),
         },
     )
     return response

@@ -70,7 +70,7 @@ class TopicOutputSerializer(serializers.Serializer[Any]):
     stats_url = serializers.SerializerMethodField()
 
     def get_consent(self, topic: Topic) -> dict[str, Any] | None:
-        consents: dict[int, ConsentText | None] = self.context["consents"]
+        consents: dict[int | None, ConsentText | None] = self.context["consents"]
         if topic.organisation_id not in consents:
             consents[topic.organisation_id] = authorization_reads.consent_current(
                 topic.organisation_id

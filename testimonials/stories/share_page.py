@@ -33,6 +33,7 @@ from testimonials.models import (
     MaterialConnection,
     Topic,
 )
+from testimonials.places import branding
 from testimonials.publishing.education_pages import _in_language, _out_of_five, _topic_or_404
 from testimonials.stories import submitting
 from testimonials.stories.apis import SubmissionInputSerializer, submission_from
@@ -226,6 +227,7 @@ def _share_page(
                 "consent": consent,
                 "wait": wait,
                 "invitation": _invitation_of(form),
+                "branding": branding.branding_of_topic(topic),
             },
             status=status,
         )
@@ -279,7 +281,11 @@ def _share_post(request: HttpRequest, topic: Topic) -> HttpResponse:
         logger.info("share page: honeypot filled, nothing stored (topic=%s)", topic.slug)
         language = languages.for_topic(topic, languages.requested(request))
         with override(language):
-            received = render(request, "testimonials/share_received.html", {"topic": topic})
+            received = render(
+                request,
+                "testimonials/share_received.html",
+                {"topic": topic, "branding": branding.branding_of_topic(topic)},
+            )
         return _in_language(language, received)
 
     serializer = SubmissionInputSerializer(data=form.submission_data(topic))

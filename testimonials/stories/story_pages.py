@@ -23,6 +23,7 @@ from testimonials.models import (
     Status,
     Testimonial,
 )
+from testimonials.places import branding
 from testimonials.publishing.education_pages import _in_language
 from testimonials.stories import patient_links, withdrawal
 
@@ -122,6 +123,7 @@ def _story_page(
             else None,
             **consent_page,
             "error": error,
+            "branding": branding.branding_of_topic(testimonial.topic),
         },
         status=status,
     )
