@@ -63,6 +63,10 @@ class SettingsOverrides(models.Model):
     class Meta:
         abstract = True
 
+    def inherited_max_days(self) -> int:
+        """The longest term where this place sets none."""
+        return int(settings.AUTHORIZATION_MAX_TERM.days)
+
     def clean(self) -> None:
         super().clean()
         errors: dict[str, str] = {}
@@ -81,8 +85,11 @@ class SettingsOverrides(models.Model):
         longest = settings.AUTHORIZATION_MAX_TERM.days
         if (self.authorization_max_days or 0) > longest:
             errors["authorization_max_days"] = f"At most {longest} days."
-        if (self.authorization_default_days or 0) > (self.authorization_max_days or longest):
-            errors["authorization_default_days"] = "No longer than the longest term."
+        longest = min(self.authorization_max_days or self.inherited_max_days(), longest)
+        if (self.authorization_default_days or 0) > longest:
+            errors["authorization_default_days"] = (
+                f"No longer than the longest term ({longest} days)."
+            )
         if errors:
             raise ValidationError(errors)
 
@@ -147,6 +154,12 @@ class Location(SettingsOverrides):
 
     def __str__(self) -> str:
         return self.name
+
+    def inherited_max_days(self) -> int:
+        organisation = Organisation.objects.filter(pk=self.organisation_id).first()
+        if organisation is not None and organisation.authorization_max_days is not None:
+            return organisation.authorization_max_days
+        return super().inherited_max_days()
 
 
 class Clinician(models.Model):

@@ -14,7 +14,13 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from testimonials.models import Location, Organisation, SettingsOverrides
+from testimonials.models import (
+    Location,
+    Organisation,
+    PublishingMode,
+    SettingsOverrides,
+    sole_organisation_id,
+)
 
 
 @dataclass(frozen=True)
@@ -80,3 +86,14 @@ def locations_by_personal_data_retention() -> dict[int, list[int]]:
     for location in Location.objects.select_related("organisation").order_by("pk"):
         grouped[effective_settings(location).personal_data_retention_days].append(location.pk)
     return dict(grouped)
+
+
+def default_publishing_mode(organisation: Organisation | None) -> str:
+    """What a new topic of `organisation` starts with (of the only
+    organisation, when none is named)."""
+    if organisation is None:
+        sole_id = sole_organisation_id()
+        if sole_id is None:
+            return PublishingMode.SELECTED
+        organisation = Organisation.objects.get(pk=sole_id)
+    return str(organisation.default_publishing_mode)
