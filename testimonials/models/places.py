@@ -87,9 +87,7 @@ class SettingsOverrides(models.Model):
             errors["authorization_max_days"] = f"At most {longest} days."
         longest = min(self.authorization_max_days or self.inherited_max_days(), longest)
         if (self.authorization_default_days or 0) > longest:
-            errors["authorization_default_days"] = (
-                f"No longer than the longest term ({longest} days)."
-            )
+            errors["authorization_default_days"] = f"At most the longest term, {longest} days."
         if errors:
             raise ValidationError(errors)
 
