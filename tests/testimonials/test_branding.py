@@ -131,7 +131,7 @@ def test_the_widget_reads_its_topics_organisations_colours(agency):
     [
         ("accent_colour", "red"),
         ("accent_colour", "#12345"),
-        ("text_colour", "#123456;}body{display:none"),
+        ("text_colour", "#1;}a{b"),
         ("logo_url", "https://elsewhere.example/logo.png"),
         ("logo_url", "//elsewhere.example/logo.png"),
         ("logo_url", '/static/logo.svg" onerror="alert(1)'),
@@ -155,7 +155,8 @@ def test_the_admin_refuses_colours_and_logos_that_are_not_what_they_seem(agency,
 
 def test_a_colour_stored_around_the_admin_never_reaches_the_css(agency):
     harbor, _ = agency
-    Organisation.objects.filter(pk=harbor.pk).update(text_colour="#123456;}body{display:none")
+    # Seven characters, as the column holds: CSS that would end the rule.
+    Organisation.objects.filter(pk=harbor.pk).update(text_colour="#1;}a{b")
 
     css = page("/brand/harbor.css").content.decode()
 
