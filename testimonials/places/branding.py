@@ -17,6 +17,7 @@ from django.urls import reverse
 from testimonials.models import Organisation, Topic
 
 _HEX_COLOUR = re.compile(r"#[0-9A-Fa-f]{6}")
+_OWN_ORIGIN_PATH = re.compile(r"/(?!/)[A-Za-z0-9._~/%-]+")
 
 
 @dataclass(frozen=True)
@@ -30,8 +31,8 @@ class Branding:
 
 
 def _colours(organisation: Organisation) -> dict[str, str]:
-    # Checked again here, not only by the admin's form: these values are
-    # written into CSS.
+    # Checked again here (the logo's path too), not only by the admin's
+    # form: these values are written into CSS and into the page.
     chosen = {"accent": organisation.accent_colour, "ink": organisation.text_colour}
     return {name: value for name, value in chosen.items() if _HEX_COLOUR.fullmatch(value)}
 
@@ -60,9 +61,8 @@ def branding_for(organisation: Organisation | None) -> Branding | None:
         version = hashlib.sha256(repr(sorted(colours.items())).encode()).hexdigest()[:12]
         path = reverse("organisation-stylesheet", kwargs={"slug": organisation.slug})
         stylesheet_url = f"{path}?v={version}"
-    return Branding(
-        name=organisation.name, logo_url=organisation.logo_url, stylesheet_url=stylesheet_url
-    )
+    logo_url = organisation.logo_url if _OWN_ORIGIN_PATH.fullmatch(organisation.logo_url) else ""
+    return Branding(name=organisation.name, logo_url=logo_url, stylesheet_url=stylesheet_url)
 
 
 def branding_of_topic(topic: Topic) -> Branding | None:

@@ -5,10 +5,12 @@ inline style."""
 import pytest
 
 from testimonials.models import Location, Organisation
-from tests.browser.test_widget_embed import other_site  # noqa: F401 (a fixture)
+from tests.browser.test_widget_embed import other_site
 from tests.factories import ConsentTextFactory, TestimonialFactory, TopicFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+__all__ = ["other_site"]  # the fixture, shared with test_widget_embed
 
 STORY = "The exercises and the needling got me back on my bike within a month."
 
@@ -46,7 +48,7 @@ def test_the_widget_shows_its_organisations_colours(
     other_site,
     accent,
     text,
-    expected,  # noqa: F811
+    expected,
 ):
     organisation = Organisation.objects.create(
         slug="harbor", name="Harbor Dental", accent_colour=accent, text_colour=text

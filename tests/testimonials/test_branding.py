@@ -163,6 +163,13 @@ def test_a_colour_stored_around_the_admin_never_reaches_the_css(agency):
     assert css == ":root{--accent:#8a1c7c;}\n:host{--ps-accent:#8a1c7c;}\n"
 
 
+def test_a_logo_stored_around_the_admin_never_reaches_the_page(agency):
+    harbor, _ = agency
+    Organisation.objects.filter(pk=harbor.pk).update(logo_url="https://elsewhere.example/x.png")
+
+    assert brand_of(page("/share/harbor-implants/").content.decode()) == "Harbor Dental"
+
+
 def test_the_emails_to_patients_name_their_organisation(agency):
     invitation = InvitationFactory(topic=Topic.objects.get(slug="harbor-implants"))
     story = TestimonialFactory(

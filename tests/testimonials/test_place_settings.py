@@ -86,7 +86,7 @@ def test_the_installations_bounds_hold_whatever_is_stored(group):
     """Values stored before the operator tightened the environment (or
     written around the admin's checks) still cannot keep personal data
     longer, evidence shorter, or a term longer than the installation allows."""
-    organisation, north, _ = group
+    _, north, _ = group
     Location.objects.filter(pk=north.pk).update(
         personal_data_retention_days=400,
         authorization_retention_days=10,
