@@ -11,6 +11,7 @@ tightens every place at once."""
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import cast
 
 from django.conf import settings
 
@@ -19,6 +20,7 @@ from testimonials.models import (
     Organisation,
     PublishingMode,
     SettingsOverrides,
+    Topic,
     sole_organisation_id,
 )
 
@@ -70,6 +72,22 @@ def effective_settings(
         authorization_default_days=min(default, longest),
         authorization_max_days=longest,
     )
+
+
+def effective_settings_of_topic(topic: Topic) -> EffectiveSettings:
+    """For a new story on `topic` before its location is chosen: the
+    topic's location's settings, or those of its organisation's only
+    location, else the organisation's."""
+    if topic.location_id is not None:
+        return effective_settings(topic.location)
+    locations = list(
+        Location.objects.filter(organisation_id=cast(int, topic.organisation_id))
+        .select_related("organisation")
+        .order_by("pk")[:2]
+    )
+    if len(locations) == 1:
+        return effective_settings(locations[0])
+    return effective_settings(organisation=topic.organisation)
 
 
 def effective_settings_of_location_id(location_id: int | None) -> EffectiveSettings:

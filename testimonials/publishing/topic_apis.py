@@ -22,7 +22,7 @@ from testimonials.models import (
     PublishingMode,
     Topic,
 )
-from testimonials.places.settings import effective_settings
+from testimonials.places.settings import effective_settings_of_topic
 from testimonials.publishing import gate
 from testimonials.publishing.api_examples import TOPIC_EXAMPLE
 
@@ -78,7 +78,7 @@ class TopicOutputSerializer(serializers.Serializer[Any]):
         consent = consents[topic.organisation_id]
         if consent is None:
             return None
-        place = effective_settings(topic.location, organisation=topic.organisation)
+        place = effective_settings_of_topic(topic)
         return {
             "version": consent.version,
             "text": consent.text,

@@ -3,6 +3,7 @@ and submits it through the same service as the API."""
 
 import logging
 import uuid
+from datetime import timedelta
 from typing import Any, cast
 
 from django import forms
@@ -34,6 +35,7 @@ from testimonials.models import (
     Topic,
 )
 from testimonials.places import branding
+from testimonials.places import settings as place_settings
 from testimonials.publishing.education_pages import _in_language, _out_of_five, _topic_or_404
 from testimonials.stories import submitting
 from testimonials.stories.apis import SubmissionInputSerializer, submission_from
@@ -51,6 +53,9 @@ SHARE_CONNECTION_CHOICES = [
     (MaterialConnection.GIFT, _("The clinic gave me a gift, a payment or free treatment")),
     (MaterialConnection.OTHER, _("Another connection (describe it below)")),
 ]
+
+# The authorization's term, in months (`consent.rules.expiry_day`).
+TERM_CHOICES = [("12", _("One year")), ("24", _("Two years")), ("36", _("Three years"))]
 
 
 class ShareForm(forms.Form):
@@ -131,7 +136,7 @@ class ShareForm(forms.Form):
     )
     expires_in = forms.ChoiceField(
         label=_("Until"),
-        choices=[("12", _("One year")), ("24", _("Two years")), ("36", _("Three years"))],
+        choices=TERM_CHOICES,
         initial="24",
         required=False,
         help_text=_("Then your story comes down, unless you renew it when we ask you."),
@@ -205,9 +210,29 @@ class ShareForm(forms.Form):
                 self.add_error(target, str(message))
 
 
+def _offer_terms_allowed(form: ShareForm, topic: Topic) -> None:
+    """Only the terms the story's place allows (a state may allow shorter
+    ones than the installation); all of them if none fits, so the refusal
+    names the last day allowed."""
+    today = clinic_time.clinic_today()
+    place = place_settings.effective_settings_of_topic(topic)
+    latest = today + timedelta(days=place.authorization_max_days)
+    allowed = [
+        (months, label)
+        for months, label in TERM_CHOICES
+        if (expiry_day(months, today=today) or today) <= latest
+    ]
+    if allowed:
+        field = cast(forms.ChoiceField, form.fields["expires_in"])
+        field.choices = allowed
+        if field.initial not in [months for months, _label in allowed]:
+            field.initial = allowed[-1][0]
+
+
 def _share_page(
     request: HttpRequest, topic: Topic, form: ShareForm, *, status: int = 200, wait: int = 0
 ) -> HttpResponse:
+    _offer_terms_allowed(form, topic)
     consent = authorization_reads.consent_current(topic.organisation_id)
     if form.is_bound and consent and form.data.get("consent_text_version") != consent.version:
         # The consent changed since the form was shown: show the new one and

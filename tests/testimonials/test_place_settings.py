@@ -2,6 +2,7 @@
 then organisation, then the installation, within the installation's
 bounds), and every path that applies them to a story reads it."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -224,3 +225,22 @@ def test_personal_data_goes_after_each_locations_retention(group, consent):
     assert erased["north"].author_name == ""
     assert erased["south"].erased_at is None
     assert erased["south"].author_name == stories[south].author_name
+
+
+def test_the_share_page_offers_only_the_terms_the_topics_place_allows(client, short_terms, group):
+    """North allows at most 200 days: not even the shortest choice, one
+    year, fits, so all stay (the refusal names the last day). A location
+    allowing 400 days is offered one year only, chosen for the patient."""
+    organisation, north, south = group
+    TopicFactory(slug="north-topic", organisation=organisation, location=north)
+    Location.objects.filter(pk=south.pk).update(authorization_max_days=400)
+    TopicFactory(slug="south-topic", organisation=organisation, location=south)
+
+    def offered(slug):
+        html = client.get(f"/share/{slug}/").content.decode()
+        select = re.search(r'<select name="expires_in".*?</select>', html, re.S).group(0)
+        return re.findall(r'<option value="(\d+)"( selected)?>', select)
+
+    assert offered("shared-topic") == [("12", ""), ("24", " selected"), ("36", "")]
+    assert offered("north-topic") == [("12", ""), ("24", " selected"), ("36", "")]
+    assert offered("south-topic") == [("12", " selected")]
