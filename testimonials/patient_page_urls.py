@@ -1,10 +1,12 @@
 """The patient's pages at the site's root: sharing a story, the private story
-and consent pages behind its secret link, invitations and unsubscribing; and the widget script."""
+and consent pages behind its secret link, invitations and unsubscribing; the
+widget script and the organisations' stylesheets."""
 
 from django.urls import path
 
 from testimonials.consent import pages as consent_pages
 from testimonials.invitations import invitation_page
+from testimonials.places import pages as place_pages
 from testimonials.publishing import widget
 from testimonials.stories import share_page, story_pages
 from testimonials.visits import unsubscribe_page
@@ -38,6 +40,9 @@ urlpatterns = [
         name="patient-story-renew",
     ),
     path("widget.js", widget.widget_js, name="widget-js"),
+    # An organisation's colours, for its pages and (by topic) the widget.
+    path("brand/<slug:slug>.css", place_pages.organisation_css, name="organisation-stylesheet"),
+    path("brand/topics/<slug:slug>.css", place_pages.topic_css, name="topic-stylesheet"),
     path("invite/<str:token>/", invitation_page.invitation, name="invitation"),
     path("unsubscribe/<str:token>/", unsubscribe_page.unsubscribe, name="unsubscribe"),
 ]

@@ -19,6 +19,7 @@ from django.urls import URLPattern, path
 
 from moderation.accounts.scopes import staff_scope
 from moderation.dashboard.selectors import administered_organisations
+from testimonials.admin.places import OVERRIDES
 from testimonials.models import Location, Organisation
 from testimonials.places import services as places
 
@@ -125,6 +126,17 @@ class LocationAdmin(PlacesImportMixin, admin.ModelAdmin[Location]):
     list_filter = ["publishes"]
     search_fields = ["name", "slug"]
     list_select_related = ["organisation"]
+    prepopulated_fields = {"slug": ["name"]}
+    fieldsets = [
+        (None, {"fields": ["organisation", "name", "slug", "publishes"]}),
+        (
+            "Where the law of this location's state differs",
+            {
+                "fields": list(OVERRIDES),
+                "description": "Empty: the organisation's value, else the installation's.",
+            },
+        ),
+    ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Location]:
         scope = staff_scope(request.user)

@@ -7,7 +7,7 @@
   "use strict";
   var CSS =
     ":host{all:initial;display:block}" +
-    "section{font:16px/1.5 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#1b1f24;background:#fff;border:1px solid #d8dde4;border-radius:8px;padding:16px}" +
+    "section{font:16px/1.5 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:var(--ps-ink,#1b1f24);background:#fff;border:1px solid #d8dde4;border-radius:8px;padding:16px}" +
     ".dark{color:#f1f3f5;background:#16191d;border-color:#3a414b}" +
     "h2{font-size:1.2em;margin:0 0 4px}p{margin:0 0 12px}" +
     ".note,figcaption{color:#4a5361;font-size:.9em}.dark .note,.dark figcaption{color:#c3c9d1}" +
@@ -15,7 +15,7 @@
     "figure,blockquote{margin:0}blockquote{white-space:pre-line;overflow-wrap:anywhere;margin-bottom:4px}" +
     ".stars{color:#8a5a00}.dark .stars{color:#f0b429}.ok{color:#1d6b35;font-weight:600}.dark .ok{color:#7ee2a0}" +
     ".dis{font-size:.9em;margin:6px 0 0}" +
-    "a{color:#0b5cad}.dark a{color:#8cc4ff}a:focus-visible{outline:3px solid currentColor;outline-offset:2px}";
+    "a{color:var(--ps-accent,#0b5cad)}.dark a{color:#8cc4ff}a:focus-visible{outline:3px solid currentColor;outline-offset:2px}";
 
   // Our words per language ({n}: a number); the stories stay as written.
   var WORDS = {
@@ -94,13 +94,20 @@
     section.appendChild(el("p", t[1], { "class": "note" }));
     var state = el("p", t[2], { role: "status" });
     section.appendChild(state);
-    // A constructed stylesheet, which a host page's CSP without
+    // Constructed stylesheets, which a host page's CSP without
     // 'unsafe-inline' in style-src still allows (a <style> element it blocks).
-    if ("adoptedStyleSheets" in root && typeof CSSStyleSheet.prototype.replaceSync === "function") {
+    var constructed = "adoptedStyleSheets" in root && typeof CSSStyleSheet.prototype.replaceSync === "function";
+    function style(css) {
+      if (!constructed) return root.appendChild(el("style", css));
       var sheet = new CSSStyleSheet();
-      sheet.replaceSync(CSS);
-      root.adoptedStyleSheets = [sheet];
-    } else root.appendChild(el("style", CSS));
+      sheet.replaceSync(css);
+      root.adoptedStyleSheets = root.adoptedStyleSheets.concat([sheet]);
+    }
+    style(CSS);
+    // The organisation's colours (--ps-accent, --ps-ink on :host), if it chose any.
+    fetch(origin + "/brand/topics/" + encodeURIComponent(topic) + ".css", { credentials: "omit" })
+      .then(function (response) { return response.ok ? response.text() : ""; })
+      .then(function (css) { if (css) style(css); }, function () {});
     root.appendChild(section);
 
     var query = "?topic=" + encodeURIComponent(topic) + "&limit=" + limit + "&channel=widget";

@@ -19,9 +19,21 @@ from testimonials.models import (
 from testimonials.publishing.representations import api_time
 
 
-def consent_current() -> ConsentText | None:
-    """The consent text a patient must agree to now."""
-    return ConsentText.objects.filter(superseded_at__isnull=True).order_by("-created_at").first()
+def consent_current(organisation_id: int | None = None) -> ConsentText | None:
+    """The consent text a patient of the organisation must agree to now: its
+    own current text if it has one, else the installation's default (a text
+    of no organisation)."""
+    current = ConsentText.objects.filter(superseded_at__isnull=True).order_by("-created_at")
+    if organisation_id is not None:
+        own = current.filter(organisation_id=organisation_id).first()
+        if own is not None:
+            return own
+    return current.filter(organisation=None).first()
+
+
+def consent_for_story(testimonial: Testimonial) -> ConsentText | None:
+    """The consent text a patient signs now for this story (its topic's organisation's)."""
+    return consent_current(testimonial.topic.organisation_id)
 
 
 # --- Authorizations -------------------------------------------------------------

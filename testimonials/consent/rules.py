@@ -167,6 +167,13 @@ def discloser_named(discloser: str, *, organisation: str, location: str = "") ->
     """Who uses and discloses a story, as its authorization must name them
     (45 CFR 164.508(c)(1)(ii)): the organisation, the location where the
     patient was treated (when it has a name of its own), then the consent
-    version's words."""
-    names = organisation if location in ("", organisation) else f"{organisation} ({location})"
+    version's words. A name the version's words already say is not said
+    again (an organisation's own consent text names it)."""
+    said = discloser.casefold()
+    location = "" if location == organisation or location.casefold() in said else location
+    if organisation and organisation.casefold() in said:
+        organisation = ""
+    names = (
+        f"{organisation} ({location})" if organisation and location else organisation or location
+    )
     return f"{names}: {discloser}" if names else discloser

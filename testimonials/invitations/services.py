@@ -291,7 +291,7 @@ def invitation_send(*, invitation_id: int) -> bool:
     the email goes out and released if sending fails (the task retries).
     Returns whether this call sent it; an expired or used one is not sent."""
     return outbox.send_once(
-        Invitation.objects.select_related("topic", "location__organisation"),
+        Invitation.objects.select_related("topic__organisation", "location__organisation"),
         invitation_id,
         build=_invitation_email,
         claimable=Q(used_at=None, expires_at__gt=timezone.now()),
@@ -335,13 +335,13 @@ def _invitation_email(invitation: Invitation) -> outbox.Email | None:
 
 
 def clinic_name(invitation: Invitation) -> str:
-    """The clinic as the patient knows it: the organisation and, when it is
-    named otherwise, the location; CLINIC_NAME for a staff invitation."""
+    """The clinic as the patient knows it: the topic's organisation and, for
+    a visit's invitation at a location named otherwise, that location."""
+    brand = invitation.topic.organisation.name
     location = invitation.location
-    if location is None:
-        return str(settings.CLINIC_NAME)
-    brand = location.organisation.name
-    return brand if location.name == brand else f"{brand} ({location.name})"
+    if location is None or location.name == brand:
+        return brand
+    return f"{brand} ({location.name})"
 
 
 def unsent_invitation_ids(*, older_than: timedelta) -> list[int]:

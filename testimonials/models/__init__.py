@@ -41,6 +41,7 @@ from testimonials.models.places import (
     Clinician,
     Location,
     Organisation,
+    SettingsOverrides,
     sole_location,
     sole_organisation_id,
 )
@@ -52,6 +53,7 @@ from testimonials.models.publishing import (
     PublicationChange,
     PublicationEvent,
 )
+from testimonials.models.publishing_modes import PublishingMode
 from testimonials.models.sites import (
     DeliveryStatus,
     Site,
@@ -77,7 +79,6 @@ from testimonials.models.stories import (
     place_of_topic,
 )
 from testimonials.models.topics import (
-    PublishingMode,
     Topic,
     TypicalResultsStatement,
     default_topic_languages,
@@ -131,6 +132,7 @@ __all__ = [
     "PublishingMode",
     "RejectionReason",
     "Revocation",
+    "SettingsOverrides",
     "SignatureMethod",
     "SignerRole",
     "Site",

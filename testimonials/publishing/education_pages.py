@@ -36,6 +36,7 @@ from testimonials.models import (
     Testimonial,
     Topic,
 )
+from testimonials.places import branding
 from testimonials.places import selectors as places
 from testimonials.publishing import cache as public_cache
 from testimonials.publishing import gate, generation
@@ -155,6 +156,11 @@ def education_index(request: HttpRequest) -> HttpResponse:
             "topics": place.topics(),
             "place": place,
             "page_url": request.build_absolute_uri(reverse("education-index") + place.query),
+            "branding": (
+                branding.branding_for(place.location.organisation)
+                if place.location is not None
+                else branding.installation_branding()
+            ),
         },
     )
     return _public_cache(response)
@@ -272,6 +278,7 @@ def _education_topic(request: HttpRequest, topic: Topic, place: PagePlace) -> Ht
             "collection": disclosures.collection(topic),
             "stats": stats.topic_stats(topic=topic),
             "stats_url": reverse("topic-stats", kwargs={"slug": slug}),
+            "branding": branding.branding_of_topic(topic),
         },
     )
     return response

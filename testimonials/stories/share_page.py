@@ -3,6 +3,7 @@ and submits it through the same service as the API."""
 
 import logging
 import uuid
+from datetime import timedelta
 from typing import Any, cast
 
 from django import forms
@@ -33,7 +34,9 @@ from testimonials.models import (
     MaterialConnection,
     Topic,
 )
+from testimonials.places import branding
 from testimonials.places import selectors as places
+from testimonials.places import settings as place_settings
 from testimonials.publishing.education_pages import _in_language, _out_of_five, _topic_or_404
 from testimonials.stories import submitting
 from testimonials.stories.apis import SubmissionInputSerializer, submission_from
@@ -51,6 +54,9 @@ SHARE_CONNECTION_CHOICES = [
     (MaterialConnection.GIFT, _("The clinic gave me a gift, a payment or free treatment")),
     (MaterialConnection.OTHER, _("Another connection (describe it below)")),
 ]
+
+# The authorization's term, in months (`consent.rules.expiry_day`).
+TERM_CHOICES = [("12", _("One year")), ("24", _("Two years")), ("36", _("Three years"))]
 
 
 class ShareForm(forms.Form):
@@ -139,7 +145,7 @@ class ShareForm(forms.Form):
     )
     expires_in = forms.ChoiceField(
         label=_("Until"),
-        choices=[("12", _("One year")), ("24", _("Two years")), ("36", _("Three years"))],
+        choices=TERM_CHOICES,
         initial="24",
         required=False,
         help_text=_("Then your story comes down, unless you renew it when we ask you."),
@@ -242,10 +248,30 @@ class ShareForm(forms.Form):
                 self.add_error(target, str(message))
 
 
+def _offer_terms_allowed(form: ShareForm, topic: Topic) -> None:
+    """Only the terms the story's place allows (a state may allow shorter
+    ones than the installation); all of them if none fits, so the refusal
+    names the last day allowed."""
+    today = clinic_time.clinic_today()
+    place = place_settings.effective_settings_of_topic(topic)
+    latest = today + timedelta(days=place.authorization_max_days)
+    allowed = [
+        (months, label)
+        for months, label in TERM_CHOICES
+        if (expiry_day(months, today=today) or today) <= latest
+    ]
+    if allowed:
+        field = cast(forms.ChoiceField, form.fields["expires_in"])
+        field.choices = allowed
+        if field.initial not in [months for months, _label in allowed]:
+            field.initial = allowed[-1][0]
+
+
 def _share_page(
     request: HttpRequest, topic: Topic, form: ShareForm, *, status: int = 200, wait: int = 0
 ) -> HttpResponse:
-    consent = authorization_reads.consent_current()
+    _offer_terms_allowed(form, topic)
+    consent = authorization_reads.consent_current(topic.organisation_id)
     if form.is_bound and consent and form.data.get("consent_text_version") != consent.version:
         # The consent changed since the form was shown: show the new one and
         # ask for it anew.
@@ -274,6 +300,7 @@ def _share_page(
                 ),
                 "wait": wait,
                 "invitation": _invitation_of(form),
+                "branding": branding.branding_of_topic(topic),
             },
             status=status,
         )
@@ -295,7 +322,7 @@ def _invitation_of(form: ShareForm) -> Invitation | None:
 def _fresh_form(request: HttpRequest, topic: Topic) -> ShareForm:
     """An empty form; `?location=` and `?clinician=` (a location's education
     page links here with them) choose the place in advance."""
-    consent = authorization_reads.consent_current()
+    consent = authorization_reads.consent_current(topic.organisation_id)
     form = ShareForm(
         initial={
             "consent_text_version": consent.version if consent else "",
@@ -337,7 +364,11 @@ def _share_post(request: HttpRequest, topic: Topic) -> HttpResponse:
         logger.info("share page: honeypot filled, nothing stored (topic=%s)", topic.slug)
         language = languages.for_topic(topic, languages.requested(request))
         with override(language):
-            received = render(request, "testimonials/share_received.html", {"topic": topic})
+            received = render(
+                request,
+                "testimonials/share_received.html",
+                {"topic": topic, "branding": branding.branding_of_topic(topic)},
+            )
         return _in_language(language, received)
 
     serializer = SubmissionInputSerializer(data=form.submission_data(topic))

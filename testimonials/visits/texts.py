@@ -23,7 +23,7 @@ def ask_text_send(*, text_id: int) -> bool:
     """Send one ask's text; returns whether this call sent it."""
     unsent = AskText.objects.filter(pk=text_id, sent_at=None)
     text = unsent.select_related(
-        "ask__visit", "ask__invitation__topic", "ask__invitation__location__organisation"
+        "ask__visit", "ask__invitation__topic__organisation", "ask__invitation__location"
     ).first()
     if text is None:
         return False

@@ -281,6 +281,14 @@ ENDPOINTS = [
         each_story=False,
     ),
     Endpoint(
+        "organisation stylesheet", "GET", lambda c: f"/brand/{c.item.topic.organisation.slug}.css",
+        _everyone(200), may_show=_nobody, each_story=False,
+    ),
+    Endpoint(
+        "widget's stylesheet", "GET", lambda c: f"/brand/topics/{c.item.topic.slug}.css",
+        _everyone(200), may_show=_nobody, each_story=False,
+    ),
+    Endpoint(
         "submit", "POST", lambda c: f"{PATIENT_API}/", _everyone(202), may_show=_nobody,
         each_story=False, body=lambda: _submission(),
     ),

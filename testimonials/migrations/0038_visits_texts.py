@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('testimonials', '0036_visits'),
+        ('testimonials', '0037_visits'),
     ]
 
     operations = [

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('testimonials', '0035_placepub_change_location'),
+        ('testimonials', '0036_organisation_settings'),
     ]
 
     operations = [
