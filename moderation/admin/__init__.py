@@ -2,13 +2,22 @@
 the stories (`testimonials`, with its review page `review` and bulk
 actions `bulk`), the audit trail (`audit`), who read which story
 (`access`), read-only records (`records`), moderators' API tokens
-(`api_tokens`), django-axes' failed sign-ins (`sign_in_records`), and the
+(`api_tokens`), organisations, locations, clinicians and staff
+(`staff`), django-axes' failed sign-ins (`sign_in_records`), and the
 learned screening models (`moderation.screening.learned.admin`). Importing
 the package registers them all."""
 
 from django.contrib import admin
 
-from moderation.admin import access, api_tokens, audit, records, sign_in_records, testimonials
+from moderation.admin import (
+    access,
+    api_tokens,
+    audit,
+    records,
+    sign_in_records,
+    staff,
+    testimonials,
+)
 from moderation.screening.learned import admin as learned_admin
 
 admin.site.site_header = "Patient stories: moderation"
@@ -24,5 +33,6 @@ __all__ = [
     "learned_admin",
     "records",
     "sign_in_records",
+    "staff",
     "testimonials",
 ]

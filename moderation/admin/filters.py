@@ -1,5 +1,6 @@
-"""The review queue's filters: by status (opening on the queue) and by
-kind of screening flag."""
+"""The review queue's filters: by status (opening on the queue), by kind
+of screening flag, and by location and topic among the staff member's own
+(an organisation-wide queue narrowed to one location)."""
 
 from typing import Any
 
@@ -7,7 +8,8 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from testimonials.models import Status, Testimonial
+from moderation.accounts.scopes import staff_scope
+from testimonials.models import Location, Status, Testimonial, Topic
 
 FLAG_KINDS = [
     ("pii", "Personal data"),
@@ -62,3 +64,40 @@ class FlagKindFilter(admin.SimpleListFilter):
         if not self.value():
             return queryset
         return queryset.filter(flag_kinds__contains=f",{self.value()},")
+
+
+class LocationFilter(admin.SimpleListFilter):
+    """The locations the staff member works at; shown when there are several."""
+
+    title = "location"
+    parameter_name = "location"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        locations = staff_scope(request.user).filter(Location.objects.all(), location="pk")
+        found = [(location.slug, location.name) for location in locations.order_by("name")]
+        return found if len(found) > 1 else []
+
+    def queryset(
+        self, request: HttpRequest, queryset: QuerySet[Testimonial]
+    ) -> QuerySet[Testimonial]:
+        if not self.value():
+            return queryset
+        return queryset.filter(location__slug=self.value())
+
+
+class TopicFilter(admin.SimpleListFilter):
+    """The topics of the staff member's places."""
+
+    title = "topic"
+    parameter_name = "topic"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        topics = Topic.objects.filter(staff_scope(request.user).topics_q()).order_by("title")
+        return [(topic.slug, topic.title) for topic in topics]
+
+    def queryset(
+        self, request: HttpRequest, queryset: QuerySet[Testimonial]
+    ) -> QuerySet[Testimonial]:
+        if not self.value():
+            return queryset
+        return queryset.filter(topic__slug=self.value())

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.urls import URLPattern, path
 
+from moderation.accounts.scoped_admin import ScopedAdmin
 from testimonials.admin.honest import transparency_report_view
 from testimonials.admin.read_only import ReadOnlyModelAdmin
 from testimonials.consent import consent_terms
@@ -20,7 +21,7 @@ from testimonials.publishing import generation
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin[Topic]):
+class TopicAdmin(ScopedAdmin[Topic]):
     list_display = [
         "title",
         "slug",
@@ -33,6 +34,7 @@ class TopicAdmin(admin.ModelAdmin[Topic]):
     search_fields = ["title", "slug"]
     prepopulated_fields = {"slug": ["title"]}
     change_list_template = "admin/testimonials/topic/change_list.html"
+    scope_topic = ""
 
     def get_urls(self) -> list[URLPattern]:
         report = path(
@@ -86,7 +88,7 @@ class ConsentTextAdmin(admin.ModelAdmin[ConsentText]):
 
 
 @admin.register(Authorization)
-class AuthorizationAdmin(ReadOnlyModelAdmin[Authorization]):
+class AuthorizationAdmin(ScopedAdmin[Authorization], ReadOnlyModelAdmin[Authorization]):
     """Patients' authorizations: evidence, read-only. Rows change only
     through the services (a new row supersedes the old one)."""
 
@@ -104,6 +106,7 @@ class AuthorizationAdmin(ReadOnlyModelAdmin[Authorization]):
     search_fields = ["testimonial_public_id", "public_id", "content_sha256"]
     date_hierarchy = "created_at"
     exclude = ["testimonial", "parent"]
+    scope_location = "testimonial__location"
 
     @admin.display(description="Channels")
     def channel_list(self, obj: Authorization) -> str:

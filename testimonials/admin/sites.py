@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.html import format_html
 
+from moderation.accounts.scoped_admin import ScopedAdmin
 from testimonials.admin.read_only import ReadOnlyModelAdmin
 from testimonials.models import (
     PublicationEvent,
@@ -63,9 +64,11 @@ def _key_issued(request: HttpRequest, site: Site, key: str, *, title: str) -> Ht
 
 
 @admin.register(Site)
-class SiteAdmin(admin.ModelAdmin[Site]):
+class SiteAdmin(ScopedAdmin[Site]):
     """Websites and their keys: clinic admins only (moderators have no
-    permission on these models)."""
+    permission on these models); an organisation admin's, their own."""
+
+    scope_organisation = "organisation"
 
     list_display = ["name", "channel", "key_prefix", "key_state", "request_count", "last_used_at"]
     search_fields = ["name"]
@@ -141,7 +144,7 @@ class SiteAdmin(admin.ModelAdmin[Site]):
 
 
 @admin.register(WebhookDelivery)
-class WebhookDeliveryAdmin(ReadOnlyModelAdmin[WebhookDelivery]):
+class WebhookDeliveryAdmin(ScopedAdmin[WebhookDelivery], ReadOnlyModelAdmin[WebhookDelivery]):
     """The delivery log. Read-only; a delivery is sent again as a new one."""
 
     list_display = [
@@ -155,7 +158,8 @@ class WebhookDeliveryAdmin(ReadOnlyModelAdmin[WebhookDelivery]):
         "last_error",
         "delivered_at",
     ]
-    list_filter = ["status", "change__event", "endpoint__site"]
+    list_filter = ["status", "change__event"]
+    scope_organisation = "endpoint__site__organisation"
     list_select_related = ["endpoint__site", "change"]
     search_fields = ["public_id", "change__public_id"]
     actions = ["resend"]

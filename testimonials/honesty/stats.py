@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from testimonials.honesty import disclosures
@@ -108,8 +108,10 @@ def _share(part: int, whole: int) -> int | None:
     return round(100 * part / whole) if whole else None
 
 
-def _grouped(topic: Topic | None) -> list[dict[str, Any]]:
-    rows = Testimonial.objects.all()
+def _grouped(
+    topic: Topic | None, within: QuerySet[Testimonial] | None = None
+) -> list[dict[str, Any]]:
+    rows = Testimonial.objects.all() if within is None else within
     if topic is not None:
         rows = rows.filter(topic=topic)
     # order_by() drops the model's default ordering, which would split the groups.
@@ -177,7 +179,9 @@ class RatingRow:
         return _share(self.declined, self.reviewed)
 
 
-def rejection_rates_by_rating(*, topic: Topic | None = None) -> list[RatingRow]:
+def rejection_rates_by_rating(
+    *, topic: Topic | None = None, within: QuerySet[Testimonial] | None = None
+) -> list[RatingRow]:
     """For each rating (and none): how many stories were reviewed and how
     many declined, by reason. A clinic that does not withhold by sentiment
     shows similar rates across ratings, or differences its reasons explain."""
@@ -187,7 +191,7 @@ def rejection_rates_by_rating(*, topic: Topic | None = None) -> list[RatingRow]:
     withdrawn: Counter[str] = Counter()
     awaiting: Counter[str] = Counter()
     declined: dict[str, Counter[str]] = {key: Counter() for key in RATING_KEYS}
-    for row in _grouped(topic):
+    for row in _grouped(topic, within):
         key, status, n = _rating_key(row["rating"]), row["status"], row["n"]
         received[key] += n
         if status in REVIEWED:
@@ -215,11 +219,15 @@ def rejection_rates_by_rating(*, topic: Topic | None = None) -> list[RatingRow]:
     ]
 
 
-def published_claims_without_statement(*, topic: Topic | None = None) -> list[Testimonial]:
+def published_claims_without_statement(
+    *, topic: Topic | None = None, within: QuerySet[Testimonial] | None = None
+) -> list[Testimonial]:
     """Published stories that claim a result yet show no typical-results
     statement: published before the rule existed. Each needs a moderator
     (take it down and approve it again with a statement, or decline it)."""
-    rows = Testimonial.objects.filter(status=Status.PUBLISHED, typical_results__isnull=True)
+    rows = (Testimonial.objects.all() if within is None else within).filter(
+        status=Status.PUBLISHED, typical_results__isnull=True
+    )
     if topic is not None:
         rows = rows.filter(topic=topic)
     claimed = Q()
