@@ -34,11 +34,12 @@ from typing import Any, cast
 
 import pytest
 from django.contrib import admin
+from django.contrib.auth.models import User
 from django.db import transaction
 from rest_framework.test import APIClient
 
 from moderation.accounts import moderators as moderation_moderators
-from moderation.models import StaffRole
+from moderation.models import StaffMembership, StaffRole
 from testimonials.models import (
     Authorization,
     Channel,
@@ -103,7 +104,7 @@ def _home() -> Organisation:
     """The home organisation, with its sister location (made on first need)."""
     home = Organisation.objects.exclude(slug=OTHER).order_by("pk").first()
     if home is None:
-        home = Organisation.objects.get(pk=sole_organisation_id())
+        home = Organisation.objects.get(pk=cast(int, sole_organisation_id()))
     if not Location.objects.filter(organisation=home).exists():
         sole_location(home.pk)
     Location.objects.get_or_create(slug=SISTER, defaults={"organisation": home, "name": "Sister"})
@@ -830,7 +831,7 @@ def _problems(endpoint: Endpoint, persona: Persona, client: APIClient, stories: 
 def _home_topic() -> None:
     """The home stories' topic, bound to the home organisation's first
     location (before its sister location exists)."""
-    topic = TopicFactory()
+    topic = cast(Topic, TopicFactory())
     first = sole_location(cast(int, topic.organisation_id))
     Topic.objects.filter(pk=topic.pk).update(location=first)
 
@@ -839,13 +840,9 @@ def _places_of_both() -> None:
     """The other organisation with a story of each status, and a staff
     account of each organisation. (The home sites are made as their
     personas sign in, while the home organisation is the only one.)"""
-    home, other = _home(), _other()
-    UserFactory(username=f"homestaff-{HOME_MARK}", is_staff=True).memberships.create(
-        organisation=home
-    )
-    UserFactory(username=f"otherstaff-{OTHER_MARK}", is_staff=True).memberships.create(
-        organisation=other
-    )
+    for organisation, mark in ((_home(), HOME_MARK), (_other(), OTHER_MARK)):
+        staff = cast(User, UserFactory(username=f"staff-{mark}", is_staff=True))
+        StaffMembership.objects.create(user=staff, organisation=organisation)
     other_topic = Topic.objects.get(slug=OTHER_TOPIC)
     for status in Status:
         TestimonialFactory(
