@@ -185,7 +185,9 @@ class TestimonialAdmin(ReviewPage, BulkActions):
                 },
             )
         report = privacy.testimonials_erase_authors(
-            testimonials=stories, actor=transitions.Actor.for_user(cast(User, request.user))
+            testimonials=stories,
+            actor=transitions.Actor.for_user(cast(User, request.user)),
+            scope=staff_scope(request.user),
         )
         kept = (
             f" The authorization evidence is kept until {report.evidence_kept_until:%Y-%m-%d}."

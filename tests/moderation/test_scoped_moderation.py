@@ -298,3 +298,26 @@ def test_a_user_made_by_an_organisation_admin_joins_their_organisation(places):
     assert answer.status_code == 302, answer.content.decode()[:2000]
     membership = StaffMembership.objects.get(user__username="newbie")
     assert membership.organisation.slug == "move-well"
+
+
+def test_erasing_an_authors_data_leaves_another_organisations_stories(places):
+    Testimonial.objects.update(email=PATIENT_EMAIL)
+    ada = UserFactory(username="ada", is_staff=True)
+    run("create_moderator", "ada", "--organisation", "move-well", "--role", "organisation_admin")
+    browser = Client()
+    browser.force_login(ada)
+
+    answer = browser.post(
+        f"{ADMIN_STORIES}?status=all",
+        {
+            "action": "erase_authors_data",
+            "_selected_action": [places["north"].pk],
+            "confirm": "yes",
+        },
+    )
+    assert answer.status_code == 302
+    erased = set(
+        Testimonial.objects.exclude(erased_at=None).values_list("location__slug", flat=True)
+    )
+    assert erased == {"north", "south"}
+    assert story_at("downtown").email == PATIENT_EMAIL
