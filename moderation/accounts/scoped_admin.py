@@ -98,3 +98,20 @@ def place_choices(model: Any, scope: StaffScope) -> QuerySet[Any] | None:
     if model is Topic:
         return Topic.objects.filter(scope.topics_q())
     return None
+
+
+class TopicFilter(admin.SimpleListFilter):
+    """A list's filter by topic (of rows with a `topic`), offering the
+    topics of the staff member's places only."""
+
+    title = "topic"
+    parameter_name = "topic"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        topics = Topic.objects.filter(staff_scope(request.user).topics_q()).order_by("title")
+        return [(topic.slug, topic.title) for topic in topics]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if not self.value():
+            return queryset
+        return queryset.filter(topic__slug=self.value())

@@ -1,6 +1,7 @@
 """The review queue's filters: by status (opening on the queue), by kind
-of screening flag, and by location and topic among the staff member's own
-(an organisation-wide queue narrowed to one location)."""
+of screening flag, and by location among the staff member's own (an
+organisation-wide queue narrowed to one location); by topic,
+`scoped_admin.TopicFilter`."""
 
 from typing import Any
 
@@ -9,7 +10,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from moderation.accounts.scopes import staff_scope
-from testimonials.models import Location, Status, Testimonial, Topic
+from testimonials.models import Location, Status, Testimonial
 
 FLAG_KINDS = [
     ("pii", "Personal data"),
@@ -83,21 +84,3 @@ class LocationFilter(admin.SimpleListFilter):
         if not self.value():
             return queryset
         return queryset.filter(location__slug=self.value())
-
-
-class TopicFilter(admin.SimpleListFilter):
-    """The topics of the staff member's places."""
-
-    title = "topic"
-    parameter_name = "topic"
-
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        topics = Topic.objects.filter(staff_scope(request.user).topics_q()).order_by("title")
-        return [(topic.slug, topic.title) for topic in topics]
-
-    def queryset(
-        self, request: HttpRequest, queryset: QuerySet[Testimonial]
-    ) -> QuerySet[Testimonial]:
-        if not self.value():
-            return queryset
-        return queryset.filter(topic__slug=self.value())

@@ -19,10 +19,11 @@ from django.utils.timesince import timesince
 
 from moderation import access_log, privacy
 from moderation.accounts.permissions import can_export
+from moderation.accounts.scoped_admin import TopicFilter
 from moderation.accounts.scopes import reads_redacted, staff_scope
 from moderation.admin.bulk import BulkActions, DecisionActionForm
 from moderation.admin.common import review_url
-from moderation.admin.filters import FlagKindFilter, LocationFilter, QueueStatusFilter, TopicFilter
+from moderation.admin.filters import FlagKindFilter, LocationFilter, QueueStatusFilter
 from moderation.admin.review import ReviewPage
 from moderation.decisions import reviewer_view
 from moderation.models import AccessSurface

@@ -15,7 +15,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 
-from moderation.accounts.scoped_admin import ScopedAdmin
+from moderation.accounts.scoped_admin import ScopedAdmin, TopicFilter
 from moderation.accounts.scopes import staff_scope
 from testimonials.errors import FieldErrors
 from testimonials.honesty import stats
@@ -29,7 +29,7 @@ class TypicalResultsStatementAdmin(ScopedAdmin[TypicalResultsStatement]):
     edited (readers saw those words): retire it and write another."""
 
     list_display = ["topic", "tag", "short_text", "source", "stories", "created_at", "retired_at"]
-    list_filter = ["retired_at"]
+    list_filter = [TopicFilter, "retired_at"]
     fields = ["topic", "tag", "label", "text", "source", "created_at", "retired_at"]
     actions = ["retire"]
     scope_topic = "topic__"
@@ -112,7 +112,7 @@ class InvitationAdmin(ScopedAdmin[Invitation]):
         "used_at",
         "expires_at",
     ]
-    list_filter = ["created_at", "used_at", "delivery_status"]
+    list_filter = [TopicFilter, "created_at", "used_at", "delivery_status"]
     search_fields = ["email", "batch"]
     list_select_related = ["topic"]
     scope_topic = "topic__"
