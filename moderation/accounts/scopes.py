@@ -74,7 +74,7 @@ class StaffScope:
         if self.everywhere:
             return Q()
         managed = Q(**{f"{prefix}memberships__organisation__in": sorted(self.admin_of)})
-        if self.admin_of and len(self.admin_of) == 1 and _single_organisation() in self.admin_of:
+        if self.admin_of and _single_organisation() in self.admin_of:
             managed |= Q(**{f"{prefix}memberships__isnull": True})
         return managed
 
