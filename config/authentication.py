@@ -4,9 +4,10 @@ from typing import Any
 
 from drf_spectacular.authentication import SessionScheme
 from rest_framework.authentication import SessionAuthentication
+from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.request import Request
 
-from config.admin import is_verified, two_factor_required
+from config.admin import is_verified, setting_up_first_authenticator, two_factor_required
 
 
 class VerifiedSessionAuthentication(SessionAuthentication):
@@ -19,6 +20,10 @@ class VerifiedSessionAuthentication(SessionAuthentication):
         if result is None or not two_factor_required():
             return result
         if not is_verified(result[0], request.session):
+            if setting_up_first_authenticator(result[0], request.session):
+                raise AuthenticationFailed(
+                    "Set up two-factor sign-in at /admin/two-factor/ before using the API."
+                )
             return None
         return result
 

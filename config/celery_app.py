@@ -35,6 +35,13 @@ def _count_task_finished(**kwargs: Any) -> None:
     metrics.task_finished(**kwargs)
 
 
+@signals.worker_ready.connect(weak=False)
+def _serve_worker_metrics(**kwargs: Any) -> None:
+    from config import metrics
+
+    metrics.worker_metrics_serve(**kwargs)
+
+
 @signals.task_prerun.connect(weak=False)
 def _drop_broken_database_connections(**kwargs: Any) -> None:
     """With CELERY_DB_REUSE_MAX a task reuses the last task's connection, and

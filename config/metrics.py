@@ -13,9 +13,14 @@ Two sources, each for what it knows best:
 - States (how many items wait in each queue, since when) are read from the
   database at scrape time: the database already knows them, exactly, and
   they need no process to stay alive to be right.
+
+Where web and the workers share no folder (Kubernetes gives each pod its
+own), each worker serves its own pod's counts on `WORKER_METRICS_PORT`
+(`worker_metrics_serve`, started when the worker is ready).
 """
 
 import ipaddress
+import logging
 import os
 import secrets
 import socket
@@ -34,6 +39,7 @@ from prometheus_client import (
     Counter,
     Histogram,
     generate_latest,
+    start_http_server,
     values,
 )
 from prometheus_client.core import GaugeMetricFamily, Metric
@@ -41,6 +47,8 @@ from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 
 from config.security import client_ip
+
+logger = logging.getLogger(__name__)
 
 METRICS_DIR = Path(settings.METRICS_DIR)
 METRICS_DIR.mkdir(parents=True, exist_ok=True)
@@ -273,3 +281,22 @@ def metrics_view(request: HttpRequest) -> HttpResponse:
     MultiProcessCollector(registry, path=str(METRICS_DIR))  # type: ignore[no-untyped-call]
     registry.register(QueueCollector())
     return HttpResponse(generate_latest(registry), content_type=CONTENT_TYPE_LATEST)
+
+
+def worker_metrics_serve(**kwargs: Any) -> None:
+    """Celery's `worker_ready`: serve this pod's counts (every process of
+    this worker writes them to METRICS_DIR) at `:WORKER_METRICS_PORT/metrics`
+    while `WORKER_METRICS_PORT` is set. Names of tasks and outcomes only: no
+    personal data, so, like a node exporter, no token; the cluster's network
+    policy decides who may ask."""
+    port = int(settings.WORKER_METRICS_PORT)
+    if not port:
+        return
+    registry = CollectorRegistry()
+    MultiProcessCollector(registry, path=str(METRICS_DIR))  # type: ignore[no-untyped-call]
+    try:
+        start_http_server(port, registry=registry)
+    except OSError as error:
+        logger.error("worker metrics not served: port %d: %s", port, error.strerror)
+        return
+    logger.info("worker metrics served on port %d", port)

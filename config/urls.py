@@ -21,9 +21,11 @@ def favicon(request: HttpRequest) -> HttpResponseRedirect:
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="education-index", permanent=False)),
+    # An organisation's locations side by side, for its admins (moderation.dashboard).
+    path("admin/dashboard/", include("moderation.dashboard.urls")),
     path("admin/", admin.site.urls),
     # Staff sign-in through the clinic's identity provider; 404 while it is off.
-    path("oidc/", include("mozilla_django_oidc.urls")),
+    path("oidc/", include("moderation.accounts.oidc_urls")),
     path("api/v1/", include("testimonials.urls")),
     path("api/v1/moderation/", include("moderation.urls")),
     path("education/", include("testimonials.page_urls")),

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Max, QuerySet
 from django.utils import timezone
@@ -26,6 +25,7 @@ from testimonials import transitions
 from testimonials.consent import authorization_reads, consent_notices
 from testimonials.errors import InvalidTransition
 from testimonials.models import Authorization, Invitation, Status, Testimonial
+from testimonials.places import settings as place_settings
 from testimonials.publishing import representations
 from testimonials.stories import erasure
 
@@ -133,24 +133,30 @@ def testimonials_erase_authors(
 
 
 def personal_data_expire() -> int:
-    """Erase the personal data of stories rejected or withdrawn longer than
-    `PERSONAL_DATA_RETENTION` days of the clinic's calendar ago: they will
-    never be public, so nothing needs them. Returns how many were erased."""
-    cutoff = clinic_time.clinic_days_later(timezone.now(), -settings.PERSONAL_DATA_RETENTION.days)
-    due = list(
-        Testimonial.objects.filter(
-            status__in=[Status.REJECTED, Status.WITHDRAWN],
-            erased_at=None,
-            status_changed_at__lt=cutoff,
-        ).order_by("status_changed_at")[:500]
-    )
-    days = settings.PERSONAL_DATA_RETENTION.days
-    report = testimonials_erase(
-        testimonials=due,
-        actor=RETENTION_ACTOR,
-        reason=f"personal data erased {days} days after rejection or withdrawal",
-    )
-    return len(report.erased)
+    """Erase the personal data of stories rejected or withdrawn longer ago
+    than their location's retention (`PERSONAL_DATA_RETENTION` days of the
+    clinic's calendar, or fewer where the location or its organisation says
+    so: `effective_settings`): they will never be public, so nothing needs
+    them. Returns how many were erased."""
+    erased = 0
+    now = timezone.now()
+    for days, location_ids in sorted(place_settings.locations_by_personal_data_retention().items()):
+        cutoff = clinic_time.clinic_days_later(now, -days)
+        due = list(
+            Testimonial.objects.filter(
+                status__in=[Status.REJECTED, Status.WITHDRAWN],
+                erased_at=None,
+                status_changed_at__lt=cutoff,
+                location_id__in=location_ids,
+            ).order_by("status_changed_at")[:500]
+        )
+        report = testimonials_erase(
+            testimonials=due,
+            actor=RETENTION_ACTOR,
+            reason=f"personal data erased {days} days after rejection or withdrawal",
+        )
+        erased += len(report.erased)
+    return erased
 
 
 def _by(actor_label: str) -> str:

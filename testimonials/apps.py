@@ -14,5 +14,8 @@ class TestimonialsConfig(AppConfig):
         from anymail.signals import tracking
 
         from testimonials import delivery_events
+        from testimonials.places import receivers as place_receivers
 
         tracking.connect(delivery_events.on_tracking, dispatch_uid="testimonials-delivery-events")
+        # An edited place changes the public reads: their cache moves on.
+        place_receivers.connect()

@@ -1,4 +1,18 @@
-"""Demo content for `manage.py seed_demo`: a topic, its article, and stories."""
+"""Demo content for `manage.py seed_demo`: the organisation's two locations
+and a clinician at each, a topic at each location, its article, and stories."""
+
+# The installation's organisation (made from CLINIC_NAME) gets two locations;
+# each topic belongs to one, so that a story needs to name none.
+# (slug, name)
+DEMO_LOCATIONS: list[tuple[str, str]] = [
+    ("downtown", "Downtown clinic"),
+    ("riverside", "Riverside clinic"),
+]
+# (slug, name as shown publicly, location slug)
+DEMO_CLINICIANS: list[tuple[str, str, str]] = [
+    ("ana-ruiz", "Ana Ruiz, PT", "downtown"),
+    ("ben-okafor", "Ben Okafor, DPT", "riverside"),
+]
 
 DEMO_CONSENT_VERSION = "2026-01"
 DEMO_CONSENT_TEXT = (
@@ -39,6 +53,8 @@ DRY_NEEDLING_TYPICAL_RESULTS_SOURCE = "Example wording for the demo: replace wit
 # (author, material connection, detail): disclosed with the story.
 DEMO_CONNECTIONS = {"Priya Natarajan": ("discount", "10% off a follow-up visit")}
 
+DRY_NEEDLING_LOCATION = "downtown"
+
 SECOND_TOPIC_SLUG = "neck-pain"
 SECOND_TOPIC_TITLE = "Physical therapy for neck pain"
 SECOND_TOPIC_SUMMARY = "Exercises, posture and manual therapy for a stiff or painful neck."
@@ -47,6 +63,17 @@ Most neck pain comes from muscles and joints that have become stiff or irritated
 
 Physical therapy focuses on gentle movement, strengthening of the deep neck muscles, and changes to how you sit and work. Manual therapy can ease stiffness for a while; exercises keep the gains.
 """
+
+SECOND_TOPIC_LOCATION = "riverside"
+
+# The clinician a story is about, by author (chosen from the list, as a
+# patient would).
+DEMO_STORY_CLINICIANS = {
+    "Maria Lopez": "ana-ruiz",
+    "Tom Becker": "ana-ruiz",
+    "Grace Okoye": "ben-okafor",
+    "Daniel Weiss": "ben-okafor",
+}
 
 # (author, display preference, rating, body, final status)
 DEMO_STORIES: list[tuple[str, str, int | None, str, str]] = [
@@ -113,5 +140,39 @@ DEMO_STORIES: list[tuple[str, str, int | None, str, str]] = [
         "Just finished my first session and wanted to share how welcoming everyone was. I will "
         "update after a few more weeks of treatment.",
         "submitted",
+    ),
+]
+
+# The second topic's stories, at the other location: (as DEMO_STORIES).
+SECOND_TOPIC_STORIES: list[tuple[str, str, int | None, str, str]] = [
+    (
+        "Grace Okoye",
+        "first_name_initial",
+        5,
+        "Months of a stiff neck from working at a laptop. The chin tucks and the desk changes "
+        "my therapist suggested made the difference within a few weeks.",
+        "published",
+    ),
+    (
+        "Daniel Weiss",
+        "initials",
+        2,
+        "The exercises were clear, but my neck is only slightly better after six visits and "
+        "the appointments were hard to get. I expected more.",
+        "published",
+    ),
+    (
+        "Hannah Berg",
+        "first_name_initial",
+        4,
+        "Friendly team and a clear plan. Turning my head to reverse the car no longer hurts.",
+        "pending_review",
+    ),
+    (
+        "Omar Haddad",
+        "anonymous",
+        3,
+        "The waiting room had the news on far too loud and the parking was full again.",
+        "rejected",
     ),
 ]

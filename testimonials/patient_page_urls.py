@@ -1,10 +1,12 @@
 """The patient's pages at the site's root: sharing a story, the private story
-and consent pages behind its secret link, invitations; and the widget script."""
+and consent pages behind its secret link, invitations; the widget script and
+the organisations' stylesheets."""
 
 from django.urls import path
 
 from testimonials.consent import pages as consent_pages
 from testimonials.invitations import invitation_page
+from testimonials.places import pages as place_pages
 from testimonials.publishing import widget
 from testimonials.stories import share_page, story_pages
 
@@ -37,5 +39,8 @@ urlpatterns = [
         name="patient-story-renew",
     ),
     path("widget.js", widget.widget_js, name="widget-js"),
+    # An organisation's colours, for its pages and (by topic) the widget.
+    path("brand/<slug:slug>.css", place_pages.organisation_css, name="organisation-stylesheet"),
+    path("brand/topics/<slug:slug>.css", place_pages.topic_css, name="topic-stylesheet"),
     path("invite/<str:token>/", invitation_page.invitation, name="invitation"),
 ]

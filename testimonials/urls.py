@@ -1,15 +1,17 @@
-"""The API under /api/v1/: topics, the patient's story and consent, the
+"""The API under /api/v1/: locations, topics, the patient's story and consent, the
 published list and its changes feed."""
 
 from django.urls import path
 
 from testimonials.consent import apis as consent_apis
 from testimonials.honesty import stats_api
+from testimonials.places import apis as place_apis
 from testimonials.publishing import apis as publishing_apis
 from testimonials.publishing import topic_apis
 from testimonials.stories import apis as story_apis
 
 urlpatterns = [
+    path("locations/", place_apis.LocationListApi.as_view(), name="location-list"),
     path("topics/", topic_apis.TopicListApi.as_view(), name="topic-list"),
     path("topics/<slug:slug>/", topic_apis.TopicDetailApi.as_view(), name="topic-detail"),
     path("topics/<slug:slug>/stats", stats_api.TopicStatsApi.as_view(), name="topic-stats"),

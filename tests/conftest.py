@@ -201,6 +201,9 @@ def _rows_written_directly_move_the_generations_on(request):
 
     from testimonials.models import (
         Authorization,
+        Clinician,
+        Location,
+        Organisation,
         StatusChange,
         Testimonial,
         Topic,
@@ -215,6 +218,8 @@ def _rows_written_directly_move_the_generations_on(request):
 
     # A status change writes its audit row (StatusChange) in the transaction.
     models = (Testimonial, Authorization, StatusChange, Topic, TypicalResultsStatement)
+    # Places change the public reads too (testimonials.places.receivers, after commit).
+    models += (Organisation, Location, Clinician)
     for model in models:
         post_save.connect(bump, sender=model, weak=False, dispatch_uid=f"bump-{model.__name__}")
         post_delete.connect(bump, sender=model, weak=False, dispatch_uid=f"unbump-{model.__name__}")

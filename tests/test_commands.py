@@ -7,7 +7,7 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from moderation.screening.learned.active import active_model
-from testimonials.models import Status, Testimonial, Topic
+from testimonials.models import Clinician, Location, Organisation, Status, Testimonial, Topic
 
 
 def run(*args):
@@ -94,7 +94,21 @@ def test_seed_demo_shows_every_part_at_once_and_can_run_again(db, settings, tmp_
     assert topic.open_for_submissions
     statuses = set(Testimonial.objects.values_list("status", flat=True))
     assert {Status.PUBLISHED, Status.PENDING_REVIEW, Status.REJECTED, Status.WITHDRAWN} <= statuses
-    assert Testimonial.objects.count() == 8, "a second run adds nothing"
+    assert Testimonial.objects.count() == 12, "a second run adds nothing"
+    # One organisation with two locations and a clinician at each; the stories at both.
+    downtown, riverside = Location.objects.filter(slug__in=["downtown", "riverside"])
+    assert downtown.organisation == riverside.organisation
+    assert Organisation.objects.count() == 1
+    assert {
+        (clinician.slug, location.slug)
+        for clinician in Clinician.objects.all()
+        for location in clinician.locations.all()
+    } == {("ana-ruiz", "downtown"), ("ben-okafor", "riverside")}
+    assert set(Testimonial.objects.values_list("location__slug", flat=True)) == {
+        "downtown",
+        "riverside",
+    }
+    assert Testimonial.objects.filter(clinician__slug="ben-okafor").count() == 2
     assert "Admin login: user 'admin'" in output
     page = Client().get(f"/education/{topic.slug}/", HTTP_ACCEPT_LANGUAGE="es")
     assert page["Content-Language"] == "es", "the demo shows the Spanish pages too"

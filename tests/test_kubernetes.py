@@ -502,6 +502,37 @@ def test_only_nginx_reaches_web(production):
     assert _allowed(policies, pods["stranger"], pods["nginx"], 8080)
 
 
+def test_each_worker_serves_its_own_counts_on_its_metrics_port(production):
+    port = int(_config(production)["WORKER_METRICS_PORT"])
+    assert port
+    workers = [m for m in _workloads(production) if m["metadata"]["name"].startswith("worker-")]
+    assert sorted(m["metadata"]["name"] for m in workers) == sorted(f"worker-{q}" for q in QUEUES)
+    for worker in workers:
+        [container] = _containers(worker, init=False)
+        assert {"name": "metrics", "containerPort": port, "protocol": "TCP"} in container["ports"]
+        assert worker["spec"]["template"]["metadata"]["annotations"] == {
+            "prometheus.io/scrape": "true",
+            "prometheus.io/port": str(port),
+            "prometheus.io/path": "/metrics",
+        }
+        volumes = {v["name"]: v for v in pod_spec(worker)["volumes"]}
+        assert "emptyDir" in volumes["metrics"], "the pod's own folder: nothing to add it up"
+
+
+def test_only_prometheus_reaches_a_workers_metrics_port(production):
+    policies = list(_by_kind(production, "NetworkPolicy").values())
+    pods = _pod_labels(production)
+    port = int(_config(production)["WORKER_METRICS_PORT"])
+    prometheus = {"app.kubernetes.io/name": "prometheus"}
+    for queue in QUEUES:
+        worker = pods[f"worker-{queue}"]
+        assert _allowed(policies, prometheus, worker, port)
+        assert not any(_allowed(policies, labels, worker, port) for labels in pods.values())
+        assert not _allowed(policies, prometheus, worker, 8000), "that port only"
+    assert not _allowed(policies, prometheus, pods["web"], port)
+    assert not _allowed(policies, prometheus, pods["beat"], port)
+
+
 @pytest.mark.parametrize(("store", "port"), [("postgresql", 5432), ("redis", 6379)])
 def test_only_web_and_workers_reach_postgresql_and_redis(production, store, port):
     policies = list(_by_kind(production, "NetworkPolicy").values())

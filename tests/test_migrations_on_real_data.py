@@ -335,6 +335,9 @@ def _check_latest(before: dict[str, dict[str, Any]], migrated_at: datetime) -> l
             problems.append(f"legacy authorization of a {story.status} story: {wrong}")
     if PublicationChange.objects.exclude(channels=",clinic,partners,widget,").exists():
         problems.append("changes feed rows without every channel")
+    # testimonials 0035: the feed's rows name their story's location.
+    if locations and PublicationChange.objects.exclude(location=locations[0]).exists():
+        problems.append("changes feed rows without their story's location")
     # What readers see: every story published before, on the public list,
     # under the name it had.
     answer = Client(HTTP_HOST="localhost").get(

@@ -538,9 +538,11 @@ SESSION_COOKIE_AGE = 60 * env.int("SESSION_IDLE_MINUTES", default=30)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # Staff sign in to the admin with a TOTP code too (django-otp). On in
-# production (config.settings.production); `manage.py totp_device NAME`
-# registers a device.
+# production (config.settings.production).
 ADMIN_REQUIRE_2FA: bool = env.bool("ADMIN_REQUIRE_2FA", default=False)
+# A staff member without an authenticator may set one up at first sign-in this
+# many days after their password was set (config.two_factor); then an admin resets.
+ADMIN_2FA_ENROLMENT_DAYS: int = env.int("ADMIN_2FA_ENROLMENT_DAYS", default=7)
 OTP_TOTP_ISSUER = "Patient stories"
 
 # Staff sign-in through the clinic's identity provider (OpenID Connect):
@@ -578,6 +580,8 @@ METRICS_ALLOWED_NETWORKS: list[str] = [
 # Every process writes its counts here (prometheus_client's multiprocess
 # mode); web and worker must share it. Emptied by `make run` / `make serve`.
 METRICS_DIR = Path(env.str("METRICS_DIR", default=str(VAR_DIR / "metrics")))
+# Where pods share no folder (Kubernetes), each worker serves its counts here; 0: off.
+WORKER_METRICS_PORT: int = env.int("WORKER_METRICS_PORT", default=0)
 
 # --- Error tracking (Sentry) ------------------------------------------------
 # Off unless SENTRY_DSN is set; what is sent is scrubbed like the logs

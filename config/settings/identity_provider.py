@@ -4,6 +4,10 @@ groups claim maps people to Moderators or Clinic admins; anyone in neither
 is refused (moderation.accounts.identity_provider). With OIDC_TRUST_IDP_MFA
 the provider's own second factor counts for ADMIN_REQUIRE_2FA
 (docs/operating.md#signing-in-through-the-clinics-identity-provider).
+With OIDC_OP_DISCOVERY_URL the endpoints come from the provider's discovery
+document (moderation.accounts.provider_discovery), explicit ones winning.
+Signing out of an account signed in through the provider ends the session
+there too when it has an end_session endpoint (OIDC_OP_LOGOUT_URL).
 
 Imported by `config.settings.base` once `.env` is read.
 """
@@ -16,10 +20,14 @@ __all__ = [
     "OIDC_ADMIN_GROUPS",
     "OIDC_AUTHENTICATE_CLASS",
     "OIDC_CALLBACK_CLASS",
+    "OIDC_DISCOVERY_CACHE_SECONDS",
     "OIDC_GROUPS_CLAIM",
     "OIDC_MODERATOR_GROUPS",
     "OIDC_OP_AUTHORIZATION_ENDPOINT",
+    "OIDC_OP_DISCOVERY_URL",
     "OIDC_OP_JWKS_ENDPOINT",
+    "OIDC_OP_LOGOUT_URL",
+    "OIDC_OP_LOGOUT_URL_METHOD",
     "OIDC_OP_TOKEN_ENDPOINT",
     "OIDC_OP_USER_ENDPOINT",
     "OIDC_PROVIDER_NAME",
@@ -27,6 +35,7 @@ __all__ = [
     "OIDC_RP_CLIENT_SECRET",
     "OIDC_RP_SCOPES",
     "OIDC_RP_SIGN_ALGO",
+    "OIDC_STORE_ID_TOKEN",
     "OIDC_TIMEOUT",
     "OIDC_TRUST_IDP_MFA",
     "OIDC_USE_PKCE",
@@ -40,6 +49,12 @@ OIDC_OP_AUTHORIZATION_ENDPOINT: str = env.str("OIDC_OP_AUTHORIZATION_ENDPOINT", 
 OIDC_OP_TOKEN_ENDPOINT: str = env.str("OIDC_OP_TOKEN_ENDPOINT", default="")
 OIDC_OP_USER_ENDPOINT: str = env.str("OIDC_OP_USER_ENDPOINT", default="")
 OIDC_OP_JWKS_ENDPOINT: str = env.str("OIDC_OP_JWKS_ENDPOINT", default="")
+# The provider's end_session_endpoint: signing out ends the session there too.
+OIDC_OP_LOGOUT_URL: str = env.str("OIDC_OP_LOGOUT_URL", default="")
+# The issuer's /.well-known/openid-configuration: the endpoints above that are
+# left empty come from it, read once an hour.
+OIDC_OP_DISCOVERY_URL: str = env.str("OIDC_OP_DISCOVERY_URL", default="")
+OIDC_DISCOVERY_CACHE_SECONDS = 3600
 OIDC_RP_SIGN_ALGO: str = env.str("OIDC_RP_SIGN_ALGO", default="RS256")
 OIDC_RP_SCOPES: str = env.str("OIDC_RP_SCOPES", default="openid email profile groups")
 OIDC_PROVIDER_NAME: str = env.str("OIDC_PROVIDER_NAME", default="the clinic's sign-in")
@@ -51,6 +66,9 @@ OIDC_TRUST_IDP_MFA: bool = env.bool("OIDC_TRUST_IDP_MFA", default=True)
 OIDC_AUTHENTICATE_CLASS = "moderation.accounts.identity_provider.StaffOIDCStartView"
 OIDC_CALLBACK_CLASS = "moderation.accounts.identity_provider.StaffOIDCCallbackView"
 OIDC_USE_PKCE = True
+# The id_token is kept in the session as the id_token_hint of the sign-out.
+OIDC_STORE_ID_TOKEN = True
+OIDC_OP_LOGOUT_URL_METHOD = "moderation.accounts.identity_provider.sign_out_url"
 OIDC_TIMEOUT = 10
 # Where the provider's answer leads (the login page says why on refusal).
 LOGIN_REDIRECT_URL = "/admin/"

@@ -2,10 +2,11 @@
 the stories (`testimonials`, with its review page `review` and bulk
 actions `bulk`), the audit trail (`audit`), who read which story
 (`access`), read-only records (`records`), moderators' API tokens
-(`api_tokens`), organisations, locations, clinicians and staff
-(`staff`), django-axes' failed sign-ins (`sign_in_records`), and the
-learned screening models (`moderation.screening.learned.admin`). Importing
-the package registers them all."""
+(`api_tokens`), organisations, clinicians and staff (`staff`),
+django-axes' failed sign-ins (`sign_in_records`), the locations with their
+import from CSV (`places_import`), and the learned screening models
+(`moderation.screening.learned.admin`). Importing the package registers
+them all."""
 
 from django.contrib import admin
 
@@ -13,6 +14,7 @@ from moderation.admin import (
     access,
     api_tokens,
     audit,
+    places_import,
     records,
     sign_in_records,
     staff,
@@ -31,6 +33,7 @@ __all__ = [
     "api_tokens",
     "audit",
     "learned_admin",
+    "places_import",
     "records",
     "sign_in_records",
     "staff",

@@ -1,5 +1,6 @@
-"""Places and the staff who work at them, in the admin: organisations,
-their locations and clinicians, staff memberships, and staff accounts.
+"""The clinicians and the staff who work at an organisation's places, in
+the admin: clinicians, staff memberships and staff accounts (organisations
+are in `testimonials.admin.places`, locations in `places_import`).
 Superusers manage them all; an organisation admin only their own
 organisation's, and can neither see another's nor grant themselves one."""
 
@@ -23,33 +24,6 @@ from testimonials.models import Clinician, Location, Organisation
 
 def _superuser(request: HttpRequest) -> bool:
     return bool(request.user.is_active and request.user.is_superuser)
-
-
-@admin.register(Organisation)
-class OrganisationAdmin(ScopedAdmin[Organisation]):
-    """A new organisation is the installation's business: superusers only."""
-
-    list_display = ["name", "slug", "created_at"]
-    search_fields = ["name", "slug"]
-    scope_administered = "pk"
-
-    def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
-        # Its slug names it in public addresses and in other tools' settings.
-        return ["slug"] if obj is not None and not _superuser(request) else []
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return _superuser(request)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return _superuser(request)
-
-
-@admin.register(Location)
-class LocationAdmin(ScopedAdmin[Location]):
-    list_display = ["name", "slug", "organisation", "publishes"]
-    list_filter = ["publishes"]
-    search_fields = ["name", "slug"]
-    scope_administered = "organisation"
 
 
 @admin.register(Clinician)

@@ -5,6 +5,7 @@ from moderation.models.access import AccessSurface, AppendOnlyError, StoryAccess
 from moderation.models.api_tokens import ApiToken, TokenEnd
 from moderation.models.intake import DuplicateKey
 from moderation.models.notifications import ModeratorDigest, NotificationKind, PatientNotification
+from moderation.models.passwords import PasswordSet
 from moderation.models.review import ModeratorNote, ReviewClaim
 from moderation.models.screening_models import ScreeningModel
 from moderation.models.staff import StaffMembership, StaffRole
@@ -17,6 +18,7 @@ __all__ = [
     "ModeratorDigest",
     "ModeratorNote",
     "NotificationKind",
+    "PasswordSet",
     "PatientNotification",
     "ReviewClaim",
     "ScreeningModel",

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.db import transaction
 from django.http import HttpRequest
@@ -15,9 +16,28 @@ from testimonials.models import (
     Authorization,
     ConsentText,
     Organisation,
+    PublishingMode,
     Topic,
 )
+from testimonials.places.settings import default_publishing_mode
 from testimonials.publishing import generation
+
+
+class TopicAddForm(forms.ModelForm):  # type: ignore[type-arg]
+    """A new topic starts with its organisation's publishing mode unless
+    another is chosen."""
+
+    publishing_mode = forms.ChoiceField(
+        choices=[("", "The organisation's default"), *PublishingMode.choices],
+        required=False,
+        help_text=Topic._meta.get_field("publishing_mode").help_text,
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("publishing_mode"):
+            data["publishing_mode"] = default_publishing_mode(data.get("organisation"))
+        return data
 
 
 @admin.register(Topic)
@@ -50,6 +70,11 @@ class TopicAdmin(ScopedAdmin[Topic]):
         # the whole topic: cached answers and their ETags must move on.
         transaction.on_commit(generation.publication_cache_bump)
 
+    def get_form(self, request, obj=None, change=False, **kwargs):  # type: ignore[no-untyped-def]
+        if obj is None:
+            kwargs["form"] = TopicAddForm
+        return super().get_form(request, obj, change, **kwargs)
+
     def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
         # The slug is in every embed code, feed and page address websites use.
         if obj is not None and obj.pk is not None:
@@ -72,13 +97,14 @@ class ConsentTextAdmin(admin.ModelAdmin[ConsentText]):
     states. Adding a version supersedes the current one; a version is never
     edited (the model refuses it once patients agreed to it)."""
 
-    list_display = ["version", "created_at", "superseded_at"]
+    list_display = ["version", "organisation", "created_at", "superseded_at"]
+    list_filter = ["organisation"]
     readonly_fields = ["created_at"]
 
     def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
         # A version patients agreed to is never edited: supersede it instead.
         if obj is not None and obj.pk is not None:
-            return [*ConsentText.TEMPLATE_FIELDS, "created_at", "superseded_at"]
+            return [*ConsentText.TEMPLATE_FIELDS, "organisation", "created_at", "superseded_at"]
         return ["created_at"]
 
     def save_model(self, request: HttpRequest, obj: ConsentText, form: Any, change: bool) -> None:

@@ -12,8 +12,11 @@ from django.template.response import TemplateResponse
 from django.utils.html import format_html
 
 from moderation.accounts.scoped_admin import ScopedAdmin
+from moderation.accounts.scopes import staff_scope
 from testimonials.admin.read_only import ReadOnlyModelAdmin
 from testimonials.models import (
+    Location,
+    Organisation,
     PublicationEvent,
     Site,
     WebhookDelivery,
@@ -64,23 +67,60 @@ def _key_issued(request: HttpRequest, site: Site, key: str, *, title: str) -> Ht
 
 
 @admin.register(Site)
-class SiteAdmin(ScopedAdmin[Site]):
+class SiteAdmin(admin.ModelAdmin[Site]):
     """Websites and their keys: clinic admins only (moderators have no
-    permission on these models); an organisation admin's, their own."""
+    permission on these models)."""
 
-    scope_organisation = "organisation"
-
-    list_display = ["name", "channel", "key_prefix", "key_state", "request_count", "last_used_at"]
+    list_display = [
+        "name",
+        "channel",
+        "organisation",
+        "location",
+        "key_prefix",
+        "key_state",
+        "request_count",
+        "last_used_at",
+    ]
     search_fields = ["name"]
     actions = ["issue_new_key", "revoke_keys"]
     inlines = [WebhookEndpointInline]
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Site]:
+        # One organisation's admins never see another's sites or keys.
+        queryset = super().get_queryset(request).select_related("organisation", "location")
+        return staff_scope(request.user).filter_organisation(queryset, organisation="organisation")
+
+    def formfield_for_foreignkey(
+        self, db_field: models.ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> forms.ModelChoiceField[Any] | None:
+        scope = staff_scope(request.user)
+        if db_field.name == "organisation":
+            kwargs["queryset"] = scope.filter_organisation(
+                Organisation.objects.all(), organisation="pk"
+            )
+        elif db_field.name == "location":
+            kwargs["queryset"] = scope.filter_organisation(
+                Location.objects.select_related("organisation"), organisation="organisation"
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def _place_fields(self) -> list[str]:
+        """Organisation and location, where there is a choice: a
+        single-clinic installation never has to pick its one place."""
+        fields = []
+        if Organisation.objects.count() > 1:
+            fields.append("organisation")
+        if Location.objects.count() > 1:
+            fields.append("location")
+        return fields
+
     def get_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
         if obj is None:
-            return ["name", "channel", "allowed_origins"]
+            return ["name", "channel", *self._place_fields(), "allowed_origins"]
         return [
             "name",
             "channel",
+            *self._place_fields(),
             "allowed_origins",
             "key_prefix",
             "key_issued_at",
@@ -111,7 +151,11 @@ class SiteAdmin(ScopedAdmin[Site]):
             obj.save()
             return
         issued = site_keys.site_create(
-            name=obj.name, allowed_origins=obj.allowed_origins, channel=obj.channel
+            name=obj.name,
+            allowed_origins=obj.allowed_origins,
+            channel=obj.channel,
+            organisation=obj.organisation if obj.organisation_id else None,
+            location=obj.location,
         )
         # The admin goes on with `obj` (inlines, the log): make it the saved row.
         obj.pk = issued.site.pk
@@ -158,6 +202,7 @@ class WebhookDeliveryAdmin(ScopedAdmin[WebhookDelivery], ReadOnlyModelAdmin[Webh
         "last_error",
         "delivered_at",
     ]
+    # Not by site: the filter would list every organisation's sites.
     list_filter = ["status", "change__event"]
     scope_organisation = "endpoint__site__organisation"
     list_select_related = ["endpoint__site", "change"]

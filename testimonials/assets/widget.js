@@ -1,12 +1,13 @@
 /* Patient stories widget. Embed with:
    <script src="https://STORIES-HOST/widget.js" data-topic="SLUG" data-limit="5" data-theme="light" async></script>
-   Renders the topic's published stories in a shadow root next to the tag, in
+   Renders the topic's published stories (only data-location's and
+   data-clinician's when given) in a shadow root next to the tag, in
    data-lang's language (else the page's <html lang>, else the browser's). */
 (function () {
   "use strict";
   var CSS =
     ":host{all:initial;display:block}" +
-    "section{font:16px/1.5 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#1b1f24;background:#fff;border:1px solid #d8dde4;border-radius:8px;padding:16px}" +
+    "section{font:16px/1.5 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:var(--ps-ink,#1b1f24);background:#fff;border:1px solid #d8dde4;border-radius:8px;padding:16px}" +
     ".dark{color:#f1f3f5;background:#16191d;border-color:#3a414b}" +
     "h2{font-size:1.2em;margin:0 0 4px}p{margin:0 0 12px}" +
     ".note,figcaption{color:#4a5361;font-size:.9em}.dark .note,.dark figcaption{color:#c3c9d1}" +
@@ -14,7 +15,7 @@
     "figure,blockquote{margin:0}blockquote{white-space:pre-line;overflow-wrap:anywhere;margin-bottom:4px}" +
     ".stars{color:#8a5a00}.dark .stars{color:#f0b429}.ok{color:#1d6b35;font-weight:600}.dark .ok{color:#7ee2a0}" +
     ".dis{font-size:.9em;margin:6px 0 0}" +
-    "a{color:#0b5cad}.dark a{color:#8cc4ff}a:focus-visible{outline:3px solid currentColor;outline-offset:2px}";
+    "a{color:var(--ps-accent,#0b5cad)}.dark a{color:#8cc4ff}a:focus-visible{outline:3px solid currentColor;outline-offset:2px}";
 
   // Our words per language ({n}: a number); the stories stay as written.
   var WORDS = {
@@ -93,17 +94,31 @@
     section.appendChild(el("p", t[1], { "class": "note" }));
     var state = el("p", t[2], { role: "status" });
     section.appendChild(state);
-    // A constructed stylesheet, which a host page's CSP without
+    // Constructed stylesheets, which a host page's CSP without
     // 'unsafe-inline' in style-src still allows (a <style> element it blocks).
-    if ("adoptedStyleSheets" in root && typeof CSSStyleSheet.prototype.replaceSync === "function") {
+    var constructed = "adoptedStyleSheets" in root && typeof CSSStyleSheet.prototype.replaceSync === "function";
+    function style(css) {
+      if (!constructed) return root.appendChild(el("style", css));
       var sheet = new CSSStyleSheet();
-      sheet.replaceSync(CSS);
-      root.adoptedStyleSheets = [sheet];
-    } else root.appendChild(el("style", CSS));
+      sheet.replaceSync(css);
+      root.adoptedStyleSheets = root.adoptedStyleSheets.concat([sheet]);
+    }
+    style(CSS);
+    // The organisation's colours (--ps-accent, --ps-ink on :host), if it chose any.
+    fetch(origin + "/brand/topics/" + encodeURIComponent(topic) + ".css", { credentials: "omit" })
+      .then(function (response) { return response.ok ? response.text() : ""; })
+      .then(function (css) { if (css) style(css); }, function () {});
     root.appendChild(section);
 
     var query = "?topic=" + encodeURIComponent(topic) + "&limit=" + limit + "&channel=widget";
     if (script.getAttribute("data-featured") === "true") query += "&featured=true";
+    // A location's or a clinician's stories only: never a sister location's.
+    var place = "";
+    ["location", "clinician"].forEach(function (name) {
+      var slug = script.getAttribute("data-" + name);
+      if (slug) place += "&" + name + "=" + encodeURIComponent(slug);
+    });
+    query += place;
     // no-cache: revalidate every time (a cheap 304), so a withdrawn story
     // is gone on the next page view.
     // The server words the topic's collection note in the same language.
@@ -122,7 +137,7 @@
         page.results.forEach(function (item) { list.appendChild(story(item)); });
         section.appendChild(list);
         section.appendChild(el("p")).appendChild(el("a", t[4],
-          { href: origin + "/education/" + encodeURIComponent(topic) + "/" }));
+          { href: origin + "/education/" + encodeURIComponent(topic) + "/" + place.replace("&", "?") }));
       })
       .catch(function () { state.textContent = t[5]; });
   }

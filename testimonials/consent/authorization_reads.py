@@ -11,15 +11,29 @@ from testimonials.consent import rules as consent_rules
 from testimonials.models import (
     Authorization,
     ConsentText,
+    Location,
     Status,
     Testimonial,
+    Topic,
 )
 from testimonials.publishing.representations import api_time
 
 
-def consent_current() -> ConsentText | None:
-    """The consent text a patient must agree to now."""
-    return ConsentText.objects.filter(superseded_at__isnull=True).order_by("-created_at").first()
+def consent_current(organisation_id: int | None = None) -> ConsentText | None:
+    """The consent text a patient of the organisation must agree to now: its
+    own current text if it has one, else the installation's default (a text
+    of no organisation)."""
+    current = ConsentText.objects.filter(superseded_at__isnull=True).order_by("-created_at")
+    if organisation_id is not None:
+        own = current.filter(organisation_id=organisation_id).first()
+        if own is not None:
+            return own
+    return current.filter(organisation=None).first()
+
+
+def consent_for_story(testimonial: Testimonial) -> ConsentText | None:
+    """The consent text a patient signs now for this story (its topic's organisation's)."""
+    return consent_current(testimonial.topic.organisation_id)
 
 
 # --- Authorizations -------------------------------------------------------------
@@ -170,7 +184,7 @@ def authorization_record(current: Authorization) -> dict[str, Any]:
         "revoked_at": api_time(current.revoked_at) if current.revoked_at else None,
         "consent_version": template.version,
         "consent_text": template.text,
-        "discloser": template.discloser,
+        "discloser": discloser_of(template, current.testimonial),
         "purpose": template.purpose,
         "statements": {
             "revocation": template.revocation_statement,
@@ -198,3 +212,22 @@ def authorization_history(history: list[Authorization]) -> list[AuthorizationEve
         diff = consent_rules.word_diff(parent.text, row.text) if parent and changed else []
         events.append(AuthorizationEvent(authorization=row, diff=diff))
     return events
+
+
+def discloser_of(template: ConsentText, place: Testimonial | Location | Topic | None) -> str:
+    """The consent version's discloser, naming the story's organisation and
+    location (before there is a story: the location chosen, or the topic's
+    location, or its organisation's when its locations share it)."""
+    if isinstance(place, Testimonial | Location):
+        location = place.location if isinstance(place, Testimonial) else place
+        return consent_rules.discloser_named(
+            template.discloser, organisation=location.organisation.name, location=location.name
+        )
+    if isinstance(place, Topic):
+        topic_location = place.location
+        return consent_rules.discloser_named(
+            template.discloser,
+            organisation=place.organisation.name,
+            location=topic_location.name if topic_location else "",
+        )
+    return template.discloser

@@ -3,8 +3,6 @@ email, sent once, with only the link to the private page."""
 
 from datetime import timedelta
 
-from django.conf import settings
-
 from testimonials import outbox
 from testimonials.consent import authorization_reads
 from testimonials.consent.consent_notices import story_page_url
@@ -35,7 +33,7 @@ def authorization_request_send(*, request_id: int) -> bool:
     holds no story text, only the link to the private page that shows it.
     Returns whether this call sent it."""
     return outbox.send_once(
-        AuthorizationRequest.objects.select_related("testimonial__topic"),
+        AuthorizationRequest.objects.select_related("testimonial__topic__organisation"),
         request_id,
         build=_authorization_request_email,
     )
@@ -46,11 +44,12 @@ def _authorization_request_email(request: AuthorizationRequest) -> outbox.Email 
     if not authorization_reads.awaiting_first_authorization(testimonial):
         return None
     story_url = story_page_url(testimonial)
+    clinic_name = testimonial.topic.organisation.name
     return outbox.story_email(
         testimonial,
         template="testimonials/email/authorization_request",
         label="authorization request",
-        context=lambda: {"clinic_name": settings.CLINIC_NAME, "story_url": story_url},
+        context=lambda: {"clinic_name": clinic_name, "story_url": story_url},
     )
 
 

@@ -16,7 +16,6 @@ from datetime import date, datetime
 from functools import partial
 from typing import Any
 
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -41,13 +40,24 @@ from testimonials.models import (
     Testimonial,
     display_name_for,
 )
+from testimonials.places.settings import EffectiveSettings, effective_settings_of_location_id
 from testimonials.publishing import representations
 
 
-def retained_until(last_in_effect: datetime) -> datetime:
-    """When an authorization's evidence may go: `AUTHORIZATION_RETENTION`
-    days of the clinic's calendar after it was last in effect."""
-    return clinic_time.clinic_days_later(last_in_effect, settings.AUTHORIZATION_RETENTION.days)
+def retained_until(last_in_effect: datetime, *, place: EffectiveSettings) -> datetime:
+    """When an authorization's evidence may go: the story's place's
+    retention (at least `AUTHORIZATION_RETENTION`) in days of the clinic's
+    calendar after it was last in effect."""
+    return clinic_time.clinic_days_later(last_in_effect, place.authorization_retention_days)
+
+
+def _settings_of_story(testimonial_id: int | None) -> EffectiveSettings:
+    if testimonial_id is None:
+        return effective_settings_of_location_id(None)
+    location_id = (
+        Testimonial.objects.filter(pk=testimonial_id).values_list("location_id", flat=True).first()
+    )
+    return effective_settings_of_location_id(location_id)
 
 
 def authorization_sign(
@@ -97,7 +107,9 @@ def _patient_signs(
         signed_at=now,
         created_at=now,
         created_by="patient",
-        retain_until=retained_until(terms.expires_at),
+        retain_until=retained_until(
+            terms.expires_at, place=effective_settings_of_location_id(testimonial.location_id)
+        ),
         **_fingerprinted(text, display_name),
         **_channel_flags(terms.channels),
     )
@@ -108,8 +120,9 @@ def _successor(current: Authorization, *, basis: str, created_by: str, **changes
     `Conflict` if another change superseded it first)."""
     now = timezone.now()
     last_in_effect = min(now, current.expires_at)
+    place = _settings_of_story(current.testimonial_id)
     ended = Authorization.objects.filter(pk=current.pk, superseded_at=None, revoked_at=None).update(
-        superseded_at=now, retain_until=retained_until(last_in_effect)
+        superseded_at=now, retain_until=retained_until(last_in_effect, place=place)
     )
     if ended != 1:
         raise Conflict("The authorization changed meanwhile. Reload the page and try again.")
@@ -134,7 +147,7 @@ def _successor(current: Authorization, *, basis: str, created_by: str, **changes
         )
     }
     fields.update(changes)
-    fields["retain_until"] = retained_until(fields["expires_at"])
+    fields["retain_until"] = retained_until(fields["expires_at"], place=place)
     Authorization.objects.create(
         parent=current, basis=basis, created_by=created_by, created_at=now, **fields
     )
@@ -174,7 +187,9 @@ def authorization_record_imported(
         signed_at=consented_at,
         created_at=now,
         created_by=f"system:import:{source}"[:150],
-        retain_until=retained_until(expires_at),
+        retain_until=retained_until(
+            expires_at, place=effective_settings_of_location_id(testimonial.location_id)
+        ),
         **_fingerprinted(testimonial.body, testimonial.display_name),
         **_channel_flags(CHANNEL_FIELDS),
     )
@@ -214,10 +229,11 @@ def authorization_grant(
             patient_is_adult=None,
             guardian_relationship="",
             now=now,
+            place=effective_settings_of_location_id(testimonial.location_id),
         )
     except FieldErrors as exc:
         errors.update(exc.fields)
-    template = authorization_reads.consent_current()
+    template = authorization_reads.consent_for_story(testimonial)
     if template is None:
         raise Conflict("The clinic has no consent text in force; try again later.")
     if errors:
@@ -354,12 +370,14 @@ def authorization_renew(
     if preference not in DISPLAY_ORDER:
         errors["display_preference"] = [gettext("Choose how your name is shown.")]
     try:
-        expires_at = expiry_from(expires_on, now=now)
+        expires_at = expiry_from(
+            expires_on, now=now, place=effective_settings_of_location_id(testimonial.location_id)
+        )
     except FieldErrors as exc:
         errors.update(exc.fields)
     if errors:
         raise FieldErrors(errors)
-    template = authorization_reads.consent_current()
+    template = authorization_reads.consent_for_story(testimonial)
     public_name = display_name_for(testimonial.author_name, preference)
     alongside = partial(
         _successor,
@@ -397,13 +415,14 @@ def authorization_revoker(*, testimonial_id: int, revocation: str) -> transition
 
     def revoke() -> None:
         now = timezone.now()
+        place = _settings_of_story(testimonial_id)
         for current in Authorization.objects.filter(
             testimonial_id=testimonial_id, superseded_at=None, revoked_at=None
         ):
             Authorization.objects.filter(pk=current.pk).update(
                 revoked_at=now,
                 revocation=revocation,
-                retain_until=retained_until(min(now, current.expires_at)),
+                retain_until=retained_until(min(now, current.expires_at), place=place),
             )
 
     return revoke

@@ -3,9 +3,8 @@ checked; retiring a consent text when a new one takes over."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -18,6 +17,7 @@ from testimonials.models import (
     SignatureMethod,
     SignerRole,
 )
+from testimonials.places.settings import EffectiveSettings, effective_settings
 
 GUARDIAN_ROLES = (SignerRole.PARENT, SignerRole.LEGAL_GUARDIAN)
 
@@ -25,10 +25,12 @@ GUARDIAN_ROLES = (SignerRole.PARENT, SignerRole.LEGAL_GUARDIAN)
 
 
 def consent_text_supersede_others(*, consent_text: ConsentText) -> int:
-    """A new consent version becomes the one patients agree to: every other
-    current one is superseded (never edited). Returns how many."""
+    """A new consent version becomes the one its organisation's patients
+    (or, without an organisation, those of every organisation without its
+    own) agree to: every other current one of the same organisation is
+    superseded (never edited). Returns how many."""
     return (
-        ConsentText.objects.filter(superseded_at=None)
+        ConsentText.objects.filter(superseded_at=None, organisation=consent_text.organisation)
         .exclude(pk=consent_text.pk)
         .update(superseded_at=timezone.now())
     )
@@ -49,16 +51,24 @@ class Terms:
     patient_is_adult: bool | None
 
 
-def expiry_from(expires_on: date | None, *, now: datetime, field: str = "expires_on") -> datetime:
+def expiry_from(
+    expires_on: date | None,
+    *,
+    now: datetime,
+    field: str = "expires_on",
+    place: EffectiveSettings | None = None,
+) -> datetime:
     """The end of the chosen day at the clinic (`CLINIC_TIME_ZONE`), or the
     default term; refuses a day that is not after the clinic's today or
-    lies beyond `AUTHORIZATION_MAX_TERM`."""
+    lies beyond the longest term. The terms are the story's place's
+    (`place`; the installation's without one)."""
+    place = place or effective_settings()
     if expires_on is None:
-        return clinic_time.clinic_days_later(now, settings.AUTHORIZATION_DEFAULT_TERM.days)
+        return clinic_time.clinic_days_later(now, place.authorization_default_days)
     today = clinic_time.clinic_today(now)
     if expires_on <= today:
         raise FieldErrors({field: [gettext("Choose a day after today.")]})
-    latest = today + settings.AUTHORIZATION_MAX_TERM
+    latest = today + timedelta(days=place.authorization_max_days)
     if expires_on > latest:
         raise FieldErrors(
             {field: [gettext("Choose a day no later than %(day)s.") % {"day": latest.isoformat()}]}
@@ -75,6 +85,7 @@ def terms_from(
     patient_is_adult: bool | None,
     guardian_relationship: str,
     now: datetime,
+    place: EffectiveSettings | None = None,
 ) -> Terms:
     """Judge a patient's choices; `FieldErrors` names every problem.
 
@@ -88,7 +99,7 @@ def terms_from(
     if not chosen <= frozenset(Channel.values):
         errors["channels"] = [f"Choose among: {', '.join(Channel.values)}."]
     try:
-        expires_at = expiry_from(expires_on, now=now)
+        expires_at = expiry_from(expires_on, now=now, place=place)
     except FieldErrors as exc:
         errors.update(exc.fields)
         expires_at = now

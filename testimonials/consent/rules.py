@@ -11,6 +11,7 @@
   without a marker, which could drop a "not" or an "at first") changes the
   meaning, and the patient must approve the new text.
 - `word_diff`: how the patient and moderators see an edit.
+- `discloser_named`: who discloses a story, with its organisation and location.
 """
 
 import difflib
@@ -160,3 +161,19 @@ def word_diff(original: str, edited: str) -> list[DiffPart]:
         if b1 > b0:
             parts.append(DiffPart("added", " ".join(after[b0:b1])))
     return parts
+
+
+def discloser_named(discloser: str, *, organisation: str, location: str = "") -> str:
+    """Who uses and discloses a story, as its authorization must name them
+    (45 CFR 164.508(c)(1)(ii)): the organisation, the location where the
+    patient was treated (when it has a name of its own), then the consent
+    version's words. A name the version's words already say is not said
+    again (an organisation's own consent text names it)."""
+    said = discloser.casefold()
+    location = "" if location == organisation or location.casefold() in said else location
+    if organisation and organisation.casefold() in said:
+        organisation = ""
+    names = (
+        f"{organisation} ({location})" if organisation and location else organisation or location
+    )
+    return f"{names}: {discloser}" if names else discloser

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from testimonials.invitations import services as invitations
+from testimonials.places import branding
 from testimonials.stories.share_page import _fresh_form, _share_page
 from testimonials.stories.story_pages import _patient_page
 
@@ -25,10 +26,14 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
         response = render(
             request,
             "testimonials/invitation_refused.html",
-            {"message": exc.message, "reason": exc.reason},
+            {
+                "message": exc.message,
+                "reason": exc.reason,
+                "branding": branding.installation_branding(),
+            },
             status=REFUSED_STATUS[exc.reason],
         )
         return _patient_page(response)
-    form = _fresh_form()
+    form = _fresh_form(request, found.topic)
     form.initial["invitation"] = token
     return _patient_page(_share_page(request, found.topic, form))

@@ -256,7 +256,7 @@ def invitation_send(*, invitation_id: int) -> bool:
     the email goes out and released if sending fails (the task retries).
     Returns whether this call sent it; an expired or used one is not sent."""
     return outbox.send_once(
-        Invitation.objects.select_related("topic"),
+        Invitation.objects.select_related("topic__organisation"),
         invitation_id,
         build=_invitation_email,
         claimable=Q(used_at=None, expires_at__gt=timezone.now()),
@@ -267,7 +267,7 @@ def _invitation_email(invitation: Invitation) -> outbox.Email:
     """No treatment, no visit reason, no question about how it went; the
     same for every patient."""
     context = {
-        "clinic_name": settings.CLINIC_NAME,
+        "clinic_name": invitation.topic.organisation.name,
         "link": invitation_url(invitation),
         "expires_at": invitation.expires_at,
         "incentive": invitation.incentive,

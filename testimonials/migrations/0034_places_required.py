@@ -11,36 +11,75 @@ class Migration(migrations.Migration):
         ("testimonials", "0033_places_backfill"),
     ]
 
+    # The database needs no default: 0033 filled every row. The models'
+    # default, `sole_organisation_id`, reads and writes Organisation with the
+    # current code's columns, which a database migrating from scratch does
+    # not have yet when a later migration adds one.
     operations = [
-        migrations.AlterField(
-            model_name="site",
-            name="organisation",
-            field=models.ForeignKey(
-                default=testimonials.models.places.sole_organisation_id,
-                help_text="Its key reads only this organisation's stories.",
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="sites",
-                to="testimonials.organisation",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="testimonial",
-            name="location",
-            field=models.ForeignKey(
-                help_text="Where the patient was treated; it decides who moderates the story and which location's pages may show it.",
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="testimonials",
-                to="testimonials.location",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="topic",
-            name="organisation",
-            field=models.ForeignKey(
-                default=testimonials.models.places.sole_organisation_id,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="topics",
-                to="testimonials.organisation",
-            ),
+        migrations.SeparateDatabaseAndState(
+            database_operations=[
+                migrations.AlterField(
+                    model_name="site",
+                    name="organisation",
+                    field=models.ForeignKey(
+                        help_text="Its key reads only this organisation's stories.",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="sites",
+                        to="testimonials.organisation",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="testimonial",
+                    name="location",
+                    field=models.ForeignKey(
+                        help_text="Where the patient was treated; it decides who moderates the story and which location's pages may show it.",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="testimonials",
+                        to="testimonials.location",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="topic",
+                    name="organisation",
+                    field=models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="topics",
+                        to="testimonials.organisation",
+                    ),
+                ),
+            ],
+            state_operations=[
+                migrations.AlterField(
+                    model_name="site",
+                    name="organisation",
+                    field=models.ForeignKey(
+                        default=testimonials.models.places.sole_organisation_id,
+                        help_text="Its key reads only this organisation's stories.",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="sites",
+                        to="testimonials.organisation",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="testimonial",
+                    name="location",
+                    field=models.ForeignKey(
+                        help_text="Where the patient was treated; it decides who moderates the story and which location's pages may show it.",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="testimonials",
+                        to="testimonials.location",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="topic",
+                    name="organisation",
+                    field=models.ForeignKey(
+                        default=testimonials.models.places.sole_organisation_id,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="topics",
+                        to="testimonials.organisation",
+                    ),
+                ),
+            ],
         ),
     ]

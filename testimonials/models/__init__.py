@@ -40,6 +40,7 @@ from testimonials.models.places import (
     Clinician,
     Location,
     Organisation,
+    SettingsOverrides,
     sole_location,
     sole_organisation_id,
 )
@@ -51,6 +52,7 @@ from testimonials.models.publishing import (
     PublicationChange,
     PublicationEvent,
 )
+from testimonials.models.publishing_modes import PublishingMode
 from testimonials.models.sites import (
     DeliveryStatus,
     Site,
@@ -76,7 +78,6 @@ from testimonials.models.stories import (
     place_of_topic,
 )
 from testimonials.models.topics import (
-    PublishingMode,
     Topic,
     TypicalResultsStatement,
     default_topic_languages,
@@ -114,6 +115,7 @@ __all__ = [
     "PublishingMode",
     "RejectionReason",
     "Revocation",
+    "SettingsOverrides",
     "SignatureMethod",
     "SignerRole",
     "Site",

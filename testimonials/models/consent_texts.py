@@ -4,6 +4,8 @@ from typing import Any
 
 from django.db import models
 
+from testimonials.models.places import Organisation
+
 # The statements 45 CFR 164.508(c) requires, as each consent version starts.
 DEFAULT_DISCLOSER = "The clinic that runs this website, and the staff who publish its stories."
 DEFAULT_PURPOSE = (
@@ -42,6 +44,15 @@ class ConsentText(models.Model):
         "redisclosure_statement",
     )
 
+    organisation = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="consent_texts",
+        help_text="Empty: the installation's default, for every organisation without a "
+        "current text of its own.",
+    )
     version = models.SlugField(max_length=40, unique=True)
     text = models.TextField()
     discloser = models.CharField(

@@ -7,16 +7,122 @@ installation has one organisation with one location, made on first need
 from `CLINIC_NAME` (see `sole_organisation_id`)."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models, transaction
 from django.utils.text import slugify
 
+from testimonials.models.publishing_modes import PublishingMode
 
-class Organisation(models.Model):
+HEX_COLOUR = RegexValidator(
+    r"^#[0-9A-Fa-f]{6}\Z", message="A colour as six hex digits after '#', e.g. #0b5cad."
+)
+# A path on this site (the Content-Security-Policy allows images from our own
+# origin only): no scheme, no host, nothing a browser would read as markup.
+OWN_ORIGIN_PATH = RegexValidator(
+    r"^/(?!/)[A-Za-z0-9._~/%-]+\Z",
+    message="A path on this site, e.g. /static/brand/logo.svg (no other host).",
+)
+
+
+class SettingsOverrides(models.Model):
+    """Days an organisation, or one of its locations where the law of its
+    state differs, sets instead of the installation's settings; empty
+    inherits (location, then organisation, then the installation). Each
+    stays within what the installation allows: see
+    `testimonials.places.settings.effective_settings`."""
+
+    personal_data_retention_days = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text="Days before a rejected or withdrawn story's personal data is erased; at most "
+        "the installation's PERSONAL_DATA_RETENTION_DAYS. Empty: inherited.",
+    )
+    authorization_retention_days = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Days an authorization's evidence is kept after it was last in effect; at "
+        "least the installation's AUTHORIZATION_RETENTION_DAYS (HIPAA's six years). "
+        "Empty: inherited.",
+    )
+    authorization_default_days = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text="An authorization's term when the patient chooses none. Empty: inherited.",
+    )
+    authorization_max_days = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text="The longest term a patient may choose; at most the installation's "
+        "AUTHORIZATION_MAX_DAYS. Empty: inherited.",
+    )
+
+    class Meta:
+        abstract = True
+
+    def inherited_max_days(self) -> int:
+        """The longest term where this place sets none."""
+        return int(settings.AUTHORIZATION_MAX_TERM.days)
+
+    def clean(self) -> None:
+        super().clean()
+        errors: dict[str, str] = {}
+        most_personal = settings.PERSONAL_DATA_RETENTION.days
+        if (self.personal_data_retention_days or 0) > most_personal:
+            errors["personal_data_retention_days"] = (
+                f"At most {most_personal} days: the installation keeps this data no longer."
+            )
+        least_evidence = settings.AUTHORIZATION_RETENTION.days
+        if self.authorization_retention_days is not None and (
+            self.authorization_retention_days < least_evidence
+        ):
+            errors["authorization_retention_days"] = (
+                f"At least {least_evidence} days: the installation's minimum (HIPAA)."
+            )
+        longest = settings.AUTHORIZATION_MAX_TERM.days
+        if (self.authorization_max_days or 0) > longest:
+            errors["authorization_max_days"] = f"At most {longest} days."
+        longest = min(self.authorization_max_days or self.inherited_max_days(), longest)
+        if (self.authorization_default_days or 0) > longest:
+            errors["authorization_default_days"] = f"At most the longest term, {longest} days."
+        if errors:
+            raise ValidationError(errors)
+
+
+class Organisation(SettingsOverrides):
     """A brand: what the public pages, the widget and the authorization name
     as the one who discloses the story."""
 
     slug = models.SlugField(max_length=60, unique=True)
     name = models.CharField(max_length=120)
+    logo_url = models.CharField(
+        max_length=300,
+        blank=True,
+        validators=[OWN_ORIGIN_PATH],
+        help_text="The logo's path on this site, e.g. /static/brand/logo.svg. Empty: no logo.",
+    )
+    accent_colour = models.CharField(
+        max_length=7,
+        blank=True,
+        validators=[HEX_COLOUR],
+        help_text="Links and buttons on the public pages and the widget, e.g. #0b5cad. Choose "
+        "one that reads on white (contrast 4.5:1). Empty: the default blue.",
+    )
+    text_colour = models.CharField(
+        max_length=7,
+        blank=True,
+        validators=[HEX_COLOUR],
+        help_text="Body text on the public pages and the widget, e.g. #1b1f24. Empty: near black.",
+    )
+    default_publishing_mode = models.CharField(
+        max_length=20,
+        choices=PublishingMode.choices,
+        default=PublishingMode.SELECTED,
+        help_text="What a new topic of this organisation starts with.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -26,7 +132,7 @@ class Organisation(models.Model):
         return self.name
 
 
-class Location(models.Model):
+class Location(SettingsOverrides):
     """One clinic of an organisation; its slug is unique in the installation,
     because public URLs and `?location=` name it alone."""
 
@@ -46,6 +152,12 @@ class Location(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def inherited_max_days(self) -> int:
+        organisation = Organisation.objects.filter(pk=self.organisation_id).first()
+        if organisation is not None and organisation.authorization_max_days is not None:
+            return organisation.authorization_max_days
+        return super().inherited_max_days()
 
 
 class Clinician(models.Model):

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from testimonials.models.places import Location
 from testimonials.models.stories import ALL_CHANNELS_KEY, Testimonial
 from testimonials.models.topics import Topic
 
@@ -23,8 +24,8 @@ class PublicationChange(models.Model):
     `testimonials.transitions` in the same transaction as the change.
 
     Append-only. The id orders the feed; it never leaves the server (cursors
-    are signed). `public_id` and `topic` are copied so that a removal stays
-    a tombstone even if the testimonial row is later erased.
+    are signed). `public_id`, `topic` and `location` are copied so that a
+    removal stays a tombstone even if the testimonial row is later erased.
     """
 
     event = models.CharField(max_length=40, choices=PublicationEvent.choices)
@@ -37,6 +38,13 @@ class PublicationChange(models.Model):
     )
     public_id = models.UUIDField()
     topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="+")
+    location = models.ForeignKey(
+        Location,
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The story's location: which sites and `?location=` readers hear of it.",
+    )
     channels = models.CharField(
         max_length=60,
         default=ALL_CHANNELS_KEY,
@@ -55,6 +63,8 @@ class PublicationChange(models.Model):
         indexes = [
             # testimonials.publishing.changes_feed.publication_changes(topic=...)
             models.Index(fields=["topic", "id"], name="publication_change_topic_idx"),
+            # publication_changes(places=...)
+            models.Index(fields=["location", "id"], name="publication_change_loc_idx"),
         ]
 
     def __str__(self) -> str:

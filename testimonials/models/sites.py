@@ -119,6 +119,15 @@ class Site(models.Model):
     def is_active(self) -> bool:
         return self.revoked_at is None
 
+    def clean(self) -> None:
+        super().clean()
+        if (
+            self.location_id is not None
+            and self.organisation_id is not None
+            and self.location.organisation_id != self.organisation_id  # type: ignore[union-attr]
+        ):
+            raise ValidationError({"location": "Choose one of the organisation's locations."})
+
     def origins(self) -> list[str]:
         lines = self.allowed_origins.splitlines()
         return [line.strip().rstrip("/") for line in lines if line.strip()]

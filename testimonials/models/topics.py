@@ -5,20 +5,13 @@ import uuid
 
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import gettext_lazy as _
 
 from testimonials.models.places import Location, Organisation, sole_organisation_id
+from testimonials.models.publishing_modes import PublishingMode
 
 
 def default_topic_languages() -> list[str]:
     return ["en"]
-
-
-class PublishingMode(models.TextChoices):
-    """How a topic's stories are chosen, told to every reader (16 CFR 465.7)."""
-
-    SELECTED = "selected", _("Selected patient stories")
-    ALL = "all", _("All reviews")
 
 
 class Topic(models.Model):

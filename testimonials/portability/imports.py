@@ -43,6 +43,7 @@ from testimonials.models import (
     Topic,
     display_name_for,
 )
+from testimonials.places.settings import effective_settings
 
 logger = logging.getLogger(__name__)
 
@@ -446,11 +447,15 @@ def import_commit(
     """Write the good rows of a report, each in its own transaction, and
     ask moderation to screen each after it commits. A row that another run
     imported meanwhile counts as already imported. Needs a current consent
-    text (`ConsentText`): imported consents are recorded against it."""
-    template = authorization_reads.consent_current()
-    if template is None:
+    text (`ConsentText`): imported consents are recorded against their
+    topic's organisation's (or the installation's default)."""
+    organisations = {row.topic.organisation_id for row in report.good} or {None}
+    found = {pk: authorization_reads.consent_current(pk) for pk in organisations}
+    templates = {pk: template for pk, template in found.items() if template is not None}
+    if len(templates) < len(found):
         raise ImportFileError("no current consent text: add one in the admin first")
     for row in progress(report.good):
+        template = templates[row.topic.organisation_id]
         try:
             with transaction.atomic():
                 testimonial = _create(row, source=report.source, template=template)
@@ -495,9 +500,8 @@ def _create(row: ImportRow, *, source: str, template: ConsentText) -> Testimonia
         import_key=row.key,
     )
     if row.consent_evidence and row.consented_at is not None:
-        expires_at = max(
-            row.consented_at + settings.AUTHORIZATION_DEFAULT_TERM, now + IMPORTED_MINIMUM_NOTICE
-        )
+        term = timedelta(days=effective_settings(testimonial.location).authorization_default_days)
+        expires_at = max(row.consented_at + term, now + IMPORTED_MINIMUM_NOTICE)
         authorizations.authorization_record_imported(
             testimonial=testimonial,
             consent_text=template,

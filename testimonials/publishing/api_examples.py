@@ -35,6 +35,8 @@ STORY_EXAMPLE = {
     "body": "After four sessions and the home exercises I can sit through a workday again.",
     "rating": 5,
     "topic": "dry-needling-low-back-pain",
+    "location": "riverside",
+    "clinician": "ana-ruiz",
     "published_at": "2026-03-02T14:05:09.120000Z",
     "featured": False,
     "verified_patient": True,

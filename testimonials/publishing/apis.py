@@ -21,11 +21,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from testimonials.errors import FieldErrors
 from testimonials.honesty import disclosures
 from testimonials.models import (
     Channel,
     PublishingMode,
+    Site,
 )
+from testimonials.places import selectors as places
 from testimonials.publishing import cache as public_cache
 from testimonials.publishing import changes_feed, gate, generation, representations
 from testimonials.publishing.api_examples import (
@@ -69,6 +72,12 @@ class PublishedOutputSerializer(serializers.Serializer[Any]):
     body = serializers.CharField(help_text="As approved: a moderator's redaction, if any.")
     rating = serializers.IntegerField(allow_null=True, min_value=1, max_value=5)
     topic = serializers.CharField(help_text="The topic's slug.")
+    location = serializers.CharField(
+        help_text="The slug of the location where the patient was treated."
+    )
+    clinician = serializers.CharField(
+        allow_null=True, help_text="The slug of the clinician the story is about; null when none."
+    )
     published_at = serializers.DateTimeField()
     featured = serializers.BooleanField()
     verified_patient = serializers.BooleanField(
@@ -116,8 +125,10 @@ class _Validators:
     @classmethod
     def of(cls, request: Request, channel: str) -> "_Validators":
         state = generation.publication_state()
-        # The channel too: a site's key changes the answer, not the address.
-        etag = public_cache.etag_for(request, state.generation, channel)
+        # The channel and the site's places too: a site's key changes the
+        # answer, not the address.
+        places = gate.Places.of_site(request_site(request))
+        etag = public_cache.etag_for(request, state.generation, channel, places.key())
         modified = int(state.last_modified.timestamp()) if state.last_modified else None
         return cls(etag=etag, last_modified=modified, generation=state.generation)
 
@@ -147,6 +158,31 @@ class _Validators:
         return None if answer is current else answer
 
 
+def request_site(request: Request) -> Site | None:
+    return request.auth if isinstance(request.auth, Site) else None
+
+
+def request_places(request: Request, *, location: str = "", clinician: str = "") -> gate.Places:
+    """The places a public API read shows: the site's, narrowed to the
+    `location` and `clinician` slugs asked for. An unknown slug, or one
+    outside the site's places, is a `FieldErrors` (400), not an empty list."""
+    errors: dict[str, list[str]] = {}
+    found_location = found_clinician = None
+    try:
+        found_location = places.public_location(location) if location else None
+    except FieldErrors as exc:
+        errors.update(exc.fields)
+    try:
+        found_clinician = places.public_clinician(clinician) if clinician else None
+    except FieldErrors as exc:
+        errors.update(exc.fields)
+    if errors:
+        raise FieldErrors(errors)
+    return gate.Places.of_site(request_site(request)).narrowed(
+        location=found_location, clinician=found_clinician
+    )
+
+
 def _channel_of(request: Request) -> Channel:
     return request_channel(request, request.query_params.get("channel") or None)
 
@@ -159,6 +195,7 @@ class PublicRead:
     channel: Channel
     validators: _Validators
     filters: dict[str, Any]
+    places: gate.Places
 
 
 class PublicReadApi(APIView):
@@ -178,10 +215,14 @@ class PublicReadApi(APIView):
         # Bad parameters are a 400 even when the client's copy is current.
         filters = self.FilterSerializer(data=request.query_params.dict())
         filters.is_valid(raise_exception=True)
+        data = filters.validated_data
+        places = request_places(
+            request, location=data.get("location", ""), clinician=data.get("clinician", "")
+        )
         not_modified = validators.not_modified(request)
         if not_modified is not None:
             return not_modified
-        return self.answer(request, PublicRead(channel, validators, filters.validated_data))
+        return self.answer(request, PublicRead(channel, validators, data, places))
 
     def answer(self, request: Request, read: PublicRead) -> HttpResponseBase:
         raise NotImplementedError
@@ -206,6 +247,27 @@ CONDITIONAL_HEADERS = [
 NOT_MODIFIED = OpenApiResponse(description="Not modified: your copy is current.")
 
 
+PLACE_PARAMETERS = [
+    OpenApiParameter(
+        "location",
+        str,
+        description="Only this location's stories: a slug from `GET /api/v1/locations/` "
+        "(unknown: `400`). A site's key reads only its own organisation's (location's).",
+    ),
+    OpenApiParameter(
+        "clinician",
+        str,
+        description="Only the stories about this clinician: a slug from "
+        "`GET /api/v1/locations/` (unknown: `400`).",
+    ),
+]
+
+
+class PlaceFilterMixin(serializers.Serializer[Any]):
+    location = serializers.SlugField(required=False, max_length=60)
+    clinician = serializers.SlugField(required=False, max_length=60)
+
+
 CHANNEL_PARAMETER = OpenApiParameter(
     "channel",
     str,
@@ -217,7 +279,7 @@ CHANNEL_PARAMETER = OpenApiParameter(
 
 
 class PublishedListApi(PublicReadApi):
-    class FilterSerializer(serializers.Serializer[Any]):
+    class FilterSerializer(PlaceFilterMixin):
         channel = serializers.ChoiceField(choices=Channel.choices, required=False)
         topic = serializers.SlugField(required=False)
         min_rating = serializers.IntegerField(required=False, min_value=1, max_value=5)
@@ -247,6 +309,7 @@ class PublishedListApi(PublicReadApi):
                 description="Page size (default 20); more than 100 gives 100.",
             ),
             OpenApiParameter("cursor", str, description="From a `next` or `previous` link."),
+            *PLACE_PARAMETERS,
             CHANNEL_PARAMETER,
             *CONDITIONAL_HEADERS,
         ],
@@ -268,7 +331,7 @@ class PublishedListApi(PublicReadApi):
         validators = read.validators
         content = public_cache.shared_get(validators.etag)
         if content is None:
-            content = self._page(request, read.filters, read.channel)
+            content = self._page(request, read)
             public_cache.shared_set(validators.etag, content, validity=validators.generation)
         response = HttpResponse(content, content_type="application/json")
         validators.apply(response)
@@ -276,16 +339,18 @@ class PublishedListApi(PublicReadApi):
             public_cache.remember(request, "published", validators.generation, response)
         return response
 
-    def _page(self, request: Request, data: dict[str, Any], channel: str) -> bytes:
+    def _page(self, request: Request, read: PublicRead) -> bytes:
+        data = read.filters
         topic = gate.topic_get(slug=data["topic"]) if data.get("topic") else None
         paginator = PublishedPagination()
         rows = paginator.paginate_queryset(
             representations.published_rows(
                 gate.published_testimonials(
-                    channel=channel,
+                    channel=read.channel,
                     topic=topic,
                     min_rating=data.get("min_rating"),
                     featured=data.get("featured"),
+                    places=read.places,
                 )
             ),
             request,
@@ -333,7 +398,7 @@ class ChangesPageSerializer(serializers.Serializer[Any]):
 
 
 class PublishedChangesApi(PublicReadApi):
-    class FilterSerializer(serializers.Serializer[Any]):
+    class FilterSerializer(PlaceFilterMixin):
         channel = serializers.ChoiceField(choices=Channel.choices, required=False)
         since = serializers.CharField(required=False, max_length=200)
         topic = serializers.SlugField(required=False)
@@ -349,6 +414,7 @@ class PublishedChangesApi(PublicReadApi):
             ),
             OpenApiParameter("topic", str, description="Only this topic's stories."),
             OpenApiParameter("limit", int, description="Changes per page, at most 500."),
+            *PLACE_PARAMETERS,
             CHANNEL_PARAMETER,
             *CONDITIONAL_HEADERS,
         ],
@@ -375,6 +441,7 @@ class PublishedChangesApi(PublicReadApi):
             topic=topic,
             limit=data["limit"],
             channel=read.channel,
+            places=read.places,
         )
         response = Response(
             {"results": page.results, "next_cursor": page.next_cursor, "has_more": page.has_more}

@@ -233,17 +233,21 @@ def _current(values: list[Any], now: float) -> PublicationState | None:
 
 
 def replay_published(
-    request: HttpRequest, *, throttle: Callable[[HttpRequest], tuple[str, int, int] | None]
+    request: HttpRequest,
+    *,
+    throttle: Callable[[HttpRequest], tuple[str, int, int] | None],
+    kind: str = "published",
 ) -> HttpResponseBase | None:
-    """An anonymous GET of the published list from this process's answers,
-    or None for the full path. `throttle` names the request's counter, its
-    limit and its window."""
+    """An anonymous GET of the published list (or another public read
+    `remember`ed as `kind`, such as the locations) from this process's
+    answers, or None for the full path. `throttle` names the request's
+    counter, its limit and its window."""
     if request.method != "GET":
         return None
     meta = request.META
     if "HTTP_X_API_KEY" in meta or "HTTP_AUTHORIZATION" in meta:
         return None
-    answer = _local.get(_local_key(request, "published"))
+    answer = _local.get(_local_key(request, kind))
     if answer is None:
         return None
     counted = throttle(request)

@@ -15,7 +15,7 @@ from testimonials.models import (
     PublicationEvent,
     Topic,
 )
-from testimonials.publishing.gate import published_testimonials
+from testimonials.publishing.gate import EVERY_PLACE, Places, published_testimonials
 from testimonials.publishing.representations import api_time, published_representation
 
 # --- The changes feed -------------------------------------------------------
@@ -51,6 +51,7 @@ def publication_changes(
     topic: Topic | None = None,
     limit: int = 100,
     channel: str | None = None,
+    places: Places = EVERY_PLACE,
 ) -> ChangesPage:
     """What was published, updated or removed after `cursor`, oldest first.
 
@@ -58,7 +59,10 @@ def publication_changes(
     `published_testimonials` for the reader's `channel`: a story that is public now comes with its
     representation; one that is not is a tombstone (its id and topic), so
     a withdrawn story's text is never served from here, whatever the events
-    before the withdrawal said. Applying a page as upserts and deletes, in
+    before the withdrawal said. `places` keeps the changes of one
+    organisation's, location's or clinician's stories (a clinician's by the
+    story as it is now: a story no longer public under that filter is a
+    tombstone). Applying a page as upserts and deletes, in
     order, brings a copy up to date; repeating a page is harmless.
     """
     after = changes_position(cursor) if cursor else 0
@@ -67,6 +71,9 @@ def publication_changes(
         changes = changes.filter(topic=topic)
     if channel is not None:
         changes = changes.filter(channels__contains=f",{Channel(channel)},")
+    changes = places.filter(changes)
+    if places.clinician_id is not None:
+        changes = changes.filter(testimonial__clinician_id=places.clinician_id)
     batch = list(
         changes.order_by("id").values_list("id", "event", "public_id", "topic__slug", "created_at")[
             : limit + 1
@@ -80,7 +87,9 @@ def publication_changes(
         latest[public_id] = (event, topic_slug, created_at)
     public = {
         t.public_id: t
-        for t in published_testimonials(channel=channel).filter(public_id__in=list(latest))
+        for t in published_testimonials(channel=channel, places=places).filter(
+            public_id__in=list(latest)
+        )
     }
     results: list[dict[str, Any]] = []
     for public_id, (event, topic_slug, created_at) in latest.items():

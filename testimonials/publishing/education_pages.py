@@ -1,10 +1,13 @@
 """The public education pages: the topic index, each topic's article with
 its published stories, and its feed; cached like every public read."""
 
+from dataclasses import dataclass
 from typing import Any, TypeVar
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.db.models import Q, QuerySet
 from django.http import (
     Http404,
     HttpRequest,
@@ -24,13 +27,17 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from testimonials import languages
-from testimonials.errors import NotFound
+from testimonials.errors import FieldErrors, NotFound
 from testimonials.honesty import disclosures, stats
 from testimonials.models import (
     Channel,
+    Clinician,
+    Location,
     Testimonial,
     Topic,
 )
+from testimonials.places import branding
+from testimonials.places import selectors as places
 from testimonials.publishing import cache as public_cache
 from testimonials.publishing import gate, generation
 
@@ -41,11 +48,94 @@ FEED_ITEMS = 50
 RESULTS_VARY = _("These are individual patients' experiences. Individual results vary.")
 
 
-def _topic_or_404(slug: str) -> Topic:
+@dataclass(frozen=True)
+class PagePlace:
+    """The place an education page is for: `?location=` (a location's own
+    pages) and `?clinician=`; neither: the organisation's pages.
+
+    A location's pages show only its own stories, so a story authorized
+    for "the clinic's own pages" never shows on a sister location's."""
+
+    location: Location | None = None
+    clinician: Clinician | None = None
+
+    @property
+    def places(self) -> gate.Places:
+        return gate.Places(
+            location_id=self.location.pk if self.location else None,
+            clinician_id=self.clinician.pk if self.clinician else None,
+        )
+
+    @property
+    def query(self) -> str:
+        """`?location=…&clinician=…` for the page's own links ('' for none)."""
+        pairs = [
+            (name, place.slug)
+            for name, place in (("location", self.location), ("clinician", self.clinician))
+            if place is not None
+        ]
+        return f"?{urlencode(pairs)}" if pairs else ""
+
+    @property
+    def name(self) -> str:
+        return " · ".join(place.name for place in (self.location, self.clinician) if place)
+
+    @property
+    def organisation_id(self) -> int | None:
+        if self.location is not None:
+            return self.location.organisation_id
+        if self.clinician is not None:
+            return self.clinician.organisation_id
+        return None
+
+    def topics(self) -> QuerySet[Topic]:
+        """The topics with pages here: those of the place's organisation that
+        it shares or that belong to the location (all, for no place)."""
+        topics = gate.topic_list()
+        if self.organisation_id is None:
+            return topics
+        topics = topics.filter(organisation_id=self.organisation_id)
+        if self.location is not None:
+            return topics.filter(Q(location=None) | Q(location=self.location))
+        return topics
+
+    def shows(self, topic: Topic) -> bool:
+        return self.topics().filter(pk=topic.pk).exists()
+
+
+def _page_place(request: HttpRequest) -> PagePlace:
+    """The page's place from its query; an unknown slug, or a clinician who
+    does not work at the location, is a 404."""
+    location_slug = request.GET.get("location", "")
+    clinician_slug = request.GET.get("clinician", "")
     try:
-        return gate.topic_get(slug=slug)
+        location = places.public_location(location_slug) if location_slug else None
+        clinician = places.public_clinician(clinician_slug) if clinician_slug else None
+    except FieldErrors as exc:
+        raise Http404("No such place.") from exc
+    if (
+        clinician is not None
+        and location is not None
+        and not clinician.locations.filter(pk=location.pk).exists()
+    ):
+        raise Http404("This clinician does not work at this location.")
+    if (
+        clinician is not None
+        and location is None
+        and not clinician.locations.filter(publishes=True).exists()
+    ):
+        raise Http404("No such place.")
+    return PagePlace(location=location, clinician=clinician)
+
+
+def _topic_or_404(slug: str, place: PagePlace | None = None) -> Topic:
+    try:
+        topic = gate.topic_get(slug=slug)
     except NotFound as exc:
         raise Http404(exc.message) from exc
+    if place is not None and (place.location or place.clinician) and not place.shows(topic):
+        raise Http404("This topic has no page at this place.")
+    return topic
 
 
 def _public_cache(response: _Response) -> _Response:
@@ -58,15 +148,31 @@ def _public_cache(response: _Response) -> _Response:
 
 @require_GET
 def education_index(request: HttpRequest) -> HttpResponse:
+    place = _page_place(request)
     response = render(
         request,
         "testimonials/education_index.html",
         {
-            "topics": gate.topic_list(),
-            "page_url": request.build_absolute_uri(reverse("education-index")),
+            "topics": place.topics(),
+            "place": place,
+            "page_url": request.build_absolute_uri(reverse("education-index") + place.query),
+            "branding": (
+                branding.branding_for(place.location.organisation)
+                if place.location is not None
+                else branding.installation_branding()
+            ),
         },
     )
     return _public_cache(response)
+
+
+def _place_markup(location: Location) -> dict[str, Any]:
+    """schema.org: the location where the patient was treated, and whose it is."""
+    return {
+        "@type": "MedicalClinic",
+        "name": location.name,
+        "parentOrganization": {"@type": "MedicalOrganization", "name": location.organisation.name},
+    }
 
 
 def _reviews(topic: Topic, testimonials: list[Testimonial], page_url: str) -> dict[str, Any] | None:
@@ -83,6 +189,7 @@ def _reviews(topic: Topic, testimonials: list[Testimonial], page_url: str) -> di
             "reviewBody": testimonial.shown_body,
             "author": {"@type": "Person", "name": testimonial.display_name},
             "itemReviewed": {"@type": "MedicalTherapy", "name": topic.title},
+            "contentLocation": _place_markup(testimonial.location),
         }
         if testimonial.published_at is not None:
             review["datePublished"] = testimonial.published_at.date().isoformat()
@@ -130,21 +237,24 @@ def education_topic(request: HttpRequest, slug: str) -> HttpResponseBase:
 
 
 def _education_page(request: HttpRequest, slug: str) -> HttpResponse:
-    topic = _topic_or_404(slug)
+    place = _page_place(request)
+    topic = _topic_or_404(slug, place)
     language = languages.for_topic(topic, languages.requested(request))
     with override(language):
-        return _in_language(language, _education_topic(request, topic))
+        return _in_language(language, _education_topic(request, topic, place))
 
 
-def _education_topic(request: HttpRequest, topic: Topic) -> HttpResponse:
+def _education_topic(request: HttpRequest, topic: Topic, place: PagePlace) -> HttpResponse:
     slug = topic.slug
     testimonials = list(
-        gate.published_testimonials(channel=Channel.CLINIC, topic=topic)[
+        gate.published_testimonials(channel=Channel.CLINIC, topic=topic, places=place.places)[
             :EDUCATION_PAGE_TESTIMONIALS
         ]
     )
     paragraphs = [p.strip() for p in topic.article.split("\n\n") if p.strip()]
-    page_url = request.build_absolute_uri(reverse("education-topic", kwargs={"slug": slug}))
+    page_url = request.build_absolute_uri(
+        reverse("education-topic", kwargs={"slug": slug}) + place.query
+    )
     response = render(
         request,
         "testimonials/education_topic.html",
@@ -154,38 +264,57 @@ def _education_topic(request: HttpRequest, topic: Topic) -> HttpResponse:
             "testimonials": testimonials,
             "description": topic.summary or (paragraphs[0][:200] if paragraphs else topic.title),
             "page_url": page_url,
-            "feed_url": reverse("education-feed", kwargs={"slug": slug}),
+            "feed_url": reverse("education-feed", kwargs={"slug": slug}) + place.query,
+            "place": place,
+            # Several locations' stories on one page: each says where.
+            "show_locations": place.location is None
+            and len({story.location_id for story in testimonials}) > 1,
             "share_url": (
-                reverse("share", kwargs={"slug": slug}) if topic.open_for_submissions else None
+                reverse("share", kwargs={"slug": slug}) + place.query
+                if topic.open_for_submissions
+                else None
             ),
             "structured_data": _reviews(topic, testimonials, page_url),
             "collection": disclosures.collection(topic),
             "stats": stats.topic_stats(topic=topic),
             "stats_url": reverse("topic-stats", kwargs={"slug": slug}),
+            "branding": branding.branding_of_topic(topic),
         },
     )
     return response
 
 
+@dataclass(frozen=True)
+class FeedSubject:
+    topic: Topic
+    place: PagePlace
+
+
 class TopicStoriesFeed(Feed):  # type: ignore[type-arg]
-    """Atom: a topic's newest published stories, for feed readers."""
+    """Atom: a topic's newest published stories (at a place), for feed readers."""
 
     feed_type = Atom1Feed
 
-    def get_object(self, request: HttpRequest, slug: str) -> Topic:
-        return _topic_or_404(slug)
+    def get_object(self, request: HttpRequest, slug: str) -> FeedSubject:
+        place = _page_place(request)
+        return FeedSubject(topic=_topic_or_404(slug, place), place=place)
 
-    def title(self, topic: Topic) -> str:
-        return _("Patient stories: %(topic)s") % {"topic": topic.title}
+    def title(self, subject: FeedSubject) -> str:
+        title = _("Patient stories: %(topic)s") % {"topic": subject.topic.title}
+        return f"{title} · {subject.place.name}" if subject.place.name else title
 
-    def subtitle(self, topic: Topic) -> str:
-        return f"{disclosures.collection(topic)['label']}. {RESULTS_VARY}"
+    def subtitle(self, subject: FeedSubject) -> str:
+        return f"{disclosures.collection(subject.topic)['label']}. {RESULTS_VARY}"
 
-    def link(self, topic: Topic) -> str:
-        return reverse("education-topic", kwargs={"slug": topic.slug})
+    def link(self, subject: FeedSubject) -> str:
+        return reverse("education-topic", kwargs={"slug": subject.topic.slug}) + subject.place.query
 
-    def items(self, topic: Topic) -> list[Testimonial]:
-        return list(gate.published_testimonials(channel=Channel.CLINIC, topic=topic)[:FEED_ITEMS])
+    def items(self, subject: FeedSubject) -> list[Testimonial]:
+        return list(
+            gate.published_testimonials(
+                channel=Channel.CLINIC, topic=subject.topic, places=subject.place.places
+            )[:FEED_ITEMS]
+        )
 
     def item_title(self, item: Testimonial) -> str:
         return _("A story from %(name)s") % {"name": item.display_name}
@@ -222,7 +351,8 @@ _feed = TopicStoriesFeed()
 
 @require_GET
 def education_feed(request: HttpRequest, slug: str) -> HttpResponse:
-    language = languages.for_topic(_topic_or_404(slug), languages.requested(request))
+    topic = _topic_or_404(slug, _page_place(request))
+    language = languages.for_topic(topic, languages.requested(request))
     with override(language):
         return _in_language(language, _public_cache(_feed(request, slug=slug)))
 

@@ -1,6 +1,7 @@
 """The gate every public read goes through: which stories may be public now,
 and in which channels; the topics they belong to."""
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import (
@@ -17,17 +18,82 @@ from django.db.models import (
 from django.db.models.functions import SHA256, Cast, Concat, Length
 from django.utils import timezone
 
-from testimonials.errors import NotFound
+from testimonials.errors import FieldErrors, NotFound
 from testimonials.models import (
     CHANNEL_FIELDS,
     Authorization,
     Channel,
+    Clinician,
+    Location,
     PublicationChange,
     PublicationEvent,
+    Site,
     Status,
     Testimonial,
     Topic,
 )
+
+
+@dataclass(frozen=True)
+class Places:
+    """Which places' stories a public read shows: a site's organisation (and
+    location), narrowed by the reader's `?location=` and `?clinician=`.
+    Empty: every place (an anonymous reader of the whole installation)."""
+
+    organisation_id: int | None = None
+    location_id: int | None = None
+    clinician_id: int | None = None
+
+    @classmethod
+    def of_site(cls, site: Site | None) -> "Places":
+        """What a site's key may read: its organisation's stories, or its
+        location's when it has one."""
+        if site is None:
+            return cls()
+        return cls(organisation_id=site.organisation_id, location_id=site.location_id)
+
+    def narrowed(
+        self, *, location: Location | None = None, clinician: Clinician | None = None
+    ) -> "Places":
+        """These places narrowed to `location` and `clinician`: a
+        `FieldErrors` (400) when one lies outside them (another
+        organisation's, or another location than the site's)."""
+        errors: dict[str, list[str]] = {}
+        location_id = self.location_id
+        if location is not None:
+            if not self._holds(location.organisation_id, location.pk):
+                errors["location"] = ["This site's key does not read this location's stories."]
+            location_id = location.pk
+        if clinician is not None and self.organisation_id not in (None, clinician.organisation_id):
+            errors["clinician"] = ["This site's key does not read this clinician's stories."]
+        if errors:
+            raise FieldErrors(errors)
+        return Places(
+            organisation_id=self.organisation_id,
+            location_id=location_id,
+            clinician_id=clinician.pk if clinician is not None else self.clinician_id,
+        )
+
+    def _holds(self, organisation_id: int, location_id: int) -> bool:
+        return self.organisation_id in (None, organisation_id) and self.location_id in (
+            None,
+            location_id,
+        )
+
+    def filter(self, queryset: QuerySet[Any], *, location: str = "location") -> QuerySet[Any]:
+        """`queryset` narrowed to these places, through its `location` path."""
+        if self.organisation_id is not None:
+            queryset = queryset.filter(**{f"{location}__organisation_id": self.organisation_id})
+        if self.location_id is not None:
+            queryset = queryset.filter(**{f"{location}_id": self.location_id})
+        return queryset
+
+    def key(self) -> str:
+        """For cache keys and ETags: what these places are, in a few characters."""
+        return f"o{self.organisation_id or ''}l{self.location_id or ''}c{self.clinician_id or ''}"
+
+
+EVERY_PLACE = Places()
 
 
 def topic_list() -> QuerySet[Topic]:
@@ -81,6 +147,7 @@ def published_testimonials(
     topic: Topic | None = None,
     min_rating: int | None = None,
     featured: bool | None = None,
+    places: Places = EVERY_PLACE,
 ) -> QuerySet[Testimonial]:
     """What may be public. Every public surface reads through here, naming
     its channel: the clinic's pages, a partner site, the widget.
@@ -94,7 +161,10 @@ def published_testimonials(
     `channel` (counts, internal reads), any channel will do.
 
     `min_rating` leaves out stories without a rating; `featured` keeps only
-    the stories a moderator featured (True) or did not (False)."""
+    the stories a moderator featured (True) or did not (False); `places`
+    keeps one organisation's, location's or clinician's stories. A story's
+    location decides where it may show: a location's own pages, lists and
+    widget show only that location's stories, never a sister location's."""
     in_effect: dict[str, Any] = {
         "testimonial": OuterRef("pk"),
         "superseded_at": None,
@@ -114,8 +184,11 @@ def published_testimonials(
         Testimonial.objects.filter(status=Status.PUBLISHED)
         .alias(shown_sha256=shown_sha256(), authorized_sha256=authorized_sha256)
         .filter(shown_sha256=F("authorized_sha256"))
-        .select_related("topic", "typical_results")
+        .select_related("topic", "typical_results", "location", "clinician")
     )
+    queryset = places.filter(queryset)
+    if places.clinician_id is not None:
+        queryset = queryset.filter(clinician_id=places.clinician_id)
     if topic is not None:
         queryset = queryset.filter(topic=topic)
     if min_rating is not None:

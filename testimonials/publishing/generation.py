@@ -18,7 +18,7 @@ from typing import Any
 from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
 from django.db import connection
-from django.db.models import Min
+from django.db.models import Min, Q
 from django.utils import timezone
 
 from config import enqueue
@@ -90,7 +90,7 @@ def publication_record(
     """Inside the change's transaction: append to the changes feed and write
     one outbox row per webhook that listens for this event, among the sites
     of the `channels` it concerns (a partner site never hears of a story
-    not authorized for partners)."""
+    not authorized for partners) and of the story's organisation (location)."""
     channels = frozenset(channels)
     _serialize_feed_writers()
     change = PublicationChange.objects.create(
@@ -98,12 +98,19 @@ def publication_record(
         testimonial=testimonial,
         public_id=testimonial.public_id,
         topic_id=testimonial.topic_id,
+        location_id=testimonial.location_id,
         channels=channels_key(channels),
     )
+    # Only the sites of the story's organisation, and of its location when
+    # they have one, hear of it.
     endpoints = [
         endpoint
         for endpoint in WebhookEndpoint.objects.filter(
-            is_active=True, site__revoked_at=None, site__channel__in=channels
+            Q(site__location=None) | Q(site__location=testimonial.location_id),
+            is_active=True,
+            site__revoked_at=None,
+            site__channel__in=channels,
+            site__organisation__locations=testimonial.location_id,
         )
         if event in endpoint.events
         and (endpoint.topic_id is None or endpoint.topic_id == testimonial.topic_id)

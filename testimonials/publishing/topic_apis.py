@@ -2,7 +2,6 @@
 
 from typing import Any
 
-from django.conf import settings
 from django.urls import reverse
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -18,10 +17,12 @@ from testimonials.consent import authorization_reads
 from testimonials.honesty import disclosures
 from testimonials.models import (
     Channel,
+    ConsentText,
     MaterialConnection,
     PublishingMode,
     Topic,
 )
+from testimonials.places.settings import effective_settings_of_topic
 from testimonials.publishing import gate
 from testimonials.publishing.api_examples import TOPIC_EXAMPLE
 
@@ -69,14 +70,20 @@ class TopicOutputSerializer(serializers.Serializer[Any]):
     stats_url = serializers.SerializerMethodField()
 
     def get_consent(self, topic: Topic) -> dict[str, Any] | None:
-        consent = self.context["consent"]
+        consents: dict[int | None, ConsentText | None] = self.context["consents"]
+        if topic.organisation_id not in consents:
+            consents[topic.organisation_id] = authorization_reads.consent_current(
+                topic.organisation_id
+            )
+        consent = consents[topic.organisation_id]
         if consent is None:
             return None
+        place = effective_settings_of_topic(topic)
         return {
             "version": consent.version,
             "text": consent.text,
             # What an authorization must state (45 CFR 164.508(c)): show it.
-            "discloser": consent.discloser,
+            "discloser": authorization_reads.discloser_of(consent, topic),
             "purpose": consent.purpose,
             "statements": {
                 "revocation": consent.revocation_statement,
@@ -84,8 +91,8 @@ class TopicOutputSerializer(serializers.Serializer[Any]):
                 "redisclosure": consent.redisclosure_statement,
             },
             "channels": [{"value": value, "label": label} for value, label in Channel.choices],
-            "default_term_days": settings.AUTHORIZATION_DEFAULT_TERM.days,
-            "max_term_days": settings.AUTHORIZATION_MAX_TERM.days,
+            "default_term_days": place.authorization_default_days,
+            "max_term_days": place.authorization_max_days,
         }
 
     def get_education_url(self, topic: Topic) -> str:
@@ -105,7 +112,8 @@ class TopicOutputSerializer(serializers.Serializer[Any]):
 
 
 def _topic_context(request: Request) -> dict[str, Any]:
-    return {"request": request, "consent": authorization_reads.consent_current()}
+    # Each organisation's consent text, read once per answer.
+    return {"request": request, "consents": {}}
 
 
 class TopicListApi(APIView):
@@ -115,9 +123,8 @@ class TopicListApi(APIView):
         examples=[OpenApiExample("Topics", value=[TOPIC_EXAMPLE], response_only=True)],
     )
     def get(self, request: Request) -> Response:
-        data = TopicOutputSerializer(
-            gate.topic_list(), many=True, context=_topic_context(request)
-        ).data
+        topics = gate.topic_list().select_related("organisation", "location__organisation")
+        data = TopicOutputSerializer(topics, many=True, context=_topic_context(request)).data
         return Response(data)
 
 

@@ -12,6 +12,8 @@ from django.utils import timezone
 from config.security import secret_digest
 from testimonials.models import (
     Channel,
+    Location,
+    Organisation,
     Site,
 )
 
@@ -49,14 +51,31 @@ def _new_site_key() -> tuple[str, dict[str, Any]]:
 
 
 def site_create(
-    *, name: str, allowed_origins: str = "", channel: str = Channel.PARTNERS
+    *,
+    name: str,
+    allowed_origins: str = "",
+    channel: str = Channel.PARTNERS,
+    organisation: Organisation | None = None,
+    location: Location | None = None,
 ) -> IssuedKey:
     """Register a website and issue its API key. The key is returned, never
     stored: show it to the admin once. `channel` decides which stories it
-    reads: a partner's, or (for the clinic's own site) the clinic's."""
+    reads: a partner's, or (for the clinic's own site) the clinic's; and
+    `organisation` (default: the location's, or the installation's only
+    one) and `location` (default: every location of the organisation)
+    whose."""
     key, key_fields = _new_site_key()
+    places: dict[str, Any] = {}
+    if location is not None:
+        places = {"location": location, "organisation_id": location.organisation_id}
+    if organisation is not None:
+        places["organisation"] = organisation
     site = Site(
-        name=name.strip(), allowed_origins=allowed_origins.strip(), channel=channel, **key_fields
+        name=name.strip(),
+        allowed_origins=allowed_origins.strip(),
+        channel=channel,
+        **places,
+        **key_fields,
     )
     site.full_clean()
     site.save()

@@ -37,14 +37,15 @@ _DUE_SLACK = timedelta(seconds=2)
 
 def _webhook_payload(delivery: WebhookDelivery) -> dict[str, Any] | None:
     """What the receiver gets: the story as it is public now in the site's
-    channel, or a tombstone.
+    channel and places, or a tombstone.
 
     None when the event is no longer true (a story published then withdrawn
     before its turn, or removed then published again): the later event's
     own delivery tells the receiver the truth."""
     change = delivery.change
+    site = delivery.endpoint.site
     testimonial = (
-        gate.published_testimonials(channel=delivery.endpoint.site.channel)
+        gate.published_testimonials(channel=site.channel, places=gate.Places.of_site(site))
         .filter(public_id=change.public_id)
         .first()
     )

@@ -3,6 +3,7 @@ and submits it through the same service as the API."""
 
 import logging
 import uuid
+from datetime import timedelta
 from typing import Any, cast
 
 from django import forms
@@ -33,6 +34,9 @@ from testimonials.models import (
     MaterialConnection,
     Topic,
 )
+from testimonials.places import branding
+from testimonials.places import selectors as places
+from testimonials.places import settings as place_settings
 from testimonials.publishing.education_pages import _in_language, _out_of_five, _topic_or_404
 from testimonials.stories import submitting
 from testimonials.stories.apis import SubmissionInputSerializer, submission_from
@@ -50,6 +54,9 @@ SHARE_CONNECTION_CHOICES = [
     (MaterialConnection.GIFT, _("The clinic gave me a gift, a payment or free treatment")),
     (MaterialConnection.OTHER, _("Another connection (describe it below)")),
 ]
+
+# The authorization's term, in months (`consent.rules.expiry_day`).
+TERM_CHOICES = [("12", _("One year")), ("24", _("Two years")), ("36", _("Three years"))]
 
 
 class ShareForm(forms.Form):
@@ -114,6 +121,14 @@ class ShareForm(forms.Form):
         help_text=_("For example: '10% off my next visit'. Published with your story."),
     )
     invitation = forms.CharField(widget=forms.HiddenInput, required=False, max_length=300)
+    # The place: the topic's locations and their clinicians, chosen from
+    # lists (`offer_places`); hidden when there is nothing to choose.
+    location = forms.ChoiceField(
+        label=_("Where you were treated"), required=False, choices=[("", "")]
+    )
+    clinician = forms.ChoiceField(
+        label=_("Who treated you (optional)"), required=False, choices=[("", "")]
+    )
     consent_to_publish = forms.BooleanField(
         label=_("I agree to the consent above"),
         required=False,
@@ -130,7 +145,7 @@ class ShareForm(forms.Form):
     )
     expires_in = forms.ChoiceField(
         label=_("Until"),
-        choices=[("12", _("One year")), ("24", _("Two years")), ("36", _("Three years"))],
+        choices=TERM_CHOICES,
         initial="24",
         required=False,
         help_text=_("Then your story comes down, unless you renew it when we ask you."),
@@ -170,6 +185,33 @@ class ShareForm(forms.Form):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
 
+    def offer_places(self, topic: Topic) -> None:
+        """The topic's publishing locations and their active clinicians as
+        the two lists; a list with one choice or none is not asked."""
+        locations = list(places.publishing_locations().filter(organisation=topic.organisation))
+        if topic.location_id is not None:
+            locations = [location for location in locations if location.pk == topic.location_id]
+        location_field = cast(forms.ChoiceField, self.fields["location"])
+        clinician_field = cast(forms.ChoiceField, self.fields["clinician"])
+        location_field.choices = [("", "—"), *((loc.slug, loc.name) for loc in locations)]
+        several = len(locations) > 1
+        clinicians = places.clinicians_by_location(locations)
+        clinician_field.choices = [
+            ("", _("Not named")),
+            *(
+                (
+                    clinician.slug,
+                    f"{clinician.name} ({location.name})" if several else clinician.name,
+                )
+                for location in locations
+                for clinician in clinicians[location.pk]
+            ),
+        ]
+        if not several:
+            location_field.widget = forms.HiddenInput()
+        if len(clinician_field.choices) == 1:
+            clinician_field.widget = forms.HiddenInput()
+
     def submission_data(self, topic: Topic) -> dict[str, Any]:
         """The cleaned values as the API's JSON body would carry them."""
         data = self.cleaned_data
@@ -189,6 +231,8 @@ class ShareForm(forms.Form):
             "material_connection": data["material_connection"],
             "material_connection_detail": data["material_connection_detail"],
             "invitation": data["invitation"],
+            "location": data["location"],
+            "clinician": data["clinician"],
         }
         expires_on = expiry_day(data["expires_in"], today=clinic_time.clinic_today())
         if expires_on is not None:
@@ -204,10 +248,30 @@ class ShareForm(forms.Form):
                 self.add_error(target, str(message))
 
 
+def _offer_terms_allowed(form: ShareForm, topic: Topic) -> None:
+    """Only the terms the story's place allows (a state may allow shorter
+    ones than the installation); all of them if none fits, so the refusal
+    names the last day allowed."""
+    today = clinic_time.clinic_today()
+    place = place_settings.effective_settings_of_topic(topic)
+    latest = today + timedelta(days=place.authorization_max_days)
+    allowed = [
+        (months, label)
+        for months, label in TERM_CHOICES
+        if (expiry_day(months, today=today) or today) <= latest
+    ]
+    if allowed:
+        field = cast(forms.ChoiceField, form.fields["expires_in"])
+        field.choices = allowed
+        if field.initial not in [months for months, _label in allowed]:
+            field.initial = allowed[-1][0]
+
+
 def _share_page(
     request: HttpRequest, topic: Topic, form: ShareForm, *, status: int = 200, wait: int = 0
 ) -> HttpResponse:
-    consent = authorization_reads.consent_current()
+    _offer_terms_allowed(form, topic)
+    consent = authorization_reads.consent_current(topic.organisation_id)
     if form.is_bound and consent and form.data.get("consent_text_version") != consent.version:
         # The consent changed since the form was shown: show the new one and
         # ask for it anew.
@@ -216,6 +280,12 @@ def _share_page(
         data.pop("consent_to_publish", None)
         form.data = data
     language = languages.for_topic(topic, languages.requested(request))
+    chosen = form.data.get("location") if form.is_bound else form.initial.get("location")
+    location = (
+        places.publishing_locations()
+        .filter(slug=chosen or "", organisation=topic.organisation)
+        .first()
+    )
     with override(language):
         response = render(
             request,
@@ -224,8 +294,13 @@ def _share_page(
                 "topic": topic,
                 "form": form,
                 "consent": consent,
+                # Who discloses: the organisation, and the location once chosen.
+                "discloser": (
+                    authorization_reads.discloser_of(consent, location or topic) if consent else ""
+                ),
                 "wait": wait,
                 "invitation": _invitation_of(form),
+                "branding": branding.branding_of_topic(topic),
             },
             status=status,
         )
@@ -244,14 +319,23 @@ def _invitation_of(form: ShareForm) -> Invitation | None:
         return None
 
 
-def _fresh_form() -> ShareForm:
-    consent = authorization_reads.consent_current()
-    return ShareForm(
+def _fresh_form(request: HttpRequest, topic: Topic) -> ShareForm:
+    """An empty form; `?location=` and `?clinician=` (a location's education
+    page links here with them) choose the place in advance."""
+    consent = authorization_reads.consent_current(topic.organisation_id)
+    form = ShareForm(
         initial={
             "consent_text_version": consent.version if consent else "",
             "submission_key": uuid.uuid4().hex,
+            "location": request.GET.get("location", ""),
+            "clinician": request.GET.get("clinician", ""),
         }
     )
+    form.offer_places(topic)
+    sole = [slug for slug, _name in form.fields["location"].choices if slug]  # type: ignore[attr-defined]
+    if len(sole) == 1:
+        form.initial["location"] = sole[0]
+    return form
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -260,7 +344,7 @@ def share(request: HttpRequest, slug: str) -> HttpResponse:
     same submission budget per IP, a honeypot, CSRF (the middleware)."""
     topic = _topic_or_404(slug)
     if request.method != "POST":
-        return _share_page(request, topic, _fresh_form())
+        return _share_page(request, topic, _fresh_form(request, topic))
     # The refusals (the serializer's and the services') in the page's language.
     with override(languages.for_topic(topic, languages.requested(request))):
         return _share_post(request, topic)
@@ -269,6 +353,7 @@ def share(request: HttpRequest, slug: str) -> HttpResponse:
 def _share_post(request: HttpRequest, topic: Topic) -> HttpResponse:
     wait = submit_throttle_wait(request)
     form = ShareForm(request.POST)
+    form.offer_places(topic)
     if wait is not None:
         form.is_valid()
         return _share_page(request, topic, form, status=429, wait=int(wait) + 1)
@@ -279,7 +364,11 @@ def _share_post(request: HttpRequest, topic: Topic) -> HttpResponse:
         logger.info("share page: honeypot filled, nothing stored (topic=%s)", topic.slug)
         language = languages.for_topic(topic, languages.requested(request))
         with override(language):
-            received = render(request, "testimonials/share_received.html", {"topic": topic})
+            received = render(
+                request,
+                "testimonials/share_received.html",
+                {"topic": topic, "branding": branding.branding_of_topic(topic)},
+            )
         return _in_language(language, received)
 
     serializer = SubmissionInputSerializer(data=form.submission_data(topic))

@@ -23,6 +23,7 @@ from testimonials.models import (
     Status,
     Testimonial,
 )
+from testimonials.places import branding
 from testimonials.publishing.education_pages import _in_language
 from testimonials.stories import patient_links, withdrawal
 
@@ -117,11 +118,12 @@ def _story_page(
             "authorize_url": reverse("patient-story-authorize", kwargs=api_kwargs),
             "awaiting_authorization": awaiting_authorization
             and testimonial.status not in (Status.REJECTED, Status.WITHDRAWN),
-            "consent_template": authorization_reads.consent_current()
+            "consent_template": authorization_reads.consent_for_story(testimonial)
             if awaiting_authorization
             else None,
             **consent_page,
             "error": error,
+            "branding": branding.branding_of_topic(testimonial.topic),
         },
         status=status,
     )

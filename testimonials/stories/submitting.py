@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -26,6 +27,7 @@ from testimonials.models import (
     Topic,
 )
 from testimonials.places import selectors as places
+from testimonials.places.settings import effective_settings
 from testimonials.publishing import generation
 
 logger = logging.getLogger(__name__)
@@ -204,9 +206,15 @@ def _validate(
             errors.update(exc.fields)
     if submission.consent_to_publish is not True:
         errors["consent_to_publish"] = [gettext("Consent to publish is required.")]
-    consent = authorization_reads.consent_current()
+    consent = authorization_reads.consent_current(topic.organisation_id if topic else None)
     if consent is None or consent.version != submission.consent_text_version:
-        known = ConsentText.objects.filter(version=submission.consent_text_version).exists()
+        # Another organisation's text is not one this patient could have read.
+        readable = Q(organisation=None)
+        if topic is not None:
+            readable |= Q(organisation_id=topic.organisation_id)
+        known = ConsentText.objects.filter(
+            readable, version=submission.consent_text_version
+        ).exists()
         errors["consent_text_version"] = [
             gettext("This consent version was superseded; please read and accept the current one.")
             if known
@@ -222,6 +230,7 @@ def _validate(
             patient_is_adult=submission.patient_is_adult,
             guardian_relationship=submission.guardian_relationship,
             now=now,
+            place=effective_settings(place.location) if place else None,
         )
     except FieldErrors as exc:
         errors.update(exc.fields)

@@ -8,6 +8,9 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from testimonials.consent import authorization_reads
+from testimonials.models import ConsentText
+
 register = template.Library()
 
 # What json_script escapes: nothing a patient wrote can close the script
@@ -27,6 +30,13 @@ def stars(rating: int | None) -> str:
     if not rating:
         return ""
     return "★" * rating + "☆" * (5 - rating)
+
+
+@register.filter
+def discloser_of(template: ConsentText, place: Any) -> str:
+    """`{{ template|discloser_of:testimonial }}`: who discloses the story,
+    naming its organisation and location (a topic's, on the share page)."""
+    return authorization_reads.discloser_of(template, place)
 
 
 @register.simple_tag

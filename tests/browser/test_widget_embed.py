@@ -128,3 +128,54 @@ def test_it_speaks_spanish_when_asked(live_server, page, other_site, page_lang, 
     assert widget.locator("[aria-label='Valoración: 5 de 5']").count() == 1
     assert widget.locator("a").inner_text() == "Más historias y el artículo completo"
     assert "Individual results vary" not in text
+
+
+PLACE_HOST_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Move Well South</title></head>
+<body><main><h1>Move Well South</h1>
+<script src="{server}/widget.js" data-topic="{topic}" {place}></script>
+</main></body></html>
+"""
+
+
+@pytest.mark.parametrize(
+    ("place", "shown", "link"),
+    [
+        ('data-location="south"', ["South"], "?location=south"),
+        ('data-clinician="ana-ruiz"', ["North"], "?clinician=ana-ruiz"),
+        ("", ["North", "South"], ""),
+    ],
+    ids=["data-location", "data-clinician", "every-place"],
+)
+def test_it_shows_only_its_locations_or_clinicians_stories(
+    live_server, page, other_site, place, shown, link
+):
+    from testimonials.models import Clinician, Location, Organisation
+
+    ConsentTextFactory()
+    organisation = Organisation.objects.create(slug="move-well", name="Move Well PT")
+    topic = TopicFactory(organisation=organisation)
+    locations = {
+        name: Location.objects.create(organisation=organisation, slug=name.lower(), name=name)
+        for name in ("North", "South")
+    }
+    ana = Clinician.objects.create(organisation=organisation, slug="ana-ruiz", name="Ana Ruiz")
+    ana.locations.add(locations["North"])
+    for name, location in locations.items():
+        TestimonialFactory(
+            status="published",
+            topic=topic,
+            location=location,
+            clinician=ana if name == "North" else None,
+            body=name,
+        )
+    folder, origin = other_site
+    (folder / "index.html").write_text(
+        PLACE_HOST_PAGE.format(server=live_server.url, topic=topic.slug, place=place)
+    )
+
+    page.goto(f"{origin}/index.html")
+
+    assert sorted(stories(page)) == shown
+    more = page.locator(".patient-stories-widget a").get_attribute("href")
+    assert more == f"{live_server.url}/education/{topic.slug}/{link}"

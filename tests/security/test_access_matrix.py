@@ -379,6 +379,15 @@ ENDPOINTS = [
         "published list", "GET", lambda c: "/api/v1/published/", _everyone(200),
         may_show=_published, each_story=False,
     ),
+    Endpoint(
+        "published list of a location", "GET",
+        lambda c: f"/api/v1/published/?location={c.item.location.slug}", _everyone(200),
+        may_show=_published, each_story=False,
+    ),
+    Endpoint(
+        "locations", "GET", lambda c: "/api/v1/locations/", _everyone(200), may_show=_nobody,
+        each_story=False,
+    ),
     # Fed by the publications the services record; a story written directly has none.
     Endpoint(
         "changes feed", "GET", lambda c: "/api/v1/published/changes", _everyone(200),
@@ -411,6 +420,14 @@ ENDPOINTS = [
     Endpoint(
         "widget script", "GET", lambda c: "/widget.js", _everyone(200), may_show=_nobody,
         each_story=False,
+    ),
+    Endpoint(
+        "organisation stylesheet", "GET", lambda c: f"/brand/{c.item.topic.organisation.slug}.css",
+        _everyone(200), may_show=_nobody, each_story=False,
+    ),
+    Endpoint(
+        "widget's stylesheet", "GET", lambda c: f"/brand/topics/{c.item.topic.slug}.css",
+        _everyone(200), may_show=_nobody, each_story=False,
     ),
     Endpoint(
         "submit", "POST", lambda c: f"{PATIENT_API}/", _everyone(202), may_show=_nobody,
@@ -581,6 +598,16 @@ ENDPOINTS = [
     Endpoint(
         "admin transparency report", "GET", lambda c: "/admin/testimonials/topic/transparency/",
         _admin_page, may_show=_nobody, each_story=False,
+    ),
+    # Issue 18: an organisation's locations side by side, and its places from
+    # CSV: its admins' (and superusers'); the figures name no story.
+    Endpoint(
+        "admin locations dashboard", "GET", lambda c: "/admin/dashboard/", _superuser_page,
+        may_show=_nobody, each_story=False,
+    ),
+    Endpoint(
+        "admin import of places", "GET", lambda c: "/admin/testimonials/location/import/",
+        _superuser_page, may_show=_nobody, each_story=False,
     ),
     Endpoint(
         "admin index", "GET", lambda c: "/admin/", _admin_page, may_show=_nobody,

@@ -1,10 +1,14 @@
 """A minimal OpenID Connect provider on a free loopback port, for tests:
 discovery, an authorize endpoint that signs in whoever `person` names and
 redirects back with a code, a token endpoint that returns an RS256-signed
-id_token, the signing keys and userinfo. `tamper` makes it misbehave the
+id_token, the signing keys, userinfo, and an end_session endpoint that
+checks its id_token_hint, notes whose session ended (`ended_sessions`) and
+redirects to the post_logout_redirect_uri. `tamper` makes it misbehave the
 way a forged answer would ("signature": signed by a key it does not
 publish; "nonce": the id_token carries a nonce the client never sent; "audience":
-it was issued to another client; "expired": its time is up)."""
+it was issued to another client; "expired": its time is up; "issuer": its
+discovery document names another issuer). `discovery_reads` counts the
+requests for the discovery document."""
 
 import json
 import secrets
@@ -35,6 +39,8 @@ class Provider:
     other_key: Any = None
     codes: dict[str, dict[str, Any]] = field(default_factory=dict)
     access_tokens: dict[str, dict[str, Any]] = field(default_factory=dict)
+    ended_sessions: list[dict[str, str]] = field(default_factory=list)
+    discovery_reads: int = 0
 
     def settings(self) -> dict[str, Any]:
         """Django settings that point our client at this provider."""
@@ -45,6 +51,16 @@ class Provider:
             "OIDC_OP_TOKEN_ENDPOINT": f"{self.issuer}/token",
             "OIDC_OP_USER_ENDPOINT": f"{self.issuer}/userinfo",
             "OIDC_OP_JWKS_ENDPOINT": f"{self.issuer}/jwks",
+        }
+
+    def discovery_settings(self) -> dict[str, Any]:
+        """Settings that find every endpoint through discovery."""
+        return {
+            **{name: "" for name in self.settings() if name.startswith("OIDC_OP_")},
+            "OIDC_RP_CLIENT_ID": self.client_id,
+            "OIDC_RP_CLIENT_SECRET": self.client_secret,
+            "OIDC_OP_LOGOUT_URL": "",
+            "OIDC_OP_DISCOVERY_URL": f"{self.issuer}/.well-known/openid-configuration",
         }
 
     def id_token(self, grant: dict[str, Any]) -> str:
@@ -82,16 +98,23 @@ def oidc_provider() -> Iterator[Provider]:
             url = urlsplit(self.path)
             query = {k: v[0] for k, v in parse_qs(url.query).items()}
             if url.path == "/.well-known/openid-configuration":
+                provider.discovery_reads += 1
+                issuer = provider.issuer
                 self._json(
                     {
-                        "issuer": provider.issuer,
-                        "authorization_endpoint": f"{provider.issuer}/authorize",
-                        "token_endpoint": f"{provider.issuer}/token",
-                        "userinfo_endpoint": f"{provider.issuer}/userinfo",
-                        "jwks_uri": f"{provider.issuer}/jwks",
+                        "issuer": "https://elsewhere.example"
+                        if provider.tamper == "issuer"
+                        else issuer,
+                        "authorization_endpoint": f"{issuer}/authorize",
+                        "token_endpoint": f"{issuer}/token",
+                        "userinfo_endpoint": f"{issuer}/userinfo",
+                        "jwks_uri": f"{issuer}/jwks",
+                        "end_session_endpoint": f"{issuer}/end_session",
                         "id_token_signing_alg_values_supported": ["RS256"],
                     }
                 )
+            elif url.path == "/end_session":
+                self._end_session(query)
             elif url.path == "/authorize":
                 code = secrets.token_urlsafe(16)
                 provider.codes[code] = {
@@ -117,6 +140,25 @@ def oidc_provider() -> Iterator[Provider]:
                     self._json(grant["person"])
             else:
                 self._json({"error": "not_found"}, status=404)
+
+        def _end_session(self, query: dict[str, str]) -> None:
+            try:
+                claims = jwt.decode(
+                    query.get("id_token_hint", ""),
+                    provider.key.public_key(),
+                    algorithms=["RS256"],
+                    audience=provider.client_id,
+                    options={"verify_exp": False},
+                )
+            except jwt.InvalidTokenError:
+                self._json({"error": "invalid_request"}, status=400)
+                return
+            back = query.get("post_logout_redirect_uri", "")
+            provider.ended_sessions.append({"sub": claims["sub"], "back": back})
+            self.send_response(302)
+            self.send_header("Location", back)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
 
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length", "0"))

@@ -3,6 +3,7 @@ change of meaning."""
 
 import pytest
 
+from testimonials.consent import rules
 from testimonials.consent.rules import content_sha256, is_redaction, word_diff
 
 ORIGINAL = "Jenna at the desk was lovely. Call me on 541-555-0123! The pain is not gone yet."
@@ -73,3 +74,25 @@ def test_the_diff_shows_what_went_and_what_came():
         ("added", "finally"),
         ("equal", "gone"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("discloser", "organisation", "location", "expected"),
+    [
+        ("Its staff.", "Move Well PT", "North", "Move Well PT (North): Its staff."),
+        ("Its staff.", "Move Well PT", "Move Well PT", "Move Well PT: Its staff."),
+        ("Move Well PT and its staff.", "Move Well PT", "", "Move Well PT and its staff."),
+        (
+            "Move Well PT and its staff.",
+            "Move Well PT",
+            "North",
+            "North: Move Well PT and its staff.",
+        ),
+        ("Its staff.", "", "", "Its staff."),
+    ],
+    ids=["both", "same-name", "org-in-text", "org-in-text-location", "none"],
+)
+def test_the_discloser_names_each_place_once(discloser, organisation, location, expected):
+    assert (
+        rules.discloser_named(discloser, organisation=organisation, location=location) == expected
+    )

@@ -17,7 +17,7 @@ from moderation.decisions import services as moderation_decisions
 from moderation.intake import screening as moderation_intake
 from testimonials.errors import FieldErrors
 from testimonials.invitations import services as invitations
-from testimonials.models import Invitation, Testimonial
+from testimonials.models import Invitation, Organisation, Testimonial
 from tests.factories import TestimonialFactory, TopicFactory
 from tests.support.honest import InvitationFactory
 from tests.support.tasks import on_send
@@ -70,7 +70,7 @@ def tampered(token):
 
 
 def test_the_email_names_no_treatment_and_carries_the_link(topic, invitation, settings):
-    settings.CLINIC_NAME = "Riverside Physio"
+    Organisation.objects.filter(pk=topic.organisation_id).update(name="Riverside Physio")
     settings.PUBLIC_BASE_URL = "https://stories.clinic.example"
     assert invitations.invitation_send(invitation_id=invitation.pk)
     [email] = mail.outbox

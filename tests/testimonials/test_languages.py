@@ -14,7 +14,7 @@ from moderation.models import NotificationKind, PatientNotification
 from moderation.notifications import patients as moderation_notifications
 from testimonials.consent import authorization_requests, consent_notices
 from testimonials.invitations import services as invitations
-from testimonials.models import ConsentNotice
+from testimonials.models import ConsentNotice, Organisation
 from testimonials.stories.patient_links import patient_secret
 from tests.factories import TestimonialFactory, TopicFactory
 from tests.support.honest import InvitationFactory
@@ -205,8 +205,8 @@ def test_the_copy_sent_on_arrival_is_in_the_language_the_patient_was_asked_in(
     assert email.subject == subject
 
 
-def test_an_invitation_to_a_spanish_topic_is_in_spanish(db, spanish_topic, settings):
-    settings.CLINIC_NAME = "Clínica Ribera"
+def test_an_invitation_to_a_spanish_topic_is_in_spanish(db, spanish_topic):
+    Organisation.objects.filter(pk=spanish_topic.organisation_id).update(name="Clínica Ribera")
     invitation = InvitationFactory(topic=spanish_topic, incentive="una tarjeta regalo de 10 €")
     assert invitations.invitation_send(invitation_id=invitation.pk)
     [email] = mail.outbox
@@ -216,10 +216,8 @@ def test_an_invitation_to_a_spanish_topic_is_in_spanish(db, spanish_topic, setti
     assert "punción" not in email.body.lower(), "an invitation names no treatment"
 
 
-def test_an_imported_spanish_story_is_asked_for_its_authorization_in_spanish(
-    db, spanish_topic, settings
-):
-    settings.CLINIC_NAME = "Clínica Ribera"
+def test_an_imported_spanish_story_is_asked_for_its_authorization_in_spanish(db, spanish_topic):
+    Organisation.objects.filter(pk=spanish_topic.organisation_id).update(name="Clínica Ribera")
     story = TestimonialFactory(
         topic=spanish_topic,
         body=STORY,

@@ -61,6 +61,8 @@ def test_the_published_list_shows_only_published_newest_first(api_client, topic)
         "body": "Newer published story here.",
         "rating": None,
         "topic": topic.slug,
+        "location": newer.location.slug,
+        "clinician": None,
         "published_at": newer.published_at.isoformat().replace("+00:00", "Z"),
         "featured": False,
         "verified_patient": False,

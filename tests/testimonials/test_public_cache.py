@@ -15,13 +15,21 @@ from django.utils import timezone
 
 from moderation.decisions import services as moderation_decisions
 from testimonials.consent import authorization_reads, authorizations
-from testimonials.models import Channel, Invitation, Testimonial, TypicalResultsStatement
+from testimonials.models import (
+    Channel,
+    Clinician,
+    Invitation,
+    Location,
+    Organisation,
+    Testimonial,
+    TypicalResultsStatement,
+)
 from testimonials.publishing import cache as public_cache
 from testimonials.publishing import gate, representations
 from testimonials.publishing.apis import json_bytes
 from testimonials.sites import site_keys
 from testimonials.stories import patient_links, submitting, withdrawal
-from tests.factories import TestimonialFactory
+from tests.factories import TestimonialFactory, TopicFactory
 
 pytestmark = pytest.mark.hooks_only
 
@@ -247,6 +255,36 @@ def test_each_channel_and_site_gets_its_own_answer(
         assert bodies(client.get(LIST)) == []
 
 
+def test_each_location_and_site_gets_its_own_answer(
+    shared_cache, client, consent, django_assert_num_queries
+):
+    move_well = Organisation.objects.create(slug="move-well", name="Move Well PT")
+    north, south = (
+        Location.objects.create(organisation=move_well, slug=slug, name=slug.title())
+        for slug in ("north", "south")
+    )
+    topic = TopicFactory(slug="back-pain", organisation=move_well)
+    for location in (north, south):
+        TestimonialFactory(
+            status="published",
+            topic=topic,
+            location=location,
+            consent_text=consent,
+            body=f"Treated at {location.name}.",
+        )
+    south_site = site_keys.site_create(name="South's site", location=south)
+    primed(client, f"{LIST}?location=north", django_assert_num_queries)
+    primed(client, f"/education/{topic.slug}/?location=north", django_assert_num_queries)
+    for _ in range(2):
+        assert bodies(client.get(f"{LIST}?location=north")) == ["Treated at North."]
+        assert bodies(client.get(f"{LIST}?location=south")) == ["Treated at South."]
+        assert bodies(client.get(LIST, HTTP_X_API_KEY=south_site.key)) == ["Treated at South."]
+        assert len(bodies(client.get(LIST))) == 2
+        south_page = client.get(f"/education/{topic.slug}/?location=south").content.decode()
+        assert "Treated at South." in south_page
+        assert "Treated at North." not in south_page
+
+
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.services
 def test_a_withdrawal_through_http_shows_after_its_real_commit(client, settings):
@@ -303,6 +341,9 @@ def test_the_values_builder_writes_exactly_what_the_model_representation_writes(
         incentive="a $10 gift card.",
         expires_at=timezone.now() + timedelta(days=3),
     )
+    clinician = Clinician.objects.create(
+        organisation=topic.organisation, slug="ana-ruiz", name="Ana Ruiz, PT"
+    )
     shapes = [
         {},
         {"featured": True},
@@ -321,6 +362,7 @@ def test_the_values_builder_writes_exactly_what_the_model_representation_writes(
         {"typical_results": statement},
         {"typical_results": tagged, "featured": True},
         {"typical_results": labelled, "material_connection": "gift"},
+        {"clinician": clinician},
     ]
     now = timezone.now()
     for n, shape in enumerate(shapes):

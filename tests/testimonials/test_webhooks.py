@@ -91,6 +91,8 @@ def test_it_delivers_a_publication_signed_and_public_only(endpoint, moderator, c
         "body": REDACTED,
         "rating": 4,
         "topic": testimonial.topic.slug,
+        "location": testimonial.location.slug,
+        "clinician": None,
         "published_at": testimonial.published_at.isoformat().replace("+00:00", "Z"),
         "featured": False,
         "verified_patient": False,

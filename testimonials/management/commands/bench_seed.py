@@ -35,6 +35,7 @@ from testimonials.models import (
     Testimonial,
     Topic,
     display_name_for,
+    place_of_topic,
 )
 from testimonials.publishing import generation
 
@@ -260,6 +261,8 @@ class Command(BaseCommand):
     ) -> list[Testimonial]:
         now = timezone.now()
         next_id = (Testimonial.objects.aggregate(top=models.Max("id"))["top"] or 0) + 1
+        # bulk_create skips Testimonial.save(), which fills the location in.
+        places_of = {topic.pk: place_of_topic(topic) for topic in topics}
         stories = []
         for n in range(count):
             share = rng.randrange(100)
@@ -277,9 +280,11 @@ class Command(BaseCommand):
                 if rng.random() < 0.3
                 else []
             )
+            topic = rng.choice(topics)
             story = Testimonial(
                 id=next_id + n,
-                topic=rng.choice(topics),
+                topic=topic,
+                location=places_of[topic.pk],
                 author_name=author,
                 display_preference=preference,
                 public_name=display_name_for(author, preference),

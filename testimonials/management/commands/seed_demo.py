@@ -1,4 +1,5 @@
-"""`manage.py seed_demo`: a demo topic, consent text, stories and accounts."""
+"""`manage.py seed_demo`: the demo organisation's two locations and their
+clinicians, a topic at each, consent text, stories and accounts."""
 
 import json
 import secrets
@@ -18,12 +19,17 @@ from moderation.decisions import services as moderation_decisions
 from moderation.intake import screening as moderation_intake
 from testimonials import demo
 from testimonials.models import (
+    Clinician,
     ConsentText,
+    Location,
+    Organisation,
     PublishingMode,
+    RejectionReason,
     Status,
     Testimonial,
     Topic,
     TypicalResultsStatement,
+    sole_organisation_id,
 )
 from testimonials.stories import submitting, withdrawal
 
@@ -34,17 +40,20 @@ def credentials_file() -> Path:
 
 class Command(BaseCommand):
     help = (
-        "Create the demo topics, consent text, accounts and testimonials in several statuses. "
-        "Safe to run again: what exists is left as it is."
+        "Create the demo locations and clinicians, topics, consent text, accounts and "
+        "testimonials in several statuses. Safe to run again: what exists is left as it is."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
         consent, _ = ConsentText.objects.get_or_create(
             version=demo.DEMO_CONSENT_VERSION, defaults={"text": demo.DEMO_CONSENT_TEXT}
         )
+        locations = self._places()
         topic, _ = Topic.objects.get_or_create(
             slug=demo.DRY_NEEDLING_SLUG,
             defaults={
+                "organisation": locations[demo.DRY_NEEDLING_LOCATION].organisation,
+                "location": locations[demo.DRY_NEEDLING_LOCATION],
                 "title": demo.DRY_NEEDLING_TITLE,
                 "summary": demo.DRY_NEEDLING_SUMMARY,
                 "article": demo.DRY_NEEDLING_ARTICLE,
@@ -63,18 +72,29 @@ class Command(BaseCommand):
                 "source": demo.DRY_NEEDLING_TYPICAL_RESULTS_SOURCE,
             },
         )
-        Topic.objects.get_or_create(
+        second_topic, _ = Topic.objects.get_or_create(
             slug=demo.SECOND_TOPIC_SLUG,
             defaults={
+                "organisation": locations[demo.SECOND_TOPIC_LOCATION].organisation,
+                "location": locations[demo.SECOND_TOPIC_LOCATION],
                 "title": demo.SECOND_TOPIC_TITLE,
                 "summary": demo.SECOND_TOPIC_SUMMARY,
                 "article": demo.SECOND_TOPIC_ARTICLE,
                 "open_for_submissions": True,
             },
         )
+        # An earlier demo's topics were the organisation's, which with two
+        # locations would make every submission name one.
+        for slug, location in (
+            (demo.DRY_NEEDLING_SLUG, demo.DRY_NEEDLING_LOCATION),
+            (demo.SECOND_TOPIC_SLUG, demo.SECOND_TOPIC_LOCATION),
+        ):
+            Topic.objects.filter(slug=slug, location=None).update(location=locations[location])
         credentials = self._accounts()
         if not Testimonial.objects.filter(topic=topic).exists():
-            self._stories(topic, consent)
+            self._stories(topic, consent, demo.DEMO_STORIES)
+        if not Testimonial.objects.filter(topic=second_topic).exists():
+            self._stories(second_topic, consent, demo.SECOND_TOPIC_STORIES)
         counts = {
             row["status"]: row["n"]
             for row in Testimonial.objects.values("status").annotate(n=Count("id"))
@@ -91,6 +111,28 @@ class Command(BaseCommand):
             f"these to an authenticator app: admin {credentials['admin_totp']} ; "
             f"moderator {credentials['moderator_totp']}"
         )
+
+    def _places(self) -> dict[str, Location]:
+        """The installation's organisation (made from CLINIC_NAME), its two
+        demo locations and a clinician at each, by location slug."""
+        organisation_id = sole_organisation_id()
+        # With several (made by hand), the first.
+        organisation = Organisation.objects.order_by("pk")[0]
+        if organisation_id is not None:
+            organisation = Organisation.objects.get(pk=organisation_id)
+        locations = {
+            slug: Location.objects.get_or_create(
+                slug=slug, defaults={"organisation": organisation, "name": name}
+            )[0]
+            for slug, name in demo.DEMO_LOCATIONS
+        }
+        for slug, name, location in demo.DEMO_CLINICIANS:
+            clinician, created = Clinician.objects.get_or_create(
+                slug=slug, defaults={"organisation": organisation, "name": name}
+            )
+            if created:
+                clinician.locations.add(locations[location])
+        return locations
 
     def _accounts(self) -> dict[str, str]:
         stored: dict[str, str] = {}
@@ -128,9 +170,14 @@ class Command(BaseCommand):
         path.chmod(0o600)
         return credentials
 
-    def _stories(self, topic: Topic, consent: ConsentText) -> None:
+    def _stories(
+        self,
+        topic: Topic,
+        consent: ConsentText,
+        stories: list[tuple[str, str, int | None, str, str]],
+    ) -> None:
         moderator = get_user_model().objects.get(username="moderator")
-        for author, preference, rating, body, final_status in demo.DEMO_STORIES:
+        for author, preference, rating, body, final_status in stories:
             connection, detail = demo.DEMO_CONNECTIONS.get(author, ("", ""))
             with transaction.atomic():
                 outcome = submitting.testimonial_submit(
@@ -144,12 +191,20 @@ class Command(BaseCommand):
                         display_preference=preference,
                         material_connection=connection,
                         material_connection_detail=detail,
+                        clinician_slug=demo.DEMO_STORY_CLINICIANS.get(author, ""),
                     )
                 )
             testimonial = outcome.testimonial
             if final_status == Status.SUBMITTED:
                 continue  # the worker screens this one, as it would a real submission
             moderation_intake.testimonial_screen(testimonial_id=testimonial.pk)
+            testimonial.refresh_from_db()
+            if final_status == Status.REJECTED and testimonial.status == Status.PENDING_REVIEW:
+                moderation_decisions.testimonial_reject(
+                    public_id=testimonial.public_id,
+                    moderator=moderator,
+                    reason=RejectionReason.OFF_TOPIC,
+                )
             if final_status in (Status.PUBLISHED, Status.WITHDRAWN):
                 testimonial = moderation_decisions.testimonial_approve(
                     public_id=testimonial.public_id, moderator=moderator
