@@ -25,7 +25,7 @@ from moderation.accounts.permissions import (
     REVIEWERS_GROUP,
 )
 from moderation.models import StaffMembership, StaffRole
-from testimonials.models import Location, Organisation
+from testimonials.models import Location, Organisation, sole_organisation_id
 
 ModelT = TypeVar("ModelT", bound=Model)
 
@@ -153,7 +153,9 @@ def _compute(user: Any) -> StaffScope:
         StaffMembership.objects.filter(user=user).prefetch_related("locations").order_by("pk")
     )
     if not memberships:
-        only = _single_organisation()
+        # A new installation's organisation is made on first need (from
+        # CLINIC_NAME), as for its first topic: its staff manage it at once.
+        only = sole_organisation_id()
         if only is None:
             return NOTHING
         locations = Location.objects.filter(organisation_id=only).values_list("pk", flat=True)
