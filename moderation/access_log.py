@@ -22,11 +22,13 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 from uuid import UUID
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Max, QuerySet
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
+from django.db.models import Max, Q, QuerySet
 
 from config import log
+from moderation.accounts.scopes import StaffScope
 from moderation.models import AccessSurface, StoryAccess
+from testimonials.models import Testimonial
 from testimonials.portability.exports import csv_safe
 
 CSV_COLUMNS = [
@@ -88,6 +90,19 @@ def export_access_record(
     """Records an export of `count` rows (`export` names its scope and format)."""
     return StoryAccess.objects.create(
         **_who(moderator), surface=surface, export=export, story_count=count
+    )
+
+
+def accesses_in_scope(accesses: QuerySet[StoryAccess], scope: StaffScope) -> QuerySet[StoryAccess]:
+    """The rows an organisation admin may read: reads of their places'
+    stories, and the exports their own staff made."""
+    if scope.everywhere:
+        return accesses
+    stories = scope.filter(Testimonial.objects.all(), location="location")
+    staff = User.objects.filter(scope.staff_q()).values("pk")
+    return accesses.filter(
+        Q(testimonial_public_id__in=stories.values("public_id"))
+        | Q(testimonial_public_id__isnull=True, moderator__in=staff)
     )
 
 

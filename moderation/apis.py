@@ -17,7 +17,8 @@ from rest_framework.views import APIView
 
 from moderation import access_log, screening
 from moderation.accounts.permissions import IsModerator, moderator_of
-from moderation.decisions import claims, inputs, selectors
+from moderation.accounts.scopes import IsModeratorOrReviewer, reads_redacted, staff_scope
+from moderation.decisions import claims, inputs, reviewer_view, selectors, services
 from moderation.models import AccessSurface
 from testimonials.consent.authorization_reads import authorization_copy
 from testimonials.honesty import disclosures
@@ -53,6 +54,12 @@ class QueueItemSerializer(serializers.Serializer[Any]):
     @extend_schema_field(serializers.ChoiceField(choices=["urgent", "high", "normal", "routine"]))
     def get_priority(self, obj: Any) -> str:
         return screening.priority(obj.risk_score)
+
+    def to_representation(self, instance: Any) -> Any:
+        data = super().to_representation(instance)
+        if self.context.get("redacted"):
+            return reviewer_view.reviewer_item(data, instance)
+        return data
 
 
 class HistorySerializer(serializers.Serializer[Any]):
@@ -146,7 +153,8 @@ class ModerationDetailSerializer(QueueItemSerializer):
 
     @extend_schema_field(EarlierItemSerializer(many=True))
     def get_earlier_from_same_email(self, testimonial: Any) -> Any:
-        return EarlierItemSerializer(selectors.earlier_from_same_email(testimonial), many=True).data
+        earlier = selectors.earlier_from_same_email(testimonial, scope=self.context["scope"])
+        return EarlierItemSerializer(earlier, many=True).data
 
     def get_needs_typical_results(self, testimonial: Testimonial) -> bool:
         return disclosures.needs_typical_results(testimonial)
@@ -171,11 +179,25 @@ class ModerationApi(APIView):
     permission_classes = [IsModerator]
 
 
+def _reading(request: Request) -> dict[str, Any]:
+    """What the serializers need to show a story to this reader: their
+    places, and whether they are a reviewer shown no personal data."""
+    return {"scope": staff_scope(request.user), "redacted": reads_redacted(request.user)}
+
+
 class QueueApi(ModerationApi):
+    permission_classes = [IsModeratorOrReviewer]
+
     @extend_schema(
         parameters=[
             OpenApiParameter("flag", str, description="Only items with a flag of this kind."),
             OpenApiParameter("topic", str, description="Only items of this topic (slug)."),
+            OpenApiParameter(
+                "location",
+                str,
+                description="Only items of this location (slug); the queue holds the "
+                "locations the moderator works at.",
+            ),
         ],
         responses=inline_serializer(
             "QueuePage",
@@ -189,9 +211,12 @@ class QueueApi(ModerationApi):
         summary="Items awaiting review, most urgent first",
     )
     def get(self, request: Request) -> Response:
+        reading = _reading(request)
         queue = selectors.review_queue(
+            scope=reading["scope"],
             flag_kind=request.query_params.get("flag") or None,
             topic_slug=request.query_params.get("topic") or None,
+            location_slug=request.query_params.get("location") or None,
         )
         paginator = QueuePagination()
         page = paginator.paginate_queryset(queue, request, view=self) or []
@@ -200,23 +225,29 @@ class QueueApi(ModerationApi):
             surface=AccessSurface.API_QUEUE,
             testimonial_public_ids=[testimonial.public_id for testimonial in page],
         )
-        return paginator.get_paginated_response(QueueItemSerializer(page, many=True).data)
+        items = QueueItemSerializer(page, many=True, context=reading).data
+        return paginator.get_paginated_response(items)
 
 
 def _detail(
     request: Request, public_id: uuid.UUID, claim: claims.ClaimState | None = None
 ) -> dict[str, Any]:
-    """The whole item, as the moderator reading it is shown it: recorded."""
-    testimonial = selectors.testimonial_for_moderator(public_id=public_id)
+    """The whole item, as the moderator (or reviewer) reading it is shown it:
+    recorded."""
+    reading = _reading(request)
+    testimonial = selectors.testimonial_for_moderator(public_id=public_id, scope=reading["scope"])
     access_log.story_access_record(
         moderator=request.user,
         surface=AccessSurface.API_DETAIL,
         testimonial_public_id=testimonial.public_id,
     )
-    return dict(ModerationDetailSerializer(testimonial, context={"claim": claim}).data)
+    context = {**reading, "claim": claim}
+    return dict(ModerationDetailSerializer(testimonial, context=context).data)
 
 
 class DetailApi(ModerationApi):
+    permission_classes = [IsModeratorOrReviewer]
+
     @extend_schema(responses=ModerationDetailSerializer, summary="One item, whole")
     def get(self, request: Request, public_id: uuid.UUID) -> Response:
         return Response(_detail(request, public_id))
@@ -229,8 +260,11 @@ class ClaimApi(ModerationApi):
         summary="Start reviewing an item: claim it, or learn who else is",
     )
     def post(self, request: Request, public_id: uuid.UUID) -> Response:
-        testimonial = selectors.testimonial_for_moderator(public_id=public_id)
-        claim = claims.review_claim(testimonial=testimonial, moderator=moderator_of(request))
+        moderator = moderator_of(request)
+        testimonial = services.for_decision(
+            public_id, moderator=moderator, allowed_from=services.ANY_STATUS
+        )
+        claim = claims.review_claim(testimonial=testimonial, moderator=moderator)
         return Response(_detail(request, public_id, claim))
 
 

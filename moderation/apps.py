@@ -30,7 +30,12 @@ class ModerationConfig(AppConfig):
 
 
 def _ensure_moderators_group(**kwargs: object) -> None:
-    from moderation.accounts.groups import clinic_admins_group_ensure, moderators_group_ensure
+    from moderation.accounts.groups import (
+        clinic_admins_group_ensure,
+        moderators_group_ensure,
+        reviewers_group_ensure,
+    )
 
     moderators_group_ensure()
     clinic_admins_group_ensure()
+    reviewers_group_ensure()

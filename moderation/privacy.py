@@ -19,6 +19,7 @@ from django.db.models import Max, QuerySet
 from django.utils import timezone
 
 from config import clinic_time
+from moderation.accounts.scopes import EVERYWHERE, StaffScope
 from moderation.models import DuplicateKey, ModeratorNote, ReviewClaim
 from testimonials import transitions
 from testimonials.consent import authorization_reads, consent_notices
@@ -106,20 +107,28 @@ def patient_erase(*, email: str, actor: transitions.Actor) -> ErasureReport:
 
 
 def testimonials_erase_authors(
-    *, testimonials: list[Testimonial], actor: transitions.Actor
+    *, testimonials: list[Testimonial], actor: transitions.Actor, scope: StaffScope = EVERYWHERE
 ) -> ErasureReport:
     """The admin action: erase the selected stories and every other story
-    of their authors (by email; a story without one stands alone)."""
+    of their authors (by email; a story without one stands alone) in the
+    places of `scope`, the staff member's: another organisation's stories
+    and invitations are its own to erase."""
     chosen: dict[int, Testimonial] = {}
     addresses = {testimonial.email for testimonial in testimonials if testimonial.email}
     for testimonial in testimonials:
-        for story in stories_of(testimonial.email) or [testimonial]:
+        theirs = [
+            story
+            for story in stories_of(testimonial.email)
+            if scope.allows_location(story.location_id)
+        ]
+        for story in theirs or [testimonial]:
             chosen.setdefault(story.pk, story)
     report = testimonials_erase(
         testimonials=list(chosen.values()), actor=actor, reason=ERASED_ON_REQUEST
     )
     for address in addresses:
-        _invitations_erase(Invitation.objects.filter(email__iexact=address))
+        invitations = Invitation.objects.filter(scope.topics_q("topic__"), email__iexact=address)
+        _invitations_erase(invitations)
     return report
 
 

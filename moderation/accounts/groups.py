@@ -4,7 +4,7 @@ each needs; kept in step after every `migrate`."""
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
 
-from moderation.accounts.permissions import CLINIC_ADMINS_GROUP, MODERATORS_GROUP
+from moderation.accounts.permissions import CLINIC_ADMINS_GROUP, MODERATORS_GROUP, REVIEWERS_GROUP
 
 
 def moderators_group_ensure() -> Group:
@@ -59,6 +59,26 @@ def clinic_admins_group_ensure() -> Group:
             content_type__app_label="moderation",
             codename__in=["add_apitoken", "view_apitoken", "change_apitoken"],
         )
+        # Their organisation's places and staff (`moderation.admin.staff`).
+        | Q(
+            content_type__app_label="testimonials",
+            codename__in=["view_organisation", "change_organisation"],
+        )
+        | Q(content_type__app_label="testimonials", codename__endswith="_location")
+        | Q(content_type__app_label="testimonials", codename__endswith="_clinician")
+        | Q(content_type__app_label="moderation", codename__endswith="_staffmembership")
     ).exclude(codename="delete_consenttext")
+    group.permissions.set(wanted)
+    return group
+
+
+def reviewers_group_ensure() -> Group:
+    """Read-only reviewers (compliance): they see stories, their history and
+    the audit trail of their places, and decide nothing."""
+    group, _ = Group.objects.get_or_create(name=REVIEWERS_GROUP)
+    wanted = Permission.objects.filter(
+        content_type__app_label="testimonials",
+        codename__in=["view_testimonial", "view_topic", "view_statuschange"],
+    )
     group.permissions.set(wanted)
     return group

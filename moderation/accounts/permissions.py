@@ -12,6 +12,9 @@ from rest_framework.request import Request
 MODERATE_PERMISSION = "testimonials.moderate_testimonial"
 MODERATORS_GROUP = "Moderators"
 CLINIC_ADMINS_GROUP = "Clinic admins"
+# Read-only compliance reviewers: view permissions only, and no personal data
+# (`moderation.accounts.scopes.reads_redacted`).
+REVIEWERS_GROUP = "Reviewers"
 
 
 class IsModerator(BasePermission):
@@ -31,7 +34,14 @@ def moderator_of(request: HttpRequest | Request) -> User:
 
 
 def can_export(user: Any) -> bool:
-    """Exports of stories hold personal data: superusers and clinic admins only."""
+    """Exports of stories hold personal data: superusers, clinic admins and
+    organisation admins only (each export holds the stories of their places)."""
+    from moderation.models import StaffMembership, StaffRole
+
     if not (user and user.is_authenticated and user.is_active and user.is_staff):
         return False
-    return bool(user.is_superuser or user.groups.filter(name=CLINIC_ADMINS_GROUP).exists())
+    return bool(
+        user.is_superuser
+        or user.groups.filter(name=CLINIC_ADMINS_GROUP).exists()
+        or StaffMembership.objects.filter(user=user, role=StaffRole.ORGANISATION_ADMIN).exists()
+    )

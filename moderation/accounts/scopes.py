@@ -16,10 +16,16 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.db.models import Model, Q, QuerySet
+from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
 
-from moderation.accounts.permissions import CLINIC_ADMINS_GROUP
+from moderation.accounts.permissions import (
+    CLINIC_ADMINS_GROUP,
+    MODERATE_PERMISSION,
+    REVIEWERS_GROUP,
+)
 from moderation.models import StaffMembership, StaffRole
-from testimonials.models import Location, Organisation
+from testimonials.models import Location, Organisation, sole_organisation_id
 
 ModelT = TypeVar("ModelT", bound=Model)
 
@@ -61,6 +67,17 @@ class StaffScope:
             return queryset
         return queryset.filter(**{f"{organisation}__in": sorted(self.organisation_ids)})
 
+    def staff_q(self, prefix: str = "") -> Q:
+        """Staff accounts an organisation admin in this scope manages: members
+        of the organisations they administer, and in a single-organisation
+        installation the accounts without a membership (who work for it)."""
+        if self.everywhere:
+            return Q()
+        managed = Q(**{f"{prefix}memberships__organisation__in": sorted(self.admin_of)})
+        if self.admin_of and _single_organisation() in self.admin_of:
+            managed |= Q(**{f"{prefix}memberships__isnull": True})
+        return managed
+
     def topics_q(self, prefix: str = "") -> Q:
         """Topics in scope: shared by an organisation in scope, or belonging
         to a location in scope."""
@@ -82,6 +99,11 @@ EVERYWHERE = StaffScope(
 )
 
 
+def _single_organisation() -> int | None:
+    first_two = list(Organisation.objects.order_by("pk").values_list("pk", flat=True)[:2])
+    return first_two[0] if len(first_two) == 1 else None
+
+
 def staff_scope(user: Any) -> StaffScope:
     """The places `user` may see; computed once per user object (a request)."""
     cached = getattr(user, _CACHE_ATTRIBUTE, None)
@@ -91,6 +113,29 @@ def staff_scope(user: Any) -> StaffScope:
     with contextlib.suppress(AttributeError):  # AnonymousUser and the like
         setattr(user, _CACHE_ATTRIBUTE, scope)
     return scope
+
+
+def reads_redacted(user: Any) -> bool:
+    """A read-only reviewer: shown stories without personal data (no email,
+    no author's name, the redacted text where screening found personal
+    data) and given no decision. Reviewer memberships only, or the
+    Reviewers group; a superuser never."""
+    if not (user and user.is_authenticated) or user.is_superuser:
+        return False
+    return staff_scope(user).reviewer_only or user.groups.filter(name=REVIEWERS_GROUP).exists()
+
+
+class IsModeratorOrReviewer(BasePermission):
+    """Reading the queue and a story: moderators, and read-only reviewers
+    (who are shown it without personal data)."""
+
+    message = "Only moderators and reviewers may do this."
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        user = request.user
+        if not (user and user.is_authenticated):
+            return False
+        return bool(user.has_perm(MODERATE_PERMISSION) or (user.is_staff and reads_redacted(user)))
 
 
 def forget(user: Any) -> None:
@@ -108,10 +153,11 @@ def _compute(user: Any) -> StaffScope:
         StaffMembership.objects.filter(user=user).prefetch_related("locations").order_by("pk")
     )
     if not memberships:
-        first_two = list(Organisation.objects.order_by("pk").values_list("pk", flat=True)[:2])
-        if len(first_two) != 1:
+        # A new installation's organisation is made on first need (from
+        # CLINIC_NAME), as for its first topic: its staff manage it at once.
+        only = sole_organisation_id()
+        if only is None:
             return NOTHING
-        only = first_two[0]
         locations = Location.objects.filter(organisation_id=only).values_list("pk", flat=True)
         is_admin = user.groups.filter(name=CLINIC_ADMINS_GROUP).exists()
         return StaffScope(

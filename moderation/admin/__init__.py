@@ -2,10 +2,11 @@
 the stories (`testimonials`, with its review page `review` and bulk
 actions `bulk`), the audit trail (`audit`), who read which story
 (`access`), read-only records (`records`), moderators' API tokens
-(`api_tokens`), django-axes' failed sign-ins (`sign_in_records`), the
-locations with their import from CSV (`places_import`), and the learned
-screening models (`moderation.screening.learned.admin`). Importing the
-package registers them all."""
+(`api_tokens`), organisations, clinicians and staff (`staff`),
+django-axes' failed sign-ins (`sign_in_records`), the locations with their
+import from CSV (`places_import`), and the learned screening models
+(`moderation.screening.learned.admin`). Importing the package registers
+them all."""
 
 from django.contrib import admin
 
@@ -16,6 +17,7 @@ from moderation.admin import (
     places_import,
     records,
     sign_in_records,
+    staff,
     testimonials,
 )
 from moderation.screening.learned import admin as learned_admin
@@ -34,5 +36,6 @@ __all__ = [
     "places_import",
     "records",
     "sign_in_records",
+    "staff",
     "testimonials",
 ]

@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
@@ -14,6 +15,7 @@ from django.utils.html import format_html
 
 from moderation import access_log
 from moderation.accounts.permissions import can_export
+from moderation.accounts.scopes import staff_scope
 from moderation.models import StoryAccess
 from testimonials.admin.read_only import ReadOnlyModelAdmin
 
@@ -39,6 +41,11 @@ class StoryAccessAdmin(ReadOnlyModelAdmin[StoryAccess]):
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return can_export(request.user)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[StoryAccess]:
+        return access_log.accesses_in_scope(
+            super().get_queryset(request), staff_scope(request.user)
+        )
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return can_export(request.user)

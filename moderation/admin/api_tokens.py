@@ -12,13 +12,18 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from moderation.accounts import api_tokens
+from moderation.accounts.scoped_admin import ScopedAdmin
+from moderation.accounts.scopes import staff_scope
 from moderation.models import ApiToken
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
+class ApiTokenAdmin(ScopedAdmin[ApiToken]):
     """Clinic admins and superusers (the model's permissions); a token is
-    never edited or deleted, only revoked, so the list keeps its history."""
+    never edited or deleted, only revoked, so the list keeps its history.
+    An organisation admin sees and issues only their organisation's staff's."""
+
+    scope_staff = "user__"
 
     list_display = ["name", "user", "created_at", "expires_at", "last_used_at", "state"]
     list_filter = ["revoked_because", "expires_at"]
@@ -46,7 +51,9 @@ class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "user":
-            kwargs["queryset"] = User.objects.filter(is_active=True, is_staff=True)
+            kwargs["queryset"] = User.objects.filter(
+                staff_scope(request.user).staff_q(), is_active=True, is_staff=True
+            ).distinct()
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:

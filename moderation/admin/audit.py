@@ -13,6 +13,8 @@ from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from moderation.accounts.scoped_admin import ScopedAdmin
+from moderation.accounts.scopes import staff_scope
 from moderation.admin.common import review_url
 from moderation.decisions import selectors
 from testimonials.admin.read_only import ReadOnlyModelAdmin
@@ -36,8 +38,11 @@ class _Echo:
 
 
 @admin.register(StatusChange)
-class StatusChangeAdmin(ReadOnlyModelAdmin[StatusChange]):
-    """Append-only: visible and exportable, never edited or deleted."""
+class StatusChangeAdmin(ScopedAdmin[StatusChange], ReadOnlyModelAdmin[StatusChange]):
+    """Append-only: visible and exportable, never edited or deleted; the
+    changes of the staff member's places' stories."""
+
+    scope_location = "testimonial__location"
 
     list_display = [
         "created_at",
@@ -83,12 +88,15 @@ class StatusChangeAdmin(ReadOnlyModelAdmin[StatusChange]):
             return HttpResponseRedirect(reverse("admin:testimonials_statuschange_changelist"))
         start: date = form.cleaned_data["start"]
         end: date = form.cleaned_data["end"]
+        scope = staff_scope(request.user)
         writer = csv.writer(_Echo())
         header = ["at", "testimonial", "from_status", "to_status", "actor", "reason", "details"]
 
         def rows() -> Any:
             yield writer.writerow(header)
-            for event in selectors.audit_events(start=start, end=end).iterator(chunk_size=2000):
+            for event in selectors.audit_events(start=start, end=end, scope=scope).iterator(
+                chunk_size=2000
+            ):
                 yield writer.writerow(
                     [
                         event.created_at.isoformat(),

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404
 
 from moderation import access_log, evidence
 from moderation.accounts.permissions import moderator_of
+from moderation.accounts.scopes import reads_redacted, staff_scope
 from moderation.admin.common import StoryAdmin, error_text, review_url
 from moderation.decisions import selectors, services
 from moderation.models import AccessSurface
@@ -109,14 +110,18 @@ class BulkActions(StoryAdmin):
     def evidence_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
         if not self.has_view_permission(request):
             raise PermissionDenied
-        testimonial = get_object_or_404(Testimonial, pk=object_id)
+        testimonial = get_object_or_404(self.get_queryset(request), pk=object_id)
         response = self._evidence_response(request, testimonial)
         return response or HttpResponseRedirect(review_url(testimonial.pk))
 
     def _evidence_response(
         self, request: HttpRequest, testimonial: Testimonial
     ) -> HttpResponse | None:
-        testimonial = selectors.testimonial_for_moderator(public_id=testimonial.public_id)
+        if reads_redacted(request.user):
+            raise PermissionDenied  # the evidence holds the patient's signature and name
+        testimonial = selectors.testimonial_for_moderator(
+            public_id=testimonial.public_id, scope=staff_scope(request.user)
+        )
         try:
             archive = evidence.evidence_zip(
                 testimonial=testimonial, generated_by=request.user.get_username()

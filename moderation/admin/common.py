@@ -1,11 +1,11 @@
 """What every page of the moderators' admin shares: an error in words, the
 review page's address."""
 
-from django.contrib import admin
 from django.http import HttpRequest
 from django.urls import reverse
 
 from moderation.accounts.permissions import MODERATE_PERMISSION
+from moderation.accounts.scoped_admin import ScopedAdmin
 from testimonials.errors import ApplicationError, FieldErrors
 from testimonials.models import Testimonial
 
@@ -21,8 +21,11 @@ def review_url(testimonial_pk: int) -> str:
     return reverse("admin:testimonials_testimonial_review", args=[testimonial_pk])
 
 
-class StoryAdmin(admin.ModelAdmin[Testimonial]):
-    """What the review page and the bulk actions both ask: may this user decide?"""
+class StoryAdmin(ScopedAdmin[Testimonial]):
+    """What the review page and the bulk actions both ask: may this user
+    decide? Stories only of the staff member's places."""
+
+    scope_location = "location"
 
     def has_moderate_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm(MODERATE_PERMISSION)

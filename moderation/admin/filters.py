@@ -1,5 +1,7 @@
-"""The review queue's filters: by status (opening on the queue) and by
-kind of screening flag."""
+"""The review queue's filters: by status (opening on the queue), by kind
+of screening flag, and by location among the staff member's own (an
+organisation-wide queue narrowed to one location); by topic,
+`scoped_admin.TopicFilter`."""
 
 from typing import Any
 
@@ -7,7 +9,8 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from testimonials.models import Status, Testimonial
+from moderation.accounts.scopes import staff_scope
+from testimonials.models import Location, Status, Testimonial
 
 FLAG_KINDS = [
     ("pii", "Personal data"),
@@ -62,3 +65,22 @@ class FlagKindFilter(admin.SimpleListFilter):
         if not self.value():
             return queryset
         return queryset.filter(flag_kinds__contains=f",{self.value()},")
+
+
+class LocationFilter(admin.SimpleListFilter):
+    """The locations the staff member works at; shown when there are several."""
+
+    title = "location"
+    parameter_name = "location"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        locations = staff_scope(request.user).filter(Location.objects.all(), location="pk")
+        found = [(location.slug, location.name) for location in locations.order_by("name")]
+        return found if len(found) > 1 else []
+
+    def queryset(
+        self, request: HttpRequest, queryset: QuerySet[Testimonial]
+    ) -> QuerySet[Testimonial]:
+        if not self.value():
+            return queryset
+        return queryset.filter(location__slug=self.value())

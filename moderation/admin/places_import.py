@@ -17,6 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
 
+from moderation.accounts.scoped_admin import ScopedAdmin
 from moderation.accounts.scopes import staff_scope
 from moderation.dashboard.selectors import administered_organisations
 from testimonials.admin.places import OVERRIDES
@@ -121,7 +122,10 @@ def _summary(request: HttpRequest, report: places.PlacesReport) -> None:
 
 
 @admin.register(Location)
-class LocationAdmin(PlacesImportMixin, admin.ModelAdmin[Location]):
+class LocationAdmin(PlacesImportMixin, ScopedAdmin[Location]):
+    """The administered organisations' locations; the organisation offered
+    on the form is one the signed-in admin administers (`ScopedAdmin`)."""
+
     list_display = ["name", "slug", "organisation", "publishes"]
     list_filter = ["publishes"]
     search_fields = ["name", "slug"]

@@ -21,8 +21,9 @@ from django.urls import reverse
 
 from moderation import access_log
 from moderation.accounts.permissions import moderator_of
+from moderation.accounts.scopes import reads_redacted, staff_scope
 from moderation.admin.common import StoryAdmin, error_text, review_url
-from moderation.decisions import claims, diff, inputs, presentation, selectors
+from moderation.decisions import claims, diff, inputs, presentation, reviewer_view, selectors
 from moderation.models import AccessSurface
 from moderation.notifications import delivery
 from testimonials.consent import authorization_reads
@@ -40,21 +41,27 @@ class ReviewPage(StoryAdmin):
             return HttpResponseNotAllowed(["GET", "POST"])
         if not self.has_view_permission(request):
             raise PermissionDenied
-        testimonial = get_object_or_404(Testimonial, pk=object_id)
+        # Another place's story is "not found", as one that does not exist.
+        testimonial = get_object_or_404(self.get_queryset(request), pk=object_id)
         if request.method == "POST":
             return self._decide_on_review_page(request, testimonial)
-        testimonial = selectors.testimonial_for_moderator(public_id=testimonial.public_id)
+        scope = staff_scope(request.user)
+        testimonial = selectors.testimonial_for_moderator(
+            public_id=testimonial.public_id, scope=scope
+        )
         access_log.story_access_record(
             moderator=request.user,
             surface=AccessSurface.REVIEW_PAGE,
             testimonial_public_id=testimonial.public_id,
         )
+        if reads_redacted(request.user):
+            return self._reviewer_page(request, testimonial)
         can_moderate = self.has_moderate_permission(request)
         claim = None
         if can_moderate and testimonial.status == Status.PENDING_REVIEW:
             claim = claims.review_claim(testimonial=testimonial, moderator=moderator_of(request))
         flags = testimonial.screening_flags
-        next_item = selectors.next_in_queue(after=testimonial)
+        next_item = selectors.next_in_queue(scope=scope, after=testimonial)
         authorization = authorization_reads.authorization_state(testimonial)
         context = {
             **self.admin_site.each_context(request),
@@ -72,7 +79,7 @@ class ReviewPage(StoryAdmin):
                 if testimonial.published_body
                 else None
             ),
-            "earlier": selectors.earlier_from_same_email(testimonial),
+            "earlier": selectors.earlier_from_same_email(testimonial, scope=scope),
             "authorization": authorization,
             "authorization_history": authorization_reads.authorization_history(
                 authorization.history
@@ -91,6 +98,21 @@ class ReviewPage(StoryAdmin):
             "queue_url": reverse("admin:testimonials_testimonial_changelist"),
         }
         return TemplateResponse(request, "admin/moderation/review.html", context)
+
+    def _reviewer_page(self, request: HttpRequest, testimonial: Testimonial) -> HttpResponse:
+        """A read-only reviewer's page: no personal data (`reviewer_view`)."""
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"Review: {testimonial.topic.title}",
+            "testimonial": testimonial,
+            "text": reviewer_view.reviewer_text(testimonial),
+            "flags": reviewer_view.reviewer_flags(testimonial.screening_flags),
+            "authorization": authorization_reads.authorization_state(testimonial),
+            "history": list(testimonial.history.all()),
+            "queue_url": reverse("admin:testimonials_testimonial_changelist"),
+        }
+        return TemplateResponse(request, "admin/moderation/review_redacted.html", context)
 
     def _decide_on_review_page(
         self, request: HttpRequest, testimonial: Testimonial
@@ -121,7 +143,7 @@ class ReviewPage(StoryAdmin):
         if action != "skip":
             testimonial.refresh_from_db()
             messages.success(request, f"Story {testimonial.get_status_display().lower()}.")
-        next_item = selectors.next_in_queue(after=testimonial)
+        next_item = selectors.next_in_queue(scope=staff_scope(request.user), after=testimonial)
         if next_item is None:
             messages.info(request, "The queue is empty.")
             return HttpResponseRedirect(reverse("admin:testimonials_testimonial_changelist"))

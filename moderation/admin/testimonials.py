@@ -19,10 +19,13 @@ from django.utils.timesince import timesince
 
 from moderation import access_log, privacy
 from moderation.accounts.permissions import can_export
+from moderation.accounts.scoped_admin import TopicFilter
+from moderation.accounts.scopes import reads_redacted, staff_scope
 from moderation.admin.bulk import BulkActions, DecisionActionForm
 from moderation.admin.common import review_url
-from moderation.admin.filters import FlagKindFilter, QueueStatusFilter
+from moderation.admin.filters import FlagKindFilter, LocationFilter, QueueStatusFilter
 from moderation.admin.review import ReviewPage
+from moderation.decisions import reviewer_view
 from moderation.models import AccessSurface
 from testimonials import transitions
 from testimonials.models import ExportScope, StatusChange, Testimonial
@@ -58,18 +61,36 @@ class TestimonialAdmin(ReviewPage, BulkActions):
         "export_evidence",
         "erase_authors_data",
     ]
-    list_display = ["short_body", "topic", "status", "risk_score", "flags", "age", "rating"]
+    list_display = [
+        "short_body",
+        "topic",
+        "location",
+        "status",
+        "risk_score",
+        "flags",
+        "age",
+        "rating",
+    ]
     list_display_links = ["short_body"]
-    list_filter = [QueueStatusFilter, FlagKindFilter, "topic", "rating", "created_at"]
+    list_filter = [
+        QueueStatusFilter,
+        FlagKindFilter,
+        LocationFilter,
+        TopicFilter,
+        "rating",
+        "created_at",
+    ]
     search_fields = ["body", "public_id"]
     ordering = ["-risk_score", "created_at"]
-    list_select_related = ["topic"]
+    list_select_related = ["topic", "location"]
     list_per_page = 50
     inlines = [StatusChangeInline]
     change_list_template = "admin/moderation/testimonial_changelist.html"
     readonly_fields = (
         "public_id",
         "topic",
+        "location",
+        "clinician",
         "status",
         "version",
         "body",
@@ -104,6 +125,23 @@ class TestimonialAdmin(ReviewPage, BulkActions):
     @admin.display(description="Story")
     def short_body(self, obj: Testimonial) -> str:
         return obj.body if len(obj.body) <= 90 else obj.body[:87] + "…"
+
+    @admin.display(description="Story")
+    def short_redacted_text(self, obj: Testimonial) -> str:
+        text = reviewer_view.reviewer_text(obj)
+        return text if len(text) <= 90 else text[:87] + "…"
+
+    def get_list_display(self, request: HttpRequest) -> Any:
+        if reads_redacted(request.user):
+            return ["short_redacted_text", *self.list_display[1:]]
+        return self.list_display
+
+    def get_list_display_links(self, request: HttpRequest, list_display: Any) -> Any:
+        return [list_display[0]]
+
+    def get_search_fields(self, request: HttpRequest) -> Any:
+        # Searching the text would tell a reviewer what the redaction hides.
+        return ["public_id"] if reads_redacted(request.user) else self.search_fields
 
     @admin.display(description="Flags")
     def flags(self, obj: Testimonial) -> str:
@@ -148,7 +186,9 @@ class TestimonialAdmin(ReviewPage, BulkActions):
                 },
             )
         report = privacy.testimonials_erase_authors(
-            testimonials=stories, actor=transitions.Actor.for_user(cast(User, request.user))
+            testimonials=stories,
+            actor=transitions.Actor.for_user(cast(User, request.user)),
+            scope=staff_scope(request.user),
         )
         kept = (
             f" The authorization evidence is kept until {report.evidence_kept_until:%Y-%m-%d}."
@@ -208,6 +248,7 @@ class TestimonialAdmin(ReviewPage, BulkActions):
         out = io.StringIO()
         count = exports.export_write(
             scope=scope,
+            within=staff_scope(user).filter(Testimonial.objects.all(), location="location"),
             file_format=file_format,
             out=out,
             actor=user,

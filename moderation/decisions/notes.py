@@ -14,7 +14,7 @@ def moderator_note_add(*, public_id: uuid.UUID, moderator: User, text: str) -> M
     """A private note on an item, for the other moderators."""
     if not text.strip():
         raise FieldErrors({"text": ["Write something."]})
-    testimonial = for_decision(public_id, allowed_from=ANY_STATUS)
+    testimonial = for_decision(public_id, moderator=moderator, allowed_from=ANY_STATUS)
     return ModeratorNote.objects.create(
         testimonial=testimonial,
         author=moderator,

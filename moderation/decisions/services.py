@@ -15,6 +15,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
+from moderation.accounts import scopes
 from moderation.decisions import claims, diff
 from moderation.notifications import patients
 from testimonials import transitions
@@ -25,16 +26,31 @@ from testimonials.models import RejectionReason, Status, Testimonial
 
 
 def for_decision(
-    public_id: uuid.UUID, *, allowed_from: frozenset[str], expected_version: int | None = None
+    public_id: uuid.UUID,
+    *,
+    moderator: User,
+    allowed_from: frozenset[str],
+    expected_version: int | None = None,
 ) -> Testimonial:
     """The item a moderator decides on, if its status allows that decision.
+
+    A story outside the moderator's places (`staff_scope`), or any story for
+    a read-only reviewer, is `NotFound`, as one that does not exist: a
+    decision on another location's story neither acts nor tells it exists.
 
     `testimonials.transitions` allows every move the system makes; moderators
     make fewer. In particular `screening` belongs to the screening task: a
     moderator who rejected or "reopened" an item mid-screening would skip
     its flags (found by the access matrix, tests/security).
     """
-    testimonial = Testimonial.objects.filter(public_id=public_id).first()
+    scope = scopes.staff_scope(moderator)
+    testimonial = (
+        None
+        if scopes.reads_redacted(moderator)
+        else scope.filter(
+            Testimonial.objects.filter(public_id=public_id), location="location"
+        ).first()
+    )
     if testimonial is None:
         raise NotFound("No such testimonial.")
     transitions.check_version(testimonial, expected_version)
@@ -96,7 +112,10 @@ def testimonial_approve(
     opened it. Emails the patient after commit.
     """
     testimonial = for_decision(
-        public_id, allowed_from=DECIDABLE_FROM[Status.PUBLISHED], expected_version=expected_version
+        public_id,
+        moderator=moderator,
+        allowed_from=DECIDABLE_FROM[Status.PUBLISHED],
+        expected_version=expected_version,
     )
     if use_suggested_body:
         if not testimonial.suggested_body:
@@ -195,7 +214,10 @@ def _decide_with_reason(
     _check_reason(reason, note)
     note = note.strip()
     testimonial = for_decision(
-        public_id, allowed_from=DECIDABLE_FROM[to], expected_version=expected_version
+        public_id,
+        moderator=moderator,
+        allowed_from=DECIDABLE_FROM[to],
+        expected_version=expected_version,
     )
     disclosures.check_removal_reason(topic=testimonial.topic, reason=reason)
     with transaction.atomic():
@@ -225,6 +247,7 @@ def testimonial_reopen(
     """Put a rejected or unpublished story back in the review queue."""
     testimonial = for_decision(
         public_id,
+        moderator=moderator,
         allowed_from=DECIDABLE_FROM[Status.PENDING_REVIEW],
         expected_version=expected_version,
     )
@@ -267,7 +290,7 @@ def testimonial_edit_published(
     text = body.strip()
     if not text:
         raise FieldErrors({"body": ["The published text cannot be empty."]})
-    testimonial = for_decision(public_id, allowed_from=ANY_STATUS)
+    testimonial = for_decision(public_id, moderator=moderator, allowed_from=ANY_STATUS)
     transitions.check_version(testimonial, expected_version)
     published_body = "" if text == testimonial.body.strip() else text
     if testimonial.status == Status.PUBLISHED and published_body == testimonial.published_body:
@@ -312,7 +335,7 @@ def testimonial_feature(
     """Feature a published story (websites can ask for featured ones), or
     stop featuring it. Audited and announced like an edit; setting what is
     already set changes nothing."""
-    testimonial = for_decision(public_id, allowed_from=ANY_STATUS)
+    testimonial = for_decision(public_id, moderator=moderator, allowed_from=ANY_STATUS)
     transitions.check_version(testimonial, expected_version)
     if testimonial.status == Status.PUBLISHED and testimonial.featured == featured:
         return testimonial
@@ -340,7 +363,7 @@ def testimonial_connection_set(
     Setting what is already set changes nothing."""
     detail = material_connection_detail.strip()
     disclosures.check_connection(material_connection, detail)
-    testimonial = for_decision(public_id, allowed_from=ANY_STATUS)
+    testimonial = for_decision(public_id, moderator=moderator, allowed_from=ANY_STATUS)
     transitions.check_version(testimonial, expected_version)
     unchanged = (
         testimonial.material_connection == material_connection

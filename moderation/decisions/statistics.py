@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
+from moderation.accounts.scopes import StaffScope
 from testimonials.models import Status, StatusChange, Testimonial
 
 
@@ -23,15 +24,19 @@ class WeekNumbers:
     median_time_to_decision: timedelta | None
 
 
-def week_numbers(*, now: datetime | None = None) -> WeekNumbers:
+def week_numbers(*, scope: StaffScope, now: datetime | None = None) -> WeekNumbers:
     """The seven days up to `now`, from the audit trail: `screened` is
     screening's verdicts (to review or to spam), `decided` moderators'
     approvals and rejections of items under review, `published` and
     `withdrawn` every move into those statuses. `received` counts the
-    stories that arrived, which no status change records."""
+    stories that arrived, which no status change records. Of `scope`'s
+    stories only."""
     end = now or timezone.now()
     start = end - timedelta(days=7)
-    changes = StatusChange.objects.filter(created_at__gte=start, created_at__lt=end)
+    stories = scope.filter(Testimonial.objects.all(), location="location")
+    changes = scope.filter(StatusChange.objects.all(), location="testimonial__location").filter(
+        created_at__gte=start, created_at__lt=end
+    )
     decisions = list(
         changes.filter(
             from_status=Status.PENDING_REVIEW, to_status__in=[Status.PUBLISHED, Status.REJECTED]
@@ -41,7 +46,7 @@ def week_numbers(*, now: datetime | None = None) -> WeekNumbers:
     return WeekNumbers(
         start=start,
         end=end,
-        received=Testimonial.objects.filter(created_at__gte=start, created_at__lt=end).count(),
+        received=stories.filter(created_at__gte=start, created_at__lt=end).count(),
         screened=changes.filter(
             from_status=Status.SCREENING, to_status__in=[Status.PENDING_REVIEW, Status.REJECTED]
         ).count(),

@@ -5,14 +5,16 @@ from typing import Any
 
 from django import template
 
+from moderation.accounts.scopes import staff_scope
 from moderation.decisions import selectors, statistics
 
 register = template.Library()
 
 
-@register.simple_tag
-def status_counts() -> dict[str, int]:
-    return selectors.status_counts()
+@register.simple_tag(takes_context=True)
+def status_counts(context: template.Context) -> dict[str, int]:
+    """The signed-in staff member's places' stories, by status."""
+    return selectors.status_counts(scope=staff_scope(context["request"].user))
 
 
 @register.filter
@@ -26,10 +28,11 @@ CHART_BAR_WIDTH = 300
 CHART_ROW_HEIGHT = 30
 
 
-@register.simple_tag
-def week_chart() -> dict[str, Any]:
-    """The week's numbers, with each bar's length, for the admin index."""
-    numbers = statistics.week_numbers()
+@register.simple_tag(takes_context=True)
+def week_chart(context: template.Context) -> dict[str, Any]:
+    """The week's numbers of the staff member's places, with each bar's
+    length, for the admin index."""
+    numbers = statistics.week_numbers(scope=staff_scope(context["request"].user))
     rows = [
         ("received", "Received", numbers.received),
         ("screened", "Screened", numbers.screened),

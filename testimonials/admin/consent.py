@@ -8,6 +8,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.urls import URLPattern, path
 
+from moderation.accounts.scoped_admin import ScopedAdmin
 from testimonials.admin.honest import transparency_report_view
 from testimonials.admin.read_only import ReadOnlyModelAdmin
 from testimonials.consent import consent_terms
@@ -40,7 +41,7 @@ class TopicAddForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin[Topic]):
+class TopicAdmin(ScopedAdmin[Topic]):
     list_display = [
         "title",
         "slug",
@@ -53,6 +54,7 @@ class TopicAdmin(admin.ModelAdmin[Topic]):
     search_fields = ["title", "slug"]
     prepopulated_fields = {"slug": ["title"]}
     change_list_template = "admin/testimonials/topic/change_list.html"
+    scope_topic = ""
 
     def get_urls(self) -> list[URLPattern]:
         report = path(
@@ -112,7 +114,7 @@ class ConsentTextAdmin(admin.ModelAdmin[ConsentText]):
 
 
 @admin.register(Authorization)
-class AuthorizationAdmin(ReadOnlyModelAdmin[Authorization]):
+class AuthorizationAdmin(ScopedAdmin[Authorization], ReadOnlyModelAdmin[Authorization]):
     """Patients' authorizations: evidence, read-only. Rows change only
     through the services (a new row supersedes the old one)."""
 
@@ -130,6 +132,7 @@ class AuthorizationAdmin(ReadOnlyModelAdmin[Authorization]):
     search_fields = ["testimonial_public_id", "public_id", "content_sha256"]
     date_hierarchy = "created_at"
     exclude = ["testimonial", "parent"]
+    scope_location = "testimonial__location"
 
     @admin.display(description="Channels")
     def channel_list(self, obj: Authorization) -> str:

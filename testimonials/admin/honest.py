@@ -15,21 +15,24 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 
+from moderation.accounts.scoped_admin import ScopedAdmin, TopicFilter
+from moderation.accounts.scopes import staff_scope
 from testimonials.errors import FieldErrors
 from testimonials.honesty import stats
 from testimonials.invitations import services as invitations
-from testimonials.models import Invitation, Topic, TypicalResultsStatement
+from testimonials.models import Invitation, Testimonial, Topic, TypicalResultsStatement
 
 
 @admin.register(TypicalResultsStatement)
-class TypicalResultsStatementAdmin(admin.ModelAdmin[TypicalResultsStatement]):
+class TypicalResultsStatementAdmin(ScopedAdmin[TypicalResultsStatement]):
     """Written by the clinic. Once a story shows a statement it is never
     edited (readers saw those words): retire it and write another."""
 
     list_display = ["topic", "tag", "short_text", "source", "stories", "created_at", "retired_at"]
-    list_filter = ["topic", "retired_at"]
+    list_filter = [TopicFilter, "retired_at"]
     fields = ["topic", "tag", "label", "text", "source", "created_at", "retired_at"]
     actions = ["retire"]
+    scope_topic = "topic__"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[TypicalResultsStatement]:
         queryset = super().get_queryset(request).select_related("topic")
@@ -93,7 +96,7 @@ class InviteForm(forms.Form):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin[Invitation]):
+class InvitationAdmin(ScopedAdmin[Invitation]):
     """Who was invited and when; deliberately without the story's status or
     rating, so that a clinic hands out the incentive to everyone who used
     their link, never by what they wrote."""
@@ -109,9 +112,10 @@ class InvitationAdmin(admin.ModelAdmin[Invitation]):
         "used_at",
         "expires_at",
     ]
-    list_filter = ["topic", "created_at", "used_at", "delivery_status"]
+    list_filter = [TopicFilter, "created_at", "used_at", "delivery_status"]
     search_fields = ["email", "batch"]
     list_select_related = ["topic"]
+    scope_topic = "topic__"
     readonly_fields = (
         "public_id",
         "topic",
@@ -142,6 +146,10 @@ class InvitationAdmin(admin.ModelAdmin[Invitation]):
         if not self.has_add_permission(request):
             raise PermissionDenied
         form = InviteForm(request.POST or None, request.FILES or None)
+        topic_field = form.fields["topic"]
+        topic_field.queryset = topic_field.queryset.filter(  # type: ignore[attr-defined]
+            staff_scope(request.user).topics_q()
+        )
         if request.method == "POST" and form.is_valid():
             parsed = invitations.parse_sources(form.sources())
             try:
@@ -197,18 +205,21 @@ def transparency_report_view(request: HttpRequest) -> HttpResponse:
     clinic's proof that it does not withhold stories by their sentiment."""
     if not request.user.has_perm("testimonials.view_topic"):
         raise PermissionDenied
-    topics = list(Topic.objects.order_by("title"))
+    scope = staff_scope(request.user)
+    stories = scope.filter(Testimonial.objects.all(), location="location")
+    topics = list(Topic.objects.filter(scope.topics_q()).order_by("title"))
     sections: list[tuple[str, Topic | None, list[stats.RatingRow]]] = [
-        ("All topics", None, stats.rejection_rates_by_rating())
+        ("All topics", None, stats.rejection_rates_by_rating(within=stories))
     ]
     sections += [
-        (topic.title, topic, stats.rejection_rates_by_rating(topic=topic)) for topic in topics
+        (topic.title, topic, stats.rejection_rates_by_rating(topic=topic, within=stories))
+        for topic in topics
     ]
     context = {
         **admin.site.each_context(request),
         "opts": Topic._meta,
         "title": "Transparency: rejection rates by rating",
         "sections": sections,
-        "claims_without_statement": stats.published_claims_without_statement(),
+        "claims_without_statement": stats.published_claims_without_statement(within=stories),
     }
     return TemplateResponse(request, "admin/testimonials/topic/transparency.html", context)

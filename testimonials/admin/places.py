@@ -9,6 +9,7 @@ from django.contrib import admin
 from django.db import transaction
 from django.http import HttpRequest
 
+from moderation.accounts.scoped_admin import ScopedAdmin
 from testimonials.models import Organisation
 from testimonials.publishing import generation
 
@@ -21,7 +22,11 @@ OVERRIDES = (
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin[Organisation]):
+class OrganisationAdmin(ScopedAdmin[Organisation]):
+    """Superusers: every organisation, and only they add or delete one; an
+    organisation admin: their own (`scoped_admin`)."""
+
+    scope_administered = "pk"
     list_display = ["name", "slug", "default_publishing_mode", "accent_colour", "text_colour"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -37,6 +42,12 @@ class OrganisationAdmin(admin.ModelAdmin[Organisation]):
             },
         ),
     ]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.is_active and request.user.is_superuser)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(request.user.is_active and request.user.is_superuser)
 
     def save_model(self, request: HttpRequest, obj: Organisation, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)

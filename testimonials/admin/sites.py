@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.html import format_html
 
+from moderation.accounts.scoped_admin import ScopedAdmin
 from moderation.accounts.scopes import staff_scope
 from testimonials.admin.read_only import ReadOnlyModelAdmin
 from testimonials.models import (
@@ -187,7 +188,7 @@ class SiteAdmin(admin.ModelAdmin[Site]):
 
 
 @admin.register(WebhookDelivery)
-class WebhookDeliveryAdmin(ReadOnlyModelAdmin[WebhookDelivery]):
+class WebhookDeliveryAdmin(ScopedAdmin[WebhookDelivery], ReadOnlyModelAdmin[WebhookDelivery]):
     """The delivery log. Read-only; a delivery is sent again as a new one."""
 
     list_display = [
@@ -201,7 +202,9 @@ class WebhookDeliveryAdmin(ReadOnlyModelAdmin[WebhookDelivery]):
         "last_error",
         "delivered_at",
     ]
-    list_filter = ["status", "change__event", "endpoint__site"]
+    # Not by site: the filter would list every organisation's sites.
+    list_filter = ["status", "change__event"]
+    scope_organisation = "endpoint__site__organisation"
     list_select_related = ["endpoint__site", "change"]
     search_fields = ["public_id", "change__public_id"]
     actions = ["resend"]

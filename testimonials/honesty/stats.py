@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from testimonials.honesty import disclosures
@@ -109,8 +109,10 @@ def _share(part: int, whole: int) -> int | None:
     return round(100 * part / whole) if whole else None
 
 
-def _grouped(topic: Topic | None) -> list[dict[str, Any]]:
-    rows = Testimonial.objects.all()
+def _grouped(
+    topic: Topic | None, within: QuerySet[Testimonial] | None = None
+) -> list[dict[str, Any]]:
+    rows = Testimonial.objects.all() if within is None else within
     if topic is not None:
         rows = rows.filter(topic=topic)
     # order_by() drops the model's default ordering, which would split the groups.
@@ -178,11 +180,14 @@ class RatingRow:
         return _share(self.declined, self.reviewed)
 
 
-def rejection_rates_by_rating(*, topic: Topic | None = None) -> list[RatingRow]:
+def rejection_rates_by_rating(
+    *, topic: Topic | None = None, within: QuerySet[Testimonial] | None = None
+) -> list[RatingRow]:
     """For each rating (and none): how many stories were reviewed and how
     many declined, by reason. A clinic that does not withhold by sentiment
-    shows similar rates across ratings, or differences its reasons explain."""
-    return _rating_rows(_grouped(topic))
+    shows similar rates across ratings, or differences its reasons explain.
+    Of the stories `within` only, when given (a staff member's places)."""
+    return _rating_rows(_grouped(topic, within))
 
 
 def rejection_rates_by_location(*, location_ids: Iterable[int]) -> dict[int, list[RatingRow]]:
@@ -235,11 +240,15 @@ def _rating_rows(grouped: list[dict[str, Any]]) -> list[RatingRow]:
     ]
 
 
-def published_claims_without_statement(*, topic: Topic | None = None) -> list[Testimonial]:
+def published_claims_without_statement(
+    *, topic: Topic | None = None, within: QuerySet[Testimonial] | None = None
+) -> list[Testimonial]:
     """Published stories that claim a result yet show no typical-results
     statement: published before the rule existed. Each needs a moderator
     (take it down and approve it again with a statement, or decline it)."""
-    rows = Testimonial.objects.filter(status=Status.PUBLISHED, typical_results__isnull=True)
+    rows = (Testimonial.objects.all() if within is None else within).filter(
+        status=Status.PUBLISHED, typical_results__isnull=True
+    )
     if topic is not None:
         rows = rows.filter(topic=topic)
     claimed = Q()

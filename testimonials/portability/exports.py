@@ -73,13 +73,18 @@ def _time(value: datetime | None) -> str | None:
     return representations.api_time(value) if value is not None else None
 
 
-def export_queryset(scope: str) -> QuerySet[Testimonial]:
-    """The stories an export holds: those public now (by the gate), or all."""
+def export_queryset(
+    scope: str, *, within: QuerySet[Testimonial] | None = None
+) -> QuerySet[Testimonial]:
+    """The stories an export holds: those public now (by the gate), or all;
+    of `within` only when given (the exporting staff member's places)."""
     base = (
         gate.published_testimonials()
         if scope == ExportScope.PUBLISHED
         else Testimonial.objects.all()
     )
+    if within is not None:
+        base = base.filter(pk__in=within.values("pk"))
     return (
         base.select_related("topic", "consent_text", "decided_by")
         .prefetch_related(
@@ -103,11 +108,13 @@ def _authorization_word(testimonial: Testimonial, now: datetime) -> str:
     return "expired" if current.expires_at <= now else "active"
 
 
-def export_rows(*, scope: str) -> Iterator[dict[str, Any]]:
+def export_rows(
+    *, scope: str, within: QuerySet[Testimonial] | None = None
+) -> Iterator[dict[str, Any]]:
     """One dict per story, oldest first, with every status change (who,
     when, why, the decision's details)."""
     now = timezone.now()
-    for testimonial in export_queryset(scope).iterator(chunk_size=500):
+    for testimonial in export_queryset(scope, within=within).iterator(chunk_size=500):
         yield {
             "id": str(testimonial.public_id),
             "topic": testimonial.topic.slug,
@@ -187,11 +194,13 @@ def export_write(
     out: Writer,
     actor: User | None = None,
     actor_label: str,
+    within: QuerySet[Testimonial] | None = None,
 ) -> int:
     """Write the export to `out` and record that it happened. Returns how
-    many stories it holds."""
+    many stories it holds: every one of the installation's (the command
+    line), or of `within` (a staff member's places, from the admin)."""
     scope = ExportScope(scope)
-    rows = export_rows(scope=scope)
+    rows = export_rows(scope=scope, within=within)
     if file_format == "csv":
         count = _write_csv(rows, out)
     elif file_format == "json":

@@ -7,6 +7,7 @@ import pytest
 import time_machine
 from django.test import Client
 
+from moderation.accounts.scopes import EVERYWHERE
 from moderation.decisions import services as moderation_decisions
 from moderation.decisions import statistics
 from moderation.templatetags.moderation_tags import duration_words
@@ -84,7 +85,7 @@ def week(db, moderator):
 
 
 def test_it_counts_the_week_from_the_audit_trail(week):
-    numbers = statistics.week_numbers(now=NOW)
+    numbers = statistics.week_numbers(scope=EVERYWHERE, now=NOW)
     assert numbers.start == NOW - 7 * DAY
     assert (
         numbers.received,
@@ -98,7 +99,7 @@ def test_it_counts_the_week_from_the_audit_trail(week):
 
 
 def test_a_quiet_week_has_no_median(week):
-    numbers = statistics.week_numbers(now=NOW + 30 * DAY)
+    numbers = statistics.week_numbers(scope=EVERYWHERE, now=NOW + 30 * DAY)
     assert (numbers.received, numbers.decided, numbers.median_time_to_decision) == (0, 0, None)
 
 

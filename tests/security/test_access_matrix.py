@@ -11,22 +11,47 @@ without the right carries the story's text or the patient's name. Each
 story carries a tag of its own in its text and name, so a list shows which
 stories it holds: an endpoint that addresses one story is asked about each
 status in turn, a list or a page once, with a story of every status there.
+
+Issue 18: the stories live at the home organisation's north location; the
+installation also holds a second organisation (its own location, topic,
+stories, site and staff) and a sister location of the home organisation.
+Staff of those places (`ELSEWHERE` personas: the other organisation's
+moderators and admin, the sister location's moderators) are staff with
+every right of their role, yet for the home stories each answer is the
+one for a story that does not exist: 404 where a story is addressed, a
+list without them, the admin's "doesn't exist". Marks (tags in the names
+of sites, API tokens, staff accounts and the other organisation's
+stories) prove that no answer to one organisation's staff shows the
+other's stories, sites, keys or staff, in either direction.
 """
 
 import re
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, cast
 
 import pytest
 from django.contrib import admin
+from django.contrib.auth.models import User
 from django.db import transaction
 from rest_framework.test import APIClient
 
 from moderation.accounts import moderators as moderation_moderators
-from testimonials.models import Authorization, Channel, Status, Testimonial
+from moderation.models import StaffMembership, StaffRole
+from testimonials.models import (
+    Authorization,
+    Channel,
+    Location,
+    Organisation,
+    Site,
+    Status,
+    Testimonial,
+    Topic,
+    sole_location,
+    sole_organisation_id,
+)
 from testimonials.sites import site_keys
 from testimonials.stories.patient_links import patient_secret
 from tests.factories import ConsentTextFactory, TestimonialFactory, TopicFactory, UserFactory
@@ -43,7 +68,10 @@ DOCS = Path(__file__).resolve().parents[2] / "docs" / "reliability-and-security.
 # holds the metrics bearer token (METRICS_TOKEN), for /metrics alone.
 PUBLIC, PATIENT, USER, MODERATOR, ADMIN = "public", "patient", "user", "moderator", "admin"
 SCRAPER = "scraper"
-STAFF = {MODERATOR, ADMIN}
+# An organisation admin (issue 18): their organisation's places, staff,
+# sites and topics, its exports; a moderator of every one of its locations.
+ORG_ADMIN = "organisation admin"
+STAFF = {MODERATOR, ADMIN, ORG_ADMIN}
 SECRET_TEXT = "Only the clinic may read this: my knee story"
 METRICS_TOKEN = "the-scrapers-bearer-token"
 
@@ -55,6 +83,52 @@ class Persona:
     sign_in: Callable[[APIClient], None]
     # Signed in to the admin (a browser session), not only holding an API key.
     session: bool = False
+    # Staff of another organisation or of a sister location: the home
+    # stories are not theirs to see.
+    elsewhere: bool = False
+    # Of the other organisation: the home organisation's sites, keys and
+    # staff are not theirs to see either.
+    foreign: bool = False
+
+
+# The places (issue 18). The matrix's stories are the home organisation's
+# (the installation's first), at its first location; SISTER is another
+# location of it; OTHER another organisation.
+SISTER = "home-sister"
+OTHER, OTHER_LOCATION, OTHER_TOPIC = "other-brand", "other-downtown", "other-topic"
+# In the names of what each organisation owns besides its stories.
+HOME_MARK, OTHER_MARK = "homemark7d2c", "othermark91fa"
+
+
+def _home() -> Organisation:
+    """The home organisation, with its sister location (made on first need)."""
+    home = Organisation.objects.exclude(slug=OTHER).order_by("pk").first()
+    if home is None:
+        home = Organisation.objects.get(pk=cast(int, sole_organisation_id()))
+    if not Location.objects.filter(organisation=home).exists():
+        sole_location(home.pk)
+    Location.objects.get_or_create(slug=SISTER, defaults={"organisation": home, "name": "Sister"})
+    return home
+
+
+def _other() -> Organisation:
+    """The second organisation, with a location, a topic and a site of its
+    own (made on first need)."""
+    found = Organisation.objects.filter(slug=OTHER).first()
+    if found is not None:
+        return found
+    home = _home()
+    # A site belongs to the only organisation when it is made: move it over.
+    site = site_keys.site_create(name=f"Other brand's site {OTHER_MARK}").site
+    other = Organisation.objects.create(slug=OTHER, name="Other brand")
+    Site.objects.filter(pk=site.pk).update(organisation=other)
+    Location.objects.create(organisation=other, slug=OTHER_LOCATION, name="Downtown")
+    Topic.objects.create(
+        organisation=other, slug=OTHER_TOPIC, title="Other brand's topic", summary="s",
+        article="a",
+    )  # fmt: skip
+    assert home.pk != other.pk
+    return other
 
 
 def _anonymous(client: APIClient) -> None:
@@ -66,13 +140,41 @@ def _user(client):
 
 
 def _moderator_token(client: APIClient) -> None:
-    token = moderation_moderators.moderator_create(username="alice", password="alice-pass-123")
+    token = moderation_moderators.moderator_create(
+        username="alice", password="alice-pass-123", organisation_slug=_home().slug,
+        purpose=f"alice {HOME_MARK}",
+    )  # fmt: skip
     client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
 
 
 def _moderator_session(client: APIClient) -> None:
-    token = moderation_moderators.moderator_create(username="bob", password="bob-pass-123")
+    token = moderation_moderators.moderator_create(
+        username="bob", password="bob-pass-123", organisation_slug=_home().slug,
+        purpose=f"bob {HOME_MARK}",
+    )  # fmt: skip
     client.force_login(token.user)
+
+
+def _staff_elsewhere(
+    username: str, *, session: bool, role: str = StaffRole.MODERATOR, sister: bool = False
+) -> Callable[[APIClient], None]:
+    """Staff of the other organisation, or a moderator of the sister location."""
+
+    def sign_in(client: APIClient) -> None:
+        places = {"location_slugs": [SISTER]} if sister else {"organisation_slug": _other().slug}
+        _home()
+        token = moderation_moderators.moderator_create(
+            username=username if sister else f"{username}-{OTHER_MARK}",
+            password=f"{username}-pass-123", role=role,
+            purpose=f"{username} {HOME_MARK if sister else OTHER_MARK}",
+            **places,
+        )  # fmt: skip
+        if session:
+            client.force_login(token.user)
+        else:
+            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+
+    return sign_in
 
 
 def _admin(client):
@@ -81,7 +183,7 @@ def _admin(client):
 
 def _site_key(channel: str) -> Callable[[APIClient], None]:
     def sign_in(client: APIClient) -> None:
-        issued = site_keys.site_create(name=f"{channel} site", channel=channel)
+        issued = site_keys.site_create(name=f"{channel} site {HOME_MARK}", channel=channel)
         client.credentials(HTTP_X_API_KEY=issued.key)
 
     return sign_in
@@ -102,7 +204,29 @@ PERSONAS = [
     Persona("partner site key", PUBLIC, _site_key(Channel.PARTNERS)),
     Persona("clinic site key", PUBLIC, _site_key(Channel.CLINIC)),
     Persona("metrics scraper (bearer token)", SCRAPER, _scraper),
-]
+    # Issue 18: staff of another organisation, and of a sister location.
+    Persona(
+        "other organisation's moderator (API token)", MODERATOR,
+        _staff_elsewhere("olga", session=False), elsewhere=True, foreign=True,
+    ),
+    Persona(
+        "other organisation's moderator (admin session)", MODERATOR,
+        _staff_elsewhere("oscar", session=True), session=True, elsewhere=True, foreign=True,
+    ),
+    Persona(
+        "other organisation's admin (admin session)", ORG_ADMIN,
+        _staff_elsewhere("otto", session=True, role=StaffRole.ORGANISATION_ADMIN),
+        session=True, elsewhere=True, foreign=True,
+    ),
+    Persona(
+        "sister location's moderator (API token)", MODERATOR,
+        _staff_elsewhere("sam", session=False, sister=True), elsewhere=True,
+    ),
+    Persona(
+        "sister location's moderator (admin session)", MODERATOR,
+        _staff_elsewhere("sue", session=True, sister=True), session=True, elsewhere=True,
+    ),
+]  # fmt: skip
 
 DENIED = {401, 403}  # no credentials, or not enough rights
 
@@ -150,6 +274,9 @@ class Endpoint:
     each_story: bool = True
     # Sent as a form (a page's), not as JSON (the API's).
     form: bool = False
+    # What staff of another place get for a home story, when it differs
+    # from what their role gets (where a story is addressed: its absence).
+    elsewhere: Callable[[Case], int | set[int]] | None = None
 
 
 def _staff(ok: int | Callable[[Case], int]) -> Callable[[Case], int | set[int]]:
@@ -186,8 +313,11 @@ def _admin_page(case: Case) -> int:
 
 
 def _superuser_page(case: Case) -> int:
-    """Pages only a superuser (or a clinic admin) sees: a moderator is refused."""
-    return 200 if case.role == ADMIN else 403 if _in_admin(case) else 302
+    """Pages only a superuser (or a clinic or organisation admin) sees: a
+    moderator is refused."""
+    if not _in_admin(case):
+        return 302
+    return 200 if case.role in (ADMIN, ORG_ADMIN) else 403
 
 
 def _patients_own(case: Case) -> bool:
@@ -200,6 +330,17 @@ def _everyone(code: int) -> Callable[[Case], int]:
 
 def _published(case: Case) -> bool:
     return case.item.status == Status.PUBLISHED
+
+
+def _absent(case: Case) -> int:
+    """A story of another place, addressed: as one that does not exist."""
+    return 404
+
+
+def _absent_in_admin(case: Case) -> int:
+    """A story page of another place: not found in the admin, and the
+    sign-in page for whoever is not signed in to it."""
+    return 404 if _in_admin(case) else 302
 
 
 NOT_WITHDRAWN = {str(status) for status in Status} - {Status.WITHDRAWN}
@@ -504,19 +645,24 @@ ENDPOINTS = [
 ]  # fmt: skip
 
 
-def _admin_list(model: type, moderators_see: bool) -> Endpoint:
+def _admin_list(model: type) -> Endpoint:
     """A registered model's list in the admin: staff with the right to view it."""
     opts = model._meta  # type: ignore[attr-defined]
+
+    def sees(case: Case) -> bool:
+        if case.role == ADMIN:
+            return True
+        return opts.label_lower in VIEWS.get(case.role, set())
 
     def expect(case: Case) -> int:
         if not _in_admin(case):
             return 302
-        return 200 if case.role == ADMIN or moderators_see else 403
+        return 200 if sees(case) else 403
 
     return Endpoint(
         f"admin {opts.verbose_name_plural} list", "GET",
         lambda c: f"/admin/{opts.app_label}/{opts.model_name}/", expect,
-        may_show=lambda c: _in_admin(c) and (c.role == ADMIN or moderators_see),
+        may_show=lambda c: _in_admin(c) and sees(c),
         must_show=_nobody, each_story=False,
     )  # fmt: skip
 
@@ -527,10 +673,39 @@ MODERATORS_VIEW = {
     "testimonials.topic", "testimonials.statuschange", "testimonials.authorization",
     "testimonials.invitation", "testimonials.typicalresultsstatement",
 }  # fmt: skip
-ENDPOINTS += [
-    _admin_list(model, model._meta.label_lower in MODERATORS_VIEW)
-    for model in admin.site._registry
-    if model is not Testimonial
+# An organisation admin's (the Moderators and Clinic admins groups): their
+# organisation's places, staff, keys and sites, and the records of exports.
+ORG_ADMINS_VIEW = MODERATORS_VIEW | {
+    "auth.group", "auth.user", "moderation.apitoken", "moderation.screeningmodel",
+    "moderation.staffmembership", "moderation.storyaccess", "testimonials.clinician",
+    "testimonials.consenttext", "testimonials.dataexport", "testimonials.location",
+    "testimonials.organisation", "testimonials.site", "testimonials.webhookdelivery",
+}  # fmt: skip
+VIEWS = {MODERATOR: MODERATORS_VIEW, ORG_ADMIN: ORG_ADMINS_VIEW}
+ENDPOINTS += [_admin_list(model) for model in admin.site._registry if model is not Testimonial]
+
+# Staff of another place, asked about a home story: as about one that does
+# not exist (issue 18). Every other endpoint answers them as their role.
+ELSEWHERE = {
+    **dict.fromkeys(
+        (
+            "moderation detail", "approve", "reject", "unpublish", "reopen", "edit published",
+            "feature", "connection", "claim", "note",
+        ),
+        _absent,
+    ),
+    "admin review page": _absent_in_admin,
+    "admin approve": _absent_in_admin,
+    "evidence export": _absent_in_admin,
+    # The admin's "doesn't exist" (a redirect to its index), or its sign-in page.
+    "admin history": _everyone(302),
+    "admin authorization change form": _everyone(302),
+}  # fmt: skip
+ENDPOINTS = [
+    replace(endpoint, elsewhere=ELSEWHERE[endpoint.name])
+    if endpoint.name in ELSEWHERE
+    else endpoint
+    for endpoint in ENDPOINTS
 ]
 
 # Routes outside the matrix, each with its reason.
@@ -628,15 +803,32 @@ def _sent_elsewhere_than_sign_in(case: Case, url: str, response: Any) -> bool:
     return not str(response["Location"]).startswith("/admin/login/")
 
 
+def _marks_shown(persona: Persona, text: str) -> list[str]:
+    """What of the other organisation's an answer shows: the home
+    organisation's sites, keys and staff to the other's staff, the other's
+    stories, site, keys and staff to the home staff (but a superuser)."""
+    if persona.foreign:
+        return [HOME_MARK] if HOME_MARK in text else []
+    if persona.role in STAFF - {ADMIN} and OTHER_MARK in text:
+        return [OTHER_MARK]
+    return []
+
+
 def _problems(endpoint: Endpoint, persona: Persona, client: APIClient, stories: Stories) -> list:
     found = []
     addressed = list(Status) if endpoint.each_story else [Status.PUBLISHED]
+    # What anyone may read (the public side), staff of any place may too.
+    public = endpoint.may_show(Case(PERSONAS[0], stories.by_status[Status.PUBLISHED]))
+    elsewhere = persona.elsewhere and not public
+    # A home story is not for staff of another place to see.
+    may_show = _nobody if elsewhere else endpoint.may_show
     for status in addressed:
         item = stories.by_status[status]
         case = Case(persona, item)
         url = endpoint.url(case)
         response = _ask(client, endpoint, url)
-        expected = endpoint.expect(case)
+        expect = endpoint.elsewhere if elsewhere and endpoint.elsewhere else endpoint.expect
+        expected = expect(case)
         allowed = expected if isinstance(expected, set) else {expected}
         where = f"{persona.name} {endpoint.method} {endpoint.name} on a {status} story"
         if response.status_code not in allowed:
@@ -650,32 +842,57 @@ def _problems(endpoint: Endpoint, persona: Persona, client: APIClient, stories: 
             checks = [(item, case, where)]
             for other in stories.by_status.values():
                 shown = other.pk != item.pk and stories.shown(other, text)
-                if shown and persona.role not in STAFF:
+                if shown and (persona.role not in STAFF or elsewhere):
                     found.append(f"{where}: shows another story, a {other.status} one")
         else:
             checks = [
                 (other, Case(persona, other), f"{where}, the {other.status} one")
                 for other in stories.by_status.values()
             ]
-        must_show = endpoint.must_show or endpoint.may_show
+        must_show = endpoint.must_show or may_show
         for story, story_case, who in checks:
             shown = stories.shown(story, text)
-            if shown and not endpoint.may_show(story_case):
+            if shown and not may_show(story_case):
                 refusal = "a refusal" if response.status_code >= 300 else "an answer"
                 found.append(f"{who}: {refusal} shows a story it must not")
             elif not shown and response.status_code < 300 and must_show(story_case):
                 found.append(f"{who}: does not show a story it should")
+        for mark in [] if public else _marks_shown(persona, text):
+            found.append(f"{where}: shows the other organisation's ({mark})")
 
         before, after = status, Testimonial.objects.get(pk=item.pk).status
         if (not endpoint.changes or response.status_code >= 400) and after != before:
             found.append(f"{where}: refused, yet the story changed")
         if endpoint.name == "admin approve":
-            moved = _in_admin(case) and before == Status.PENDING_REVIEW
+            moved = _in_admin(case) and not elsewhere and before == Status.PENDING_REVIEW
             if (after == Status.PUBLISHED) != (moved or before == Status.PUBLISHED):
                 found.append(f"{where}: moved to {after}")
         if endpoint.method != "GET" and response.status_code < 400:
             stories.renew(status)  # the next persona meets it as it was
     return found
+
+
+def _home_topic() -> None:
+    """The home stories' topic, bound to the home organisation's first
+    location (before its sister location exists)."""
+    topic = cast(Topic, TopicFactory())
+    first = sole_location(cast(int, topic.organisation_id))
+    Topic.objects.filter(pk=topic.pk).update(location=first)
+
+
+def _places_of_both() -> None:
+    """The other organisation with a story of each status, and a staff
+    account of each organisation. (The home sites are made as their
+    personas sign in, while the home organisation is the only one.)"""
+    for organisation, mark in ((_home(), HOME_MARK), (_other(), OTHER_MARK)):
+        staff = cast(User, UserFactory(username=f"staff-{mark}", is_staff=True))
+        StaffMembership.objects.create(user=staff, organisation=organisation)
+    other_topic = Topic.objects.get(slug=OTHER_TOPIC)
+    for status in Status:
+        TestimonialFactory(
+            topic=other_topic, status=status, body=f"{SECRET_TEXT} ({OTHER_MARK} {status}).",
+            author_name=f"Olivia Other{OTHER_MARK}",
+        )  # fmt: skip
 
 
 @pytest.fixture(scope="class")
@@ -684,12 +901,13 @@ def world(django_db_setup, django_db_blocker):
     every endpoint (each test runs in a savepoint that undoes its changes)."""
     with django_db_blocker.unblock(), transaction.atomic():
         ConsentTextFactory()
-        TopicFactory()
+        _home_topic()
         clients = []
         for persona in PERSONAS:
             client = APIClient()
             persona.sign_in(client)
             clients.append((persona, client))
+        _places_of_both()
         yield clients, Stories()
         transaction.set_rollback(True)
 
