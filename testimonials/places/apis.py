@@ -4,7 +4,7 @@ list and a website's filters; cached like every public read."""
 from typing import Any
 from urllib.parse import urlencode
 
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponseBase
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers
@@ -84,16 +84,9 @@ class LocationListApi(PublicReadApi):
         return self.read(request)
 
     def answer(self, request: Request, read: PublicRead) -> HttpResponseBase:
-        validators = read.validators
-        content = public_cache.shared_get(validators.etag)
-        if content is None:
-            content = json_bytes(self._locations(request, read))
-            public_cache.shared_set(validators.etag, content, validity=validators.generation)
-        response = HttpResponse(content, content_type="application/json")
-        validators.apply(response)
-        if request.auth is None:
-            public_cache.remember(request, _KIND, validators.generation, response)
-        return response
+        return self.cached_json(
+            request, read, _KIND, lambda: json_bytes(self._locations(request, read))
+        )
 
     def _locations(self, request: Request, read: PublicRead) -> list[dict[str, Any]]:
         locations = selectors.publishing_locations()

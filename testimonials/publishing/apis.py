@@ -1,6 +1,7 @@
 """The websites' read API: the published list and the changes feed, both
 through the public gate, cached and answered conditionally."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -227,6 +228,22 @@ class PublicReadApi(APIView):
     def answer(self, request: Request, read: PublicRead) -> HttpResponseBase:
         raise NotImplementedError
 
+    def cached_json(
+        self, request: Request, read: PublicRead, kind: str, build: Callable[[], bytes]
+    ) -> HttpResponse:
+        """The JSON `build` makes, shared by every process for this ETag and,
+        for anonymous readers, replayed by this one (`public_cache`)."""
+        validators = read.validators
+        content = public_cache.shared_get(validators.etag)
+        if content is None:
+            content = build()
+            public_cache.shared_set(validators.etag, content, validity=validators.generation)
+        response = HttpResponse(content, content_type="application/json")
+        validators.apply(response)
+        if request.auth is None:
+            public_cache.remember(request, kind, validators.generation, response)
+        return response
+
 
 CONDITIONAL_HEADERS = [
     OpenApiParameter(
@@ -328,16 +345,7 @@ class PublishedListApi(PublicReadApi):
         return self.read(request)
 
     def answer(self, request: Request, read: PublicRead) -> HttpResponseBase:
-        validators = read.validators
-        content = public_cache.shared_get(validators.etag)
-        if content is None:
-            content = self._page(request, read)
-            public_cache.shared_set(validators.etag, content, validity=validators.generation)
-        response = HttpResponse(content, content_type="application/json")
-        validators.apply(response)
-        if request.auth is None:
-            public_cache.remember(request, "published", validators.generation, response)
-        return response
+        return self.cached_json(request, read, "published", lambda: self._page(request, read))
 
     def _page(self, request: Request, read: PublicRead) -> bytes:
         data = read.filters
