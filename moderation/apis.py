@@ -4,7 +4,7 @@ import uuid
 from typing import Any
 
 from drf_spectacular.utils import (
-    OpenApiParameter,
+    OpenApiResponse,
     extend_schema,
     extend_schema_field,
     inline_serializer,
@@ -185,38 +185,56 @@ def _reading(request: Request) -> dict[str, Any]:
     return {"scope": staff_scope(request.user), "redacted": reads_redacted(request.user)}
 
 
+class QueueFilterSerializer(serializers.Serializer[Any]):
+    """The queue's filters: a value that could name nothing (not a slug, a
+    NUL byte) is a 400, not a query the database refuses."""
+
+    flag = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=40,
+        help_text="Only items with a flag of this kind.",
+    )
+    topic = serializers.SlugField(
+        required=False, allow_blank=True, max_length=80, help_text="Only items of this topic."
+    )
+    location = serializers.SlugField(
+        required=False,
+        allow_blank=True,
+        max_length=60,
+        help_text="Only items of this location; the queue holds the locations the moderator "
+        "works at.",
+    )
+
+
 class QueueApi(ModerationApi):
     permission_classes = [IsModeratorOrReviewer]
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("flag", str, description="Only items with a flag of this kind."),
-            OpenApiParameter("topic", str, description="Only items of this topic (slug)."),
-            OpenApiParameter(
-                "location",
-                str,
-                description="Only items of this location (slug); the queue holds the "
-                "locations the moderator works at.",
+        parameters=[QueueFilterSerializer],
+        responses={
+            200: inline_serializer(
+                "QueuePage",
+                {
+                    "count": serializers.IntegerField(),
+                    "next": serializers.URLField(allow_null=True),
+                    "previous": serializers.URLField(allow_null=True),
+                    "results": QueueItemSerializer(many=True),
+                },
             ),
-        ],
-        responses=inline_serializer(
-            "QueuePage",
-            {
-                "count": serializers.IntegerField(),
-                "next": serializers.URLField(allow_null=True),
-                "previous": serializers.URLField(allow_null=True),
-                "results": QueueItemSerializer(many=True),
-            },
-        ),
+            400: OpenApiResponse(description="A filter that is not a slug (or too long)."),
+        },
         summary="Items awaiting review, most urgent first",
     )
     def get(self, request: Request) -> Response:
+        filters = QueueFilterSerializer(data=request.query_params.dict())
+        filters.is_valid(raise_exception=True)
         reading = _reading(request)
         queue = selectors.review_queue(
             scope=reading["scope"],
-            flag_kind=request.query_params.get("flag") or None,
-            topic_slug=request.query_params.get("topic") or None,
-            location_slug=request.query_params.get("location") or None,
+            flag_kind=filters.validated_data.get("flag") or None,
+            topic_slug=filters.validated_data.get("topic") or None,
+            location_slug=filters.validated_data.get("location") or None,
         )
         paginator = QueuePagination()
         page = paginator.paginate_queryset(queue, request, view=self) or []

@@ -227,10 +227,12 @@ def sole_location(organisation_id: int) -> Location | None:
     if locations:
         return None
     organisation = Organisation.objects.get(pk=organisation_id)
-    slug = organisation.slug
-    if Location.objects.filter(slug=slug).exists():
-        slug = f"{slug}-{organisation.pk}"
-    location, _ = Location.objects.get_or_create(
-        slug=slug[:60], defaults={"organisation": organisation, "name": organisation.name}
-    )
-    return location
+    # Requests racing to make the first location all ask for the same slug,
+    # so that one location is made, never one each.
+    for slug in (organisation.slug, f"{organisation.slug}-{organisation.pk}"):
+        location, _ = Location.objects.get_or_create(
+            slug=slug[:60], defaults={"organisation": organisation, "name": organisation.name}
+        )
+        if location.organisation_id == organisation_id:
+            return location
+    return None

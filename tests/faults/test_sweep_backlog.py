@@ -17,7 +17,7 @@ from typing import cast
 import pytest
 from django.utils import timezone
 
-from testimonials.models import ConsentText, Status, Testimonial, Topic
+from testimonials.models import ConsentText, Status, Testimonial, Topic, place_of_topic
 from tests.factories import ConsentTextFactory, TopicFactory
 from tests.faults.conftest import (
     STUCK_AFTER_SECONDS,
@@ -41,10 +41,12 @@ def _stuck_stories() -> list[int]:
     topic = cast(Topic, TopicFactory())
     consent = cast(ConsentText, ConsentTextFactory())
     an_hour_ago = timezone.now() - timedelta(hours=1)
+    location = place_of_topic(topic)  # bulk_create skips the save() that fills it in
     Testimonial.objects.bulk_create(
         [
             Testimonial(
                 topic=topic,
+                location=location,
                 author_name=f"Patient {n}",
                 public_name=f"Patient {n}",
                 body=f"Story {n}: the sessions helped, and week {n % 52} was the best so far.",

@@ -235,3 +235,19 @@ def test_accepting_a_suggestion_that_does_not_exist_is_refused(moderator_client,
     )
     both = {"use_suggested_body": True, "body": "x"}
     assert moderator_client.post(url, both, format="json").status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ({"topic": "knee\x00pain"}, "topic"),
+        ({"location": "not a slug"}, "location"),
+        ({"flag": "x" * 41}, "flag"),
+    ],
+    ids=["nul-in-topic", "location-not-a-slug", "flag-too-long"],
+)
+def test_a_queue_filter_that_could_name_nothing_is_a_400(moderator_client, pending, query, field):
+    response = moderator_client.get("/api/v1/moderation/queue/", query)
+
+    assert response.status_code == 400
+    assert field in response.json()
