@@ -27,8 +27,8 @@ dotenv = $(shell sed -n 's/^[[:space:]]*$(1)[[:space:]]*=[[:space:]]*//p' .env 2
 PORT ?= $(or $(call dotenv,PORT),8000)
 # pytest-xdist processes of `make test` (each file whole in one of them, the
 # fault stage whole in one: tests/conftest.py): it mostly waits on outages
-# while the other runs the rest.
-TEST_PROCESSES ?= 2
+# while the other two share the rest between them.
+TEST_PROCESSES ?= 3
 URL := http://127.0.0.1:$(PORT)
 # Processes of each queue's Celery worker (Procfile, Procfile.dev): the
 # environment wins, then .env, then the default.
@@ -120,7 +120,7 @@ check: install ## ruff, ruff format, mypy, and no missing migrations
 test: export DJANGO_SETTINGS_MODULE := config.settings.test
 test: check ## check, then the whole test suite (skipped tests are listed with their reason)
 	scripts/install-test-tools
-	pytest -n $(TEST_PROCESSES) --no-loadscope-reorder
+	pytest -n $(TEST_PROCESSES) --no-loadscope-reorder --durations=20
 
 test-faults: export DJANGO_SETTINGS_MODULE := config.settings.test
 test-faults: install ## only the fault tests: real Redis, PostgreSQL and workers, each fault injected

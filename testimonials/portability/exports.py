@@ -210,5 +210,7 @@ def export_write(
     DataExport.objects.create(
         actor=actor, actor_label=actor_label, scope=scope, format=file_format, count=count
     )
-    logger.info("export scope=%s format=%s count=%d by %s", scope, file_format, count, actor_label)
+    # A staff member by id, like every other log line (DataExport keeps the label).
+    by = f"user={actor.pk}" if actor is not None else actor_label
+    logger.info("export scope=%s format=%s count=%d by %s", scope, file_format, count, by)
     return count
