@@ -56,7 +56,7 @@ def _errors_for(path: str, method: str, operation: dict[str, Any]) -> list[str]:
         codes.append("409")  # the patient's action does not fit the story's status
     if path == "/api/v1/testimonials/" and method == "post":
         codes += ["422", "429"]
-    if path == "/api/v1/visits/":
+    if path in ("/api/v1/visits/", "/api/v1/fhir/Encounter"):
         codes.append("401")  # no integration key, or one that is not valid
     if path == "/api/v1/sms/inbound":
         codes += ["401", "404"]  # the provider's token is wrong; replies are off

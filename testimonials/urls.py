@@ -10,7 +10,7 @@ from testimonials.publishing import apis as publishing_apis
 from testimonials.publishing import topic_apis
 from testimonials.stories import apis as story_apis
 from testimonials.visits import apis as visit_apis
-from testimonials.visits import inbound_sms_api
+from testimonials.visits import fhir_api, inbound_sms_api
 
 urlpatterns = [
     path("locations/", place_apis.LocationListApi.as_view(), name="location-list"),
@@ -53,5 +53,6 @@ urlpatterns = [
         "published/changes", publishing_apis.PublishedChangesApi.as_view(), name="published-changes"
     ),
     path("visits/", visit_apis.VisitCreateApi.as_view(), name="visit-create"),
+    path("fhir/Encounter", fhir_api.EncounterCreateApi.as_view(), name="fhir-encounter-create"),
     path("sms/inbound", inbound_sms_api.InboundTextApi.as_view(), name="sms-inbound"),
 ]

@@ -1,6 +1,7 @@
 """`Authorization: Integration-Key KEY`: a practice system sending visits.
 
-The key opens the visits endpoint and nothing else: the endpoint reads no
+The key opens the visits endpoints (`POST /api/v1/visits/` and its FHIR
+twin `POST /api/v1/fhir/Encounter`) and nothing else: the endpoint reads no
 other credential (a site's key or a moderator's token gets a 401 there),
 and `IntegrationKeyElsewhereMiddleware` refuses the key on every other
 path, so a key leaked from a practice system reads no story and moderates
@@ -62,7 +63,7 @@ class HasIntegrationKey(BasePermission):
 
 
 class IntegrationKeyElsewhereMiddleware:
-    """An `Integration-Key` credential on any path but the visits endpoint
+    """An `Integration-Key` credential on any path but the visits endpoints
     is a 401, before any view sees the request."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -70,7 +71,10 @@ class IntegrationKeyElsewhereMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         presented = _presented_key(request.headers.get("Authorization", ""))
-        if presented is not None and request.path != reverse("visit-create"):
+        if presented is not None and request.path not in {
+            reverse("visit-create"),
+            reverse("fhir-encounter-create"),
+        }:
             return error_response(
                 request,
                 status=401,
