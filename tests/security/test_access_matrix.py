@@ -443,6 +443,10 @@ ENDPOINTS = [
                                 "location": "x", "email": "a@example.com"},
     ),
     Endpoint(
+        "visits as a FHIR Encounter", "POST", lambda c: "/api/v1/fhir/Encounter", _everyone(401),
+        may_show=_nobody, each_story=False, body={"resourceType": "Encounter"},
+    ),
+    Endpoint(
         "sms replies", "POST", lambda c: "/api/v1/sms/inbound", _everyone(404),
         may_show=_nobody, each_story=False, body={"From": "+34612345678", "Body": "STOP"},
     ),

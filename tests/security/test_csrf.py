@@ -143,6 +143,25 @@ def _visit(world: World) -> dict[str, Any]:
     }
 
 
+def _encounter(world: World) -> dict[str, Any]:
+    visit = _visit(world)
+    return {
+        "resourceType": "Encounter",
+        "status": "finished",
+        "identifier": [{"value": visit["external_id"]}],
+        "period": {"end": visit["completed_at"]},
+        "location": [{"location": {"identifier": {"value": visit["location"]}}}],
+        "subject": {"reference": "#patient"},
+        "contained": [
+            {
+                "resourceType": "Patient",
+                "id": "patient",
+                "telecom": [{"system": "email", "value": visit["email"]}],
+            }
+        ],
+    }
+
+
 def _integration_key(world: World) -> dict[str, str]:
     """A practice system's key: a header, never ambient."""
     sole_location(world.topic.organisation_id)
@@ -183,6 +202,7 @@ AUTHORIZE_FORM = {"signature": "Ida Moss", **NARROW}
 RECIPES: dict[tuple[str, str], Recipe] = {
     ("testimonial-submit", "POST"): Recipe(body=_submission, works=202),
     ("visit-create", "POST"): Recipe(body=_visit, works=202, headers=_integration_key),
+    ("fhir-encounter-create", "POST"): Recipe(body=_encounter, works=202, headers=_integration_key),
     ("sms-inbound", "POST"): Recipe(
         body={"From": "+34612345678", "Body": "STOP"}, headers=_sms_provider
     ),
