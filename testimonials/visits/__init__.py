@@ -6,6 +6,7 @@ patient's email and phone; `intake` records a visit and schedules its ask
 (`scheduling`: the delay and the quiet hours); `asks` sends the asks that
 are due as invitations; `opt_outs` keeps the patients who asked not to be
 asked again; `sms` is the texts' backend interface, `texts` sends an ask's
-text and `replies` acts on STOP and HELP; `apis`, `inbound_sms_api` and
+text and `replies` acts on STOP and HELP; `fhir` reads a FHIR R4 Encounter
+as the same visit input; `apis`, `fhir_api`, `inbound_sms_api` and
 `unsubscribe_page` are the views.
 """
