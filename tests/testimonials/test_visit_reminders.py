@@ -15,9 +15,16 @@ from django.core import mail
 from django.test import Client
 
 from testimonials.invitations import services as invitations
-from testimonials.models import Ask, Clinician, Invitation, Location, Organisation
+from testimonials.models import (
+    Ask,
+    Clinician,
+    Invitation,
+    Location,
+    Organisation,
+    PatientOptOut,
+)
 from testimonials.tasks import send_due_asks
-from testimonials.visits import integration_keys, reminders, texts
+from testimonials.visits import contacts, integration_keys, reminders, texts
 from tests.factories import TopicFactory
 from tests.support.tasks import on_send
 
@@ -186,6 +193,42 @@ def test_no_reminder_after_an_opt_out(place, django_capture_on_commit_callbacks)
 
     assert len(mail.outbox) == 1
     assert len(sent_texts(place)) == 1
+
+
+def test_no_reminder_after_a_stop_by_text(place, django_capture_on_commit_callbacks):
+    asked(place, django_capture_on_commit_callbacks, phone=PHONE, consent_to_text=True)
+    PatientOptOut.objects.create(
+        organisation=place["organisation"],
+        contact_hash=contacts.contact_hash(place["organisation"].pk, PHONE),
+        source="sms",
+    )
+
+    run_asks(django_capture_on_commit_callbacks, REMIND)
+
+    assert len(mail.outbox) == 1
+    assert len(sent_texts(place)) == 1
+
+
+class ProviderDown:
+    """A provider that refuses every text (outside our control)."""
+
+    def send(self, message):
+        raise ConnectionError(f"cannot reach {message.to}")
+
+
+def test_a_reminder_that_fails_is_not_tried_again_nor_logged_with_the_number(
+    place, django_capture_on_commit_callbacks, settings, caplog
+):
+    asked(place, django_capture_on_commit_callbacks, phone=PHONE, consent_to_text=True)
+    settings.SMS_BACKEND = f"{__name__}.ProviderDown"
+
+    run_asks(django_capture_on_commit_callbacks, REMIND)
+    run_asks(django_capture_on_commit_callbacks, REMIND + timedelta(days=1))
+
+    assert len(mail.outbox) == 2
+    assert Ask.objects.get().reminded_at == REMIND
+    assert "ConnectionError" in caplog.text
+    assert PHONE not in caplog.text
 
 
 def test_no_reminder_in_quiet_hours_it_waits_for_their_end(
