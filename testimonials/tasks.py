@@ -25,7 +25,7 @@ from testimonials.invitations import services as invitations
 from testimonials.models import DeliveryStatus
 from testimonials.publishing import generation
 from testimonials.sites import webhook_delivery
-from testimonials.visits import asks, texts
+from testimonials.visits import asks, reminders, texts
 
 logger = logging.getLogger(__name__)
 
@@ -134,11 +134,12 @@ def sweep_unsent_invitations() -> int:
 def send_due_asks() -> int:
     """Visits' asks whose time has come become invitations (emailed by
     `send_invitation`, texted by `send_ask_text`); texts a lost message
-    left unsent are sent again; visits whose ask is over lose the patient's
-    contact."""
+    left unsent are sent again; unused invitations get their one reminder;
+    visits whose ask is over lose the patient's contact."""
     unsent = texts.unsent_text_ids(older_than=settings.SCREENING_STUCK_AFTER)
     enqueue.send_each("testimonials.tasks.send_ask_text", unsent, label="ask text")
     invited = asks.asks_send_due()
+    reminders.asks_remind_due()
     asks.visit_contacts_erase()
     return invited
 

@@ -17,6 +17,7 @@ __all__ = [
     "INVITATION_MAX_BATCH",
     "INVITATION_MIN_DAYS_BETWEEN",
     "INVITATION_QUIET_HOURS",
+    "INVITATION_REMINDER_DAYS",
     "INVITATION_TTL",
     "SMS_BACKEND",
     "SMS_FILE_PATH",
@@ -40,6 +41,9 @@ INVITATION_QUIET_HOURS: str = env.str("INVITATION_QUIET_HOURS", default="21-8")
 # A patient (by email or phone) is asked at most once in this many days,
 # whatever the number of visits.
 INVITATION_MIN_DAYS_BETWEEN: int = env.int("INVITATION_MIN_DAYS_BETWEEN", default=90)
+# A visit's invitation still unused this many days after it went out is
+# sent once more, as a reminder; 0 turns reminders off.
+INVITATION_REMINDER_DAYS: int = env.int("INVITATION_REMINDER_DAYS", default=5)
 
 # Texts (testimonials/visits/sms.py): a dotted path to a backend, e.g.
 # testimonials.visits.sms.FileBackend (one file a message under
@@ -59,5 +63,8 @@ if INVITATION_QUIET_HOURS.strip() and not re.fullmatch(
         f"INVITATION_QUIET_HOURS={INVITATION_QUIET_HOURS!r}: write START-END in whole hours "
         "(0-23), e.g. 21-8, or leave it empty"
     )
-if INVITATION_DELAY_MINUTES < 0 or INVITATION_MIN_DAYS_BETWEEN < 0:
-    raise ImproperlyConfigured("INVITATION_DELAY_MINUTES and INVITATION_MIN_DAYS_BETWEEN are >= 0")
+if min(INVITATION_DELAY_MINUTES, INVITATION_MIN_DAYS_BETWEEN, INVITATION_REMINDER_DAYS) < 0:
+    raise ImproperlyConfigured(
+        "INVITATION_DELAY_MINUTES, INVITATION_MIN_DAYS_BETWEEN and INVITATION_REMINDER_DAYS "
+        "are >= 0"
+    )

@@ -316,15 +316,11 @@ def _invitation_email(invitation: Invitation) -> outbox.Email | None:
         "incentive": invitation.incentive,
         "unsubscribe_link": unsubscribe,
     }
-    # The invitation names no treatment, but speaks the topic's language
-    # (the patient's, when the topic publishes in it).
-    offered = languages.topic_languages(invitation.topic)
-    language = invitation.language or (offered[0] if offered else settings.LANGUAGE_CODE)
     return outbox.Email(
         to=[invitation.email],
         template="testimonials/email/invitation",
         context=lambda: context,
-        language=language,
+        language=invitation_language(invitation),
         label="invitation",
         # RFC 8058: the mail client's own unsubscribe button, one click.
         headers={
@@ -332,6 +328,13 @@ def _invitation_email(invitation: Invitation) -> outbox.Email | None:
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
     )
+
+
+def invitation_language(invitation: Invitation) -> str:
+    """The invitation names no treatment, but speaks the topic's language
+    (the patient's, when the topic publishes in it)."""
+    offered = languages.topic_languages(invitation.topic)
+    return invitation.language or (offered[0] if offered else settings.LANGUAGE_CODE)
 
 
 def clinic_name(invitation: Invitation) -> str:

@@ -121,6 +121,8 @@ class Ask(models.Model):
         Invitation, null=True, blank=True, on_delete=models.SET_NULL, related_name="ask"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+    # When its one reminder went out (`testimonials.visits.reminders`).
+    reminded_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

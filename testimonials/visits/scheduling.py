@@ -38,3 +38,9 @@ def ask_due_at(*, completed_at: datetime, zone: ZoneInfo, now: datetime) -> date
     # else tomorrow at `end` (a calendar day, whatever its length).
     day = local.date() if local.hour < end else local.date() + timedelta(days=1)
     return datetime.combine(day, time(end), tzinfo=zone).astimezone(UTC)
+
+
+def is_quiet_now(*, zone: ZoneInfo, now: datetime) -> bool:
+    """Whether `now` falls in quiet hours on a clock of `zone`."""
+    window = quiet_hours()
+    return window is not None and _is_quiet(now.astimezone(zone).hour, window)

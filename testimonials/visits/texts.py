@@ -6,12 +6,10 @@ patient opted out, and never logged with its number or words."""
 import logging
 from datetime import timedelta
 
-from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext, override
 
-from testimonials import languages
 from testimonials.invitations import services as invitations
 from testimonials.models import AskText, Invitation
 from testimonials.visits import opt_outs, sms
@@ -33,7 +31,7 @@ def ask_text_send(*, text_id: int) -> bool:
     stopped = opt_outs.opted_out(ask.organisation_id, hashes)
     message = None
     if invitation is not None and not stopped and ask.visit.phone:
-        message = sms.TextMessage(to=ask.visit.phone, body=_body(invitation))
+        message = sms.TextMessage(to=ask.visit.phone, body=body(invitation))
     if unsent.update(sent_at=timezone.now()) != 1:
         return False
     if message is None:
@@ -49,10 +47,9 @@ def ask_text_send(*, text_id: int) -> bool:
     return True
 
 
-def _body(invitation: Invitation) -> str:
-    offered = languages.topic_languages(invitation.topic)
-    language = invitation.language or (offered[0] if offered else settings.LANGUAGE_CODE)
-    with override(language):
+def body(invitation: Invitation) -> str:
+    """The words of an ask's text (and of its reminder)."""
+    with override(invitations.invitation_language(invitation)):
         return gettext(
             "%(clinic)s invites you to share your experience: %(link)s "
             "Reply STOP to stop, HELP for help."
