@@ -26,6 +26,7 @@ from testimonials.models import (
 from testimonials.tasks import send_due_asks
 from testimonials.visits import asks, integration_keys
 from tests.factories import TopicFactory
+from tests.support.concurrency import at_once
 from tests.support.tasks import on_send
 
 VISITS_URL = "/api/v1/visits/"
@@ -422,32 +423,18 @@ def test_a_visit_whose_ask_is_not_sent_loses_its_contact(place, django_capture_o
 @pytest.mark.django_db(transaction=True)
 def test_two_runs_at_once_invite_each_patient_once():
     """Two beats (or a slow run and the next): each ask is taken by one."""
-    import threading
-
-    from django.db import connection
-
     organisation = Organisation.objects.create(slug="move-well", name="Move Well")
     Location.objects.create(organisation=organisation, slug="north", name="North Clinic")
     TopicFactory(slug="shared", organisation=organisation)
     key = integration_keys.integration_key_create(organisation_slug="move-well").key
     for n in range(20):
         post_visit(Client(), key, external_id=f"appt-{n}", email=f"p{n}@example.com", clinician="")
-    barrier = threading.Barrier(2)
-    counts = []
 
     def run():
-        barrier.wait()
-        try:
-            with time_machine.travel(DUE, tick=False):
-                counts.append(asks.asks_send_due())
-        finally:
-            connection.close()
+        with time_machine.travel(DUE, tick=False):
+            return asks.asks_send_due()
 
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    counts = at_once(run, run)
 
     assert sum(counts) == 20
     assert Invitation.objects.count() == 20

@@ -26,6 +26,7 @@ from testimonials.models import (
 from testimonials.tasks import send_due_asks
 from testimonials.visits import contacts, integration_keys, reminders, texts
 from tests.factories import TopicFactory
+from tests.support.concurrency import at_once
 from tests.support.tasks import on_send
 
 COMPLETED = datetime(2026, 3, 3, 14, 30, tzinfo=UTC)
@@ -267,10 +268,6 @@ def test_no_reminder_once_the_invitation_expired(place, django_capture_on_commit
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True)
 def test_two_runs_at_once_remind_each_patient_once(settings, monkeypatch):
-    import threading
-
-    from django.db import connection
-
     settings.SMS_BACKEND = ""
     on_send(
         monkeypatch,
@@ -287,22 +284,12 @@ def test_two_runs_at_once_remind_each_patient_once(settings, monkeypatch):
     with time_machine.travel(DUE, tick=False):
         send_due_asks()
     assert len(mail.outbox) == 20
-    barrier = threading.Barrier(2)
-    counts = []
 
     def run():
-        barrier.wait()
-        try:
-            with time_machine.travel(REMIND, tick=False):
-                counts.append(reminders.asks_remind_due())
-        finally:
-            connection.close()
+        with time_machine.travel(REMIND, tick=False):
+            return reminders.asks_remind_due()
 
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    counts = at_once(run, run)
 
     assert sum(counts) == 20
     assert len(mail.outbox) == 40

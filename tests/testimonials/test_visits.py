@@ -4,7 +4,6 @@ input is refused with nothing stored, and a patient is asked at most once
 per INVITATION_MIN_DAYS_BETWEEN days, after the delay and out of the quiet
 hours of the location's clock."""
 
-import threading
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from io import StringIO
@@ -13,7 +12,6 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core.management import CommandError, call_command
-from django.db import connection
 
 from config.security import secret_digest
 from moderation.accounts import moderators as moderation_moderators
@@ -29,6 +27,7 @@ from testimonials.models import (
 )
 from testimonials.sites import site_keys
 from testimonials.visits import intake, integration_keys, scheduling
+from tests.support.concurrency import at_once
 
 VISITS_URL = "/api/v1/visits/"
 # A Tuesday, 15:30 in Madrid (UTC+1 in March).
@@ -393,25 +392,6 @@ def test_a_visit_sent_late_is_asked_from_now(api_client, key):
 # --- Races (PostgreSQL: two connections at once) ------------------------------------
 
 
-def _at_once(*calls):
-    barrier = threading.Barrier(len(calls))
-    results = []
-
-    def run(call):
-        barrier.wait()
-        try:
-            results.append(call())
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
-
-
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True)
 def test_two_visits_of_one_patient_at_once_make_one_ask():
@@ -434,7 +414,7 @@ def test_two_visits_of_one_patient_at_once_make_one_ask():
             )
             for n in range(2)
         ]
-        outcomes = _at_once(*calls)
+        outcomes = at_once(*calls)
         assert sorted(outcome.visit.status for outcome in outcomes) == [
             "recently_asked",
             "scheduled",
@@ -455,7 +435,7 @@ def test_one_visit_sent_twice_at_once_is_stored_once():
     )
     call = partial(intake.visit_record, integration_key=integration_key, data=data)
 
-    outcomes = _at_once(call, call)
+    outcomes = at_once(call, call)
 
     assert len({outcome.visit.public_id for outcome in outcomes}) == 1
     assert sorted(outcome.created for outcome in outcomes) == [False, True]
