@@ -174,6 +174,25 @@ def test_no_import_circle():
     assert not circles, "import circles:\n" + "\n".join(" → ".join(c) for c in circles)
 
 
+def test_testimonials_never_imports_moderation():
+    """DESIGN: `moderation` imports `testimonials`, never the other way.
+    The one hand-over (a submission's screening) goes by task name through
+    `config.enqueue`, so it is no import."""
+    upward = {
+        name: sorted(t for t in targets if t.split(".")[0] == "moderation")
+        for name, targets in import_graph().items()
+        if name.split(".")[0] == "testimonials"
+    }
+    upward = {name: targets for name, targets in upward.items() if targets}
+    assert not upward, f"testimonials modules that import moderation: {upward}"
+
+
+def test_the_direction_check_sees_an_upward_import():
+    graph = import_graph()
+    # The check reads the same graph: moderation's imports of testimonials show.
+    assert any(t.startswith("testimonials.") for t in graph["moderation.admin.consent"])
+
+
 def test_no_module_is_over_600_lines():
     long = {
         name: count

@@ -1,8 +1,12 @@
 """The moderators' workspace in the Django admin, one module per page:
 the stories (`testimonials`, with its review page `review` and bulk
 actions `bulk`), the audit trail (`audit`), who read which story
-(`access`), read-only records (`records`), moderators' API tokens
-(`api_tokens`), organisations, clinicians and staff (`staff`),
+(`access`), read-only records (`records`, on the `read_only` base),
+moderators' API tokens (`api_tokens`), organisations, clinicians and staff
+(`staff`), topics, consent texts and authorizations (`consent`),
+typical-results statements, invitations and the transparency report
+(`honest`), organisations' branding and defaults (`places`), sites with
+their keys, webhooks and deliveries (`sites`),
 django-axes' failed sign-ins (`sign_in_records`), the locations with their
 import from CSV (`places_import`), and the learned screening models
 (`moderation.screening.learned.admin`). Importing the package registers
@@ -14,9 +18,13 @@ from moderation.admin import (
     access,
     api_tokens,
     audit,
+    consent,
+    honest,
+    places,
     places_import,
     records,
     sign_in_records,
+    sites,
     staff,
     testimonials,
 )
@@ -32,10 +40,14 @@ __all__ = [
     "access",
     "api_tokens",
     "audit",
+    "consent",
+    "honest",
     "learned_admin",
+    "places",
     "places_import",
     "records",
     "sign_in_records",
+    "sites",
     "staff",
     "testimonials",
 ]

@@ -16,8 +16,8 @@ from django.utils.html import format_html
 from moderation import access_log
 from moderation.accounts.permissions import can_export
 from moderation.accounts.scopes import staff_scope
+from moderation.admin.read_only import ReadOnlyModelAdmin
 from moderation.models import StoryAccess
-from testimonials.admin.read_only import ReadOnlyModelAdmin
 
 
 @admin.register(StoryAccess)

@@ -16,8 +16,8 @@ from django.utils.html import format_html
 from moderation.accounts.scoped_admin import ScopedAdmin
 from moderation.accounts.scopes import staff_scope
 from moderation.admin.common import review_url
+from moderation.admin.read_only import ReadOnlyModelAdmin
 from moderation.decisions import selectors
-from testimonials.admin.read_only import ReadOnlyModelAdmin
 from testimonials.models import StatusChange
 
 

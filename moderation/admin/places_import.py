@@ -19,8 +19,8 @@ from django.urls import URLPattern, path
 
 from moderation.accounts.scoped_admin import ScopedAdmin
 from moderation.accounts.scopes import staff_scope
+from moderation.admin.places import OVERRIDES
 from moderation.dashboard.selectors import administered_organisations
-from testimonials.admin.places import OVERRIDES
 from testimonials.models import Location, Organisation
 from testimonials.places import services as places
 

@@ -8,8 +8,8 @@ from django.http import HttpRequest
 
 from moderation.accounts.permissions import can_export
 from moderation.accounts.scoped_admin import ScopedAdmin
+from moderation.admin.read_only import ReadOnlyModelAdmin
 from moderation.models import ModeratorNote
-from testimonials.admin.read_only import ReadOnlyModelAdmin
 from testimonials.models import DataExport
 
 

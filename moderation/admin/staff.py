@@ -1,6 +1,6 @@
 """The clinicians and the staff who work at an organisation's places, in
 the admin: clinicians, staff memberships and staff accounts (organisations
-are in `testimonials.admin.places`, locations in `places_import`).
+are in `moderation.admin.places`, locations in `places_import`).
 Superusers manage them all; an organisation admin only their own
 organisation's, and can neither see another's nor grant themselves one."""
 

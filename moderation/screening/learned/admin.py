@@ -10,9 +10,9 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.html import format_html_join
 
 from moderation.accounts.permissions import CLINIC_ADMINS_GROUP
+from moderation.admin.read_only import ReadOnlyModelAdmin
 from moderation.models import ScreeningModel
 from moderation.screening.learned import active
-from testimonials.admin.read_only import ReadOnlyModelAdmin
 
 
 def is_clinic_admin(user: Any) -> bool:

@@ -9,8 +9,8 @@ from django.http import HttpRequest
 from django.urls import URLPattern, path
 
 from moderation.accounts.scoped_admin import ScopedAdmin
-from testimonials.admin.honest import transparency_report_view
-from testimonials.admin.read_only import ReadOnlyModelAdmin
+from moderation.admin.honest import transparency_report_view
+from moderation.admin.read_only import ReadOnlyModelAdmin
 from testimonials.consent import consent_terms
 from testimonials.models import (
     Authorization,

@@ -13,7 +13,7 @@ from django.utils.html import format_html
 
 from moderation.accounts.scoped_admin import ScopedAdmin
 from moderation.accounts.scopes import staff_scope
-from testimonials.admin.read_only import ReadOnlyModelAdmin
+from moderation.admin.read_only import ReadOnlyModelAdmin
 from testimonials.models import (
     Location,
     Organisation,

@@ -1,6 +1,6 @@
 """Honest publishing in the admin: the clinic's typical-results statements,
 invitations to share a story, and the transparency report of rejection
-rates by rating. Imported by `testimonials.admin.consent`."""
+rates by rating. Imported by `moderation.admin.consent`."""
 
 from typing import Any
 

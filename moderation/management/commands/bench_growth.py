@@ -22,8 +22,8 @@ from django.test import Client
 
 from moderation.accounts import moderators as moderation_moderators
 from moderation.intake import screening as moderation_intake
+from moderation.management.commands.bench_seed import TOPICS, story_text
 from testimonials.consent import authorization_reads
-from testimonials.management.commands.bench_seed import TOPICS, story_text
 from testimonials.models import Channel, Testimonial, Topic
 from testimonials.publishing import gate, representations
 from testimonials.publishing.apis import json_bytes
