@@ -5,8 +5,9 @@ actions `bulk`), the audit trail (`audit`), who read which story
 moderators' API tokens (`api_tokens`), organisations, clinicians and staff
 (`staff`), topics, consent texts and authorizations (`consent`),
 typical-results statements, invitations and the transparency report
-(`honest`), organisations' branding and defaults (`places`), sites with
-their keys, webhooks and deliveries (`sites`),
+(`honest`), the widget builder on the topics' list (`widget_builder`),
+organisations' branding and defaults (`places`), sites with their keys,
+webhooks and deliveries (`sites`),
 django-axes' failed sign-ins (`sign_in_records`), the locations with their
 import from CSV (`places_import`), and the learned screening models
 (`moderation.screening.learned.admin`). Importing the package registers

@@ -11,6 +11,7 @@ from django.urls import URLPattern, path
 from moderation.accounts.scoped_admin import ScopedAdmin
 from moderation.admin.honest import transparency_report_view
 from moderation.admin.read_only import ReadOnlyModelAdmin
+from moderation.admin.widget_builder import widget_builder_view
 from testimonials.consent import consent_terms
 from testimonials.models import (
     Authorization,
@@ -62,7 +63,12 @@ class TopicAdmin(ScopedAdmin[Topic]):
             self.admin_site.admin_view(transparency_report_view),
             name="testimonials_topic_transparency",
         )
-        return [report, *super().get_urls()]
+        builder = path(
+            "widget-builder/",
+            self.admin_site.admin_view(widget_builder_view),
+            name="testimonials_topic_widget_builder",
+        )
+        return [report, builder, *super().get_urls()]
 
     def save_model(self, request: HttpRequest, obj: Topic, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)

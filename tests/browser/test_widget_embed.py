@@ -141,8 +141,8 @@ PLACE_HOST_PAGE = """<!doctype html>
 @pytest.mark.parametrize(
     ("place", "shown", "link"),
     [
-        ('data-location="south"', ["South"], "?location=south"),
-        ('data-clinician="ana-ruiz"', ["North"], "?clinician=ana-ruiz"),
+        ('data-location="south" data-layout="grid"', ["South"], "?location=south"),
+        ('data-clinician="ana-ruiz" data-layout="wall"', ["North"], "?clinician=ana-ruiz"),
         ("", ["North", "South"], ""),
     ],
     ids=["data-location", "data-clinician", "every-place"],

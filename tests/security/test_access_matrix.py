@@ -620,6 +620,11 @@ ENDPOINTS = [
         "admin transparency report", "GET", lambda c: "/admin/testimonials/topic/transparency/",
         _admin_page, may_show=_nobody, each_story=False,
     ),
+    # Issue 20: the widget builder; the preview is the public widget, read in the browser.
+    Endpoint(
+        "admin widget builder", "GET", lambda c: "/admin/testimonials/topic/widget-builder/",
+        _admin_page, may_show=_nobody, each_story=False,
+    ),
     # Issue 18: an organisation's locations side by side, and its places from
     # CSV: its admins' (and superusers'); the figures name no story.
     Endpoint(
