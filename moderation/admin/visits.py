@@ -31,8 +31,8 @@ from testimonials.models import IntegrationKey, PatientOptOut, Visit
 from testimonials.visits import intake, integration_keys, uploads
 
 UPLOAD_PERMISSION = "testimonials.add_visit"
-# A day's visits of a large group is a few hundred kilobytes.
-MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+# `uploads.MAX_ROWS` visits are about 150 kilobytes.
+MAX_UPLOAD_BYTES = 512 * 1024
 
 # --- Integration keys ---------------------------------------------------------
 
@@ -156,7 +156,7 @@ class VisitsUploadForm(forms.Form):
     def clean_csv_file(self) -> str:
         upload = self.cleaned_data["csv_file"]
         if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError("The file is over 2 MB: split it.")
+            raise forms.ValidationError("The file is over 512 KB: split it.")
         try:
             return str(upload.read().decode("utf-8-sig"))
         except UnicodeDecodeError as exc:

@@ -8,7 +8,7 @@ is asked or read, so there is no way to ask only some (16 CFR 465.7)."""
 import logging
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -66,6 +66,9 @@ class VisitSender:
     may_name: Callable[[Location], bool]
     organisation_id: int | None = None
     integration_key: IntegrationKey | None = None
+    # The locations already looked up by slug: a day's file names a few
+    # locations thousands of times.
+    locations: dict[str, Location | None] = field(default_factory=dict, compare=False, repr=False)
 
 
 def key_sender(integration_key: IntegrationKey) -> VisitSender:
@@ -188,11 +191,15 @@ def _no_location(sender: VisitSender) -> str:
 
 
 def _location(sender: VisitSender, slug: str) -> Location | None:
-    queryset = Location.objects.filter(slug=slug)
-    if sender.organisation_id is not None:
-        queryset = queryset.filter(organisation_id=sender.organisation_id)
-    location = queryset.first()
-    return location if location is not None and sender.may_name(location) else None
+    if slug not in sender.locations:
+        queryset = Location.objects.filter(slug=slug)
+        if sender.organisation_id is not None:
+            queryset = queryset.filter(organisation_id=sender.organisation_id)
+        location = queryset.first()
+        sender.locations[slug] = (
+            location if location is not None and sender.may_name(location) else None
+        )
+    return sender.locations[slug]
 
 
 def _earlier(organisation_id: int, external_id: str) -> Visit | None:

@@ -316,10 +316,13 @@ def test_a_file_that_is_not_a_visits_file_is_refused_whole(olivia, group, text, 
     assert not Visit.objects.exists()
 
 
-def test_a_file_over_the_limit_is_refused(olivia, group, monkeypatch):
+def test_a_file_over_the_limits_is_refused(olivia, group, monkeypatch):
     monkeypatch.setattr("moderation.admin.visits.MAX_UPLOAD_BYTES", len(DAY) - 1)
+    assert "The file is over 512 KB" in html(upload(olivia, DAY))
 
-    assert "The file is over 2 MB" in html(upload(olivia, DAY))
+    monkeypatch.undo()
+    monkeypatch.setattr("testimonials.visits.uploads.MAX_ROWS", 1)
+    assert "Over 1 visits: split the file." in html(upload(olivia, DAY))
     assert not Visit.objects.exists()
 
 
