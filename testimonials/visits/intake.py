@@ -118,7 +118,8 @@ def visit_check(*, sender: VisitSender, data: VisitInput) -> CheckedVisit:
     if organisation_id is None:
         location = _location(sender, data.location_slug)
         if location is None:
-            raise FieldErrors({"location": [_no_location(sender)]})
+            # Refused, naming every other wrong field with the location.
+            location, *_ = _validated(sender, data)
         organisation_id = location.organisation_id
     earlier = _earlier(organisation_id, data.external_id)
     if earlier is not None:

@@ -280,18 +280,21 @@ def test_one_bad_row_stores_nothing_and_is_named_by_line_and_column(olivia, grou
         + "appt-3,2026-03-03T12:00:00Z,north,,not-an-email,,,,\n"
         + "appt-4,tomorrow,south,,x@example.com,,,maybe,\n"
         + "appt-1,2026-03-03T10:00:00Z,north,,x@example.com,,,,\n"
+        + "appt-5,2026-03-03T12:00:00Z,nowhere,,not-an-email,,,,\n"
     )
 
     response = upload(olivia, text)
 
     page = html(response)
-    assert "Nothing was stored: 4 problem(s) in the file" in page
+    assert "Nothing was stored: 6 problem(s) in the file" in page
     rows = re.findall(r'<tr data-line="(\d+)"><td>\d+</td><td>(\w+)</td>', page)
     assert rows == [
         ("4", "email"),
         ("5", "completed_at"),
         ("5", "consent_to_text"),
         ("6", "external_id"),
+        ("7", "location"),
+        ("7", "email"),
     ]
     assert "The same as line 2." in page
     assert not Visit.objects.exists()
