@@ -10,7 +10,7 @@ and ids, never the email.
 """
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -28,6 +28,7 @@ from testimonials.models import Authorization, Invitation, Status, Testimonial
 from testimonials.places import settings as place_settings
 from testimonials.publishing import representations
 from testimonials.stories import erasure
+from testimonials.visits import erasure as visit_erasure
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +40,10 @@ ERASED_ON_REQUEST = "personal data erased at the patient's request"
 class ErasureReport:
     erased: list[str] = field(default_factory=list)  # the stories' public ids
     evidence_kept_until: datetime | None = None
+    # From the visit feed (`testimonials.visits.erasure`): how many of the
+    # patient's visits and asks lost their contacts.
+    visits: int = 0
+    asks: int = 0
 
 
 def _invitations_erase(invitations: QuerySet[Invitation]) -> None:
@@ -94,16 +99,19 @@ def stories_of(email: str) -> list[Testimonial]:
     return list(Testimonial.objects.filter(email__iexact=address).order_by("created_at", "id"))
 
 
-def patient_erase(*, email: str, actor: transitions.Actor) -> ErasureReport:
-    """Erase everything about the person with this email address: all their
-    stories, everywhere (`testimonials_erase`), and the invitations sent to
-    it, used or not."""
+def patient_erase(*, email: str, actor: transitions.Actor, phone: str = "") -> ErasureReport:
+    """Erase everything about the person with this email address (and this
+    phone, E.164): all their stories, everywhere (`testimonials_erase`),
+    the invitations sent to it, used or not, and their visits' and asks'
+    contacts (`visits_erase_patient`; their opt-out stays, so that they are
+    never asked again)."""
     report = testimonials_erase(
         testimonials=stories_of(email), actor=actor, reason=ERASED_ON_REQUEST
     )
     if email.strip():
         _invitations_erase(Invitation.objects.filter(email__iexact=email.strip()))
-    return report
+    visits = visit_erasure.visits_erase_patient(email=email, phone=phone)
+    return replace(report, visits=visits.visits, asks=visits.asks)
 
 
 def testimonials_erase_authors(

@@ -22,6 +22,8 @@ def moderators_group_ensure() -> Group:
             "add_invitation",
             "view_invitation",
             "view_typicalresultsstatement",
+            # The visits of their locations (never a patient's contacts).
+            "view_visit",
         ],
     )
     group.permissions.set(wanted)
@@ -67,6 +69,19 @@ def clinic_admins_group_ensure() -> Group:
         | Q(content_type__app_label="testimonials", codename__endswith="_location")
         | Q(content_type__app_label="testimonials", codename__endswith="_clinician")
         | Q(content_type__app_label="moderation", codename__endswith="_staffmembership")
+        # The visit feed (`moderation.admin.visits`): practice systems' keys
+        # (issued, revoked, never deleted), a day's visits from CSV, opt-outs.
+        | Q(
+            content_type__app_label="testimonials",
+            codename__in=[
+                "add_integrationkey",
+                "view_integrationkey",
+                "change_integrationkey",
+                "add_visit",
+                "view_visit",
+                "view_patientoptout",
+            ],
+        )
     ).exclude(codename="delete_consenttext")
     group.permissions.set(wanted)
     return group
@@ -78,7 +93,13 @@ def reviewers_group_ensure() -> Group:
     group, _ = Group.objects.get_or_create(name=REVIEWERS_GROUP)
     wanted = Permission.objects.filter(
         content_type__app_label="testimonials",
-        codename__in=["view_testimonial", "view_topic", "view_statuschange"],
+        codename__in=[
+            "view_testimonial",
+            "view_topic",
+            "view_statuschange",
+            "view_visit",
+            "view_patientoptout",
+        ],
     )
     group.permissions.set(wanted)
     return group

@@ -9,9 +9,10 @@ typical-results statements, invitations and the transparency report
 organisations' branding and defaults (`places`), sites with their keys,
 webhooks and deliveries (`sites`),
 django-axes' failed sign-ins (`sign_in_records`), the locations with their
-import from CSV (`places_import`), and the learned screening models
-(`moderation.screening.learned.admin`). Importing the package registers
-them all."""
+import from CSV (`places_import`), the visit feed's integration keys,
+visits with their upload from CSV and opt-outs (`visits`), and the
+learned screening models (`moderation.screening.learned.admin`).
+Importing the package registers them all."""
 
 from django.contrib import admin
 
@@ -28,6 +29,7 @@ from moderation.admin import (
     sites,
     staff,
     testimonials,
+    visits,
 )
 from moderation.screening.learned import admin as learned_admin
 
@@ -51,4 +53,5 @@ __all__ = [
     "sites",
     "staff",
     "testimonials",
+    "visits",
 ]

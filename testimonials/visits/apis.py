@@ -8,36 +8,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from testimonials.fields import RejectUnknownFieldsMixin, StrictBooleanField, StrictCharField
 from testimonials.models import IntegrationKey, VisitStatus
-from testimonials.visits import intake
+from testimonials.visits import inputs, intake
 from testimonials.visits.authentication import HasIntegrationKey, IntegrationKeyAuthentication
-
-
-class VisitInputSerializer(RejectUnknownFieldsMixin, serializers.Serializer[Any]):
-    external_id = StrictCharField(max_length=200, help_text="The visit's id in your system.")
-    completed_at = serializers.DateTimeField(help_text="When the visit ended (ISO 8601).")
-    location = StrictCharField(max_length=60, help_text="The location's slug.")
-    clinician = StrictCharField(
-        max_length=60, required=False, allow_blank=True, default="", help_text="A slug."
-    )
-    email = StrictCharField(max_length=254, required=False, allow_blank=True, default="")
-    phone = StrictCharField(
-        max_length=32,
-        required=False,
-        allow_blank=True,
-        default="",
-        help_text="International form, e.g. +14155550123. Email, phone or both.",
-    )
-    language = StrictCharField(max_length=12, required=False, allow_blank=True, default="")
-    name = StrictCharField(
-        max_length=120,
-        required=False,
-        allow_blank=True,
-        default="",
-        help_text="The patient's name, pre-filled for them to confirm.",
-    )
-    consent_to_text = StrictBooleanField(required=False, default=False)
+from testimonials.visits.inputs import VisitInputSerializer
 
 
 class VisitAcceptedSerializer(serializers.Serializer[Any]):
@@ -81,20 +55,9 @@ class VisitCreateApi(APIView):
     def post(self, request: Request) -> Response:
         serializer = VisitInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
         outcome = intake.visit_record(
             integration_key=cast(IntegrationKey, request.auth),  # HasIntegrationKey checked it
-            data=intake.VisitInput(
-                external_id=data["external_id"],
-                completed_at=data["completed_at"],
-                location_slug=data["location"],
-                clinician_slug=data["clinician"],
-                email=data["email"],
-                phone=data["phone"],
-                language=data["language"],
-                name=data["name"],
-                consent_to_text=data["consent_to_text"],
-            ),
+            data=inputs.visit_input_of(serializer.validated_data),
         )
         body = VisitAcceptedSerializer(outcome.visit).data
         return Response(body, status=status.HTTP_202_ACCEPTED)

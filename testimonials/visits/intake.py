@@ -7,7 +7,8 @@ is asked or read, so there is no way to ask only some (16 CFR 465.7)."""
 
 import logging
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -55,6 +56,49 @@ class VisitOutcome:
     created: bool
 
 
+@dataclass(frozen=True)
+class VisitSender:
+    """Who reports visits and which locations they may name: a practice
+    system's key (its organisation, all of it or one location), or staff
+    uploading a day's file (`organisation_id` None: the organisation is the
+    named location's; `may_name` says which locations are theirs)."""
+
+    may_name: Callable[[Location], bool]
+    organisation_id: int | None = None
+    integration_key: IntegrationKey | None = None
+    # The locations already looked up by slug: a day's file names a few
+    # locations thousands of times.
+    locations: dict[str, Location | None] = field(default_factory=dict, compare=False, repr=False)
+
+
+def key_sender(integration_key: IntegrationKey) -> VisitSender:
+    """A practice system's key: its organisation's locations, or its one."""
+    return VisitSender(
+        may_name=lambda location: (
+            location.organisation_id == integration_key.organisation_id
+            and integration_key.location_id in (None, location.pk)
+        ),
+        organisation_id=integration_key.organisation_id,
+        integration_key=integration_key,
+    )
+
+
+@dataclass(frozen=True)
+class CheckedVisit:
+    """A visit input that passed every check, ready to store; `earlier` is
+    the visit already stored under its `external_id`, if any."""
+
+    sender: VisitSender
+    data: VisitInput
+    organisation_id: int
+    earlier: Visit | None
+    location: Location | None = None
+    clinician: Clinician | None = None
+    email: str = ""
+    phone: str = ""
+    language: str = ""
+
+
 def visit_record(*, integration_key: IntegrationKey, data: VisitInput) -> VisitOutcome:
     """Store a completed visit and schedule its ask, or answer the visit
     already stored under its `external_id` (a resend changes nothing).
@@ -62,11 +106,39 @@ def visit_record(*, integration_key: IntegrationKey, data: VisitInput) -> VisitO
     Refuses with `FieldErrors`, storing nothing: a location outside the
     key's scope, a clinician who does not work there, a bad email or phone,
     neither of them, a visit in the future."""
-    organisation_id = integration_key.organisation_id
+    return visit_store(visit_check(sender=key_sender(integration_key), data=data))
+
+
+def visit_check(*, sender: VisitSender, data: VisitInput) -> CheckedVisit:
+    """Every check `visit_record` makes, without writing: raises
+    `FieldErrors`. A visit already stored under its `external_id` (in the
+    sender's organisation, else the named location's) is not checked again,
+    as a resend is answered with what was stored."""
+    organisation_id = sender.organisation_id
+    if organisation_id is None:
+        location = _location(sender, data.location_slug)
+        if location is None:
+            # Refused, naming every other wrong field with the location.
+            location, *_ = _validated(sender, data)
+        organisation_id = location.organisation_id
     earlier = _earlier(organisation_id, data.external_id)
     if earlier is not None:
-        return VisitOutcome(earlier, created=False)
-    location, clinician, email, phone, language = _validated(integration_key, data)
+        return CheckedVisit(sender, data, organisation_id, earlier)
+    location, clinician, email, phone, language = _validated(sender, data)
+    return CheckedVisit(
+        sender, data, organisation_id, None, location, clinician, email, phone, language
+    )
+
+
+def visit_store(checked: CheckedVisit) -> VisitOutcome:
+    """Store a visit `visit_check` passed and schedule its ask; a visit
+    stored meanwhile under its `external_id` is answered instead."""
+    if checked.earlier is not None:
+        return VisitOutcome(checked.earlier, created=False)
+    data, organisation_id = checked.data, checked.organisation_id
+    location, email, phone = checked.location, checked.email, checked.phone
+    if location is None:
+        raise ValueError("visit_store stores what visit_check passed")
     hashes = contacts.contact_hashes(organisation_id, email=email, phone=phone)
     now = timezone.now()
     due_at = scheduling.ask_due_at(completed_at=data.completed_at, zone=location.zone(), now=now)
@@ -84,14 +156,14 @@ def visit_record(*, integration_key: IntegrationKey, data: VisitInput) -> VisitO
             visit = Visit.objects.create(
                 organisation_id=organisation_id,
                 location=location,
-                clinician=clinician,
-                integration_key=integration_key,
+                clinician=checked.clinician,
+                integration_key=checked.sender.integration_key,
                 external_id=data.external_id,
                 completed_at=data.completed_at,
                 email=email if asked else "",
                 phone=phone if asked else "",
                 patient_name=data.name.strip() if asked else "",
-                language=language,
+                language=checked.language,
                 consent_to_text=data.consent_to_text,
                 status=status,
             )
@@ -113,6 +185,24 @@ def visit_record(*, integration_key: IntegrationKey, data: VisitInput) -> VisitO
     return VisitOutcome(visit, created=True)
 
 
+def _no_location(sender: VisitSender) -> str:
+    if sender.integration_key is not None:
+        return gettext("No location with this slug for this integration key.")
+    return gettext("No location with this slug among the locations you work for.")
+
+
+def _location(sender: VisitSender, slug: str) -> Location | None:
+    if slug not in sender.locations:
+        queryset = Location.objects.filter(slug=slug)
+        if sender.organisation_id is not None:
+            queryset = queryset.filter(organisation_id=sender.organisation_id)
+        location = queryset.first()
+        sender.locations[slug] = (
+            location if location is not None and sender.may_name(location) else None
+        )
+    return sender.locations[slug]
+
+
 def _earlier(organisation_id: int, external_id: str) -> Visit | None:
     return Visit.objects.filter(organisation_id=organisation_id, external_id=external_id).first()
 
@@ -130,16 +220,12 @@ def _status(organisation_id: int, hashes: list[str], due_at: datetime) -> VisitS
 
 
 def _validated(
-    integration_key: IntegrationKey, data: VisitInput
+    sender: VisitSender, data: VisitInput
 ) -> tuple[Location, Clinician | None, str, str, str]:
     errors: dict[str, list[str]] = {}
-    location = Location.objects.filter(
-        slug=data.location_slug, organisation_id=integration_key.organisation_id
-    ).first()
-    if location is None or (
-        integration_key.location_id is not None and integration_key.location_id != location.pk
-    ):
-        errors["location"] = [gettext("No location with this slug for this integration key.")]
+    location = _location(sender, data.location_slug)
+    if location is None:
+        errors["location"] = [_no_location(sender)]
     clinician = None
     if data.clinician_slug and location is not None:
         clinician = Clinician.objects.filter(

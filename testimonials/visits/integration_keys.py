@@ -88,9 +88,25 @@ def integration_key_used(integration_key: IntegrationKey) -> None:
     ).update(last_used_at=now)
 
 
-def integration_key_revoke(*, integration_key: IntegrationKey) -> None:
-    """It stops working at once. Idempotent."""
-    IntegrationKey.objects.filter(pk=integration_key.pk, revoked_at=None).update(
+def integration_key_revoke(*, integration_key: IntegrationKey) -> bool:
+    """It stops working at once. Idempotent: returns whether it was in use
+    until now (False: it was revoked already)."""
+    revoked = IntegrationKey.objects.filter(pk=integration_key.pk, revoked_at=None).update(
         revoked_at=timezone.now()
     )
-    logger.info("integration key id=%s revoked", integration_key.pk)
+    if revoked:
+        logger.info("integration key id=%s revoked", integration_key.pk)
+    return bool(revoked)
+
+
+def integration_keys_with_prefix(prefix: str) -> list[IntegrationKey]:
+    """The keys whose shown prefix starts with `prefix` (as the admin and
+    `create_integration_key` show it, with or without its "…")."""
+    wanted = prefix.strip().rstrip("…").rstrip(".")
+    if not wanted:
+        return []
+    return list(
+        IntegrationKey.objects.select_related("organisation", "location")
+        .filter(key_prefix__startswith=wanted)
+        .order_by("pk")
+    )

@@ -635,6 +635,11 @@ ENDPOINTS = [
         "admin import of places", "GET", lambda c: "/admin/testimonials/location/import/",
         _superuser_page, may_show=_nobody, each_story=False,
     ),
+    # Issue 19: a day's visits from CSV, for its organisation's admins.
+    Endpoint(
+        "admin upload of visits", "GET", lambda c: "/admin/testimonials/visit/upload/",
+        _superuser_page, may_show=_nobody, each_story=False,
+    ),
     Endpoint(
         "admin index", "GET", lambda c: "/admin/", _admin_page, may_show=_nobody,
         each_story=False,
@@ -680,7 +685,7 @@ def _admin_list(model: type) -> Endpoint:
 # here on its own so that a widened group fails the matrix.
 MODERATORS_VIEW = {
     "testimonials.topic", "testimonials.statuschange", "testimonials.authorization",
-    "testimonials.invitation", "testimonials.typicalresultsstatement",
+    "testimonials.invitation", "testimonials.typicalresultsstatement", "testimonials.visit",
 }  # fmt: skip
 # An organisation admin's (the Moderators and Clinic admins groups): their
 # organisation's places, staff, keys and sites, and the records of exports.
@@ -689,6 +694,7 @@ ORG_ADMINS_VIEW = MODERATORS_VIEW | {
     "moderation.staffmembership", "moderation.storyaccess", "testimonials.clinician",
     "testimonials.consenttext", "testimonials.dataexport", "testimonials.location",
     "testimonials.organisation", "testimonials.site", "testimonials.webhookdelivery",
+    "testimonials.integrationkey", "testimonials.patientoptout",
 }  # fmt: skip
 VIEWS = {MODERATOR: MODERATORS_VIEW, ORG_ADMIN: ORG_ADMINS_VIEW}
 ENDPOINTS += [_admin_list(model) for model in admin.site._registry if model is not Testimonial]

@@ -2,30 +2,58 @@
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from moderation import privacy
 from testimonials import transitions
+from testimonials.visits import contacts
 
 
 class Command(BaseCommand):
     help = (
         "Erase every story and all personal data of the patient with this email address "
-        "(GDPR art. 17). Published stories are withdrawn from every surface first. The audit "
-        "trail keeps that it happened; the authorization evidence is kept for its retention time."
+        "(and --phone), their visits' and asks' contacts included (GDPR art. 17). Published "
+        "stories are withdrawn from every surface first. The audit trail keeps "
+        "that it happened; the authorization evidence is kept for its retention time."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("email")
+        parser.add_argument("email", nargs="?", default="")
+        parser.add_argument(
+            "--phone",
+            default="",
+            help="The patient's phone in international form (+14155550123): their visits' "
+            "and asks' contacts are erased by it too.",
+        )
         parser.add_argument(
             "--by", default="command", help="Who asked, for the audit trail (default: command)."
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        email, phone = options["email"].strip(), options["phone"].strip()
+        if not email and not phone:
+            raise CommandError("Give the patient's email address, or --phone, or both.")
+        if phone:
+            try:
+                phone = contacts.normalised_phone(phone)
+            except ValidationError as exc:
+                raise CommandError(f"--phone: {' '.join(exc.messages)}") from exc
         actor = transitions.Actor(f"erase_patient:{options['by']}"[:150])
-        report = privacy.patient_erase(email=options["email"], actor=actor)
+        report = privacy.patient_erase(email=email, phone=phone, actor=actor)
+        if not report.erased and not report.visits and not report.asks:
+            self.stdout.write(
+                "Nothing to erase: no story and no visit with this email address or phone is left."
+            )
+            return
+        if report.visits or report.asks:
+            self.stdout.write(
+                f"Erased the patient's contacts from {report.visits} visits and {report.asks} "
+                "asks (a scheduled ask is not sent). Their opt-out, if any, is kept: it is "
+                "what keeps them from being asked again."
+            )
         if not report.erased:
-            self.stdout.write("Nothing to erase: no story with this email address is left.")
+            self.stdout.write("No story with this email address is left.")
             return
         self.stdout.write(f"Erased {len(report.erased)} stories: {', '.join(report.erased)}.")
         if report.evidence_kept_until is not None:
