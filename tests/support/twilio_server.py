@@ -11,6 +11,7 @@ the test ends (the client's timeout fires; nothing is accepted).
 
 import json
 import threading
+import time
 import uuid
 from collections import defaultdict, deque
 from collections.abc import Iterator
@@ -49,6 +50,7 @@ class Request:
     path: str
     authorization: str
     form: dict[str, str]
+    at: float  # time.monotonic() when it came
 
 
 @dataclass
@@ -83,7 +85,9 @@ def fake_twilio() -> Iterator[FakeTwilio]:
             to = form.get("To", "")
             with twilio.lock:
                 twilio.requests.append(
-                    Request(self.path, self.headers.get("Authorization", ""), form)
+                    Request(
+                        self.path, self.headers.get("Authorization", ""), form, time.monotonic()
+                    )
                 )
                 queue = twilio.scripts[to]
                 answer = queue.popleft() if queue else None
