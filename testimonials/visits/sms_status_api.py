@@ -1,10 +1,14 @@
 """`POST /api/v1/sms/status/`: Twilio's delivery receipts (its status
 callback, form-encoded `MessageSid`, `MessageStatus`, `ErrorCode`), signed
-with `X-Twilio-Signature` (403 when it does not check out). A 404 unless
-texts go through Twilio (`SMS_BACKEND`)."""
+with `X-Twilio-Signature` (403 when it does not check out). A 404 while
+`TWILIO_AUTH_TOKEN`, which checks the signature, is not set.
+
+Form-encoded only: Twilio signs the form's fields, so a JSON body would
+carry fields no signature covers."""
 
 from typing import Any
 
+from django.conf import settings
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers
 from rest_framework.parsers import FormParser
@@ -47,7 +51,7 @@ class SmsStatusApi(APIView):
         "late receipt changes nothing. 403 without a valid X-Twilio-Signature.",
     )
     def post(self, request: Request) -> Response:
-        if not sms_twilio.active():
+        if not settings.TWILIO_AUTH_TOKEN:
             raise exceptions.NotFound()
         if not signed_by_twilio(request):
             return Response(SIGNATURE_REFUSED, status=403)
