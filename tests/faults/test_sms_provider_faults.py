@@ -111,6 +111,8 @@ def test_each_provider_fault_is_retried_and_the_text_accepted_once(
     assert invalid.error_code == "21211"
     assert log.count("] retry: ") == 3
     assert "SmsTemporaryFailure at sms_twilio.py" in log
+    assert FLAKY not in log
+    assert INVALID not in log
     gaps = [later.at - earlier.at for earlier, later in itertools.pairwise(tries)]
     figure(
         "a text to a provider that hung (timeout "
