@@ -6,6 +6,9 @@ again; timeouts, 5xx and 429 release it for the retry (with Retry-After).
 Twilio's signed delivery receipts update it, in any order, once; its
 signed inbound replies opt out and are answered in TwiML."""
 
+import os
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
 
@@ -18,7 +21,7 @@ from twilio.request_validator import RequestValidator
 from testimonials.invitations import services as invitations
 from testimonials.models import AskText, Location, Organisation, PatientOptOut
 from testimonials.tasks import retry_countdown, send_due_asks
-from testimonials.visits import integration_keys, sms, texts
+from testimonials.visits import integration_keys, reminders, sms, texts
 from tests.factories import TopicFactory
 from tests.support.tasks import on_send
 from tests.support.twilio_server import HANG, UNAVAILABLE, fake_twilio, refused, too_many
@@ -176,6 +179,21 @@ def test_a_provider_that_cannot_be_reached_is_a_passing_fault(
     assert text.sent_at is None
 
 
+def test_the_reminder_goes_from_the_locations_sender_too(
+    settings, twilio, place, monkeypatch, django_capture_on_commit_callbacks
+):
+    settings.INVITATION_QUIET_HOURS = ""
+    place["north"].sms_sender = "+34910000000"
+    place["north"].save()
+    text = ask_text(place, monkeypatch, django_capture_on_commit_callbacks)
+    texts.ask_text_send(text_id=text.pk)
+
+    with time_machine.travel(DUE + timedelta(days=settings.INVITATION_REMINDER_DAYS, hours=1)):
+        assert reminders.asks_remind_due() == 1
+
+    assert [r.form["From"] for r in twilio.requests] == ["+34910000000", "+34910000000"]
+
+
 # --- Delivery receipts ---------------------------------------------------------------
 
 
@@ -308,3 +326,48 @@ def test_the_location_admin_shows_the_sender(admin_client, place):
     assert page.status_code == 200
     assert 'name="sms_sender"' in page.content.decode()
     assert "SMS sender" in page.content.decode()
+
+
+# --- Settings that would fail every text are refused at start -----------------------
+
+PRODUCTION_KEY = "k" * 60
+
+
+@pytest.mark.parametrize(
+    ("module", "environment", "refusal"),
+    [
+        ("test", {"SMS_SENDER_ID": "Move-Well!"}, "SMS_SENDER_ID='Move-Well!'"),
+        (
+            "test",
+            {"SMS_BACKEND": "testimonials.visits.sms_twilio.TwilioBackend"},
+            "SMS_BACKEND is Twilio's: set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN",
+        ),
+        (
+            "production",
+            {"DJANGO_SECRET_KEY": PRODUCTION_KEY, "TWILIO_API_BASE_URL": "http://127.0.0.1:9"},
+            "TWILIO_API_BASE_URL is for tests and development only",
+        ),
+        ("production", {"DJANGO_SECRET_KEY": PRODUCTION_KEY, "SMS_SENDER_ID": "+34612345678"}, ""),
+    ],
+    ids=["bad sender", "twilio without credentials", "twilio elsewhere in production", "fine"],
+)
+def test_settings_that_would_fail_every_text_stop_the_start(module, environment, refusal):
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("SMS_", "TWILIO_", "DJANGO_SETTINGS_MODULE"))
+    }
+    env.update(environment, DJANGO_SETTINGS_MODULE=f"config.settings.{module}")
+    started = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    if refusal:
+        assert started.returncode != 0
+        assert f"ImproperlyConfigured: {refusal}" in started.stderr
+    else:
+        assert started.returncode == 0, started.stderr[-2000:]
