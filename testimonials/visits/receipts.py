@@ -28,10 +28,15 @@ STAGE = {
 FAILED = {"undelivered", "failed"}
 
 
-def receipt_record(*, message_id: str, status: str, error_code: str = "") -> bool:
+def receipt_record(
+    *, message_id: str, status: str, error_code: str = "", text_id: int | None = None
+) -> bool:
     """Record `status` for the text the provider knows as `message_id`;
     returns whether it changed anything (False for a repeat, a late
-    receipt, an unknown status or a message that is not an ask's text)."""
+    receipt, an unknown status or a message that is not an ask's text).
+
+    `text_id` is our reference the provider hands back: it finds a text
+    whose receipt came before the send stored the provider's id."""
     status = status.strip().lower()
     stage = STAGE.get(status)
     if stage is None or not message_id:
@@ -45,6 +50,10 @@ def receipt_record(*, message_id: str, status: str, error_code: str = "") -> boo
         fields["failed_at"] = timezone.now()
         fields["error_code"] = error_code[:20]
     texts = AskText.objects.filter(provider_message_id=message_id)
+    if text_id is not None and not texts.exists():
+        AskText.objects.filter(pk=text_id, provider_message_id="").exclude(sent_at=None).update(
+            provider_message_id=message_id[:255]
+        )
     changed = texts.filter(provider_status__in=earlier).update(**fields)
     text_id = texts.values_list("pk", flat=True).first()
     if text_id is None:

@@ -27,6 +27,9 @@ class TextMessage:
     # What the patient's phone shows it comes from (`sender_for`); empty:
     # the provider's default.
     sender: str = ""
+    # Our id for it (the `AskText`'s), handed back with its delivery
+    # receipts, which may come before the provider's id for it is stored.
+    reference: str = ""
 
 
 class SmsBackend(Protocol):

@@ -1,15 +1,18 @@
 """`POST /api/v1/sms/status/`: Twilio's delivery receipts (its status
 callback, form-encoded `MessageSid`, `MessageStatus`, `ErrorCode`), signed
 with `X-Twilio-Signature` (403 when it does not check out). A 404 while
-`TWILIO_AUTH_TOKEN`, which checks the signature, is not set.
+`TWILIO_AUTH_TOKEN`, which checks the signature, is not set. The address
+Twilio was given carries our text's id (`?text=`), which the signature
+covers too.
 
 Form-encoded only: Twilio signs the form's fields, so a JSON body would
 carry fields no signature covers."""
 
+import re
 from typing import Any
 
 from django.conf import settings
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers
 from rest_framework.parsers import FormParser
 from rest_framework.request import Request
@@ -45,6 +48,11 @@ class SmsStatusApi(APIView):
 
     @extend_schema(
         request={"application/x-www-form-urlencoded": DeliveryReceiptSerializer},
+        parameters=[
+            OpenApiParameter(
+                "text", int, description="Our text's id, in the address Twilio was given."
+            )
+        ],
         responses={204: OpenApiResponse(description="Recorded (or already known).")},
         summary="A text's delivery receipt (for Twilio)",
         description="Sets the text's delivered or failed time and error code; a repeated or "
@@ -58,9 +66,11 @@ class SmsStatusApi(APIView):
         serializer = DeliveryReceiptSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
+        reference = request.query_params.get("text", "")
         receipts.receipt_record(
             message_id=data["MessageSid"],
             status=data["MessageStatus"],
             error_code=data.get("ErrorCode", ""),
+            text_id=int(reference) if re.fullmatch(r"[0-9]{1,18}", reference) else None,
         )
         return Response(status=204)

@@ -15,7 +15,7 @@ server imitating the Messages API in tests and development."""
 import email.utils
 import time
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import requests
 from django.conf import settings
@@ -76,8 +76,9 @@ def retry_after_seconds(value: str | None) -> float | None:
     return max(0.0, min(when.timestamp() - time.time(), RETRY_AFTER_CAP_SECONDS))
 
 
-def status_callback_url() -> str:
-    return settings.PUBLIC_BASE_URL.rstrip("/") + reverse("sms-status")
+def status_callback_url(reference: str = "") -> str:
+    url = settings.PUBLIC_BASE_URL.rstrip("/") + reverse("sms-status")
+    return f"{url}?{urlencode({'text': reference})}" if reference else url
 
 
 class TwilioBackend:
@@ -98,7 +99,7 @@ class TwilioBackend:
                 to=message.to,
                 from_=message.sender,
                 body=message.body,
-                status_callback=status_callback_url(),
+                status_callback=status_callback_url(message.reference),
             )
         except requests.RequestException as exc:
             raise SmsTemporaryFailure(type(exc).__name__) from None

@@ -37,7 +37,10 @@ def ask_text_send(*, text_id: int) -> bool:
     message = None
     if invitation is not None and not stopped and ask.visit.phone:
         message = sms.TextMessage(
-            to=ask.visit.phone, body=body(invitation), sender=sms.sender_for(ask.visit.location)
+            to=ask.visit.phone,
+            body=body(invitation),
+            sender=sms.sender_for(ask.visit.location),
+            reference=str(text_id),
         )
     if unsent.update(sent_at=timezone.now()) != 1:
         return False

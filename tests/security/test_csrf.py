@@ -334,6 +334,7 @@ def send(
     if route.is_api:
         headers = {"X-CSRFToken": token} if token else {}
         headers.update(credential or {})
+        data: str | bytes
         if form_encoded:
             data, content_type = urlencode(body or {}), "application/x-www-form-urlencoded"
         else:

@@ -106,7 +106,7 @@ def test_the_text_goes_from_the_locations_sender_with_the_status_callback(
     assert request.authorization.startswith("Basic ")
     assert request.form["To"] == PHONE
     assert request.form["From"] == "MoveWell N"
-    assert request.form["StatusCallback"] == PUBLIC + STATUS_PATH
+    assert request.form["StatusCallback"] == f"{PUBLIC}{STATUS_PATH}?text={text.pk}"
     assert "Move Well" in request.form["Body"]
     assert "STOP" in request.form["Body"]
     text.refresh_from_db()
@@ -262,6 +262,20 @@ def test_a_receipt_with_a_wrong_signature_is_refused_and_changes_nothing(sent_te
     sent_text.refresh_from_db()
     assert sent_text.delivered_at is None
     assert sent_text.provider_status == ""
+
+
+def test_a_receipt_that_comes_before_the_send_stored_twilios_id_still_counts(sent_text):
+    sid = sent_text.provider_message_id
+    AskText.objects.filter(pk=sent_text.pk).update(provider_message_id="")
+
+    response = signed_post(
+        f"{STATUS_PATH}?text={sent_text.pk}", {"MessageSid": sid, "MessageStatus": "delivered"}
+    )
+
+    assert response.status_code == 204
+    sent_text.refresh_from_db()
+    assert sent_text.provider_message_id == sid
+    assert sent_text.delivered_at is not None
 
 
 def test_a_receipt_for_a_message_we_did_not_send_changes_nothing(sent_text):
