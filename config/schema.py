@@ -59,7 +59,10 @@ def _errors_for(path: str, method: str, operation: dict[str, Any]) -> list[str]:
     if path in ("/api/v1/visits/", "/api/v1/fhir/Encounter"):
         codes.append("401")  # no integration key, or one that is not valid
     if path == "/api/v1/sms/inbound":
-        codes += ["401", "404"]  # the provider's token is wrong; replies are off
+        # The provider's token is wrong, or Twilio's signature; replies are off.
+        codes += ["401", "403", "404"]
+    if path == "/api/v1/sms/status/":
+        codes += ["403", "404"]  # Twilio's signature is wrong; receipts are off
     return codes
 
 

@@ -8,6 +8,7 @@ the retry reason into its log.
 """
 
 import logging
+import math
 import traceback
 from collections.abc import Callable
 from functools import partial
@@ -25,7 +26,7 @@ from testimonials.invitations import services as invitations
 from testimonials.models import DeliveryStatus
 from testimonials.publishing import generation
 from testimonials.sites import webhook_delivery
-from testimonials.visits import asks, reminders, texts
+from testimonials.visits import asks, reminders, sms, texts
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +49,14 @@ def backoff_seconds(retries: int) -> int:
     return int(min(300, 2 ** (retries + 1)))
 
 
+def retry_countdown(exc: BaseException, retries: int) -> int:
+    """The backoff, unless the provider said when to come back (an SMS
+    provider's 429 with Retry-After): then that."""
+    if isinstance(exc, sms.SmsTemporaryFailure) and exc.retry_after is not None:
+        return max(1, math.ceil(exc.retry_after))
+    return backoff_seconds(retries)
+
+
 def email_send_or_retry(
     task: Task[Any, Any], send: Callable[[], object], *, label: str, pk: int
 ) -> None:
@@ -66,7 +75,7 @@ def email_send_or_retry(
             "%s id=%s will be retried, try %s (%s)", label, pk, task.request.retries + 1, failure
         )
         raise task.retry(
-            exc=TaskFailed(failure), countdown=backoff_seconds(task.request.retries)
+            exc=TaskFailed(failure), countdown=retry_countdown(exc, task.request.retries)
         ) from None
 
 

@@ -10,7 +10,7 @@ from testimonials.publishing import apis as publishing_apis
 from testimonials.publishing import topic_apis
 from testimonials.stories import apis as story_apis
 from testimonials.visits import apis as visit_apis
-from testimonials.visits import fhir_api, inbound_sms_api
+from testimonials.visits import fhir_api, inbound_sms_api, sms_status_api
 
 urlpatterns = [
     path("locations/", place_apis.LocationListApi.as_view(), name="location-list"),
@@ -55,4 +55,5 @@ urlpatterns = [
     path("visits/", visit_apis.VisitCreateApi.as_view(), name="visit-create"),
     path("fhir/Encounter", fhir_api.EncounterCreateApi.as_view(), name="fhir-encounter-create"),
     path("sms/inbound", inbound_sms_api.InboundTextApi.as_view(), name="sms-inbound"),
+    path("sms/status/", sms_status_api.SmsStatusApi.as_view(), name="sms-status"),
 ]

@@ -45,6 +45,8 @@ NOT_FOR_THE_CLUSTER = {
     "SQLITE_PATH",
     "FILE_CACHE_DIR",
     "CELERY_BROKER_DIR",
+    # Tests and development only: Twilio's API calls to a local imitation.
+    "TWILIO_API_BASE_URL",
     # The test suite's own.
     "TEST_RUN_DIR",
     "TEST_DATABASE_SUFFIX",

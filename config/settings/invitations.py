@@ -11,6 +11,9 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from config.sms_sender import MESSAGE as SENDER_FORMAT
+from config.sms_sender import is_sms_sender
+
 __all__ = [
     "CLINIC_NAME",
     "INVITATION_DELAY_MINUTES",
@@ -22,6 +25,11 @@ __all__ = [
     "SMS_BACKEND",
     "SMS_FILE_PATH",
     "SMS_INBOUND_TOKEN",
+    "SMS_SENDER_ID",
+    "TWILIO_ACCOUNT_SID",
+    "TWILIO_API_BASE_URL",
+    "TWILIO_AUTH_TOKEN",
+    "TWILIO_TIMEOUT",
 ]
 
 env = environ.Env()
@@ -55,6 +63,21 @@ SMS_FILE_PATH = Path(
 # The provider posts patients' replies (STOP, HELP) to /api/v1/sms/inbound
 # with `Authorization: Bearer` this token; unset, the endpoint is a 404.
 SMS_INBOUND_TOKEN: str = env.str("SMS_INBOUND_TOKEN", default="")
+# What texts are sent from where a location names no sender of its own
+# (`Location.sms_sender`): an alphanumeric sender ID or an E.164 number.
+SMS_SENDER_ID: str = env.str("SMS_SENDER_ID", default="")
+
+# Twilio (SMS_BACKEND=testimonials.visits.sms_twilio.TwilioBackend): the
+# account's SID and auth token (the token also checks the signature of
+# Twilio's callbacks), and the seconds one API call may take.
+TWILIO_ACCOUNT_SID: str = env.str("TWILIO_ACCOUNT_SID", default="")
+TWILIO_AUTH_TOKEN: str = env.str("TWILIO_AUTH_TOKEN", default="")
+TWILIO_TIMEOUT: float = env.float("TWILIO_TIMEOUT", default=10.0)
+# Tests and development only: send Twilio's API calls to this origin (a
+# local server imitating the Messages API) instead of https://api.twilio.com.
+TWILIO_API_BASE_URL: str = env.str("TWILIO_API_BASE_URL", default="")
+
+TWILIO_BACKEND = "testimonials.visits.sms_twilio.TwilioBackend"
 
 if INVITATION_QUIET_HOURS.strip() and not re.fullmatch(
     r"\s*([01]?\d|2[0-3])\s*-\s*([01]?\d|2[0-3])\s*", INVITATION_QUIET_HOURS
@@ -68,3 +91,11 @@ if min(INVITATION_DELAY_MINUTES, INVITATION_MIN_DAYS_BETWEEN, INVITATION_REMINDE
         "INVITATION_DELAY_MINUTES, INVITATION_MIN_DAYS_BETWEEN and INVITATION_REMINDER_DAYS "
         "are >= 0"
     )
+if SMS_SENDER_ID and not is_sms_sender(SMS_SENDER_ID):
+    raise ImproperlyConfigured(f"SMS_SENDER_ID={SMS_SENDER_ID!r}: {SENDER_FORMAT}")
+if SMS_BACKEND == TWILIO_BACKEND and not (TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN):
+    raise ImproperlyConfigured(
+        "SMS_BACKEND is Twilio's: set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN"
+    )
+if TWILIO_TIMEOUT <= 0:
+    raise ImproperlyConfigured("TWILIO_TIMEOUT is a number of seconds > 0")

@@ -4,7 +4,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from config.log import logging_config
 from config.settings.base import *  # noqa: F403
-from config.settings.base import LOG_LEVEL, SECRET_KEY, env
+from config.settings.base import LOG_LEVEL, SECRET_KEY, TWILIO_API_BASE_URL, env
 
 # A key anyone can read (an example's, a throwaway's) or guess signs patients'
 # links and sessions for everyone: refuse to start with one.
@@ -23,6 +23,11 @@ if (
         "DJANGO_SECRET_KEY is a placeholder or shorter than 50 characters; make one with "
         "python3 -c 'import secrets; print(secrets.token_urlsafe(50))'"
     )
+
+# Twilio's API elsewhere is for tests and development: in production it
+# would hand the account's credentials to another host.
+if TWILIO_API_BASE_URL:
+    raise ImproperlyConfigured("TWILIO_API_BASE_URL is for tests and development only")
 
 DEBUG = False
 SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=True)

@@ -133,6 +133,7 @@ class LocationAdmin(PlacesImportMixin, ScopedAdmin[Location]):
     prepopulated_fields = {"slug": ["name"]}
     fieldsets = [
         (None, {"fields": ["organisation", "name", "slug", "publishes"]}),
+        ("Texts to its patients", {"fields": ["sms_sender"]}),
         (
             "Where the law of this location's state differs",
             {

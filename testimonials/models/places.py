@@ -14,6 +14,7 @@ from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models, transaction
 from django.utils.text import slugify
 
+from config.sms_sender import validate_sms_sender
 from testimonials.models.publishing_modes import PublishingMode
 
 
@@ -161,6 +162,16 @@ class Location(SettingsOverrides):
         validators=[validate_time_zone],
         help_text="IANA name, e.g. Europe/Madrid: when its patients may be asked (quiet hours). "
         "Empty: the installation's CLINIC_TIME_ZONE.",
+    )
+    sms_sender = models.CharField(
+        "SMS sender",
+        max_length=16,
+        blank=True,
+        validators=[validate_sms_sender],
+        help_text="What its patients' texts come from: an alphanumeric sender ID (up to 11 "
+        "letters, digits or spaces, e.g. MoveWell North) or a number in E.164 form (e.g. "
+        "+34612345678) your SMS provider lets you send from. Empty: the installation's "
+        "SMS_SENDER_ID.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -91,7 +91,12 @@ def ask_remind(*, ask_id: int) -> bool:
         if email is not None:
             outbox.deliver(email)
         if texted:
-            sms.backend().send(sms.TextMessage(to=ask.visit.phone, body=texts.body(invitation)))
+            message = sms.TextMessage(
+                to=ask.visit.phone,
+                body=texts.body(invitation),
+                sender=sms.sender_for(ask.visit.location),
+            )
+            sms.backend().send(message)
     except Exception as exc:
         # The provider's message may quote the address or number: only its type.
         logger.warning("ask reminder id=%s not sent: %s", ask_id, type(exc).__name__)

@@ -1,7 +1,10 @@
 """The text an ask sends: the clinic's name, the invitation's link and how
 to stop; never the treatment, the clinician or the date. Sent at most once
-(the row is claimed first and released if sending fails), never after the
-patient opted out, and never logged with its number or words."""
+(the row is claimed first and released if sending fails, to be tried
+again), never after the patient opted out, and never logged with its number
+or words. A text the provider refuses for good (`sms.SmsRejected`: an
+invalid number) is marked failed with the provider's code and kept claimed,
+so neither the task nor the sweep sends it again."""
 
 import logging
 from datetime import timedelta
@@ -21,7 +24,9 @@ def ask_text_send(*, text_id: int) -> bool:
     """Send one ask's text; returns whether this call sent it."""
     unsent = AskText.objects.filter(pk=text_id, sent_at=None)
     text = unsent.select_related(
-        "ask__visit", "ask__invitation__topic__organisation", "ask__invitation__location"
+        "ask__visit__location",
+        "ask__invitation__topic__organisation",
+        "ask__invitation__location",
     ).first()
     if text is None:
         return False
@@ -31,7 +36,12 @@ def ask_text_send(*, text_id: int) -> bool:
     stopped = opt_outs.opted_out(ask.organisation_id, hashes)
     message = None
     if invitation is not None and not stopped and ask.visit.phone:
-        message = sms.TextMessage(to=ask.visit.phone, body=body(invitation))
+        message = sms.TextMessage(
+            to=ask.visit.phone,
+            body=body(invitation),
+            sender=sms.sender_for(ask.visit.location),
+            reference=str(text_id),
+        )
     if unsent.update(sent_at=timezone.now()) != 1:
         return False
     if message is None:
@@ -39,6 +49,12 @@ def ask_text_send(*, text_id: int) -> bool:
         return False
     try:
         message_id = sms.backend().send(message)
+    except sms.SmsRejected as rejected:
+        AskText.objects.filter(pk=text_id).update(
+            failed_at=timezone.now(), provider_status="failed", error_code=rejected.code[:20]
+        )
+        logger.warning("ask text id=%s refused by the provider, error %s", text_id, rejected.code)
+        return False
     except Exception:
         AskText.objects.filter(pk=text_id).update(sent_at=None)
         raise

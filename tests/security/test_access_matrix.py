@@ -435,8 +435,10 @@ ENDPOINTS = [
     ),
     # --- A practice system's visits (an integration key, which no persona here
     # holds: tests/testimonials/test_visits.py tries it everywhere), the SMS
-    # provider's replies (off without SMS_INBOUND_TOKEN) and the unsubscribe
-    # link (a signed token no persona holds).
+    # provider's replies (off without SMS_INBOUND_TOKEN), its delivery receipts
+    # (off unless texts go through Twilio; tests/testimonials/test_sms_twilio.py
+    # tries their signature) and the unsubscribe link (a signed token no
+    # persona holds).
     Endpoint(
         "visits", "POST", lambda c: "/api/v1/visits/", _everyone(401), may_show=_nobody,
         each_story=False, body={"external_id": "x", "completed_at": "2026-01-01T00:00:00Z",
@@ -449,6 +451,10 @@ ENDPOINTS = [
     Endpoint(
         "sms replies", "POST", lambda c: "/api/v1/sms/inbound", _everyone(404),
         may_show=_nobody, each_story=False, body={"From": "+34612345678", "Body": "STOP"},
+    ),
+    Endpoint(
+        "sms delivery receipts", "POST", lambda c: "/api/v1/sms/status/", _everyone(404),
+        may_show=_nobody, each_story=False, body={"MessageSid": "SM1", "MessageStatus": "sent"},
     ),
     Endpoint(
         "unsubscribe page", "GET", lambda c: "/unsubscribe/not-a-token/", _everyone(404),

@@ -22,17 +22,28 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, cast
+from urllib.parse import urlencode
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
+from twilio.request_validator import RequestValidator
 
 from moderation.accounts import api_tokens
 from moderation.accounts import moderators as moderation_moderators
 from moderation.decisions import services as moderation_decisions
-from testimonials.models import Status, Testimonial, sole_location
+from testimonials.models import (
+    Ask,
+    AskText,
+    Status,
+    Testimonial,
+    Visit,
+    VisitStatus,
+    sole_location,
+)
 from testimonials.stories.patient_links import patient_secret
 from testimonials.visits import integration_keys, opt_outs
 from tests.factories import ConsentTextFactory, TestimonialFactory, TopicFactory, UserFactory
@@ -46,6 +57,7 @@ STORY = "After four sessions my back stopped aching, though mornings are still s
 MEANING = "After four sessions my back stopped aching completely."
 ROUTES = all_routes()
 SMS_INBOUND_TOKEN = "the-sms-providers-token"
+TWILIO_AUTH_TOKEN = "twilio-auth-token"
 API_ROUTES = [route for route in ROUTES if route.is_api]
 
 
@@ -173,6 +185,36 @@ def _sms_provider(world: World) -> dict[str, str]:
     return {"Authorization": f"Bearer {SMS_INBOUND_TOKEN}"}
 
 
+RECEIPT = {"MessageSid": "SM-csrf-test", "MessageStatus": "delivered"}
+
+
+def _sent_text(world: World) -> dict[str, Any]:
+    """A text Twilio took, and its delivery receipt."""
+    location = sole_location(world.topic.organisation_id)
+    assert location is not None
+    if not AskText.objects.filter(provider_message_id=RECEIPT["MessageSid"]).exists():
+        visit = Visit.objects.create(
+            organisation_id=location.organisation_id,
+            location=location,
+            external_id="csrf-text",
+            completed_at=timezone.now(),
+            status=VisitStatus.SCHEDULED,
+        )
+        ask = Ask.objects.create(
+            visit=visit, organisation_id=location.organisation_id, due_at=timezone.now()
+        )
+        AskText.objects.create(
+            ask=ask, sent_at=timezone.now(), provider_message_id=RECEIPT["MessageSid"]
+        )
+    return RECEIPT
+
+
+def _twilio_signature(world: World) -> dict[str, str]:
+    url = settings.PUBLIC_BASE_URL.rstrip("/") + "/api/v1/sms/status/"
+    signature = RequestValidator(TWILIO_AUTH_TOKEN).compute_signature(url, RECEIPT)
+    return {"X-Twilio-Signature": signature}
+
+
 Body = dict[str, Any] | Callable[[World], dict[str, Any]] | None
 
 
@@ -186,6 +228,8 @@ class Recipe:
     body: Body = None
     works: int = 200
     headers: Callable[[World], dict[str, str]] | None = None
+    # Sent form-encoded, as its caller does (Twilio), not as JSON.
+    form: bool = False
 
     def body_in(self, world: World) -> dict[str, Any] | None:
         return self.body(world) if callable(self.body) else self.body
@@ -205,6 +249,9 @@ RECIPES: dict[tuple[str, str], Recipe] = {
     ("fhir-encounter-create", "POST"): Recipe(body=_encounter, works=202, headers=_integration_key),
     ("sms-inbound", "POST"): Recipe(
         body={"From": "+34612345678", "Body": "STOP"}, headers=_sms_provider
+    ),
+    ("sms-status", "POST"): Recipe(
+        body=_sent_text, works=204, headers=_twilio_signature, form=True
     ),
     ("testimonial-withdraw", "POST"): Recipe(_published, {}),
     ("testimonial-authorize", "POST"): Recipe(_imported, {"signature": "Ida Moss"}),
@@ -281,18 +328,18 @@ def send(
     body: Any,
     token: str | None = None,
     credential: dict[str, str] | None = None,
+    form_encoded: bool = False,
 ) -> Any:
     """A request as a hostile page (no token) or our own page (the token) makes it."""
     if route.is_api:
         headers = {"X-CSRFToken": token} if token else {}
         headers.update(credential or {})
-        return client.generic(
-            method,
-            url,
-            data=b"" if body is None else json.dumps(body),
-            content_type="application/json",
-            headers=headers,
-        )
+        data: str | bytes
+        if form_encoded:
+            data, content_type = urlencode(body or {}), "application/x-www-form-urlencoded"
+        else:
+            data, content_type = b"" if body is None else json.dumps(body), "application/json"
+        return client.generic(method, url, data=data, content_type=content_type, headers=headers)
     form = dict(body or {})
     if token:
         form["csrfmiddlewaretoken"] = token
@@ -317,6 +364,7 @@ def refused_for_csrf(response: Any) -> bool:
 @pytest.fixture(autouse=True)
 def _sms_replies_on(settings):
     settings.SMS_INBOUND_TOKEN = SMS_INBOUND_TOKEN
+    settings.TWILIO_AUTH_TOKEN = TWILIO_AUTH_TOKEN
 
 
 @pytest.fixture
@@ -399,7 +447,9 @@ def test_a_session_needs_the_token_and_with_it_each_operation_works(route, world
             continue
         url = url_for(route, recipe.story(world), world)
         before = database_state()
-        ours = send(signed_in, route, method, url, body, token, recipe.headers_in(world))
+        ours = send(
+            signed_in, route, method, url, body, token, recipe.headers_in(world), recipe.form
+        )
         assert ours.status_code == recipe.works, f"{method} {url}: {ours.content[:300]!r}"
         assert database_state() != before, f"{method} {url}: {recipe.works}, changed nothing"
 
