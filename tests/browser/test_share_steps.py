@@ -68,7 +68,7 @@ def test_a_patient_walks_the_steps_on_a_phone_and_sends_the_story(
     page.fill("#id_body", STORY)
     assert page.inner_text("#id_body_count") == f"{len(STORY)} of 5000 characters"
     assert "id_body_count" in page.get_attribute("#id_body", "aria-describedby")
-    page.screenshot(path=str(screenshot_dir / "share-step-1.png"), full_page=True)
+    page.screenshot(path=str(screenshot_dir / "share-step-1.png"))
     page.click("#step-next")
 
     assert shown_step(page)[0] == "Step 2 of 5 How your name shows"
@@ -76,22 +76,22 @@ def test_a_patient_walks_the_steps_on_a_phone_and_sends_the_story(
     page.fill("#id_author_name", "Maria Lopez")
     page.check("#id_display_preference_1")
     page.fill("#id_email", "maria@example.com")
-    page.screenshot(path=str(screenshot_dir / "share-step-2.png"), full_page=True)
+    page.screenshot(path=str(screenshot_dir / "share-step-2.png"))
     page.click("#step-next")
 
     assert shown_step(page)[0] == "Step 3 of 5 Rating and connection"
     page.check("input[name=rating][value='5']")
     page.check("input[name=material_connection][value=none]")
-    page.screenshot(path=str(screenshot_dir / "share-step-3.png"), full_page=True)
+    page.screenshot(path=str(screenshot_dir / "share-step-3.png"))
     page.click("#step-next")
 
     assert shown_step(page)[0] == "Step 4 of 5 Your authorization"
     assert page.locator("#consent-text").is_visible()
+    page.screenshot(path=str(screenshot_dir / "share-step-4.png"))
     page.uncheck("input[name=channels][value=partners]")
     page.check("#id_age_0")
     page.fill("#id_signature", "Maria Lopez")
     page.check("#id_consent_to_publish")
-    page.screenshot(path=str(screenshot_dir / "share-step-4.png"), full_page=True)
     page.click("#step-next")
 
     assert shown_step(page)[0] == "Step 5 of 5 Review and send"
@@ -105,7 +105,7 @@ def test_a_patient_walks_the_steps_on_a_phone_and_sends_the_story(
     assert review.locator("dd[data-field=consent_to_publish]").inner_text() == "Yes"
     assert page.locator("#step-next").is_hidden()
     assert page.locator("#send-button").is_visible()
-    page.screenshot(path=str(screenshot_dir / "share-step-5.png"), full_page=True)
+    page.screenshot(path=str(screenshot_dir / "share-step-5.png"))
 
     assert sent_before_send, "the page and its files were requested"
     assert not [line for line in sent_before_send if "workday" in line or "Maria" in line]

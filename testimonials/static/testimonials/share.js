@@ -261,9 +261,9 @@
       if (current === steps.length) buildReview();
       saveDraft();
       if (!options || options.focus !== false) {
-        var heading = steps[current - 1].querySelector("h2");
-        heading.focus();
-        heading.scrollIntoView({ block: "start" });
+        // The progress above the heading stays in sight; the heading is read.
+        progress.scrollIntoView({ block: "start" });
+        steps[current - 1].querySelector("h2").focus({ preventScroll: true });
       }
     }
 
