@@ -3,7 +3,8 @@ walks the five steps and sends; Next refuses what is missing or too short,
 next to the field and in a summary at the top; a reload or a visit elsewhere
 and back keeps the draft (never the consent), which stays in the browser
 until "Send" and is gone after it; with JavaScript off the page is one form
-that sends. The screenshots of the steps are the README's."""
+that sends; a keyboard alone sends a story; the steps speak Spanish on a
+Spanish page. The screenshots of the steps are the README's."""
 
 import pytest
 
@@ -271,5 +272,74 @@ def test_without_javascript_the_form_is_one_page_that_sends(
         page.click("#send-button")
         page.wait_for_selector("#story-status")
         assert Testimonial.objects.get().body == STORY
+    finally:
+        context.close()
+
+
+def tab_to(page, element_id, *, most=60):
+    """Press Tab until the element has the focus, as a keyboard user would."""
+    for _press in range(most):
+        if page.evaluate("document.activeElement.id") == element_id:
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"Tab never reached #{element_id}")
+
+
+def outline_of_focused(page):
+    return page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+
+
+def test_a_patient_sends_a_story_with_the_keyboard_only(
+    live_server, phone, topic, room_in_the_throttle_window
+):
+    page = phone
+    page.goto(share_url(live_server, topic))
+    tab_to(page, "id_body")
+    page.keyboard.type(STORY)
+    tab_to(page, "step-next")
+    assert outline_of_focused(page) == "solid", "the focus is visible"
+    page.keyboard.press("Enter")
+    assert focused(page) == "step-2-heading"
+
+    tab_to(page, "id_author_name")
+    page.keyboard.type("Maria Lopez")
+    tab_to(page, "step-next")
+    page.keyboard.press("Enter")
+    tab_to(page, "id_rating_0")  # "No rating" first; the arrow moves the choice
+    page.keyboard.press("ArrowDown")
+    tab_to(page, "step-next")
+    page.keyboard.press("Enter")
+
+    assert focused(page) == "step-4-heading"
+    tab_to(page, "id_age_0")
+    page.keyboard.press("Space")
+    assert outline_of_focused(page) == "solid"
+    tab_to(page, "id_signature")
+    page.keyboard.type("Maria Lopez")
+    tab_to(page, "id_consent_to_publish")
+    page.keyboard.press("Space")
+    tab_to(page, "step-next")
+    page.keyboard.press("Enter")
+    assert page.locator("#share-review dd[data-field=rating]").inner_text() == "1 out of 5"
+    tab_to(page, "send-button")
+    page.keyboard.press("Enter")
+
+    page.wait_for_selector("#story-status")
+    assert Testimonial.objects.get().rating == 1
+
+
+def test_the_steps_speak_the_pages_language(live_server, browser, topic):
+    topic.languages = ["en", "es"]
+    topic.save(update_fields=["languages"])
+    context = browser.new_context(viewport=PHONE, locale="es")
+    page = context.new_page()
+    try:
+        page.goto(share_url(live_server, topic))
+        assert page.get_attribute("html", "lang") == "es"
+        assert shown_step(page) == ("Paso 1 de 5 Su historia", "Su historia")
+        page.click("#step-next")
+        assert page.inner_text("#id_body_error") == "Este campo es obligatorio."
+        page.fill("#id_body", STORY)
+        assert page.inner_text("#id_body_count") == f"{len(STORY)} de 5000 caracteres"
     finally:
         context.close()
