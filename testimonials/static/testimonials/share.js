@@ -403,6 +403,11 @@
     next.addEventListener("click", function () { go(current + 1); });
     form.addEventListener("input", saveDraft);
     form.addEventListener("change", saveDraft);
+    // A fixed field loses its error at once; new errors wait for Next or Send.
+    form.addEventListener("change", function (event) {
+      var control = event.target;
+      if (control.getAttribute("aria-invalid") === "true" && !problemWith(control)) clearError(control);
+    });
     window.addEventListener("popstate", function (event) {
       var wanted = event.state && event.state.shareStep;
       if (!wanted) return;
