@@ -1,5 +1,6 @@
-"""The share page: a patient writes a story in a form (no JavaScript needed)
-and submits it through the same service as the API."""
+"""The share page: a patient writes a story in a form (no JavaScript needed;
+share.js only turns its sections into steps) and submits it through the same
+service as the API."""
 
 import logging
 import uuid

@@ -2,9 +2,9 @@
 person can write: no Content-Security-Policy violation, no console error,
 no payload that runs and no element a payload put there.
 
-The surfaces: the share page (blank, refused with the patient's input shown
-back, received), the patient's private page in each state (published,
-rejected, an edit awaiting approval, an import awaiting authorization, a
+The surfaces: the share page (blank, its review step, refused with the
+patient's input shown back, received), the patient's private page in each
+state (published, rejected, an edit awaiting approval, an import awaiting authorization, a
 renewal due, withdrawn, a refused form), invitation links (good, used,
 altered), the education index, topic pages and Atom feed, the widget on
 another website whose own policy is strict, JSON answers and exports opened
@@ -453,6 +453,23 @@ def admin_addresses(world: World) -> list[str]:
     return addresses
 
 
+def _walk_the_share_steps(page, *, name, body, email, signature, age) -> None:
+    """Fill the share form step by step (share.js) up to its review step."""
+    page.fill("[name=body]", body)
+    page.click("#step-next")
+    page.fill("[name=author_name]", name)
+    page.fill("[name=email]", email)
+    page.click("#step-next")
+    page.click("#step-next")
+    for box in page.locator("[name=channels]").all():
+        box.check()
+    page.check(f"[name=age][value={age}]")
+    page.fill("[name=signature]", signature)
+    page.check("[name=consent_to_publish]")
+    page.click("#step-next")
+    page.wait_for_selector("#share-review dd")
+
+
 def _submit(page, button: str) -> int | None:
     """Send a form as it is, past the browser's own checks, so the server's
     refusal (which shows the input back) is a page too. The answer's status."""
@@ -527,25 +544,32 @@ def test_no_surface_runs_a_payload_or_breaks_its_policy(live_server, browser, wo
     page.wait_for_selector(".swagger-ui .info")
     visits.check("API docs (rendered)")
 
-    # The share page: blank, refused with the patient's words shown back, received.
+    # The share page: blank, its review step, refused with the patient's words
+    # shown back, received.
     visits.visit(f"{base}/share/{TOPIC_SLUG}/", "share page")
-    page.fill("[name=author_name]", HOSTILE[20][:120])
-    page.fill("[name=body]", f"A story long enough to be a story. {HOSTILE[21]}")
-    page.fill("[name=email]", "not-an-email")
-    page.fill("[name=signature]", HOSTILE[22][:120])
-    status = _submit(page, "form:has([name=body]) [type=submit]")
+    # In steps (share.js); under 18 with no guardian named: the server refuses.
+    _walk_the_share_steps(
+        page,
+        name=HOSTILE[20][:120],
+        body=f"A story long enough to be a story. {HOSTILE[21]}",
+        email="refused@example.com",
+        signature=HOSTILE[22][:120],
+        age="minor",
+    )
+    visits.check("share page, review step")
+    status = _submit(page, "#send-button")
     visits.check("share page, refused", expect_status=400, status=status)
     visits.visit(f"{base}/invite/{world.invitation_token}/", "invitation")
     # An invited patient shares a story: the form posts, the story page follows.
-    page.fill("[name=author_name]", HOSTILE[30][:120])
-    page.fill("[name=body]", f"Six sessions eased my back and I work again. {HOSTILE[31]}")
-    page.fill("[name=email]", "invited@example.com")
-    page.fill("[name=signature]", HOSTILE[32][:120])
-    page.check("[name=consent_to_publish]")
-    page.check("[name=age][value=adult]")
-    for box in page.locator("[name=channels]").all():
-        box.check()
-    status = _submit(page, "form:has([name=body]) [type=submit]")
+    _walk_the_share_steps(
+        page,
+        name=HOSTILE[30][:120],
+        body=f"Six sessions eased my back and I work again. {HOSTILE[31]}",
+        email="invited@example.com",
+        signature=HOSTILE[32][:120],
+        age="adult",
+    )
+    status = _submit(page, "#send-button")
     visits.check("invitation: story shared", status=status)
     if not page.locator("#story-status[data-status=submitted]").count():
         visits.problems.setdefault("invitation: story shared", []).append("no story page")
