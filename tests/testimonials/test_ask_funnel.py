@@ -227,6 +227,21 @@ def test_each_stage_counts_each_ask_once_in_the_week_it_went_out(journeys):
     assert Ask.objects.filter(status="opted_out").count() == 1
 
 
+def test_a_few_queries_whatever_the_number_of_locations_and_weeks(
+    journeys, django_assert_max_num_queries
+):
+    for n in range(10):
+        Location.objects.create(organisation=journeys["organisation"], slug=f"l{n}", name=f"L{n}")
+
+    with django_assert_max_num_queries(4):
+        rows = funnel.ask_funnel(locations=Location.objects.all(), weeks=52, now=NOW)
+    with django_assert_max_num_queries(4):
+        totals = funnel.ask_funnel_totals()
+
+    assert len(rows) == 13 * 52
+    assert totals["north"]["opted_out"] == 2
+
+
 def test_the_scope_passed_in_is_all_it_shows(journeys):
     rows = funnel.ask_funnel(
         locations=Location.objects.filter(organisation=journeys["other"]), weeks=1, now=NOW
