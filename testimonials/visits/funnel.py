@@ -86,18 +86,19 @@ def _opted_out_after_ask(asks: QuerySet[Ask]) -> list[tuple[int, datetime]]:
     on 50,000 asks). Few asks have an opt-out; their hashes name their
     organisation, so the `IN` finds them and the times decide."""
     hashes = PatientOptOut.objects.values("contact_hash")
+    opted = asks.filter(Q(email_hash__in=hashes) | Q(phone_hash__in=hashes))
     candidates = list(
-        asks.filter(Q(email_hash__in=hashes) | Q(phone_hash__in=hashes)).values_list(
+        opted.values_list(
             "visit__location_id", "decided_at", "organisation_id", "email_hash", "phone_hash"
         )
     )
     if not candidates:
         return []
-    wanted = {value for row in candidates for value in row[3:] if value}
     opted_at = {
         (organisation_id, contact_hash): created_at
         for organisation_id, contact_hash, created_at in PatientOptOut.objects.filter(
-            contact_hash__in=sorted(wanted)
+            Q(contact_hash__in=opted.values("email_hash"))
+            | Q(contact_hash__in=opted.values("phone_hash"))
         ).values_list("organisation_id", "contact_hash", "created_at")
     }
     found = []
