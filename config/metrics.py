@@ -42,7 +42,7 @@ from prometheus_client import (
     start_http_server,
     values,
 )
-from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 
@@ -240,6 +240,27 @@ class QueueCollector(Collector):
         yield pending
 
 
+class AskFunnelCollector(Collector):
+    """The ask funnel by location and stage, since each location's first ask
+    (`testimonials.visits.funnel`), read at scrape time. Labels stay
+    bounded: the location's slug and the seven stage names, never a week
+    (the admin's funnel page has the weeks)."""
+
+    def collect(self) -> Iterator[Metric]:
+        from testimonials.visits.funnel import STAGES, ask_funnel_totals
+
+        asks = CounterMetricFamily(
+            "testimonials_asks",
+            "Asks sent after visits, by location and what became of them (stage: asked, "
+            "delivered, opened, link_clicked, story_submitted, opted_out, bounced).",
+            labels=["location", "stage"],
+        )
+        for location, counts in sorted(ask_funnel_totals().items()):
+            for stage in STAGES:
+                asks.add_metric([location, stage], counts[stage])
+        yield asks
+
+
 # --- The endpoint -------------------------------------------------------------
 
 
@@ -280,6 +301,7 @@ def metrics_view(request: HttpRequest) -> HttpResponse:
     registry = CollectorRegistry()
     MultiProcessCollector(registry, path=str(METRICS_DIR))  # type: ignore[no-untyped-call]
     registry.register(QueueCollector())
+    registry.register(AskFunnelCollector())
     return HttpResponse(generate_latest(registry), content_type=CONTENT_TYPE_LATEST)
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, TypeVar
 
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMultiAlternatives
 from django.db.models import Model, Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -53,6 +53,9 @@ class Email:
     label: str
     # Extra headers (an invitation's List-Unsubscribe).
     headers: Mapping[str, str] = field(default_factory=dict)
+    # An HTML alternative, `<html_template>.html`, rendered with the same
+    # context (an ask's email, which carries the funnel's first-party image).
+    html_template: str | None = None
 
 
 def story_email(
@@ -82,14 +85,18 @@ class Rendered:
     subject: str
     message: str
     headers: Mapping[str, str] = field(default_factory=dict)
+    # The HTML alternative, or "" for a plain-text email.
+    html: str = ""
 
     def send(self, *, row: str = "") -> str:
         """Send it; `row` ("app.model:pk") goes along as the provider's
         metadata, so its delivery events find the row again. Returns the
         provider's message id, or "" when the backend gives none (SMTP)."""
-        message = EmailMessage(
+        message = EmailMultiAlternatives(
             subject=self.subject, body=self.message, to=self.to, headers=dict(self.headers)
         )
+        if self.html:
+            message.attach_alternative(self.html, "text/html")
         if row:
             # Read by anymail's backends (ignored by Django's own): the
             # provider hands it back with each event for this message.
@@ -106,7 +113,10 @@ def render(email: Email) -> Rendered:
         context = email.context()
         subject = render_to_string(f"{email.template}_subject.txt", context).strip()
         message = render_to_string(f"{email.template}.txt", context)
-    return Rendered(to=email.to, subject=subject, message=message, headers=email.headers)
+        html = ""
+        if email.html_template:
+            html = render_to_string(f"{email.html_template}.html", context)
+    return Rendered(to=email.to, subject=subject, message=message, headers=email.headers, html=html)
 
 
 def deliver(email: Email) -> None:

@@ -5,7 +5,7 @@ widget script and the organisations' stylesheets."""
 from django.urls import path
 
 from testimonials.consent import pages as consent_pages
-from testimonials.invitations import invitation_page
+from testimonials.invitations import invitation_page, opens
 from testimonials.places import pages as place_pages
 from testimonials.publishing import widget
 from testimonials.stories import share_page, story_pages
@@ -44,5 +44,7 @@ urlpatterns = [
     path("brand/<slug:slug>.css", place_pages.organisation_css, name="organisation-stylesheet"),
     path("brand/topics/<slug:slug>.css", place_pages.topic_css, name="topic-stylesheet"),
     path("invite/<str:token>/", invitation_page.invitation, name="invitation"),
+    # The invitation email's first-party image (the ask funnel's "opened").
+    path("i/<str:token>/o.png", opens.open_pixel, name="invitation-open-pixel"),
     path("unsubscribe/<str:token>/", unsubscribe_page.unsubscribe, name="unsubscribe"),
 ]

@@ -42,6 +42,7 @@ def test_the_metrics_table_names_what_the_service_exports():
         "testimonials_queue_items",
         "testimonials_queue_oldest_age_seconds",
         "testimonials_webhook_deliveries_pending",
+        "testimonials_asks_total",
     }
     documented = {name for name in _first_column(_section("## Metrics")) if "_" in name}
     assert documented == exported

@@ -7,4 +7,6 @@ negative stories.
 
 - `selectors`: the figures, in a few grouped queries for all locations.
 - `views`, `urls`: the admin page, `/admin/dashboard/`.
+- `asks`: the ask funnel's page, `/admin/dashboard/asks/` (its figures from
+  `testimonials.visits.funnel`).
 """

@@ -7,6 +7,7 @@ from django.http import (
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from testimonials.invitations import opens
 from testimonials.invitations import services as invitations
 from testimonials.places import branding
 from testimonials.stories.share_page import _fresh_form, _share_page
@@ -34,6 +35,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
             status=REFUSED_STATUS[exc.reason],
         )
         return _patient_page(response)
+    opens.invitation_link_opened(invitation=found)
     form = _fresh_form(request, found.topic)
     form.initial["invitation"] = token
     if found.patient_name:

@@ -36,7 +36,8 @@ from django.utils.translation import gettext
 from config import clinic_time, enqueue
 from testimonials import languages, outbox
 from testimonials.errors import ApplicationError, FieldErrors
-from testimonials.models import Clinician, Invitation, Location, Topic
+from testimonials.invitations import opens
+from testimonials.models import Ask, Clinician, Invitation, Location, Topic
 from testimonials.visits import opt_outs
 
 logger = logging.getLogger(__name__)
@@ -315,10 +316,12 @@ def _invitation_email(invitation: Invitation) -> outbox.Email | None:
         "expires_at": invitation.expires_at,
         "incentive": invitation.incentive,
         "unsubscribe_link": unsubscribe,
+        "open_pixel": ask_open_pixel_url(invitation),
     }
     return outbox.Email(
         to=[invitation.email],
         template="testimonials/email/invitation",
+        html_template="testimonials/email/invitation",
         context=lambda: context,
         language=invitation_language(invitation),
         label="invitation",
@@ -328,6 +331,15 @@ def _invitation_email(invitation: Invitation) -> outbox.Email | None:
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
     )
+
+
+def ask_open_pixel_url(invitation: Invitation) -> str:
+    """The first-party image that counts an ask's email as opened; "" for
+    an invitation staff sent by hand (the funnel counts asks only, so
+    nothing about those is recorded)."""
+    if not Ask.objects.filter(invitation_id=invitation.pk).exists():
+        return ""
+    return opens.open_pixel_url(invitation)
 
 
 def invitation_language(invitation: Invitation) -> str:

@@ -48,6 +48,12 @@ class Invitation(DeliveryTracked):
     expires_at = models.DateTimeField()
     sent_at = models.DateTimeField(null=True, blank=True)
     used_at = models.DateTimeField(null=True, blank=True)
+    # The ask funnel's first-party signals (`testimonials.visits.funnel`):
+    # when the email's image was first fetched from us, and when the link
+    # first opened the share page. First times only: no row per request,
+    # no address, no user agent.
+    email_opened_at = models.DateTimeField(null=True, blank=True)
+    link_opened_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -114,10 +114,12 @@ def _reminder_email(invitation: Invitation) -> outbox.Email:
         "clinic_name": invitations.clinic_name(invitation),
         "link": invitations.invitation_url(invitation),
         "unsubscribe_link": unsubscribe,
+        "open_pixel": invitations.ask_open_pixel_url(invitation),
     }
     return outbox.Email(
         to=[invitation.email],
         template="testimonials/email/invitation_reminder",
+        html_template="testimonials/email/invitation_reminder",
         context=lambda: context,
         language=invitations.invitation_language(invitation),
         label="invitation reminder",

@@ -1,7 +1,9 @@
-"""An organisation admin opens the locations dashboard from the admin index
-in a real headless Chromium (its screenshot is the one in the docs)."""
+"""An organisation admin opens the locations dashboard from the admin index,
+and the asks funnel from the dashboard, in a real headless Chromium (their
+screenshots are the ones in the docs)."""
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -10,7 +12,15 @@ from django.utils import timezone
 from moderation.decisions import services as moderation_decisions
 from moderation.models import StaffMembership, StaffRole
 from testimonials import transitions
-from testimonials.models import Location, Organisation, RejectionReason, Status
+from testimonials.models import (
+    Ask,
+    Invitation,
+    Location,
+    Organisation,
+    RejectionReason,
+    Status,
+    Visit,
+)
 from tests.factories import ConsentTextFactory, TestimonialFactory, TopicFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -114,3 +124,57 @@ def test_an_organisation_admin_compares_their_locations(live_server, page, group
     page.click("#dashboard-choice input[type=submit]")
     page.wait_for_selector("#location-north")
     page.screenshot(path=str(screenshot_dir / "dashboard.png"), full_page=True)
+
+
+def _asks(location, *, clicked, submitted, total):
+    """`total` asks sent this week at `location`: `clicked` of them opened
+    their link, `submitted` of those shared a story."""
+    topic = TopicFactory(slug=f"asks-{location.slug}", organisation=location.organisation)
+    now = timezone.now()
+    for n in range(total):
+        visit = Visit.objects.create(
+            organisation=location.organisation, location=location, external_id=f"{location}-{n}",
+            completed_at=now - HOUR, status="scheduled",
+        )  # fmt: skip
+        invitation = Invitation.objects.create(
+            topic=topic, email="", created_by_label="visit", expires_at=now + 30 * DAY,
+            link_opened_at=now if n < clicked else None,
+            used_at=now if n < submitted else None,
+        )  # fmt: skip
+        Ask.objects.create(
+            visit=visit, organisation=location.organisation, due_at=now, status="invited",
+            invitation=invitation, decided_at=now,
+        )  # fmt: skip
+
+
+def test_an_organisation_admin_opens_the_asks_funnel_from_the_dashboard(
+    live_server, page, group, screenshot_dir
+):
+    north, south = Location.objects.filter(organisation=group).order_by("slug")
+    _asks(north, clicked=2, submitted=1, total=4)
+    _asks(south, clicked=0, submitted=0, total=1)
+    _asks(Location.objects.get(slug="downtown"), clicked=1, submitted=1, total=1)
+    errors = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.goto(f"{live_server.url}/admin/login/?next=/admin/dashboard/")
+    page.fill("#id_username", "olivia")
+    page.fill("#id_password", "olivia-pass-123")
+    page.click("input[type=submit]")
+    page.click("#asks-funnel-link")
+
+    page.wait_for_selector("#funnel-north")
+    assert page.inner_text("h1") == "Move Well PT: asks funnel"
+    this_week = page.locator("#funnel-north tbody tr").first
+    assert this_week.locator(".asked").inner_text() == "4"
+    assert this_week.locator(".link-clicked").inner_text() == "2"
+    assert this_week.locator(".clicked-rate").inner_text() == "50%"
+    assert this_week.locator(".submitted-rate").inner_text() == "25%"
+    assert page.locator("#funnel-south tbody tr").first.locator(".asked").inner_text() == "1"
+    assert "Smile" not in page.inner_text("body")
+    with page.expect_download() as download:
+        page.click("#funnel-csv")
+    lines = Path(download.value.path()).read_text().splitlines()
+    assert lines[1].startswith("north,Move Well North,")
+    assert len(lines) == 1 + 2 * 8
+    assert errors == []
+    page.screenshot(path=str(screenshot_dir / "asks-funnel.png"), full_page=True)

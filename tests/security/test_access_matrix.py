@@ -460,6 +460,11 @@ ENDPOINTS = [
         "unsubscribe page", "GET", lambda c: "/unsubscribe/not-a-token/", _everyone(404),
         may_show=_nobody, each_story=False,
     ),
+    # The ask funnel's first-party image: the same answer for every token.
+    Endpoint(
+        "invitation email image", "GET", lambda c: "/i/not-a-token/o.png", _everyone(200),
+        may_show=_nobody, each_story=False,
+    ),
     # --- Operations: probes for the load balancer, metrics for the scraper alone.
     Endpoint(
         "healthz", "GET", lambda c: "/healthz", _everyone(200), may_show=_nobody,
@@ -635,6 +640,11 @@ ENDPOINTS = [
     # CSV: its admins' (and superusers'); the figures name no story.
     Endpoint(
         "admin locations dashboard", "GET", lambda c: "/admin/dashboard/", _superuser_page,
+        may_show=_nobody, each_story=False,
+    ),
+    # Issue 19: the ask funnel, beside the dashboard, for the same staff.
+    Endpoint(
+        "admin asks funnel", "GET", lambda c: "/admin/dashboard/asks/", _superuser_page,
         may_show=_nobody, each_story=False,
     ),
     Endpoint(
