@@ -492,10 +492,8 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "static")))
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
-}
+# STORAGES and the patients' photos and video: config/settings/media.py.
+from config.settings.media import *  # noqa: E402, F403 - reads the environment, after .env
 
 # --- Moderators' accounts -------------------------------------------------
 # Argon2 first; older hashes are upgraded on the next successful login.
