@@ -495,6 +495,8 @@ STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "static")))
 # STORAGES and the patients' photos and video: config/settings/media.py.
 from config.settings.media import *  # noqa: E402, F403 - reads the environment, after .env
 
+CONTENT_SECURITY_POLICY = media_origin_allowed(CONTENT_SECURITY_POLICY)  # noqa: F405
+
 # --- Moderators' accounts -------------------------------------------------
 # Argon2 first; older hashes are upgraded on the next successful login.
 PASSWORD_HASHERS = [

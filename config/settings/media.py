@@ -66,6 +66,19 @@ MEDIA_FFMPEG_MEMORY_BYTES: int = env.int("MEDIA_FFMPEG_MEMORY_BYTES", default=10
 # site's own origin; empty: PUBLIC_BASE_URL.
 MEDIA_PUBLIC_ORIGIN: str = env.str("MEDIA_PUBLIC_ORIGIN", default="").rstrip("/")
 
+
+
+def media_origin_allowed(policy: dict[str, Any]) -> dict[str, Any]:
+    """The pages' Content-Security-Policy, letting images and video load
+    from MEDIA_PUBLIC_ORIGIN when one is set."""
+    if not MEDIA_PUBLIC_ORIGIN:
+        return policy
+    directives = dict(policy["DIRECTIVES"])
+    for name in ("img-src", "media-src"):
+        directives[name] = [*directives.get(name, ["'self'"]), MEDIA_PUBLIC_ORIGIN]
+    return {**policy, "DIRECTIVES": directives}
+
+
 __all__ = [
     "MEDIA_FFMPEG_MEMORY_BYTES",
     "MEDIA_FFMPEG_TIMEOUT",
@@ -79,4 +92,5 @@ __all__ = [
     "MEDIA_STORAGE",
     "MEDIA_URL",
     "STORAGES",
+    "media_origin_allowed",
 ]

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_safe
 
 from testimonials.media.selectors import has_webvtt, public_media_get
 from testimonials.media.services import media_storage
+from testimonials.models import StoryMedia
 
 # Whatever the file turns out to be, a browser may only display it.
 MEDIA_CSP = "default-src 'none'; sandbox"
@@ -36,6 +37,11 @@ def story_media(request: HttpRequest, public_id: uuid.UUID) -> HttpResponseBase:
     etag = quote_etag(media.sha256)
     if etag in request.headers.get("If-None-Match", ""):
         return _harden(HttpResponse(status=304), etag=etag)
+    return media_file_response(media)
+
+
+def media_file_response(media: StoryMedia) -> HttpResponseBase:
+    """The sanitized file, hardened; also the review page's copy."""
     extension = media.storage_name.rsplit(".", 1)[-1]
     response = FileResponse(
         media_storage().open(media.storage_name, "rb"),
@@ -43,7 +49,7 @@ def story_media(request: HttpRequest, public_id: uuid.UUID) -> HttpResponseBase:
         as_attachment=False,
         filename=f"{media.kind}-{media.public_id}.{extension}",
     )
-    return _harden(response, etag=etag)
+    return _harden(response, etag=quote_etag(media.sha256))
 
 
 @require_safe
