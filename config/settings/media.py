@@ -67,7 +67,6 @@ MEDIA_FFMPEG_MEMORY_BYTES: int = env.int("MEDIA_FFMPEG_MEMORY_BYTES", default=10
 MEDIA_PUBLIC_ORIGIN: str = env.str("MEDIA_PUBLIC_ORIGIN", default="").rstrip("/")
 
 
-
 def media_origin_allowed(policy: dict[str, Any]) -> dict[str, Any]:
     """The pages' Content-Security-Policy, letting images and video load
     from MEDIA_PUBLIC_ORIGIN when one is set."""
