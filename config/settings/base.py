@@ -417,7 +417,11 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "config.schema.document_errors",
     ],
-    "ENUM_NAME_OVERRIDES": {"PublishingModeEnum": "testimonials.models.PublishingMode"},
+    "ENUM_NAME_OVERRIDES": {
+        "PublishingModeEnum": "testimonials.models.PublishingMode",
+        "MediaKindEnum": "testimonials.models.MediaKind",
+        "KindEnum": "testimonials.publishing.topic_apis.CONNECTION_KINDS",
+    },
 }
 
 # django-cors-headers: only the public read API is open to every origin.
@@ -492,8 +496,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "static")))
-# STORAGES and the patients' photos and video: config/settings/media.py.
-from config.settings.media import *  # noqa: E402, F403 - reads the environment, after .env
+from config.settings.media import *  # noqa: E402, F403 - STORAGES, photos and video; after .env
 
 CONTENT_SECURITY_POLICY = media_origin_allowed(CONTENT_SECURITY_POLICY)  # noqa: F405
 
