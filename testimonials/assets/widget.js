@@ -12,7 +12,7 @@
     "h2{font-size:1.2em;margin:0 0 4px}p{margin:0 0 12px}" +
     ".note,figcaption{color:#4a5361;font-size:.9em}.dark .note,.dark figcaption{color:#c3c9d1}" +
     "ul{list-style:none;margin:0;padding:0}li{border-top:1px solid #d8dde4;padding:12px 0}.dark li{border-color:#3a414b}" +
-    "figure,blockquote{margin:0}blockquote{white-space:pre-line;overflow-wrap:anywhere;margin-bottom:4px}" +
+    "figure,blockquote{margin:0}img{max-width:100%;height:auto;border-radius:4px;margin-bottom:6px}blockquote{white-space:pre-line;overflow-wrap:anywhere;margin-bottom:4px}" +
     ".stars{color:#8a5a00}.dark .stars{color:#f0b429}.ok{color:#1d6b35;font-weight:600}.dark .ok{color:#7ee2a0}" +
     ".dis{font-size:.9em;margin:6px 0 0}" +
     "a{color:var(--ps-accent,#0b5cad)}.dark a{color:#8cc4ff}a:focus-visible{outline:3px solid currentColor;outline-offset:2px}";
@@ -62,6 +62,11 @@
       caption.appendChild(el("span", t[7], { "class": "ok" }));
     }
     var figure = el("figure");
+    // The patient's photo, sanitized and approved (its alt text as they wrote it).
+    (item.media || []).forEach(function (m) {
+      if (m.kind === "photo") figure.appendChild(el("img", "", { src: m.url, alt: m.alt || "",
+        width: m.width, height: m.height, loading: "lazy" }));
+    });
     figure.appendChild(el("blockquote", item.body));
     figure.appendChild(caption);
     var li = el("li");

@@ -21,8 +21,10 @@ MEDIA_CSP = "default-src 'none'; sandbox"
 def _harden(response: HttpResponseBase, *, etag: str) -> HttpResponseBase:
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = MEDIA_CSP
-    # Websites embed the photo (the widget), so other origins may load it.
+    # Websites embed the photo (the widget), so other origins may load it,
+    # and a page on MEDIA_PUBLIC_ORIGIN's sister origin may read captions.
     response["Cross-Origin-Resource-Policy"] = "cross-origin"
+    response["Access-Control-Allow-Origin"] = "*"
     # Revalidated on every use: a withdrawal takes effect at the next request.
     response["Cache-Control"] = "public, no-cache"
     response["ETag"] = etag
