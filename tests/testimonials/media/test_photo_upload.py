@@ -210,3 +210,41 @@ def test_the_json_api_and_a_story_without_media_are_unchanged(
     assert CANARY in item["body"]
     assert response.json()["withdraw_media_url"] is None
     assert response.json()["authorization"]["media"] == []
+
+
+def test_a_heic_photo_from_an_iphone_is_published_as_a_jpeg(
+    api_client, submission, send, review_and_publish
+):
+    image = Image.new("RGB", (32, 24), (10, 200, 30))
+    exif = Image.Exif()
+    exif[0x010F] = CAMERA
+    out = io.BytesIO()
+    image.save(out, format="HEIF", exif=exif.tobytes())
+    response = send(submission, photo=upload(out.getvalue(), "image/heic", "IMG_0001.HEIC"))
+    assert response.status_code == 202, response.content
+    review_and_publish(response.json()["id"])
+
+    [media] = published_item(api_client, response.json()["id"])["media"]
+    data = b"".join(served(api_client, media["url"]).streaming_content)
+
+    assert Image.open(io.BytesIO(data)).format == "JPEG"
+    assert CAMERA.encode() not in data
+
+
+def test_a_photo_larger_than_a_json_body_may_be_is_taken(submission, send, settings):
+    noise = Image.effect_noise((700, 700), 90).convert("RGB")
+    out = io.BytesIO()
+    noise.save(out, format="PNG")
+    assert len(out.getvalue()) > settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+
+    response = send(submission, photo=upload(out.getvalue(), "image/png", "big.png"))
+
+    assert response.status_code == 202, response.content
+
+
+def test_a_json_body_keeps_its_own_size_limit(api_client, submission, settings):
+    huge = {**submission, "body": "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)}
+
+    response = api_client.post("/api/v1/testimonials/", huge, format="json")
+
+    assert response.status_code == 413
