@@ -32,7 +32,7 @@ from drf_spectacular.generators import SchemaGenerator
 from moderation.accounts import api_tokens
 from moderation.accounts import moderators as moderation_moderators
 from moderation.decisions import services as moderation_decisions
-from testimonials.models import Status, Testimonial, sole_location
+from testimonials.models import Status, StoryMedia, Testimonial, sole_location
 from testimonials.stories.patient_links import patient_secret
 from testimonials.visits import integration_keys, opt_outs
 from tests.factories import ConsentTextFactory, TestimonialFactory, TopicFactory, UserFactory
@@ -80,6 +80,15 @@ def _pending(world: World) -> Testimonial:
 
 def _published(world: World) -> Testimonial:
     return _story(status=Status.PUBLISHED, body=STORY)
+
+
+def _published_with_photo(world: World) -> Testimonial:
+    story = _story(status=Status.PUBLISHED, body=STORY)
+    StoryMedia.objects.create(
+        testimonial=story, kind="photo", storage_name="", content_type="image/jpeg",
+        sha256="0" * 64, status="approved",
+    )  # fmt: skip
+    return story
 
 
 def _rejected(world: World) -> Testimonial:
@@ -207,6 +216,7 @@ RECIPES: dict[tuple[str, str], Recipe] = {
         body={"From": "+34612345678", "Body": "STOP"}, headers=_sms_provider
     ),
     ("testimonial-withdraw", "POST"): Recipe(_published, {}),
+    ("testimonial-withdraw-media", "POST"): Recipe(_published_with_photo, {}),
     ("testimonial-authorize", "POST"): Recipe(_imported, {"signature": "Ida Moss"}),
     ("testimonial-approve-edit", "POST"): Recipe(_awaiting_approval, {"signature": "Maria"}),
     ("testimonial-narrow", "POST"): Recipe(_published, NARROW),
@@ -252,6 +262,7 @@ def url_for(route: Route, story: Testimonial, world: World) -> str:
         "secret": patient_secret(story.public_id),
         "slug": world.topic.slug,
         "object_id": str(story.pk),
+        "media_id": str(uuid.uuid4()),
         "pk": "1",
         "id": str(world.moderator.pk),
         "token": "an-invitation-token",
