@@ -92,7 +92,7 @@ class ClinicTimeZoneMiddleware:
             return self.get_response(request)
 
 
-# The one path that takes files (`POST /api/v1/testimonials/`, multipart).
+# The paths that take files: the API's submit and the share page (`/share/{topic}/`).
 MEDIA_UPLOAD_PATH = "/api/v1/testimonials/"
 
 
@@ -106,7 +106,9 @@ class RequestSizeLimitMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-        if request.path == MEDIA_UPLOAD_PATH and request.content_type == "multipart/form-data":
+        if request.content_type == "multipart/form-data" and (
+            request.path == MEDIA_UPLOAD_PATH or request.path.startswith("/share/")
+        ):
             # A story with its photo and video: each file has its own limit.
             limit = settings.MEDIA_MAX_PHOTO_BYTES + settings.MEDIA_MAX_VIDEO_BYTES + 1024 * 1024
         try:
