@@ -503,6 +503,10 @@ ENDPOINTS = [
         may_show=_patients_own, changes=True, form=True,
     ),
     Endpoint(
+        "patient page withdraw media", "POST", _patient_page("withdraw-media"), _patient(303),
+        may_show=_patients_own, changes=True, form=True,
+    ),
+    Endpoint(
         "patient page authorize", "POST", _patient_page("authorize"), _patient(409),
         body=SIGNED, may_show=_patients_own, changes=True, form=True,
     ),

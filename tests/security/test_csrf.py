@@ -232,6 +232,7 @@ RECIPES: dict[tuple[str, str], Recipe] = {
     ("moderation-notes", "POST"): Recipe(_pending, {"text": "Checked the consent."}, works=201),
     # The pages: the patient's forms behind the secret link, and the review page.
     ("patient-story-withdraw", "POST"): Recipe(_published, {}, works=303),
+    ("patient-story-withdraw-media", "POST"): Recipe(_published_with_photo, {}, works=303),
     ("patient-story-approve", "POST"): Recipe(_awaiting_approval, {"signature": "M"}, works=303),
     ("patient-story-narrow", "POST"): Recipe(_published, NARROW, works=303),
     ("patient-story-authorize", "POST"): Recipe(_imported, AUTHORIZE_FORM, works=303),

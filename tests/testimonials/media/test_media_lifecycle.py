@@ -102,3 +102,22 @@ def test_withdrawing_media_needs_the_patients_secret(api_client, submission, sen
 
     assert api_client.post(forged).status_code == 404
     assert StoryMedia.objects.get().status == "pending"
+
+
+def test_the_patients_page_takes_the_media_back_and_keeps_the_story(
+    client, submission, send, review_and_publish, django_capture_on_commit_callbacks
+):
+    story = send(submission, photo=upload(photo_with_gps(), "image/jpeg")).json()
+    review_and_publish(story["id"])
+    page = client.get(story["story_page_url"]).content.decode()
+    assert 'id="withdraw-media-button"' in page
+
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = client.post(story["story_page_url"] + "withdraw-media")
+
+    assert answer.status_code == 303
+    row = StoryMedia.objects.get()
+    assert (row.status, row.storage_name) == ("withdrawn", "")
+    after = client.get(answer["Location"]).content.decode()
+    assert 'id="withdraw-media-button"' not in after
+    assert "Published." in after

@@ -131,7 +131,8 @@ def probe(data: bytes, tmp_path) -> dict:
         check=True,
         timeout=60,
     ).stdout
-    return json.loads(output)
+    probed: dict = json.loads(output)
+    return probed
 
 
 @needs_ffmpeg

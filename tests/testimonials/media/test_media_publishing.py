@@ -14,7 +14,8 @@ def page_of(api_client, submission):
 def json_ld(html: str) -> dict:
     found = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
     assert found, "the page has JSON-LD"
-    return json.loads(found.group(1))
+    data: dict = json.loads(found.group(1))
+    return data
 
 
 def test_the_education_page_shows_the_photo_with_its_alt_text_and_json_ld_names_it(
