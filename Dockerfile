@@ -47,9 +47,9 @@ RUN uv export --frozen --no-dev --format cyclonedx1.5 --preview-features sbom-ex
       --output-file /app/sbom.cdx.json
 
 COPY --chown=app:app . .
-# var/metrics exists in the image, so the shared volume mounted there starts
-# owned by app.
-RUN mkdir -p var/metrics && chown -R app:app var
+# var/metrics and var/media exist in the image, so the shared volumes
+# mounted there start owned by app.
+RUN mkdir -p var/metrics var/media && chown -R app:app var
 USER app
 
 # Static files are collected into the image (var/static, compressed and

@@ -45,6 +45,8 @@ NOT_FOR_THE_CLUSTER = {
     "SQLITE_PATH",
     "FILE_CACHE_DIR",
     "CELERY_BROKER_DIR",
+    # Only with MEDIA_STORAGE=filesystem; pods share no disk and use a bucket.
+    "MEDIA_ROOT",
     # The test suite's own.
     "TEST_RUN_DIR",
     "TEST_DATABASE_SUFFIX",
