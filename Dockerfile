@@ -27,6 +27,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 # The same uv as the Makefile's.
 RUN pip install --no-cache-dir uv==0.13.9
 
+# ffprobe and ffmpeg check patients' video and audio and strip their
+# metadata (testimonials/media/recordings.py); without them video is refused.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends ffmpeg \
+ && rm -rf /var/lib/apt/lists/*
+
 # A fixed uid and gid, the ones deploy/kubernetes runs the pods as.
 RUN groupadd --system --gid 10001 app \
  && useradd --system --uid 10001 --gid app --home-dir /app --shell /usr/sbin/nologin app
@@ -41,9 +47,9 @@ RUN uv export --frozen --no-dev --format cyclonedx1.5 --preview-features sbom-ex
       --output-file /app/sbom.cdx.json
 
 COPY --chown=app:app . .
-# var/metrics exists in the image, so the shared volume mounted there starts
-# owned by app.
-RUN mkdir -p var/metrics && chown -R app:app var
+# var/metrics and var/media exist in the image, so the shared volumes
+# mounted there start owned by app.
+RUN mkdir -p var/metrics var/media && chown -R app:app var
 USER app
 
 # Static files are collected into the image (var/static, compressed and

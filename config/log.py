@@ -246,6 +246,8 @@ def logging_config(*, level: str, log_format: str) -> dict[str, Any]:
         "loggers": {
             # SQL with its parameters (a story's text) at DEBUG: never.
             "django.db.backends": {"level": "WARNING"},
+            # Pillow logs a photo's EXIF tags (a camera, a GPS position) at DEBUG: never.
+            "PIL": {"level": "WARNING"},
             "django.request": {"filters": ["request_path"]},
             "celery.app.trace": {"filters": ["task_failure"]},
         },

@@ -92,6 +92,10 @@ class ClinicTimeZoneMiddleware:
             return self.get_response(request)
 
 
+# The paths that take files: the API's submit and the share page (`/share/{topic}/`).
+MEDIA_UPLOAD_PATH = "/api/v1/testimonials/"
+
+
 class RequestSizeLimitMiddleware:
     """Refuse a body over `DATA_UPLOAD_MAX_MEMORY_SIZE` bytes with `413`
     before anything reads it. Django checks that limit only when a form reads
@@ -102,6 +106,11 @@ class RequestSizeLimitMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if request.content_type == "multipart/form-data" and (
+            request.path == MEDIA_UPLOAD_PATH or request.path.startswith("/share/")
+        ):
+            # A story with its photo and video: each file has its own limit.
+            limit = settings.MEDIA_MAX_PHOTO_BYTES + settings.MEDIA_MAX_VIDEO_BYTES + 1024 * 1024
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:

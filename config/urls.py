@@ -29,6 +29,8 @@ urlpatterns = [
     path("api/v1/", include("testimonials.urls")),
     path("api/v1/moderation/", include("moderation.urls")),
     path("education/", include("testimonials.page_urls")),
+    # Patients' photos and video, sanitized, while their story is public.
+    path("media/", include("testimonials.media.urls")),
     path("", include("testimonials.patient_page_urls")),
     path("favicon.ico", favicon, name="favicon"),
     path("healthz", health.healthz, name="healthz"),

@@ -20,6 +20,11 @@ urlpatterns = [
         name="patient-story-withdraw",
     ),
     path(
+        "stories/<uuid:public_id>/<str:secret>/withdraw-media",
+        story_pages.patient_story_withdraw_media,
+        name="patient-story-withdraw-media",
+    ),
+    path(
         "stories/<uuid:public_id>/<str:secret>/approve",
         consent_pages.patient_story_approve,
         name="patient-story-approve",

@@ -70,6 +70,16 @@ AUTHORIZATION = Actor("system:authorization")
 Alongside = Callable[[], object]
 
 
+def together(*writes: Alongside) -> Alongside:
+    """Several `alongside` writes as one, in order."""
+
+    def run() -> None:
+        for write in writes:
+            write()
+
+    return run
+
+
 def _reachable_from(start: str) -> frozenset[str]:
     seen = {start}
     frontier = [start]

@@ -29,6 +29,11 @@ urlpatterns = [
         name="testimonial-withdraw",
     ),
     path(
+        "testimonials/<uuid:public_id>/<str:secret>/withdraw-media",
+        story_apis.TestimonialWithdrawMediaApi.as_view(),
+        name="testimonial-withdraw-media",
+    ),
+    path(
         "testimonials/<uuid:public_id>/<str:secret>/authorize",
         consent_apis.AuthorizeApi.as_view(),
         name="testimonial-authorize",

@@ -47,6 +47,8 @@ NOT_FOR_THE_CLUSTER = {
     "CELERY_BROKER_DIR",
     # Tests and development only: Twilio's API calls to a local imitation.
     "TWILIO_API_BASE_URL",
+    # Only with MEDIA_STORAGE=filesystem; pods share no disk and use a bucket.
+    "MEDIA_ROOT",
     # The test suite's own.
     "TEST_RUN_DIR",
     "TEST_DATABASE_SUFFIX",

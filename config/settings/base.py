@@ -417,7 +417,11 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "config.schema.document_errors",
     ],
-    "ENUM_NAME_OVERRIDES": {"PublishingModeEnum": "testimonials.models.PublishingMode"},
+    "ENUM_NAME_OVERRIDES": {
+        "PublishingModeEnum": "testimonials.models.PublishingMode",
+        "MediaKindEnum": "testimonials.models.MediaKind",
+        "KindEnum": "testimonials.publishing.topic_apis.CONNECTION_KINDS",
+    },
 }
 
 # django-cors-headers: only the public read API is open to every origin.
@@ -492,10 +496,9 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "static")))
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
-}
+from config.settings.media import *  # noqa: E402, F403 - STORAGES, photos and video; after .env
+
+CONTENT_SECURITY_POLICY = media_origin_allowed(CONTENT_SECURITY_POLICY)  # noqa: F405
 
 # --- Moderators' accounts -------------------------------------------------
 # Argon2 first; older hashes are upgraded on the next successful login.

@@ -39,9 +39,15 @@ SUBMIT_THROTTLE_RATE = env.str("SUBMIT_THROTTLE_RATE", default="1000/minute")
 PUBLIC_API_ANON_RATE = env.str("PUBLIC_API_ANON_RATE", default="10000/minute")
 # Test receivers listen on loopback; everything else private stays refused.
 WEBHOOK_ALLOWED_NETWORKS = env.list("WEBHOOK_ALLOWED_NETWORKS", default=["127.0.0.0/8", "::1/128"])
+MEDIA_ROOT = TEST_RUN_DIR / "media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # The filesystem here; tests/testimonials/media/ swaps in a local S3 server.
+    "media": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(MEDIA_ROOT), "base_url": "/media/"},
+    },
 }
 # Throttle counters stay in process; the tests that depend on Redis reach it
 # through the broker, and the fault tests (tests/faults) that need Redis as

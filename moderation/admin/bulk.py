@@ -41,7 +41,9 @@ class BulkActions(StoryAdmin):
         self._decide_each(
             request,
             calm,
-            lambda t: services.testimonial_approve(public_id=t.public_id, moderator=moderator),
+            lambda t: services.testimonial_approve(
+                public_id=t.public_id, moderator=moderator, in_bulk=True
+            ),
             "approved",
         )
         if skipped:
@@ -62,7 +64,7 @@ class BulkActions(StoryAdmin):
             request,
             list(queryset),
             lambda t: services.testimonial_approve(
-                public_id=t.public_id, moderator=moderator, use_suggested_body=True
+                public_id=t.public_id, moderator=moderator, use_suggested_body=True, in_bulk=True
             ),
             "approved with the suggested redaction",
         )

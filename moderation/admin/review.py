@@ -3,6 +3,7 @@ a moderator can take on it. Each decision's form is checked with the
 moderation API's input serializer (`moderation.decisions.inputs`) and
 refused the same way, then calls the same service."""
 
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import (
     HttpRequest,
     HttpResponse,
+    HttpResponseBase,
     HttpResponseNotAllowed,
     HttpResponseRedirect,
     QueryDict,
@@ -24,12 +26,14 @@ from moderation.accounts.permissions import moderator_of
 from moderation.accounts.scopes import reads_redacted, staff_scope
 from moderation.admin.common import StoryAdmin, error_text, review_url
 from moderation.decisions import claims, diff, inputs, presentation, reviewer_view, selectors
+from moderation.intake import captions
 from moderation.models import AccessSurface
 from moderation.notifications import delivery
 from testimonials.consent import authorization_reads
 from testimonials.errors import ApplicationError, FieldErrors
 from testimonials.honesty import disclosures
-from testimonials.models import MaterialConnection, Status, Testimonial
+from testimonials.media import serving
+from testimonials.models import MaterialConnection, MediaStatus, Status, Testimonial
 
 
 class ReviewPage(StoryAdmin):
@@ -94,10 +98,35 @@ class ReviewPage(StoryAdmin):
             "evidence_url": reverse(
                 "admin:testimonials_testimonial_evidence", args=[testimonial.pk]
             ),
+            "media": [
+                {
+                    "row": media,
+                    "url": reverse(
+                        "admin:testimonials_testimonial_media",
+                        args=[testimonial.pk, media.public_id],
+                    ),
+                    "captions_text": captions.captions_words(media.captions),
+                }
+                for media in testimonial.media.exclude(status=MediaStatus.WITHDRAWN)
+            ],
             "next_url": review_url(next_item.pk) if next_item else None,
             "queue_url": reverse("admin:testimonials_testimonial_changelist"),
         }
         return TemplateResponse(request, "admin/moderation/review.html", context)
+
+    def media_view(
+        self, request: HttpRequest, object_id: int, media_id: uuid.UUID
+    ) -> HttpResponseBase:
+        """The story's photo or recording for the review page, before it is
+        public: for staff who may read the story's personal data (a face is
+        one), with the same headers as the public copy, kept by no cache."""
+        if not self.has_view_permission(request) or reads_redacted(request.user):
+            raise PermissionDenied
+        testimonial = get_object_or_404(self.get_queryset(request), pk=object_id)
+        media = get_object_or_404(testimonial.media.exclude(storage_name=""), public_id=media_id)
+        response = serving.media_file_response(media)
+        response["Cache-Control"] = "no-store"
+        return response
 
     def _reviewer_page(self, request: HttpRequest, testimonial: Testimonial) -> HttpResponse:
         """A read-only reviewer's page: no personal data (`reviewer_view`)."""

@@ -211,12 +211,17 @@ class TestimonialAdmin(ReviewPage, BulkActions):
             self.admin_site.admin_view(self.evidence_view),
             name="testimonials_testimonial_evidence",
         )
+        media = path(
+            "<int:object_id>/media/<uuid:media_id>/",
+            self.admin_site.admin_view(self.media_view),
+            name="testimonials_testimonial_media",
+        )
         export = path(
             "export/",
             self.admin_site.admin_view(self.export_view),
             name="testimonials_testimonial_export",
         )
-        return [review, evidence_zip, export, *super().get_urls()]
+        return [review, evidence_zip, media, export, *super().get_urls()]
 
     # --- Export: the clinic's records, or leaving us ----------------------
 

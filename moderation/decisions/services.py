@@ -8,6 +8,7 @@ The patient hears of a decision through `moderation.notifications`.
 """
 
 import uuid
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -20,8 +21,9 @@ from moderation.decisions import claims, diff
 from moderation.notifications import patients
 from testimonials import transitions
 from testimonials.consent import authorization_reads, edit_approval
-from testimonials.errors import FieldErrors, InvalidTransition, NotFound
+from testimonials.errors import Conflict, FieldErrors, InvalidTransition, NotFound
 from testimonials.honesty import disclosures
+from testimonials.media import services as media_services
 from testimonials.models import RejectionReason, Status, Testimonial
 
 
@@ -94,6 +96,7 @@ def testimonial_approve(
     typical_results: str | None = None,
     material_connection: str | None = None,
     material_connection_detail: str | None = None,
+    in_bulk: bool = False,
 ) -> Testimonial:
     """Publish a story awaiting review, optionally with an edited (e.g.
     redacted) text, or with screening's suggested redaction in one step;
@@ -110,6 +113,10 @@ def testimonial_approve(
     a story whose authorization is not in effect. With `expected_version`,
     refuses (`StaleVersion`) when the item changed after the moderator
     opened it. Emails the patient after commit.
+
+    The story's photo, video or audio are approved with it: a person must
+    have seen them, so `in_bulk` (a bulk action) refuses (`Conflict`) a
+    story that has any.
     """
     testimonial = for_decision(
         public_id,
@@ -117,6 +124,8 @@ def testimonial_approve(
         allowed_from=DECIDABLE_FROM[Status.PUBLISHED],
         expected_version=expected_version,
     )
+    if in_bulk and media_services.media_awaiting_review(testimonial_id=testimonial.pk):
+        raise Conflict("A story with a photo or video needs a review of its own.")
     if use_suggested_body:
         if not testimonial.suggested_body:
             raise FieldErrors({"use_suggested_body": ["Screening suggested no redaction."]})
@@ -157,7 +166,10 @@ def testimonial_approve(
             reason=reason,
             details=details,
             expected_version=expected_version,
-            alongside=coverage.alongside,
+            alongside=transitions.together(
+                *filter(None, [coverage.alongside]),
+                partial(media_services.media_approve, testimonial_id=testimonial.pk),
+            ),
             published_body=published_body,
             decided_by=moderator,
             decided_at=timezone.now(),

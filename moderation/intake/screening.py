@@ -8,6 +8,7 @@ the move, applies it as a compare-and-set and writes the audit record.
 """
 
 import logging
+from dataclasses import replace
 from typing import Any
 
 from django.db import transaction
@@ -15,7 +16,7 @@ from django.utils import timezone
 
 from config import metrics
 from moderation import screening
-from moderation.intake import duplicates
+from moderation.intake import captions, duplicates
 from moderation.screening import duplicate
 from testimonials import transitions
 from testimonials.errors import InvalidTransition
@@ -69,12 +70,18 @@ def testimonial_screen(*, testimonial_id: int) -> Testimonial | None:
         return None
 
     keys = duplicate.lookup_keys(testimonial.body)
-    result = screening.run(testimonial.body, screening_context(testimonial, keys))
+    context = screening_context(testimonial, keys)
+    result = screening.run(testimonial.body, context)
+    # The captions of a video count like the text; a person reviews any media.
+    flags = result.flags + captions.captions_screen(
+        testimonial, replace(context, language=result.language)
+    )
+    flag_dicts = [flag.as_dict() for flag in flags]
     to = Status.REJECTED if result.action == "auto_reject" else Status.PENDING_REVIEW
     fields: dict[str, Any] = {
-        "screening_flags": result.flags_as_dicts(),
-        "flag_kinds": flag_kinds(result.flags_as_dicts()),
-        "risk_score": result.risk_score,
+        "screening_flags": flag_dicts,
+        "flag_kinds": flag_kinds(flag_dicts),
+        "risk_score": screening.risk_score(flags),
         "suggested_body": result.suggested_body,
         "language": result.language or "",
         "screened_at": timezone.now(),
@@ -89,7 +96,7 @@ def testimonial_screen(*, testimonial_id: int) -> Testimonial | None:
                 to=to,
                 actor=transitions.SCREENING,
                 reason="clear spam" if to == Status.REJECTED else "",
-                details={"risk_score": result.risk_score, "flags": len(result.flags)},
+                details={"risk_score": fields["risk_score"], "flags": len(flags)},
                 **fields,
             )
             duplicates.keys_store(testimonial, keys)

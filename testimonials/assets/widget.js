@@ -25,7 +25,7 @@
     ".grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(15em,1fr));gap:12px}.wall{columns:15em;column-gap:12px}" +
     ".grid li,.wall li,.slide,.quote{border:1px solid var(--line);border-radius:var(--r);padding:12px}" +
     ".wall li{break-inside:avoid;margin:0 0 12px}" +
-    "figure,blockquote{margin:0}blockquote{white-space:pre-line;overflow-wrap:anywhere;margin-bottom:4px}" +
+    "figure,blockquote{margin:0}img{max-width:100%;height:auto;border-radius:4px;margin-bottom:6px}blockquote{white-space:pre-line;overflow-wrap:anywhere;margin-bottom:4px}" +
     ".quote{border-inline-start:4px solid var(--a);margin-bottom:12px}.quote blockquote{font-size:1.25em}" +
     ".stars{color:var(--star)}.ok{color:var(--ok);font-weight:600}.dis{font-size:.9em;margin:6px 0 0}" +
     ".typical{margin:0 0 12px}" +
@@ -96,6 +96,11 @@
       caption.appendChild(el("span", t.verified, { "class": "ok" }));
     }
     var figure = el("figure");
+    // The patient's photo, sanitized and approved (its alt text as they wrote it).
+    (item.media || []).forEach(function (m) {
+      if (m.kind === "photo") figure.appendChild(el("img", "", { src: m.url, alt: m.alt || "",
+        width: m.width, height: m.height, loading: "lazy" }));
+    });
     figure.appendChild(el("blockquote", item.body));
     figure.appendChild(caption);
     var box = el(tag);

@@ -191,6 +191,7 @@ def authorization_record(current: Authorization) -> dict[str, Any]:
             "conditioning": template.conditioning_statement,
             "redisclosure": template.redisclosure_statement,
         },
+        "media": current.media_kinds,
     }
 
 

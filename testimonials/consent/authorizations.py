@@ -61,11 +61,17 @@ def _settings_of_story(testimonial_id: int | None) -> EffectiveSettings:
 
 
 def authorization_sign(
-    *, testimonial: Testimonial, consent_text: ConsentText, terms: Terms, now: datetime
+    *,
+    testimonial: Testimonial,
+    consent_text: ConsentText,
+    terms: Terms,
+    now: datetime,
+    media: str = "",
 ) -> Authorization:
     """Inside the submission's transaction: the authorization the patient
-    signs with their story, for its text and name as written. The patient
-    gets a copy by email after commit (if they left an address)."""
+    signs with their story, for its text and name as written and the media
+    sent with it (`media`, `Authorization.media`'s kinds). The patient gets a
+    copy by email after commit (if they left an address)."""
     authorization = _patient_signs(
         testimonial=testimonial,
         basis=AuthorizationBasis.SIGNED,
@@ -75,6 +81,7 @@ def authorization_sign(
         text=testimonial.body,
         display_name=testimonial.display_name,
         now=now,
+        media=media,
     )
     consent_notice_enqueue(authorization=authorization, kind=NoticeKind.COPY)
     return authorization
@@ -90,10 +97,12 @@ def _patient_signs(
     text: str,
     display_name: str,
     now: datetime,
+    media: str = "",
 ) -> Authorization:
     """The row of an authorization the patient signs on `terms`, for `text`
-    shown under `display_name`."""
+    shown under `display_name` (and the `media` kinds)."""
     return Authorization.objects.create(
+        media=media,
         testimonial_id=testimonial.pk,
         testimonial_public_id=testimonial.public_id,
         basis=basis,
@@ -115,7 +124,9 @@ def _patient_signs(
     )
 
 
-def _successor(current: Authorization, *, basis: str, created_by: str, **changes: Any) -> None:
+def authorization_successor(
+    current: Authorization, *, basis: str, created_by: str, **changes: Any
+) -> None:
     """Supersede `current` with a copy carrying `changes` (a compare-and-set:
     `Conflict` if another change superseded it first)."""
     now = timezone.now()
@@ -137,6 +148,7 @@ def _successor(current: Authorization, *, basis: str, created_by: str, **changes
             "display_name",
             "display_preference",
             "expires_at",
+            "media",
             "signature",
             "signature_method",
             "signer_role",
@@ -322,7 +334,7 @@ def authorization_narrow(
         return testimonial
     public_name = display_name_for(testimonial.author_name, display_preference)
     alongside = partial(
-        _successor,
+        authorization_successor,
         current,
         basis=AuthorizationBasis.NARROWED,
         created_by="patient",
@@ -380,7 +392,7 @@ def authorization_renew(
     template = authorization_reads.consent_for_story(testimonial)
     public_name = display_name_for(testimonial.author_name, preference)
     alongside = partial(
-        _successor,
+        authorization_successor,
         current,
         basis=AuthorizationBasis.RENEWED,
         created_by="patient",

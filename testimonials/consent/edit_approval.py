@@ -11,7 +11,7 @@ from testimonials import transitions
 from testimonials.consent import authorization_reads
 from testimonials.consent import rules as consent
 from testimonials.consent.authorization_requests import authorization_request_enqueue
-from testimonials.consent.authorizations import _fingerprinted, _successor
+from testimonials.consent.authorizations import _fingerprinted, authorization_successor
 from testimonials.consent.consent_notices import consent_notice_enqueue
 from testimonials.errors import Conflict, FieldErrors
 from testimonials.models import (
@@ -53,7 +53,7 @@ def authorization_for_edit(*, testimonial: Testimonial, text: str, editor: str) 
     return EditCoverage(
         covered=True,
         alongside=partial(
-            _successor,
+            authorization_successor,
             current,
             basis=AuthorizationBasis.REDACTION,
             created_by=editor,
@@ -95,7 +95,7 @@ def authorization_approve_edit(
         raise FieldErrors({"signature": [gettext("Type your name to sign.")]})
     now = timezone.now()
     alongside = partial(
-        _successor,
+        authorization_successor,
         state.current,
         basis=AuthorizationBasis.PATIENT_APPROVAL,
         created_by="patient",

@@ -7,6 +7,7 @@ all re-exported here (`from testimonials.models import Testimonial`).
 - `invitations`: one-use links asking for a story.
 - `delivery`: what the email provider said of an outbox row's email.
 - `stories`: the story, its status and the audit trail of its changes.
+- `media`: the photo, video or audio sent with a story.
 - `authorizations`: a patient's authorization, its notices and requests.
 - `publishing`: the changes feed.
 - `sites`: websites, their webhook endpoints and deliveries.
@@ -37,6 +38,7 @@ from testimonials.models.delivery import DeliveryTracked, EmailDeliveryStatus
 from testimonials.models.invitations import (
     Invitation,
 )
+from testimonials.models.media import MediaKind, MediaStatus, StoryMedia
 from testimonials.models.places import (
     Clinician,
     Location,
@@ -123,6 +125,8 @@ __all__ = [
     "Invitation",
     "Location",
     "MaterialConnection",
+    "MediaKind",
+    "MediaStatus",
     "NoticeKind",
     "OptOutSource",
     "Organisation",
@@ -138,6 +142,7 @@ __all__ = [
     "Site",
     "Status",
     "StatusChange",
+    "StoryMedia",
     "Testimonial",
     "Topic",
     "TypicalResultsStatement",

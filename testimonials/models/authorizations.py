@@ -95,6 +95,12 @@ class Authorization(models.Model):
     for_partners = models.BooleanField(verbose_name="partner websites")
     for_widget = models.BooleanField(verbose_name="the widget")
     expires_at = models.DateTimeField()
+    media = models.CharField(
+        max_length=40,
+        blank=True,
+        help_text="The media it covers besides the text, comma-separated kinds "
+        "(photo, video, audio); blank: the text only.",
+    )
 
     signature = models.CharField(max_length=120, blank=True)
     signature_method = models.CharField(max_length=20, choices=SignatureMethod.choices)
@@ -162,6 +168,10 @@ class Authorization(models.Model):
 
     def covers(self, channel: str) -> bool:
         return bool(getattr(self, CHANNEL_FIELDS[Channel(channel)]))
+
+    @property
+    def media_kinds(self) -> list[str]:
+        return [kind for kind in self.media.split(",") if kind]
 
     def is_in_effect(self, at: Any = None) -> bool:
         """Not superseded, not revoked, not expired."""

@@ -24,8 +24,10 @@ from rest_framework.views import APIView
 
 from testimonials.errors import FieldErrors
 from testimonials.honesty import disclosures
+from testimonials.media import selectors as media_selectors
 from testimonials.models import (
     Channel,
+    MediaKind,
     PublishingMode,
     Site,
 )
@@ -64,6 +66,21 @@ class PublishedPagination(CursorPagination):
         return min(int(raw), self.max_page_size)
 
 
+class MediaOutputSerializer(serializers.Serializer[Any]):
+    """`media_selectors.media_representation`."""
+
+    kind = serializers.ChoiceField(choices=MediaKind.choices)
+    url = serializers.URLField(
+        help_text="The sanitized file (no metadata); served only while the story is public."
+    )
+    width = serializers.IntegerField(allow_null=True)
+    height = serializers.IntegerField(allow_null=True)
+    alt = serializers.CharField(help_text="The text alternative the patient gave; may be empty.")
+    captions_url = serializers.URLField(
+        allow_null=True, help_text="WebVTT captions of a video or audio clip; null when none."
+    )
+
+
 class PublishedOutputSerializer(serializers.Serializer[Any]):
     """`representations.published_representation`, for the schema (a test keeps
     the two in step)."""
@@ -90,6 +107,11 @@ class PublishedOutputSerializer(serializers.Serializer[Any]):
     typical_results = TypicalResultsOutputSerializer(
         allow_null=True,
         help_text="What patients generally achieve: show it next to the story when present.",
+    )
+    media = MediaOutputSerializer(
+        many=True,
+        help_text="The patient's photo, video or audio, sanitized and approved by a moderator; "
+        "empty when there is none.",
     )
 
 
@@ -364,10 +386,15 @@ class PublishedListApi(PublicReadApi):
             request,
             view=self,
         )
+        rows = rows or []
+        media = media_selectors.media_of_stories(row["id"] for row in rows)
         page: dict[str, Any] = {
             "next": paginator.get_next_link(),
             "previous": paginator.get_previous_link(),
-            "results": [representations.published_row_representation(row) for row in rows or []],
+            "results": [
+                representations.published_row_representation(row, media.get(row["id"]))
+                for row in rows
+            ],
         }
         if topic is not None:
             page["collection"] = {

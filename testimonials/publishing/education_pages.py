@@ -29,6 +29,7 @@ from django.views.decorators.http import require_GET
 from testimonials import languages
 from testimonials.errors import FieldErrors, NotFound
 from testimonials.honesty import disclosures, stats
+from testimonials.media import selectors as media_selectors
 from testimonials.models import (
     Channel,
     Clinician,
@@ -191,6 +192,9 @@ def _reviews(topic: Topic, testimonials: list[Testimonial], page_url: str) -> di
             "itemReviewed": {"@type": "MedicalTherapy", "name": topic.title},
             "contentLocation": _place_markup(testimonial.location),
         }
+        photos = [m["url"] for m in getattr(testimonial, "shown_media", []) if m["kind"] == "photo"]
+        if photos:
+            review["image"] = photos[0]
         if testimonial.published_at is not None:
             review["datePublished"] = testimonial.published_at.date().isoformat()
         if testimonial.rating:
@@ -251,6 +255,9 @@ def _education_topic(request: HttpRequest, topic: Topic, place: PagePlace) -> Ht
             :EDUCATION_PAGE_TESTIMONIALS
         ]
     )
+    media = media_selectors.media_of_stories(story.pk for story in testimonials)
+    for story in testimonials:
+        story.shown_media = media.get(story.pk, [])  # type: ignore[attr-defined]
     paragraphs = [p.strip() for p in topic.article.split("\n\n") if p.strip()]
     page_url = request.build_absolute_uri(
         reverse("education-topic", kwargs={"slug": slug}) + place.query

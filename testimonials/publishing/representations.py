@@ -9,6 +9,7 @@ from django.db.models import (
 )
 
 from testimonials.honesty import disclosures
+from testimonials.media import selectors as media_selectors
 from testimonials.models import (
     Testimonial,
     display_name_for,
@@ -36,6 +37,7 @@ def published_representation(testimonial: Testimonial) -> dict[str, Any]:
         "published_at": api_time(published_at) if published_at else None,
         "featured": testimonial.featured,
         **disclosures.public_disclosures(testimonial),
+        "media": media_selectors.media_of_stories([testimonial.pk]).get(testimonial.pk, []),
     }
 
 
@@ -73,9 +75,12 @@ def published_rows(queryset: QuerySet[Testimonial]) -> QuerySet[Testimonial, dic
     return rows
 
 
-def published_row_representation(row: dict[str, Any]) -> dict[str, Any]:
+def published_row_representation(
+    row: dict[str, Any], media: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
     """`published_representation` of a `published_rows` row: the same
-    JSON (a test compares the two over every shape a story can take)."""
+    JSON (a test compares the two over every shape a story can take).
+    `media`: the story's, from `media_selectors.media_of_stories` for the page."""
     published_at = row["published_at"]
     return {
         "id": str(row["public_id"]),
@@ -102,4 +107,5 @@ def published_row_representation(row: dict[str, Any]) -> dict[str, Any]:
                 row["typical_results__source"],
             )
         ),
+        "media": media or [],
     }

@@ -44,9 +44,13 @@ class TypicalResultsOutputSerializer(serializers.Serializer[Any]):
     )
 
 
+# A disclosure's kind (named `KindEnum` in the schema, SPECTACULAR_SETTINGS).
+CONNECTION_KINDS = [*MaterialConnection.values, "incentive"]
+
+
 class MaterialConnectionOutputSerializer(serializers.Serializer[Any]):
     kind = serializers.ChoiceField(
-        choices=[*MaterialConnection.values, "incentive"],
+        choices=CONNECTION_KINDS,
         help_text="`incentive`: offered to every invited patient, whatever their story says.",
     )
     text = serializers.CharField(help_text="The disclosure, to show next to the story.")

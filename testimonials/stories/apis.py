@@ -2,9 +2,12 @@
 the private link the submission answers with."""
 
 import uuid
+from dataclasses import replace
 from typing import Any
 
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils.translation import gettext
 from drf_spectacular.utils import (
@@ -14,12 +17,14 @@ from drf_spectacular.utils import (
     extend_schema_serializer,
 )
 from rest_framework import serializers, status
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from testimonials import languages
 from testimonials.consent import authorization_reads
+from testimonials.errors import FieldErrors
 from testimonials.fields import (
     RejectUnknownFieldsMixin,
     StrictBooleanField,
@@ -27,10 +32,13 @@ from testimonials.fields import (
     StrictEmailField,
     StrictIntegerField,
 )
+from testimonials.media import images, recordings
+from testimonials.media import services as media_services
 from testimonials.models import (
     Channel,
     DisplayPreference,
     MaterialConnection,
+    MediaKind,
     Testimonial,
 )
 from testimonials.stories import patient_links, submitting, withdrawal
@@ -70,6 +78,11 @@ class AuthorizationCopySerializer(serializers.Serializer[Any]):
     discloser = serializers.CharField()
     purpose = serializers.CharField()
     statements = serializers.DictField(child=serializers.CharField())
+    media = serializers.ListField(
+        child=serializers.ChoiceField(choices=MediaKind.choices),
+        help_text="The media the authorization covers besides the text (`photo`, `video`, "
+        "`audio`); empty: the text only.",
+    )
     awaiting_approval = serializers.BooleanField()
 
 
@@ -99,7 +112,17 @@ class PatientTestimonialSerializer(serializers.Serializer[Any]):
         help_text="The patient's page: their copy of the authorization, and the forms to "
         "approve an edit, narrow, renew or withdraw."
     )
+    withdraw_media_url = serializers.SerializerMethodField(
+        help_text="POST here to take back the photo and video and keep the text; null when "
+        "the story has none."
+    )
     authorization = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_withdraw_media_url(self, testimonial: Testimonial) -> str | None:
+        if not media_services.media_in_effect(testimonial_id=testimonial.pk):
+            return None
+        return self._url("testimonial-withdraw-media", testimonial)
 
     @extend_schema_field(AuthorizationCopySerializer(allow_null=True))
     def get_authorization(self, testimonial: Testimonial) -> dict[str, Any] | None:
@@ -225,10 +248,106 @@ class SubmissionInputSerializer(RejectUnknownFieldsMixin, serializers.Serializer
         "location), from `GET /api/v1/locations/`.",
     )
 
+    # issue 22: with `multipart/form-data`, a photo and a video or audio clip.
+    photo = serializers.FileField(
+        required=False,
+        allow_empty_file=False,
+        help_text="JPEG, PNG, WebP or HEIC, at most `MEDIA_MAX_PHOTO_BYTES`. Decoded and "
+        "re-encoded without any metadata (EXIF, GPS, XMP) before anyone sees it.",
+    )
+    photo_alt = StrictCharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=300,
+        help_text="What the photo shows, for readers who cannot see it.",
+    )
+    video = serializers.FileField(
+        required=False,
+        allow_empty_file=False,
+        help_text="MP4, WebM or M4A (audio only is published as `audio`), at most "
+        "`MEDIA_MAX_VIDEO_BYTES` and `MEDIA_MAX_VIDEO_SECONDS`; its metadata is removed.",
+    )
+    video_alt = StrictCharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=300,
+        help_text="What the recording shows, in a sentence.",
+    )
+    video_captions = StrictCharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=settings.TESTIMONIAL_MAX_LENGTH * 2,
+        help_text="Captions (WebVTT) or a transcript of the recording; screened like the story.",
+    )
+
     def validate_consent_to_publish(self, value: bool) -> bool:
         if value is not True:
             raise serializers.ValidationError(gettext("Consent to publish is required."))
         return value
+
+    def validate_photo(self, upload: UploadedFile[bytes]) -> media_services.MediaUpload:
+        try:
+            clean = images.photo_sanitize(
+                upload,
+                declared_type=upload.content_type or "",
+                size=upload.size or 0,
+                field="photo",
+            )
+        except FieldErrors as exc:
+            raise serializers.ValidationError(exc.fields["photo"]) from None
+        return media_services.MediaUpload(kind=MediaKind.PHOTO, file=clean)
+
+    def validate_video(self, upload: UploadedFile[bytes]) -> media_services.MediaUpload:
+        try:
+            kind, clean = recordings.recording_sanitize(
+                upload,
+                declared_type=upload.content_type or "",
+                size=upload.size or 0,
+                field="video",
+            )
+        except FieldErrors as exc:
+            raise serializers.ValidationError(exc.fields["video"]) from None
+        return media_services.MediaUpload(kind=kind, file=clean)
+
+
+def media_from(data: dict[str, Any]) -> tuple[media_services.MediaUpload, ...]:
+    """The sanitized files of a valid submission, with what the patient said of them."""
+    uploads = []
+    if data.get("photo") is not None:
+        uploads.append(replace(data["photo"], alt_text=data["photo_alt"]))
+    if data.get("video") is not None:
+        uploads.append(
+            replace(data["video"], alt_text=data["video_alt"], captions=data["video_captions"])
+        )
+    return tuple(uploads)
+
+
+# Form fields that JSON would carry as booleans or numbers.
+_FORM_BOOLEANS = frozenset({"consent_to_publish", "age_18_or_over"})
+_FORM_LISTS = frozenset({"channels"})
+
+
+def form_as_json(data: QueryDict) -> dict[str, Any]:
+    """A `multipart/form-data` submission as the JSON body it stands for:
+    `true`/`false` for the yes-or-no fields, a whole number for `rating`,
+    every value of `channels`; anything else stays a string, which the
+    strict fields refuse as JSON would."""
+    values: dict[str, Any] = {}
+    for name in data:
+        given = data.getlist(name)
+        if name in _FORM_LISTS:
+            values[name] = given
+            continue
+        value: Any = given[-1]
+        if name in _FORM_BOOLEANS and value in ("true", "false"):
+            value = value == "true"
+        elif name == "rating" and isinstance(value, str):
+            value = int(value) if value.isascii() and value.isdigit() else (value or None)
+        values[name] = value
+    return values
 
 
 def submission_from(data: dict[str, Any]) -> submitting.Submission:
@@ -252,17 +371,22 @@ def submission_from(data: dict[str, Any]) -> submitting.Submission:
         invitation=data["invitation"],
         location_slug=data["location"],
         clinician_slug=data["clinician"],
+        media=media_from(data),
     )
 
 
 class TestimonialSubmitApi(APIView):
     throttle_classes = [SubmitThrottle]
     authentication_classes: list[type] = []
+    parser_classes = [JSONParser, MultiPartParser]
 
     InputSerializer = SubmissionInputSerializer
 
     @extend_schema(
-        request=InputSerializer,
+        request={
+            "application/json": InputSerializer,
+            "multipart/form-data": InputSerializer,
+        },
         responses={202: PatientTestimonialSerializer},
         examples=TESTIMONIAL_SUBMIT_EXAMPLES,
         parameters=[
@@ -276,7 +400,10 @@ class TestimonialSubmitApi(APIView):
         summary="Submit a story",
     )
     def post(self, request: Request) -> Response:
-        serializer = self.InputSerializer(data=request.data)
+        data = request.data
+        if isinstance(data, QueryDict):
+            data = form_as_json(data)
+        serializer = self.InputSerializer(data=data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         outcome = submitting.testimonial_submit(
@@ -329,4 +456,15 @@ class TestimonialWithdrawApi(PatientStoryApi):
     )
     def post(self, request: Request, public_id: uuid.UUID, secret: str) -> Response:
         testimonial = withdrawal.testimonial_withdraw(testimonial=self.story(public_id, secret))
+        return self.answer(request, testimonial)
+
+
+class TestimonialWithdrawMediaApi(PatientStoryApi):
+    @extend_schema(
+        request=None,
+        responses=PatientTestimonialSerializer,
+        summary="A patient takes back their photo and video and keeps the text",
+    )
+    def post(self, request: Request, public_id: uuid.UUID, secret: str) -> Response:
+        testimonial = media_services.media_withdraw(testimonial=self.story(public_id, secret))
         return self.answer(request, testimonial)

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from testimonials import transitions
 from testimonials.consent.authorizations import ERASED_FIELDS, authorization_revoker
+from testimonials.media import services as media_services
 from testimonials.models import (
     Authorization,
     Revocation,
@@ -23,7 +24,8 @@ def testimonial_erase(*, testimonial: Testimonial, actor: transitions.Actor, rea
     did what (notes and text diffs in it are cleared). A story that could still be public
     is withdrawn; a rejected one stays rejected. Its authorizations are
     revoked and keep only the evidence retention needs: the fingerprint,
-    terms, template version, signature and times. Returns False when the
+    terms, template version, signature and times. Its photo and video are
+    withdrawn and their files deleted from storage after commit. Returns False when the
     story was erased before.
 
     Moderation's rows about the story (notes, duplicate keys) are
@@ -32,8 +34,11 @@ def testimonial_erase(*, testimonial: Testimonial, actor: transitions.Actor, rea
         return False
     revoke = authorization_revoker(testimonial_id=testimonial.pk, revocation=Revocation.ERASED)
 
+    end_media = media_services.media_end(testimonial_id=testimonial.pk, erase=True)
+
     def scrub() -> None:
         revoke()
+        end_media()
         Authorization.objects.filter(testimonial_id=testimonial.pk).update(text="", display_name="")
         for change in StatusChange.objects.filter(testimonial_id=testimonial.pk):
             if AUDIT_TEXT_KEYS & set(change.details):

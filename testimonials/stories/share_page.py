@@ -121,6 +121,30 @@ class ShareForm(forms.Form):
         widget=forms.TextInput(attrs={"maxlength": 200}),
         help_text=_("For example: '10% off my next visit'. Published with your story."),
     )
+    # Issue 22: a photo and a video or audio clip, checked and stripped of
+    # their metadata by the API's rules (`testimonials.media`).
+    photo = forms.FileField(
+        label=_("A photo (optional)"),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp,.heic"}),
+        help_text=_("Its location and camera details are removed before anyone sees it."),
+    )
+    photo_alt = forms.CharField(
+        label=_("What the photo shows (optional)"),
+        required=False,
+        widget=forms.TextInput(attrs={"maxlength": 300}),
+    )
+    video = forms.FileField(
+        label=_("A short video or audio clip (optional)"),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": "video/mp4,video/webm,audio/mp4,.m4a"}),
+    )
+    video_captions = forms.CharField(
+        label=_("What you say in it (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Shown as captions for readers who cannot listen."),
+    )
     invitation = forms.CharField(widget=forms.HiddenInput, required=False, max_length=300)
     # The place: the topic's locations and their clinicians, chosen from
     # lists (`offer_places`); hidden when there is nothing to choose.
@@ -240,6 +264,13 @@ class ShareForm(forms.Form):
             values["expires_on"] = expires_on.isoformat()
         if data["display_preference"]:
             values["display_preference"] = data["display_preference"]
+        for name in ("photo", "video"):
+            if data[name]:
+                values[name] = data[name]
+        if data["photo"] and data["photo_alt"]:
+            values["photo_alt"] = data["photo_alt"]
+        if data["video"] and data["video_captions"]:
+            values["video_captions"] = data["video_captions"]
         return values
 
     def add_errors(self, errors: dict[str, Any]) -> None:
@@ -353,7 +384,7 @@ def share(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _share_post(request: HttpRequest, topic: Topic) -> HttpResponse:
     wait = submit_throttle_wait(request)
-    form = ShareForm(request.POST)
+    form = ShareForm(request.POST, request.FILES)
     form.offer_places(topic)
     if wait is not None:
         form.is_valid()

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from testimonials import languages
 from testimonials.consent import authorization_reads, page_context
 from testimonials.errors import NotFound
+from testimonials.media import services as media_services
 from testimonials.models import (
     Status,
     Testimonial,
@@ -111,6 +112,8 @@ def _story_page(
                 reverse("testimonial-status", kwargs=api_kwargs)
             ),
             "withdraw_url": reverse("patient-story-withdraw", kwargs=api_kwargs),
+            "withdraw_media_url": reverse("patient-story-withdraw-media", kwargs=api_kwargs),
+            "has_media": media_services.media_in_effect(testimonial_id=testimonial.pk),
             "education_url": reverse("education-topic", kwargs={"slug": testimonial.topic.slug}),
             "approve_url": reverse("patient-story-approve", kwargs=api_kwargs),
             "narrow_url": reverse("patient-story-narrow", kwargs=api_kwargs),
@@ -142,4 +145,14 @@ def patient_story_withdraw(request: HttpRequest, public_id: uuid.UUID, secret: s
     except NotFound as exc:
         raise Http404(exc.message) from exc
     withdrawal.testimonial_withdraw(testimonial=testimonial)
+    return _patient_page(HttpResponseRedirect(_story_url(testimonial), status=303))
+
+
+@require_POST
+def patient_story_withdraw_media(
+    request: HttpRequest, public_id: uuid.UUID, secret: str
+) -> HttpResponse:
+    """The patient takes back their photo and video and keeps the text."""
+    testimonial = patient_testimonial(public_id, secret)
+    media_services.media_withdraw(testimonial=testimonial)
     return _patient_page(HttpResponseRedirect(_story_url(testimonial), status=303))

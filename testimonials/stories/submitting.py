@@ -18,6 +18,7 @@ from testimonials.consent import authorization_reads, authorizations, consent_te
 from testimonials.errors import FieldErrors, IdempotencyKeyReused
 from testimonials.honesty import disclosures
 from testimonials.invitations import services as invitations
+from testimonials.media import services as media_services
 from testimonials.models import (
     Authorization,
     ConsentText,
@@ -55,6 +56,8 @@ class Submission:
     # Where: the location's and the clinician's slugs (see `_place`).
     location_slug: str = ""
     clinician_slug: str = ""
+    # Sanitized photo, video or audio (`testimonials.media`), at most one of each.
+    media: tuple[media_services.MediaUpload, ...] = ()
 
     def fingerprint(self) -> str:
         # The honesty and authorization fields count only when given, so
@@ -64,6 +67,16 @@ class Submission:
             for name, value in self.__dict__.items()
             if name not in _OPTIONAL_FIELDS or value not in ("", None, ())
         }
+        if "media" in values:
+            values["media"] = [
+                [
+                    upload.kind,
+                    hashlib.sha256(upload.file.content).hexdigest(),
+                    upload.alt_text,
+                    upload.captions,
+                ]
+                for upload in self.media
+            ]
         payload = json.dumps(values, sort_keys=True, ensure_ascii=False, default=str)
         return hashlib.sha256(payload.encode()).hexdigest()
 
@@ -83,6 +96,8 @@ _OPTIONAL_FIELDS = frozenset(
         # issue 18: organisations and locations
         "location_slug",
         "clinician_slug",
+        # issue 22: photos and video
+        "media",
     }
 )
 
@@ -129,6 +144,7 @@ def testimonial_submit(
     disclosures.check_connection(
         submission.material_connection, submission.material_connection_detail
     )
+    saved = media_services.media_files_save(submission.media)
     try:
         with transaction.atomic():
             invitation = (
@@ -163,14 +179,23 @@ def testimonial_submit(
                 invitation=invitation,
                 incentive=invitation.incentive if invitation else "",
             )
+            media_services.media_rows_create(testimonial=testimonial, saved=saved)
             authorization = authorizations.authorization_sign(
-                testimonial=testimonial, consent_text=consent, terms=terms, now=now
+                testimonial=testimonial,
+                consent_text=consent,
+                terms=terms,
+                now=now,
+                media=media_services.media_kinds_key(upload.kind for upload in submission.media),
             )
             transaction.on_commit(generation.stats_changed)
             enqueue.on_commit(
                 "moderation.tasks.screen_testimonial", testimonial.pk, label="screening"
             )
-    except IntegrityError:
+    except BaseException as exc:
+        # Nothing stored: the files go with the rows that never committed.
+        media_services.media_discard(name for _, name in saved)
+        if not isinstance(exc, IntegrityError):
+            raise
         # Two requests with one Idempotency-Key raced; the other one won.
         if idempotency_key:
             earlier = _idempotent_replay(idempotency_key, fingerprint)

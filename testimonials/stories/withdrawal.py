@@ -2,6 +2,7 @@
 
 from testimonials import transitions
 from testimonials.consent import authorizations
+from testimonials.media import services as media_services
 from testimonials.models import (
     Revocation,
     Status,
@@ -11,7 +12,8 @@ from testimonials.models import (
 
 def testimonial_withdraw(*, testimonial: Testimonial) -> Testimonial:
     """The patient takes their story back, from any status, at once: the
-    authorization is revoked in the same transaction.
+    authorization is revoked in the same transaction, its photo and video
+    withdrawn, and their files deleted from storage after commit.
 
     Idempotent: withdrawing a withdrawn story changes nothing.
     """
@@ -22,7 +24,10 @@ def testimonial_withdraw(*, testimonial: Testimonial) -> Testimonial:
         to=Status.WITHDRAWN,
         actor=transitions.PATIENT,
         reason="withdrawn by the patient",
-        alongside=authorizations.authorization_revoker(
-            testimonial_id=testimonial.pk, revocation=Revocation.WITHDRAWN
+        alongside=transitions.together(
+            authorizations.authorization_revoker(
+                testimonial_id=testimonial.pk, revocation=Revocation.WITHDRAWN
+            ),
+            media_services.media_end(testimonial_id=testimonial.pk),
         ),
     )

@@ -394,6 +394,9 @@ NOT_PAGES = {"logout", "jsi18n", "autocomplete", "view_on_site"}
 # qrcode package, which the service does not install (manage.py totp_device
 # prints the key instead).
 NOT_PAGES |= {"otp_totp_totpdevice_qrcode"}
+# A story's photo or video for the review page: a file served with a CSP of
+# its own (tests/testimonials/media/); the review page that shows it is here.
+NOT_PAGES |= {"testimonials_testimonial_media"}
 # Activating a screening model, or rolling back to the one before, loads
 # and measures it (over ten seconds each); what follows is the changelist
 # with a message, a page every other action shows too.

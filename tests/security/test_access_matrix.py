@@ -504,8 +504,17 @@ ENDPOINTS = [
         "patient renew", "POST", _patient_api("renew"), _patient(_if(NOT_WITHDRAWN)), body=SIGNED,
         may_show=_patients_own, changes=True,
     ),
+    # Issue 22: the patient takes the photo and video back and keeps the text.
+    Endpoint(
+        "patient withdraw media", "POST", _patient_api("withdraw-media"), _patient(200),
+        may_show=_patients_own, changes=True,
+    ),
     Endpoint(
         "patient page withdraw", "POST", _patient_page("withdraw"), _patient(303),
+        may_show=_patients_own, changes=True, form=True,
+    ),
+    Endpoint(
+        "patient page withdraw media", "POST", _patient_page("withdraw-media"), _patient(303),
         may_show=_patients_own, changes=True, form=True,
     ),
     Endpoint(
@@ -596,6 +605,21 @@ ENDPOINTS = [
     Endpoint(
         "admin add story", "GET", lambda c: f"{ADMIN_STORY}/add/",
         lambda c: 403 if _in_admin(c) else 302, may_show=_nobody, each_story=False,
+    ),
+    # Issue 22: the story's media for the review page (these stories have none:
+    # 404 in the admin), and the public copy, served only while public.
+    Endpoint(
+        "admin story media", "GET",
+        lambda c: f"{ADMIN_STORY}/{c.item.pk}/media/{uuid.uuid4()}/",
+        lambda c: 404 if _in_admin(c) else 302, may_show=_nobody,
+    ),
+    Endpoint(
+        "public media", "GET", lambda c: f"/media/{uuid.uuid4()}/", _everyone(404),
+        may_show=_nobody, each_story=False,
+    ),
+    Endpoint(
+        "public media captions", "GET", lambda c: f"/media/{uuid.uuid4()}/captions.vtt",
+        _everyone(404), may_show=_nobody, each_story=False,
     ),
     # Issue 10: a published story's evidence ZIP (others go back to the review page).
     Endpoint(
@@ -728,6 +752,7 @@ ELSEWHERE = {
     "admin review page": _absent_in_admin,
     "admin approve": _absent_in_admin,
     "evidence export": _absent_in_admin,
+    "admin story media": _absent_in_admin,
     # The admin's "doesn't exist" (a redirect to its index), or its sign-in page.
     "admin history": _everyone(302),
     "admin authorization change form": _everyone(302),

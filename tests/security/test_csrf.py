@@ -39,6 +39,7 @@ from testimonials.models import (
     Ask,
     AskText,
     Status,
+    StoryMedia,
     Testimonial,
     Visit,
     VisitStatus,
@@ -92,6 +93,15 @@ def _pending(world: World) -> Testimonial:
 
 def _published(world: World) -> Testimonial:
     return _story(status=Status.PUBLISHED, body=STORY)
+
+
+def _published_with_photo(world: World) -> Testimonial:
+    story = _story(status=Status.PUBLISHED, body=STORY)
+    StoryMedia.objects.create(
+        testimonial=story, kind="photo", storage_name="", content_type="image/jpeg",
+        sha256="0" * 64, status="approved",
+    )  # fmt: skip
+    return story
 
 
 def _rejected(world: World) -> Testimonial:
@@ -254,6 +264,7 @@ RECIPES: dict[tuple[str, str], Recipe] = {
         body=_sent_text, works=204, headers=_twilio_signature, form=True
     ),
     ("testimonial-withdraw", "POST"): Recipe(_published, {}),
+    ("testimonial-withdraw-media", "POST"): Recipe(_published_with_photo, {}),
     ("testimonial-authorize", "POST"): Recipe(_imported, {"signature": "Ida Moss"}),
     ("testimonial-approve-edit", "POST"): Recipe(_awaiting_approval, {"signature": "Maria"}),
     ("testimonial-narrow", "POST"): Recipe(_published, NARROW),
@@ -269,6 +280,7 @@ RECIPES: dict[tuple[str, str], Recipe] = {
     ("moderation-notes", "POST"): Recipe(_pending, {"text": "Checked the consent."}, works=201),
     # The pages: the patient's forms behind the secret link, and the review page.
     ("patient-story-withdraw", "POST"): Recipe(_published, {}, works=303),
+    ("patient-story-withdraw-media", "POST"): Recipe(_published_with_photo, {}, works=303),
     ("patient-story-approve", "POST"): Recipe(_awaiting_approval, {"signature": "M"}, works=303),
     ("patient-story-narrow", "POST"): Recipe(_published, NARROW, works=303),
     ("patient-story-authorize", "POST"): Recipe(_imported, AUTHORIZE_FORM, works=303),
@@ -299,6 +311,7 @@ def url_for(route: Route, story: Testimonial, world: World) -> str:
         "secret": patient_secret(story.public_id),
         "slug": world.topic.slug,
         "object_id": str(story.pk),
+        "media_id": str(uuid.uuid4()),
         "pk": "1",
         "id": str(world.moderator.pk),
         "token": "an-invitation-token",

@@ -80,7 +80,8 @@
       if (!store) return;
       var fields = {};
       controls(form).forEach(function (control) {
-        if (NEVER_KEPT.indexOf(control.name) !== -1) return;
+        // A chosen file cannot be put back by a script: the patient picks it again.
+        if (NEVER_KEPT.indexOf(control.name) !== -1 || control.type === "file") return;
         if (control.type === "radio") {
           if (control.checked) fields[control.name] = control.value;
           else if (!(control.name in fields)) fields[control.name] = null;
@@ -110,7 +111,8 @@
     function restoreDraft(draft) {
       var fields = draft.fields || {};
       controls(form).forEach(function (control) {
-        if (NEVER_KEPT.indexOf(control.name) !== -1 || !(control.name in fields)) return;
+        if (NEVER_KEPT.indexOf(control.name) !== -1 || control.type === "file") return;
+        if (!(control.name in fields)) return;
         var value = fields[control.name];
         if (control.type === "radio") control.checked = control.value === value;
         else if (control.type === "checkbox") control.checked = (value || []).indexOf(control.value) !== -1;
@@ -285,6 +287,9 @@
         return Array.prototype.filter.call(boxes, function (box) { return box.checked; })
           .map(function (box) { return box.closest("label").textContent.trim(); })
           .join("; ");
+      }
+      if (control.type === "file") {
+        return control.files && control.files.length ? control.files[0].name : "";
       }
       if (control.tagName === "SELECT") {
         return control.selectedIndex >= 0 ? control.options[control.selectedIndex].text : "";
