@@ -57,6 +57,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Anonymous public reads skip what they never use (config/public_reads.py).
+    "config.public_reads.PublicReadDispatchMiddleware",
     # Outermost: every answer gets its request id, is counted and logged.
     "config.middleware.RequestObservabilityMiddleware",
     "django.middleware.security.SecurityMiddleware",
