@@ -33,9 +33,14 @@ VAR = ROOT / "var" / "bench"
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 DURATION = int(os.environ.get("BENCH_SECONDS", "10"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "32"))
-SMALL, BIG = 1_000, 100_000
+# BENCH_STORIES=2000 makes a quick run (a check of the bench, not a measurement).
+BIG = int(os.environ.get("BENCH_STORIES", "100000"))
+SMALL = min(1_000, BIG)
+SCRIPTS = ROOT / "scripts"
 TOPIC = "dry-needling-low-back-pain"
 REFERENCE = "nginx, static file (the same bytes)"
+BARE_VIEW = "baseline: bare Django view, the same bytes"
+BARE_CREATE = "baseline: bare DRF create, one insert + enqueue"
 GROWTH_REPEAT = 40
 GROWTH_LABELS = {
     "published_list_build_ms": "published list, uncached page build",
@@ -237,6 +242,51 @@ def _memory_dir() -> str | None:
     return str(shm) if shm.is_dir() and os.access(shm, os.W_OK) else None
 
 
+# --- The baselines --------------------------------------------------------------
+
+
+def start_baselines(env: dict[str, str], ready: bytes) -> tuple[subprocess.Popen[bytes], str]:
+    """scripts/bench_baselines: a bare Django view answering the list's bytes
+    and a bare REST framework create view, served as the service is (the
+    Procfile's server and workers) on the same database and broker."""
+    (VAR / "ready.json").write_bytes(ready)
+    port = free_port()
+    baseline_env = {
+        **env,
+        "DJANGO_SETTINGS_MODULE": "bench_baselines.settings",
+        "BASELINE_READY_BYTES": str(VAR / "ready.json"),
+        "PORT": str(port),
+        "PATH": f"{ROOT / '.venv' / 'bin'}{os.pathsep}{env.get('PATH', '')}",
+        "PYTHONPATH": str(SCRIPTS),
+    }
+    run([PYTHON, "-m", "bench_baselines.setup_table"], baseline_env)
+    process = subprocess.Popen(
+        web_server_command("bench_baselines.wsgi", port),
+        env=baseline_env,
+        cwd=SCRIPTS,
+        stdout=(VAR / "baselines.log").open("wb"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    wait_for(f"{base}/api/v1/published/", 60)
+    return process, base
+
+
+def web_server_command(module: str, port: int) -> list[str]:
+    """The Procfile's web server (scripts/web-server: gunicorn, or granian
+    with WEB_SERVER=granian) for a WSGI module, on loopback."""
+    workers = os.environ.get("WEB_CONCURRENCY", "4")
+    return [
+        str(SCRIPTS / "web-server"),
+        module,
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        workers,
+    ]
+
+
 # --- The write path --------------------------------------------------------------
 
 SUBMIT_LUA = """
@@ -390,21 +440,30 @@ def main() -> None:
     env, cleanups = environment()
     serve: subprocess.Popen[bytes] | None = None
     nginx: subprocess.Popen[bytes] | None = None
+    baselines: subprocess.Popen[bytes] | None = None
     try:
-        say("migrating the bench database and seeding 1,000 stories")
+        say(f"migrating the bench database and seeding {SMALL:,} stories")
         run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], env)
         run([PYTHON, "manage.py", "seed_demo"], env)
         run([PYTHON, "manage.py", "bench_seed", "--stories", str(SMALL), "--force"], env)
         small = growth(env)
         say(f"at {small['stories']:,} stories: {small}")
-        say(f"adding {BIG - SMALL:,} stories")
-        added = run(
-            [PYTHON, "manage.py", "bench_seed", "--stories", str(BIG - SMALL), "--force"], env
-        )
-        say(added.strip())
-        big = growth(env)
-        say(f"at {big['stories']:,} stories: {big}")
+        if BIG > SMALL:
+            say(f"adding {BIG - SMALL:,} stories")
+            added = run(
+                [PYTHON, "manage.py", "bench_seed", "--stories", str(BIG - SMALL), "--force"], env
+            )
+            say(added.strip())
+            big = growth(env)
+            say(f"at {big['stories']:,} stories: {big}")
+        else:
+            big = small
         report["growth"] = {"small": small, "big": big}
+        say("what each middleware costs, in process")
+        costs = run([PYTHON, "scripts/middleware_cost.py"], env)
+        report["middleware_cost"] = json.loads(costs.strip().splitlines()[-1])
+        report["middleware_cost"]["table"] = costs.strip().splitlines()[:-1]
+        print("\n".join(report["middleware_cost"]["table"]), flush=True)
 
         say("starting make serve (gunicorn, the Celery workers and beat)")
         serve = subprocess.Popen(
@@ -421,6 +480,7 @@ def main() -> None:
         assert status == 200, status  # noqa: S101
         etag = headers["ETag"]
         nginx, cache_port, static_port = start_nginx(int(env["PORT"]), body, cleanups)
+        baselines, baseline_base = start_baselines(env, body)
         version = json.loads(fetch(f"{base}/api/v1/topics/{TOPIC}/")[2])["consent"]["version"]
         waiting_count(env)  # the demo's seeding screened first
 
@@ -435,6 +495,7 @@ def main() -> None:
             ("published list of a topic, gunicorn", f"{base}{list_path}?topic={TOPIC}", {}),
             ("education page, gunicorn", f"{base}/education/{TOPIC}/", {}),
             ("Django, tiny JSON (/healthz, the floor)", f"{base}/healthz", {}),
+            (BARE_VIEW, f"{baseline_base}{list_path}", {}),
         ]  # fmt: skip
         for name, url, headers in plan:
             fetch(url, headers)
@@ -447,6 +508,9 @@ def main() -> None:
         cases[name] = wrk(f"{base}/api/v1/testimonials/", script=lua.name)
         say(f"{name}: {cases[name]}")
         submitted = cases[name]["requests"] - cases[name]["non_2xx_3xx"]
+        # The bare create view writes to its own table and queue: nothing to screen.
+        cases[BARE_CREATE] = wrk(f"{baseline_base}/api/v1/testimonials/", script=lua.name)
+        say(f"{BARE_CREATE}: {cases[BARE_CREATE]}")
         drained = drain(env, limit=180)
         elapsed = (time.monotonic() - before) if drained != float("inf") else float("inf")
         screening = {
@@ -471,14 +535,18 @@ def main() -> None:
         reference = cases[REFERENCE]["rps"]
         for result in cases.values():
             result["share_of_nginx"] = round(result["rps"] / reference, 4)
+            result["share_of_bare_view"] = round(result["rps"] / max(cases[BARE_VIEW]["rps"], 1), 3)
+            result["share_of_bare_create"] = round(
+                result["rps"] / max(cases[BARE_CREATE]["rps"], 1), 3
+            )
         report["cases"] = cases
         report["memory"] = memory(serve.pid)
         report["page_bytes"] = len(body)
     finally:
         report["load_average"]["end"] = os.getloadavg()
-        for process in (nginx, serve):
+        for process in (nginx, baselines, serve):
             if process is not None and process.poll() is None:
-                os.killpg(process.pid, signal.SIGINT if process is serve else signal.SIGQUIT)
+                os.killpg(process.pid, signal.SIGQUIT if process is nginx else signal.SIGINT)
                 with contextlib.suppress(subprocess.TimeoutExpired):
                     process.wait(timeout=30)
                 if process.poll() is None:
@@ -501,10 +569,16 @@ def print_table(report: dict[str, Any]) -> None:
         f"a {report['page_bytes']:,}-byte page; {report['seconds']} s in all"
     )
     print()
-    print("| case | req/s | p50 ms | p99 ms | share of nginx |")
-    print("| --- | ---: | ---: | ---: | ---: |")
+    print(
+        "| case | req/s | p50 ms | p99 ms | share of nginx | of the bare view "
+        "| of the bare create |"
+    )
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for name, r in report["cases"].items():
-        print(f"| {name} | {r['rps']:,} | {r['p50_ms']} | {r['p99_ms']} | {r['share_of_nginx']} |")
+        print(
+            f"| {name} | {r['rps']:,} | {r['p50_ms']} | {r['p99_ms']} | {r['share_of_nginx']} "
+            f"| {r['share_of_bare_view']} | {r['share_of_bare_create']} |"
+        )
     s = report["screening"]
     paced = s["submit_to_pending_review"]
     print()
@@ -527,6 +601,8 @@ def print_table(report: dict[str, Any]) -> None:
         print(
             f"| {label} | {a['best']}; {a['median']} | {b['best']}; {b['median']} | {ratio:.2f} |"
         )
+    print()
+    print("\n".join(report["middleware_cost"]["table"]))
     mem = report["memory"]
     print()
     print(
