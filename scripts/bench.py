@@ -37,6 +37,8 @@ CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "32"))
 BIG = int(os.environ.get("BENCH_STORIES", "100000"))
 SMALL = min(1_000, BIG)
 SCRIPTS = ROOT / "scripts"
+# Requests per round for each middleware stack and path (scripts/middleware_cost.py).
+COST_REQUESTS = os.environ.get("BENCH_MIDDLEWARE_REQUESTS", "200")
 TOPIC = "dry-needling-low-back-pain"
 REFERENCE = "nginx, static file (the same bytes)"
 BARE_VIEW = "baseline: bare Django view, the same bytes"
@@ -460,7 +462,7 @@ def main() -> None:
             big = small
         report["growth"] = {"small": small, "big": big}
         say("what each middleware costs, in process")
-        costs = run([PYTHON, "scripts/middleware_cost.py"], env)
+        costs = run([PYTHON, "scripts/middleware_cost.py", "--requests", COST_REQUESTS], env)
         report["middleware_cost"] = json.loads(costs.strip().splitlines()[-1])
         report["middleware_cost"]["table"] = costs.strip().splitlines()[:-1]
         print("\n".join(report["middleware_cost"]["table"]), flush=True)
