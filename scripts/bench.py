@@ -38,7 +38,7 @@ BIG = int(os.environ.get("BENCH_STORIES", "100000"))
 SMALL = min(1_000, BIG)
 SCRIPTS = ROOT / "scripts"
 # Requests per round for each middleware stack and path (scripts/middleware_cost.py).
-COST_REQUESTS = os.environ.get("BENCH_MIDDLEWARE_REQUESTS", "200")
+COST_REQUESTS = os.environ.get("BENCH_MIDDLEWARE_REQUESTS", "100")
 TOPIC = "dry-needling-low-back-pain"
 REFERENCE = "nginx, static file (the same bytes)"
 BARE_VIEW = "baseline: bare Django view, the same bytes"
