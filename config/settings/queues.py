@@ -43,8 +43,10 @@ CELERY_TASK_QUEUES = [
 CELERY_TASK_DEFAULT_QUEUE = HOUSEKEEPING_QUEUE
 # Stories one screening task screens: its own, then up to this many less
 # one waiting in `submitted` (moderation.intake.screening.screening_batch).
-# 1 screens each story on its own message only.
-SCREENING_BATCH_SIZE: int = max(1, env.int("SCREENING_BATCH_SIZE", default=10))
+# 1 (the default) screens each story on its own message only: with batches,
+# the queue holds messages of stories already screened, which the sweep
+# counts as waiting (docs/performance.md).
+SCREENING_BATCH_SIZE: int = max(1, env.int("SCREENING_BATCH_SIZE", default=1))
 # SMTP: seconds each step of sending (connect, every command) may take, so a
 # mail server that accepts and never answers fails the send instead of
 # holding a worker process for ever.
