@@ -38,6 +38,8 @@ CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "32"))
 BIG = int(os.environ.get("BENCH_STORIES", "100000"))
 SMALL = min(1_000, BIG)
 SCRIPTS = ROOT / "scripts"
+# The web server make serve and the baselines run (scripts/web-server).
+SERVER = os.environ.get("WEB_SERVER", "gunicorn")
 # Requests per round for each middleware stack and path (scripts/middleware_cost.py).
 COST_REQUESTS = os.environ.get("BENCH_MIDDLEWARE_REQUESTS", "100")
 TOPIC = "dry-needling-low-back-pain"
@@ -177,12 +179,17 @@ def wrk(
 
 
 def fetch(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
+    """Status, headers (names in lower case: granian sends them so) and body."""
     request = urllib.request.Request(url, headers=headers or {})
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, dict(response.headers), response.read()
+            return response.status, _lower(response.headers.items()), response.read()
     except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), error.read()
+        return error.code, _lower(error.headers.items()), error.read()
+
+
+def _lower(items: Any) -> dict[str, str]:
+    return {str(name).lower(): str(value) for name, value in items}
 
 
 def wait_for(url: str, seconds: float) -> None:
@@ -432,14 +439,14 @@ def submit_to_review(env: dict[str, str], ids: list[str]) -> dict[str, float]:
 def memory(root_pid: int) -> dict[str, list[float]]:
     import psutil
 
-    found: dict[str, list[float]] = {"gunicorn_workers_mb": [], "celery_processes_mb": []}
+    found: dict[str, list[float]] = {"web_workers_mb": [], "celery_processes_mb": []}
     for process in psutil.Process(root_pid).children(recursive=True):
         with contextlib.suppress(psutil.Error):
             line = " ".join(process.cmdline())
             rss = round(process.memory_info().rss / 2**20, 1)
             parent = " ".join(process.parent().cmdline())
-            if "gunicorn" in line and "gunicorn" in parent:
-                found["gunicorn_workers_mb"].append(rss)
+            if "celery" not in line and any(name in parent for name in ("gunicorn", "granian")):
+                found["web_workers_mb"].append(rss)
             elif "celery" in line and " worker" in line:
                 found["celery_processes_mb"].append(rss)
     return found
@@ -505,7 +512,7 @@ def main() -> None:
         wait_for(f"{base}/healthz", 120)
         status, headers, body = fetch(f"{base}/api/v1/published/")
         assert status == 200, status  # noqa: S101
-        etag = headers["ETag"]
+        etag = headers["etag"]
         nginx, cache_port, static_port = start_nginx(int(env["PORT"]), body, cleanups)
         baselines, baseline_base = start_baselines(env, body)
         version = json.loads(fetch(f"{base}/api/v1/topics/{TOPIC}/")[2])["consent"]["version"]
@@ -517,10 +524,10 @@ def main() -> None:
         plan = [
             (REFERENCE, f"http://127.0.0.1:{static_port}/published.json", {}),
             ("published list, nginx micro-cache", f"http://127.0.0.1:{cache_port}{list_path}", {}),
-            ("published list, gunicorn", f"{base}{list_path}", {}),
-            ("published list 304, gunicorn", f"{base}{list_path}", {"If-None-Match": etag}),
-            ("published list of a topic, gunicorn", f"{base}{list_path}?topic={TOPIC}", {}),
-            ("education page, gunicorn", f"{base}/education/{TOPIC}/", {}),
+            (f"published list, {SERVER}", f"{base}{list_path}", {}),
+            (f"published list 304, {SERVER}", f"{base}{list_path}", {"If-None-Match": etag}),
+            (f"published list of a topic, {SERVER}", f"{base}{list_path}?topic={TOPIC}", {}),
+            (f"education page, {SERVER}", f"{base}/education/{TOPIC}/", {}),
             ("Django, tiny JSON (/healthz, the floor)", f"{base}/healthz", {}),
             (BARE_VIEW, f"{baseline_base}{list_path}", {}),
         ]  # fmt: skip
@@ -535,7 +542,7 @@ def main() -> None:
         warm_posts(f"{base}/api/v1/testimonials/", version)
         drain(env, limit=120)
         before = time.monotonic()
-        name = "submission + enqueue (POST), gunicorn"
+        name = f"submission + enqueue (POST), {SERVER}"
         cases[name] = wrk(f"{base}/api/v1/testimonials/", script=lua.name)
         say(f"{name}: {cases[name]}")
         submitted = cases[name]["requests"] - cases[name]["non_2xx_3xx"]
@@ -638,7 +645,7 @@ def print_table(report: dict[str, Any]) -> None:
     mem = report["memory"]
     print()
     print(
-        f"RSS after the run: gunicorn workers {mem['gunicorn_workers_mb']} MB; "
+        f"RSS after the run: {SERVER} workers {mem['web_workers_mb']} MB; "
         f"Celery processes {mem['celery_processes_mb']} MB"
     )
     print(f"\nwritten to {ROOT / 'var' / 'bench.json'}")
