@@ -48,6 +48,18 @@ def screen_testimonial(self: Task[Any, Any], testimonial_id: int) -> None:
             countdown,
         )
         raise self.retry(exc=TaskFailed(failure), countdown=countdown) from None
+    screen_waiting(exclude=testimonial_id)
+
+
+def screen_waiting(*, exclude: int) -> None:
+    """After its own story, a screening task takes up to
+    `SCREENING_BATCH_SIZE - 1` more stories waiting, in one batch. A batch
+    that fails is not this task's failure: its stories still have their own
+    messages, and the sweep."""
+    try:
+        screening.screening_batch(limit=settings.SCREENING_BATCH_SIZE - 1, exclude=exclude)
+    except Exception as exc:
+        logger.warning("screening a batch failed (%s)", failure_summary(exc))
 
 
 @shared_task(name="moderation.tasks.sweep_stuck_screening")

@@ -22,10 +22,12 @@ import tempfile
 import threading
 import time
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from bench_report import machine, print_table
 from nginx_config import write_local_config
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,9 +35,18 @@ VAR = ROOT / "var" / "bench"
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 DURATION = int(os.environ.get("BENCH_SECONDS", "10"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "32"))
-SMALL, BIG = 1_000, 100_000
+# BENCH_STORIES=2000 makes a quick run (a check of the bench, not a measurement).
+BIG = int(os.environ.get("BENCH_STORIES", "100000"))
+SMALL = min(1_000, BIG)
+SCRIPTS = ROOT / "scripts"
+# The web server make serve and the baselines run (scripts/web-server).
+SERVER = os.environ.get("WEB_SERVER", "gunicorn")
+# Requests per round for each middleware stack and path (scripts/middleware_cost.py).
+COST_REQUESTS = os.environ.get("BENCH_MIDDLEWARE_REQUESTS", "100")
 TOPIC = "dry-needling-low-back-pain"
 REFERENCE = "nginx, static file (the same bytes)"
+BARE_VIEW = "baseline: bare Django view, the same bytes"
+BARE_CREATE = "baseline: bare DRF create, one insert + enqueue"
 GROWTH_REPEAT = 40
 GROWTH_LABELS = {
     "published_list_build_ms": "published list, uncached page build",
@@ -169,12 +180,17 @@ def wrk(
 
 
 def fetch(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
+    """Status, headers (names in lower case: granian sends them so) and body."""
     request = urllib.request.Request(url, headers=headers or {})
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, dict(response.headers), response.read()
+            return response.status, _lower(response.headers.items()), response.read()
     except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), error.read()
+        return error.code, _lower(error.headers.items()), error.read()
+
+
+def _lower(items: Any) -> dict[str, str]:
+    return {str(name).lower(): str(value) for name, value in items}
 
 
 def wait_for(url: str, seconds: float) -> None:
@@ -237,6 +253,51 @@ def _memory_dir() -> str | None:
     return str(shm) if shm.is_dir() and os.access(shm, os.W_OK) else None
 
 
+# --- The baselines --------------------------------------------------------------
+
+
+def start_baselines(env: dict[str, str], ready: bytes) -> tuple[subprocess.Popen[bytes], str]:
+    """scripts/bench_baselines: a bare Django view answering the list's bytes
+    and a bare REST framework create view, served as the service is (the
+    Procfile's server and workers) on the same database and broker."""
+    (VAR / "ready.json").write_bytes(ready)
+    port = free_port()
+    baseline_env = {
+        **env,
+        "DJANGO_SETTINGS_MODULE": "bench_baselines.settings",
+        "BASELINE_READY_BYTES": str(VAR / "ready.json"),
+        "PORT": str(port),
+        "PATH": f"{ROOT / '.venv' / 'bin'}{os.pathsep}{env.get('PATH', '')}",
+        "PYTHONPATH": str(SCRIPTS),
+    }
+    run([PYTHON, "-m", "bench_baselines.setup_table"], baseline_env)
+    process = subprocess.Popen(
+        web_server_command("bench_baselines.wsgi", port),
+        env=baseline_env,
+        cwd=SCRIPTS,
+        stdout=(VAR / "baselines.log").open("wb"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    wait_for(f"{base}/api/v1/published/", 60)
+    return process, base
+
+
+def web_server_command(module: str, port: int) -> list[str]:
+    """The Procfile's web server (scripts/web-server: gunicorn, or granian
+    with WEB_SERVER=granian) for a WSGI module, on loopback."""
+    workers = os.environ.get("WEB_CONCURRENCY", "4")
+    return [
+        str(SCRIPTS / "web-server"),
+        module,
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        workers,
+    ]
+
+
 # --- The write path --------------------------------------------------------------
 
 SUBMIT_LUA = """
@@ -288,6 +349,30 @@ def drain(env: dict[str, str], *, limit: float) -> float:
             return float("inf")
         time.sleep(1)
     return time.monotonic() - started
+
+
+def warm_posts(url: str, version: str) -> None:
+    """A submission on each connection at once, so that every worker
+    process has made its first enqueue before the load."""
+
+    def send(n: int) -> None:
+        body = json.dumps(
+            {
+                "topic": TOPIC,
+                "author_name": "Warm Patient",
+                "consent_to_publish": True,
+                "consent_text_version": version,
+                "body": f"Warming up {n}: after three weeks the stairs were easy again.",
+            }
+        ).encode()
+        request = urllib.request.Request(
+            url, data=body, headers={"Content-Type": "application/json"}
+        )
+        with contextlib.suppress(OSError), urllib.request.urlopen(request, timeout=60):
+            pass
+
+    with ThreadPoolExecutor(max_workers=CONNECTIONS) as pool:
+        list(pool.map(send, range(CONNECTIONS)))
 
 
 def paced_submissions(base: str, version: str, rate: float, seconds: int) -> list[str]:
@@ -355,31 +440,20 @@ def submit_to_review(env: dict[str, str], ids: list[str]) -> dict[str, float]:
 def memory(root_pid: int) -> dict[str, list[float]]:
     import psutil
 
-    found: dict[str, list[float]] = {"gunicorn_workers_mb": [], "celery_processes_mb": []}
+    found: dict[str, list[float]] = {"web_workers_mb": [], "celery_processes_mb": []}
     for process in psutil.Process(root_pid).children(recursive=True):
         with contextlib.suppress(psutil.Error):
             line = " ".join(process.cmdline())
             rss = round(process.memory_info().rss / 2**20, 1)
             parent = " ".join(process.parent().cmdline())
-            if "gunicorn" in line and "gunicorn" in parent:
-                found["gunicorn_workers_mb"].append(rss)
+            if "celery" not in line and any(name in parent for name in ("gunicorn", "granian")):
+                found["web_workers_mb"].append(rss)
             elif "celery" in line and " worker" in line:
                 found["celery_processes_mb"].append(rss)
     return found
 
 
 # --- The run ---------------------------------------------------------------------
-
-
-def machine() -> dict[str, Any]:
-    cpuinfo = Path("/proc/cpuinfo").read_text()
-    model = re.search(r"model name\s*:\s*(.+)", cpuinfo)
-    return {
-        "nproc": os.cpu_count(),
-        "cpu": model.group(1).strip() if model else "unknown",
-        "database": "PostgreSQL" if os.environ.get("DATABASE_URL") else "SQLite",
-        "cache_and_broker": "Redis" if os.environ.get("REDIS_URL") else "files",
-    }
 
 
 def main() -> None:
@@ -390,21 +464,30 @@ def main() -> None:
     env, cleanups = environment()
     serve: subprocess.Popen[bytes] | None = None
     nginx: subprocess.Popen[bytes] | None = None
+    baselines: subprocess.Popen[bytes] | None = None
     try:
-        say("migrating the bench database and seeding 1,000 stories")
+        say(f"migrating the bench database and seeding {SMALL:,} stories")
         run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], env)
         run([PYTHON, "manage.py", "seed_demo"], env)
         run([PYTHON, "manage.py", "bench_seed", "--stories", str(SMALL), "--force"], env)
         small = growth(env)
         say(f"at {small['stories']:,} stories: {small}")
-        say(f"adding {BIG - SMALL:,} stories")
-        added = run(
-            [PYTHON, "manage.py", "bench_seed", "--stories", str(BIG - SMALL), "--force"], env
-        )
-        say(added.strip())
-        big = growth(env)
-        say(f"at {big['stories']:,} stories: {big}")
+        if BIG > SMALL:
+            say(f"adding {BIG - SMALL:,} stories")
+            added = run(
+                [PYTHON, "manage.py", "bench_seed", "--stories", str(BIG - SMALL), "--force"], env
+            )
+            say(added.strip())
+            big = growth(env)
+            say(f"at {big['stories']:,} stories: {big}")
+        else:
+            big = small
         report["growth"] = {"small": small, "big": big}
+        say("what each middleware costs, in process")
+        costs = run([PYTHON, "scripts/middleware_cost.py", "--requests", COST_REQUESTS], env)
+        report["middleware_cost"] = json.loads(costs.strip().splitlines()[-1])
+        report["middleware_cost"]["table"] = costs.strip().splitlines()[:-1]
+        print("\n".join(report["middleware_cost"]["table"]), flush=True)
 
         say("starting make serve (gunicorn, the Celery workers and beat)")
         serve = subprocess.Popen(
@@ -419,8 +502,9 @@ def main() -> None:
         wait_for(f"{base}/healthz", 120)
         status, headers, body = fetch(f"{base}/api/v1/published/")
         assert status == 200, status  # noqa: S101
-        etag = headers["ETag"]
+        etag = headers["etag"]
         nginx, cache_port, static_port = start_nginx(int(env["PORT"]), body, cleanups)
+        baselines, baseline_base = start_baselines(env, body)
         version = json.loads(fetch(f"{base}/api/v1/topics/{TOPIC}/")[2])["consent"]["version"]
         waiting_count(env)  # the demo's seeding screened first
 
@@ -430,11 +514,12 @@ def main() -> None:
         plan = [
             (REFERENCE, f"http://127.0.0.1:{static_port}/published.json", {}),
             ("published list, nginx micro-cache", f"http://127.0.0.1:{cache_port}{list_path}", {}),
-            ("published list, gunicorn", f"{base}{list_path}", {}),
-            ("published list 304, gunicorn", f"{base}{list_path}", {"If-None-Match": etag}),
-            ("published list of a topic, gunicorn", f"{base}{list_path}?topic={TOPIC}", {}),
-            ("education page, gunicorn", f"{base}/education/{TOPIC}/", {}),
+            (f"published list, {SERVER}", f"{base}{list_path}", {}),
+            (f"published list 304, {SERVER}", f"{base}{list_path}", {"If-None-Match": etag}),
+            (f"published list of a topic, {SERVER}", f"{base}{list_path}?topic={TOPIC}", {}),
+            (f"education page, {SERVER}", f"{base}/education/{TOPIC}/", {}),
             ("Django, tiny JSON (/healthz, the floor)", f"{base}/healthz", {}),
+            (BARE_VIEW, f"{baseline_base}{list_path}", {}),
         ]  # fmt: skip
         for name, url, headers in plan:
             fetch(url, headers)
@@ -442,11 +527,19 @@ def main() -> None:
             say(f"{name}: {cases[name]}")
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
             lua.write(SUBMIT_LUA.replace("TOPIC", TOPIC).replace("VERSION", version))
+        # Each worker process connects to the broker on its first enqueue,
+        # which takes seconds on a busy machine: not what is measured.
+        warm_posts(f"{base}/api/v1/testimonials/", version)
+        drain(env, limit=120)
         before = time.monotonic()
-        name = "submission + enqueue (POST), gunicorn"
+        name = f"submission + enqueue (POST), {SERVER}"
         cases[name] = wrk(f"{base}/api/v1/testimonials/", script=lua.name)
         say(f"{name}: {cases[name]}")
         submitted = cases[name]["requests"] - cases[name]["non_2xx_3xx"]
+        # The bare create view writes to its own table and queue: nothing to screen.
+        warm_posts(f"{baseline_base}/api/v1/testimonials/", version)
+        cases[BARE_CREATE] = wrk(f"{baseline_base}/api/v1/testimonials/", script=lua.name)
+        say(f"{BARE_CREATE}: {cases[BARE_CREATE]}")
         drained = drain(env, limit=180)
         elapsed = (time.monotonic() - before) if drained != float("inf") else float("inf")
         screening = {
@@ -471,14 +564,18 @@ def main() -> None:
         reference = cases[REFERENCE]["rps"]
         for result in cases.values():
             result["share_of_nginx"] = round(result["rps"] / reference, 4)
+            result["share_of_bare_view"] = round(result["rps"] / max(cases[BARE_VIEW]["rps"], 1), 3)
+            result["share_of_bare_create"] = round(
+                result["rps"] / max(cases[BARE_CREATE]["rps"], 1), 3
+            )
         report["cases"] = cases
         report["memory"] = memory(serve.pid)
         report["page_bytes"] = len(body)
     finally:
         report["load_average"]["end"] = os.getloadavg()
-        for process in (nginx, serve):
+        for process in (nginx, baselines, serve):
             if process is not None and process.poll() is None:
-                os.killpg(process.pid, signal.SIGINT if process is serve else signal.SIGQUIT)
+                os.killpg(process.pid, signal.SIGQUIT if process is nginx else signal.SIGINT)
                 with contextlib.suppress(subprocess.TimeoutExpired):
                     process.wait(timeout=30)
                 if process.poll() is None:
@@ -488,52 +585,7 @@ def main() -> None:
                 cleanup()
     report["seconds"] = round(time.monotonic() - started)
     (ROOT / "var" / "bench.json").write_text(json.dumps(report, indent=2))
-    print_table(report)
-
-
-def print_table(report: dict[str, Any]) -> None:
-    m = report["machine"]
-    load = report["load_average"]
-    print()
-    print(
-        f"{m['nproc']} cores, {m['cpu']}; {m['database']}, {m['cache_and_broker']}; "
-        f"load average {load['start'][0]:.2f} at the start, {load['end'][0]:.2f} at the end; "
-        f"a {report['page_bytes']:,}-byte page; {report['seconds']} s in all"
-    )
-    print()
-    print("| case | req/s | p50 ms | p99 ms | share of nginx |")
-    print("| --- | ---: | ---: | ---: | ---: |")
-    for name, r in report["cases"].items():
-        print(f"| {name} | {r['rps']:,} | {r['p50_ms']} | {r['p99_ms']} | {r['share_of_nginx']} |")
-    s = report["screening"]
-    paced = s["submit_to_pending_review"]
-    print()
-    print(
-        f"Screening: {s['screened_per_second']}/s while {s['submission_rate']}/s were submitted "
-        f"({s['ratio_to_submission_rate']} of the rate; queue drained {s['drained_after_run_s']} s "
-        f"after the run). Paced at {s['paced_rate']}/s: submit to pending_review p50 "
-        f"{paced['p50_ms']} ms, p99 {paced['p99_ms']} ms ({paced['screened']} stories)."
-    )
-    print()
-    small, big = report["growth"]["small"], report["growth"]["big"]
-    print(
-        f"| growth, ms (best of {GROWTH_REPEAT}; median) | {small['stories']:,} stories "
-        f"| {big['stories']:,} stories | ratio of the best |"
-    )
-    print("| --- | ---: | ---: | ---: |")
-    for key, label in GROWTH_LABELS.items():
-        a, b = small[key], big[key]
-        ratio = b["best"] / a["best"] if a["best"] else float("nan")
-        print(
-            f"| {label} | {a['best']}; {a['median']} | {b['best']}; {b['median']} | {ratio:.2f} |"
-        )
-    mem = report["memory"]
-    print()
-    print(
-        f"RSS after the run: gunicorn workers {mem['gunicorn_workers_mb']} MB; "
-        f"Celery processes {mem['celery_processes_mb']} MB"
-    )
-    print(f"\nwritten to {ROOT / 'var' / 'bench.json'}")
+    print_table(report, growth_repeat=GROWTH_REPEAT, growth_labels=GROWTH_LABELS, server=SERVER)
 
 
 if __name__ == "__main__":

@@ -140,6 +140,78 @@ def transition(
     )
 
 
+@dataclass(frozen=True)
+class Move:
+    """One story's move in `transition_many`: where to, what the audit row
+    says, and the fields written in the same UPDATE."""
+
+    testimonial: Testimonial
+    to: Status
+    reason: str = ""
+    details: dict[str, Any] | None = None
+    fields: dict[str, Any] | None = None
+
+
+def transition_many(moves: list[Move], *, actor: Actor) -> list[Testimonial]:
+    """Several moves between statuses no website ever saw (screening's
+    claim and results), in one transaction, with their audit rows written in
+    one INSERT. Each move is a compare-and-set on the status and version its
+    story was read with, as `transition`'s; one whose row changed meanwhile
+    (withdrawn, or taken by another worker) is left out, not an error.
+    Returns the stories moved, each instance holding the row as stored."""
+    for move in moves:
+        from_status = move.testimonial.status
+        # From a status no website ever saw, no move publishes or unpublishes:
+        # the gate and the changes feed have nothing to look at.
+        if from_status not in NEVER_PUBLISHED or not is_allowed(from_status, move.to):
+            raise InvalidTransition(
+                f"A {from_status} testimonial cannot become {move.to} in a batch.",
+                extra={"status": from_status},
+            )
+    now = timezone.now()
+    moved: list[tuple[Move, str]] = []
+    with transaction.atomic():
+        for move in moves:
+            story = move.testimonial
+            fields = {**(move.fields or {}), "status_changed_at": now}
+            updated = Testimonial.objects.filter(
+                pk=story.pk, status=story.status, version=story.version
+            ).update(status=move.to, updated_at=now, version=F("version") + 1, **fields)
+            if updated == 1:
+                moved.append((move, story.status))
+        StatusChange.objects.bulk_create(
+            [
+                StatusChange(
+                    testimonial_id=move.testimonial.pk,
+                    from_status=from_status,
+                    to_status=move.to,
+                    actor=actor.user,
+                    actor_label=actor.label,
+                    reason=move.reason,
+                    details=move.details or {},
+                )
+                for move, from_status in moved
+            ]
+        )
+        if moved:
+            transaction.on_commit(generation.stats_changed)
+    stories = []
+    for move, from_status in moved:
+        story = move.testimonial
+        for name, value in {**(move.fields or {}), "status_changed_at": now}.items():
+            setattr(story, name, value)
+        story.status, story.updated_at, story.version = move.to, now, story.version + 1
+        logger.info(
+            "testimonial=%s status %s -> %s by %s",
+            story.public_id,
+            from_status,
+            move.to,
+            actor.label,
+        )
+        stories.append(story)
+    return stories
+
+
 def revise_published(
     testimonial: Testimonial,
     *,

@@ -57,6 +57,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Anonymous public reads skip what they never use (config/public_reads.py).
+    "config.public_reads.PublicReadDispatchMiddleware",
     # Outermost: every answer gets its request id, is counted and logged.
     "config.middleware.RequestObservabilityMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -583,17 +585,5 @@ METRICS_DIR = Path(env.str("METRICS_DIR", default=str(VAR_DIR / "metrics")))
 # Where pods share no folder (Kubernetes), each worker serves its counts here; 0: off.
 WORKER_METRICS_PORT: int = env.int("WORKER_METRICS_PORT", default=0)
 
-# --- Error tracking (Sentry) ------------------------------------------------
-# Off unless SENTRY_DSN is set; what is sent is scrubbed like the logs
-# (config/error_tracking.py). Traces are off unless the rate is above 0.
-SENTRY_DSN: str = env.str("SENTRY_DSN", default="")
-SENTRY_ENVIRONMENT: str = env.str("SENTRY_ENVIRONMENT", default="")
-SENTRY_TRACES_SAMPLE_RATE: float = env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0)
-if SENTRY_DSN:
-    from config import error_tracking
-
-    error_tracking.start(
-        dsn=SENTRY_DSN,
-        environment=SENTRY_ENVIRONMENT,
-        traces_sample_rate=SENTRY_TRACES_SAMPLE_RATE,
-    )
+# Error tracking (Sentry): config/settings/error_tracking.py.
+from config.settings.error_tracking import *  # noqa: E402, F403 - reads the environment, after .env

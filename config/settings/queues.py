@@ -25,6 +25,7 @@ __all__ = [
     "EMAIL_TIMEOUT",
     "HOUSEKEEPING_QUEUE",
     "OUTBOUND_QUEUE",
+    "SCREENING_BATCH_SIZE",
     "SCREENING_QUEUE",
     "TASKS",
     "TASK_HARD_LIMIT_AFTER",
@@ -40,6 +41,12 @@ CELERY_TASK_QUEUES = [
 # Every task is routed by name (a test checks each registered task is); an
 # unrouted one would wait with the sweeps, not in front of screening.
 CELERY_TASK_DEFAULT_QUEUE = HOUSEKEEPING_QUEUE
+# Stories one screening task screens: its own, then up to this many less
+# one waiting in `submitted` (moderation.intake.screening.screening_batch).
+# 1 (the default) screens each story on its own message only: with batches,
+# the queue holds messages of stories already screened, which the sweep
+# counts as waiting (docs/performance.md).
+SCREENING_BATCH_SIZE: int = max(1, env.int("SCREENING_BATCH_SIZE", default=1))
 # SMTP: seconds each step of sending (connect, every command) may take, so a
 # mail server that accepts and never answers fails the send instead of
 # holding a worker process for ever.

@@ -36,3 +36,15 @@ def keys_store(testimonial: Testimonial, keys: list[int]) -> None:
         [DuplicateKey(testimonial_id=testimonial.pk, key=key) for key in keys],
         ignore_conflicts=True,
     )
+
+
+def keys_store_many(keys_by_story: dict[int, list[int]]) -> None:
+    """`keys_store` for several screened stories (by id), in one INSERT."""
+    DuplicateKey.objects.bulk_create(
+        [
+            DuplicateKey(testimonial_id=story_id, key=key)
+            for story_id, keys in keys_by_story.items()
+            for key in keys
+        ],
+        ignore_conflicts=True,
+    )

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.db.models import F, Q
 from django.utils import timezone
 
 from testimonials.consent import rules as consent_rules
@@ -23,12 +24,15 @@ def consent_current(organisation_id: int | None = None) -> ConsentText | None:
     """The consent text a patient of the organisation must agree to now: its
     own current text if it has one, else the installation's default (a text
     of no organisation)."""
-    current = ConsentText.objects.filter(superseded_at__isnull=True).order_by("-created_at")
-    if organisation_id is not None:
-        own = current.filter(organisation_id=organisation_id).first()
-        if own is not None:
-            return own
-    return current.filter(organisation=None).first()
+    current = ConsentText.objects.filter(superseded_at__isnull=True)
+    if organisation_id is None:
+        return current.filter(organisation=None).order_by("-created_at").first()
+    # One query: the organisation's own texts sort before the default ones.
+    return (
+        current.filter(Q(organisation_id=organisation_id) | Q(organisation=None))
+        .order_by(F("organisation_id").desc(nulls_last=True), "-created_at")
+        .first()
+    )
 
 
 def consent_for_story(testimonial: Testimonial) -> ConsentText | None:

@@ -40,7 +40,11 @@ from testimonials.models import (
     Testimonial,
     display_name_for,
 )
-from testimonials.places.settings import EffectiveSettings, effective_settings_of_location_id
+from testimonials.places.settings import (
+    EffectiveSettings,
+    effective_settings,
+    effective_settings_of_location_id,
+)
 from testimonials.publishing import representations
 
 
@@ -58,6 +62,13 @@ def _settings_of_story(testimonial_id: int | None) -> EffectiveSettings:
         Testimonial.objects.filter(pk=testimonial_id).values_list("location_id", flat=True).first()
     )
     return effective_settings_of_location_id(location_id)
+
+
+def _settings_of(testimonial: Testimonial) -> EffectiveSettings:
+    """The story's place's settings, from its location when it is at hand."""
+    if Testimonial.location.is_cached(testimonial) and testimonial.location is not None:
+        return effective_settings(testimonial.location)
+    return effective_settings_of_location_id(testimonial.location_id)
 
 
 def authorization_sign(
@@ -83,7 +94,7 @@ def authorization_sign(
         now=now,
         media=media,
     )
-    consent_notice_enqueue(authorization=authorization, kind=NoticeKind.COPY)
+    consent_notice_enqueue(authorization=authorization, kind=NoticeKind.COPY, new=True)
     return authorization
 
 
@@ -103,7 +114,9 @@ def _patient_signs(
     shown under `display_name` (and the `media` kinds)."""
     return Authorization.objects.create(
         media=media,
-        testimonial_id=testimonial.pk,
+        # The instance, not its id: what reads the row next (the notice,
+        # the patient's copy) finds the story without a query.
+        testimonial=testimonial,
         testimonial_public_id=testimonial.public_id,
         basis=basis,
         consent_text=consent_text,
@@ -116,9 +129,7 @@ def _patient_signs(
         signed_at=now,
         created_at=now,
         created_by="patient",
-        retain_until=retained_until(
-            terms.expires_at, place=effective_settings_of_location_id(testimonial.location_id)
-        ),
+        retain_until=retained_until(terms.expires_at, place=_settings_of(testimonial)),
         **_fingerprinted(text, display_name),
         **_channel_flags(terms.channels),
     )

@@ -2,6 +2,7 @@
 reconfirm, expired): outbox rows sent once after commit."""
 
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.urls import reverse
@@ -19,16 +20,23 @@ from testimonials.stories import patient_links
 
 
 def consent_notice_enqueue(
-    *, authorization: Authorization, kind: str, testimonial_version: int = 0
+    *, authorization: Authorization, kind: str, testimonial_version: int = 0, new: bool = False
 ) -> ConsentNotice | None:
     """Record an email to the patient and send it after commit; nothing when
-    the story has no email address."""
+    the story has no email address. `new`: the authorization was made in
+    this transaction, so it has no notice yet (no lookup first)."""
     testimonial = authorization.testimonial
     if testimonial is None or not testimonial.email:
         return None
-    notice, created = ConsentNotice.objects.get_or_create(
-        authorization=authorization, kind=kind, testimonial_version=testimonial_version
-    )
+    fields: dict[str, Any] = {
+        "authorization": authorization,
+        "kind": kind,
+        "testimonial_version": testimonial_version,
+    }
+    if new:
+        notice, created = ConsentNotice.objects.create(**fields), True
+    else:
+        notice, created = ConsentNotice.objects.get_or_create(**fields)
     if created:
         outbox.enqueue_on_commit(
             "testimonials.tasks.send_consent_notice", notice.pk, label="consent notice"

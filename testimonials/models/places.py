@@ -232,7 +232,12 @@ def sole_organisation_id() -> int | None:
 def sole_location(organisation_id: int) -> Location | None:
     """The organisation's location when it has exactly one (made the first
     time one is needed when it has none); None when it has several."""
-    locations = list(Location.objects.filter(organisation_id=organisation_id).order_by("pk")[:2])
+    # With its organisation: a story's settings and discloser read it next.
+    locations = list(
+        Location.objects.filter(organisation_id=organisation_id)
+        .select_related("organisation")
+        .order_by("pk")[:2]
+    )
     if len(locations) == 1:
         return locations[0]
     if locations:

@@ -235,7 +235,12 @@ def _validate(
     submission: Submission, now: datetime
 ) -> tuple[Topic, ConsentText, consent_terms.Terms, places.Place]:
     errors: dict[str, list[str]] = {}
-    topic = Topic.objects.filter(slug=submission.topic_slug).first()
+    # The topic's place comes along: the settings and the discloser read it.
+    topic = (
+        Topic.objects.select_related("location__organisation", "organisation")
+        .filter(slug=submission.topic_slug)
+        .first()
+    )
     place = None
     if topic is None:
         errors["topic"] = [gettext("No topic with this slug.")]
