@@ -66,7 +66,7 @@ class Clinic:
 def clinic() -> Clinic:
     consent = ConsentTextFactory()
     topic = TopicFactory()
-    TypicalResultsStatement.objects.create(
+    statement = TypicalResultsStatement.objects.create(
         topic=topic, text="Most patients report less pain after six to eight weeks."
     )
     published = [
@@ -77,6 +77,7 @@ def clinic() -> Clinic:
             author_name=f"Patient {n}",
             body=body,
             rating=rating,
+            typical_results=statement,
         )
         for n, (body, rating) in enumerate(STORIES)
     ]
