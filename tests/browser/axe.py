@@ -59,14 +59,39 @@ def describe(found: list[dict]) -> str:
     return "\n".join(lines)
 
 
+# Whether the page styles itself for a dark preference (Django's admin does;
+# the public pages declare `color-scheme: light` and have one scheme).
+HAS_DARK_SCHEME = """
+() => [...document.styleSheets].some((sheet) => {
+  try {
+    return [...sheet.cssRules].some((rule) =>
+      rule.media && rule.media.mediaText.includes("prefers-color-scheme: dark"));
+  } catch (error) {
+    return false;  // another origin's sheet: not ours to judge
+  }
+})
+"""
+
+
 class AxeReport:
     """Each page's violations, collected so one test reports every page at once."""
 
     def __init__(self) -> None:
         self.pages: dict[str, list[dict]] = {}
+        self.dark: list[str] = []
 
     def check(self, page, where: str) -> None:
+        """The page in the light scheme and, where it has one, the dark."""
+        page.emulate_media(color_scheme="light")
         self.pages[where] = violations(page)
+        if page.evaluate(HAS_DARK_SCHEME):
+            # Loaded afresh: switched under a loaded page, some of Django's
+            # admin colours stay as they were (its theme script ran with light).
+            page.emulate_media(color_scheme="dark")
+            page.reload()
+            self.pages[f"{where} (dark)"] = violations(page)
+            self.dark.append(where)
+            page.emulate_media(color_scheme="light")
 
     def assert_clean(self) -> None:
         failing = {where: found for where, found in self.pages.items() if found}
