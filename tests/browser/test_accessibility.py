@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from moderation.accounts import moderators as moderation_moderators
 from testimonials.invitations import services as invitations
-from testimonials.models import Status, Testimonial, Topic, TypicalResultsStatement
+from testimonials.models import Location, Status, Testimonial, Topic, TypicalResultsStatement
 from testimonials.stories.patient_links import patient_secret
 from testimonials.visits import opt_outs
 from tests.browser.axe import AxeReport
@@ -116,6 +116,13 @@ def clinic() -> Clinic:
     fresh, used = batch.invitations
     used.used_at = timezone.now()
     used.save(update_fields=["used_at"])
+    # Two places, so the topic page says where each story is from.
+    locations = [
+        Location.objects.create(organisation=topic.organisation, slug=slug, name=name)
+        for slug, name in (("north", "North Street clinic"), ("south", "South Park clinic"))
+    ]
+    for n, story in enumerate(published):
+        Testimonial.objects.filter(pk=story.pk).update(location=locations[n % 2])
     return Clinic(
         topic=topic,
         published=published,
@@ -140,6 +147,8 @@ def public_and_patient_pages(clinic: Clinic) -> dict[str, str]:
     return {
         "education index": "/education/",
         "education topic": f"/education/{slug}/",
+        "education index, one place": "/education/?location=north",
+        "education topic, one place": f"/education/{slug}/?location=north",
         "share form": f"/share/{slug}/",
         "invitation": f"/invite/{clinic.invitation_token}/",
         "invitation used": f"/invite/{clinic.used_invitation_token}/",
@@ -181,9 +190,15 @@ def sign_in(context, live_server, user) -> None:
 def test_public_and_patient_pages_have_no_serious_violation(live_server, new_context, clinic):
     page = new_context(viewport={"width": 1280, "height": 900}).new_page()
     report = AxeReport()
+    statuses = {}
     for where, address in public_and_patient_pages(clinic).items():
-        page.goto(f"{live_server.url}{address}")
+        response = page.goto(f"{live_server.url}{address}")
+        statuses[where] = response.status if response else None
         report.check(page, where)
+    refusals = {"invitation used": 410, "invitation altered": 404, "page not found": 404}
+    assert statuses == {where: refusals.get(where, 200) for where in statuses}
+    assert page.goto(f"{live_server.url}/education/{clinic.topic.slug}/?location=north")
+    assert page.locator(".story").count() == 2  # the place's own stories
     # The forms as a patient sees them refused: errors summarised and next to their fields.
     page.goto(f"{live_server.url}/share/{clinic.topic.slug}/")
     page.evaluate(NO_VALIDATE)
