@@ -65,11 +65,11 @@ class Clinic:
 @pytest.fixture
 def clinic() -> Clinic:
     consent = ConsentTextFactory()
-    topic = TopicFactory()
+    topic: Any = TopicFactory()
     statement = TypicalResultsStatement.objects.create(
         topic=topic, text="Most patients report less pain after six to eight weeks."
     )
-    published = [
+    published: list[Any] = [
         TestimonialFactory(
             topic=topic,
             consent_text=consent,
@@ -81,21 +81,21 @@ def clinic() -> Clinic:
         )
         for n, (body, rating) in enumerate(STORIES)
     ]
-    pending = TestimonialFactory(
+    pending: Any = TestimonialFactory(
         topic=topic, consent_text=consent, author_name="Sam Waiting", body=STORIES[0][0]
     )
-    rejected = TestimonialFactory(
+    rejected: Any = TestimonialFactory(
         topic=topic,
         consent_text=consent,
         status=Status.REJECTED,
         rejection_reason="other",
         author_name="Rae Rejected",
     )
-    renewal_due = TestimonialFactory(
+    renewal_due: Any = TestimonialFactory(
         topic=topic, consent_text=consent, status=Status.PUBLISHED, rating=None, authorization=False
     )
     make_authorization(renewal_due, expires_at=timezone.now() + timedelta(days=3))
-    awaiting_authorization = TestimonialFactory(
+    awaiting_authorization: Any = TestimonialFactory(
         topic=topic,
         consent_text=consent,
         email="imported@example.com",
