@@ -26,8 +26,10 @@ FOCUS = """
   const style = getComputedStyle(e);
   const outline = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0;
   const rect = e.getBoundingClientRect();
+  const target = document.querySelector(selector);
   return {
     matches: e.matches(selector),
+    nextStep: e.id === "step-next" && !!target && !target.checkVisibility(),
     shown: outline || style.boxShadow !== "none",
     onScreen: rect.right > 0 && rect.bottom > 0 && rect.left < innerWidth,
     what: `<${e.localName}${e.id ? "#" + e.id : ""}${e.name ? " name=" + e.name : ""}` +
@@ -45,18 +47,25 @@ class Keyboard:
         self.unseen: list[str] = []
         self.stops = 0
 
-    def tab_to(self, selector: str, *, backwards: bool = False, limit: int = 60) -> None:
+    def tab_to(self, selector: str, *, backwards: bool = False, limit: int = 120) -> None:
+        """Tab (or Shift+Tab) until `selector` has the focus, going round the
+        page if need be; on a form in steps, Enter on "Next" while the
+        target is in a later step."""
+        trail = []
         for _ in range(limit):
             self.page.keyboard.press("Shift+Tab" if backwards else "Tab")
             self.stops += 1
             focus = self.page.evaluate(FOCUS, selector)
             if focus is None:
                 continue
+            trail.append(focus["what"])
             if not (focus["shown"] and focus["onScreen"]):
                 self.unseen.append(focus["what"])
             if focus["matches"]:
                 return
-        raise AssertionError(f"{selector} is not reached with the keyboard")
+            if focus["nextStep"] and not backwards:
+                self.page.keyboard.press("Enter")
+        raise AssertionError(f"{selector} is not reached with the keyboard; last: {trail[-12:]}")
 
     def type(self, selector: str, text: str) -> None:
         self.tab_to(selector)
@@ -91,8 +100,8 @@ def test_a_patient_shares_and_withdraws_a_story_with_the_keyboard_alone(live_ser
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main"
 
-    keys.type("[name=author_name]", "Dana Keys")
     keys.type("[name=body]", STORY)
+    keys.type("[name=author_name]", "Dana Keys")
     # Radios: Tab reaches the group; Space picks the focused choice.
     keys.press("[name=rating]", "Space")  # "No rating", the first choice
     keys.press("[name=age][value=adult]", "Space")
@@ -131,9 +140,12 @@ def test_a_moderator_approves_a_story_with_the_keyboard_alone(live_server, keybo
     page.goto(f"{live_server.url}{reverse('admin:testimonials_testimonial_changelist')}")
     keys = Keyboard(page)
     # From the queue to the story: its link is reached and followed with Enter.
-    keys.tab_to(f"#result_list a[href*='{story.pk}']", limit=80)
+    # The story's link in the queue (its change page, which opens the review page).
+    change = reverse("admin:testimonials_testimonial_change", args=[story.pk])
+    keys.tab_to(f"#result_list a[href^='{change}']", limit=120)
     with page.expect_navigation():
         page.keyboard.press("Enter")
+    assert page.url.endswith(reverse("admin:testimonials_testimonial_review", args=[story.pk]))
     keys.tab_to("#approve-button", limit=200)
     with page.expect_navigation():
         page.keyboard.press("Space")
