@@ -1,4 +1,5 @@
-"""The admin index's numbers: stories by status and the week's chart."""
+"""The admin index's numbers: stories by status and the week's chart; and
+`words`, which reads a stored value such as `pending_review` as "Pending review"."""
 
 from datetime import timedelta
 from typing import Any
@@ -15,6 +16,12 @@ register = template.Library()
 def status_counts(context: template.Context) -> dict[str, int]:
     """The signed-in staff member's places' stories, by status."""
     return selectors.status_counts(scope=staff_scope(context["request"].user))
+
+
+@register.filter
+def words(value: str) -> str:
+    """A stored value as words: `pending_review` reads "Pending review"."""
+    return str(value).replace("_", " ").capitalize()
 
 
 @register.filter

@@ -248,6 +248,27 @@ def _education_page(request: HttpRequest, slug: str) -> HttpResponse:
         return _in_language(language, _education_topic(request, topic, place))
 
 
+def _typical_results_groups(testimonials: list[Testimonial]) -> list[dict[str, Any]]:
+    """The stories in groups that share one typical-results statement (or
+    have none), each group where its first story comes and its stories in
+    their order: the page shows each statement once, above the stories it
+    applies to, instead of under every one of them."""
+    groups: dict[int | None, dict[str, Any]] = {}
+    for testimonial in testimonials:
+        group = groups.setdefault(
+            testimonial.typical_results_id,
+            {
+                "typical_results": disclosures.typical_results_representation(
+                    testimonial.typical_results
+                ),
+                "id": f"typical-results-{len(groups)}",
+                "stories": [],
+            },
+        )
+        group["stories"].append(testimonial)
+    return list(groups.values())
+
+
 def _education_topic(request: HttpRequest, topic: Topic, place: PagePlace) -> HttpResponse:
     slug = topic.slug
     testimonials = list(
@@ -269,6 +290,7 @@ def _education_topic(request: HttpRequest, topic: Topic, place: PagePlace) -> Ht
             "topic": topic,
             "paragraphs": paragraphs,
             "testimonials": testimonials,
+            "story_groups": _typical_results_groups(testimonials),
             "description": topic.summary or (paragraphs[0][:200] if paragraphs else topic.title),
             "page_url": page_url,
             "feed_url": reverse("education-feed", kwargs={"slug": slug}) + place.query,

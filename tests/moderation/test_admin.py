@@ -1,5 +1,6 @@
 import csv
 import io
+import re
 
 import pytest
 from django.test import Client
@@ -81,8 +82,23 @@ def test_the_admin_index_counts_stories_per_status(moderator_browser, topic):
     TestimonialFactory(status="pending_review")
     TestimonialFactory(status="published")
     html = moderator_browser.get("/admin/").content.decode()
-    assert "<strong>2</strong> Pendingreview" in html or "<strong>2</strong> Pending review" in html
+    assert "<strong>2</strong> Pending review" in html
     assert "<strong>1</strong> Published" in html
+    assert "Pendingreview" not in html
+
+
+def test_the_admin_index_names_every_status_in_words(moderator_browser, topic):
+    html = moderator_browser.get("/admin/").content.decode()
+    shown = re.findall(r"<strong>\d+</strong> ([^<]+)</a>", html)
+    assert shown == [
+        "Submitted",
+        "Screening",
+        "Pending review",
+        "Published",
+        "Rejected",
+        "Withdrawn",
+        "Unpublished",
+    ]
 
 
 def test_the_review_page_highlights_each_flag_and_escapes_the_story(moderator_browser, flagged):

@@ -251,7 +251,7 @@ def test_the_audit_export_and_the_admin_index_count_ones_own_places(places):
     rows = list(csv.DictReader(io.StringIO(b"".join(audit.streaming_content).decode())))
     assert {row["testimonial"] for row in rows} == {str(places["downtown"].public_id)}
     index = browser.get("/admin/").content.decode()
-    assert "<strong>0</strong> Pendingreview" in index  # not Move Well's south story
+    assert "<strong>0</strong> Pending review" in index  # not Move Well's south story
     assert 'data-key="received" data-value="1"' in index
 
 

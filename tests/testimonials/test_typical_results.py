@@ -2,6 +2,8 @@
 statement of what patients generally achieve, on every path; with it, the
 statement stands next to the story on the page, in the API and the feed."""
 
+from datetime import timedelta
+
 import pytest
 from django.test import Client
 from django.utils import timezone
@@ -93,9 +95,9 @@ def test_it_publishes_the_claim_with_the_topics_statement_everywhere(
         "source": "Outcome audit 2025",
     }
     html = client.get(f"/education/{topic.slug}/").content.decode()
-    story_html = html[html.index(f'id="story-{claim.public_id}"') :]
-    assert story_html.index(TYPICAL) < story_html.index("</li>")
-    assert "What patients typically experience" in story_html
+    [group] = html.split('<div class="story-group">')[1:]
+    assert f"What patients typically experience:</strong> {TYPICAL}" in group
+    assert f'id="story-{claim.public_id}"' in group
     feed = client.get(f"/education/{topic.slug}/feed/").content.decode()
     assert TYPICAL in feed
     [change] = api_client.get("/api/v1/published/changes").json()["results"]
@@ -177,3 +179,32 @@ def test_a_statement_a_story_showed_is_read_only_in_the_admin(admin_user, modera
         {"topic": topic.pk, "tag": "", "text": "Better wording later."},
     )
     assert response.status_code == 302
+
+
+def test_the_page_shows_each_statement_once_above_the_stories_it_applies_to(topic, client):
+    whole = StatementFactory(topic=topic)
+    sciatica = StatementFactory(topic=topic, tag="sciatica", label="Sciatica", text="Slower.")
+    now = timezone.now()
+    # Newest first on the page: whole, sciatica, whole, none, whole.
+    statements = [whole, sciatica, whole, None, whole]
+    stories = [
+        TestimonialFactory(
+            status="published",
+            typical_results=statement,
+            published_at=now - timedelta(minutes=n),
+            body=f"Story number {n} about my back, long enough to be a story.",
+        )
+        for n, statement in enumerate(statements)
+    ]
+    html = client.get(f"/education/{topic.slug}/").content.decode()
+    assert html.count(TYPICAL) == 1
+    assert html.count("Slower.") == 1
+    groups = html.split('<div class="story-group">')[1:]
+    shown = [
+        [n for n, story in enumerate(stories) if f'id="story-{story.public_id}"' in group]
+        for group in groups
+    ]
+    assert shown == [[0, 2, 4], [1], [3]]
+    assert groups[0].index(TYPICAL) < groups[0].index(f"story-{stories[0].public_id}")
+    assert "What patients typically experience (Sciatica):</strong> Slower." in groups[1]
+    assert "What patients typically experience" not in groups[2]
