@@ -23,6 +23,7 @@ from config import enqueue
 from config.log import SafeMessageError
 from testimonials.consent import authorization_expiry, authorization_requests, consent_notices
 from testimonials.invitations import services as invitations
+from testimonials.media import services as media_services
 from testimonials.models import DeliveryStatus
 from testimonials.publishing import generation
 from testimonials.sites import webhook_delivery
@@ -137,6 +138,12 @@ def sweep_unsent_invitations() -> int:
     ids = invitations.unsent_invitation_ids(older_than=settings.SCREENING_STUCK_AFTER)
     enqueue.send_each("testimonials.tasks.send_invitation", ids, label="invitation")
     return len(ids)
+
+
+@shared_task(name="testimonials.tasks.sweep_withdrawn_media")
+def sweep_withdrawn_media() -> int:
+    """Files of withdrawn media whose delete failed (storage down) go now."""
+    return media_services.media_sweep()
 
 
 @shared_task(name="testimonials.tasks.send_due_asks")

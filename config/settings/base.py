@@ -284,6 +284,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "testimonials.tasks.sweep_unsent_invitations",
         "schedule": SCREENING_SWEEP_INTERVAL.total_seconds(),
     },
+    "sweep-withdrawn-media": {"task": "testimonials.tasks.sweep_withdrawn_media", "schedule": 600},
 }
 
 # --- Screening ------------------------------------------------------------

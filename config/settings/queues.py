@@ -86,6 +86,7 @@ for _name in (
     "testimonials.tasks.sweep_consent_notices",
     "testimonials.tasks.sweep_unsent_invitations",
     "testimonials.tasks.send_due_asks",
+    "testimonials.tasks.sweep_withdrawn_media",
 ):
     TASKS[_name] = (HOUSEKEEPING_QUEUE, _time_limits[HOUSEKEEPING_QUEUE])
 TASKS["moderation.tasks.retrain_screening_model"] = (

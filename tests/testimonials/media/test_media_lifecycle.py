@@ -4,12 +4,17 @@ keep the text, and withdrawal and erasure delete the files from the store."""
 
 from urllib.parse import urlsplit
 
+from django.conf import settings
+from django.test import override_settings
+
 from moderation import privacy
 from testimonials import transitions
 from testimonials.models import Authorization, StoryMedia
+from testimonials.tasks import sweep_withdrawn_media
 from tests.factories import PATIENT_EMAIL
 from tests.testimonials.media.conftest import (
     bucket_keys,
+    free_port,
     photo_with_gps,
     upload,
 )
@@ -37,6 +42,30 @@ def test_withdrawal_removes_the_files_from_the_s3_store(
     assert api_client.get(urlsplit(media["url"]).path).status_code == 404
     row = StoryMedia.objects.get()
     assert (row.status, row.storage_name) == ("withdrawn", "")
+
+
+def test_a_file_the_store_could_not_delete_goes_with_the_next_sweep(
+    s3_media, api_client, submission, send, django_capture_on_commit_callbacks
+):
+    response = send(submission, photo=upload(photo_with_gps(), "image/jpeg"))
+    [key] = bucket_keys(s3_media)
+    media = settings.STORAGES["media"]
+    nowhere = {"endpoint_url": f"http://127.0.0.1:{free_port()}"}
+    store_down = {
+        **settings.STORAGES,
+        "media": {**media, "OPTIONS": {**media["OPTIONS"], **nowhere}},
+    }
+
+    with override_settings(STORAGES=store_down), django_capture_on_commit_callbacks(execute=True):
+        withdrawn = api_client.post(response.json()["withdraw_url"])
+
+    assert withdrawn.status_code == 200, "the patient's withdrawal never waits on the store"
+    assert bucket_keys(s3_media) == [key]
+    assert StoryMedia.objects.get().status == "withdrawn"
+    assert sweep_withdrawn_media() == 1
+    assert bucket_keys(s3_media) == []
+    assert StoryMedia.objects.get().storage_name == ""
+    assert sweep_withdrawn_media() == 0
 
 
 def test_erasure_removes_the_files_and_what_the_patient_wrote_of_them(
