@@ -32,3 +32,11 @@ def clinic_days_later(instant: datetime, days: int) -> datetime:
     offset of the day it lands on."""
     local = instant.astimezone(clinic_zone())
     return (local + timedelta(days=days)).astimezone(UTC)
+
+
+def clinic_week_of(value: datetime | date) -> date:
+    """The Monday of the clinic's week that `value` falls in (an instant is
+    read on the clinic's clock)."""
+    if isinstance(value, datetime):
+        value = value.astimezone(clinic_zone()).date()
+    return value - timedelta(days=value.weekday())

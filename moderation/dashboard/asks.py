@@ -11,13 +11,11 @@ import csv
 import io
 
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
 from moderation.accounts.scopes import staff_scope
-from moderation.dashboard import selectors
-from moderation.dashboard.views import WEEK_CHOICES
+from moderation.dashboard import views
 from testimonials.models import Location
 from testimonials.portability.exports import csv_safe
 from testimonials.visits import funnel
@@ -38,19 +36,8 @@ def asks_funnel_view(request: HttpRequest) -> HttpResponse:
     only) and superusers. Another organisation's slug is a 404, as an
     unknown one is."""
     scope = staff_scope(request.user)
-    organisations = selectors.administered_organisations(scope)
-    if not organisations:
-        raise PermissionDenied
-    organisation = organisations[0]
-    slug = request.GET.get("organisation")
-    if slug:
-        chosen = [candidate for candidate in organisations if candidate.slug == slug]
-        if not chosen:
-            raise Http404
-        organisation = chosen[0]
-    weeks = request.GET.get("weeks", "")
-    weeks_shown = int(weeks) if weeks.isdigit() else funnel.DEFAULT_WEEKS
-    weeks_shown = min(max(weeks_shown, 1), funnel.MAX_WEEKS)
+    organisation, organisations = views.organisation_chosen(request, scope)
+    weeks_shown = views.weeks_asked(request, default=funnel.DEFAULT_WEEKS, most=funnel.MAX_WEEKS)
     locations = scope.filter(Location.objects.filter(organisation=organisation), location="pk")
     rows = funnel.ask_funnel(locations=locations, weeks=weeks_shown)
     if request.GET.get("download") == "csv":
@@ -64,7 +51,7 @@ def asks_funnel_view(request: HttpRequest) -> HttpResponse:
         "organisation": organisation,
         "organisations": organisations,
         "places": [(group[0].location, group) for group in by_location.values()],
-        "week_choices": WEEK_CHOICES,
+        "week_choices": views.WEEK_CHOICES,
         "weeks_shown": weeks_shown,
     }
     return TemplateResponse(request, "admin/moderation/asks_funnel.html", context)

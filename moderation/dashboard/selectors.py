@@ -18,7 +18,7 @@ from django.db.models import Count, Q
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
-from config.clinic_time import clinic_zone
+from config.clinic_time import clinic_week_of, clinic_zone
 from moderation.accounts.scopes import StaffScope
 from testimonials.honesty import stats
 from testimonials.models import (
@@ -142,7 +142,7 @@ def organisation_dashboard(
     `now` (this week included)."""
     end = now or timezone.now()
     zone = clinic_zone()
-    this_monday = _monday(end.astimezone(zone).date())
+    this_monday = clinic_week_of(end.astimezone(zone).date())
     mondays = [this_monday - timedelta(weeks=back) for back in range(weeks)]
     start = datetime.combine(mondays[-1], time(0), tzinfo=zone)
     locations = list(Location.objects.filter(organisation=organisation).order_by("name", "pk"))
@@ -157,7 +157,7 @@ def organisation_dashboard(
         .annotate(n=Count("id"))
     )
     for row in received:
-        counts[(row["location_id"], _week_of(row["week"]))]["received"] += row["n"]
+        counts[(row["location_id"], clinic_week_of(row["week"]))]["received"] += row["n"]
     changes = StatusChange.objects.filter(
         testimonial__location__in=ids, created_at__gte=start, created_at__lt=end
     )
@@ -173,13 +173,13 @@ def organisation_dashboard(
         )
     )
     for move in moves:
-        key = (move["testimonial__location_id"], _week_of(move["week"]))
+        key = (move["testimonial__location_id"], clinic_week_of(move["week"]))
         counts[key].update({name: move[name] for name in ("screened", "decided", "published")})
     waits: dict[tuple[int, date], list[timedelta]] = defaultdict(list)
     for location_id, decided_at, arrived_at in changes.filter(DECIDED).values_list(
         "testimonial__location_id", "created_at", "testimonial__created_at"
     ):
-        waits[(location_id, _week_of(decided_at))].append(decided_at - arrived_at)
+        waits[(location_id, clinic_week_of(decided_at))].append(decided_at - arrived_at)
     ratings = stats.rejection_rates_by_location(location_ids=ids)
 
     figures = []
@@ -215,17 +215,6 @@ def _week(monday: date, counted: Counter[str], waits: list[timedelta]) -> WeekFi
             else None
         ),
     )
-
-
-def _monday(day: date) -> date:
-    return day - timedelta(days=day.weekday())
-
-
-def _week_of(value: datetime | date) -> date:
-    """The Monday of the clinic's week that `value` falls in."""
-    if isinstance(value, datetime):
-        value = value.astimezone(clinic_zone()).date()
-    return _monday(value)
 
 
 def _percent(part: int, whole: int) -> int | None:

@@ -31,7 +31,7 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
-from config.clinic_time import clinic_zone
+from config.clinic_time import clinic_week_of, clinic_zone
 from testimonials.models import Ask, AskStatus, EmailDeliveryStatus, Location, PatientOptOut
 
 STAGES = (
@@ -152,7 +152,7 @@ def ask_funnel(
     weeks = min(max(weeks, 1), MAX_WEEKS)
     end = now or timezone.now()
     zone = clinic_zone()
-    this_monday = _monday(end.astimezone(zone).date())
+    this_monday = clinic_week_of(end.astimezone(zone).date())
     mondays = [this_monday - timedelta(weeks=back) for back in range(weeks)]
     start = datetime.combine(mondays[-1], time(0), tzinfo=zone)
     shown = list(locations.order_by("name", "pk"))
@@ -170,11 +170,11 @@ def ask_funnel(
     )
     counted: dict[tuple[int, date], dict[str, int]] = defaultdict(dict)
     for row in cast(Iterable[dict[str, Any]], grouped):
-        counted[(row["visit__location_id"], _week_of(row["week"]))] = {
+        counted[(row["visit__location_id"], clinic_week_of(row["week"]))] = {
             stage: row[stage] for stage in STAGES if stage != "opted_out"
         }
     for location_id, decided_at in _opted_out_after_ask(asks):
-        week = counted[(location_id, _week_of(decided_at))]
+        week = counted[(location_id, clinic_week_of(decided_at))]
         week["opted_out"] = week.get("opted_out", 0) + 1
     return [
         FunnelRow(location=location, week=monday, **counted[(location.pk, monday)])
@@ -202,14 +202,6 @@ def ask_funnel_totals() -> dict[str, dict[str, int]]:
     return {slugs[pk]: counts for pk, counts in counted.items()}
 
 
-def _monday(day: date) -> date:
-    return day - timedelta(days=day.weekday())
-
-
-def _week_of(value: datetime | date) -> date:
-    if isinstance(value, datetime):
-        value = value.astimezone(clinic_zone()).date()
-    return _monday(value)
 
 
 def _percent(part: int, whole: int) -> int | None:
