@@ -94,6 +94,9 @@ class ClinicTimeZoneMiddleware:
 
 # The paths that take files: the API's submit and the share page (`/share/{topic}/`).
 MEDIA_UPLOAD_PATH = "/api/v1/testimonials/"
+# The admin's CSV uploads (a day's visits, places) check their own size,
+# 512 KB; the body carries the file and the form around it.
+ADMIN_UPLOAD_MAX_BYTES = 1024 * 1024
 
 
 class RequestSizeLimitMiddleware:
@@ -111,6 +114,8 @@ class RequestSizeLimitMiddleware:
         ):
             # A story with its photo and video: each file has its own limit.
             limit = settings.MEDIA_MAX_PHOTO_BYTES + settings.MEDIA_MAX_VIDEO_BYTES + 1024 * 1024
+        elif request.content_type == "multipart/form-data" and request.path.startswith("/admin/"):
+            limit = max(limit or 0, ADMIN_UPLOAD_MAX_BYTES)
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:

@@ -329,6 +329,20 @@ def test_a_file_over_the_limits_is_refused(olivia, group, monkeypatch):
     assert not Visit.objects.exists()
 
 
+def test_a_file_over_the_request_limit_but_within_the_pages_reaches_the_page(olivia, group):
+    rows = "".join(
+        f"appt-{n},2026-03-03T10:00:00Z,north,,patient{n}@example.org,,,no,{'Ana Maria ' * 6}\n"
+        for n in range(1500)
+    )
+    body = HEADER + rows
+    assert 128 * 1024 < len(body) < 512 * 1024, "over REQUEST_MAX_BYTES, within the page's limit"
+    response = upload(olivia, body)
+
+    assert response.status_code == 200
+    assert "Over 1000 visits: split the file." in html(response)
+    assert not Visit.objects.exists()
+
+
 # --- Each organisation's own ----------------------------------------------------------------
 
 
