@@ -13,15 +13,12 @@ from testimonials.media.services import media_storage
 from testimonials.models import Ask, OptOutSource, StoryMedia, Testimonial, Visit
 from testimonials.visits import contacts, opt_outs
 from tests.factories import TestimonialFactory, TopicFactory
-from tests.moderation.test_visits_admin import (  # noqa: F401 (fixtures)
-    EMAIL,
-    NAME,
-    PHONE,
-    _now,
-    group,
-    received,
-    staff,
-)
+from tests.moderation import test_visits_admin as visits_admin
+from tests.moderation.test_visits_admin import EMAIL, NAME, PHONE, received, staff
+
+# The visit feed's fixtures: Move Well (North, South) and another brand, at a fixed time.
+group = visits_admin.group
+_now = visits_admin._now
 
 ADMIN_STORIES = "/admin/testimonials/testimonial/"
 
