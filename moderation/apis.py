@@ -3,6 +3,7 @@
 import uuid
 from typing import Any
 
+from django.urls import reverse
 from drf_spectacular.utils import (
     OpenApiResponse,
     extend_schema,
@@ -22,7 +23,7 @@ from moderation.decisions import claims, inputs, reviewer_view, selectors, servi
 from moderation.models import AccessSurface
 from testimonials.consent.authorization_reads import authorization_copy
 from testimonials.honesty import disclosures
-from testimonials.models import Testimonial
+from testimonials.models import MediaKind, MediaStatus, StoryMedia, Testimonial
 from testimonials.publishing.topic_apis import TypicalResultsOutputSerializer
 from testimonials.stories.apis import AuthorizationCopySerializer
 
@@ -89,6 +90,31 @@ class ClaimSerializer(serializers.Serializer[Any]):
     mine = serializers.BooleanField()
 
 
+class StoryMediaSerializer(serializers.Serializer[Any]):
+    kind = serializers.ChoiceField(choices=MediaKind.choices)
+    status = serializers.ChoiceField(choices=MediaStatus.choices)
+    alt = serializers.CharField(source="alt_text", help_text="Blank for a reviewer.")
+    captions = serializers.CharField(help_text="WebVTT or a transcript; blank for a reviewer.")
+    width = serializers.IntegerField(allow_null=True)
+    height = serializers.IntegerField(allow_null=True)
+    duration = serializers.FloatField(
+        source="duration_seconds", allow_null=True, help_text="Seconds, for video and audio."
+    )
+    review_url = serializers.SerializerMethodField(
+        help_text="The staff-only copy the review page shows (the admin's session, not a "
+        "token, opens it); null once the file is withdrawn or deleted, and for a reviewer."
+    )
+
+    def get_review_url(self, media: StoryMedia) -> str | None:
+        if media.status == MediaStatus.WITHDRAWN or not media.storage_name:
+            return None
+        path = reverse(
+            "admin:testimonials_testimonial_media", args=[media.testimonial_id, media.public_id]
+        )
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path
+
+
 class ModerationDetailSerializer(QueueItemSerializer):
     version = serializers.IntegerField()
     author_name = serializers.CharField()
@@ -140,6 +166,7 @@ class ModerationDetailSerializer(QueueItemSerializer):
     publishing_mode = serializers.CharField(source="topic.publishing_mode")
     history = HistorySerializer(many=True)
     notes = NoteSerializer(many=True)
+    media = StoryMediaSerializer(many=True, help_text="The story's photo, video and audio.")
     earlier_from_same_email = serializers.SerializerMethodField()
     claim = serializers.SerializerMethodField()
     authorization = serializers.SerializerMethodField(
@@ -259,7 +286,7 @@ def _detail(
         surface=AccessSurface.API_DETAIL,
         testimonial_public_id=testimonial.public_id,
     )
-    context = {**reading, "claim": claim}
+    context = {**reading, "claim": claim, "request": request}
     return dict(ModerationDetailSerializer(testimonial, context=context).data)
 
 

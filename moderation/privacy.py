@@ -24,10 +24,20 @@ from moderation.models import DuplicateKey, ModeratorNote, ReviewClaim
 from testimonials import transitions
 from testimonials.consent import authorization_reads, consent_notices
 from testimonials.errors import InvalidTransition
-from testimonials.models import Authorization, Invitation, Status, Testimonial
+from testimonials.models import (
+    Authorization,
+    Invitation,
+    Organisation,
+    PatientOptOut,
+    Status,
+    StoryMedia,
+    Testimonial,
+    Visit,
+)
 from testimonials.places import settings as place_settings
 from testimonials.publishing import representations
 from testimonials.stories import erasure
+from testimonials.visits import contacts
 from testimonials.visits import erasure as visit_erasure
 
 logger = logging.getLogger(__name__)
@@ -119,8 +129,10 @@ def testimonials_erase_authors(
 ) -> ErasureReport:
     """The admin action: erase the selected stories and every other story
     of their authors (by email; a story without one stands alone) in the
-    places of `scope`, the staff member's: another organisation's stories
-    and invitations are its own to erase."""
+    places of `scope`, the staff member's, with their photos' and videos'
+    files (`testimonial_erase`) and their visits' and asks' contacts
+    (`visits_erase_patient`, as `patient_erase`): another organisation's
+    stories, invitations and visits are its own to erase."""
     chosen: dict[int, Testimonial] = {}
     addresses = {testimonial.email for testimonial in testimonials if testimonial.email}
     for testimonial in testimonials:
@@ -134,10 +146,14 @@ def testimonials_erase_authors(
     report = testimonials_erase(
         testimonials=list(chosen.values()), actor=actor, reason=ERASED_ON_REQUEST
     )
+    visits = asks = 0
+    location_ids = None if scope.everywhere else scope.location_ids
     for address in addresses:
         invitations = Invitation.objects.filter(scope.topics_q("topic__"), email__iexact=address)
         _invitations_erase(invitations)
-    return report
+        erased = visit_erasure.visits_erase_patient(email=address, location_ids=location_ids)
+        visits, asks = visits + erased.visits, asks + erased.asks
+    return replace(report, visits=visits, asks=asks)
 
 
 def personal_data_expire() -> int:
@@ -175,10 +191,76 @@ def _by(actor_label: str) -> str:
     return "a moderator"
 
 
-def patient_export(*, email: str) -> dict[str, Any]:
-    """Everything held about the person with this email address, as JSON
-    (GDPR art. 15): their stories, their history, their authorizations,
-    and moderators' notes about them. Moderators are not named."""
+# A file is not in the JSON: the patient gets a copy from the clinic.
+MEDIA_FILE_NOTE = (
+    "Stored. Ask the clinic for a copy: staff download it from the story's review page."
+)
+
+
+def _media_record(media: StoryMedia) -> dict[str, Any]:
+    return {
+        "kind": media.kind,
+        "status": media.status,
+        "alt": media.alt_text,
+        "captions": media.captions,
+        "width": media.width,
+        "height": media.height,
+        "duration_seconds": media.duration_seconds,
+        "content_type": media.content_type,
+        "file": MEDIA_FILE_NOTE if media.storage_name else "Deleted.",
+    }
+
+
+def _visits_export(email: str, phone: str) -> list[dict[str, Any]]:
+    visit_ids, _ = visit_erasure.patient_visit_ids(email=email, phone=phone)
+    visits = (
+        Visit.objects.filter(pk__in=visit_ids)
+        .select_related("location", "clinician", "ask")
+        .order_by("completed_at", "id")
+    )
+    records = []
+    for visit in visits:
+        ask = getattr(visit, "ask", None)
+        held = {"email": visit.email, "phone": visit.phone, "name": visit.patient_name}
+        records.append(
+            {
+                "completed_at": representations.api_time(visit.completed_at),
+                "location": visit.location.name,
+                "clinician": visit.clinician.name if visit.clinician else None,
+                "ask_status": ask.status if ask is not None else None,
+                "contact": {key: value for key, value in held.items() if value} or None,
+            }
+        )
+    return records
+
+
+def _opt_outs_export(email: str, phone: str) -> list[dict[str, Any]]:
+    """The organisations that recorded an opt-out for this email or phone
+    (an opt-out is only the contact's hash, per organisation)."""
+    records: list[dict[str, Any]] = []
+    for organisation in Organisation.objects.order_by("name", "pk"):
+        hashes = contacts.contact_hashes(
+            organisation.pk, email=email.strip().lower(), phone=phone.strip()
+        )
+        rows = PatientOptOut.objects.filter(organisation=organisation, contact_hash__in=hashes)
+        records.extend(
+            {
+                "organisation": organisation.name,
+                "source": row.source,
+                "recorded_at": representations.api_time(row.created_at),
+            }
+            for row in rows.order_by("created_at", "pk")
+        )
+    return records
+
+
+def patient_export(*, email: str, phone: str = "") -> dict[str, Any]:
+    """Everything held about the person with this email address (and this
+    phone, E.164), as JSON (GDPR art. 15): their stories, their history,
+    their authorizations, their photos and recordings (what they said of
+    them, and whether the file is still stored), moderators' notes about
+    them, their visits and whether they opted out of being asked.
+    Moderators are not named. Nothing of it is logged."""
     stories = []
     for testimonial in stories_of(email):
         history = testimonial.history.all()
@@ -226,6 +308,7 @@ def patient_export(*, email: str) -> dict[str, Any]:
                     {"text": note.text, "at": representations.api_time(note.created_at)}
                     for note in testimonial.notes.all()
                 ],
+                "media": [_media_record(media) for media in testimonial.media.all()],
             }
         )
     invitations = [
@@ -242,7 +325,10 @@ def patient_export(*, email: str) -> dict[str, Any]:
     ]
     return {
         "email": email.strip(),
+        "phone": phone.strip(),
         "exported_at": representations.api_time(timezone.now()),
         "stories": stories,
         "invitations": invitations if email.strip() else [],
+        "visits": _visits_export(email, phone),
+        "opt_outs": _opt_outs_export(email, phone),
     }

@@ -195,7 +195,14 @@ class TestimonialAdmin(ReviewPage, BulkActions):
             if report.evidence_kept_until
             else ""
         )
-        self.message_user(request, f"Erased {len(report.erased)} stories.{kept}", messages.SUCCESS)
+        visits = (
+            f" The contacts on {report.visits} of their visits were erased too."
+            if report.visits
+            else ""
+        )
+        self.message_user(
+            request, f"Erased {len(report.erased)} stories.{visits}{kept}", messages.SUCCESS
+        )
         return None
 
     # --- The review page -------------------------------------------------

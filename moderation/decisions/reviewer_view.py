@@ -9,7 +9,8 @@ of status changes (who on the staff moved it, when, why), the published
 text. Instead of the text as submitted: screening's suggested redaction
 when it found personal data, the text otherwise. Never: the author's name,
 the name it is shown under, the email address, the patient's other
-stories, the authorization's signature, moderators' notes and free-text
+stories, the authorization's signature, the photo or recording itself and
+what the patient wrote of it (alt text, captions), moderators' notes and free-text
 rejection notes (either may quote the patient)."""
 
 from typing import Any
@@ -45,4 +46,8 @@ def reviewer_item(data: dict[str, Any], testimonial: Testimonial) -> dict[str, A
             shown[name] = []
     if "authorization" in shown:
         shown["authorization"] = None
+    if "media" in shown:  # a face or a voice is personal data; the kind and size are not
+        shown["media"] = [
+            {**media, "alt": "", "captions": "", "review_url": None} for media in shown["media"]
+        ]
     return shown

@@ -202,7 +202,5 @@ def ask_funnel_totals() -> dict[str, dict[str, int]]:
     return {slugs[pk]: counts for pk, counts in counted.items()}
 
 
-
-
 def _percent(part: int, whole: int) -> int | None:
     return round(100 * part / whole) if whole else None
