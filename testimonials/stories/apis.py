@@ -120,7 +120,11 @@ class PatientTestimonialSerializer(serializers.Serializer[Any]):
 
     @extend_schema_field(serializers.URLField(allow_null=True))
     def get_withdraw_media_url(self, testimonial: Testimonial) -> str | None:
-        if not media_services.media_in_effect(testimonial_id=testimonial.pk):
+        # A story just submitted has exactly the media it came with: no query.
+        in_effect = self.context.get("media_in_effect")
+        if in_effect is None:
+            in_effect = media_services.media_in_effect(testimonial_id=testimonial.pk)
+        if not in_effect:
             return None
         return self._url("testimonial-withdraw-media", testimonial)
 
@@ -406,14 +410,16 @@ class TestimonialSubmitApi(APIView):
         serializer = self.InputSerializer(data=data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
+        submission = submission_from(data)
         outcome = submitting.testimonial_submit(
-            submission=submission_from(data),
+            submission=submission,
             idempotency_key=request.headers.get("Idempotency-Key", "").strip()[:255] or None,
             reader_language=languages.requested(request),
         )
         context: dict[str, Any] = {"request": request}
         if outcome.authorization is not None:
             context["authorization_history"] = [outcome.authorization]
+            context["media_in_effect"] = bool(submission.media)
         body = PatientTestimonialSerializer(outcome.testimonial, context=context).data
         return Response(
             body, status=status.HTTP_202_ACCEPTED, headers={"Location": body["status_url"]}

@@ -68,6 +68,7 @@ def test_the_published_list_shows_only_published_newest_first(api_client, topic)
         "verified_patient": False,
         "material_connections": [],
         "typical_results": None,
+        "media": [],
     }
     assert body["next"] is None
 

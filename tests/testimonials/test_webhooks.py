@@ -98,6 +98,7 @@ def test_it_delivers_a_publication_signed_and_public_only(endpoint, moderator, c
         "verified_patient": False,
         "material_connections": [],
         "typical_results": None,
+        "media": [],
     }
     for private in (b"maria@example.com", b"Lopez", b"541-555-0123", b"Jenna"):
         assert private not in request.body
