@@ -248,6 +248,11 @@ def logging_config(*, level: str, log_format: str) -> dict[str, Any]:
             "django.db.backends": {"level": "WARNING"},
             # Pillow logs a photo's EXIF tags (a camera, a GPS position) at DEBUG: never.
             "PIL": {"level": "WARNING"},
+            # The S3 client logs requests, object keys and bodies' progress at DEBUG: never.
+            "botocore": {"level": "WARNING"},
+            "boto3": {"level": "WARNING"},
+            "s3transfer": {"level": "WARNING"},
+            "urllib3": {"level": "WARNING"},
             "django.request": {"filters": ["request_path"]},
             "celery.app.trace": {"filters": ["task_failure"]},
         },
