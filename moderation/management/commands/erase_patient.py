@@ -2,12 +2,11 @@
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 
 from moderation import privacy
+from moderation.management.patient_contact import add_patient_contact_arguments, patient_contact
 from testimonials import transitions
-from testimonials.visits import contacts
 
 
 class Command(BaseCommand):
@@ -19,11 +18,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("email", nargs="?", default="")
-        parser.add_argument(
-            "--phone",
-            default="",
-            help="The patient's phone in international form (+14155550123): their visits' "
+        add_patient_contact_arguments(
+            parser,
+            phone_help="The patient's phone in international form (+14155550123): their visits' "
             "and asks' contacts are erased by it too.",
         )
         parser.add_argument(
@@ -31,14 +28,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        email, phone = options["email"].strip(), options["phone"].strip()
-        if not email and not phone:
-            raise CommandError("Give the patient's email address, or --phone, or both.")
-        if phone:
-            try:
-                phone = contacts.normalised_phone(phone)
-            except ValidationError as exc:
-                raise CommandError(f"--phone: {' '.join(exc.messages)}") from exc
+        email, phone = patient_contact(options)
         actor = transitions.Actor(f"erase_patient:{options['by']}"[:150])
         report = privacy.patient_erase(email=email, phone=phone, actor=actor)
         if not report.erased and not report.visits and not report.asks:

@@ -3,11 +3,10 @@
 import json
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 
 from moderation import privacy
-from testimonials.visits import contacts
+from moderation.management.patient_contact import add_patient_contact_arguments, patient_contact
 
 
 class Command(BaseCommand):
@@ -18,22 +17,13 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("email", nargs="?", default="")
-        parser.add_argument(
-            "--phone",
-            default="",
-            help="The patient's phone in international form (+14155550123): their visits "
+        add_patient_contact_arguments(
+            parser,
+            phone_help="The patient's phone in international form (+14155550123): their visits "
             "and opt-outs are found by it too.",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        email, phone = options["email"].strip(), options["phone"].strip()
-        if not email and not phone:
-            raise CommandError("Give the patient's email address, or --phone, or both.")
-        if phone:
-            try:
-                phone = contacts.normalised_phone(phone)
-            except ValidationError as exc:
-                raise CommandError(f"--phone: {' '.join(exc.messages)}") from exc
+        email, phone = patient_contact(options)
         export = privacy.patient_export(email=email, phone=phone)
         self.stdout.write(json.dumps(export, indent=2, ensure_ascii=False))
