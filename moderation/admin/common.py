@@ -1,6 +1,8 @@
 """What every page of the moderators' admin shares: an error in words, the
-review page's address."""
+review page's address, an uploaded CSV file read as text."""
 
+from django import forms
+from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest
 from django.urls import reverse
 
@@ -29,3 +31,14 @@ class StoryAdmin(ScopedAdmin[Testimonial]):
 
     def has_moderate_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm(MODERATE_PERMISSION)
+
+
+def uploaded_csv_text(upload: UploadedFile[bytes], *, max_bytes: int, too_big: str) -> str:
+    """An uploaded CSV file as text (UTF-8, a byte-order mark dropped), or
+    the form error a person can act on."""
+    if (upload.size or 0) > max_bytes:
+        raise forms.ValidationError(too_big)
+    try:
+        return str(upload.read().decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise forms.ValidationError("The file is not UTF-8 text.") from exc

@@ -19,6 +19,7 @@ from django.urls import URLPattern, path
 
 from moderation.accounts.scoped_admin import ScopedAdmin
 from moderation.accounts.scopes import staff_scope
+from moderation.admin.common import uploaded_csv_text
 from moderation.admin.places import OVERRIDES
 from moderation.dashboard.selectors import administered_organisations
 from testimonials.models import Location, Organisation
@@ -54,13 +55,11 @@ class PlacesImportForm(forms.Form):
             del self.fields["organisation"]
 
     def clean_csv_file(self) -> str:
-        upload = self.cleaned_data["csv_file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError("The file is over 2 MB.")
-        try:
-            return str(upload.read().decode("utf-8-sig"))
-        except UnicodeDecodeError as exc:
-            raise forms.ValidationError("The file is not UTF-8 text.") from exc
+        return uploaded_csv_text(
+            self.cleaned_data["csv_file"],
+            max_bytes=MAX_UPLOAD_BYTES,
+            too_big="The file is over 2 MB.",
+        )
 
 
 class PlacesImportMixin:

@@ -24,7 +24,7 @@ from django.urls import URLPattern, path
 
 from moderation.accounts.scoped_admin import ScopedAdmin
 from moderation.accounts.scopes import staff_scope
-from moderation.admin.common import error_text
+from moderation.admin.common import error_text, uploaded_csv_text
 from moderation.admin.read_only import ReadOnlyModelAdmin
 from testimonials.errors import FieldErrors
 from testimonials.models import IntegrationKey, PatientOptOut, Visit
@@ -154,13 +154,11 @@ class VisitsUploadForm(forms.Form):
     )
 
     def clean_csv_file(self) -> str:
-        upload = self.cleaned_data["csv_file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError("The file is over 512 KB: split it.")
-        try:
-            return str(upload.read().decode("utf-8-sig"))
-        except UnicodeDecodeError as exc:
-            raise forms.ValidationError("The file is not UTF-8 text.") from exc
+        return uploaded_csv_text(
+            self.cleaned_data["csv_file"],
+            max_bytes=MAX_UPLOAD_BYTES,
+            too_big="The file is over 512 KB: split it.",
+        )
 
 
 @admin.register(Visit)
