@@ -110,6 +110,20 @@ def test_a_file_that_cannot_be_read_is_an_error_on_the_form(brands, admin_user):
     assert "The file is not UTF-8 text." in latin1.content.decode()
 
 
+def test_a_file_over_the_pages_limit_is_refused_on_the_page(brands, admin_user):
+    browser = signed_in(admin_user)
+    line = "location,north,North Clinic,,,yes,yes\n"
+    text = "kind,slug,name,organisation,locations,publishes,active\n" + line * (
+        2 * 1024 * 1024 // len(line) + 1
+    )
+
+    response = upload(browser, text, organisation=brands[0].pk)
+
+    assert response.status_code == 200
+    assert "The file is over 2 MB." in response.content.decode()
+    assert not Location.objects.filter(slug="north").exists()
+
+
 def test_moderators_may_not_import(brands):
     moderator = UserFactory(username="mo", is_staff=True)
     StaffMembership.objects.create(user=moderator, organisation=brands[0], role=StaffRole.MODERATOR)
